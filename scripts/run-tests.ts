@@ -1,0 +1,21 @@
+// Runs every test/**/*.test.ts file with node:test through tsx (Node 20's --test does not expand globs).
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+
+function findTests(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...findTests(path));
+    else if (entry.name.endsWith(".test.ts")) out.push(path);
+  }
+  return out.sort();
+}
+
+const filter = process.argv.slice(2);
+const files = findTests("test").filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)));
+const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
+  stdio: "inherit",
+});
+process.exit(result.status ?? 1);

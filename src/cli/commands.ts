@@ -1,0 +1,4 @@
+import type { CliCommand } from "./command.ts";
+
+/** Every sub-command, by name. */
+export const commands: Record<string, CliCommand> = {};

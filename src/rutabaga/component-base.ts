@@ -1,0 +1,73 @@
+import type { RutabagaComponent, RutabagaContext } from "./component.ts";
+import type { RutabagaComponentType } from "./constants.ts";
+import { RutabagaError } from "./error.ts";
+import type { IovecList } from "./iovec-list.ts";
+import { emptyResource, type RutabagaResource } from "./resource.ts";
+import type { ResourceCreate3D, ResourceCreateBlob, RutabagaFence, RutabagaHandle, Transfer3D } from "./types.ts";
+
+function unsupported(what: string): never {
+  throw new RutabagaError("Unsupported", what);
+}
+
+/** rutabaga_gfx's default behaviour for every component method (its trait's default bodies); extend and override. */
+export abstract class RutabagaComponentBase implements RutabagaComponent {
+  abstract readonly componentType: RutabagaComponentType;
+
+  getCapsetInfo(_capsetId: number): { version: number; size: number } {
+    return { version: 0, size: 0 };
+  }
+  getCapset(_capsetId: number, _version: number): Uint8Array {
+    return new Uint8Array(0);
+  }
+  forceCtx0(): void {}
+  /** The trait default accepts the fence and never signals it. */
+  createFence(_fence: RutabagaFence): void {}
+  eventPoll(): void {}
+  pollDescriptor(): RutabagaHandle | undefined {
+    return undefined;
+  }
+  createResource3d(resourceId: number, _create: ResourceCreate3D): RutabagaResource {
+    return emptyResource(resourceId);
+  }
+  attachBacking(_resource: RutabagaResource, _backing: IovecList): void {}
+  detachBacking(_resource: RutabagaResource): void {}
+  unrefResource(_resource: RutabagaResource): void {}
+  transferWrite(_ctxId: number, _r: RutabagaResource, _t: Transfer3D, _buf: Uint8Array | undefined): void {}
+  transferRead(_ctxId: number, _r: RutabagaResource, _t: Transfer3D, _buf: Uint8Array | undefined): void {}
+  resourceFlush(_resource: RutabagaResource): void {
+    unsupported("resource flush");
+  }
+  createBlob(
+    _ctxId: number,
+    _resourceId: number,
+    _create: ResourceCreateBlob,
+    _backing: IovecList | undefined,
+    _handle: RutabagaHandle | undefined,
+  ): RutabagaResource {
+    return unsupported("blob resources");
+  }
+  map(_resource: RutabagaResource): Uint8Array {
+    return unsupported("map");
+  }
+  unmap(_resource: RutabagaResource): void {
+    unsupported("unmap");
+  }
+  exportFence(_fenceId: bigint): RutabagaHandle {
+    return unsupported("fence export");
+  }
+  createContext(_ctxId: number, _contextInit: number, _name: string | undefined): RutabagaContext {
+    return unsupported("contexts");
+  }
+  suspend(): void {}
+  resume(): void {}
+  snapshot(): Uint8Array {
+    return unsupported("component snapshot");
+  }
+  restore(_bytes: Uint8Array): void {
+    unsupported("component restore");
+  }
+  restoreContext(_ctxId: number, _bytes: Uint8Array): RutabagaContext {
+    return unsupported("context restore");
+  }
+  destroy(): void {}
+}

@@ -17,6 +17,8 @@ export interface RutabagaResource {
   blobMem: number;
   blobFlags: number;
   mapInfo: number | undefined;
+  /** The virtio-gpu/Gallium format it was created with (3D and 2D resources). */
+  format: number | undefined;
   info2d: Rutabaga2DInfo | undefined;
   info3d: Resource3DInfo | undefined;
   vulkanInfo: VulkanInfo | undefined;
@@ -41,6 +43,7 @@ export function emptyResource(resourceId: number): RutabagaResource {
     blobMem: 0,
     blobFlags: 0,
     mapInfo: undefined,
+    format: undefined,
     info2d: undefined,
     info3d: undefined,
     vulkanInfo: undefined,

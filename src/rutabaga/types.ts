@@ -1,5 +1,3 @@
-import type { RutabagaComponentType } from "./constants.ts";
-
 /** A view of guest memory. Views are made once per attach, never per command. */
 export type RutabagaIovec = Uint8Array;
 

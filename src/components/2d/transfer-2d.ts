@@ -1,0 +1,132 @@
+import { RutabagaError } from "../../rutabaga/error.ts";
+import type { IovecList } from "../../rutabaga/iovec-list.ts";
+
+/** Every 2D format is 4 bytes per pixel (rutabaga_gfx never validates the format). */
+export const BYTES_PER_PIXEL = 4;
+
+/** A rectangle in pixels. */
+export interface Rect2D {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * Checks a rectangle against a `width`×`height` image: `x + w` past 32 bits is `CheckedArithmetic`, past the image is
+ * `CheckedRange` (rutabaga_gfx's order: x then y).
+ */
+export function checkRect(rect: Rect2D, width: number, height: number): void {
+  const right = rect.x + rect.w;
+  if (right > 0xffff_ffff) throw new RutabagaError("CheckedArithmetic", `x ${rect.x} + w ${rect.w} overflows u32`);
+  if (right > width) throw new RutabagaError("CheckedRange", `x ${rect.x} + w ${rect.w} > width ${width}`);
+  const bottom = rect.y + rect.h;
+  if (bottom > 0xffff_ffff) throw new RutabagaError("CheckedArithmetic", `y ${rect.y} + h ${rect.h} overflows u32`);
+  if (bottom > height) throw new RutabagaError("CheckedRange", `y ${rect.y} + h ${rect.h} > height ${height}`);
+}
+
+/**
+ * Copies `rows` lines of `lineBytes` from scattered backing (line `r` starts at logical `srcBase + r * srcStride`)
+ * into `dst` (line `r` at `dstBase + r * dstStride`). Lines past the end of the backing are left as they were.
+ * The caller has checked that `dst` holds every line.
+ */
+export function copyRowsFromIovecs(
+  src: IovecList,
+  srcBase: number,
+  srcStride: number,
+  dst: Uint8Array,
+  dstBase: number,
+  dstStride: number,
+  lineBytes: number,
+  rows: number,
+): void {
+  if (rows === 0 || lineBytes === 0) return;
+  if (srcStride === lineBytes && dstStride === lineBytes) {
+    src.read(srcBase, dst, dstBase, rows * lineBytes);
+    return;
+  }
+  const iovecs = src.iovecs;
+  const starts = src.starts;
+  const count = iovecs.length;
+  const total = src.totalLength;
+  let i = src.indexOf(srcBase);
+  for (let r = 0; r < rows; r++) {
+    const lineStart = srcBase + r * srcStride;
+    if (lineStart >= total) return;
+    // Rows only move forward: step when the next view holds the line, else search from here.
+    if (starts[i + 1]! <= lineStart) {
+      i++;
+      if (starts[i + 1]! <= lineStart) i = src.indexOf(lineStart);
+    }
+    let d = dstBase + r * dstStride;
+    let off = lineStart;
+    let left = lineBytes;
+    let j = i;
+    while (left > 0 && j < count) {
+      const iov = iovecs[j]!;
+      const within = off - starts[j]!;
+      const n = Math.min(iov.byteLength - within, left);
+      if (n > 0) {
+        dst.set(iov.subarray(within, within + n), d);
+        d += n;
+        off += n;
+        left -= n;
+      }
+      if (left > 0) j++;
+    }
+  }
+}
+
+/**
+ * Copies `rows` lines of `lineBytes` from contiguous `src` (line `r` at `srcBase + r * srcStride`) into scattered
+ * backing (line `r` at logical `dstBase + r * dstStride`). Lines past the backing's end are dropped.
+ */
+export function copyRowsToIovecs(
+  src: Uint8Array,
+  srcBase: number,
+  srcStride: number,
+  dst: IovecList,
+  dstBase: number,
+  dstStride: number,
+  lineBytes: number,
+  rows: number,
+): void {
+  if (rows === 0 || lineBytes === 0) return;
+  if (srcStride === lineBytes && dstStride === lineBytes) {
+    dst.write(dstBase, src, srcBase, rows * lineBytes);
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    if (dst.write(dstBase + r * dstStride, src, srcBase + r * srcStride, lineBytes) === 0) return;
+  }
+}
+
+/**
+ * Copies `rows` lines between contiguous buffers. A `dstStride` of 0 is legal and lands every line at `dstBase`
+ * (rutabaga_gfx's C test relies on it).
+ */
+export function copyRows(
+  src: Uint8Array,
+  srcBase: number,
+  srcStride: number,
+  dst: Uint8Array,
+  dstBase: number,
+  dstStride: number,
+  lineBytes: number,
+  rows: number,
+): void {
+  if (rows === 0 || lineBytes === 0) return;
+  if (srcStride === lineBytes && dstStride === lineBytes) {
+    dst.set(src.subarray(srcBase, srcBase + rows * lineBytes), dstBase);
+    return;
+  }
+  if (dstStride === 0) {
+    const last = srcBase + (rows - 1) * srcStride;
+    dst.set(src.subarray(last, last + lineBytes), dstBase);
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const s = srcBase + r * srcStride;
+    dst.set(src.subarray(s, s + lineBytes), dstBase + r * dstStride);
+  }
+}

@@ -1,0 +1,18 @@
+export { Rutabaga2D } from "./components/2d/rutabaga-2d.ts";
+export { RutabagaBuilder } from "./rutabaga/builder.ts";
+export { CAPSET_TABLE, calculateCapsetMask, calculateCapsetNames } from "./rutabaga/capsets.ts";
+export type {
+  ComponentInit,
+  RutabagaComponent,
+  RutabagaComponentFactory,
+  RutabagaContext,
+} from "./rutabaga/component.ts";
+export { RutabagaComponentBase } from "./rutabaga/component-base.ts";
+export * from "./rutabaga/constants.ts";
+export { isRutabagaError, RutabagaError, type RutabagaErrorCode } from "./rutabaga/error.ts";
+export { DEFAULT_HOST_MEMORY_LIMIT, HostMemoryBudget } from "./rutabaga/host-memory.ts";
+export { IovecList } from "./rutabaga/iovec-list.ts";
+export { emptyResource, type Rutabaga2DInfo, type RutabagaResource } from "./rutabaga/resource.ts";
+export { type CapsetEntry, Rutabaga, type RutabagaResourceInfo } from "./rutabaga/rutabaga.ts";
+export { SNAPSHOT_VERSION } from "./rutabaga/snapshot-format.ts";
+export * from "./rutabaga/types.ts";

@@ -1,0 +1,522 @@
+import { capsetDefinition } from "./capsets.ts";
+import type { RutabagaComponent, RutabagaContext } from "./component.ts";
+import {
+  RUTABAGA_CONTEXT_INIT_CAPSET_ID_MASK,
+  RutabagaBlobFlags,
+  RutabagaComponentType,
+  RutabagaFenceFlags,
+} from "./constants.ts";
+import { RutabagaError } from "./error.ts";
+import type { HostMemoryBudget } from "./host-memory.ts";
+import { IovecList } from "./iovec-list.ts";
+import type { RutabagaResource } from "./resource.ts";
+import { decodeSnapshot, encodeSnapshot, type SnapshotContents } from "./snapshot-format.ts";
+import type {
+  Resource3DInfo,
+  ResourceCreate3D,
+  ResourceCreateBlob,
+  RutabagaCapsetInfo,
+  RutabagaFence,
+  RutabagaHandle,
+  RutabagaIovec,
+  Transfer3D,
+  VulkanInfo,
+} from "./types.ts";
+import { checkOffset, checkU32, checkU32Fields, checkU64 } from "./validate.ts";
+
+/** One capset as `GET_CAPSET_INFO` indexes it, with the component that serves it. */
+export interface CapsetEntry {
+  readonly capsetId: number;
+  readonly component: RutabagaComponentType;
+  readonly name: string;
+}
+
+/** What the builder assembles; internal to the library. */
+export interface RutabagaParts {
+  readonly components: Map<RutabagaComponentType, RutabagaComponent>;
+  readonly defaultComponent: RutabagaComponentType;
+  readonly capsets: readonly CapsetEntry[];
+  readonly hostMemory: HostMemoryBudget;
+}
+
+/** A resource as a front end sees it: sizes and kind, no host storage. */
+export interface RutabagaResourceInfo {
+  resourceId: number;
+  width: number;
+  height: number;
+  format: number | undefined;
+  blob: boolean;
+  blobMem: number;
+  blobFlags: number;
+  size: bigint;
+  /** Bytes of attached backing (0 without). */
+  backingLength: number;
+  componentMask: number;
+}
+
+const CREATE_3D_FIELDS = [
+  "target",
+  "format",
+  "bind",
+  "width",
+  "height",
+  "depth",
+  "arraySize",
+  "lastLevel",
+  "nrSamples",
+  "flags",
+] as const;
+const TRANSFER_FIELDS = ["x", "y", "z", "w", "h", "d", "level", "stride", "layerStride"] as const;
+
+function checkTransfer(t: Transfer3D): void {
+  checkU32Fields(t, TRANSFER_FIELDS, "transfer");
+  checkOffset(t.offset, "transfer.offset");
+}
+
+function checkFence(f: RutabagaFence): void {
+  checkU32Fields(f, ["flags", "ctxId"], "fence");
+  checkU64(f.fenceId, "fence.fenceId");
+  if (!Number.isInteger(f.ringIdx) || f.ringIdx < 0 || f.ringIdx > 0xff) {
+    throw new RutabagaError("CheckedRange", `fence.ringIdx ${String(f.ringIdx)} is not a u8`);
+  }
+}
+
+function copyFence(f: RutabagaFence): RutabagaFence {
+  return { flags: f.flags, fenceId: f.fenceId, ctxId: f.ctxId, ringIdx: f.ringIdx };
+}
+
+/**
+ * The library object: resources, contexts, capsets and fences of one virtio-gpu device, served by its components.
+ * Single-threaded; every method either completes or throws a {@link RutabagaError} and changes nothing.
+ */
+export class Rutabaga {
+  readonly #components: Map<RutabagaComponentType, RutabagaComponent>;
+  readonly #defaultType: RutabagaComponentType;
+  readonly #capsets: readonly CapsetEntry[];
+  readonly #hostMemory: HostMemoryBudget;
+  #resources = new Map<number, RutabagaResource>();
+  #contexts = new Map<number, RutabagaContext>();
+
+  /** Made by {@link RutabagaBuilder.build}. */
+  constructor(parts: RutabagaParts) {
+    this.#components = parts.components;
+    this.#defaultType = parts.defaultComponent;
+    this.#capsets = parts.capsets;
+    this.#hostMemory = parts.hostMemory;
+  }
+
+  /** The component serving resource-level calls. */
+  get defaultComponent(): RutabagaComponentType {
+    return this.#defaultType;
+  }
+
+  /** Host bytes held for guest objects now, and the limit. */
+  get hostMemory(): { used: number; limit: number } {
+    return { used: this.#hostMemory.used, limit: this.#hostMemory.limit };
+  }
+
+  #dc(): RutabagaComponent {
+    const c = this.#components.get(this.#defaultType);
+    if (c === undefined) throw new RutabagaError("InvalidComponent", `no default component (${this.#defaultType})`);
+    return c;
+  }
+
+  #resource(resourceId: number): RutabagaResource {
+    checkU32(resourceId, "resource id");
+    const r = this.#resources.get(resourceId);
+    if (r === undefined) throw new RutabagaError("InvalidResourceId", `resource ${resourceId} does not exist`);
+    return r;
+  }
+
+  #context(ctxId: number): RutabagaContext {
+    checkU32(ctxId, "context id");
+    const c = this.#contexts.get(ctxId);
+    if (c === undefined) throw new RutabagaError("InvalidContextId", `context ${ctxId} does not exist`);
+    return c;
+  }
+
+  #componentForMask(mask: number): RutabagaComponent {
+    let type: RutabagaComponentType | undefined;
+    for (let bit = 0; bit < 8; bit++) {
+      if ((mask & (1 << bit)) === 0) continue;
+      if (type !== undefined) throw new RutabagaError("InvalidComponent", `component mask ${mask} names several`);
+      type = bit as RutabagaComponentType;
+    }
+    if (type === undefined || type >= RutabagaComponentType.Magma) {
+      throw new RutabagaError("InvalidComponent", `component mask ${mask} names no mappable component`);
+    }
+    const c = this.#components.get(type);
+    if (c === undefined) throw new RutabagaError("InvalidComponent", `component ${type} is not present`);
+    return c;
+  }
+
+  /** Number of capsets `getCapsetInfo` serves. */
+  getNumCapsets(): number {
+    return this.#capsets.length;
+  }
+
+  /** The capset at `index` in the device's list (the `GET_CAPSET_INFO` index). */
+  getCapsetInfo(index: number): RutabagaCapsetInfo {
+    checkU32(index, "capset index");
+    const entry = this.#capsets[index];
+    if (entry === undefined)
+      throw new RutabagaError("InvalidCapset", `capset index ${index} >= ${this.#capsets.length}`);
+    const c = this.#components.get(entry.component);
+    if (c === undefined) throw new RutabagaError("InvalidComponent", `component ${entry.component} is not present`);
+    const { version, size } = c.getCapsetInfo(entry.capsetId);
+    return { capsetId: entry.capsetId, version, size };
+  }
+
+  /** A capset's bytes; an id no component lists falls back to the default component (may be empty). */
+  getCapset(capsetId: number, version: number): Uint8Array {
+    checkU32(capsetId, "capset id");
+    checkU32(version, "capset version");
+    const entry = this.#capsets.find((c) => c.capsetId === capsetId);
+    const c = entry === undefined ? this.#dc() : this.#components.get(entry.component);
+    if (c === undefined) throw new RutabagaError("InvalidComponent", `capset ${capsetId} has no component`);
+    return c.getCapset(capsetId, version);
+  }
+
+  /** Makes context 0 current in components that care (virgl). */
+  forceCtx0(): void {
+    this.#components.get(this.#defaultType)?.forceCtx0();
+  }
+
+  /** Creates a fence: on its context's ring with `INFO_RING_IDX`, else on the default component's timeline. */
+  createFence(fence: RutabagaFence): void {
+    checkFence(fence);
+    if ((fence.flags & RutabagaFenceFlags.InfoRingIdx) !== 0) {
+      this.#context(fence.ctxId).contextCreateFence(copyFence(fence));
+      return;
+    }
+    this.#dc().createFence(copyFence(fence));
+  }
+
+  /** Lets the default component retire finished work (virgl's poll). */
+  eventPoll(): void {
+    this.#components.get(this.#defaultType)?.eventPoll();
+  }
+
+  /** A host descriptor that becomes readable when `eventPoll` has work, if the default component has one. */
+  pollDescriptor(): RutabagaHandle | undefined {
+    return this.#components.get(this.#defaultType)?.pollDescriptor();
+  }
+
+  /** Creates a resource with the default component. */
+  resourceCreate3d(resourceId: number, create: ResourceCreate3D): void {
+    checkU32(resourceId, "resource id");
+    checkU32Fields(create, CREATE_3D_FIELDS, "create");
+    const c = this.#dc();
+    if (this.#resources.has(resourceId)) {
+      throw new RutabagaError("InvalidResourceId", `resource ${resourceId} already exists`);
+    }
+    const resource = c.createResource3d(resourceId, { ...create });
+    this.#resources.set(resourceId, resource);
+  }
+
+  /** Attaches guest memory views as the resource's backing, replacing any earlier backing. */
+  attachBacking(resourceId: number, iovecs: readonly RutabagaIovec[]): void {
+    const backing = IovecList.from(iovecs);
+    const c = this.#dc();
+    const r = this.#resource(resourceId);
+    c.attachBacking(r, backing);
+    r.backing = backing;
+  }
+
+  /** Forgets the resource's backing. */
+  detachBacking(resourceId: number): void {
+    const c = this.#dc();
+    const r = this.#resource(resourceId);
+    c.detachBacking(r);
+    r.backing = undefined;
+  }
+
+  /** Destroys a resource (the default component releases it, whoever made it). */
+  unrefResource(resourceId: number): void {
+    const c = this.#dc();
+    const r = this.#resource(resourceId);
+    this.#resources.delete(resourceId);
+    c.unrefResource(r);
+  }
+
+  /** Moves a box from the resource's backing (or `buf`, where a component allows) into host storage. */
+  transferWrite(ctxId: number, resourceId: number, transfer: Transfer3D, buf?: Uint8Array): void {
+    checkU32(ctxId, "context id");
+    checkTransfer(transfer);
+    const c = this.#dc();
+    c.transferWrite(ctxId, this.#resource(resourceId), transfer, buf);
+  }
+
+  /** Moves a box from host storage into `buf` (or the resource's backing, for components that write it). */
+  transferRead(ctxId: number, resourceId: number, transfer: Transfer3D, buf?: Uint8Array): void {
+    checkU32(ctxId, "context id");
+    checkTransfer(transfer);
+    const c = this.#dc();
+    c.transferRead(ctxId, this.#resource(resourceId), transfer, buf);
+  }
+
+  /** Presents a resource where the component can (2D cannot: presentation is the front end's job). */
+  resourceFlush(resourceId: number): void {
+    const c = this.#components.get(this.#defaultType);
+    if (c === undefined) throw new RutabagaError("Unsupported", "resource flush without a default component");
+    c.resourceFlush(this.#resource(resourceId));
+  }
+
+  /** Records how a guest-memory blob is laid out for scanout (`info.strides[0]` is the row pitch). */
+  setScanout(scanoutId: number, resourceId: number, info?: Resource3DInfo): void {
+    checkU32(scanoutId, "scanout id");
+    const r = this.#resource(resourceId);
+    if (info === undefined) return;
+    if (r.info2d === undefined) throw new RutabagaError("Invalid2DInfo", `resource ${resourceId} has no 2D info`);
+    r.info2d.scanoutStride = checkU32(info.strides[0], "scanout stride");
+  }
+
+  /** Creates a blob resource: through a cross-domain context, else through the default component. */
+  resourceCreateBlob(
+    ctxId: number,
+    resourceId: number,
+    create: ResourceCreateBlob,
+    iovecs?: readonly RutabagaIovec[],
+    handle?: RutabagaHandle,
+  ): void {
+    checkU32(ctxId, "context id");
+    checkU32(resourceId, "resource id");
+    checkU32Fields(create, ["blobMem", "blobFlags"], "create");
+    checkU64(create.blobId, "create.blobId");
+    checkU64(create.size, "create.size");
+    const backing = iovecs === undefined ? undefined : IovecList.from(iovecs);
+    if (this.#resources.has(resourceId)) {
+      throw new RutabagaError("InvalidResourceId", `resource ${resourceId} already exists`);
+    }
+    const c = this.#dc();
+    const args = { ...create };
+    let resource: RutabagaResource;
+    if (ctxId > 0) {
+      const ctx = this.#context(ctxId);
+      resource =
+        ctx.componentType === RutabagaComponentType.CrossDomain
+          ? ctx.contextCreateBlob(resourceId, args, handle)
+          : c.createBlob(ctxId, resourceId, args, backing, handle);
+    } else {
+      resource = c.createBlob(ctxId, resourceId, args, backing, handle);
+    }
+    this.#resources.set(resourceId, resource);
+  }
+
+  /** Maps a blob's host memory into this process. */
+  map(resourceId: number): Uint8Array {
+    const r = this.#resource(resourceId);
+    const mapping = this.#componentForMask(r.componentMask).map(r);
+    r.mapping = mapping;
+    return mapping;
+  }
+
+  /** Ends a `map`. */
+  unmap(resourceId: number): void {
+    const r = this.#resource(resourceId);
+    this.#componentForMask(r.componentMask).unmap(r);
+    r.mapping = undefined;
+  }
+
+  /** The blob's map info (`RutabagaMapInfo` cache and access bits). */
+  mapInfo(resourceId: number): number {
+    const r = this.#resource(resourceId);
+    if (r.mapInfo === undefined) throw new RutabagaError("Unsupported", `resource ${resourceId} has no map info`);
+    return r.mapInfo;
+  }
+
+  /** Where a Vulkan-backed resource lives. */
+  vulkanInfo(resourceId: number): VulkanInfo {
+    const r = this.#resource(resourceId);
+    if (r.vulkanInfo === undefined) {
+      throw new RutabagaError("InvalidVulkanInfo", `resource ${resourceId} has no Vulkan info`);
+    }
+    return r.vulkanInfo;
+  }
+
+  /** The host layout of an image resource (rutabaga_gfx's `resource3d_info`). */
+  query(resourceId: number): Resource3DInfo {
+    const r = this.#resource(resourceId);
+    if (r.info3d === undefined) throw new RutabagaError("Unsupported", `resource ${resourceId} has no 3D info`);
+    return r.info3d;
+  }
+
+  /** Sizes and kind of a resource, for front ends that present it. */
+  resourceInfo(resourceId: number): RutabagaResourceInfo {
+    const r = this.#resource(resourceId);
+    return {
+      resourceId,
+      width: r.info2d?.width ?? r.info3d?.width ?? 0,
+      height: r.info2d?.height ?? r.info3d?.height ?? 0,
+      format: r.format,
+      blob: r.blob,
+      blobMem: r.blobMem,
+      blobFlags: r.blobFlags,
+      size: r.size,
+      backingLength: r.backing?.totalLength ?? 0,
+      componentMask: r.componentMask,
+    };
+  }
+
+  /** The ids of every resource, ascending. */
+  resourceIds(): number[] {
+    return [...this.#resources.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * Hands out the resource's OS handle: a shareable blob (or a non-blob) keeps it and the host binding duplicates it;
+   * otherwise it moves out and the resource keeps none.
+   */
+  exportBlob(resourceId: number): RutabagaHandle {
+    const r = this.#resource(resourceId);
+    const handle = r.handle;
+    if (handle === undefined) throw new RutabagaError("BadHandle", `resource ${resourceId} has no handle`);
+    const shareable =
+      (r.blobFlags & (RutabagaBlobFlags.UseShareable | RutabagaBlobFlags.UseCrossDevice)) !== 0 || !r.blob;
+    if (!shareable) r.handle = undefined;
+    return handle;
+  }
+
+  /** A fence's OS handle, from the default component. */
+  exportFence(fenceId: bigint): RutabagaHandle {
+    checkU64(fenceId, "fence id");
+    return this.#dc().exportFence(fenceId);
+  }
+
+  /** Creates a context with the component that owns capset `contextInit & 0xff` (the default one when unknown). */
+  createContext(ctxId: number, contextInit: number, name?: string): void {
+    checkU32(ctxId, "context id");
+    checkU32(contextInit, "context init");
+    const capsetId = contextInit & RUTABAGA_CONTEXT_INIT_CAPSET_ID_MASK;
+    const entry = this.#capsets.find((c) => c.capsetId === capsetId);
+    const c = entry === undefined ? this.#components.get(this.#defaultType) : this.#components.get(entry.component);
+    if (c === undefined) throw new RutabagaError("InvalidComponent", `no component for capset ${capsetId}`);
+    if (this.#contexts.has(ctxId)) throw new RutabagaError("InvalidContextId", `context ${ctxId} already exists`);
+    this.#contexts.set(ctxId, c.createContext(ctxId, contextInit, name));
+  }
+
+  /** Destroys a context. */
+  destroyContext(ctxId: number): void {
+    const ctx = this.#context(ctxId);
+    this.#contexts.delete(ctxId);
+    ctx.destroy();
+  }
+
+  /** Lets a context use a resource. */
+  contextAttachResource(ctxId: number, resourceId: number): void {
+    const ctx = this.#context(ctxId);
+    ctx.attach(this.#resource(resourceId));
+  }
+
+  /** Ends a context's use of a resource. */
+  contextDetachResource(ctxId: number, resourceId: number): void {
+    const ctx = this.#context(ctxId);
+    ctx.detach(this.#resource(resourceId));
+  }
+
+  /** Runs a command buffer in a context. */
+  submitCommand(ctxId: number, commands: Uint8Array, fenceIds: readonly bigint[] = []): void {
+    const ctx = this.#context(ctxId);
+    if (!(commands instanceof Uint8Array)) throw new RutabagaError("InvalidCommandBuffer", "commands must be bytes");
+    for (const id of fenceIds) checkU64(id, "fence id");
+    ctx.submitCmd(commands, fenceIds);
+  }
+
+  /** Asks the default component to quiesce before a snapshot. */
+  suspend(): void {
+    this.#dc().suspend();
+  }
+
+  /** Undoes `suspend`. */
+  resume(): void {
+    this.#dc().resume();
+  }
+
+  /**
+   * The whole state as bytes (see snapshot-format.ts): resources with their metadata and 2D pixels, the component's
+   * state and every context's. Backing is not saved: the front end re-attaches it after `restore`.
+   */
+  snapshot(): Uint8Array {
+    return encodeSnapshot(this.#snapshotContents());
+  }
+
+  /** The snapshot as a sequence of chunks, to write a large state without one big copy. */
+  snapshotChunks(): Uint8Array[] {
+    return encodeSnapshot(this.#snapshotContents(), true);
+  }
+
+  #snapshotContents(): SnapshotContents {
+    const c = this.#dc();
+    const contexts = [...this.#contexts].map(([ctxId, ctx]) => ({
+      ctxId,
+      componentType: ctx.componentType,
+      state: ctx.snapshot(),
+    }));
+    return {
+      defaultComponent: this.#defaultType,
+      componentState: c.snapshot(),
+      resources: [...this.#resources.values()],
+      contexts,
+    };
+  }
+
+  /**
+   * Replaces the whole state with a snapshot's. The bytes are decoded and checked completely first: truncated,
+   * corrupt or foreign input throws `SnapshotError` (or `OutOfMemory`) and leaves this instance as it was.
+   */
+  restore(bytes: Uint8Array): void {
+    const c = this.#dc();
+    const decoded = decodeSnapshot(bytes);
+    if (decoded.defaultComponent !== this.#defaultType) {
+      throw new RutabagaError(
+        "SnapshotError",
+        `snapshot is of component ${decoded.defaultComponent}, this instance's is ${this.#defaultType}`,
+      );
+    }
+    const currentBytes = [...this.#resources.values()].reduce((n, r) => n + r.hostBytes, 0);
+    const neededBytes = decoded.resources.reduce((n, r) => n + r.hostBytes, 0);
+    if (neededBytes > this.#hostMemory.limit - this.#hostMemory.used + currentBytes) {
+      throw new RutabagaError("OutOfMemory", `snapshot holds ${neededBytes} host bytes, over the limit`);
+    }
+    c.restore(decoded.componentState);
+    const contexts = new Map<number, RutabagaContext>();
+    try {
+      for (const saved of decoded.contexts) {
+        const owner = this.#components.get(saved.componentType);
+        if (owner === undefined) {
+          throw new RutabagaError(
+            "SnapshotError",
+            `context ${saved.ctxId} needs absent component ${saved.componentType}`,
+          );
+        }
+        contexts.set(saved.ctxId, owner.restoreContext(saved.ctxId, saved.state));
+      }
+    } catch (e) {
+      for (const ctx of contexts.values()) ctx.destroy();
+      throw e;
+    }
+    for (const ctx of this.#contexts.values()) ctx.destroy();
+    for (const r of this.#resources.values()) c.unrefResource(r);
+    this.#contexts = contexts;
+    this.#resources = new Map(decoded.resources.map((r) => [r.resourceId, r]));
+    for (const r of decoded.resources) this.#hostMemory.charge(r.hostBytes, `restored resource ${r.resourceId}`);
+  }
+
+  /** Destroys every context and resource and the components; the instance is unusable afterwards. */
+  destroy(): void {
+    for (const ctx of this.#contexts.values()) ctx.destroy();
+    this.#contexts.clear();
+    const c = this.#components.get(this.#defaultType);
+    for (const r of this.#resources.values()) c?.unrefResource(r);
+    this.#resources.clear();
+    for (const component of this.#components.values()) component.destroy();
+    this.#components.clear();
+  }
+}
+
+/** The capset row for a component type's own list, for the builder. */
+export function capsetEntry(capsetId: number): CapsetEntry {
+  const def = capsetDefinition(capsetId);
+  if (def === undefined) throw new RutabagaError("InvalidCapset", `unknown capset ${capsetId}`);
+  return { capsetId, component: def.component, name: def.name };
+}

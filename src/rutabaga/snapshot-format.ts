@@ -1,0 +1,255 @@
+import type { RutabagaComponentType } from "./constants.ts";
+import { crc32 } from "./crc32.ts";
+import { RutabagaError } from "./error.ts";
+import { emptyResource, type RutabagaResource } from "./resource.ts";
+import type { Resource3DInfo, VulkanInfo } from "./types.ts";
+
+/**
+ * Snapshot layout, all little-endian:
+ * `"RUTABAGA"` magic (8) · u32 format version · u32 header length H · H bytes of UTF-8 JSON header · the payload (every
+ * section's bytes, at the offsets the header gives, relative to the payload start) · u32 CRC-32 of all bytes before it.
+ */
+export const SNAPSHOT_MAGIC = new TextEncoder().encode("RUTABAGA");
+/** The format version this build writes and reads. */
+export const SNAPSHOT_VERSION = 1;
+const PREFIX_BYTES = 16;
+const CRC_BYTES = 4;
+/** Largest JSON header accepted: 64 MiB. */
+export const MAX_SNAPSHOT_HEADER_BYTES = 64 * 1024 * 1024;
+
+/** What a snapshot holds. */
+export interface SnapshotContents {
+  defaultComponent: RutabagaComponentType;
+  componentState: Uint8Array;
+  resources: RutabagaResource[];
+  contexts: { ctxId: number; componentType: RutabagaComponentType; state: Uint8Array }[];
+}
+
+interface Section {
+  offset: number;
+  length: number;
+}
+
+function fail(why: string): never {
+  throw new RutabagaError("SnapshotError", why);
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Encodes `contents`; with `chunked`, returns the pieces (pixel chunks alias live memory) instead of one array. */
+export function encodeSnapshot(contents: SnapshotContents, chunked: true): Uint8Array[];
+export function encodeSnapshot(contents: SnapshotContents, chunked?: false): Uint8Array;
+export function encodeSnapshot(contents: SnapshotContents, chunked = false): Uint8Array | Uint8Array[] {
+  const payload: Uint8Array[] = [];
+  let payloadLength = 0;
+  const section = (bytes: Uint8Array): Section => {
+    const s = { offset: payloadLength, length: bytes.byteLength };
+    payload.push(bytes);
+    payloadLength += bytes.byteLength;
+    return s;
+  };
+  const header = {
+    defaultComponent: contents.defaultComponent,
+    component: section(contents.componentState),
+    resources: contents.resources.map((r) => ({
+      resourceId: r.resourceId,
+      blob: r.blob,
+      blobMem: r.blobMem,
+      blobFlags: r.blobFlags,
+      mapInfo: r.mapInfo ?? null,
+      format: r.format ?? null,
+      info2d:
+        r.info2d === undefined
+          ? null
+          : { width: r.info2d.width, height: r.info2d.height, scanoutStride: r.info2d.scanoutStride ?? null },
+      pixels: r.info2d?.hostMem === undefined ? null : section(r.info2d.hostMem),
+      info3d:
+        r.info3d === undefined
+          ? null
+          : {
+              ...r.info3d,
+              strides: [...r.info3d.strides],
+              offsets: [...r.info3d.offsets],
+              modifier: `${r.info3d.modifier}`,
+            },
+      vulkanInfo:
+        r.vulkanInfo === undefined
+          ? null
+          : {
+              memoryIdx: r.vulkanInfo.memoryIdx,
+              deviceUuid: hex(r.vulkanInfo.deviceUuid),
+              driverUuid: hex(r.vulkanInfo.driverUuid),
+            },
+      componentMask: r.componentMask,
+      size: `${r.size}`,
+    })),
+    contexts: contents.contexts.map((c) => ({
+      ctxId: c.ctxId,
+      componentType: c.componentType,
+      state: section(c.state),
+    })),
+  };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const prefix = new Uint8Array(PREFIX_BYTES + json.byteLength);
+  prefix.set(SNAPSHOT_MAGIC, 0);
+  const view = new DataView(prefix.buffer);
+  view.setUint32(8, SNAPSHOT_VERSION, true);
+  view.setUint32(12, json.byteLength, true);
+  prefix.set(json, PREFIX_BYTES);
+  let crc = crc32(prefix);
+  for (const p of payload) crc = crc32(p, crc);
+  const trailer = new Uint8Array(CRC_BYTES);
+  new DataView(trailer.buffer).setUint32(0, crc, true);
+  const chunks = [prefix, ...payload, trailer];
+  if (chunked) return chunks;
+  const out = new Uint8Array(prefix.byteLength + payloadLength + CRC_BYTES);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+type Json = unknown;
+
+function obj(v: Json, what: string): Record<string, Json> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(`${what} is not an object`);
+  return v as Record<string, Json>;
+}
+function u32(v: Json, what: string): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 0xffff_ffff) fail(`${what} is not a u32`);
+  return v;
+}
+function optU32(v: Json, what: string): number | undefined {
+  return v === null ? undefined : u32(v, what);
+}
+function bool(v: Json, what: string): boolean {
+  if (typeof v !== "boolean") fail(`${what} is not a boolean`);
+  return v;
+}
+function u64(v: Json, what: string): bigint {
+  if (typeof v !== "string" || !/^[0-9]{1,20}$/.test(v)) fail(`${what} is not a u64 string`);
+  const n = BigInt(v);
+  if (n > 0xffff_ffff_ffff_ffffn) fail(`${what} overflows u64`);
+  return n;
+}
+function arr(v: Json, what: string): Json[] {
+  if (!Array.isArray(v)) fail(`${what} is not an array`);
+  return v;
+}
+function quad(v: Json, what: string): [number, number, number, number] {
+  const a = arr(v, what);
+  if (a.length !== 4) fail(`${what} does not have 4 entries`);
+  return [u32(a[0], what), u32(a[1], what), u32(a[2], what), u32(a[3], what)];
+}
+function uuid(v: Json, what: string): Uint8Array {
+  if (typeof v !== "string" || !/^[0-9a-f]{32}$/.test(v)) fail(`${what} is not 16 hex bytes`);
+  return Uint8Array.from({ length: 16 }, (_, i) => Number.parseInt(v.slice(2 * i, 2 * i + 2), 16));
+}
+
+/** Decodes and fully checks a snapshot; the returned records own copies of the bytes. */
+export function decodeSnapshot(bytes: Uint8Array): SnapshotContents {
+  if (!(bytes instanceof Uint8Array)) fail("snapshot must be a Uint8Array");
+  if (bytes.byteLength < PREFIX_BYTES + CRC_BYTES) fail(`snapshot of ${bytes.byteLength} bytes is truncated`);
+  for (let i = 0; i < SNAPSHOT_MAGIC.length; i++)
+    if (bytes[i] !== SNAPSHOT_MAGIC[i]) fail("not a rutabaga-ts snapshot");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version !== SNAPSHOT_VERSION) fail(`snapshot format version ${version}, this build reads ${SNAPSHOT_VERSION}`);
+  const headerLength = view.getUint32(12, true);
+  if (headerLength > MAX_SNAPSHOT_HEADER_BYTES || PREFIX_BYTES + headerLength + CRC_BYTES > bytes.byteLength) {
+    fail(`header of ${headerLength} bytes does not fit`);
+  }
+  const end = bytes.byteLength - CRC_BYTES;
+  const stored = view.getUint32(end, true);
+  if (crc32(bytes.subarray(0, end)) !== stored) fail("checksum mismatch: the snapshot is corrupt");
+  let header: Record<string, Json>;
+  try {
+    header = obj(
+      JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(16, 16 + headerLength))),
+      "header",
+    );
+  } catch (e) {
+    if (e instanceof RutabagaError) throw e;
+    fail("header is not JSON");
+  }
+  const payloadStart = PREFIX_BYTES + headerLength;
+  const payloadLength = end - payloadStart;
+  const section = (v: Json, what: string): Uint8Array => {
+    const s = obj(v, what);
+    const offset = u32(s.offset, `${what}.offset`);
+    const length = u32(s.length, `${what}.length`);
+    if (offset + length > payloadLength) fail(`${what} lies outside the payload`);
+    return bytes.slice(payloadStart + offset, payloadStart + offset + length);
+  };
+
+  const defaultComponent = u32(header.defaultComponent, "defaultComponent") as RutabagaComponentType;
+  const componentState = section(header.component, "component");
+  const seenResources = new Set<number>();
+  const resources = arr(header.resources, "resources").map((v, i): RutabagaResource => {
+    const what = `resources[${i}]`;
+    const s = obj(v, what);
+    const r = emptyResource(u32(s.resourceId, `${what}.resourceId`));
+    if (seenResources.has(r.resourceId)) fail(`resource ${r.resourceId} appears twice`);
+    seenResources.add(r.resourceId);
+    r.blob = bool(s.blob, `${what}.blob`);
+    r.blobMem = u32(s.blobMem, `${what}.blobMem`);
+    r.blobFlags = u32(s.blobFlags, `${what}.blobFlags`);
+    r.mapInfo = optU32(s.mapInfo, `${what}.mapInfo`);
+    r.format = optU32(s.format, `${what}.format`);
+    r.componentMask = u32(s.componentMask, `${what}.componentMask`);
+    r.size = u64(s.size, `${what}.size`);
+    if (s.info2d !== null) {
+      const i2 = obj(s.info2d, `${what}.info2d`);
+      const width = u32(i2.width, `${what}.info2d.width`);
+      const height = u32(i2.height, `${what}.info2d.height`);
+      let hostMem: Uint8Array | undefined;
+      if (s.pixels !== null) {
+        hostMem = section(s.pixels, `${what}.pixels`);
+        if (hostMem.byteLength !== width * height * 4) fail(`${what}.pixels is not ${width}x${height}x4 bytes`);
+        r.hostBytes = hostMem.byteLength;
+      }
+      r.info2d = { width, height, hostMem, scanoutStride: optU32(i2.scanoutStride, `${what}.info2d.scanoutStride`) };
+    } else if (s.pixels !== null) {
+      fail(`${what} has pixels but no 2D info`);
+    }
+    if (s.info3d !== null) {
+      const i3 = obj(s.info3d, `${what}.info3d`);
+      const info3d: Resource3DInfo = {
+        width: u32(i3.width, `${what}.info3d.width`),
+        height: u32(i3.height, `${what}.info3d.height`),
+        drmFourcc: u32(i3.drmFourcc, `${what}.info3d.drmFourcc`),
+        strides: quad(i3.strides, `${what}.info3d.strides`),
+        offsets: quad(i3.offsets, `${what}.info3d.offsets`),
+        modifier: u64(i3.modifier, `${what}.info3d.modifier`),
+      };
+      r.info3d = info3d;
+    }
+    if (s.vulkanInfo !== null) {
+      const vi = obj(s.vulkanInfo, `${what}.vulkanInfo`);
+      const vulkanInfo: VulkanInfo = {
+        memoryIdx: u32(vi.memoryIdx, `${what}.vulkanInfo.memoryIdx`),
+        deviceUuid: uuid(vi.deviceUuid, `${what}.vulkanInfo.deviceUuid`),
+        driverUuid: uuid(vi.driverUuid, `${what}.vulkanInfo.driverUuid`),
+      };
+      r.vulkanInfo = vulkanInfo;
+    }
+    return r;
+  });
+  const seenContexts = new Set<number>();
+  const contexts = arr(header.contexts, "contexts").map((v, i) => {
+    const s = obj(v, `contexts[${i}]`);
+    const ctxId = u32(s.ctxId, `contexts[${i}].ctxId`);
+    if (seenContexts.has(ctxId)) fail(`context ${ctxId} appears twice`);
+    seenContexts.add(ctxId);
+    return {
+      ctxId,
+      componentType: u32(s.componentType, `contexts[${i}].componentType`) as RutabagaComponentType,
+      state: section(s.state, `contexts[${i}].state`),
+    };
+  });
+  return { defaultComponent, componentState, resources, contexts };
+}

@@ -2,6 +2,12 @@ import { RutabagaError } from "./error.ts";
 import type { RutabagaIovec } from "./types.ts";
 
 /**
+ * Most bytes one resource's backing may span: 2 GiB − 1, so every offset stays a small integer (V8 copies several
+ * times slower when offsets are heap doubles).
+ */
+export const MAX_BACKING_BYTES = 0x7fff_ffff;
+
+/**
  * Guest backing as one logical byte range over many views. Built once per attach: the prefix offsets let a copy find
  * its first view by binary search and then walk forward, so no call walks the whole list.
  */
@@ -9,17 +15,20 @@ export class IovecList {
   /** The views in order, as attached. */
   readonly iovecs: readonly RutabagaIovec[];
   /** `starts[i]` is the logical offset of `iovecs[i]`; `starts[length]` is the total length. */
-  readonly starts: Float64Array;
+  readonly starts: Int32Array;
   /** Sum of the views' lengths. */
   readonly totalLength: number;
 
   constructor(iovecs: readonly RutabagaIovec[]) {
     this.iovecs = iovecs;
-    this.starts = new Float64Array(iovecs.length + 1);
+    this.starts = new Int32Array(iovecs.length + 1);
     let total = 0;
     for (let i = 0; i < iovecs.length; i++) {
       this.starts[i] = total;
       total += iovecs[i]!.byteLength;
+      if (total > MAX_BACKING_BYTES) {
+        throw new RutabagaError("InvalidIovec", `backing spans more than ${MAX_BACKING_BYTES} bytes`);
+      }
     }
     this.starts[iovecs.length] = total;
     this.totalLength = total;
@@ -27,10 +36,19 @@ export class IovecList {
 
   /** Index of the view holding logical byte `offset` (skipping empty views), or `iovecs.length` when past the end. */
   indexOf(offset: number): number {
+    return this.indexFrom(0, offset);
+  }
+
+  /** Like {@link indexOf}, for an `offset` known to lie at or after view `from`: steps a little, then searches. */
+  indexFrom(from: number, offset: number): number {
     const starts = this.starts;
-    let lo = 0;
-    let hi = this.iovecs.length;
-    // Invariant: starts[lo] <= offset (or lo == 0), the answer is in [lo, hi].
+    const count = this.iovecs.length;
+    let lo = from;
+    for (let step = 0; step < 4 && lo < count; step++) {
+      if (starts[lo + 1]! > offset) return lo;
+      lo++;
+    }
+    let hi = count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (starts[mid + 1]! <= offset) lo = mid + 1;
@@ -46,43 +64,55 @@ export class IovecList {
   read(offset: number, dst: Uint8Array, dstOffset: number, length: number): number {
     if (offset >= this.totalLength || length <= 0) return 0;
     const iovecs = this.iovecs;
+    const count = iovecs.length;
     const starts = this.starts;
     let i = this.indexOf(offset);
-    let done = 0;
-    while (done < length && i < iovecs.length) {
+    let within = (offset - starts[i]!) | 0;
+    let d = dstOffset | 0;
+    let left = length | 0;
+    while (left > 0 && i < count) {
       const iov = iovecs[i]!;
-      const within = offset + done - starts[i]!;
-      const n = Math.min(iov.byteLength - within, length - done);
-      if (n > 0) {
-        dst.set(n === iov.byteLength ? iov : iov.subarray(within, within + n), dstOffset + done);
-        done += n;
+      const avail = (iov.length - within) | 0;
+      if (within === 0 && avail <= left) {
+        dst.set(iov, d);
+        d = (d + avail) | 0;
+        left = (left - avail) | 0;
+      } else {
+        const n = avail < left ? avail : left;
+        dst.set(iov.subarray(within, within + n), d);
+        d = (d + n) | 0;
+        left = (left - n) | 0;
       }
+      within = 0;
       i++;
     }
-    return done;
+    return (length - left) | 0;
   }
 
   /** Copies up to `length` bytes of `src` from `srcOffset` to logical `offset`; returns how many bytes fit. */
   write(offset: number, src: Uint8Array, srcOffset: number, length: number): number {
     if (offset >= this.totalLength || length <= 0) return 0;
     const iovecs = this.iovecs;
+    const count = iovecs.length;
     const starts = this.starts;
     let i = this.indexOf(offset);
-    let done = 0;
-    while (done < length && i < iovecs.length) {
+    let within = (offset - starts[i]!) | 0;
+    let s = srcOffset | 0;
+    let left = length | 0;
+    while (left > 0 && i < count) {
       const iov = iovecs[i]!;
-      const within = offset + done - starts[i]!;
-      const n = Math.min(iov.byteLength - within, length - done);
-      if (n > 0) {
-        iov.set(src.subarray(srcOffset + done, srcOffset + done + n), within);
-        done += n;
-      }
+      const avail = (iov.length - within) | 0;
+      const n = avail < left ? avail : left;
+      iov.set(src.subarray(s, s + n), within);
+      s = (s + n) | 0;
+      left = (left - n) | 0;
+      within = 0;
       i++;
     }
-    return done;
+    return (length - left) | 0;
   }
 
-  /** Validates guest-supplied views: every entry must be a `Uint8Array`. */
+  /** Validates caller-supplied views (every entry a `Uint8Array`, 2 GiB at most in all) and builds the list. */
   static from(iovecs: readonly RutabagaIovec[]): IovecList {
     if (!Array.isArray(iovecs)) throw new RutabagaError("InvalidIovec", "backing must be an array of Uint8Array views");
     for (let i = 0; i < iovecs.length; i++) {

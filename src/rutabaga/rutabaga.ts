@@ -68,7 +68,27 @@ const CREATE_3D_FIELDS = [
 ] as const;
 const TRANSFER_FIELDS = ["x", "y", "z", "w", "h", "d", "level", "stride", "layerStride"] as const;
 
+const isU32 = (v: number) => v >>> 0 === v;
+
 function checkTransfer(t: Transfer3D): void {
+  // One branch for the common case: the field-by-field pass only runs to name the culprit.
+  if (
+    typeof t === "object" &&
+    t !== null &&
+    isU32(t.x) &&
+    isU32(t.y) &&
+    isU32(t.z) &&
+    isU32(t.w) &&
+    isU32(t.h) &&
+    isU32(t.d) &&
+    isU32(t.level) &&
+    isU32(t.stride) &&
+    isU32(t.layerStride) &&
+    Number.isSafeInteger(t.offset) &&
+    t.offset >= 0
+  ) {
+    return;
+  }
   checkU32Fields(t, TRANSFER_FIELDS, "transfer");
   checkOffset(t.offset, "transfer.offset");
 }

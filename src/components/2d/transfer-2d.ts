@@ -45,35 +45,39 @@ export function copyRowsFromIovecs(
     src.read(srcBase, dst, dstBase, rows * lineBytes);
     return;
   }
+  const total = src.totalLength;
+  // Offsets below stay under 2^31 (dst is a host buffer, src a backing of at most MAX_BACKING_BYTES), so int math.
+  if (srcBase >= total) return;
   const iovecs = src.iovecs;
   const starts = src.starts;
   const count = iovecs.length;
-  const total = src.totalLength;
   let i = src.indexOf(srcBase);
+  let lineStart = srcBase | 0;
+  let d = dstBase | 0;
   for (let r = 0; r < rows; r++) {
-    const lineStart = srcBase + r * srcStride;
     if (lineStart >= total) return;
-    // Rows only move forward: step when the next view holds the line, else search from here.
-    if (starts[i + 1]! <= lineStart) {
-      i++;
-      if (starts[i + 1]! <= lineStart) i = src.indexOf(lineStart);
-    }
-    let d = dstBase + r * dstStride;
-    let off = lineStart;
-    let left = lineBytes;
-    let j = i;
-    while (left > 0 && j < count) {
-      const iov = iovecs[j]!;
-      const within = off - starts[j]!;
-      const n = Math.min(iov.byteLength - within, left);
-      if (n > 0) {
-        dst.set(iov.subarray(within, within + n), d);
-        d += n;
-        off += n;
-        left -= n;
+    if (starts[i + 1]! <= lineStart) i = src.indexFrom(i + 1, lineStart);
+    let iov = iovecs[i]!;
+    let within = (lineStart - starts[i]!) | 0;
+    if (within + lineBytes <= iov.length) {
+      dst.set(iov.subarray(within, within + lineBytes), d);
+    } else {
+      let left = lineBytes;
+      let to = d;
+      let j = i;
+      while (left > 0 && j < count) {
+        iov = iovecs[j]!;
+        const avail = (iov.length - within) | 0;
+        const n = avail < left ? avail : left;
+        if (n > 0) dst.set(iov.subarray(within, within + n), to);
+        to = (to + n) | 0;
+        left = (left - n) | 0;
+        within = 0;
+        j++;
       }
-      if (left > 0) j++;
     }
+    lineStart = (lineStart + srcStride) | 0;
+    d = (d + dstStride) | 0;
   }
 }
 

@@ -78,7 +78,7 @@ export class IovecList {
         d = (d + avail) | 0;
         left = (left - avail) | 0;
       } else {
-        const n = avail < left ? avail : left;
+        const n = Math.min(avail, left);
         dst.set(iov.subarray(within, within + n), d);
         d = (d + n) | 0;
         left = (left - n) | 0;
@@ -102,7 +102,7 @@ export class IovecList {
     while (left > 0 && i < count) {
       const iov = iovecs[i]!;
       const avail = (iov.length - within) | 0;
-      const n = avail < left ? avail : left;
+      const n = Math.min(avail, left);
       iov.set(src.subarray(s, s + n), within);
       s = (s + n) | 0;
       left = (left - n) | 0;

@@ -1,12 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  RutabagaBlobMem,
-  RutabagaBuilder,
-  RutabagaComponentType,
-  SNAPSHOT_VERSION,
-  transfer2d,
-} from "../../src/index.ts";
+import { RutabagaBlobMem, RutabagaComponentType, SNAPSHOT_VERSION, transfer2d } from "../../src/index.ts";
 import { encodeSnapshot } from "../../src/rutabaga/snapshot-format.ts";
 import { assertCode, create2d, make2d, pattern, readAll } from "./helpers.ts";
 

@@ -68,7 +68,7 @@ export function copyRowsFromIovecs(
       while (left > 0 && j < count) {
         iov = iovecs[j]!;
         const avail = (iov.length - within) | 0;
-        const n = avail < left ? avail : left;
+        const n = Math.min(avail, left);
         if (n > 0) dst.set(iov.subarray(within, within + n), to);
         to = (to + n) | 0;
         left = (left - n) | 0;

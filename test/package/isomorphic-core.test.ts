@@ -20,6 +20,8 @@ test("the isomorphic core imports no Node built-in or Node-only package", () => 
 });
 
 test("the isomorphic core imports nothing from src/node or src/cli", () => {
-  const offenders = ISOMORPHIC.flatMap(files).filter((f) => /from\s+["'][./]*\/(node|cli)\//.test(readFileSync(f, "utf8")));
+  const offenders = ISOMORPHIC.flatMap(files).filter((f) =>
+    /from\s+["'][./]*\/(node|cli)\//.test(readFileSync(f, "utf8")),
+  );
   assert.deepEqual(offenders, []);
 });

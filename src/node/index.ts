@@ -1,0 +1,2 @@
+/** Node-only parts of rutabaga-ts: OS access through koffi (and, as they land, GL bindings and servers). */
+export * from "./os/index.ts";

@@ -1,0 +1,288 @@
+import { closeFd } from "./fd.ts";
+import { type FdWatch, watchFd } from "./fd-watch.ts";
+import { allocNative, errno, LinuxConst, libc } from "./libc.ts";
+import { Errno, OsError } from "./os-error.ts";
+
+/** Most descriptors one message may carry (Linux `SCM_MAX_FD`). */
+export const MAX_FDS_PER_MESSAGE = 253;
+/** Bytes one `recv` with descriptors reads at most; callers loop for more. */
+const RECVMSG_CHUNK = 64 * 1024;
+
+/** What one {@link UnixSocket.recv} got: `bytes === 0` is end of stream. */
+export interface Received {
+  bytes: number;
+  /** Descriptors that arrived with these bytes; the caller owns them and must close them. */
+  fds: number[];
+  /** More descriptors were sent than asked for; the kernel closed the extra ones. */
+  fdsTruncated: boolean;
+}
+
+interface Pending {
+  data: Uint8Array;
+  fds: readonly number[];
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/** Writes a `struct sockaddr_un` for `path` and returns its length. */
+export function encodeSockaddrUn(path: string): Uint8Array {
+  const name = new TextEncoder().encode(path);
+  if (name.length === 0 || name.length > LinuxConst.SOCKADDR_UN_SIZE - 3) {
+    throw new OsError("sockaddr_un", 36, `path of ${name.length} bytes: ${path}`);
+  }
+  const addr = new Uint8Array(2 + name.length + 1);
+  new DataView(addr.buffer).setUint16(0, LinuxConst.AF_UNIX, true);
+  addr.set(name, 2);
+  return addr;
+}
+
+/**
+ * A non-blocking `AF_UNIX` stream socket on a raw descriptor, served from Node's event loop, that can carry
+ * descriptors (`SCM_RIGHTS`) in both directions. Sends are queued in order and never block; a peer that went away
+ * shows up as end of stream on `recv` and as {@link onClose} on a failed send, never as an exception from the loop.
+ */
+export class UnixSocket {
+  /** The descriptor; owned by this object until {@link close}. */
+  readonly fd: number;
+  #watch: FdWatch | undefined;
+  #onReadable: (() => void) | undefined;
+  readonly #onClose: (() => void)[] = [];
+  readonly #queue: Pending[] = [];
+  readonly #drained: (() => void)[] = [];
+  #closed = false;
+  #native: ReturnType<typeof allocNative> | undefined;
+  #nativeView: DataView | undefined;
+
+  private constructor(fd: number) {
+    this.fd = fd;
+  }
+
+  /** Takes ownership of a connected stream socket descriptor and makes it non-blocking. */
+  static fromFd(fd: number): UnixSocket {
+    const flags = libc().fcntl(fd, LinuxConst.F_GETFL, 0) as number;
+    if (flags < 0 || (libc().fcntl(fd, LinuxConst.F_SETFL, flags | LinuxConst.O_NONBLOCK) as number) < 0) {
+      throw new OsError("fcntl", errno(), `fd ${fd}`);
+    }
+    return new UnixSocket(fd);
+  }
+
+  /** Connects to a listening socket at `path`. */
+  static connect(path: string): UnixSocket {
+    const addr = encodeSockaddrUn(path);
+    const fd = libc().socket(LinuxConst.AF_UNIX, LinuxConst.SOCK_STREAM | LinuxConst.SOCK_CLOEXEC, 0) as number;
+    if (fd < 0) throw new OsError("socket", errno());
+    if ((libc().connect(fd, addr, addr.length) as number) !== 0) {
+      const e = errno();
+      closeFd(fd);
+      throw new OsError("connect", e, path);
+    }
+    return UnixSocket.fromFd(fd);
+  }
+
+  /** Two connected sockets (`socketpair`). */
+  static pair(): [UnixSocket, UnixSocket] {
+    const fds = [0, 0];
+    const type = LinuxConst.SOCK_STREAM | LinuxConst.SOCK_NONBLOCK | LinuxConst.SOCK_CLOEXEC;
+    if ((libc().socketpair(LinuxConst.AF_UNIX, type, 0, fds) as number) !== 0) throw new OsError("socketpair", errno());
+    return [new UnixSocket(fds[0]!), new UnixSocket(fds[1]!)];
+  }
+
+  /** True after {@link close} (or a failed send). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Bytes queued and not yet accepted by the kernel. */
+  get queuedBytes(): number {
+    let n = 0;
+    for (const p of this.#queue) n += p.data.length;
+    return n;
+  }
+
+  /**
+   * Reads into `buf`. Returns `undefined` when nothing is available yet, `bytes === 0` at end of stream (or when the
+   * peer reset the connection). With `maxFds > 0` descriptors that ride on these bytes are returned (at most 64 KiB
+   * is read per call then); with `maxFds === 0` any descriptors sent are discarded by the kernel.
+   */
+  recv(buf: Uint8Array, maxFds = 0): Received | undefined {
+    if (this.#closed) return { bytes: 0, fds: [], fdsTruncated: false };
+    if (buf.length === 0) return { bytes: 0, fds: [], fdsTruncated: false };
+    if (maxFds <= 0) {
+      const n = libc().recv(this.fd, buf, buf.length, LinuxConst.MSG_DONTWAIT) as number;
+      if (n >= 0) return { bytes: n, fds: [], fdsTruncated: false };
+      return this.#recvError("recv");
+    }
+    const fdCount = Math.min(maxFds, MAX_FDS_PER_MESSAGE);
+    const { bytes: native, address } = this.#nativeBuffer();
+    const view = this.#nativeView!;
+    const controlOffset = LinuxConst.MSGHDR_SIZE + 16;
+    const controlLength = LinuxConst.CMSG_HEADER_SIZE + align8(4 * fdCount);
+    const dataOffset = controlOffset + LinuxConst.CMSG_HEADER_SIZE + align8(4 * MAX_FDS_PER_MESSAGE);
+    const length = Math.min(buf.length, RECVMSG_CHUNK);
+    native.fill(0, 0, controlOffset + controlLength);
+    view.setBigUint64(16, address + BigInt(LinuxConst.MSGHDR_SIZE), true);
+    view.setBigUint64(24, 1n, true);
+    view.setBigUint64(32, address + BigInt(controlOffset), true);
+    view.setBigUint64(40, BigInt(controlLength), true);
+    view.setBigUint64(LinuxConst.MSGHDR_SIZE, address + BigInt(dataOffset), true);
+    view.setBigUint64(LinuxConst.MSGHDR_SIZE + 8, BigInt(length), true);
+    const flags = LinuxConst.MSG_DONTWAIT | LinuxConst.MSG_CMSG_CLOEXEC;
+    const n = libc().recvmsg(this.fd, this.#native!.pointer, flags) as number;
+    if (n < 0) return this.#recvError("recvmsg");
+    buf.set(native.subarray(dataOffset, dataOffset + n));
+    const fds: number[] = [];
+    const received = Number(view.getBigUint64(40, true));
+    for (let off = controlOffset; off + LinuxConst.CMSG_HEADER_SIZE <= controlOffset + received; ) {
+      const len = Number(view.getBigUint64(off, true));
+      if (len < LinuxConst.CMSG_HEADER_SIZE) break;
+      const level = view.getInt32(off + 8, true);
+      const type = view.getInt32(off + 12, true);
+      if (level === LinuxConst.SOL_SOCKET && type === LinuxConst.SCM_RIGHTS) {
+        for (let p = off + LinuxConst.CMSG_HEADER_SIZE; p + 4 <= off + len; p += 4) fds.push(view.getInt32(p, true));
+      }
+      off += align8(len);
+    }
+    let fdsTruncated = (view.getInt32(48, true) & LinuxConst.MSG_CTRUNC) !== 0;
+    // The control buffer is 8-byte aligned, so the kernel may install one descriptor more than asked for.
+    if (fds.length > fdCount) {
+      for (const extra of fds.splice(fdCount)) closeFd(extra);
+      fdsTruncated = true;
+    }
+    return { bytes: n, fds, fdsTruncated };
+  }
+
+  /**
+   * Queues `data` (copied if it cannot be sent at once) with `fds` attached to its first byte. Descriptors are
+   * duplicated into the peer by the kernel; the caller keeps and still owns its own copies.
+   */
+  send(data: Uint8Array, fds: readonly number[] = []): void {
+    if (this.#closed) return;
+    if (fds.length > MAX_FDS_PER_MESSAGE) throw new OsError("sendmsg", 22, `${fds.length} descriptors`);
+    if (data.length === 0 && fds.length === 0) return;
+    if (data.length === 0) throw new OsError("sendmsg", 22, "descriptors need at least one byte");
+    if (this.#queue.length === 0) {
+      const sent = this.#trySend(data, fds);
+      if (sent === data.length || this.#closed) return;
+      this.#queue.push({ data: data.slice(sent), fds: sent > 0 ? [] : fds });
+      this.#updateWatch();
+      return;
+    }
+    this.#queue.push({ data: data.slice(), fds });
+  }
+
+  /** Resolves when every queued byte has been handed to the kernel (or the socket closed). */
+  flushed(): Promise<void> {
+    if (this.#queue.length === 0 || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#drained.push(resolve));
+  }
+
+  /** Calls `cb` from the event loop while bytes (or end of stream) are waiting; `undefined` stops it. */
+  onReadable(cb: (() => void) | undefined): void {
+    this.#onReadable = cb;
+    this.#updateWatch();
+  }
+
+  /** Calls `cb` once when the socket closes, locally or because a send found the peer gone. */
+  onClose(cb: () => void): void {
+    if (this.#closed) queueMicrotask(cb);
+    else this.#onClose.push(cb);
+  }
+
+  /** Closes the descriptor, drops unsent data; calling it again does nothing. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#watch?.stop();
+    this.#watch = undefined;
+    this.#queue.length = 0;
+    closeFd(this.fd);
+    for (const resolve of this.#drained.splice(0)) resolve();
+    for (const cb of this.#onClose.splice(0)) cb();
+  }
+
+  #recvError(call: string): Received | undefined {
+    const e = errno();
+    if (e === Errno.EAGAIN || e === Errno.EINTR) return undefined;
+    if (e === Errno.ECONNRESET || e === Errno.EPIPE) return { bytes: 0, fds: [], fdsTruncated: false };
+    throw new OsError(call, e, `fd ${this.fd}`);
+  }
+
+  #nativeBuffer(): ReturnType<typeof allocNative> {
+    if (this.#native === undefined) {
+      this.#native = allocNative(
+        LinuxConst.MSGHDR_SIZE + 16 + LinuxConst.CMSG_HEADER_SIZE + align8(4 * MAX_FDS_PER_MESSAGE) + RECVMSG_CHUNK,
+      );
+      this.#nativeView = new DataView(this.#native.bytes.buffer);
+    }
+    return this.#native;
+  }
+
+  /** Sends what the kernel takes now; returns the bytes sent (0 when it would block). Closes on a dead peer. */
+  #trySend(data: Uint8Array, fds: readonly number[]): number {
+    let n: number;
+    const flags = LinuxConst.MSG_DONTWAIT | LinuxConst.MSG_NOSIGNAL;
+    if (fds.length === 0) {
+      n = libc().send(this.fd, data, data.length, flags) as number;
+    } else {
+      const { bytes: native, address } = this.#nativeBuffer();
+      const view = this.#nativeView!;
+      const controlOffset = LinuxConst.MSGHDR_SIZE + 16;
+      const controlLength = LinuxConst.CMSG_HEADER_SIZE + align8(4 * fds.length);
+      const dataOffset = controlOffset + LinuxConst.CMSG_HEADER_SIZE + align8(4 * MAX_FDS_PER_MESSAGE);
+      const length = Math.min(data.length, RECVMSG_CHUNK);
+      native.fill(0, 0, controlOffset + controlLength);
+      native.set(data.subarray(0, length), dataOffset);
+      view.setBigUint64(16, address + BigInt(LinuxConst.MSGHDR_SIZE), true);
+      view.setBigUint64(24, 1n, true);
+      view.setBigUint64(32, address + BigInt(controlOffset), true);
+      view.setBigUint64(40, BigInt(controlLength), true);
+      view.setBigUint64(LinuxConst.MSGHDR_SIZE, address + BigInt(dataOffset), true);
+      view.setBigUint64(LinuxConst.MSGHDR_SIZE + 8, BigInt(length), true);
+      view.setBigUint64(controlOffset, BigInt(LinuxConst.CMSG_HEADER_SIZE + 4 * fds.length), true);
+      view.setInt32(controlOffset + 8, LinuxConst.SOL_SOCKET, true);
+      view.setInt32(controlOffset + 12, LinuxConst.SCM_RIGHTS, true);
+      for (let i = 0; i < fds.length; i++)
+        view.setInt32(controlOffset + LinuxConst.CMSG_HEADER_SIZE + 4 * i, fds[i]!, true);
+      n = libc().sendmsg(this.fd, this.#native!.pointer, flags) as number;
+    }
+    if (n >= 0) return n;
+    const e = errno();
+    if (e === Errno.EAGAIN || e === Errno.EINTR) return 0;
+    if (e === Errno.EPIPE || e === Errno.ECONNRESET) {
+      this.close();
+      return 0;
+    }
+    throw new OsError(fds.length === 0 ? "send" : "sendmsg", e, `fd ${this.fd}`);
+  }
+
+  #flushQueue(): void {
+    while (this.#queue.length > 0 && !this.#closed) {
+      const head = this.#queue[0]!;
+      const sent = this.#trySend(head.data, head.fds);
+      if (sent === head.data.length) {
+        this.#queue.shift();
+        continue;
+      }
+      if (sent > 0) this.#queue[0] = { data: head.data.subarray(sent), fds: [] };
+      break;
+    }
+    if (this.#queue.length === 0) for (const resolve of this.#drained.splice(0)) resolve();
+    this.#updateWatch();
+  }
+
+  #updateWatch(): void {
+    if (this.#closed) return;
+    const events = { readable: this.#onReadable !== undefined, writable: this.#queue.length > 0 };
+    if (this.#watch === undefined) {
+      if (!events.readable && !events.writable) return;
+      this.#watch = watchFd(this.fd, events, (ready) => this.#ready(ready));
+    } else {
+      this.#watch.update(events);
+    }
+  }
+
+  #ready(ready: { readable: boolean; writable: boolean }): void {
+    if (ready.writable && this.#queue.length > 0) this.#flushQueue();
+    if (ready.readable && !this.#closed) this.#onReadable?.();
+  }
+}

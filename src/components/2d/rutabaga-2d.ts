@@ -113,12 +113,12 @@ export class Rutabaga2D extends RutabagaComponentBase {
       }
       const backing = resource.backing;
       if (backing === undefined) throw new RutabagaError("InvalidIovec", `blob ${resource.resourceId} has no backing`);
-      // rutabaga_gfx reads blobs as a t.w×t.h image, so only x = y = 0 passes.
+      // rutabaga_gfx reads blobs as a t.w×t.h image, so only x = y = 0 passes; t.offset is the box's first pixel.
       checkRect(t, t.w, t.h);
       if (needed > buf.byteLength) {
         throw new RutabagaError("InvalidIovec", `destination of ${buf.byteLength} bytes needs ${needed}`);
       }
-      copyRowsFromIovecs(backing, 0, scanoutStride, buf, 0, t.stride, lineBytes, t.h);
+      copyRowsFromIovecs(backing, t.offset, scanoutStride, buf, 0, t.stride, lineBytes, t.h);
       return;
     }
     checkRect(t, info.width, info.height);

@@ -1,0 +1,67 @@
+/** Which timeline a fence belongs to: the global one, or a context's ring (`INFO_RING_IDX`). */
+export type TimelineKey = string;
+
+/** The global timeline's key. */
+export const GLOBAL_TIMELINE: TimelineKey = "global";
+
+/** The key of context `ctxId`'s ring `ringIdx`. */
+export function ringTimeline(ctxId: number, ringIdx: number): TimelineKey {
+  return `${ctxId}:${ringIdx}`;
+}
+
+/** A response held back until its fence completes. */
+export interface ParkedResponse<T> {
+  readonly timeline: TimelineKey;
+  readonly fenceId: bigint;
+  readonly item: T;
+}
+
+/**
+ * Per-timeline fence bookkeeping (rutabaga.md §8.5): the last completed id of each timeline and the responses parked
+ * behind later fences. A completed fence releases, in the order they were parked, every response of its timeline
+ * whose fence id is not above it.
+ */
+export class FenceTimelines<T> {
+  readonly #completed = new Map<TimelineKey, bigint>();
+  #parked: ParkedResponse<T>[] = [];
+
+  /** Responses waiting for a fence. */
+  get parkedCount(): number {
+    return this.#parked.length;
+  }
+
+  /** The last completed fence id of `timeline` (0 before any). */
+  completed(timeline: TimelineKey): bigint {
+    return this.#completed.get(timeline) ?? 0n;
+  }
+
+  /** True when a response fenced with `fenceId` on `timeline` may go back at once. */
+  isDone(timeline: TimelineKey, fenceId: bigint): boolean {
+    return fenceId <= this.completed(timeline);
+  }
+
+  /** Holds `item` until `fenceId` completes on `timeline`. */
+  park(timeline: TimelineKey, fenceId: bigint, item: T): void {
+    this.#parked.push({ timeline, fenceId, item });
+  }
+
+  /** Records a completion and returns the responses it releases, in parking order. */
+  complete(timeline: TimelineKey, fenceId: bigint): T[] {
+    if (fenceId > this.completed(timeline)) this.#completed.set(timeline, fenceId);
+    const done = this.completed(timeline);
+    const released: T[] = [];
+    const kept: ParkedResponse<T>[] = [];
+    for (const p of this.#parked) {
+      if (p.timeline === timeline && p.fenceId <= done) released.push(p.item);
+      else kept.push(p);
+    }
+    if (released.length > 0) this.#parked = kept;
+    return released;
+  }
+
+  /** Forgets everything (device reset). */
+  clear(): void {
+    this.#completed.clear();
+    this.#parked = [];
+  }
+}

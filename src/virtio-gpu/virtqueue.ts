@@ -1,0 +1,257 @@
+import type { GuestMemory } from "./guest-memory.ts";
+
+// Split virtqueue layout, virtio 1.3 §2.7.
+
+/** Descriptor flags (§2.7.5). */
+export const VirtqDescFlags = {
+  Next: 1,
+  Write: 2,
+  Indirect: 4,
+} as const;
+
+/** `virtq_avail.flags` and `virtq_used.flags` bits (§2.7.7). */
+export const VirtqRingFlags = {
+  AvailNoInterrupt: 1,
+  UsedNoNotify: 1,
+} as const;
+
+/** Bytes of one descriptor. */
+export const DESC_SIZE = 16;
+/** Largest queue the split layout allows. */
+export const MAX_QUEUE_SIZE = 32768;
+/** Most entries one indirect table may have. */
+export const MAX_INDIRECT_ENTRIES = 4096;
+
+/** Where a queue's three areas are, as the driver configured them. */
+export interface VirtqueueConfig {
+  /** Number of descriptors: a power of two, 1..32768. */
+  size: number;
+  descAddr: bigint;
+  availAddr: bigint;
+  usedAddr: bigint;
+  /** `VIRTIO_F_EVENT_IDX` was negotiated. */
+  eventIdx: boolean;
+}
+
+/** A queue that cannot be set up: a bad size or a ring outside guest memory. */
+export class VirtqueueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "VirtqueueError";
+  }
+}
+
+/** Why a chain was refused. */
+export type ChainFault =
+  | "head-out-of-range"
+  | "index-out-of-range"
+  | "loop"
+  | "outside-memory"
+  | "bad-indirect"
+  | "readable-after-writable";
+
+/** A descriptor chain taken from the available ring, as views of guest memory. */
+export interface DescriptorChain {
+  readonly head: number;
+  /** Driver-written buffers, in order. */
+  readonly readable: Uint8Array[];
+  /** Device-writable buffers, in order. */
+  readonly writable: Uint8Array[];
+  readonly readableLength: number;
+  readonly writableLength: number;
+}
+
+/** A chain the device must refuse; it still goes back on the used ring (with length 0). */
+export interface FaultyChain {
+  readonly head: number;
+  readonly fault: ChainFault;
+}
+
+function singleView(memory: GuestMemory, addr: bigint, length: number, what: string): Uint8Array {
+  const views = memory.translate(addr, length);
+  if (views === undefined || views.length !== 1) {
+    throw new VirtqueueError(`${what} at 0x${addr.toString(16)} (${length} bytes) is not in one guest memory region`);
+  }
+  return views[0]!;
+}
+
+/**
+ * The device side of a split virtqueue. Ring areas become views once, at construction; each chain is walked with a
+ * bounded number of steps, so a looping or overlong chain is refused rather than followed. Indirect tables are
+ * copied into one reusable buffer before they are read.
+ */
+export class SplitVirtqueue {
+  readonly size: number;
+  readonly eventIdx: boolean;
+  readonly #memory: GuestMemory;
+  readonly #desc: DataView;
+  readonly #avail: DataView;
+  readonly #used: DataView;
+  #indirect = new Uint8Array(DESC_SIZE * 16);
+  #indirectView = new DataView(this.#indirect.buffer);
+  #lastAvail = 0;
+  #usedIdx: number;
+  #signalledUsed: number;
+  #broken = false;
+
+  constructor(memory: GuestMemory, config: VirtqueueConfig) {
+    const { size } = config;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_QUEUE_SIZE || (size & (size - 1)) !== 0) {
+      throw new VirtqueueError(`queue size ${size} is not a power of two in 1..${MAX_QUEUE_SIZE}`);
+    }
+    this.size = size;
+    this.eventIdx = config.eventIdx;
+    this.#memory = memory;
+    const desc = singleView(memory, config.descAddr, DESC_SIZE * size, "descriptor table");
+    const avail = singleView(memory, config.availAddr, 6 + 2 * size, "available ring");
+    const used = singleView(memory, config.usedAddr, 6 + 8 * size, "used ring");
+    this.#desc = new DataView(desc.buffer, desc.byteOffset, desc.byteLength);
+    this.#avail = new DataView(avail.buffer, avail.byteOffset, avail.byteLength);
+    this.#used = new DataView(used.buffer, used.byteOffset, used.byteLength);
+    this.#usedIdx = this.#used.getUint16(2, true);
+    this.#signalledUsed = this.#usedIdx;
+    this.#lastAvail = this.#usedIdx;
+  }
+
+  /** The guest memory the queue's buffers live in. */
+  get memory(): GuestMemory {
+    return this.#memory;
+  }
+
+  /** The next available-ring index the device will read (vhost-user's vring base). */
+  get lastAvailIdx(): number {
+    return this.#lastAvail;
+  }
+
+  set lastAvailIdx(value: number) {
+    this.#lastAvail = value & 0xffff;
+  }
+
+  /** The used-ring index the device will write next. */
+  get usedIdx(): number {
+    return this.#usedIdx;
+  }
+
+  /** The driver published more entries than the queue holds: the queue cannot be trusted any more. */
+  get broken(): boolean {
+    return this.#broken;
+  }
+
+  /** Entries the driver made available that the device has not taken yet. */
+  pending(): number {
+    const n = (this.#avail.getUint16(2, true) - this.#lastAvail) & 0xffff;
+    if (n > this.size) {
+      this.#broken = true;
+      return 0;
+    }
+    return n;
+  }
+
+  /**
+   * Takes the next available chain: a {@link DescriptorChain}, a {@link FaultyChain} to refuse, or `undefined` when
+   * the ring is empty (then, with EVENT_IDX, asks the driver to notify at the next entry).
+   */
+  pop(): DescriptorChain | FaultyChain | undefined {
+    if (this.#broken) return undefined;
+    if (this.pending() === 0) {
+      if (this.eventIdx) {
+        this.#used.setUint16(4 + 8 * this.size, this.#lastAvail, true);
+        if (this.pending() === 0) return undefined;
+      } else {
+        return undefined;
+      }
+    }
+    const head = this.#avail.getUint16(4 + 2 * (this.#lastAvail % this.size), true);
+    this.#lastAvail = (this.#lastAvail + 1) & 0xffff;
+    if (head >= this.size) return { head, fault: "head-out-of-range" };
+    return this.#walk(head);
+  }
+
+  #walk(head: number): DescriptorChain | FaultyChain {
+    const readable: Uint8Array[] = [];
+    const writable: Uint8Array[] = [];
+    let readableLength = 0;
+    let writableLength = 0;
+    let table = this.#desc;
+    let tableSize = this.size;
+    let inIndirect = false;
+    let i = head;
+    let steps = 0;
+    for (;;) {
+      if (i >= tableSize) return { head, fault: "index-out-of-range" };
+      if (++steps > tableSize) return { head, fault: "loop" };
+      const at = i * DESC_SIZE;
+      const addr = table.getBigUint64(at, true);
+      const len = table.getUint32(at + 8, true);
+      const flags = table.getUint16(at + 12, true);
+      const next = table.getUint16(at + 14, true);
+      if ((flags & VirtqDescFlags.Indirect) !== 0) {
+        if (inIndirect || (flags & VirtqDescFlags.Next) !== 0) return { head, fault: "bad-indirect" };
+        if (len === 0 || len % DESC_SIZE !== 0 || len / DESC_SIZE > MAX_INDIRECT_ENTRIES) {
+          return { head, fault: "bad-indirect" };
+        }
+        const views = this.#memory.translate(addr, len);
+        if (views === undefined) return { head, fault: "outside-memory" };
+        if (this.#indirect.length < len) {
+          this.#indirect = new Uint8Array(len);
+          this.#indirectView = new DataView(this.#indirect.buffer);
+        }
+        let p = 0;
+        for (const v of views) {
+          this.#indirect.set(v, p);
+          p += v.length;
+        }
+        table = this.#indirectView;
+        tableSize = len / DESC_SIZE;
+        inIndirect = true;
+        i = 0;
+        steps = 0;
+        continue;
+      }
+      const views = this.#memory.translate(addr, len);
+      if (views === undefined) return { head, fault: "outside-memory" };
+      if ((flags & VirtqDescFlags.Write) !== 0) {
+        for (const v of views) writable.push(v);
+        writableLength += len;
+      } else {
+        if (writable.length > 0 || writableLength > 0) return { head, fault: "readable-after-writable" };
+        for (const v of views) readable.push(v);
+        readableLength += len;
+      }
+      if ((flags & VirtqDescFlags.Next) === 0) break;
+      i = next;
+    }
+    return { head, readable, writable, readableLength, writableLength };
+  }
+
+  /** Returns a chain to the driver with `written` bytes written into its writable buffers. */
+  pushUsed(head: number, written: number): void {
+    const at = 4 + 8 * (this.#usedIdx % this.size);
+    this.#used.setUint32(at, head, true);
+    this.#used.setUint32(at + 4, written, true);
+    // The element must be visible before the index that publishes it (§2.7.8.2).
+    this.#usedIdx = (this.#usedIdx + 1) & 0xffff;
+    this.#used.setUint16(2, this.#usedIdx, true);
+  }
+
+  /**
+   * Whether the driver wants an interrupt for what was pushed since the last call (§2.7.10: `used_event` with
+   * EVENT_IDX, else the `NO_INTERRUPT` flag).
+   */
+  needsNotification(): boolean {
+    const old = this.#signalledUsed;
+    const now = this.#usedIdx;
+    this.#signalledUsed = now;
+    if (old === now) return false;
+    if (this.eventIdx) {
+      const usedEvent = this.#avail.getUint16(4 + 2 * this.size, true);
+      return ((now - usedEvent - 1) & 0xffff) < ((now - old) & 0xffff);
+    }
+    return (this.#avail.getUint16(0, true) & VirtqRingFlags.AvailNoInterrupt) === 0;
+  }
+}
+
+/** True when `chain` is a {@link FaultyChain}. */
+export function isFaulty(chain: DescriptorChain | FaultyChain): chain is FaultyChain {
+  return "fault" in chain;
+}

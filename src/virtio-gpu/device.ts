@@ -816,7 +816,7 @@ export class VirtioGpuDevice {
 
   #notifyIfWanted(queueIndex: number): void {
     const q = this.#queuesByIndex.get(queueIndex);
-    if (q !== undefined && q.needsNotification()) this.#options.onQueueNotify?.(queueIndex);
+    if (q?.needsNotification()) this.#options.onQueueNotify?.(queueIndex);
   }
 }
 

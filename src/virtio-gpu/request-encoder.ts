@@ -134,8 +134,10 @@ export function encodeRequest(c: GpuCommand, hdr: RequestHeader = NO_HEADER): Ui
       u32(48, c.width);
       u32(52, c.height);
       u32(56, c.format);
-      c.strides.forEach((s, i) => u32(64 + 4 * i, s));
-      c.offsets.forEach((o, i) => u32(80 + 4 * i, o));
+      for (let i = 0; i < 4; i++) {
+        u32(64 + 4 * i, c.strides[i]!);
+        u32(80 + 4 * i, c.offsets[i]!);
+      }
       break;
     case T.CtxCreate: {
       const name = new TextEncoder().encode(c.debugName).subarray(0, 64);
@@ -157,11 +159,13 @@ export function encodeRequest(c: GpuCommand, hdr: RequestHeader = NO_HEADER): Ui
         c.lastLevel,
         c.nrSamples,
         c.flags,
-      ].forEach((value, i) => u32(24 + 4 * i, value));
+      ].forEach((value, i) => {
+        u32(24 + 4 * i, value);
+      });
       break;
     case T.TransferToHost3d:
     case T.TransferFromHost3d:
-      [c.box.x, c.box.y, c.box.z, c.box.w, c.box.h, c.box.d].forEach((value, i) => u32(24 + 4 * i, value));
+      for (const [i, value] of [c.box.x, c.box.y, c.box.z, c.box.w, c.box.h, c.box.d].entries()) u32(24 + 4 * i, value);
       v.setBigUint64(48, c.offset, true);
       u32(56, c.resourceId);
       u32(60, c.level);

@@ -599,8 +599,12 @@ export class VirtioGpuDevice {
         const info = rb.getCapsetInfo(c.capsetIndex);
         return enc.capsetInfo(hdr, info.capsetId, info.version, info.size);
       }
-      case T.GetCapset:
+      case T.GetCapset: {
+        let listed = false;
+        for (let i = 0; i < rb.getNumCapsets(); i++) listed ||= rb.getCapsetInfo(i).capsetId === c.capsetId;
+        if (!listed) refuse(R.ErrInvalidParameter, `capset ${c.capsetId} is not offered`);
         return enc.capset(hdr, rb.getCapset(c.capsetId, c.capsetVersion));
+      }
       case T.ResourceAssignUuid: {
         const r = this.#resource(c.resourceId);
         const uuid = new Uint8Array(16);

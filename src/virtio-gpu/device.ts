@@ -299,10 +299,10 @@ export class VirtioGpuDevice {
           request.set(take === view.length ? view : view.subarray(0, take), at);
           at += take;
         }
-        const { responseLength, hdr } = this.#execute(queueIndex, length, queue.memory);
+        const { responseLength, hdr, fenced } = this.#execute(queueIndex, length, queue.memory);
         const written = scatter(this.#encoder.bytes, responseLength, chain.writable, chain.writableLength);
         const item: ParkedItem = { queue, queueIndex, head: chain.head, written };
-        if (hdr !== undefined && (hdr.flags & GpuFlags.Fence) !== 0) {
+        if (fenced && hdr !== undefined) {
           const timeline = timelineOf(hdr);
           if (!this.#fences.isDone(timeline, hdr.fenceId)) {
             this.#fences.park(timeline, hdr.fenceId, item);
@@ -367,7 +367,7 @@ export class VirtioGpuDevice {
       this.#log(`queue ${queueIndex}: undecodable request (${decoded.why})`);
       const type =
         decoded.hdr?.type === T.Submit3d && decoded.why === "short-request" ? R.ErrInvalidParameter : R.ErrUnspec;
-      return { responseLength: this.#encoder.plain(type, decoded.hdr), hdr: decoded.hdr };
+      return { responseLength: this.#encoder.plain(type, decoded.hdr), hdr: decoded.hdr, fenced: false };
     }
     const { hdr, command } = decoded;
     if (this.#options.recorder !== undefined) this.#record(queueIndex, bytes, command);
@@ -378,16 +378,18 @@ export class VirtioGpuDevice {
     } catch (e) {
       responseLength = this.#encoder.plain(this.#errorResponse(hdr, e), hdr);
     }
+    let fenced = false;
     if ((hdr.flags & GpuFlags.Fence) !== 0) {
       const fence: RutabagaFence = { flags: hdr.flags, fenceId: hdr.fenceId, ctxId: hdr.ctxId, ringIdx: hdr.ringIdx };
       try {
         this.#rutabaga.createFence(fence);
+        fenced = true;
       } catch (e) {
         this.#log(`fence ${hdr.fenceId}: ${e instanceof Error ? e.message : String(e)}`);
         responseLength = this.#encoder.plain(R.ErrUnspec, hdr);
       }
     }
-    return { responseLength, hdr };
+    return { responseLength, hdr, fenced };
   }
 
   #errorResponse(hdr: CtrlHeader, e: unknown): number {

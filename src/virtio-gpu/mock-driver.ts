@@ -219,6 +219,8 @@ export class MockVirtqueueDriver {
       this.#chains.delete(head);
       this.#lastUsed = (this.#lastUsed + 1) & 0xffff;
     }
+    // Like Linux: ask to be interrupted for the next entry after the ones just consumed.
+    if (this.config.eventIdx) this.setUsedEvent(this.#lastUsed);
     return out;
   }
 }

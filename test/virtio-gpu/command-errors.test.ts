@@ -6,9 +6,18 @@ import { setup, T } from "./helpers.ts";
 const rect = (x: number, y: number, width: number, height: number) => ({ x, y, width, height });
 
 test("each command answers the right error for bad ids, bad rectangles and bad memory", () => {
-  const { driver, device } = setup({ scanouts: [{ width: 640, height: 480 }, { width: 320, height: 200, connected: false }] });
+  const { driver, device } = setup({
+    scanouts: [
+      { width: 640, height: 480 },
+      { width: 320, height: 200, connected: false },
+    ],
+  });
   const expect = (type: number, cmd: Parameters<typeof driver.send>[0], queue: 0 | 1 = 0) =>
-    assert.equal(driver.send(cmd, {}, queue)?.type.toString(16), type.toString(16), JSON.stringify(cmd, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+    assert.equal(
+      driver.send(cmd, {}, queue)?.type.toString(16),
+      type.toString(16),
+      JSON.stringify(cmd, (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+    );
 
   expect(R.OkNodata, { type: T.ResourceCreate2d, resourceId: 1, format: 2, width: 64, height: 64 });
   expect(R.ErrInvalidResourceId, { type: T.ResourceCreate2d, resourceId: 1, format: 2, width: 64, height: 64 });
@@ -18,7 +27,11 @@ test("each command answers the right error for bad ids, bad rectangles and bad m
   expect(R.ErrInvalidResourceId, { type: T.ResourceUnref, resourceId: 42 });
   expect(R.ErrInvalidResourceId, { type: T.ResourceAttachBacking, resourceId: 42, entries: [] });
   expect(R.ErrUnspec, { type: T.ResourceAttachBacking, resourceId: 1, entries: [{ addr: 0x10n, length: 4096 }] });
-  expect(R.ErrUnspec, { type: T.ResourceAttachBacking, resourceId: 1, entries: [{ addr: 0xffff_ffff_ffff_f000n, length: 8192 }] });
+  expect(R.ErrUnspec, {
+    type: T.ResourceAttachBacking,
+    resourceId: 1,
+    entries: [{ addr: 0xffff_ffff_ffff_f000n, length: 8192 }],
+  });
   expect(R.ErrInvalidResourceId, { type: T.ResourceDetachBacking, resourceId: 42 });
   expect(R.ErrInvalidScanoutId, { type: T.SetScanout, rect: rect(0, 0, 64, 64), scanoutId: 16, resourceId: 1 });
   expect(R.ErrInvalidScanoutId, { type: T.SetScanout, rect: rect(0, 0, 64, 64), scanoutId: 2, resourceId: 1 });
@@ -41,7 +54,11 @@ test("each command answers the right error for bad ids, bad rectangles and bad m
   expect(R.ErrInvalidResourceId, { type: T.ResourceMapBlob, resourceId: 42, offset: 0n });
   expect(R.ErrUnspec, { type: T.ResourceMapBlob, resourceId: 1, offset: 0n });
   expect(R.ErrInvalidScanoutId, { type: T.UpdateCursor, scanoutId: 3, x: 0, y: 0, resourceId: 0, hotX: 0, hotY: 0 }, 1);
-  expect(R.ErrInvalidResourceId, { type: T.UpdateCursor, scanoutId: 0, x: 0, y: 0, resourceId: 42, hotX: 0, hotY: 0 }, 1);
+  expect(
+    R.ErrInvalidResourceId,
+    { type: T.UpdateCursor, scanoutId: 0, x: 0, y: 0, resourceId: 42, hotX: 0, hotY: 0 },
+    1,
+  );
   expect(R.ErrInvalidScanoutId, { type: T.MoveCursor, scanoutId: 3, x: 0, y: 0, resourceId: 0, hotX: 0, hotY: 0 }, 1);
   // Garbage: unknown type, short header, short body.
   assert.equal(driver.sendBytes(new Uint8Array(24).fill(0xee))?.type, R.ErrUnspec);
@@ -63,7 +80,10 @@ test("a response buffer too small for the answer gets a bare error header, one t
   driver.device.processQueue(0, driver.deviceQueues[0]);
   const used = q.takeUsed();
   assert.deepEqual(used, [{ head: placed.head, length: 24 }]);
-  assert.equal(new DataView(driver.ram.view(placed.writable[0]!.addr, 4).slice().buffer).getUint32(0, true), R.ErrUnspec);
+  assert.equal(
+    new DataView(driver.ram.view(placed.writable[0]!.addr, 4).slice().buffer).getUint32(0, true),
+    R.ErrUnspec,
+  );
   q.add([req], [10]);
   driver.device.processQueue(0, driver.deviceQueues[0]);
   assert.equal(q.takeUsed()[0]?.length, 0);

@@ -5,9 +5,9 @@ import {
   decodeCommand,
   encodeRequest,
   type GpuCommand,
-  GpuCommandType as T,
-  GpuWireSize as S,
   ResponseEncoder,
+  GpuWireSize as S,
+  GpuCommandType as T,
 } from "../../src/virtio-gpu/index.ts";
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
@@ -83,7 +83,8 @@ test("requests have the spec's sizes", () => {
     [{ type: T.ResourceUnmapBlob, resourceId: 1 }, 32],
     [{ type: T.UpdateCursor, scanoutId: 0, x: 0, y: 0, resourceId: 0, hotX: 0, hotY: 0 }, 56],
   ];
-  for (const [command, size] of sizes) assert.equal(encodeRequest(command).length, size, `0x${command.type.toString(16)}`);
+  for (const [command, size] of sizes)
+    assert.equal(encodeRequest(command).length, size, `0x${command.type.toString(16)}`);
   assert.deepEqual([S.CtrlHdr, S.MemEntry, S.UpdateCursor, S.Config], [24, 16, 56, 16]);
 });
 
@@ -102,7 +103,10 @@ test("a fenced response echoes the fence fields; an unfenced one carries zeros",
   const e = new ResponseEncoder();
   e.plain(0x1100, { type: 0x105, flags: 3, fenceId: 0x1_0000_0002n, ctxId: 7, ringIdx: 2 });
   const v = new DataView(e.bytes.buffer);
-  assert.deepEqual([v.getUint32(4, true), v.getBigUint64(8, true), v.getUint32(16, true), v.getUint8(20)], [3, 0x1_0000_0002n, 7, 2]);
+  assert.deepEqual(
+    [v.getUint32(4, true), v.getBigUint64(8, true), v.getUint32(16, true), v.getUint8(20)],
+    [3, 0x1_0000_0002n, 7, 2],
+  );
   e.plain(0x1100, { type: 0x105, flags: 0, fenceId: 9n, ctxId: 7, ringIdx: 2 });
   assert.deepEqual([v.getUint32(4, true), v.getBigUint64(8, true), v.getUint32(16, true)], [0, 0n, 0]);
 });
@@ -161,7 +165,12 @@ test("truncated requests are refused, never read past their length", () => {
       const length = cut % bytes.length;
       const decoded = decodeCommand(bytes, new DataView(bytes.buffer), length);
       if (length < 24) assert.equal(decoded.ok, false);
-      else if (decoded.ok) assert.ok(command.type === T.ResourceAttachBacking || command.type === T.ResourceCreateBlob || command.type === T.Submit3d);
+      else if (decoded.ok)
+        assert.ok(
+          command.type === T.ResourceAttachBacking ||
+            command.type === T.ResourceCreateBlob ||
+            command.type === T.Submit3d,
+        );
     }),
     { numRuns: RUNS },
   );

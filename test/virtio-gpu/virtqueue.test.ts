@@ -95,7 +95,7 @@ test("rings outside guest memory or a bad size cannot make a queue", () => {
   assert.throws(
     () =>
       new SplitVirtqueue(ram.memory, {
-        size: 256,
+        size: 512,
         descAddr: ram.base,
         availAddr: ram.base,
         usedAddr: ram.base,

@@ -1,0 +1,2 @@
+# The EDID test checks our blocks with an independent decoder.
+APT_PACKAGES+=(edid-decode)

@@ -355,11 +355,12 @@ export class VirtioGpuDevice {
     }
   }
 
+  /** Runs one request; `fenced` says a fence was created for it, so its response may have to wait. */
   #execute(
     queueIndex: number,
     length: number,
     memory: GuestMemory,
-  ): { responseLength: number; hdr: CtrlHeader | undefined } {
+  ): { responseLength: number; hdr: CtrlHeader | undefined; fenced: boolean } {
     this.#memory = memory;
     const bytes = this.#request.subarray(0, length);
     const decoded = decodeCommand(this.#request, this.#requestView, length);

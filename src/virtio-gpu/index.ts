@@ -21,6 +21,19 @@ export * from "./protocol.ts";
 export { encodeRequest, type RequestHeader } from "./request-encoder.ts";
 export { ResponseEncoder } from "./responses.ts";
 export {
+  decodeTrace,
+  MAX_REPLAY_MEMORY_BYTES,
+  MAX_TRACE_JSON_BYTES,
+  type ReplayResult,
+  replayTrace,
+  SparseGuestMemory,
+  TRACE_VERSION,
+  TraceError,
+  type TraceHeader,
+  type TraceRecord,
+  TraceRecorder,
+} from "./trace.ts";
+export {
   type ChainFault,
   DESC_SIZE,
   type DescriptorChain,

@@ -35,7 +35,8 @@ export const replayCommand: CliCommand = {
     if (values["every-flush"]) {
       sink.onFlush = (scanoutId) => {
         const fb = sink.framebuffers[scanoutId]!;
-        const k = (counts[scanoutId] = (counts[scanoutId] ?? 0) + 1);
+        const k = (counts[scanoutId] ?? 0) + 1;
+        counts[scanoutId] = k;
         const frame = {
           width: fb.width,
           height: fb.height,

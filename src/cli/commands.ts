@@ -1,7 +1,9 @@
 import type { CliCommand } from "./command.ts";
 import { replayCommand } from "./replay.ts";
+import { vhostUserGpuCommand } from "./vhost-user-gpu.ts";
 
 /** Every sub-command, by name. */
 export const commands: Record<string, CliCommand> = {
+  "vhost-user-gpu": vhostUserGpuCommand,
   replay: replayCommand,
 };

@@ -19,8 +19,9 @@ export class MockGuestRam {
   readonly memory: GuestMemoryRegions;
   #next: number;
 
-  constructor(size: number, base = 0x4000_0000n) {
-    this.bytes = new Uint8Array(size);
+  /** RAM of `memory` bytes, or over the given bytes (a shared mapping a real backend also sees). */
+  constructor(memory: number | Uint8Array, base = 0x4000_0000n) {
+    this.bytes = typeof memory === "number" ? new Uint8Array(memory) : memory;
     this.base = base;
     this.memory = new GuestMemoryRegions([{ guestAddr: base, bytes: this.bytes }]);
     this.#next = 0;

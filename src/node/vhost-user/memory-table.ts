@@ -89,7 +89,7 @@ export class MemoryTable {
     const old = this.#regions;
     this.#regions = [];
     try {
-      regions.forEach((r, i) => this.add(r, fds[i]!));
+      for (const [i, r] of regions.entries()) this.add(r, fds[i]!);
     } catch (e) {
       for (const r of this.#regions) r.mapping.unmap();
       for (let i = this.#regions.length + 1; i < fds.length; i++) closeFd(fds[i]!);

@@ -65,13 +65,17 @@ export class MessageReader {
       if (this.#payload === undefined) {
         const r = this.#socket.recv(this.#header.subarray(this.#headerGot), MAX_FDS_PER_VHOST_MESSAGE);
         if (r === undefined) return;
-        if (r.bytes === 0) return this.#end(onEnd, { kind: "eof" });
+        if (r.bytes === 0) {
+          this.#end(onEnd, { kind: "eof" });
+          return;
+        }
         this.#fds.push(...r.fds);
         this.#headerGot += r.bytes;
         if (this.#headerGot < VHOST_USER_HEADER_SIZE) continue;
         const size = this.#headerView.getUint32(8, true);
         if (size > this.#maxPayload) {
-          return this.#end(onEnd, { kind: "oversize", request: this.#headerView.getUint32(0, true), size });
+          this.#end(onEnd, { kind: "oversize", request: this.#headerView.getUint32(0, true), size });
+          return;
         }
         this.#payload = new Uint8Array(size);
         this.#payloadGot = 0;
@@ -79,7 +83,10 @@ export class MessageReader {
       if (this.#payloadGot < this.#payload.length) {
         const r = this.#socket.recv(this.#payload.subarray(this.#payloadGot));
         if (r === undefined) return;
-        if (r.bytes === 0) return this.#end(onEnd, { kind: "eof" });
+        if (r.bytes === 0) {
+          this.#end(onEnd, { kind: "eof" });
+          return;
+        }
         this.#payloadGot += r.bytes;
         if (this.#payloadGot < this.#payload.length) continue;
       }

@@ -44,7 +44,7 @@ test("QEMU's message sequence brings up the rings; a guest's commands come back 
     const pages = Array.from({ length: (W * H * 4) / 4096 }, () => fe.ram.alloc(4096, 4096)).reverse();
     const entries = pages.map((addr) => ({ addr, length: 4096 }));
     const frame = new Uint8Array(W * H * 4).map((_, i) => (i * 31) & 0xff);
-    pages.forEach((addr, i) => fe.ram.view(addr, 4096).set(frame.subarray(i * 4096, (i + 1) * 4096)));
+    for (const [i, addr] of pages.entries()) fe.ram.view(addr, 4096).set(frame.subarray(i * 4096, (i + 1) * 4096));
     const ok = async (c: Parameters<MockFrontEnd["request"]>[0], q = 0) =>
       assert.equal((await fe.request(c, {}, q)).type, R.OkNodata);
     await ok({ type: T.ResourceCreate2d, resourceId: 2, format: 2, width: W, height: H });

@@ -1,0 +1,67 @@
+// npm run bench:qemu: the same Linux guest workload through our vhost-user-gpu backend and through QEMU's own
+// (/usr/lib/qemu/vhost-user-gpu from the same QEMU 10 packages); prints each backend's CPU seconds and the ratio.
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { buildInitramfs, prepareTools } from "../../test/e2e/qemu/guest-image.ts";
+import { type BackendKind, GuestSession } from "../../test/e2e/qemu/guest-session.ts";
+
+const W = 1280;
+const H = 800;
+const FRAMES = 60;
+const LINES = 2000;
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+function frame(seed: number): Uint8Array {
+  const out = new Uint8Array(W * H * 4);
+  for (let i = 0; i < out.length; i += 4) {
+    out[i] = (i + seed) & 0xff;
+    out[i + 1] = (i >> 8) & 0xff;
+    out[i + 2] = seed;
+  }
+  return out;
+}
+
+async function measure(kind: BackendKind, tools: ReturnType<typeof prepareTools>, initramfs: string) {
+  const guest = new GuestSession();
+  try {
+    await guest.start(tools, initramfs, kind);
+    const pid = guest.backend.pid!;
+    const atBoot = cpuSeconds(pid);
+    const started = performance.now();
+    await guest.run(`i=0; while [ $i -lt ${FRAMES / 2} ]; do cat /data/a.raw > /dev/fb0; cat /data/b.raw > /dev/fb0; i=$((i+1)); done`, 600_000);
+    await guest.run(`i=0; while [ $i -lt ${LINES} ]; do echo "console line $i: the quick brown fox jumps over the lazy dog"; i=$((i+1)); done > /dev/tty1`, 600_000);
+    await guest.run("sleep 2");
+    const total = cpuSeconds(pid);
+    return { boot: atBoot, workload: total - atBoot, total, wallSeconds: (performance.now() - started) / 1000 };
+  } finally {
+    await guest.stop();
+  }
+}
+
+const tools = prepareTools();
+const initramfs = buildInitramfs(tools, { "a.raw": frame(1), "b.raw": frame(2) });
+console.log(`machine: ${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`);
+console.log(`workload: boot, ${FRAMES} full-screen writes to /dev/fb0, ${LINES} console lines on tty1`);
+const rounds = Number(process.env.ROUNDS ?? 2);
+const results: Record<BackendKind, { boot: number; workload: number; total: number; wallSeconds: number }[]> = { ours: [], reference: [] };
+for (let r = 0; r < rounds; r++) {
+  for (const kind of ["reference", "ours"] as const) results[kind].push(await measure(kind, tools, initramfs));
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+for (const kind of ["reference", "ours"] as const) {
+  const rs = results[kind];
+  console.log(
+    `${kind.padEnd(10)} CPU s: boot ${median(rs.map((x) => x.boot)).toFixed(2)}, workload ${median(rs.map((x) => x.workload)).toFixed(2)}, ` +
+      `total ${median(rs.map((x) => x.total)).toFixed(2)} (wall ${median(rs.map((x) => x.wallSeconds)).toFixed(1)} s for the workload)`,
+  );
+}
+const ratio = (f: (x: { boot: number; workload: number; total: number }) => number) =>
+  (median(results.ours.map(f)) / median(results.reference.map(f))).toFixed(2);
+console.log(`ours / reference: workload ${ratio((x) => x.workload)}×, total ${ratio((x) => x.total)}× (target ≤ 1.0×)`);

@@ -11,11 +11,16 @@ const FRAMES = 60;
 const LINES = 2000;
 const TICKS_PER_SECOND = 100;
 
-/** utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15). */
-function cpuSeconds(pid: number): number {
+/** utime and stime of a process, in seconds (/proc/PID/stat fields 14 and 15). */
+function cpuTimes(pid: number): { user: number; sys: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  return { user: Number(fields[11]) / TICKS_PER_SECOND, sys: Number(fields[12]) / TICKS_PER_SECOND };
+}
+
+function cpuSeconds(pid: number): number {
+  const t = cpuTimes(pid);
+  return t.user + t.sys;
 }
 
 function frame(seed: number): Uint8Array {
@@ -35,10 +40,18 @@ async function measure(kind: BackendKind, tools: ReturnType<typeof prepareTools>
     const pid = guest.backend.pid!;
     const atBoot = cpuSeconds(pid);
     const started = performance.now();
-    await guest.run(`i=0; while [ $i -lt ${FRAMES / 2} ]; do cat /data/a.raw > /dev/fb0; cat /data/b.raw > /dev/fb0; i=$((i+1)); done`, 600_000);
-    await guest.run(`i=0; while [ $i -lt ${LINES} ]; do echo "console line $i: the quick brown fox jumps over the lazy dog"; i=$((i+1)); done > /dev/tty1`, 600_000);
+    await guest.run(
+      `i=0; while [ $i -lt ${FRAMES / 2} ]; do cat /data/a.raw > /dev/fb0; cat /data/b.raw > /dev/fb0; i=$((i+1)); done`,
+      600_000,
+    );
+    await guest.run(
+      `i=0; while [ $i -lt ${LINES} ]; do echo "console line $i: the quick brown fox jumps over the lazy dog"; i=$((i+1)); done > /dev/tty1`,
+      600_000,
+    );
     await guest.run("sleep 2");
     const total = cpuSeconds(pid);
+    const split = cpuTimes(pid);
+    console.log(`  ${kind}: user ${split.user.toFixed(2)} s, sys ${split.sys.toFixed(2)} s in all`);
     return { boot: atBoot, workload: total - atBoot, total, wallSeconds: (performance.now() - started) / 1000 };
   } finally {
     await guest.stop();
@@ -50,7 +63,10 @@ const initramfs = buildInitramfs(tools, { "a.raw": frame(1), "b.raw": frame(2) }
 console.log(`machine: ${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`);
 console.log(`workload: boot, ${FRAMES} full-screen writes to /dev/fb0, ${LINES} console lines on tty1`);
 const rounds = Number(process.env.ROUNDS ?? 2);
-const results: Record<BackendKind, { boot: number; workload: number; total: number; wallSeconds: number }[]> = { ours: [], reference: [] };
+const results: Record<BackendKind, { boot: number; workload: number; total: number; wallSeconds: number }[]> = {
+  ours: [],
+  reference: [],
+};
 for (let r = 0; r < rounds; r++) {
   for (const kind of ["reference", "ours"] as const) results[kind].push(await measure(kind, tools, initramfs));
 }

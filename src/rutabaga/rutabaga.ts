@@ -361,6 +361,14 @@ export class Rutabaga {
     return r.info3d;
   }
 
+  /**
+   * The host copy of a 2D resource's pixels (rows of `width * 4` bytes), for a front end that presents it without a
+   * copy; `undefined` for resources without one (blobs, 3D). Read-only by contract, valid until the resource goes.
+   */
+  hostPixels(resourceId: number): Uint8Array | undefined {
+    return this.#resource(resourceId).info2d?.hostMem;
+  }
+
   /** Sizes and kind of a resource, for front ends that present it. */
   resourceInfo(resourceId: number): RutabagaResourceInfo {
     const r = this.#resource(resourceId);

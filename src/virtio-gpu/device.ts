@@ -553,12 +553,8 @@ export class VirtioGpuDevice {
         if (!r.blob && !rectInside(c.rect, r.width, r.height)) {
           refuse(R.ErrInvalidParameter, `flush rect ${rectText(c.rect)} outside ${r.width}x${r.height}`);
         }
-        try {
-          rb.resourceFlush(r.id);
-        } catch (e) {
-          // The 2D component has nothing to flush (rutabaga.md §3.5); the copy below is the flush.
-          if (!isRutabagaError(e, "Unsupported")) throw e;
-        }
+        // The 2D component has nothing to flush (rutabaga.md §3.5: Unsupported); the copy below is the flush.
+        if (rb.defaultComponent !== RutabagaComponentType.Rutabaga2D) rb.resourceFlush(r.id);
         this.#scanouts.forEach((s, i) => {
           if (s.resourceId === r.id) this.#flushScanout(i, s, c.rect);
         });
@@ -703,10 +699,11 @@ export class VirtioGpuDevice {
     s.rect = { ...rect };
     s.format = format;
     s.blob = blob;
-    if (resized) {
+    // Only a blob scanout needs a frame of its own: a 2D resource's host copy is shown where it is.
+    if (blob !== undefined && (resized || s.frame === undefined))
       s.frame = new Uint8Array(rect.width * rect.height * 4);
-      this.#sink("scanoutChanged", id, { width: rect.width, height: rect.height });
-    }
+    if (blob === undefined) s.frame = undefined;
+    if (resized) this.#sink("scanoutChanged", id, { width: rect.width, height: rect.height });
   }
 
   #disableScanout(id: number): void {
@@ -727,14 +724,13 @@ export class VirtioGpuDevice {
     this.#flushScanout(id, s, s.rect, true);
   }
 
-  /** Copies `rect` (resource or blob-image coordinates) into the scanout frame and tells the sink. */
+  /**
+   * Tells the sink `rect` (resource or blob-image coordinates) changed. A 2D resource is shown from its host copy
+   * (a window of it, no copy); a blob is read from guest memory into the scanout's own frame first.
+   */
   #flushScanout(id: number, s: Scanout, rect: GpuRect, quietErrors = false): void {
-    const frame = s.frame;
-    if (frame === undefined) return;
     const sw = s.rect.width;
     const sh = s.rect.height;
-    const stride = sw * 4;
-    // The scanout shows the window `s.rect` of the resource (or blob image); `rect` is in the same coordinates.
     const ox = s.rect.x;
     const oy = s.rect.y;
     const x0 = Math.max(rect.x, ox);
@@ -742,39 +738,28 @@ export class VirtioGpuDevice {
     const x1 = Math.min(rect.x + rect.width, ox + sw);
     const y1 = Math.min(rect.y + rect.height, oy + sh);
     if (x1 <= x0 || y1 <= y0) return;
-    const dx = x0 - ox;
-    const dy = y0 - oy;
-    const w = x1 - x0;
-    const h = y1 - y0;
-    const dst = frame.subarray(dy * stride + dx * 4);
+    const dirty = { x: x0 - ox, y: y0 - oy, width: x1 - x0, height: y1 - y0 };
+    if (s.blob === undefined) {
+      const host = this.#rutabaga.hostPixels(s.resourceId);
+      const r = this.#resources.get(s.resourceId);
+      if (host === undefined || r === undefined) return;
+      const stride = r.width * 4;
+      const pixels = host.subarray(oy * stride + ox * 4);
+      this.#sink("flush", id, dirty, { width: sw, height: sh, stride, format: s.format, pixels });
+      return;
+    }
+    const frame = s.frame!;
+    const stride = sw * 4;
+    const offset = s.blob.offset + y0 * s.blob.stride + x0 * 4;
+    const dst = frame.subarray(dirty.y * stride + dirty.x * 4);
+    const box = { x: 0, y: 0, z: 0, w: dirty.width, h: dirty.height, d: 1, level: 0, stride, layerStride: 0, offset };
     try {
-      if (s.blob === undefined) {
-        this.#rutabaga.transferRead(
-          0,
-          s.resourceId,
-          { x: x0, y: y0, z: 0, w, h, d: 1, level: 0, stride, layerStride: 0, offset: 0 },
-          dst,
-        );
-      } else {
-        const offset = s.blob.offset + y0 * s.blob.stride + x0 * 4;
-        this.#rutabaga.transferRead(
-          0,
-          s.resourceId,
-          { x: 0, y: 0, z: 0, w, h, d: 1, level: 0, stride, layerStride: 0, offset },
-          dst,
-        );
-      }
+      this.#rutabaga.transferRead(0, s.resourceId, box, dst);
     } catch (e) {
       if (!quietErrors) throw e;
       return;
     }
-    const pixels = frame;
-    this.#sink(
-      "flush",
-      id,
-      { x: dx, y: dy, width: w, height: h },
-      { width: sw, height: sh, stride, format: s.format, pixels },
-    );
+    this.#sink("flush", id, dirty, { width: sw, height: sh, stride, format: s.format, pixels: frame });
   }
 
   #record(queueIndex: number, bytes: Uint8Array, c: GpuCommand): void {

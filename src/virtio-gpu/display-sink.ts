@@ -7,7 +7,7 @@ export interface ScanoutFrame {
   readonly stride: number;
   /** `VIRTIO_GPU_FORMAT_*` of the pixels (2, B8G8R8X8, is what Linux uses: bytes B, G, R, X). */
   readonly format: number;
-  /** The whole frame; only valid during the call that hands it out. */
+  /** The frame: `height` rows of `width` pixels, `stride` bytes apart; only valid during the call that hands it out. */
   readonly pixels: Uint8Array;
 }
 

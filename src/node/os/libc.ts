@@ -8,6 +8,8 @@ export const LinuxConst = {
   SOCK_NONBLOCK: 0o4000,
   SOCK_CLOEXEC: 0o2000000,
   SOL_SOCKET: 1,
+  SO_SNDBUF: 7,
+  SO_SNDBUFFORCE: 32,
   SCM_RIGHTS: 1,
   MSG_DONTWAIT: 0x40,
   MSG_CTRUNC: 0x8,
@@ -56,6 +58,8 @@ function bind() {
     recv: lib.func("intptr_t recv(int, void *, size_t, int)"),
     sendmsg: lib.func("intptr_t sendmsg(int, void *, int)"),
     recvmsg: lib.func("intptr_t recvmsg(int, void *, int)"),
+    setsockopt: lib.func("int setsockopt(int, int, int, const void *, uint32_t)"),
+    getsockopt: lib.func("int getsockopt(int, int, int, _Out_ void *, _Inout_ uint32_t *)"),
     dup: lib.func("int dup(int)"),
     unlink: lib.func("int unlink(const char *)"),
   };

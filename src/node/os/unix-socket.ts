@@ -152,10 +152,11 @@ export class UnixSocket {
   }
 
   /**
-   * Queues `data` (copied if it cannot be sent at once) with `fds` attached to its first byte. Descriptors are
-   * duplicated into the peer by the kernel; the caller keeps and still owns its own copies.
+   * Queues `data` with `fds` attached to its first byte. What the kernel does not take at once is copied, unless
+   * `owned` says the caller hands the buffer over and will not touch it again. Descriptors are duplicated into the
+   * peer by the kernel; the caller keeps and still owns its own copies.
    */
-  send(data: Uint8Array, fds: readonly number[] = []): void {
+  send(data: Uint8Array, fds: readonly number[] = [], owned = false): void {
     if (this.#closed) return;
     if (fds.length > MAX_FDS_PER_MESSAGE) throw new OsError("sendmsg", 22, `${fds.length} descriptors`);
     if (data.length === 0 && fds.length === 0) return;
@@ -163,17 +164,32 @@ export class UnixSocket {
     if (this.#queue.length === 0) {
       const sent = this.#trySend(data, fds);
       if (sent === data.length || this.#closed) return;
-      this.#queue.push({ data: data.slice(sent), fds: sent > 0 ? [] : fds });
+      this.#queue.push({ data: owned ? data.subarray(sent) : data.slice(sent), fds: sent > 0 ? [] : fds });
       this.#updateWatch();
       return;
     }
-    this.#queue.push({ data: data.slice(), fds });
+    this.#queue.push({ data: owned ? data : data.slice(), fds });
   }
 
   /** Resolves when every queued byte has been handed to the kernel (or the socket closed). */
   flushed(): Promise<void> {
     if (this.#queue.length === 0 || this.#closed) return Promise.resolve();
     return new Promise((resolve) => this.#drained.push(resolve));
+  }
+
+  /**
+   * Asks the kernel for a send buffer of `bytes` (SO_SNDBUFFORCE when privileged, else SO_SNDBUF up to the system
+   * maximum) and returns what it granted, so large messages go out in one call instead of being queued here.
+   */
+  setSendBuffer(bytes: number): number {
+    const value = new Int32Array([bytes]);
+    if ((libc().setsockopt(this.fd, LinuxConst.SOL_SOCKET, LinuxConst.SO_SNDBUFFORCE, value, 4) as number) !== 0) {
+      libc().setsockopt(this.fd, LinuxConst.SOL_SOCKET, LinuxConst.SO_SNDBUF, value, 4);
+    }
+    const out = new Int32Array(1);
+    const length = [4];
+    libc().getsockopt(this.fd, LinuxConst.SOL_SOCKET, LinuxConst.SO_SNDBUF, out, length);
+    return out[0]!;
   }
 
   /** Calls `cb` from the event loop while bytes (or end of stream) are waiting; `undefined` stops it. */

@@ -27,6 +27,7 @@ export class DisplayChannel implements DisplaySink {
   readonly #socket: UnixSocket;
   readonly #pending: ((m: FramedMessage) => void)[] = [];
   #update = new Uint8Array(0);
+  #message = new Uint8Array(0);
   #closed = false;
   readonly #log: (m: string) => void;
   /** Messages sent, by request id. */
@@ -35,6 +36,8 @@ export class DisplayChannel implements DisplaySink {
   constructor(socket: UnixSocket, log: (m: string) => void = () => {}) {
     this.#socket = socket;
     this.#log = log;
+    // Room for a few full 4 MB frames in the kernel, so UPDATEs rarely wait in our queue.
+    socket.setSendBuffer(16 * 1024 * 1024);
     new MessageReader(
       socket,
       64 * 1024,
@@ -114,9 +117,17 @@ export class DisplayChannel implements DisplaySink {
     if (this.#closed) return;
     const row = rect.width * 4;
     const size = VHOST_USER_HEADER_SIZE + GPU_UPDATE_HEADER_SIZE + row * rect.height;
-    if (this.#update.length < size) this.#update = new Uint8Array(size);
-    const msg = this.#update.subarray(0, size);
-    const v = new DataView(msg.buffer, 0, size);
+    // Reuse one buffer while the socket keeps up; when bytes are still queued, hand a fresh one over instead.
+    const reuse = this.#socket.queuedBytes === 0;
+    if (!reuse || this.#update.length < size) {
+      const fresh = new Uint8Array(size);
+      if (reuse) this.#update = fresh;
+      this.#message = fresh;
+    } else {
+      this.#message = this.#update;
+    }
+    const msg = this.#message.subarray(0, size);
+    const v = new DataView(msg.buffer, msg.byteOffset, size);
     v.setUint32(0, D.Update, true);
     v.setUint32(4, 0, true);
     v.setUint32(8, size - VHOST_USER_HEADER_SIZE, true);
@@ -136,7 +147,7 @@ export class DisplayChannel implements DisplaySink {
       }
     }
     this.sent.set(D.Update, (this.sent.get(D.Update) ?? 0) + 1);
-    this.#socket.send(msg);
+    this.#socket.send(msg, [], !reuse);
   }
 
   cursorChanged(cursor: CursorState): void {

@@ -45,13 +45,19 @@ export class GuestSession {
   backendLog = "";
 
   /** Starts the backend, waits for its socket, boots QEMU and waits for the guest's `@@READY`. */
-  async start(tools: GuestTools, initramfs: string, kind: BackendKind, timeoutMs = 90_000): Promise<void> {
+  async start(
+    tools: GuestTools,
+    initramfs: string,
+    kind: BackendKind,
+    timeoutMs = 90_000,
+    nodeFlags: string[] = [],
+  ): Promise<void> {
     const sock = join(this.dir, "gpu.sock");
     const qmp = join(this.dir, "qmp.sock");
     const bin = new URL("../../../bin/rutabaga-ts.js", import.meta.url).pathname;
     this.backend =
       kind === "ours"
-        ? spawn(process.execPath, [bin, "vhost-user-gpu", "--socket-path", sock, "--verbose"], {
+        ? spawn(process.execPath, [...nodeFlags, bin, "vhost-user-gpu", "--socket-path", sock, "--verbose"], {
             stdio: ["ignore", "pipe", "pipe"],
           })
         : spawn(tools.referenceBackend, [`--socket-path=${sock}`], { stdio: ["ignore", "pipe", "pipe"] });

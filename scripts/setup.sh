@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian machine (idempotent): Debian packages named by
-# scripts/deps.d/*.sh, then the npm dependencies from package-lock.json.
+# scripts/deps.d/*.sh, the npm dependencies from package-lock.json, then builds dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,3 +26,5 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# The compiled CLI starts in a tenth of the time tsx needs; bin/rutabaga-ts.js falls back to tsx for newer sources.
+npm run build --silent

@@ -1,5 +1,5 @@
 import { closeFd } from "./fd.ts";
-import { type FdWatch, watchFd } from "./fd-watch.ts";
+import { assertPollable, type FdWatch, watchFd } from "./fd-watch.ts";
 import { errno, LinuxConst, libc } from "./libc.ts";
 import { Errno, OsError } from "./os-error.ts";
 
@@ -22,8 +22,9 @@ export class EventFd {
     return new EventFd(fd);
   }
 
-  /** Takes ownership of an eventfd received from another process and makes it non-blocking. */
+  /** Takes ownership of an eventfd received from another process and makes it non-blocking; refuses unwatchable descriptors. */
   static fromFd(fd: number): EventFd {
+    assertPollable(fd);
     const flags = libc().fcntl(fd, LinuxConst.F_GETFL, 0) as number;
     if (flags < 0) throw new OsError("fcntl", errno(), `fd ${fd}`);
     if ((libc().fcntl(fd, LinuxConst.F_SETFL, flags | LinuxConst.O_NONBLOCK) as number) < 0) {

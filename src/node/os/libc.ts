@@ -21,6 +21,10 @@ export const LinuxConst = {
   MAP_SHARED: 1,
   EFD_NONBLOCK: 0o4000,
   EFD_CLOEXEC: 0o2000000,
+  EPOLL_CLOEXEC: 0o2000000,
+  EPOLL_CTL_ADD: 1,
+  EPOLL_CTL_DEL: 2,
+  EPOLLIN: 1,
   F_GETFL: 3,
   F_SETFL: 4,
   O_NONBLOCK: 0o4000,
@@ -62,6 +66,8 @@ function bind() {
     getsockopt: lib.func("int getsockopt(int, int, int, _Out_ void *, _Inout_ uint32_t *)"),
     dup: lib.func("int dup(int)"),
     unlink: lib.func("int unlink(const char *)"),
+    epollCreate1: lib.func("int epoll_create1(int)"),
+    epollCtl: lib.func("int epoll_ctl(int, int, int, void *)"),
   };
 }
 

@@ -1,5 +1,5 @@
 import { closeFd } from "./fd.ts";
-import { type FdWatch, watchFd } from "./fd-watch.ts";
+import { assertPollable, type FdWatch, watchFd } from "./fd-watch.ts";
 import { allocNative, errno, LinuxConst, libc } from "./libc.ts";
 import { Errno, OsError } from "./os-error.ts";
 
@@ -59,6 +59,7 @@ export class UnixSocket {
 
   /** Takes ownership of a connected stream socket descriptor and makes it non-blocking. */
   static fromFd(fd: number): UnixSocket {
+    assertPollable(fd);
     const flags = libc().fcntl(fd, LinuxConst.F_GETFL, 0) as number;
     if (flags < 0 || (libc().fcntl(fd, LinuxConst.F_SETFL, flags | LinuxConst.O_NONBLOCK) as number) < 0) {
       throw new OsError("fcntl", errno(), `fd ${fd}`);

@@ -303,7 +303,7 @@ export class VhostUserGpuBackend {
         const index = Number(word & VRING_INDEX_MASK);
         const r = ring(index);
         const fd = (word & VRING_NOFD_MASK) === 0n ? takeFd() : undefined;
-        const efd = fd === undefined ? undefined : EventFd.fromFd(fd);
+        const efd = fd === undefined ? undefined : adopt(fd, EventFd.fromFd);
         if (m.request === Q.SetVringCall) {
           r.call?.close();
           r.call = efd;
@@ -346,7 +346,7 @@ export class VhostUserGpuBackend {
       case Q.GpuSetSocket: {
         const fd = takeFd() ?? refuse("GPU_SET_SOCKET without a descriptor");
         this.#display?.close();
-        const display = new DisplayChannel(UnixSocket.fromFd(fd), (msg) => this.#log(msg));
+        const display = new DisplayChannel(adopt(fd, UnixSocket.fromFd), (msg) => this.#log(msg));
         this.#display = display;
         this.#negotiateDisplay(display);
         return false;
@@ -465,6 +465,16 @@ export class VhostUserGpuBackend {
       r.err?.signal();
     }
     if (notify) r.call?.signal();
+  }
+}
+
+/** Wraps a received descriptor, closing it when it is not what it should be. */
+function adopt<T>(fd: number, wrap: (fd: number) => T): T {
+  try {
+    return wrap(fd);
+  } catch (e) {
+    closeFd(fd);
+    throw e;
   }
 }
 

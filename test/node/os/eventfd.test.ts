@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { EventFd } from "../../../src/node/os/index.ts";
+import { closeFd, createMemfd, EventFd, OsError, UnixSocket } from "../../../src/node/os/index.ts";
 
 test("signals add up and drain resets the counter without blocking", () => {
   const e = EventFd.create();
@@ -20,4 +20,11 @@ test("a watch fires from the event loop when another side signals", async () => 
   setTimeout(() => e.signal(3n), 5);
   assert.equal(await seen, 3n);
   e.close();
+});
+
+test("a descriptor epoll cannot watch (a regular file) is refused instead of aborting the process", () => {
+  const fd = createMemfd("not-an-eventfd", 8);
+  assert.throws(() => EventFd.fromFd(fd), (e) => e instanceof OsError && e.call === "epoll_ctl");
+  assert.throws(() => UnixSocket.fromFd(fd), OsError);
+  closeFd(fd);
 });

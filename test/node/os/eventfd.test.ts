@@ -24,7 +24,10 @@ test("a watch fires from the event loop when another side signals", async () => 
 
 test("a descriptor epoll cannot watch (a regular file) is refused instead of aborting the process", () => {
   const fd = createMemfd("not-an-eventfd", 8);
-  assert.throws(() => EventFd.fromFd(fd), (e) => e instanceof OsError && e.call === "epoll_ctl");
+  assert.throws(
+    () => EventFd.fromFd(fd),
+    (e) => e instanceof OsError && e.call === "epoll_ctl",
+  );
   assert.throws(() => UnixSocket.fromFd(fd), OsError);
   closeFd(fd);
 });

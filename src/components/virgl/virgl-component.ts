@@ -1,0 +1,178 @@
+import type { ComponentInit, RutabagaContext } from "../../rutabaga/component.ts";
+import { RutabagaComponentBase } from "../../rutabaga/component-base.ts";
+import { RutabagaComponentType } from "../../rutabaga/constants.ts";
+import { RutabagaError } from "../../rutabaga/error.ts";
+import type { HostMemoryBudget } from "../../rutabaga/host-memory.ts";
+import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
+import type { ResourceCreate3D, RutabagaFence, RutabagaFenceHandler, Transfer3D } from "../../rutabaga/types.ts";
+import { GL } from "./gl-constants.ts";
+import type { HostGl } from "./host-gl.ts";
+import { encodeVirglCaps, type HostGlLimits, queryHostGlLimits, VirglCap } from "./virgl-caps.ts";
+import { VirglContext, type VirglContextHost } from "./virgl-context.ts";
+import {
+  allocateResource,
+  planResource,
+  type ResourceLimits,
+  releaseResource,
+  type TransferMemory,
+  transferFromHost,
+  transferToHost,
+  type VirglBox,
+  type VirglResourceState,
+} from "./virgl-resource.ts";
+
+/** Capability bits for what this component executes or accepts (the rest of the caps come from the GL). */
+function componentCapabilityBits(limits: HostGlLimits): number {
+  let bits =
+    VirglCap.TgsiInvariant | VirglCap.SetMinSamples | VirglCap.TgsiPrecise | VirglCap.Transfer | VirglCap.FbNoAttach;
+  if (limits.glVersion >= 44 || limits.extensions.has("GL_ARB_clear_texture")) bits |= VirglCap.ClearTexture;
+  return bits;
+}
+
+function boxOf(t: Transfer3D): VirglBox {
+  return {
+    level: t.level,
+    x: t.x,
+    y: t.y,
+    z: t.z,
+    w: t.w,
+    h: t.h,
+    d: t.d,
+    stride: t.stride,
+    layerStride: t.layerStride,
+    offset: t.offset,
+  };
+}
+
+/**
+ * The virgl component on a {@link HostGl}: capsets VIRGL/VIRGL2 from the host's limits, resources as GL textures and
+ * buffers in one share group, transfers between guest backing and GL, and {@link VirglContext}s decoding the virgl
+ * command stream. Everything runs synchronously, so fences signal when created.
+ */
+export class VirglComponent extends RutabagaComponentBase implements VirglContextHost {
+  readonly componentType = RutabagaComponentType.VirglRenderer;
+  readonly gl: HostGl;
+  readonly fenceHandler: RutabagaFenceHandler;
+  /** The host GL limits the caps were derived from. */
+  readonly limits: HostGlLimits;
+  readonly #hostMemory: HostMemoryBudget;
+  readonly #caps1: Uint8Array;
+  readonly #caps2: Uint8Array;
+  readonly #resourceLimits: ResourceLimits;
+  readonly #contexts = new Map<number, VirglContext>();
+  #destroyed = false;
+
+  constructor(init: ComponentInit, gl: HostGl) {
+    super();
+    this.gl = gl;
+    this.fenceHandler = init.fenceHandler;
+    this.#hostMemory = init.hostMemory;
+    gl.makeCurrent(undefined);
+    this.limits = queryHostGlLimits(gl);
+    const bits = componentCapabilityBits(this.limits);
+    this.#caps1 = encodeVirglCaps(this.limits, 1, bits);
+    this.#caps2 = encodeVirglCaps(this.limits, 2, bits);
+    const int = (q: number) => this.limits.ints.get(q) ?? 0;
+    this.#resourceLimits = {
+      max2d: int(GL.MAX_TEXTURE_SIZE),
+      max3d: int(GL.MAX_3D_TEXTURE_SIZE),
+      maxCube: int(GL.MAX_CUBE_MAP_TEXTURE_SIZE),
+      maxLayers: int(GL.MAX_ARRAY_TEXTURE_LAYERS),
+      maxSamples: int(GL.MAX_SAMPLES),
+    };
+  }
+
+  override getCapsetInfo(capsetId: number): { version: number; size: number } {
+    if (capsetId === 1) return { version: 1, size: this.#caps1.byteLength };
+    if (capsetId === 2) return { version: 2, size: this.#caps2.byteLength };
+    return { version: 0, size: 0 };
+  }
+
+  override getCapset(capsetId: number, _version: number): Uint8Array {
+    if (capsetId === 1) return this.#caps1.slice();
+    if (capsetId === 2) return this.#caps2.slice();
+    return new Uint8Array(0);
+  }
+
+  override createFence(fence: RutabagaFence): void {
+    this.fenceHandler({ ...fence });
+  }
+
+  /** The component state of a resource this component created. */
+  stateOf(resource: RutabagaResource): VirglResourceState {
+    const s = resource.componentState as VirglResourceState | undefined;
+    if (s === undefined || typeof s !== "object" || !("glTarget" in s)) {
+      throw new RutabagaError("InvalidResourceId", `resource ${resource.resourceId} is not a virgl resource`);
+    }
+    return s;
+  }
+
+  override createResource3d(resourceId: number, create: ResourceCreate3D): RutabagaResource {
+    const state = planResource(create, this.#resourceLimits);
+    this.#hostMemory.charge(state.hostBytes, `virgl resource ${resourceId}`);
+    try {
+      this.gl.makeCurrent(undefined);
+      allocateResource(this.gl, state);
+    } catch (e) {
+      this.#hostMemory.release(state.hostBytes);
+      throw e;
+    }
+    const resource = emptyResource(resourceId);
+    resource.format = create.format;
+    resource.componentMask = 1 << RutabagaComponentType.VirglRenderer;
+    resource.hostBytes = state.hostBytes;
+    resource.componentState = state;
+    return resource;
+  }
+
+  override unrefResource(resource: RutabagaResource): void {
+    const s = resource.componentState as VirglResourceState | undefined;
+    for (const c of this.#contexts.values()) c.forgetResource(resource.resourceId);
+    if (s !== undefined) {
+      this.gl.makeCurrent(undefined);
+      releaseResource(this.gl, s);
+    }
+    this.#hostMemory.release(resource.hostBytes);
+    resource.hostBytes = 0;
+  }
+
+  override transferWrite(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
+    if (t.w === 0 || t.h === 0 || t.d === 0) return;
+    if (buf !== undefined) throw new RutabagaError("Unsupported", "virgl transfer_write from a host buffer");
+    const backing = resource.backing;
+    if (backing === undefined)
+      throw new RutabagaError("InvalidIovec", `resource ${resource.resourceId} has no backing`);
+    this.gl.makeCurrent(undefined);
+    transferToHost(this.gl, this.stateOf(resource), { kind: "iovecs", list: backing }, boxOf(t));
+  }
+
+  override transferRead(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
+    if (t.w === 0 || t.h === 0 || t.d === 0) return;
+    let mem: TransferMemory;
+    if (buf !== undefined) mem = { kind: "buffer", bytes: buf };
+    else if (resource.backing !== undefined) mem = { kind: "iovecs", list: resource.backing };
+    else throw new RutabagaError("InvalidIovec", `resource ${resource.resourceId} has no backing`);
+    this.gl.makeCurrent(undefined);
+    transferFromHost(this.gl, this.stateOf(resource), mem, boxOf(t));
+  }
+
+  override createContext(ctxId: number, _contextInit: number, name: string | undefined): RutabagaContext {
+    const ctx = new VirglContext(this, ctxId, name === undefined || name === "" ? "gpu_renderer" : name);
+    const previous = this.#contexts.get(ctxId);
+    this.#contexts.set(ctxId, ctx);
+    const destroy = ctx.destroy.bind(ctx);
+    ctx.destroy = () => {
+      if (this.#contexts.get(ctxId) === ctx) this.#contexts.delete(ctxId);
+      destroy();
+    };
+    if (previous !== undefined && previous !== ctx) previous.destroy();
+    return ctx;
+  }
+
+  override destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    for (const c of [...this.#contexts.values()]) c.destroy();
+    this.gl.destroy();
+  }
+}

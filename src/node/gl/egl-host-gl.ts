@@ -106,6 +106,17 @@ interface EglFunctions {
 }
 
 let eglLib: EglFunctions | undefined;
+/** koffi prototypes are process-wide named types, so they are made once. */
+const prototypes = new Map<GlName, unknown>();
+
+function prototypeOf(name: GlName): unknown {
+  let p = prototypes.get(name);
+  if (p === undefined) {
+    p = koffi.proto(GL_PROTOTYPES[name].replace(` ${name}(`, ` rutabaga_${name}(`));
+    prototypes.set(name, p);
+  }
+  return p;
+}
 
 function loadEgl(): EglFunctions {
   if (eglLib !== undefined) return eglLib;
@@ -195,13 +206,13 @@ export class EglHostGl implements HostGl {
     this.#root = { id: 0, handle };
     this.makeCurrent(undefined);
     const gl: Partial<GlFunctions> = {};
-    for (const [name, proto] of Object.entries(GL_PROTOTYPES) as [GlName, string][]) {
+    for (const name of Object.keys(GL_PROTOTYPES) as GlName[]) {
       const ptr = egl.getProcAddress(name);
       if (!ptr) {
         this.destroy();
         throw new RutabagaError("ComponentError", `GL entry point ${name} missing`);
       }
-      gl[name] = koffi.decode(ptr, koffi.proto(proto.replace(` ${name}(`, ` rutabaga_${name}(`)));
+      gl[name] = (koffi.decode as (p: unknown, t: unknown) => GlFunctions[GlName])(ptr, prototypeOf(name));
     }
     this.#gl = gl as GlFunctions;
     this.#gl.glPixelStorei(GL_UNPACK_ALIGNMENT, 1);

@@ -273,6 +273,12 @@ export class VirglContext implements RutabagaContext {
         else transferFromHost(gl, this.#host.stateOf(res), mem, box);
         return;
       }
+      case VirglCmd.ResourceInlineWrite: {
+        const res = this.#resource(r.u32(p + 1));
+        const data = r.bytes(p + 12, f.length - 11);
+        transferToHost(this.#host.gl, this.#host.stateOf(res), { kind: "buffer", bytes: data }, this.#box(p));
+        return;
+      }
       case VirglCmd.CopyTransfer3D: {
         const dst = this.#resource(r.u32(p + 1));
         const src = this.#resource(r.u32(p + 12));

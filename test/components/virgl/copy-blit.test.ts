@@ -79,3 +79,21 @@ test("BLIT scales with nearest filtering and honours the destination box", () =>
     rutabaga.destroy();
   }
 });
+
+test("RESOURCE_INLINE_WRITE uploads the command's own bytes into a box", () => {
+  const { rutabaga } = makeVirgl();
+  try {
+    const b = createWithBacking(rutabaga, 1, res({ width: 4, height: 4 }), 64);
+    rutabaga.transferWrite(1, 1, full(4, 4));
+    // 2x1 box at (1,2): two RGBA8 texels, stride 8
+    rutabaga.submitCommand(
+      1,
+      stream([VirglCmd.ResourceInlineWrite, 0, 1, 0, 0, 8, 0, 1, 2, 0, 2, 1, 1, 0x04030201, 0x08070605]),
+    );
+    rutabaga.transferRead(1, 1, full(4, 4));
+    assert.deepEqual([...b.subarray(36, 44)], [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual([...b.subarray(32, 36)], [0, 0, 0, 0]);
+  } finally {
+    rutabaga.destroy();
+  }
+});

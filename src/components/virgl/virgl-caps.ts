@@ -87,7 +87,10 @@ export const VirglCap = {
   ComputeShader: 1 << 7,
   FbNoAttach: 1 << 8,
   RobustBufferAccess: 1 << 9,
+  TgsiFbfetch: 1 << 10,
+  ShaderClock: 1 << 11,
   TextureBarrier: 1 << 12,
+  GuestMayInitLog: 1 << 14,
   TgsiComponents: 1 << 13,
   SrgbWriteControl: 1 << 15,
   Qbo: 1 << 16,
@@ -97,6 +100,8 @@ export const VirglCap = {
   MultiDrawIndirect: 1 << 21,
   IndirectParams: 1 << 22,
   TransformFeedback3: 1 << 23,
+  IndirectInputAddr: 1 << 25,
+  CopyTransfer: 1 << 26,
   ClipHalfz: 1 << 27,
   AppTweakSupport: 1 << 28,
   ClearTexture: 1 << 30,
@@ -212,15 +217,10 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
       if (isDs) depthStencil.add(f.virgl);
       else if (sampled) render.add(f.virgl);
     }
-    if (!f.compressed && !isDs && gl.getInternalformat(T, f.internalFormat, GL.READ_PIXELS) !== GL.NONE) {
-      readback.add(f.virgl);
-    }
-    if (
-      renderable &&
-      !f.compressed &&
-      gl.getInternalformat(GL.TEXTURE_2D_MULTISAMPLE, f.internalFormat, GL.MAX_SAMPLES) > 1
-    ) {
-      multisample.add(f.virgl);
+    // Transfers read textures back with glGetTextureSubImage, which serves every format the host can store.
+    if (sampled || renderable) readback.add(f.virgl);
+    if (renderable && !f.compressed) {
+      if (gl.getInternalformat(GL.TEXTURE_2D_MULTISAMPLE, f.internalFormat, GL.SAMPLES) > 1) multisample.add(f.virgl);
     }
   }
   const computeGrid = [0, 1, 2].map((i) => gl.getIntegerIndexed(GL.MAX_COMPUTE_WORK_GROUP_COUNT, i));
@@ -287,9 +287,9 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     true, // conditional_render (GL 3.0)
     ver >= 42, // start_instance
     true, // primitive_restart (GL 3.1)
-    true, // blend_eq_sep
+    false, // blend_eq_sep: virglrenderer leaves it clear (Mesa assumes it)
     true, // instanceid
-    true, // vertex_element_instance_divisor (GL 3.3)
+    false, // vertex_element_instance_divisor: left clear as virglrenderer does (Mesa assumes it)
     true, // seamless_cube_map (GL 3.2)
     true, // occlusion_query
     true, // timer_query (GL 3.3)
@@ -298,7 +298,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     true, // fragment_coord_conventions (GL 3.2)
     true, // depth_clip_disable (GL 3.2 depth clamp)
     ext("GL_AMD_seamless_cube_map_per_texture"),
-    true, // ubo (GL 3.1)
+    false, // ubo: left clear as virglrenderer does; max_uniform_blocks carries UBO support
     false, // color_clamping: not in core profile
     false, // poly_stipple: not in core profile
     ext("GL_ARB_texture_mirror_clamp_to_edge") || ext("GL_EXT_texture_mirror_clamp") || ver >= 44,

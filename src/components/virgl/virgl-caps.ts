@@ -107,6 +107,14 @@ export const VirglCap = {
   ClearTexture: 1 << 30,
 } as const;
 
+/**
+ * `host_feature_check_version`: the host behaviours Mesa may rely on. 15 is what virglrenderer 0.10.x (whose v2
+ * layout this is) reports. Mesa reads, among others: ≥ 5 use `renderer` as GL_RENDERER; ≥ 6 compatibility-profile
+ * GLSL = `glsl_level` (below: capped at 140, i.e. GL 3.1 compat); ≥ 10 TGSI TEXCOORD semantics; ≥ 13
+ * `max_uniform_block_size`; ≥ 15 `bset.timer_query` is honoured.
+ */
+export const HOST_FEATURE_CHECK_VERSION = 15;
+
 /** Gallium primitive bits (p_defines.h PIPE_PRIM_*): points..triangle fan, adjacency, patches. */
 const PRIM_BASIC = 0x7f;
 const PRIM_ADJACENCY = 0x3c00;
@@ -389,8 +397,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   });
   v.setUint32(O.maxCombinedAtomicCounters, int(GL.MAX_COMBINED_ATOMIC_COUNTERS), true);
   v.setUint32(O.maxCombinedAtomicCounterBuffers, int(GL.MAX_COMBINED_ATOMIC_COUNTER_BUFFERS), true);
-  // Mesa gates workarounds for old hosts on this number; 5 is what virglrenderer 0.10 reports.
-  v.setUint32(O.hostFeatureCheckVersion, 5, true);
+  v.setUint32(O.hostFeatureCheckVersion, HOST_FEATURE_CHECK_VERSION, true);
   setMask(v, O.readback, limits.readback);
   setMask(
     v,

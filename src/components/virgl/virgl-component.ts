@@ -190,16 +190,17 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     transferFromHost(this.gl, this.stateOf(resource), mem, boxOf(t));
   }
 
+  /** The live context `ctxId` (for its statistics), if any. */
+  context(ctxId: number): VirglContext | undefined {
+    return this.#contexts.get(ctxId);
+  }
+
   override createContext(ctxId: number, _contextInit: number, name: string | undefined): RutabagaContext {
-    const ctx = new VirglContext(this, ctxId, name === undefined || name === "" ? "gpu_renderer" : name);
-    const previous = this.#contexts.get(ctxId);
-    this.#contexts.set(ctxId, ctx);
-    const destroy = ctx.destroy.bind(ctx);
-    ctx.destroy = () => {
+    const ctx = new VirglContext(this, ctxId, name === undefined || name === "" ? "gpu_renderer" : name, () => {
       if (this.#contexts.get(ctxId) === ctx) this.#contexts.delete(ctxId);
-      destroy();
-    };
-    if (previous !== undefined && previous !== ctx) previous.destroy();
+    });
+    this.#contexts.get(ctxId)?.destroy();
+    this.#contexts.set(ctxId, ctx);
     return ctx;
   }
 

@@ -94,10 +94,13 @@ export class VirglContext implements RutabagaContext {
   #sub: VirglSubContext;
   #blitRead = 0;
   #blitDraw = 0;
+  readonly #onDestroy: () => void;
   #destroyed = false;
 
-  constructor(host: VirglContextHost, ctxId: number, name: string) {
+  /** `onDestroy` runs once when the context is torn down (the component forgets it). */
+  constructor(host: VirglContextHost, ctxId: number, name: string, onDestroy: () => void = () => {}) {
     this.#host = host;
+    this.#onDestroy = onDestroy;
     this.ctxId = ctxId;
     this.name = name;
     this.#glCtx = host.gl.createContext();
@@ -157,6 +160,7 @@ export class VirglContext implements RutabagaContext {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#onDestroy();
     const gl = this.#host.gl;
     gl.makeCurrent(this.#glCtx);
     for (const s of this.#subs.values()) if (s.fbo !== 0) gl.deleteFramebuffer(s.fbo);

@@ -53,7 +53,6 @@ export function frameVirglStream(reader: DwordReader, n: number): VirglCommandFr
 export class DwordReader {
   #buffer = new Uint8Array(4096);
   #view = new DataView(this.#buffer.buffer);
-  readonly #base = 0;
 
   /** Copies `bytes` (a whole submit, length a multiple of 4) in; returns its dword count. */
   reset(bytes: Uint8Array): number {
@@ -69,17 +68,17 @@ export class DwordReader {
 
   /** Dword `index` of the submit as unsigned. */
   u32(index: number): number {
-    return this.#view.getUint32(this.#base + index * 4, true);
+    return this.#view.getUint32(index * 4, true);
   }
 
   /** Dword `index` as a float. */
   f32(index: number): number {
-    return this.#view.getFloat32(this.#base + index * 4, true);
+    return this.#view.getFloat32(index * 4, true);
   }
 
   /** Two dwords from `index` as a little-endian double. */
   f64(index: number): number {
-    return this.#view.getFloat64(this.#base + index * 4, true);
+    return this.#view.getFloat64(index * 4, true);
   }
 
   /** Bytes of dwords `[index, index + count)`, as a view into the submit. */

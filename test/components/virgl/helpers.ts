@@ -1,3 +1,4 @@
+import type { VirglComponent } from "../../../src/components/virgl/virgl-component.ts";
 import {
   type ResourceCreate3D,
   type Rutabaga,
@@ -8,16 +9,27 @@ import {
 import { virglComponentFactory } from "../../../src/node/gl/virgl-factory.ts";
 
 /** A Rutabaga with the virgl component on the host GL (capsets VIRGL and VIRGL2), context 1 created. */
-export function makeVirgl(): { rutabaga: Rutabaga; fences: RutabagaFence[] } {
+export function makeVirgl(hostMemoryLimit?: number): {
+  rutabaga: Rutabaga;
+  fences: RutabagaFence[];
+  component: VirglComponent;
+} {
   const fences: RutabagaFence[] = [];
-  const rutabaga = new RutabagaBuilder((1n << 1n) | (1n << 2n), (f) => fences.push(f))
-    .setComponentFactory(RutabagaComponentType.VirglRenderer, virglComponentFactory)
+  let component: VirglComponent | undefined;
+  const builder = new RutabagaBuilder((1n << 1n) | (1n << 2n), (f) => fences.push(f));
+  if (hostMemoryLimit !== undefined) builder.setHostMemoryLimit(hostMemoryLimit);
+  const rutabaga = builder
+    .setComponentFactory(RutabagaComponentType.VirglRenderer, (init) => {
+      component = virglComponentFactory(init) as VirglComponent;
+      return component;
+    })
     .setWarningHandler((m) => {
       throw new Error(m);
     })
     .build();
   rutabaga.createContext(1, 2, "test");
-  return { rutabaga, fences };
+  if (component === undefined) throw new Error("virgl component not built");
+  return { rutabaga, fences, component };
 }
 
 /** Resource creation arguments with defaults for a 2D RGBA8 texture. */

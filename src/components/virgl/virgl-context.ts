@@ -23,6 +23,8 @@ export const MAX_OBJECTS_PER_SUB_CTX = 65536;
 export const MAX_SUB_CTXS = 64;
 /** Most bytes of TGSI text one shader object may accumulate. */
 export const MAX_SHADER_TEXT_BYTES = 1 << 20;
+/** Most bytes of stored object payloads (shaders, state objects) one context may hold across its sub-contexts. */
+export const MAX_OBJECT_BYTES_PER_CTX = 64 << 20;
 
 /** A surface object: a view of one resource level and layer range. */
 export interface VirglSurface {
@@ -52,6 +54,13 @@ export class VirglSubContext {
 
   get objectCount(): number {
     return this.surfaces.size + this.objects.size;
+  }
+
+  /** Bytes of stored payloads. */
+  get payloadBytes(): number {
+    let n = 0;
+    for (const o of this.objects.values()) n += o.payload.byteLength;
+    return n;
   }
 }
 
@@ -92,6 +101,7 @@ export class VirglContext implements RutabagaContext {
   readonly #subs = new Map<number, VirglSubContext>();
   readonly #reader = new DwordReader();
   #sub: VirglSubContext;
+  #objectBytes = 0;
   #blitRead = 0;
   #blitDraw = 0;
   readonly #onDestroy: () => void;
@@ -216,6 +226,7 @@ export class VirglContext implements RutabagaContext {
         const s = this.#subs.get(id);
         if (id === 0 || s === undefined) return;
         if (s.fbo !== 0) this.#host.gl.deleteFramebuffer(s.fbo);
+        this.#objectBytes -= s.payloadBytes;
         this.#subs.delete(id);
         if (this.#sub === s) this.#sub = this.#subs.get(0)!;
         return;
@@ -226,7 +237,7 @@ export class VirglContext implements RutabagaContext {
       case VirglCmd.DestroyObject: {
         const handle = r.u32(p + 1);
         if (f.object === VirglObject.Surface || f.object === VirglObject.MsaaSurface) this.#sub.surfaces.delete(handle);
-        else if (this.#sub.objects.get(handle)?.type === f.object) this.#sub.objects.delete(handle);
+        else if (this.#sub.objects.get(handle)?.type === f.object) this.#dropObject(handle);
         return;
       }
       case VirglCmd.SetFramebufferState: {
@@ -373,7 +384,7 @@ export class VirglContext implements RutabagaContext {
           bad(`surface level ${level} layers ${firstLayer}..${lastLayer}`);
       }
       if (!sub.surfaces.has(handle) && sub.objectCount >= MAX_OBJECTS_PER_SUB_CTX) bad("too many objects");
-      sub.objects.delete(handle);
+      this.#dropObject(handle);
       sub.surfaces.set(handle, { resourceId: res.resourceId, format: r.u32(p + 3), level, firstLayer, lastLayer });
       return;
     }
@@ -387,6 +398,7 @@ export class VirglContext implements RutabagaContext {
         if (existing?.type !== VirglObject.Shader) bad(`continuation of unknown shader ${handle}`);
         const more = r.bytes(p + 4, f.length - 3);
         if (existing.payload.byteLength + more.byteLength > MAX_SHADER_TEXT_BYTES) bad("shader text too long");
+        this.#reserveBytes(more.byteLength);
         const joined = new Uint8Array(existing.payload.byteLength + more.byteLength);
         joined.set(existing.payload);
         joined.set(more, existing.payload.byteLength);
@@ -395,9 +407,25 @@ export class VirglContext implements RutabagaContext {
       }
     }
     if (!sub.objects.has(handle) && sub.objectCount >= MAX_OBJECTS_PER_SUB_CTX) bad("too many objects");
+    const replaced = sub.objects.get(handle)?.payload.byteLength ?? 0;
+    if (payload.byteLength > replaced) this.#reserveBytes(payload.byteLength - replaced);
+    else this.#objectBytes -= replaced - payload.byteLength;
     sub.surfaces.delete(handle);
     sub.objects.set(handle, { type: f.object, payload });
     this.#count(VirglCmd.CreateObject, f.object);
+  }
+
+  #reserveBytes(n: number): void {
+    if (this.#objectBytes + n > MAX_OBJECT_BYTES_PER_CTX)
+      bad(`stored objects would exceed ${MAX_OBJECT_BYTES_PER_CTX} bytes`);
+    this.#objectBytes += n;
+  }
+
+  #dropObject(handle: number): void {
+    const o = this.#sub.objects.get(handle);
+    if (o === undefined) return;
+    this.#objectBytes -= o.payload.byteLength;
+    this.#sub.objects.delete(handle);
   }
 
   #surfaceState(handle: number): { surface: VirglSurface; state: VirglResourceState } {
@@ -427,6 +455,7 @@ export class VirglContext implements RutabagaContext {
     const gl = this.#host.gl;
     const r = this.#reader;
     const sub = this.#sub;
+    if (sub.zsSurface === 0 && sub.colorSurfaces.every((h) => h === 0)) return;
     if (sub.fbo === 0) sub.fbo = gl.createFramebuffer();
     const fb = sub.fbo;
     // Rebuild the attachments from the current framebuffer state each clear (surfaces may have been recreated).
@@ -560,7 +589,7 @@ export class VirglContext implements RutabagaContext {
     if ((mask & PIPE_MASK_RGBA) !== 0) glMask |= GL.COLOR_BUFFER_BIT;
     if ((mask & PIPE_MASK_Z) !== 0) glMask |= GL.DEPTH_BUFFER_BIT;
     if ((mask & PIPE_MASK_S) !== 0) glMask |= GL.STENCIL_BUFFER_BIT;
-    if (glMask === 0) return;
+    if (glMask === 0 || dd === 0 || dw === 0 || dh === 0 || sw === 0 || sh === 0) return;
     const gl = this.#host.gl;
     if (this.#blitRead === 0) this.#blitRead = gl.createFramebuffer();
     if (this.#blitDraw === 0) this.#blitDraw = gl.createFramebuffer();

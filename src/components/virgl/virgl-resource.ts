@@ -105,9 +105,16 @@ function imageBytes(f: VirglFormatInfo, w: number, h: number): number {
 
 /** Validates a create request against Gallium's rules and the host limits; returns the state without GL objects. */
 export function planResource(create: ResourceCreate3D, limits: ResourceLimits): VirglResourceState {
-  const { target, width, height, depth, arraySize, lastLevel, bind } = create;
+  const { target, width, height, depth, lastLevel, bind } = create;
   const samples = create.nrSamples;
   if (target > PipeTarget.TextureCubeArray) invalid(`unknown target ${target}`);
+  const arrayTarget =
+    target === PipeTarget.Texture1DArray ||
+    target === PipeTarget.Texture2DArray ||
+    target === PipeTarget.TextureCube ||
+    target === PipeTarget.TextureCubeArray;
+  // Mesa sends array_size 0 for some buffers (query results); Gallium reads 0 as 1 outside array targets.
+  const arraySize = create.arraySize === 0 && !arrayTarget ? 1 : create.arraySize;
   if (width === 0 || height === 0 || depth === 0 || arraySize === 0) invalid("zero-sized resource");
   if (target === PipeTarget.Buffer) {
     if (height !== 1 || depth !== 1 || arraySize !== 1 || lastLevel !== 0 || samples > 1) {

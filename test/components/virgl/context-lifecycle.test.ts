@@ -122,3 +122,36 @@ test("multisampled and compressed resources: create, and compressed blocks round
     rutabaga.destroy();
   }
 });
+
+test("stored objects and sub-contexts are bounded per context; freeing makes room again", () => {
+  const { rutabaga } = makeVirgl();
+  try {
+    const big = new Array<number>(65534).fill(0);
+    const batch = (first: number) =>
+      stream(...Array.from({ length: 60 }, (_, i) => [VirglCmd.CreateObject, VirglObject.Blend, first + i, ...big]));
+    let failedAt = -1;
+    for (let b = 0; b < 6 && failedAt < 0; b++) {
+      try {
+        rutabaga.submitCommand(1, batch(1 + b * 60));
+      } catch (e) {
+        assert.ok(isRutabagaError(e, "InvalidCommandBuffer"), String(e));
+        failedAt = b;
+      }
+    }
+    assert.equal(failedAt, 4, "the 64 MiB budget is reached in the fifth batch of 60 × 256 KiB");
+    const destroys = stream(
+      ...Array.from({ length: 60 }, (_, i) => [VirglCmd.DestroyObject, VirglObject.Blend, 1 + i]),
+    );
+    rutabaga.submitCommand(1, destroys);
+    rutabaga.submitCommand(1, batch(1));
+    const subs = stream(...Array.from({ length: 63 }, (_, i) => [VirglCmd.CreateSubCtx, 0, 100 + i]));
+    rutabaga.submitCommand(1, subs);
+    assert.throws(
+      () => rutabaga.submitCommand(1, stream([VirglCmd.CreateSubCtx, 0, 999])),
+      (e: unknown) => isRutabagaError(e, "InvalidCommandBuffer"),
+    );
+    rutabaga.submitCommand(1, stream([VirglCmd.DestroySubCtx, 0, 100], [VirglCmd.CreateSubCtx, 0, 999]));
+  } finally {
+    rutabaga.destroy();
+  }
+});

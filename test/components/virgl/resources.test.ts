@@ -46,6 +46,12 @@ test("every Gallium target creates and round-trips a full level through transfer
         b: box({ w: 64 }),
         bytes: 64,
       },
+      {
+        name: "query buffer with array size 0",
+        c: res({ target: 0, format: 64, bind: 1 << 17, width: 8, height: 1, arraySize: 0 }),
+        b: box({ w: 8 }),
+        bytes: 8,
+      },
       { name: "1D", c: res({ target: 1, width: 16, height: 1 }), b: box({ w: 16 }), bytes: 64 },
       { name: "2D", c: res({ width: 8, height: 4 }), b: box({ w: 8, h: 4 }), bytes: 128 },
       { name: "3D", c: res({ target: 3, width: 4, height: 4, depth: 3 }), b: box({ w: 4, h: 4, d: 3 }), bytes: 192 },

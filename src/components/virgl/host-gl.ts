@@ -176,3 +176,13 @@ export interface HostGl {
 export interface HostGlContext {
   readonly id: number;
 }
+
+/** Most GL errors a drain reads (GL keeps at most one flag per error kind). */
+const MAX_PENDING_GL_ERRORS = 16;
+
+/** Clears pending GL errors so a later check sees only its own operation's. */
+export function drainGlErrors(gl: HostGl): void {
+  for (let i = 0; i < MAX_PENDING_GL_ERRORS && gl.getError() !== 0; i++) {
+    /* keep reading */
+  }
+}

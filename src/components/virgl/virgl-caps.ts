@@ -1,5 +1,5 @@
 import { GL } from "./gl-constants.ts";
-import type { HostGl } from "./host-gl.ts";
+import { drainGlErrors, type HostGl } from "./host-gl.ts";
 import { VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "./virgl-formats.ts";
 
 /** `sizeof(struct virgl_caps_v1)`: what capset VIRGL (1) carries. */
@@ -199,9 +199,7 @@ const FLOAT_QUERIES = [
 
 /** Queries the current host context for everything the caps need (format support through glGetInternalformativ). */
 export function queryHostGlLimits(gl: HostGl): HostGlLimits {
-  while (gl.getError() !== GL.NO_ERROR) {
-    /* drain stale errors */
-  }
+  drainGlErrors(gl);
   const extensions = new Set<string>();
   const n = gl.getInteger(GL.NUM_EXTENSIONS);
   for (let i = 0; i < n; i++) extensions.add(gl.getStringi(GL.EXTENSIONS, i));
@@ -233,9 +231,8 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
   }
   const computeGrid = [0, 1, 2].map((i) => gl.getIntegerIndexed(GL.MAX_COMPUTE_WORK_GROUP_COUNT, i));
   const computeBlock = [0, 1, 2].map((i) => gl.getIntegerIndexed(GL.MAX_COMPUTE_WORK_GROUP_SIZE, i));
-  while (gl.getError() !== GL.NO_ERROR) {
-    /* queries the host lacks leave errors; their values read as 0 */
-  }
+  // Queries the host lacks leave errors; their values read as 0.
+  drainGlErrors(gl);
   return {
     glVersion: gl.glVersion,
     renderer: gl.getString(GL.RENDERER),

@@ -170,14 +170,18 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     resource.hostBytes = 0;
   }
 
+  /**
+   * Guest → host. Unlike rutabaga_gfx's virgl wrapper, a caller buffer is accepted as the source (laid out like the
+   * backing, from `offset`), which vtest's inline TRANSFER_PUT needs.
+   */
   override transferWrite(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
     if (t.w === 0 || t.h === 0 || t.d === 0) return;
-    if (buf !== undefined) throw new RutabagaError("Unsupported", "virgl transfer_write from a host buffer");
-    const backing = resource.backing;
-    if (backing === undefined)
-      throw new RutabagaError("InvalidIovec", `resource ${resource.resourceId} has no backing`);
+    let mem: TransferMemory;
+    if (buf !== undefined) mem = { kind: "buffer", bytes: buf };
+    else if (resource.backing !== undefined) mem = { kind: "iovecs", list: resource.backing };
+    else throw new RutabagaError("InvalidIovec", `resource ${resource.resourceId} has no backing`);
     this.gl.makeCurrent(undefined);
-    transferToHost(this.gl, this.stateOf(resource), { kind: "iovecs", list: backing }, boxOf(t));
+    transferToHost(this.gl, this.stateOf(resource), mem, boxOf(t));
   }
 
   override transferRead(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {

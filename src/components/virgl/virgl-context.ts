@@ -4,7 +4,7 @@ import { RutabagaError } from "../../rutabaga/error.ts";
 import type { RutabagaResource } from "../../rutabaga/resource.ts";
 import type { ResourceCreateBlob, RutabagaFence, RutabagaFenceHandler, RutabagaHandle } from "../../rutabaga/types.ts";
 import { GL } from "./gl-constants.ts";
-import type { HostGl, HostGlContext } from "./host-gl.ts";
+import { drainGlErrors, type HostGl, type HostGlContext } from "./host-gl.ts";
 import { VIRGL_CMD_NAMES, VirglCmd, VirglObject } from "./virgl-commands.ts";
 import {
   levelExtent,
@@ -139,7 +139,10 @@ export class VirglContext implements RutabagaContext {
     const gl = this.#host.gl;
     gl.makeCurrent(this.#glCtx);
     try {
-      for (const f of frames) this.#execute(f);
+      for (const f of frames) {
+        drainGlErrors(gl);
+        this.#execute(f);
+      }
     } finally {
       gl.makeCurrent(undefined);
     }

@@ -2,7 +2,7 @@ import { RutabagaError } from "../../rutabaga/error.ts";
 import type { IovecList } from "../../rutabaga/iovec-list.ts";
 import type { ResourceCreate3D } from "../../rutabaga/types.ts";
 import { GL } from "./gl-constants.ts";
-import type { HostGl } from "./host-gl.ts";
+import { drainGlErrors, type HostGl } from "./host-gl.ts";
 import { VIRGL_FORMATS, type VirglFormatInfo } from "./virgl-formats.ts";
 
 /** Gallium texture targets (p_defines.h `enum pipe_texture_target`), as virgl resources carry them. */
@@ -192,6 +192,7 @@ export function allocateResource(gl: HostGl, s: VirglResourceState): void {
     return;
   }
   const f = s.format!;
+  drainGlErrors(gl);
   const tex = gl.createTexture(s.glTarget);
   const t = s.target;
   if (s.samples > 1) {
@@ -361,6 +362,7 @@ export function transferToHost(gl: HostGl, s: VirglResourceState, m: TransferMem
   const L = layoutOf(s, b);
   checkSpan(m, b, L);
   if (s.glName === 0) return;
+  drainGlErrors(gl);
   const data = packRows(m, b, L);
   if (s.target === PipeTarget.Buffer) {
     gl.bufferSubData(s.glName, b.x, data);
@@ -384,6 +386,7 @@ export function transferFromHost(gl: HostGl, s: VirglResourceState, m: TransferM
   const L = layoutOf(s, b);
   checkSpan(m, b, L);
   if (s.glName === 0) return;
+  drainGlErrors(gl);
   const data = new Uint8Array(L.rowBytes * L.rows * b.d);
   if (s.target === PipeTarget.Buffer) {
     gl.getBufferSubData(s.glName, b.x, data);

@@ -113,6 +113,9 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
       maxCube: int(GL.MAX_CUBE_MAP_TEXTURE_SIZE),
       maxLayers: int(GL.MAX_ARRAY_TEXTURE_LAYERS),
       maxSamples: int(GL.MAX_SAMPLES),
+      render: this.limits.render,
+      depthStencil: this.limits.depthStencil,
+      sampler: this.limits.sampler,
     };
   }
 

@@ -36,6 +36,10 @@ export interface ResourceLimits {
   readonly maxCube: number;
   readonly maxLayers: number;
   readonly maxSamples: number;
+  /** Formats the host can render to, use as depth/stencil, and sample (the caps masks). */
+  readonly render: ReadonlySet<number>;
+  readonly depthStencil: ReadonlySet<number>;
+  readonly sampler: ReadonlySet<number>;
 }
 
 /** What the virgl component keeps for one resource: its GL object and shape. */
@@ -138,6 +142,20 @@ export function planResource(create: ResourceCreate3D, limits: ResourceLimits): 
   }
   const format = VIRGL_FORMATS.get(create.format);
   if (format === undefined) throw new RutabagaError("Unsupported", `virgl format ${create.format} has no GL mapping`);
+  // Bind flags are honoured as virglrenderer does: each use must be one the host offers for the format.
+  if ((bind & VirglBind.RenderTarget) !== 0 && !limits.render.has(format.virgl)) {
+    throw new RutabagaError("Unsupported", `${format.name} cannot be a render target`);
+  }
+  if ((bind & VirglBind.DepthStencil) !== 0 && !limits.depthStencil.has(format.virgl)) {
+    throw new RutabagaError("Unsupported", `${format.name} cannot be a depth/stencil buffer`);
+  }
+  if (
+    (bind & VirglBind.SamplerView) !== 0 &&
+    !limits.sampler.has(format.virgl) &&
+    !limits.depthStencil.has(format.virgl)
+  ) {
+    throw new RutabagaError("Unsupported", `${format.name} cannot be sampled`);
+  }
   const is1d = target === PipeTarget.Texture1D || target === PipeTarget.Texture1DArray;
   const isCube = target === PipeTarget.TextureCube || target === PipeTarget.TextureCubeArray;
   const isArray =

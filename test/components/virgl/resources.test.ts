@@ -136,6 +136,8 @@ test("bad creates and out-of-range boxes are typed errors and change nothing", (
       res({ lastLevel: 10 }),
       res({ width: 1 << 20 }),
       res({ target: 0, height: 2 }),
+      res({ format: 113, bind: 2 }), // RGTC1 as a render target
+      res({ format: 67, bind: 1 }), // RGBA8 as depth/stencil
     ]) {
       assert.throws(
         () => rutabaga.resourceCreate3d(50, c),

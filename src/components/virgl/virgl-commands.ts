@@ -85,7 +85,7 @@ export const VIRGL_CMD_NAMES: readonly string[] = Object.keys(VirglCmd);
  * From virglrenderer vrend_decode.c's checks; commands carrying lists are bounded by their item counts later.
  */
 export const CMD_LENGTH: readonly (readonly [number, number])[] = [
-  [0, 0], // NOP
+  [0, -1], // NOP (payload ignored)
   [1, -1], // CREATE_OBJECT (per object type below)
   [1, 1], // BIND_OBJECT
   [1, 1], // DESTROY_OBJECT
@@ -112,11 +112,11 @@ export const CMD_LENGTH: readonly (readonly [number, number])[] = [
   [1, 1], // SET_SAMPLE_MASK
   [1, -1], // SET_STREAMOUT_TARGETS
   [3, 3], // SET_RENDER_CONDITION
-  [4, 4], // SET_UNIFORM_BUFFER
+  [5, 5], // SET_UNIFORM_BUFFER
   [1, 1], // SET_SUB_CTX
   [1, 1], // CREATE_SUB_CTX
   [1, 1], // DESTROY_SUB_CTX
-  [2, 3], // BIND_SHADER
+  [2, 2], // BIND_SHADER
   [6, 6], // SET_TESS_STATE
   [1, 1], // SET_MIN_SAMPLES
   [2, -1], // SET_SHADER_BUFFERS
@@ -124,14 +124,14 @@ export const CMD_LENGTH: readonly (readonly [number, number])[] = [
   [1, 1], // MEMORY_BARRIER
   [8, 8], // LAUNCH_GRID
   [2, 2], // SET_FRAMEBUFFER_STATE_NO_ATTACH
-  [0, 1], // TEXTURE_BARRIER
+  [1, 1], // TEXTURE_BARRIER
   [1, -1], // SET_ATOMIC_BUFFERS
-  [1, 1], // SET_DEBUG_FLAGS
-  [5, 6], // GET_QUERY_RESULT_QBO
-  [13, 13], // TRANSFER3D
-  [0, 0], // END_TRANSFERS
+  [2, -1], // SET_DEBUG_FLAGS
+  [6, 6], // GET_QUERY_RESULT_QBO
+  [13, -1], // TRANSFER3D
+  [0, -1], // END_TRANSFERS (Mesa pads its transfer buffer with it; payload ignored)
   [14, 14], // COPY_TRANSFER3D
-  [2, 2], // SET_TWEAKS
+  [2, -1], // SET_TWEAKS
   [12, 12], // CLEAR_TEXTURE
   [11, 11], // PIPE_RESOURCE_CREATE
   [8, -1], // PIPE_RESOURCE_SET_TYPE

@@ -335,6 +335,9 @@ export class VirglContext implements RutabagaContext {
     const r = this.#reader;
     const p = f.start - 1;
     switch (f.cmd) {
+      case VirglCmd.SetIndexBuffer:
+        if (f.length === 2) bad("index buffer in 2 dwords");
+        return;
       case VirglCmd.SetVertexBuffers:
         if (f.length % 3 !== 0 || f.length / 3 > 32) bad(`vertex buffers in ${f.length} dwords`);
         return;

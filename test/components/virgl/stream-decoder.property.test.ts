@@ -76,6 +76,13 @@ test("a malformed submit reports InvalidCommandSize/InvalidCommandBuffer", () =>
     expectCode(stream([200, 0]), "InvalidCommandBuffer");
     expectCode(stream([VirglCmd.SetSubCtx, 0, 99]), "InvalidCommandBuffer");
     expectCode(stream([VirglCmd.Transfer3D, 0, 77, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1]), "InvalidCommandBuffer");
+    // Mesa 22.3 pads its transfer buffer with an END_TRANSFERS carrying ~1000 ignored dwords; NOP may carry words too.
+    rutabaga.submitCommand(
+      1,
+      stream([VirglCmd.EndTransfers, 0, ...new Array<number>(1023).fill(0)], [VirglCmd.Nop, 0, 1, 2]),
+    );
+    rutabaga.submitCommand(1, stream([VirglCmd.SetUniformBuffer, 0, 0, 1, 0, 16, 0]));
+    expectCode(stream([VirglCmd.SetIndexBuffer, 0, 1, 2]), "InvalidCommandBuffer");
     // Parsed-only commands are counted, not failed.
     rutabaga.submitCommand(1, stream([VirglCmd.SetBlendColor, 0, 0, 0, 0, 0], [VirglCmd.SetSampleMask, 0, 0xffffffff]));
   } finally {

@@ -10,6 +10,7 @@ import {
   levelExtent,
   PipeTarget,
   type TransferMemory,
+  toGlBox,
   transferFromHost,
   transferToHost,
   type VirglBox,
@@ -384,8 +385,7 @@ export class VirglContext implements RutabagaContext {
       const firstLayer = isBuffer ? 0 : val1 & 0xffff;
       const lastLayer = isBuffer ? 0 : val1 >>> 16;
       if (!isBuffer) {
-        const [, h, d] = levelExtent(s, Math.min(level, 31));
-        const layers = s.target === PipeTarget.Texture1DArray ? h : d;
+        const layers = levelExtent(s, Math.min(level, 31))[2];
         if (level >= s.levels || firstLayer > lastLayer || lastLayer >= layers)
           bad(`surface level ${level} layers ${firstLayer}..${lastLayer}`);
       }
@@ -534,7 +534,8 @@ export class VirglContext implements RutabagaContext {
     if (x + w > lw || y + h > lh || z + d > ld) bad("clear_texture box outside the level");
     const data = r.bytes(p + 9, 4).slice(0, f.blockBytes);
     const gl = this.#host.gl;
-    gl.clearTexSubImage(state.glName, level, x, y, z, w, h, d, f.glFormat, f.glType, data);
+    const g = toGlBox(state.target, x, y, z, w, h, d);
+    gl.clearTexSubImage(state.glName, level, g[0], g[1], g[2], g[3], g[4], g[5], f.glFormat, f.glType, data);
     const err = gl.getError();
     if (err !== GL.NO_ERROR)
       throw new RutabagaError("ComponentError", `GL error 0x${err.toString(16)} in clear_texture`);
@@ -569,7 +570,25 @@ export class VirglContext implements RutabagaContext {
     if (sx + w > sw || sy + h > sh || sz + d > sd || dx + w > dw || dy + h > dh || dz + d > dd)
       bad("copy box out of range");
     if (w === 0 || h === 0 || d === 0) return;
-    gl.copyImageSubData(src.glName, src.glTarget, sl, sx, sy, sz, dst.glName, dst.glTarget, dl, dx, dy, dz, w, h, d);
+    const sg = toGlBox(src.target, sx, sy, sz, w, h, d);
+    const dg = toGlBox(dst.target, dx, dy, dz, w, h, d);
+    gl.copyImageSubData(
+      src.glName,
+      src.glTarget,
+      sl,
+      sg[0],
+      sg[1],
+      sg[2],
+      dst.glName,
+      dst.glTarget,
+      dl,
+      dg[0],
+      dg[1],
+      dg[2],
+      sg[3],
+      sg[4],
+      sg[5],
+    );
     const err = gl.getError();
     if (err !== GL.NO_ERROR) throw new RutabagaError("ComponentError", `GL error 0x${err.toString(16)} in copy region`);
   }

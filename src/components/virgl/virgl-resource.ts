@@ -87,13 +87,17 @@ function invalid(message: string): never {
   throw new RutabagaError("InvalidResourceId", message);
 }
 
-/** Width, height (rows or 1D layers) and depth (slices or layers) of `level`, in texels. */
+/**
+ * Width, height and depth of `level` in Gallium box terms: depth is 3D slices or the layers of array and cube
+ * targets (Gallium puts 1D-array layers in z too; GL puts them in y, see {@link toGlBox}).
+ */
 export function levelExtent(s: VirglResourceState, level: number): [number, number, number] {
   const w = Math.max(1, s.width >>> level);
-  const h = s.target === PipeTarget.Texture1DArray ? s.arraySize : Math.max(1, s.height >>> level);
+  const h = Math.max(1, s.height >>> level);
   let d = 1;
   if (s.target === PipeTarget.Texture3D) d = Math.max(1, s.depth >>> level);
   else if (
+    s.target === PipeTarget.Texture1DArray ||
     s.target === PipeTarget.Texture2DArray ||
     s.target === PipeTarget.TextureCube ||
     s.target === PipeTarget.TextureCubeArray
@@ -101,6 +105,20 @@ export function levelExtent(s: VirglResourceState, level: number): [number, numb
     d = s.arraySize;
   }
   return [w, h, d];
+}
+
+/** A Gallium box in GL's coordinates: 1D-array layers move from z/depth to y/height. */
+export function toGlBox(
+  target: number,
+  x: number,
+  y: number,
+  z: number,
+  w: number,
+  h: number,
+  d: number,
+): [number, number, number, number, number, number] {
+  if (target === PipeTarget.Texture1DArray) return [x, z, 0, w, d, 1];
+  return [x, y, z, w, h, d];
 }
 
 function imageBytes(f: VirglFormatInfo, w: number, h: number): number {
@@ -176,6 +194,9 @@ export function planResource(create: ResourceCreate3D, limits: ResourceLimits): 
   const maxLevels = 32 - Math.clz32(largest);
   if (lastLevel + 1 > maxLevels) invalid(`last level ${lastLevel} beyond ${maxLevels - 1}`);
   if (target === PipeTarget.TextureRect && lastLevel !== 0) invalid("rectangle textures have one level");
+  if (format.compressed && (is1d || target === PipeTarget.TextureRect)) {
+    throw new RutabagaError("Unsupported", `${format.name} cannot be a 1D or rectangle texture`);
+  }
   if (samples > 1) {
     if (target !== PipeTarget.Texture2D && target !== PipeTarget.Texture2DArray) invalid("multisampling needs 2D");
     if (samples > limits.maxSamples || lastLevel !== 0) invalid(`${samples} samples not supported`);
@@ -389,9 +410,9 @@ export function transferToHost(gl: HostGl, s: VirglResourceState, m: TransferMem
   const f = s.format!;
   if (f.conversion === "z24s8") convertZ24S8(data, true);
   const dims = subImageDims(s.target);
-  if (f.compressed)
-    gl.compressedTextureSubImage(s.glName, dims, b.level, b.x, b.y, b.z, b.w, b.h, b.d, f.internalFormat, data);
-  else gl.textureSubImage(s.glName, dims, b.level, b.x, b.y, b.z, b.w, b.h, b.d, f.glFormat, f.glType, data);
+  const [x, y, z, w, h, d] = toGlBox(s.target, b.x, b.y, b.z, b.w, b.h, b.d);
+  if (f.compressed) gl.compressedTextureSubImage(s.glName, dims, b.level, x, y, z, w, h, d, f.internalFormat, data);
+  else gl.textureSubImage(s.glName, dims, b.level, x, y, z, w, h, d, f.glFormat, f.glType, data);
   const err = gl.getError();
   if (err !== GL.NO_ERROR)
     throw new RutabagaError("ComponentError", `GL error 0x${err.toString(16)} uploading ${f.name}`);
@@ -410,8 +431,9 @@ export function transferFromHost(gl: HostGl, s: VirglResourceState, m: TransferM
     gl.getBufferSubData(s.glName, b.x, data);
   } else {
     const f = s.format!;
-    if (f.compressed) gl.getCompressedTextureSubImage(s.glName, b.level, b.x, b.y, b.z, b.w, b.h, b.d, data);
-    else gl.getTextureSubImage(s.glName, b.level, b.x, b.y, b.z, b.w, b.h, b.d, f.glFormat, f.glType, data);
+    const [x, y, z, w, h, d] = toGlBox(s.target, b.x, b.y, b.z, b.w, b.h, b.d);
+    if (f.compressed) gl.getCompressedTextureSubImage(s.glName, b.level, x, y, z, w, h, d, data);
+    else gl.getTextureSubImage(s.glName, b.level, x, y, z, w, h, d, f.glFormat, f.glType, data);
     const err = gl.getError();
     if (err !== GL.NO_ERROR)
       throw new RutabagaError("ComponentError", `GL error 0x${err.toString(16)} reading ${f.name}`);

@@ -62,7 +62,7 @@ test("every Gallium target creates and round-trips a full level through transfer
         bytes: 384,
       },
       { name: "rect", c: res({ target: 5, width: 5, height: 3 }), b: box({ w: 5, h: 3 }), bytes: 60 },
-      { name: "1D array", c: res({ target: 6, width: 8, height: 1, arraySize: 3 }), b: box({ w: 8, h: 3 }), bytes: 96 },
+      { name: "1D array", c: res({ target: 6, width: 8, height: 1, arraySize: 3 }), b: box({ w: 8, d: 3 }), bytes: 96 },
       {
         name: "2D array",
         c: res({ target: 7, width: 4, height: 2, arraySize: 5 }),
@@ -154,6 +154,22 @@ test("bad creates and out-of-range boxes are typed errors and change nothing", (
       (e: unknown) => isRutabagaError(e, "InvalidIovec"),
     );
     rutabaga.transferWrite(1, 1, box({ w: 4, h: 4 }));
+  } finally {
+    rutabaga.destroy();
+  }
+});
+
+test("1D-array layers are Gallium's z: a one-layer box lands in that layer only", () => {
+  const { rutabaga } = makeVirgl();
+  try {
+    const backing = createWithBacking(rutabaga, 1, res({ target: 6, width: 4, height: 1, arraySize: 3 }), 48);
+    rutabaga.transferWrite(1, 1, box({ w: 4, d: 3 })); // zeros everywhere
+    backing.set(pattern(16, 3), 32);
+    rutabaga.transferWrite(1, 1, box({ z: 2, w: 4, offset: 32 }));
+    backing.fill(0);
+    rutabaga.transferRead(1, 1, box({ w: 4, d: 3 }));
+    assert.deepEqual([...backing.subarray(0, 32)], new Array(32).fill(0));
+    assert.deepEqual(backing.subarray(32), pattern(16, 3));
   } finally {
     rutabaga.destroy();
   }

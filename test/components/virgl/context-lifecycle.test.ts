@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { VirglCmd, VirglObject } from "../../../src/components/virgl/virgl-commands.ts";
+import { isRutabagaError, RutabagaFenceFlags } from "../../../src/index.ts";
+import { createWithBacking, makeVirgl, res, stream } from "./helpers.ts";
+
+test("commands Mesa sends for state are stored or counted, not failed; shaders keep their TGSI text", () => {
+  const { rutabaga, component } = makeVirgl();
+  try {
+    const tgsi = new TextEncoder().encode(
+      "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {1.0, 0.0, 0.0, 1.0}\n  0: MOV OUT[0], IMM[0]\n  1: END\n\0\0\0",
+    );
+    const text = Array.from(new Uint32Array(tgsi.buffer, 0, tgsi.byteLength >> 2));
+    rutabaga.submitCommand(
+      1,
+      stream(
+        [VirglCmd.CreateObject, VirglObject.Shader, 3, 1, tgsi.byteLength, 20, 0, ...text],
+        [VirglCmd.CreateObject, VirglObject.Blend, 4, 0, 0, 0],
+        [VirglCmd.BindObject, VirglObject.Blend, 4],
+        [VirglCmd.BindShader, 0, 3, 1],
+        [VirglCmd.SetBlendColor, 0, 0, 0, 0, 0],
+        [VirglCmd.SetSampleMask, 0, 0xffffffff],
+        [VirglCmd.DestroyObject, VirglObject.Blend, 4],
+      ),
+    );
+    const ctx = component.context(1)!;
+    assert.equal(ctx.unsupported.get("CreateObject(4)"), 1);
+    assert.equal(ctx.unsupported.get("BindObject(1)"), 1);
+    assert.equal(ctx.unsupported.get("SetBlendColor"), 1);
+    const shader = ctx.currentSubContext.objects.get(3)!;
+    assert.equal(shader.type, VirglObject.Shader);
+    assert.match(new TextDecoder().decode(shader.payload), /MOV OUT\[0\], IMM\[0\]/);
+    assert.equal(ctx.currentSubContext.objects.has(4), false);
+  } finally {
+    rutabaga.destroy();
+  }
+});
+
+test("global and ring fences signal; the host memory budget is charged and released", () => {
+  const { rutabaga, fences } = makeVirgl(1024);
+  try {
+    rutabaga.createFence({ flags: RutabagaFenceFlags.Fence, fenceId: 7n, ctxId: 0, ringIdx: 0 });
+    rutabaga.createFence({
+      flags: RutabagaFenceFlags.Fence | RutabagaFenceFlags.InfoRingIdx,
+      fenceId: 9n,
+      ctxId: 1,
+      ringIdx: 2,
+    });
+    assert.deepEqual(
+      fences.map((f) => [f.fenceId, f.ctxId, f.ringIdx]),
+      [
+        [7n, 0, 0],
+        [9n, 1, 2],
+      ],
+    );
+    rutabaga.resourceCreate3d(1, res({ width: 16, height: 16 }));
+    assert.throws(
+      () => rutabaga.resourceCreate3d(2, res({ width: 1, height: 1 })),
+      (e: unknown) => isRutabagaError(e, "OutOfMemory"),
+    );
+    rutabaga.unrefResource(1);
+    rutabaga.resourceCreate3d(2, res({ width: 16, height: 16 }));
+  } finally {
+    rutabaga.destroy();
+  }
+});
+
+test("resources are only visible to contexts they are attached to; sub-contexts have their own objects", () => {
+  const { rutabaga } = makeVirgl();
+  try {
+    createWithBacking(rutabaga, 1, res({}), 64);
+    rutabaga.createContext(2, 2, "other");
+    const surf = stream([VirglCmd.CreateObject, VirglObject.Surface, 1, 1, 67, 0, 0]);
+    assert.throws(
+      () => rutabaga.submitCommand(2, surf),
+      (e: unknown) => isRutabagaError(e, "InvalidCommandBuffer"),
+    );
+    rutabaga.contextAttachResource(2, 1);
+    rutabaga.submitCommand(2, surf);
+    rutabaga.contextDetachResource(2, 1);
+    assert.throws(
+      () => rutabaga.submitCommand(2, surf),
+      (e: unknown) => isRutabagaError(e, "InvalidCommandBuffer"),
+    );
+    // Sub-context 5 does not see sub-context 0's surface 1.
+    rutabaga.submitCommand(1, surf);
+    const fb = stream([VirglCmd.SetFramebufferState, 0, 1, 0, 1]);
+    rutabaga.submitCommand(1, fb);
+    rutabaga.submitCommand(1, stream([VirglCmd.CreateSubCtx, 0, 5], [VirglCmd.SetSubCtx, 0, 5]));
+    assert.throws(
+      () => rutabaga.submitCommand(1, fb),
+      (e: unknown) => isRutabagaError(e, "InvalidCommandBuffer"),
+    );
+    rutabaga.submitCommand(1, stream([VirglCmd.DestroySubCtx, 0, 5]));
+    rutabaga.submitCommand(1, fb); // back on sub-context 0
+    rutabaga.destroyContext(2);
+    rutabaga.unrefResource(1);
+    // The surface outlives its resource; using it is a typed error, not a GL call on a deleted texture.
+    const clear = stream([VirglCmd.Clear, 0, 4, 0, 0, 0, 0, 0, 0, 0]);
+    assert.throws(
+      () => rutabaga.submitCommand(1, clear),
+      (e: unknown) => isRutabagaError(e, "InvalidCommandBuffer"),
+    );
+  } finally {
+    rutabaga.destroy();
+  }
+});
+
+test("multisampled and compressed resources: create, and compressed blocks round-trip", () => {
+  const { rutabaga } = makeVirgl();
+  try {
+    rutabaga.resourceCreate3d(1, res({ width: 16, height: 16, nrSamples: 4, bind: 2 }));
+    const backing = createWithBacking(rutabaga, 2, res({ format: 113, width: 8, height: 8, bind: 8 }), 32);
+    for (let i = 0; i < 32; i++) backing[i] = (i * 37) & 0xff;
+    const expected = backing.slice();
+    const box = { x: 0, y: 0, z: 0, w: 8, h: 8, d: 1, level: 0, stride: 0, layerStride: 0, offset: 0 };
+    rutabaga.transferWrite(1, 2, box);
+    backing.fill(0);
+    rutabaga.transferRead(1, 2, box);
+    assert.deepEqual(backing, expected);
+  } finally {
+    rutabaga.destroy();
+  }
+});
+
+test("stored objects and sub-contexts are bounded per context; freeing makes room again", () => {
+  const { rutabaga } = makeVirgl();
+  try {
+    const big = new Array<number>(65534).fill(0);
+    const batch = (first: number) =>
+      stream(...Array.from({ length: 60 }, (_, i) => [VirglCmd.CreateObject, VirglObject.Blend, first + i, ...big]));
+    let failedAt = -1;
+    for (let b = 0; b < 6 && failedAt < 0; b++) {
+      try {
+        rutabaga.submitCommand(1, batch(1 + b * 60));
+      } catch (e) {
+        assert.ok(isRutabagaError(e, "InvalidCommandBuffer"), String(e));
+        failedAt = b;
+      }
+    }
+    assert.equal(failedAt, 4, "the 64 MiB budget is reached in the fifth batch of 60 × 256 KiB");
+    const destroys = stream(
+      ...Array.from({ length: 60 }, (_, i) => [VirglCmd.DestroyObject, VirglObject.Blend, 1 + i]),
+    );
+    rutabaga.submitCommand(1, destroys);
+    rutabaga.submitCommand(1, batch(1));
+    const subs = stream(...Array.from({ length: 63 }, (_, i) => [VirglCmd.CreateSubCtx, 0, 100 + i]));
+    rutabaga.submitCommand(1, subs);
+    assert.throws(
+      () => rutabaga.submitCommand(1, stream([VirglCmd.CreateSubCtx, 0, 999])),
+      (e: unknown) => isRutabagaError(e, "InvalidCommandBuffer"),
+    );
+    rutabaga.submitCommand(1, stream([VirglCmd.DestroySubCtx, 0, 100], [VirglCmd.CreateSubCtx, 0, 999]));
+  } finally {
+    rutabaga.destroy();
+  }
+});

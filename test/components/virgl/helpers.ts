@@ -1,0 +1,73 @@
+import type { VirglComponent } from "../../../src/components/virgl/virgl-component.ts";
+import {
+  type ResourceCreate3D,
+  type Rutabaga,
+  RutabagaBuilder,
+  RutabagaComponentType,
+  type RutabagaFence,
+} from "../../../src/index.ts";
+import { virglComponentFactory } from "../../../src/node/gl/virgl-factory.ts";
+
+/** A Rutabaga with the virgl component on the host GL (capsets VIRGL and VIRGL2), context 1 created. */
+export function makeVirgl(hostMemoryLimit?: number): {
+  rutabaga: Rutabaga;
+  fences: RutabagaFence[];
+  component: VirglComponent;
+} {
+  const fences: RutabagaFence[] = [];
+  let component: VirglComponent | undefined;
+  const builder = new RutabagaBuilder((1n << 1n) | (1n << 2n), (f) => fences.push(f));
+  if (hostMemoryLimit !== undefined) builder.setHostMemoryLimit(hostMemoryLimit);
+  const rutabaga = builder
+    .setComponentFactory(RutabagaComponentType.VirglRenderer, (init) => {
+      component = virglComponentFactory(init) as VirglComponent;
+      return component;
+    })
+    .setWarningHandler((m) => {
+      throw new Error(m);
+    })
+    .build();
+  rutabaga.createContext(1, 2, "test");
+  if (component === undefined) throw new Error("virgl component not built");
+  return { rutabaga, fences, component };
+}
+
+/** Resource creation arguments with defaults for a 2D RGBA8 texture. */
+export function res(over: Partial<ResourceCreate3D>): ResourceCreate3D {
+  return {
+    target: 2,
+    format: 67,
+    bind: 2,
+    width: 4,
+    height: 4,
+    depth: 1,
+    arraySize: 1,
+    lastLevel: 0,
+    nrSamples: 0,
+    flags: 0,
+    ...over,
+  };
+}
+
+/** Creates a resource with `bytes` of backing attached to context 1; returns the backing. */
+export function createWithBacking(r: Rutabaga, id: number, create: ResourceCreate3D, bytes: number): Uint8Array {
+  r.resourceCreate3d(id, create);
+  const backing = new Uint8Array(bytes);
+  r.attachBacking(id, [backing]);
+  r.contextAttachResource(1, id);
+  return backing;
+}
+
+/** Builds a virgl command stream from `[cmd, object, ...payload]` entries. */
+export function stream(...cmds: (readonly number[])[]): Uint8Array {
+  const words: number[] = [];
+  for (const [cmd, object, ...payload] of cmds) {
+    words.push((cmd! | (object! << 8) | (payload.length << 16)) >>> 0, ...payload.map((w) => w >>> 0));
+  }
+  return new Uint8Array(Uint32Array.from(words).buffer);
+}
+
+/** The bits of a float as a dword. */
+export function f32bits(v: number): number {
+  return new Uint32Array(Float32Array.of(v).buffer)[0]!;
+}

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { CMD_LENGTH, VIRGL_CMD_COUNT, VirglCmd, VirglObject } from "../../../src/components/virgl/virgl-commands.ts";
+import { isRutabagaError } from "../../../src/index.ts";
+import { createWithBacking, f32bits, makeVirgl, res, stream } from "./helpers.ts";
+
+const RUNS = Number(process.env.FC_RUNS ?? 300);
+
+/** Commands framed with a legal length and small field values, so most reach execution (and the GL). */
+const EXECUTED = [
+  VirglCmd.CreateSubCtx,
+  VirglCmd.SetSubCtx,
+  VirglCmd.DestroySubCtx,
+  VirglCmd.CreateObject,
+  VirglCmd.DestroyObject,
+  VirglCmd.SetFramebufferState,
+  VirglCmd.Clear,
+  VirglCmd.ClearTexture,
+  VirglCmd.ResourceCopyRegion,
+  VirglCmd.Blit,
+  VirglCmd.Transfer3D,
+  VirglCmd.CopyTransfer3D,
+  VirglCmd.ResourceInlineWrite,
+];
+const cmdId = fc.oneof(
+  { arbitrary: fc.constantFrom(...EXECUTED), weight: 4 },
+  { arbitrary: fc.integer({ min: 0, max: VIRGL_CMD_COUNT - 1 }), weight: 1 },
+);
+const command = cmdId.chain((cmd) => {
+  const [min, max] = CMD_LENGTH[cmd]!;
+  const top = max < 0 ? min + 8 : max;
+  const word = fc.oneof(
+    fc.integer({ min: 0, max: 6 }),
+    fc.integer({ min: 0, max: 40 }),
+    fc.integer({ min: 0, max: 0xffffffff }),
+    fc.constantFrom(67, 19, 0x80000000, 0xffff0000, 0x00010000),
+  );
+  return fc.tuple(
+    fc.constant(cmd),
+    fc.integer({ min: 0, max: VirglObject.MsaaSurface + 1 }),
+    fc.array(word, { minLength: min, maxLength: top }),
+  );
+});
+
+test("well-framed random commands execute or fail with typed errors; the context keeps working", () => {
+  const { rutabaga } = makeVirgl();
+  try {
+    const colour = createWithBacking(rutabaga, 1, res({ width: 4, height: 4 }), 64);
+    createWithBacking(rutabaga, 2, res({ target: 0, format: 64, bind: 0x10, width: 64, height: 1 }), 64);
+    createWithBacking(rutabaga, 3, res({ format: 19, bind: 1 }), 64);
+    createWithBacking(rutabaga, 4, res({ target: 7, width: 4, height: 4, arraySize: 3, lastLevel: 1 }), 256);
+    createWithBacking(rutabaga, 5, res({ target: 3, width: 4, height: 4, depth: 2, format: 28 }), 128);
+    const outcomes = { ok: 0, failed: 0 };
+    fc.assert(
+      fc.property(fc.array(command, { minLength: 1, maxLength: 8 }), (cmds) => {
+        try {
+          rutabaga.submitCommand(1, stream(...cmds.map(([c, o, p]) => [c, o, ...p])));
+          outcomes.ok++;
+        } catch (e) {
+          assert.ok(isRutabagaError(e), `untyped error: ${String(e)}`);
+          outcomes.failed++;
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    assert.ok(outcomes.ok > 0 && outcomes.failed > 0, `both paths exercised: ${JSON.stringify(outcomes)}`);
+    rutabaga.submitCommand(
+      1,
+      stream(
+        [VirglCmd.CreateSubCtx, 0, 77],
+        [VirglCmd.SetSubCtx, 0, 77],
+        [VirglCmd.CreateObject, VirglObject.Surface, 1, 1, 67, 0, 0],
+        [VirglCmd.SetFramebufferState, 0, 1, 0, 1],
+        [VirglCmd.Clear, 0, 4, f32bits(1), 0, f32bits(1), f32bits(1), 0, 0, 0],
+      ),
+    );
+    rutabaga.transferRead(1, 1, { x: 0, y: 0, z: 0, w: 4, h: 4, d: 1, level: 0, stride: 0, layerStride: 0, offset: 0 });
+    for (let i = 0; i < 16; i++) assert.deepEqual([...colour.subarray(i * 4, i * 4 + 4)], [255, 0, 255, 255]);
+  } finally {
+    rutabaga.destroy();
+  }
+});

@@ -145,6 +145,11 @@ interface NodeGlContext extends HostGlContext {
   handle: unknown;
 }
 
+/** The EGL context current on this thread, whichever instance made it current (EGL keeps one per thread). */
+let threadCurrent: unknown;
+/** Instances using the surfaceless display: eglTerminate would destroy every instance's contexts, so the last goes. */
+let displayUsers = 0;
+
 /**
  * {@link HostGl} on libEGL's surfaceless platform (Mesa) with desktop GL core contexts made without a config
  * (`EGL_KHR_no_config_context`), all in one share group with a root context. GL entry points are resolved once.
@@ -173,9 +178,10 @@ export class EglHostGl implements HostGl {
     if (!egl.initialize(dpy, null, null)) {
       throw new RutabagaError("ComponentError", `eglInitialize failed (0x${egl.getError().toString(16)})`);
     }
+    displayUsers++;
     this.#dpy = dpy;
     if (!egl.bindAPI(EGL_OPENGL_API)) {
-      egl.terminate(dpy);
+      releaseDisplay(egl, dpy);
       throw new RutabagaError("ComponentError", "eglBindAPI(EGL_OPENGL_API) failed");
     }
     let handle: unknown;
@@ -198,7 +204,7 @@ export class EglHostGl implements HostGl {
       }
     }
     if (!handle) {
-      egl.terminate(dpy);
+      releaseDisplay(egl, dpy);
       throw new RutabagaError("ComponentError", "no desktop GL 3.3+ core context on the surfaceless display");
     }
     this.#attribs = attribs;
@@ -235,11 +241,12 @@ export class EglHostGl implements HostGl {
 
   makeCurrent(ctx: HostGlContext | undefined): void {
     const target = ctx === undefined ? this.#root : (ctx as NodeGlContext);
-    if (this.#current === target) return;
+    if (this.#current === target && threadCurrent === target.handle) return;
     if (!this.#egl.makeCurrent(this.#dpy, null, null, target.handle)) {
       throw new RutabagaError("ComponentError", `eglMakeCurrent failed (0x${this.#egl.getError().toString(16)})`);
     }
     this.#current = target;
+    threadCurrent = target.handle;
   }
 
   destroyContext(ctx: HostGlContext): void {
@@ -254,10 +261,11 @@ export class EglHostGl implements HostGl {
     this.#destroyed = true;
     this.#egl.makeCurrent(this.#dpy, null, null, null);
     this.#current = undefined;
+    threadCurrent = undefined;
     for (const c of this.#contexts) this.#egl.destroyContext(this.#dpy, c.handle);
     this.#contexts.clear();
     this.#egl.destroyContext(this.#dpy, this.#root.handle);
-    this.#egl.terminate(this.#dpy);
+    releaseDisplay(this.#egl, this.#dpy);
   }
 
   getError(): number {
@@ -515,5 +523,14 @@ export class EglHostGl implements HostGl {
   }
   scissor(x: number, y: number, w: number, h: number): void {
     this.#gl.glScissor(x, y, w, h);
+  }
+}
+
+/** Drops one user of the display, terminating it when none is left. */
+function releaseDisplay(egl: { terminate: (dpy: unknown) => number }, dpy: unknown): void {
+  displayUsers--;
+  if (displayUsers <= 0) {
+    displayUsers = 0;
+    egl.terminate(dpy);
   }
 }

@@ -1,0 +1,120 @@
+import { RutabagaBuilder } from "../../rutabaga/builder.ts";
+import { RutabagaComponentType } from "../../rutabaga/constants.ts";
+import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
+import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
+import { virglComponentFactory } from "../gl/virgl-factory.ts";
+import { UnixListener } from "../os/unix-listener.ts";
+import type { UnixSocket } from "../os/unix-socket.ts";
+import { DEFAULT_VTEST_LIMITS, type VtestLimits } from "./protocol.ts";
+import { VtestError } from "./vtest-error.ts";
+import { VtestReader } from "./vtest-reader.ts";
+import { VtestSession } from "./vtest-session.ts";
+
+/** How the server is set up. */
+export interface VtestServerOptions {
+  limits?: Partial<VtestLimits>;
+  log?: (message: string) => void;
+  /** Builds each client's library instance; default: the virgl component on the host GL (capsets VIRGL, VIRGL2). */
+  rutabaga?: (fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number) => Rutabaga;
+}
+
+/** Each client's own library instance with the virgl component on the host GL. */
+export function virglRutabaga(fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number): Rutabaga {
+  return new RutabagaBuilder((1n << 1n) | (1n << 2n), fenceHandler)
+    .setComponentFactory(RutabagaComponentType.VirglRenderer, virglComponentFactory)
+    .setHostMemoryLimit(hostMemoryLimit)
+    .build();
+}
+
+/**
+ * A vtest server: many clients at once, each with its own library instance (so each has its own resource-handle
+ * namespace, as Mesa's clients all start at handle 1, and its own memory limit). A client that sends garbage or goes
+ * away is dropped with a logged reason; the others carry on.
+ */
+export class VtestServer {
+  readonly #listener: UnixListener;
+  readonly #options: VtestServerOptions;
+  readonly #clients = new Map<number, { socket: UnixSocket; session: VtestSession }>();
+  #next = 1;
+  /** Clients served so far, and those dropped for an error. */
+  readonly stats = { accepted: 0, dropped: 0, internalErrors: 0 };
+
+  constructor(path: string, options: VtestServerOptions = {}) {
+    this.#options = options;
+    this.#listener = UnixListener.listen(path, 64);
+    this.#listener.onConnection((socket) => this.#accept(socket));
+  }
+
+  /** The socket path. */
+  get path(): string {
+    return this.#listener.path;
+  }
+
+  /** Clients connected now. */
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  #log(message: string): void {
+    this.#options.log?.(message);
+  }
+
+  #accept(socket: UnixSocket): void {
+    const id = this.#next++;
+    this.stats.accepted++;
+    const limits = { ...DEFAULT_VTEST_LIMITS, ...this.#options.limits };
+    const session = new VtestSession(
+      { send: (bytes, fds) => socket.send(bytes, fds) },
+      {
+        rutabaga: this.#options.rutabaga ?? virglRutabaga,
+        limits,
+      },
+    );
+    this.#clients.set(id, { socket, session });
+    const drop = (why: string | undefined) => {
+      if (!this.#clients.has(id)) return;
+      this.#clients.delete(id);
+      const who = `client ${id}${session.name ? ` (${session.name})` : ""}`;
+      if (why !== undefined) {
+        this.stats.dropped++;
+        this.#log(`${who} dropped: ${why}`);
+      } else {
+        this.#log(`${who} disconnected`);
+      }
+      try {
+        session.close();
+      } finally {
+        socket.close();
+      }
+    };
+    new VtestReader(
+      socket,
+      limits.maxMessageBytes,
+      (command, payload) => {
+        try {
+          session.handle(command, payload);
+        } catch (e) {
+          if (!(e instanceof VtestError)) {
+            // A bug of ours, not the client's: still only this client goes.
+            this.stats.internalErrors++;
+            drop(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+            return;
+          }
+          drop(e.message);
+        }
+      },
+      (error) => drop(error === undefined ? undefined : error instanceof Error ? error.message : String(error)),
+    );
+    socket.onClose(() => drop(undefined));
+  }
+
+  /** Stops listening (the socket file goes) and drops every client. */
+  close(): void {
+    this.#listener.close();
+    for (const { socket, session } of this.#clients.values()) {
+      session.close();
+      socket.close();
+    }
+    this.#clients.clear();
+  }
+}

@@ -120,6 +120,9 @@ function prototypeOf(name: GlName): unknown {
 
 function loadEgl(): EglFunctions {
   if (eglLib !== undefined) return eglLib;
+  // Mesa reads GALLIUM_DRIVER when the display initialises; virpipe would send our host GL to a vtest server,
+  // which from inside `rutabaga-ts vtest` is this process waiting on itself.
+  if (process.env.GALLIUM_DRIVER === "virpipe") delete process.env.GALLIUM_DRIVER;
   let lib: ReturnType<typeof koffi.load>;
   try {
     lib = koffi.load("libEGL.so.1");

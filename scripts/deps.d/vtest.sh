@@ -1,0 +1,2 @@
+# Real vtest clients: Mesa's virgl driver (virpipe) run by wflinfo and piglit; virgl-server is the reference.
+APT_PACKAGES+=(virgl-server piglit waffle-utils mesa-utils libgl1-mesa-dri libegl-mesa0)

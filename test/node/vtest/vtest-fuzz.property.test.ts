@@ -66,7 +66,8 @@ const plausibleCreate = (v2: boolean) =>
       ...(v2 ? [r.bytes] : []),
     ]);
 /** A message, mostly framed the way its command expects so it reaches the library, sometimes any words at all. */
-const message = commandId.chain((command) => {
+type Message = [number, number[] | Uint8Array];
+const message: fc.Arbitrary<Message> = commandId.chain((command): fc.Arbitrary<Message> => {
   if (command === C.CreateRenderer) return fc.tuple(fc.constant(command), fc.uint8Array({ maxLength: 40 }));
   const fixed = FIXED_WORDS[command] ?? 0;
   const trailing = command === C.SubmitCmd || command === C.TransferPut ? 40 : 0;
@@ -92,7 +93,7 @@ const setup = fc.array(
     ) as fc.Arbitrary<[number, number[]]>,
   { maxLength: 3 },
 );
-const handshake: [number, number[] | Uint8Array][] = [
+const handshake: Message[] = [
   [C.CreateRenderer, new TextEncoder().encode("fuzz\0")],
   [C.ProtocolVersion, [2]],
 ];

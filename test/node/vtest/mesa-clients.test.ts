@@ -10,19 +10,21 @@ const PIGLIT = [
   "getteximage-luminance",
 ];
 
-test("wflinfo through our vtest server reports a virgl renderer and GL 3.3 or later", { timeout: 120_000 }, () => {
-  const { out, serverLog } = withVtestServer("timeout 60 wflinfo -p surfaceless_egl -a gl 2>&1");
+test("wflinfo through our vtest server reports a virgl renderer and GL 3.3 or later", {
+  timeout: 120_000,
+}, async () => {
+  const { out, serverLog } = await withVtestServer("timeout 60 wflinfo -p surfaceless_egl -a gl 2>&1");
   assert.match(out, /OpenGL renderer string: virgl \(/, `${out}\n${serverLog}`);
   const version = /OpenGL version string: (\d+)\.(\d+)/.exec(out);
   assert.ok(version !== null, out);
   assert.ok(Number(version[1]) * 10 + Number(version[2]) >= 33, `GL ${version[1]}.${version[2]}`);
   assert.doesNotMatch(serverLog, /dropped/);
-  assert.match(serverLog, /@@SERVER-LOG[\s\S]*client 1 \(wflinfo\) disconnected/);
+  assert.match(serverLog, /client 1 \(wflinfo\) disconnected/);
 });
 
 test("the five piglit tests pass through our vtest server, one after another and all at once", {
   timeout: 180_000,
-}, () => {
+}, async () => {
   const sequential = PIGLIT.map(
     (t) => `echo "@@${t} $(timeout 120 ${PIGLIT_BIN}/${t} -auto -fbo 2>&1 | tail -n 1)"`,
   ).join("\n");
@@ -30,10 +32,10 @@ test("the five piglit tests pass through our vtest server, one after another and
     ...PIGLIT.map(
       (t, i) => `(timeout 120 ${PIGLIT_BIN}/${t} -auto -fbo > /tmp/c${i}.log 2>&1; echo "exit $?" >> /tmp/c${i}.log) &`,
     ),
-    'wait $(jobs -p | grep -v "^$SRV$") 2>/dev/null',
+    "wait",
     ...PIGLIT.map((t, i) => `echo "@@concurrent ${t} $(grep -o '"result": "[a-z]*"' /tmp/c${i}.log)"`),
   ].join("\n");
-  const { out, serverLog } = withVtestServer(`${sequential}\n${concurrent}`);
+  const { out, serverLog } = await withVtestServer(`${sequential}\n${concurrent}`);
   for (const t of PIGLIT) {
     assert.match(out, new RegExp(`@@${t} PIGLIT: \\{"result": "pass" \\}`), `${t}\n${out}\n${serverLog}`);
     assert.match(out, new RegExp(`@@concurrent ${t} "result": "pass"`), `${t} concurrently\n${out}\n${serverLog}`);

@@ -40,6 +40,29 @@ function words(payload: Uint8Array, count: number, what: string): Uint32Array {
   return new Uint32Array(payload.buffer.slice(payload.byteOffset, payload.byteOffset + count * 4));
 }
 
+/** A transfer whose box (x, y, z, w, h, d) starts at word `at`. */
+function transferOf(
+  w: Uint32Array,
+  at: number,
+  level: number,
+  stride: number,
+  layerStride: number,
+  offset: number,
+): Transfer3D {
+  return {
+    x: w[at]!,
+    y: w[at + 1]!,
+    z: w[at + 2]!,
+    w: w[at + 3]!,
+    h: w[at + 4]!,
+    d: w[at + 5]!,
+    level,
+    stride,
+    layerStride,
+    offset,
+  };
+}
+
 /**
  * One vtest client: its own library instance and context, its resources (by the client's handles) and their
  * shared-memory backing. A thin protocol layer over the Rutabaga API: resources are `resourceCreate3d` +
@@ -223,53 +246,34 @@ export class VtestSession {
       }
       case C.TransferGet:
       case C.TransferPut: {
+        // handle, level, stride, layer_stride, box (x, y, z, w, h, d), data_size
         const w = words(payload, W.Transfer, "TRANSFER");
-        const [handle, level, stride, layerStride, x, y, z, width, height, depth, dataSize] = w as unknown as number[];
-        this.#resource(handle!);
-        const t: Transfer3D = {
-          x: x!,
-          y: y!,
-          z: z!,
-          w: width!,
-          h: height!,
-          d: depth!,
-          level: level!,
-          stride: stride!,
-          layerStride: layerStride!,
-          offset: 0,
-        };
-        if (dataSize! > this.limits.maxMessageBytes) this.#fail(`transfer of ${dataSize} bytes`);
+        const handle = w[0]!;
+        const dataSize = w[10]!;
+        this.#resource(handle);
+        const t = transferOf(w, 4, w[1]!, w[2]!, w[3]!, 0);
+        if (dataSize > this.limits.maxMessageBytes) this.#fail(`transfer of ${dataSize} bytes`);
         if (command === C.TransferPut) {
           const data = payload.subarray(W.Transfer * 4);
-          if (data.length < dataSize!) this.#fail(`TRANSFER_PUT announces ${dataSize} bytes, carries ${data.length}`);
-          this.#renderer().transferWrite(CONTEXT_ID, handle!, t, data.subarray(0, dataSize));
+          if (data.length < dataSize) this.#fail(`TRANSFER_PUT announces ${dataSize} bytes, carries ${data.length}`);
+          this.#renderer().transferWrite(CONTEXT_ID, handle, t, data.subarray(0, dataSize));
         } else {
-          const out = new Uint8Array(dataSize!);
-          this.#renderer().transferRead(CONTEXT_ID, handle!, t, out);
+          const out = new Uint8Array(dataSize);
+          this.#renderer().transferRead(CONTEXT_ID, handle, t, out);
           this.#transport.send(out);
         }
         return;
       }
       case C.TransferGet2:
       case C.TransferPut2: {
+        // handle, level, box (x, y, z, w, h, d), data_size (unused), offset
         const w = words(payload, W.Transfer2, "TRANSFER2");
-        const [handle, level, x, y, z, width, height, depth, , offset] = w as unknown as number[];
-        this.#resource(handle!);
-        if (!this.#shm.has(handle!)) this.#fail(`TRANSFER2 on resource ${handle} without shared memory`);
-        const t: Transfer3D = {
-          x: x!,
-          y: y!,
-          z: z!,
-          w: width!,
-          h: height!,
-          d: depth!,
-          level: level!,
-          stride: 0,
-          layerStride: 0,
-          offset: offset!,
-        };
-        if (command === C.TransferPut2) this.#renderer().transferWrite(CONTEXT_ID, handle!, t);
-        else this.#renderer().transferRead(CONTEXT_ID, handle!, t);
+        const handle = w[0]!;
+        this.#resource(handle);
+        if (!this.#shm.has(handle)) this.#fail(`TRANSFER2 on resource ${handle} without shared memory`);
+        const t = transferOf(w, 2, w[1]!, 0, 0, w[9]!);
+        if (command === C.TransferPut2) this.#renderer().transferWrite(CONTEXT_ID, handle, t);
+        else this.#renderer().transferRead(CONTEXT_ID, handle, t);
         return;
       }
       case C.SubmitCmd: {

@@ -40,19 +40,32 @@ async function measure(kind: BackendKind, tools: ReturnType<typeof prepareTools>
     const pid = guest.backend.pid!;
     const atBoot = cpuSeconds(pid);
     const started = performance.now();
-    await guest.run(
-      `i=0; while [ $i -lt ${FRAMES / 2} ]; do cat /data/a.raw > /dev/fb0; cat /data/b.raw > /dev/fb0; i=$((i+1)); done`,
-      600_000,
-    );
-    await guest.run(
-      `i=0; while [ $i -lt ${LINES} ]; do echo "console line $i: the quick brown fox jumps over the lazy dog"; i=$((i+1)); done > /dev/tty1`,
-      600_000,
-    );
-    await guest.run("sleep 2");
+    // The workload runs twice: the first pass pays V8's warm-up (bytecode, JIT compiles on V8's worker threads),
+    // the second shows the steady cost.
+    const passes: number[] = [];
+    for (let pass = 0; pass < 2; pass++) {
+      const before = cpuSeconds(pid);
+      await guest.run(
+        `i=0; while [ $i -lt ${FRAMES / 2} ]; do cat /data/a.raw > /dev/fb0; cat /data/b.raw > /dev/fb0; i=$((i+1)); done`,
+        600_000,
+      );
+      await guest.run(
+        `i=0; while [ $i -lt ${LINES} ]; do echo "console line $i: the quick brown fox jumps over the lazy dog"; i=$((i+1)); done > /dev/tty1`,
+        600_000,
+      );
+      await guest.run("sleep 1");
+      passes.push(cpuSeconds(pid) - before);
+    }
     const total = cpuSeconds(pid);
     const split = cpuTimes(pid);
     console.log(`  ${kind}: user ${split.user.toFixed(2)} s, sys ${split.sys.toFixed(2)} s in all`);
-    return { boot: atBoot, workload: total - atBoot, total, wallSeconds: (performance.now() - started) / 1000 };
+    return {
+      boot: atBoot,
+      workload: passes[0]!,
+      warm: passes[1]!,
+      total,
+      wallSeconds: (performance.now() - started) / 1000,
+    };
   } finally {
     await guest.stop();
   }
@@ -62,8 +75,11 @@ const tools = prepareTools();
 const initramfs = buildInitramfs(tools, { "a.raw": frame(1), "b.raw": frame(2) });
 console.log(`machine: ${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`);
 console.log(`workload: boot, ${FRAMES} full-screen writes to /dev/fb0, ${LINES} console lines on tty1`);
-const rounds = Number(process.env.ROUNDS ?? 2);
-const results: Record<BackendKind, { boot: number; workload: number; total: number; wallSeconds: number }[]> = {
+const rounds = Number(process.env.ROUNDS ?? 3);
+const results: Record<
+  BackendKind,
+  { boot: number; workload: number; warm: number; total: number; wallSeconds: number }[]
+> = {
   ours: [],
   reference: [],
 };
@@ -75,9 +91,12 @@ for (const kind of ["reference", "ours"] as const) {
   const rs = results[kind];
   console.log(
     `${kind.padEnd(10)} CPU s: boot ${median(rs.map((x) => x.boot)).toFixed(2)}, workload ${median(rs.map((x) => x.workload)).toFixed(2)}, ` +
+      `again (warm) ${median(rs.map((x) => x.warm)).toFixed(2)}, ` +
       `total ${median(rs.map((x) => x.total)).toFixed(2)} (wall ${median(rs.map((x) => x.wallSeconds)).toFixed(1)} s for the workload)`,
   );
 }
-const ratio = (f: (x: { boot: number; workload: number; total: number }) => number) =>
+const ratio = (f: (x: { boot: number; workload: number; warm: number; total: number }) => number) =>
   (median(results.ours.map(f)) / median(results.reference.map(f))).toFixed(2);
-console.log(`ours / reference: workload ${ratio((x) => x.workload)}×, total ${ratio((x) => x.total)}× (target ≤ 1.0×)`);
+console.log(
+  `ours / reference: workload ${ratio((x) => x.workload)}×, warm workload ${ratio((x) => x.warm)}×, total ${ratio((x) => x.total)}× (target ≤ 1.0×)`,
+);

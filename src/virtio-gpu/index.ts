@@ -17,6 +17,7 @@ export type { GuestMemory } from "./guest-memory.ts";
 export { GuestMemoryRegions, type GuestRegion } from "./guest-memory-regions.ts";
 export { MockGuestRam, type MockQueueOptions, MockVirtqueueDriver, type PlacedChain } from "./mock-driver.ts";
 export { MockGpuDriver, type MockResponse } from "./mock-gpu-driver.ts";
+export { swizzleToB8G8R8X8 } from "./pixel-swizzle.ts";
 export * from "./protocol.ts";
 export { encodeRequest, type RequestHeader } from "./request-encoder.ts";
 export { ResponseEncoder } from "./responses.ts";

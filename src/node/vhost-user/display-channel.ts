@@ -1,5 +1,6 @@
 import type { GpuRect } from "../../virtio-gpu/commands.ts";
 import type { CursorState, DisplaySink, ScanoutFrame } from "../../virtio-gpu/display-sink.ts";
+import { swizzleToB8G8R8X8 } from "../../virtio-gpu/pixel-swizzle.ts";
 import { CURSOR_SIZE, GpuWireSize } from "../../virtio-gpu/protocol.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
 import { type FramedMessage, frameMessage, MessageReader } from "./message-reader.ts";
@@ -146,6 +147,8 @@ export class DisplayChannel implements DisplaySink {
         msg.set(frame.pixels.subarray(src, src + row), base + y * row);
       }
     }
+    // UPDATE pixels are x8r8g8b8 (docs/interop/vhost-user-gpu.rst); base is 32, so the words are aligned.
+    swizzleToB8G8R8X8(new Uint32Array(msg.buffer, msg.byteOffset + base, rect.width * rect.height), frame.format);
     this.sent.set(D.Update, (this.sent.get(D.Update) ?? 0) + 1);
     this.#socket.send(msg, [], !reuse);
   }

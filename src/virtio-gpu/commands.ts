@@ -1,3 +1,4 @@
+import type { ResourceCreate3D } from "../rutabaga/types.ts";
 import type { GpuCommandType } from "./protocol.ts";
 
 /** `virtio_gpu_ctrl_hdr` as decoded from a request. */
@@ -73,20 +74,7 @@ export type GpuCommand =
   | { type: C["CtxDestroy"] }
   | { type: C["CtxAttachResource"]; resourceId: number }
   | { type: C["CtxDetachResource"]; resourceId: number }
-  | {
-      type: C["ResourceCreate3d"];
-      resourceId: number;
-      target: number;
-      format: number;
-      bind: number;
-      width: number;
-      height: number;
-      depth: number;
-      arraySize: number;
-      lastLevel: number;
-      nrSamples: number;
-      flags: number;
-    }
+  | ({ type: C["ResourceCreate3d"]; resourceId: number } & ResourceCreate3D)
   | {
       type: C["TransferToHost3d"] | C["TransferFromHost3d"];
       box: GpuBox;

@@ -4,7 +4,13 @@ import { RutabagaComponentType } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { HostMemoryBudget } from "../../rutabaga/host-memory.ts";
 import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
-import type { ResourceCreate3D, RutabagaFence, RutabagaFenceHandler, Transfer3D } from "../../rutabaga/types.ts";
+import {
+  isEmptyTransfer,
+  type ResourceCreate3D,
+  type RutabagaFence,
+  type RutabagaFenceHandler,
+  type Transfer3D,
+} from "../../rutabaga/types.ts";
 import { GL } from "./gl-constants.ts";
 import type { HostGl } from "./host-gl.ts";
 import { encodeVirglCaps, type HostGlLimits, queryHostGlLimits, VirglCap } from "./virgl-caps.ts";
@@ -17,7 +23,6 @@ import {
   type TransferMemory,
   transferFromHost,
   transferToHost,
-  type VirglBox,
   type VirglResourceState,
 } from "./virgl-resource.ts";
 
@@ -63,19 +68,11 @@ function capabilityBits(limits: HostGlLimits): number {
   return bits >>> 0;
 }
 
-function boxOf(t: Transfer3D): VirglBox {
-  return {
-    level: t.level,
-    x: t.x,
-    y: t.y,
-    z: t.z,
-    w: t.w,
-    h: t.h,
-    d: t.d,
-    stride: t.stride,
-    layerStride: t.layerStride,
-    offset: t.offset,
-  };
+/** Guest memory of a transfer: the caller's buffer when given, else the resource's backing. */
+function transferMemory(resource: RutabagaResource, buf: Uint8Array | undefined): TransferMemory {
+  if (buf !== undefined) return { kind: "buffer", bytes: buf };
+  if (resource.backing !== undefined) return { kind: "iovecs", list: resource.backing };
+  throw new RutabagaError("InvalidIovec", `resource ${resource.resourceId} has no backing`);
 }
 
 /**
@@ -178,23 +175,17 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
    * backing, from `offset`), which vtest's inline TRANSFER_PUT needs.
    */
   override transferWrite(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
-    if (t.w === 0 || t.h === 0 || t.d === 0) return;
-    let mem: TransferMemory;
-    if (buf !== undefined) mem = { kind: "buffer", bytes: buf };
-    else if (resource.backing !== undefined) mem = { kind: "iovecs", list: resource.backing };
-    else throw new RutabagaError("InvalidIovec", `resource ${resource.resourceId} has no backing`);
+    if (isEmptyTransfer(t)) return;
+    const mem = transferMemory(resource, buf);
     this.gl.makeCurrent(undefined);
-    transferToHost(this.gl, this.stateOf(resource), mem, boxOf(t));
+    transferToHost(this.gl, this.stateOf(resource), mem, t);
   }
 
   override transferRead(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
-    if (t.w === 0 || t.h === 0 || t.d === 0) return;
-    let mem: TransferMemory;
-    if (buf !== undefined) mem = { kind: "buffer", bytes: buf };
-    else if (resource.backing !== undefined) mem = { kind: "iovecs", list: resource.backing };
-    else throw new RutabagaError("InvalidIovec", `resource ${resource.resourceId} has no backing`);
+    if (isEmptyTransfer(t)) return;
+    const mem = transferMemory(resource, buf);
     this.gl.makeCurrent(undefined);
-    transferFromHost(this.gl, this.stateOf(resource), mem, boxOf(t));
+    transferFromHost(this.gl, this.stateOf(resource), mem, t);
   }
 
   /** The live context `ctxId` (for its statistics), if any. */

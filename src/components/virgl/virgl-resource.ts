@@ -1,22 +1,13 @@
+import { PipeTextureTarget } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { IovecList } from "../../rutabaga/iovec-list.ts";
-import type { ResourceCreate3D } from "../../rutabaga/types.ts";
+import type { ResourceCreate3D, Transfer3D } from "../../rutabaga/types.ts";
 import { GL } from "./gl-constants.ts";
 import { drainGlErrors, type HostGl } from "./host-gl.ts";
 import { VIRGL_FORMATS, type VirglFormatInfo } from "./virgl-formats.ts";
 
-/** Gallium texture targets (p_defines.h `enum pipe_texture_target`), as virgl resources carry them. */
-export const PipeTarget = {
-  Buffer: 0,
-  Texture1D: 1,
-  Texture2D: 2,
-  Texture3D: 3,
-  TextureCube: 4,
-  TextureRect: 5,
-  Texture1DArray: 6,
-  Texture2DArray: 7,
-  TextureCubeArray: 8,
-} as const;
+/** Gallium texture targets, as virgl resources carry them (the core's table). */
+export const PipeTarget = PipeTextureTarget;
 
 /** virgl_hw.h bind flags the component looks at. */
 export const VirglBind = {
@@ -270,18 +261,7 @@ export function releaseResource(gl: HostGl, s: VirglResourceState): void {
 }
 
 /** A transfer box with its guest-side layout (virgl semantics: `stride`/`layerStride` 0 mean the level's pitch). */
-export interface VirglBox {
-  level: number;
-  x: number;
-  y: number;
-  z: number;
-  w: number;
-  h: number;
-  d: number;
-  stride: number;
-  layerStride: number;
-  offset: number;
-}
+export type VirglBox = Transfer3D;
 
 /** The box's rows as copied: bytes per row, rows per image, guest row and image pitch. */
 interface BoxLayout {

@@ -7,6 +7,10 @@ import { Errno, OsError } from "./os-error.ts";
 export const MAX_FDS_PER_MESSAGE = 253;
 /** Bytes one `recv` with descriptors reads at most; callers loop for more. */
 const RECVMSG_CHUNK = 64 * 1024;
+const align8 = (n: number) => (n + 7) & ~7;
+/** Layout of the native buffer: msghdr, one iovec (16 bytes), control buffer for the most descriptors, data. */
+const CONTROL_OFFSET = LinuxConst.MSGHDR_SIZE + 16;
+const DATA_OFFSET = CONTROL_OFFSET + LinuxConst.CMSG_HEADER_SIZE + align8(4 * MAX_FDS_PER_MESSAGE);
 
 /** What one {@link UnixSocket.recv} got: `bytes === 0` is end of stream. */
 export interface Received {
@@ -21,8 +25,6 @@ interface Pending {
   data: Uint8Array;
   fds: readonly number[];
 }
-
-const align8 = (n: number) => (n + 7) & ~7;
 
 /** Writes a `struct sockaddr_un` for `path` and returns its length. */
 export function encodeSockaddrUn(path: string): Uint8Array {
@@ -114,26 +116,15 @@ export class UnixSocket {
       return this.#recvError("recv");
     }
     const fdCount = Math.min(maxFds, MAX_FDS_PER_MESSAGE);
-    const { bytes: native, address } = this.#nativeBuffer();
+    const native = this.#prepareMsghdr(fdCount, Math.min(buf.length, RECVMSG_CHUNK));
     const view = this.#nativeView!;
-    const controlOffset = LinuxConst.MSGHDR_SIZE + 16;
-    const controlLength = LinuxConst.CMSG_HEADER_SIZE + align8(4 * fdCount);
-    const dataOffset = controlOffset + LinuxConst.CMSG_HEADER_SIZE + align8(4 * MAX_FDS_PER_MESSAGE);
-    const length = Math.min(buf.length, RECVMSG_CHUNK);
-    native.fill(0, 0, controlOffset + controlLength);
-    view.setBigUint64(16, address + BigInt(LinuxConst.MSGHDR_SIZE), true);
-    view.setBigUint64(24, 1n, true);
-    view.setBigUint64(32, address + BigInt(controlOffset), true);
-    view.setBigUint64(40, BigInt(controlLength), true);
-    view.setBigUint64(LinuxConst.MSGHDR_SIZE, address + BigInt(dataOffset), true);
-    view.setBigUint64(LinuxConst.MSGHDR_SIZE + 8, BigInt(length), true);
     const flags = LinuxConst.MSG_DONTWAIT | LinuxConst.MSG_CMSG_CLOEXEC;
     const n = libc().recvmsg(this.fd, this.#native!.pointer, flags) as number;
     if (n < 0) return this.#recvError("recvmsg");
-    buf.set(native.subarray(dataOffset, dataOffset + n));
+    buf.set(native.subarray(DATA_OFFSET, DATA_OFFSET + n));
     const fds: number[] = [];
     const received = Number(view.getBigUint64(40, true));
-    for (let off = controlOffset; off + LinuxConst.CMSG_HEADER_SIZE <= controlOffset + received; ) {
+    for (let off = CONTROL_OFFSET; off + LinuxConst.CMSG_HEADER_SIZE <= CONTROL_OFFSET + received; ) {
       const len = Number(view.getBigUint64(off, true));
       if (len < LinuxConst.CMSG_HEADER_SIZE) break;
       const level = view.getInt32(off + 8, true);
@@ -224,6 +215,24 @@ export class UnixSocket {
     throw new OsError(call, e, `fd ${this.fd}`);
   }
 
+  /**
+   * Fills the native msghdr for one iovec of `length` bytes at {@link DATA_OFFSET} and a zeroed control buffer with
+   * room for `fdCount` descriptors at {@link CONTROL_OFFSET}; returns the native bytes.
+   */
+  #prepareMsghdr(fdCount: number, length: number): Uint8Array {
+    const { bytes: native, address } = this.#nativeBuffer();
+    const view = this.#nativeView!;
+    const controlLength = LinuxConst.CMSG_HEADER_SIZE + align8(4 * fdCount);
+    native.fill(0, 0, CONTROL_OFFSET + controlLength);
+    view.setBigUint64(16, address + BigInt(LinuxConst.MSGHDR_SIZE), true);
+    view.setBigUint64(24, 1n, true);
+    view.setBigUint64(32, address + BigInt(CONTROL_OFFSET), true);
+    view.setBigUint64(40, BigInt(controlLength), true);
+    view.setBigUint64(LinuxConst.MSGHDR_SIZE, address + BigInt(DATA_OFFSET), true);
+    view.setBigUint64(LinuxConst.MSGHDR_SIZE + 8, BigInt(length), true);
+    return native;
+  }
+
   #nativeBuffer(): ReturnType<typeof allocNative> {
     if (this.#native === undefined) {
       this.#native = allocNative(
@@ -241,25 +250,15 @@ export class UnixSocket {
     if (fds.length === 0) {
       n = libc().send(this.fd, data, data.length, flags) as number;
     } else {
-      const { bytes: native, address } = this.#nativeBuffer();
-      const view = this.#nativeView!;
-      const controlOffset = LinuxConst.MSGHDR_SIZE + 16;
-      const controlLength = LinuxConst.CMSG_HEADER_SIZE + align8(4 * fds.length);
-      const dataOffset = controlOffset + LinuxConst.CMSG_HEADER_SIZE + align8(4 * MAX_FDS_PER_MESSAGE);
       const length = Math.min(data.length, RECVMSG_CHUNK);
-      native.fill(0, 0, controlOffset + controlLength);
-      native.set(data.subarray(0, length), dataOffset);
-      view.setBigUint64(16, address + BigInt(LinuxConst.MSGHDR_SIZE), true);
-      view.setBigUint64(24, 1n, true);
-      view.setBigUint64(32, address + BigInt(controlOffset), true);
-      view.setBigUint64(40, BigInt(controlLength), true);
-      view.setBigUint64(LinuxConst.MSGHDR_SIZE, address + BigInt(dataOffset), true);
-      view.setBigUint64(LinuxConst.MSGHDR_SIZE + 8, BigInt(length), true);
-      view.setBigUint64(controlOffset, BigInt(LinuxConst.CMSG_HEADER_SIZE + 4 * fds.length), true);
-      view.setInt32(controlOffset + 8, LinuxConst.SOL_SOCKET, true);
-      view.setInt32(controlOffset + 12, LinuxConst.SCM_RIGHTS, true);
+      const native = this.#prepareMsghdr(fds.length, length);
+      const view = this.#nativeView!;
+      native.set(data.subarray(0, length), DATA_OFFSET);
+      view.setBigUint64(CONTROL_OFFSET, BigInt(LinuxConst.CMSG_HEADER_SIZE + 4 * fds.length), true);
+      view.setInt32(CONTROL_OFFSET + 8, LinuxConst.SOL_SOCKET, true);
+      view.setInt32(CONTROL_OFFSET + 12, LinuxConst.SCM_RIGHTS, true);
       for (let i = 0; i < fds.length; i++)
-        view.setInt32(controlOffset + LinuxConst.CMSG_HEADER_SIZE + 4 * i, fds[i]!, true);
+        view.setInt32(CONTROL_OFFSET + LinuxConst.CMSG_HEADER_SIZE + 4 * i, fds[i]!, true);
       n = libc().sendmsg(this.fd, this.#native!.pointer, flags) as number;
     }
     if (n >= 0) return n;

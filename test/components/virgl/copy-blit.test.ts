@@ -1,20 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { VirglCmd } from "../../../src/components/virgl/virgl-commands.ts";
+import { transfer2d } from "../../../src/index.ts";
 import { createWithBacking, makeVirgl, res, stream } from "./helpers.ts";
 
-const full = (w: number, h: number) => ({
-  x: 0,
-  y: 0,
-  z: 0,
-  w,
-  h,
-  d: 1,
-  level: 0,
-  stride: 0,
-  layerStride: 0,
-  offset: 0,
-});
+/** The whole `w`×`h` level 0, tightly packed. */
+const full = (w: number, h: number) => transfer2d(0, 0, w, h);
 
 test("RESOURCE_COPY_REGION copies texture boxes and buffer ranges exactly", () => {
   const { rutabaga } = makeVirgl();

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { VirglCmd, VirglObject } from "../../../src/components/virgl/virgl-commands.ts";
+import { transfer2d } from "../../../src/index.ts";
 import { createWithBacking, makeVirgl, res, stream } from "./helpers.ts";
 
-const full = { x: 0, y: 0, z: 0, w: 4, h: 4, d: 1, level: 0, stride: 0, layerStride: 0, offset: 0 };
+const full = transfer2d(0, 0, 4, 4);
 
 function clearDepthStencil(format: number, depth: number, stencil: number): Uint32Array {
   const { rutabaga } = makeVirgl();

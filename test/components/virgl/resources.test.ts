@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { isRutabagaError } from "../../../src/index.ts";
+import { isRutabagaError, type Transfer3D, transfer2d } from "../../../src/index.ts";
 import { createWithBacking, makeVirgl, res } from "./helpers.ts";
 
 function pattern(n: number, seed: number): Uint8Array {
@@ -9,32 +9,7 @@ function pattern(n: number, seed: number): Uint8Array {
   return a;
 }
 
-const box = (
-  o: Partial<{
-    x: number;
-    y: number;
-    z: number;
-    w: number;
-    h: number;
-    d: number;
-    level: number;
-    stride: number;
-    layerStride: number;
-    offset: number;
-  }>,
-) => ({
-  x: 0,
-  y: 0,
-  z: 0,
-  w: 1,
-  h: 1,
-  d: 1,
-  level: 0,
-  stride: 0,
-  layerStride: 0,
-  offset: 0,
-  ...o,
-});
+const box = (o: Partial<Transfer3D>): Transfer3D => ({ ...transfer2d(0, 0, 1, 1), ...o });
 
 test("every Gallium target creates and round-trips a full level through transfers", () => {
   const { rutabaga } = makeVirgl();

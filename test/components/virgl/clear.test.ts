@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { VirglCmd, VirglObject } from "../../../src/components/virgl/virgl-commands.ts";
+import { VirglCmd, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
 import { createWithBacking, f32bits, makeVirgl, res, stream } from "./helpers.ts";
 
 test("CLEAR of a colour surface then transferRead gives the exact pixels", () => {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { VirglCmd, VirglObject } from "../../../src/components/virgl/virgl-commands.ts";
+import { PipeShaderType, VirglCmd, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
+import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
+import { VirglShader } from "../../../src/components/virgl/state/shader.ts";
 import { isRutabagaError, RutabagaFenceFlags } from "../../../src/index.ts";
 import { createWithBacking, makeVirgl, res, stream } from "./helpers.ts";
 
@@ -29,7 +31,13 @@ test("commands Mesa sends for state are stored or counted, not failed; shaders k
     assert.equal(ctx.unsupported.get("SetBlendColor"), 1);
     const shader = ctx.currentSubContext.objects.get(3)!;
     assert.equal(shader.type, VirglObject.Shader);
-    assert.match(new TextDecoder().decode(shader.payload), /MOV OUT\[0\], IMM\[0\]/);
+    assert.ok(shader.state instanceof VirglShader);
+    assert.equal(shader.state.stage, PipeShaderType.Fragment);
+    assert.equal(shader.state.numTokens, 20);
+    assert.equal(
+      shader.state.text,
+      "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {1.0, 0.0, 0.0, 1.0}\n  0: MOV OUT[0], IMM[0]\n  1: END\n",
+    );
     assert.equal(ctx.currentSubContext.objects.has(4), false);
   } finally {
     rutabaga.destroy();
@@ -126,9 +134,13 @@ test("multisampled and compressed resources: create, and compressed blocks round
 test("stored objects and sub-contexts are bounded per context; freeing makes room again", () => {
   const { rutabaga } = makeVirgl();
   try {
-    const big = new Array<number>(65534).fill(0);
-    const batch = (first: number) =>
-      stream(...Array.from({ length: 60 }, (_, i) => [VirglCmd.CreateObject, VirglObject.Blend, first + i, ...big]));
+    // Shaders of 65535 payload dwords (5 header words + 65530 of text): each is charged 65534 × 4 bytes.
+    const text = `FRAG\n${"#".repeat(65530 * 4 - 7)}`;
+    const batch = (first: number) => {
+      const e = new VirglEncoder();
+      for (let i = 0; i < 60; i++) e.createShader(first + i, PipeShaderType.Fragment, text, 0, 65530);
+      return e.finish();
+    };
     let failedAt = -1;
     for (let b = 0; b < 6 && failedAt < 0; b++) {
       try {
@@ -139,10 +151,9 @@ test("stored objects and sub-contexts are bounded per context; freeing makes roo
       }
     }
     assert.equal(failedAt, 4, "the 64 MiB budget is reached in the fifth batch of 60 × 256 KiB");
-    const destroys = stream(
-      ...Array.from({ length: 60 }, (_, i) => [VirglCmd.DestroyObject, VirglObject.Blend, 1 + i]),
-    );
-    rutabaga.submitCommand(1, destroys);
+    const destroys = new VirglEncoder();
+    for (let i = 0; i < 60; i++) destroys.destroyObject(VirglObject.Shader, 1 + i);
+    rutabaga.submitCommand(1, destroys.finish());
     rutabaga.submitCommand(1, batch(1));
     const subs = stream(...Array.from({ length: 63 }, (_, i) => [VirglCmd.CreateSubCtx, 0, 100 + i]));
     rutabaga.submitCommand(1, subs);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { VirglCmd } from "../../../src/components/virgl/virgl-commands.ts";
+import { VirglCmd } from "../../../src/components/virgl/protocol/commands.ts";
 import { transfer2d } from "../../../src/index.ts";
 import { createWithBacking, makeVirgl, res, stream } from "./helpers.ts";
 

@@ -32,6 +32,9 @@ export function makeVirgl(hostMemoryLimit?: number): {
   return { rutabaga, fences, component };
 }
 
+/** `VIRGL_FORMAT_R8G8B8A8_UNORM` (virgl_formats.h). */
+export const RGBA8 = 67;
+
 /** Resource creation arguments with defaults for a 2D RGBA8 texture. */
 export function res(over: Partial<ResourceCreate3D>): ResourceCreate3D {
   return {

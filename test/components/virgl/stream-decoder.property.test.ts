@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { VirglCmd, VirglObject } from "../../../src/components/virgl/virgl-commands.ts";
+import { VirglCmd, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
 import { isRutabagaError } from "../../../src/index.ts";
 import { createWithBacking, f32bits, makeVirgl, res, stream } from "./helpers.ts";
 

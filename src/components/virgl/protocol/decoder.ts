@@ -643,10 +643,15 @@ export const VIRGL_COMMANDS: Rules = {
   LinkShader: { length: atLeast(1), decode: () => ({ cmd: VirglCmd.LinkShader }) },
 };
 
+/** The table by numeric id, for the per-command lookup. */
+const RULES_BY_ID: readonly CommandRule<number>[] = Array.from(
+  { length: VIRGL_CMD_COUNT },
+  (_, cmd) => VIRGL_COMMANDS[VIRGL_CMD_NAMES[cmd] as keyof Rules] as CommandRule<number>,
+);
+
 /** The table entry of command id `cmd` (`undefined` for ids past the protocol). */
 export function commandRule(cmd: number): CommandRule<number> | undefined {
-  if (cmd >= VIRGL_CMD_COUNT) return undefined;
-  return VIRGL_COMMANDS[VIRGL_CMD_NAMES[cmd] as keyof Rules] as CommandRule<number>;
+  return RULES_BY_ID[cmd];
 }
 
 /** Decodes the command framed at header index `p`: its list shape, then its fields. */

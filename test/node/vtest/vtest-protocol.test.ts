@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { VirglCmd, VirglObject } from "../../../src/components/virgl/virgl-commands.ts";
+import { VirglCmd, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
 import { closeFd } from "../../../src/node/os/fd.ts";
 import { MemoryMapping } from "../../../src/node/os/memory-mapping.ts";
 import { VtestCommand as C, CAPS2_REPLY_ID } from "../../../src/node/vtest/protocol.ts";

@@ -1,4 +1,4 @@
-import { GL } from "./gl-constants.ts";
+import { GL } from "../host-gl/gl-constants.ts";
 
 /** How a format's texels are interpreted: which GL clear call and attachment apply. */
 export type VirglFormatKind = "unorm" | "float" | "uint" | "sint" | "depth" | "stencil" | "depthstencil";

@@ -1,6 +1,6 @@
-import { GL } from "./gl-constants.ts";
-import { drainGlErrors, type HostGl } from "./host-gl.ts";
-import { VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "./virgl-formats.ts";
+import { GL } from "../host-gl/gl-constants.ts";
+import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
+import { VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
 
 /** `sizeof(struct virgl_caps_v1)`: what capset VIRGL (1) carries. */
 export const VIRGL_CAPS_V1_SIZE = 308;

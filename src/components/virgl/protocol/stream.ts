@@ -1,46 +1,42 @@
-import { RutabagaError } from "../../rutabaga/error.ts";
-import { CMD_LENGTH, VIRGL_CMD_COUNT } from "./virgl-commands.ts";
+import { VirglHeader } from "./commands.ts";
+import { commandRule } from "./decoder.ts";
+import { invalid, type VirglError, virglError } from "./errors.ts";
 
 /** Most dwords one submit may carry: 16 MiB of commands. */
 export const MAX_SUBMIT_BYTES = 16 * 1024 * 1024;
 
-/** One framed command: where its payload starts (dword index in the submit) and its header fields. */
+/** One framed command: its header fields and where it starts. */
 export interface VirglCommandFrame {
   cmd: number;
   object: number;
   length: number;
-  /** Dword index of the first payload word. */
-  start: number;
+  /** Dword index of the header; payload word k is at `header + k`. */
+  header: number;
 }
 
 /**
- * Walks a submit's headers (`cmd | object << 8 | length << 16`) and checks every command's length against its
- * rule before anything executes; returns the frames. A stream with any bad header executes nothing.
+ * Walks a submit's headers and checks every command's length against its rule's `min..max` (the command table in
+ * decoder.ts) before anything executes; returns the frames, or the first refusal. A stream with any bad header
+ * executes nothing.
  */
-export function frameVirglStream(reader: DwordReader, n: number): VirglCommandFrame[] {
+export function frameVirglStream(reader: DwordReader, n: number): VirglCommandFrame[] | VirglError {
   const frames: VirglCommandFrame[] = [];
   let i = 0;
   while (i < n) {
     const header = reader.u32(i);
-    const cmd = header & 0xff;
-    const object = (header >>> 8) & 0xff;
-    const length = header >>> 16;
-    if (cmd >= VIRGL_CMD_COUNT)
-      throw new RutabagaError("InvalidCommandBuffer", `unknown virgl command ${cmd} at dword ${i}`);
+    const cmd = header & VirglHeader.CmdMask;
+    const object = (header >>> VirglHeader.ObjectShift) & VirglHeader.ObjectMask;
+    const length = header >>> VirglHeader.LengthShift;
+    const rule = commandRule(cmd);
+    if (rule === undefined) return invalid(`unknown virgl command ${cmd} at dword ${i}`);
     if (i + 1 + length > n) {
-      throw new RutabagaError(
-        "InvalidCommandSize",
-        `command ${cmd} at dword ${i} needs ${length} dwords, ${n - i - 1} left`,
-      );
+      return virglError("size", `command ${cmd} at dword ${i} needs ${length} dwords, ${n - i - 1} left`);
     }
-    const [min, max] = CMD_LENGTH[cmd]!;
-    if (length < min || (max >= 0 && length > max)) {
-      throw new RutabagaError(
-        "InvalidCommandSize",
-        `command ${cmd} has ${length} dwords, expected ${min}..${max < 0 ? "" : max}`,
-      );
+    const { min, max } = rule.length;
+    if (length < min || length > max) {
+      return virglError("size", `command ${cmd} has ${length} dwords, expected ${min}..${max}`);
     }
-    frames.push({ cmd, object, length, start: i + 1 });
+    frames.push({ cmd, object, length, header: i });
     i += 1 + length;
   }
   return frames;

@@ -1,13 +1,12 @@
-import { PipeTextureTarget } from "../../rutabaga/constants.ts";
-import { RutabagaError } from "../../rutabaga/error.ts";
-import type { IovecList } from "../../rutabaga/iovec-list.ts";
-import type { ResourceCreate3D, Transfer3D } from "../../rutabaga/types.ts";
-import { GL } from "./gl-constants.ts";
-import { drainGlErrors, type HostGl } from "./host-gl.ts";
-import { VIRGL_FORMATS, type VirglFormatInfo } from "./virgl-formats.ts";
-
-/** Gallium texture targets, as virgl resources carry them (the core's table). */
-export const PipeTarget = PipeTextureTarget;
+import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
+import { RutabagaError } from "../../../rutabaga/error.ts";
+import type { IovecList } from "../../../rutabaga/iovec-list.ts";
+import type { RutabagaResource } from "../../../rutabaga/resource.ts";
+import type { ResourceCreate3D, Transfer3D } from "../../../rutabaga/types.ts";
+import { GL } from "../host-gl/gl-constants.ts";
+import { checkGl, drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
+import type { GlBox } from "../host-gl/textures.ts";
+import { VIRGL_FORMATS, type VirglFormatInfo } from "./formats.ts";
 
 /** virgl_hw.h bind flags the component looks at. */
 export const VirglBind = {
@@ -51,23 +50,38 @@ export interface VirglResourceState {
   readonly hostBytes: number;
 }
 
+/** A resource of the virgl component: the library's record (guest backing) and the component's GL state. */
+export interface VirglResource {
+  readonly record: RutabagaResource;
+  readonly state: VirglResourceState;
+}
+
+/** Whether `target` has layers GL addresses one at a time (arrays, cubes, 3D). */
+export function isLayeredTarget(target: number): boolean {
+  return (
+    target !== PipeTextureTarget.Texture1D &&
+    target !== PipeTextureTarget.Texture2D &&
+    target !== PipeTextureTarget.TextureRect
+  );
+}
+
 function glTargetOf(target: number, samples: number): number {
   switch (target) {
-    case PipeTarget.Texture1D:
+    case PipeTextureTarget.Texture1D:
       return GL.TEXTURE_1D;
-    case PipeTarget.Texture2D:
+    case PipeTextureTarget.Texture2D:
       return samples > 1 ? GL.TEXTURE_2D_MULTISAMPLE : GL.TEXTURE_2D;
-    case PipeTarget.Texture3D:
+    case PipeTextureTarget.Texture3D:
       return GL.TEXTURE_3D;
-    case PipeTarget.TextureCube:
+    case PipeTextureTarget.TextureCube:
       return GL.TEXTURE_CUBE_MAP;
-    case PipeTarget.TextureRect:
+    case PipeTextureTarget.TextureRect:
       return GL.TEXTURE_RECTANGLE;
-    case PipeTarget.Texture1DArray:
+    case PipeTextureTarget.Texture1DArray:
       return GL.TEXTURE_1D_ARRAY;
-    case PipeTarget.Texture2DArray:
+    case PipeTextureTarget.Texture2DArray:
       return samples > 1 ? GL.TEXTURE_2D_MULTISAMPLE_ARRAY : GL.TEXTURE_2D_ARRAY;
-    case PipeTarget.TextureCubeArray:
+    case PipeTextureTarget.TextureCubeArray:
       return GL.TEXTURE_CUBE_MAP_ARRAY;
     default:
       return 0;
@@ -86,12 +100,12 @@ export function levelExtent(s: VirglResourceState, level: number): [number, numb
   const w = Math.max(1, s.width >>> level);
   const h = Math.max(1, s.height >>> level);
   let d = 1;
-  if (s.target === PipeTarget.Texture3D) d = Math.max(1, s.depth >>> level);
+  if (s.target === PipeTextureTarget.Texture3D) d = Math.max(1, s.depth >>> level);
   else if (
-    s.target === PipeTarget.Texture1DArray ||
-    s.target === PipeTarget.Texture2DArray ||
-    s.target === PipeTarget.TextureCube ||
-    s.target === PipeTarget.TextureCubeArray
+    s.target === PipeTextureTarget.Texture1DArray ||
+    s.target === PipeTextureTarget.Texture2DArray ||
+    s.target === PipeTextureTarget.TextureCube ||
+    s.target === PipeTextureTarget.TextureCubeArray
   ) {
     d = s.arraySize;
   }
@@ -99,17 +113,9 @@ export function levelExtent(s: VirglResourceState, level: number): [number, numb
 }
 
 /** A Gallium box in GL's coordinates: 1D-array layers move from z/depth to y/height. */
-export function toGlBox(
-  target: number,
-  x: number,
-  y: number,
-  z: number,
-  w: number,
-  h: number,
-  d: number,
-): [number, number, number, number, number, number] {
-  if (target === PipeTarget.Texture1DArray) return [x, z, 0, w, d, 1];
-  return [x, y, z, w, h, d];
+export function toGlBox(target: number, b: GlBox): GlBox {
+  if (target === PipeTextureTarget.Texture1DArray) return { x: b.x, y: b.z, z: 0, w: b.w, h: b.d, d: 1 };
+  return b;
 }
 
 function imageBytes(f: VirglFormatInfo, w: number, h: number): number {
@@ -120,16 +126,16 @@ function imageBytes(f: VirglFormatInfo, w: number, h: number): number {
 export function planResource(create: ResourceCreate3D, limits: ResourceLimits): VirglResourceState {
   const { target, width, height, depth, lastLevel, bind } = create;
   const samples = create.nrSamples;
-  if (target > PipeTarget.TextureCubeArray) invalid(`unknown target ${target}`);
+  if (target > PipeTextureTarget.TextureCubeArray) invalid(`unknown target ${target}`);
   const arrayTarget =
-    target === PipeTarget.Texture1DArray ||
-    target === PipeTarget.Texture2DArray ||
-    target === PipeTarget.TextureCube ||
-    target === PipeTarget.TextureCubeArray;
+    target === PipeTextureTarget.Texture1DArray ||
+    target === PipeTextureTarget.Texture2DArray ||
+    target === PipeTextureTarget.TextureCube ||
+    target === PipeTextureTarget.TextureCubeArray;
   // Mesa sends array_size 0 for some buffers (query results); Gallium reads 0 as 1 outside array targets.
   const arraySize = create.arraySize === 0 && !arrayTarget ? 1 : create.arraySize;
   if (width === 0 || height === 0 || depth === 0 || arraySize === 0) invalid("zero-sized resource");
-  if (target === PipeTarget.Buffer) {
+  if (target === PipeTextureTarget.Buffer) {
     if (height !== 1 || depth !== 1 || arraySize !== 1 || lastLevel !== 0 || samples > 1) {
       invalid("buffers are width × 1 × 1, one level, one sample");
     }
@@ -165,31 +171,32 @@ export function planResource(create: ResourceCreate3D, limits: ResourceLimits): 
   ) {
     throw new RutabagaError("Unsupported", `${format.name} cannot be sampled`);
   }
-  const is1d = target === PipeTarget.Texture1D || target === PipeTarget.Texture1DArray;
-  const isCube = target === PipeTarget.TextureCube || target === PipeTarget.TextureCubeArray;
+  const is1d = target === PipeTextureTarget.Texture1D || target === PipeTextureTarget.Texture1DArray;
+  const isCube = target === PipeTextureTarget.TextureCube || target === PipeTextureTarget.TextureCubeArray;
   const isArray =
-    target === PipeTarget.Texture1DArray ||
-    target === PipeTarget.Texture2DArray ||
-    target === PipeTarget.TextureCubeArray;
+    target === PipeTextureTarget.Texture1DArray ||
+    target === PipeTextureTarget.Texture2DArray ||
+    target === PipeTextureTarget.TextureCubeArray;
   if (is1d && height !== 1) invalid("1D resources have height 1");
-  if (target !== PipeTarget.Texture3D && depth !== 1) invalid("only 3D resources have depth");
+  if (target !== PipeTextureTarget.Texture3D && depth !== 1) invalid("only 3D resources have depth");
   if (!isArray && !isCube && arraySize !== 1) invalid(`target ${target} has one layer`);
-  if (target === PipeTarget.TextureCube && arraySize !== 6) invalid("cube maps have 6 faces");
-  if (target === PipeTarget.TextureCubeArray && arraySize % 6 !== 0) invalid("cube arrays have 6n layers");
+  if (target === PipeTextureTarget.TextureCube && arraySize !== 6) invalid("cube maps have 6 faces");
+  if (target === PipeTextureTarget.TextureCubeArray && arraySize % 6 !== 0) invalid("cube arrays have 6n layers");
   if (isCube && width !== height) invalid("cube faces are square");
-  const maxDim = target === PipeTarget.Texture3D ? limits.max3d : isCube ? limits.maxCube : limits.max2d;
+  const maxDim = target === PipeTextureTarget.Texture3D ? limits.max3d : isCube ? limits.maxCube : limits.max2d;
   if (width > maxDim || height > maxDim || depth > limits.max3d)
     invalid(`${width}x${height}x${depth} exceeds ${maxDim}`);
   if (arraySize > (isCube ? limits.maxLayers * 6 : limits.maxLayers)) invalid(`${arraySize} layers exceed the host`);
-  const largest = Math.max(width, is1d ? 1 : height, target === PipeTarget.Texture3D ? depth : 1);
+  const largest = Math.max(width, is1d ? 1 : height, target === PipeTextureTarget.Texture3D ? depth : 1);
   const maxLevels = 32 - Math.clz32(largest);
   if (lastLevel + 1 > maxLevels) invalid(`last level ${lastLevel} beyond ${maxLevels - 1}`);
-  if (target === PipeTarget.TextureRect && lastLevel !== 0) invalid("rectangle textures have one level");
-  if (format.compressed && (is1d || target === PipeTarget.TextureRect)) {
+  if (target === PipeTextureTarget.TextureRect && lastLevel !== 0) invalid("rectangle textures have one level");
+  if (format.compressed && (is1d || target === PipeTextureTarget.TextureRect)) {
     throw new RutabagaError("Unsupported", `${format.name} cannot be a 1D or rectangle texture`);
   }
   if (samples > 1) {
-    if (target !== PipeTarget.Texture2D && target !== PipeTarget.Texture2DArray) invalid("multisampling needs 2D");
+    if (target !== PipeTextureTarget.Texture2D && target !== PipeTextureTarget.Texture2DArray)
+      invalid("multisampling needs 2D");
     if (samples > limits.maxSamples || lastLevel !== 0) invalid(`${samples} samples not supported`);
     if (format.compressed) invalid("compressed formats cannot be multisampled");
   }
@@ -217,7 +224,7 @@ export function planResource(create: ResourceCreate3D, limits: ResourceLimits): 
 
 /** Creates the GL object of a planned resource in the current (host) context. */
 export function allocateResource(gl: HostGl, s: VirglResourceState): void {
-  if (s.target === PipeTarget.Buffer) {
+  if (s.target === PipeTextureTarget.Buffer) {
     if ((s.bind & VirglBind.Staging) === 0) s.glName = gl.createBuffer(s.width);
     return;
   }
@@ -225,29 +232,32 @@ export function allocateResource(gl: HostGl, s: VirglResourceState): void {
   drainGlErrors(gl);
   const tex = gl.createTexture(s.glTarget);
   const t = s.target;
-  if (s.samples > 1) {
-    if (t === PipeTarget.Texture2D)
-      gl.textureStorageMultisample(tex, 2, s.samples, f.internalFormat, s.width, s.height, 1);
-    else gl.textureStorageMultisample(tex, 3, s.samples, f.internalFormat, s.width, s.height, s.arraySize);
-  } else if (t === PipeTarget.Texture1D) {
-    gl.textureStorage(tex, 1, s.levels, f.internalFormat, s.width, 1, 1);
-  } else if (t === PipeTarget.Texture2D || t === PipeTarget.TextureRect || t === PipeTarget.TextureCube) {
-    gl.textureStorage(tex, 2, s.levels, f.internalFormat, s.width, s.height, 1);
-  } else if (t === PipeTarget.Texture1DArray) {
-    gl.textureStorage(tex, 2, s.levels, f.internalFormat, s.width, s.arraySize, 1);
-  } else if (t === PipeTarget.Texture3D) {
-    gl.textureStorage(tex, 3, s.levels, f.internalFormat, s.width, s.height, s.depth);
+  const storage = { levels: s.levels, samples: s.samples, internalFormat: f.internalFormat, width: s.width };
+  if (t === PipeTextureTarget.Texture1D) {
+    gl.textureStorage(tex, { ...storage, dims: 1, height: 1, depth: 1 });
+  } else if (
+    t === PipeTextureTarget.Texture2D ||
+    t === PipeTextureTarget.TextureRect ||
+    t === PipeTextureTarget.TextureCube
+  ) {
+    gl.textureStorage(tex, { ...storage, dims: 2, height: s.height, depth: 1 });
+  } else if (t === PipeTextureTarget.Texture1DArray) {
+    gl.textureStorage(tex, { ...storage, dims: 2, height: s.arraySize, depth: 1 });
+  } else if (t === PipeTextureTarget.Texture3D) {
+    gl.textureStorage(tex, { ...storage, dims: 3, height: s.height, depth: s.depth });
   } else {
-    gl.textureStorage(tex, 3, s.levels, f.internalFormat, s.width, s.height, s.arraySize);
+    gl.textureStorage(tex, { ...storage, dims: 3, height: s.height, depth: s.arraySize });
   }
   if (s.samples <= 1 && s.glTarget !== GL.TEXTURE_RECTANGLE)
     gl.textureParameteri(tex, GL.TEXTURE_MAX_LEVEL, s.levels - 1);
   if (f.swizzle !== undefined && s.samples <= 1)
     gl.textureParameteriv(tex, GL.TEXTURE_SWIZZLE_RGBA, Int32Array.from(f.swizzle));
-  const err = gl.getError();
-  if (err !== GL.NO_ERROR || tex === 0) {
+  try {
+    if (tex === 0) throw new RutabagaError("ComponentError", `no texture name for ${f.name} target ${t}`);
+    checkGl(gl, `creating ${f.name} target ${t}`);
+  } catch (e) {
     if (tex !== 0) gl.deleteTexture(tex);
-    throw new RutabagaError("ComponentError", `GL error 0x${err.toString(16)} creating ${f.name} target ${t}`);
+    throw e;
   }
   s.glName = tex;
 }
@@ -255,13 +265,10 @@ export function allocateResource(gl: HostGl, s: VirglResourceState): void {
 /** Deletes the GL object (current context must be the host's). */
 export function releaseResource(gl: HostGl, s: VirglResourceState): void {
   if (s.glName === 0) return;
-  if (s.target === PipeTarget.Buffer) gl.deleteBuffer(s.glName);
+  if (s.target === PipeTextureTarget.Buffer) gl.deleteBuffer(s.glName);
   else gl.deleteTexture(s.glName);
   s.glName = 0;
 }
-
-/** A transfer box with its guest-side layout (virgl semantics: `stride`/`layerStride` 0 mean the level's pitch). */
-export type VirglBox = Transfer3D;
 
 /** The box's rows as copied: bytes per row, rows per image, guest row and image pitch. */
 interface BoxLayout {
@@ -273,8 +280,8 @@ interface BoxLayout {
   span: number;
 }
 
-function layoutOf(s: VirglResourceState, b: VirglBox): BoxLayout {
-  if (s.target === PipeTarget.Buffer) {
+function layoutOf(s: VirglResourceState, b: Transfer3D): BoxLayout {
+  if (s.target === PipeTextureTarget.Buffer) {
     if (b.level !== 0 || b.y !== 0 || b.z !== 0 || b.h !== 1 || b.d !== 1 || b.x + b.w > s.width) {
       throw new RutabagaError("InvalidCommandBuffer", `buffer box ${b.x}+${b.w} outside ${s.width} bytes`);
     }
@@ -327,7 +334,7 @@ function scatter(m: TransferMemory, offset: number, src: Uint8Array, srcOffset: 
   else m.bytes.set(src.subarray(srcOffset, srcOffset + n), offset);
 }
 
-function checkSpan(m: TransferMemory, b: VirglBox, layout: BoxLayout): void {
+function checkSpan(m: TransferMemory, b: Transfer3D, layout: BoxLayout): void {
   if (b.offset + layout.span > memLength(m)) {
     throw new RutabagaError(
       "InvalidIovec",
@@ -337,7 +344,7 @@ function checkSpan(m: TransferMemory, b: VirglBox, layout: BoxLayout): void {
 }
 
 /** Packs the guest rows of a box tightly: one copy when the guest layout is already tight. */
-function packRows(m: TransferMemory, b: VirglBox, L: BoxLayout): Uint8Array {
+function packRows(m: TransferMemory, b: Transfer3D, L: BoxLayout): Uint8Array {
   const tight = new Uint8Array(L.rowBytes * L.rows * b.d);
   if (L.stride === L.rowBytes && L.layerStride === L.rowBytes * L.rows) {
     gather(m, b.offset, tight, 0, tight.byteLength);
@@ -353,7 +360,7 @@ function packRows(m: TransferMemory, b: VirglBox, L: BoxLayout): Uint8Array {
   return tight;
 }
 
-function unpackRows(m: TransferMemory, b: VirglBox, L: BoxLayout, tight: Uint8Array): void {
+function unpackRows(m: TransferMemory, b: Transfer3D, L: BoxLayout, tight: Uint8Array): void {
   if (L.stride === L.rowBytes && L.layerStride === L.rowBytes * L.rows) {
     scatter(m, b.offset, tight, 0, tight.byteLength);
     return;
@@ -368,14 +375,18 @@ function unpackRows(m: TransferMemory, b: VirglBox, L: BoxLayout, tight: Uint8Ar
 }
 
 function subImageDims(target: number): 1 | 2 | 3 {
-  if (target === PipeTarget.Texture1D) return 1;
-  if (target === PipeTarget.Texture2D || target === PipeTarget.TextureRect || target === PipeTarget.Texture1DArray)
+  if (target === PipeTextureTarget.Texture1D) return 1;
+  if (
+    target === PipeTextureTarget.Texture2D ||
+    target === PipeTextureTarget.TextureRect ||
+    target === PipeTextureTarget.Texture1DArray
+  )
     return 2;
   return 3;
 }
 
 /** Guest → host: copies the box from guest memory into the GL object (validated first, nothing moves on error). */
-export function transferToHost(gl: HostGl, s: VirglResourceState, m: TransferMemory, b: VirglBox): void {
+export function transferToHost(gl: HostGl, s: VirglResourceState, m: TransferMemory, b: Transfer3D): void {
   if (b.w === 0 || b.h === 0 || b.d === 0) return;
   if (s.samples > 1) throw new RutabagaError("Unsupported", "transfers to multisampled resources");
   const L = layoutOf(s, b);
@@ -383,23 +394,21 @@ export function transferToHost(gl: HostGl, s: VirglResourceState, m: TransferMem
   if (s.glName === 0) return;
   drainGlErrors(gl);
   const data = packRows(m, b, L);
-  if (s.target === PipeTarget.Buffer) {
+  if (s.target === PipeTextureTarget.Buffer) {
     gl.bufferSubData(s.glName, b.x, data);
     return;
   }
   const f = s.format!;
   if (f.conversion === "z24s8") convertZ24S8(data, true);
   const dims = subImageDims(s.target);
-  const [x, y, z, w, h, d] = toGlBox(s.target, b.x, b.y, b.z, b.w, b.h, b.d);
-  if (f.compressed) gl.compressedTextureSubImage(s.glName, dims, b.level, x, y, z, w, h, d, f.internalFormat, data);
-  else gl.textureSubImage(s.glName, dims, b.level, x, y, z, w, h, d, f.glFormat, f.glType, data);
-  const err = gl.getError();
-  if (err !== GL.NO_ERROR)
-    throw new RutabagaError("ComponentError", `GL error 0x${err.toString(16)} uploading ${f.name}`);
+  const g = toGlBox(s.target, b);
+  if (f.compressed) gl.compressedTextureSubImage(s.glName, dims, b.level, g, f.internalFormat, data);
+  else gl.textureSubImage(s.glName, dims, b.level, g, f.glFormat, f.glType, data);
+  checkGl(gl, `uploading ${f.name}`);
 }
 
 /** Host → guest: reads the box out of the GL object into guest memory. */
-export function transferFromHost(gl: HostGl, s: VirglResourceState, m: TransferMemory, b: VirglBox): void {
+export function transferFromHost(gl: HostGl, s: VirglResourceState, m: TransferMemory, b: Transfer3D): void {
   if (b.w === 0 || b.h === 0 || b.d === 0) return;
   if (s.samples > 1) throw new RutabagaError("Unsupported", "transfers from multisampled resources");
   const L = layoutOf(s, b);
@@ -407,16 +416,14 @@ export function transferFromHost(gl: HostGl, s: VirglResourceState, m: TransferM
   if (s.glName === 0) return;
   drainGlErrors(gl);
   const data = new Uint8Array(L.rowBytes * L.rows * b.d);
-  if (s.target === PipeTarget.Buffer) {
+  if (s.target === PipeTextureTarget.Buffer) {
     gl.getBufferSubData(s.glName, b.x, data);
   } else {
     const f = s.format!;
-    const [x, y, z, w, h, d] = toGlBox(s.target, b.x, b.y, b.z, b.w, b.h, b.d);
-    if (f.compressed) gl.getCompressedTextureSubImage(s.glName, b.level, x, y, z, w, h, d, data);
-    else gl.getTextureSubImage(s.glName, b.level, x, y, z, w, h, d, f.glFormat, f.glType, data);
-    const err = gl.getError();
-    if (err !== GL.NO_ERROR)
-      throw new RutabagaError("ComponentError", `GL error 0x${err.toString(16)} reading ${f.name}`);
+    const g = toGlBox(s.target, b);
+    if (f.compressed) gl.getCompressedTextureSubImage(s.glName, b.level, g, data);
+    else gl.getTextureSubImage(s.glName, b.level, g, f.glFormat, f.glType, data);
+    checkGl(gl, `reading ${f.name}`);
     if (f.conversion === "z24s8") convertZ24S8(data, false);
   }
   unpackRows(m, b, L, data);

@@ -265,7 +265,9 @@ export function encodeVtestRequest(r: VtestRequest): Uint8Array {
 export function encodeVtestReply(id: number, values: readonly number[]): Uint8Array {
   return frameVtest(
     id,
-    payloadWords(values.length, (set) => values.forEach((value, i) => set(i, value))),
+    payloadWords(values.length, (set) => {
+      for (const [i, value] of values.entries()) set(i, value);
+    }),
   );
 }
 

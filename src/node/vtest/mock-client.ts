@@ -10,6 +10,14 @@ export const VIRGL_FORMAT_R8G8B8A8_UNORM = 67;
 /** Descriptors one read may bring (the server passes one per RESOURCE_CREATE2). */
 const MAX_FDS_PER_READ = 8;
 
+/** What the server sent back for one request (see {@link MockVtestClient.answerTo}). */
+export type VtestAnswer =
+  | { kind: "reply"; id: number; words: Uint32Array }
+  | { kind: "caps"; id: number; caps: Uint8Array }
+  | { kind: "fd"; fd: number }
+  | { kind: "bytes"; bytes: Uint8Array }
+  | { kind: "none" };
+
 /**
  * A vtest client the way Mesa's virpipe speaks, writing requests with the codec the server reads with: `[length,
  * id]` headers, words after, descriptors riding on one byte. Replies are read in order from a buffer the event loop
@@ -111,6 +119,31 @@ export class MockVtestClient {
     const length = head.getUint32(VtestHeader.length * 4, true);
     const body = await this.read(length * 4);
     return { id: head.getUint32(VtestHeader.command * 4, true), words: new Uint32Array(body.buffer) };
+  }
+
+  /**
+   * Reads what the server answers to `r`, the way virglrenderer's server answers it: a `[length, id]` reply, a caps
+   * blob (its length word is bytes + 1), a descriptor on one byte, TRANSFER_GET's raw bytes, or nothing at all.
+   */
+  async answerTo(r: VtestRequest): Promise<VtestAnswer> {
+    switch (r.command) {
+      case C.PingProtocolVersion:
+      case C.ProtocolVersion:
+      case C.ResourceBusyWait:
+        return { kind: "reply", ...(await this.reply()) };
+      case C.GetCaps:
+      case C.GetCaps2: {
+        const head = new DataView((await this.read(VTEST_HEADER_SIZE)).buffer);
+        const bytes = head.getUint32(VtestHeader.length * 4, true) - 1;
+        return { kind: "caps", id: head.getUint32(VtestHeader.command * 4, true), caps: await this.read(bytes) };
+      }
+      case C.ResourceCreate2:
+        return r.dataSize > 0 ? { kind: "fd", fd: await this.readFd() } : { kind: "none" };
+      case C.TransferGet:
+        return { kind: "bytes", bytes: await this.read(r.dataSize) };
+      default:
+        return { kind: "none" };
+    }
   }
 
   /** Reads the one in-band byte of a descriptor message and returns the descriptor. */

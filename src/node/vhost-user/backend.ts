@@ -3,6 +3,7 @@ import { RutabagaComponentType } from "../../rutabaga/constants.ts";
 import type { GpuRect } from "../../virtio-gpu/commands.ts";
 import { type RequestRecorder, type ScanoutConfig, VirtioGpuDevice } from "../../virtio-gpu/device.ts";
 import type { CursorState, DisplaySink, ScanoutFrame } from "../../virtio-gpu/display-sink.ts";
+import { EDID_MAX_DIMENSION, MIN_SCANOUT_DIMENSION } from "../../virtio-gpu/index.ts";
 import { SplitVirtqueue, VirtqueueError } from "../../virtio-gpu/virtqueue.ts";
 import { EventFd } from "../os/eventfd.ts";
 import { closeFd } from "../os/fd.ts";
@@ -391,8 +392,8 @@ export class VhostUserGpuBackend {
       if (this.#options.scanouts !== undefined) return;
       for (let i = 0; i < this.device.numScanouts; i++) {
         const mode = modes[i];
-        if (mode === undefined || mode.width < 16 || mode.height < 16 || mode.width > 4095 || mode.height > 4095)
-          continue;
+        const fits = (n: number) => n >= MIN_SCANOUT_DIMENSION && n <= EDID_MAX_DIMENSION;
+        if (mode === undefined || !fits(mode.width) || !fits(mode.height)) continue;
         this.device.setScanoutConfig(i, { width: mode.width, height: mode.height, connected: mode.enabled || i === 0 });
       }
     } catch (e) {

@@ -1,5 +1,5 @@
 import { RutabagaBuilder } from "../../rutabaga/builder.ts";
-import { RutabagaComponentType } from "../../rutabaga/constants.ts";
+import { RutabagaCapset, RutabagaComponentType } from "../../rutabaga/constants.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import { virglComponentFactory } from "../gl/virgl-factory.ts";
@@ -20,7 +20,8 @@ export interface VtestServerOptions {
 
 /** Each client's own library instance with the virgl component on the host GL. */
 export function virglRutabaga(fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number): Rutabaga {
-  return new RutabagaBuilder((1n << 1n) | (1n << 2n), fenceHandler)
+  const capsets = (1n << BigInt(RutabagaCapset.Virgl)) | (1n << BigInt(RutabagaCapset.Virgl2));
+  return new RutabagaBuilder(capsets, fenceHandler)
     .setComponentFactory(RutabagaComponentType.VirglRenderer, virglComponentFactory)
     .setHostMemoryLimit(hostMemoryLimit)
     .build();

@@ -32,6 +32,9 @@ interface ShmBacking {
   mapping: MemoryMapping;
 }
 
+/** Caps versions the two requests ask for: `virgl_caps_v1` for GET_CAPS, `virgl_caps_v2` for GET_CAPS2. */
+const VIRGL_CAPS_V1 = 1;
+const VIRGL_CAPS_V2 = 2;
 /** The one context each client renders in. */
 const CONTEXT_ID = 1;
 
@@ -124,10 +127,10 @@ export class VtestSession {
         this.#reply(C.ProtocolVersion, [this.#version]);
         return undefined;
       case C.GetCaps:
-        this.#transport.send(encodeVtestCapsReply(C.GetCaps, rb.getCapset(RutabagaCapset.Virgl, 1)));
+        this.#transport.send(encodeVtestCapsReply(C.GetCaps, rb.getCapset(RutabagaCapset.Virgl, VIRGL_CAPS_V1)));
         return undefined;
       case C.GetCaps2:
-        this.#transport.send(encodeVtestCapsReply(CAPS2_REPLY_ID, rb.getCapset(RutabagaCapset.Virgl2, 2)));
+        this.#transport.send(encodeVtestCapsReply(CAPS2_REPLY_ID, rb.getCapset(RutabagaCapset.Virgl2, VIRGL_CAPS_V2)));
         return undefined;
       case C.ResourceCreate:
       case C.ResourceCreate2:

@@ -2,6 +2,7 @@ import { RutabagaBuilder } from "../../rutabaga/builder.ts";
 import { RutabagaComponentType } from "../../rutabaga/constants.ts";
 import type { GpuRect } from "../../virtio-gpu/commands.ts";
 import { type RequestRecorder, type ScanoutConfig, VirtioGpuDevice } from "../../virtio-gpu/device.ts";
+import { DEFAULT_SCANOUT } from "../../virtio-gpu/display-model.ts";
 import type { CursorState, DisplaySink, ScanoutFrame } from "../../virtio-gpu/display-sink.ts";
 import { EDID_MAX_DIMENSION, MIN_SCANOUT_DIMENSION } from "../../virtio-gpu/index.ts";
 import { SplitVirtqueue, VirtqueueError } from "../../virtio-gpu/virtqueue.ts";
@@ -40,7 +41,7 @@ import {
 
 /** How the backend is set up. */
 export interface VhostUserGpuOptions {
-  /** Display outputs; `undefined` takes QEMU's sizes from GET_DISPLAY_INFO (one 1280×800 until it answers). */
+  /** Display outputs; `undefined` takes QEMU's sizes from GET_DISPLAY_INFO (one {@link DEFAULT_SCANOUT} until it answers). */
   scanouts?: readonly ScanoutConfig[];
   /** How many scanouts to serve when sizes come from QEMU (QEMU's `max_outputs`); default 1. */
   scanoutCount?: number;
@@ -115,7 +116,7 @@ export class VhostUserGpuBackend {
     this.#socket = socket;
     this.#options = options;
     const count = options.scanouts?.length ?? options.scanoutCount ?? 1;
-    const scanouts = options.scanouts ?? Array.from({ length: count }, () => ({ width: 1280, height: 800 }));
+    const scanouts = options.scanouts ?? Array.from({ length: count }, () => ({ ...DEFAULT_SCANOUT }));
     const forward: DisplaySink = {
       scanoutChanged: (id: number, mode: { width: number; height: number } | undefined) =>
         this.#display?.scanoutChanged(id, mode),

@@ -1,7 +1,7 @@
 import { closeFd } from "../os/fd.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
 import { readHeader } from "./codec.ts";
-import { VhostUserHeader } from "./protocol.ts";
+import { MemTable, VhostUserHeader } from "./protocol.ts";
 
 /** One framed message: `{u32 request, u32 flags, u32 size}` and its payload, with the descriptors that came with it. */
 export interface FramedMessage {
@@ -16,9 +16,6 @@ export type ReaderEnd =
   | { kind: "eof" }
   | { kind: "oversize"; request: number; size: number }
   | { kind: "error"; error: unknown };
-
-/** Most descriptors one message may bring (SET_MEM_TABLE: one per region). */
-export const MAX_FDS_PER_VHOST_MESSAGE = 8;
 
 /**
  * Frames `{header, payload}` messages off a stream socket (vhost-user and its display protocol share the shape).
@@ -64,7 +61,7 @@ export class MessageReader {
   #pump(onMessage: (m: FramedMessage) => void, onEnd: (why: ReaderEnd) => void): void {
     while (!this.#ended) {
       if (this.#payload === undefined) {
-        const r = this.#socket.recv(this.#header.subarray(this.#headerGot), MAX_FDS_PER_VHOST_MESSAGE);
+        const r = this.#socket.recv(this.#header.subarray(this.#headerGot), MemTable.MAX_REGIONS);
         if (r === undefined) return;
         if (r.bytes === 0) {
           this.#end(onEnd, { kind: "eof" });

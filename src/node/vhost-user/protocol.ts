@@ -71,7 +71,7 @@ export const VringAddr = { index: 0, flags: 4, desc: 8, used: 16, avail: 24, log
 export const VringFdWord = { INDEX_MASK: 0xffn, NOFD_MASK: 0x100n } as const;
 /** `VhostUserMemoryRegion`. */
 export const MemoryRegion = { guestPhysAddr: 0, memorySize: 8, userspaceAddr: 16, mmapOffset: 24, SIZE: 32 } as const;
-/** SET_MEM_TABLE: `{u32 nregions, u32 padding}` then the regions, one descriptor each. */
+/** SET_MEM_TABLE: `{u32 nregions, u32 padding}` then the regions, one descriptor each (the most any message brings). */
 export const MemTable = { nregions: 0, regions: 8, MAX_REGIONS: 8 } as const;
 /** ADD_MEM_REG/REM_MEM_REG (`VhostUserMemRegMsg`): `{u64 padding, region}`. */
 export const SingleMemRegion = { region: 8, SIZE: 40 } as const;

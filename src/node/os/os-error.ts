@@ -18,6 +18,8 @@ export const Errno = {
   EINTR: 4,
   EBADF: 9,
   EAGAIN: 11,
+  EINVAL: 22,
   EPIPE: 32,
+  ENAMETOOLONG: 36,
   ECONNRESET: 104,
 } as const;

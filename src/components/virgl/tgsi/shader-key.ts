@@ -1,0 +1,58 @@
+import type { TgsiStage } from "./tgsi-ir.ts";
+
+/** GLSL dialect the emitter writes. `glsl300es` covers VS/FS only (no GS/tess/CS, no doubles, no 1D/RECT/buffer). */
+export type GlslTarget = "glsl450" | "glsl300es";
+
+/** A component selector of a sampler view swizzle: 0..3 = r,g,b,a, 4 = zero, 5 = one (PIPE_SWIZZLE_*). */
+export type ViewSwizzle = readonly [number, number, number, number];
+
+/**
+ * Draw-time state that selects a GLSL variant of one parsed shader (what core GL cannot do from state alone).
+ * Everything is optional except `target`; {@link DEFAULT_SHADER_KEY} is the neutral value. Two keys that compare
+ * equal field by field give identical GLSL, so `JSON.stringify(key)` is a usable cache key.
+ */
+export interface ShaderKey {
+  readonly target: GlslTarget;
+  /** FS/GS/TCS/TES: the stage whose outputs this stage reads (names its input varyings). Default VERT. */
+  readonly producer?: TgsiStage;
+  /**
+   * FS/GS/TCS/TES: the user varyings the producer writes, as {@link varyingId} strings (`"GENERIC3"`). When given,
+   * inputs the producer does not write read `vec4(0)` instead of a varying (else the link would fail).
+   */
+  readonly producerOutputs?: readonly string[];
+  /** VS: bit n = attribute n is a pure signed / unsigned integer format (declared ivec4 / uvec4). */
+  readonly vsIntInputs?: number;
+  readonly vsUintInputs?: number;
+  /** FS: bit k = colour buffer k is a pure signed / unsigned integer format (ivec4 / uvec4 output). */
+  readonly fsIntOutputs?: number;
+  readonly fsUintOutputs?: number;
+  /** FS: bound colour buffers; with `FS_COLOR0_WRITES_ALL_CBUFS` COLOR[0] goes to locations 0..nrCbufs-1. Default 1. */
+  readonly nrCbufs?: number;
+  /** FS: COLOR[1] is the second source of dual-source blending (`location=0, index=1`). */
+  readonly dualSourceBlend?: boolean;
+  /** FS: alpha test, PIPE_FUNC_* (0 NEVER … 7 ALWAYS); absent or 7 = off. */
+  readonly alphaFunc?: number;
+  /** FS: alpha reference value (float). */
+  readonly alphaRef?: number;
+  /** FS: light_twoside: COLOR[k] inputs read BCOLOR[k] on back faces. */
+  readonly twoSidedColor?: boolean;
+  /** FS: rasterizer flatshade: COLOR-interpolated inputs are `flat`. */
+  readonly flatShade?: boolean;
+  /** FS: rasterizer sprite_coord_enable: bit k replaces input TEXCOORD[k] by `vec4(gl_PointCoord, 0, 1)`. */
+  readonly spriteCoordEnable?: number;
+  /** FS: polygon stipple on: discard by the 32x32 pattern in the stage's sysval block. */
+  readonly polygonStipple?: boolean;
+  /** FS: the render target is not Y_0_TOP (always true under vtest). Default true. */
+  readonly lowerLeftOrigin?: boolean;
+  /** Last vertex stage: bit i = user clip plane i enabled (planes in the sysval block; ignored if CLIPDIST is written). */
+  readonly clipPlaneEnable?: number;
+  /** Last vertex stage: negate gl_Position.y (window-system framebuffer with a negative viewport scale). */
+  readonly flipY?: boolean;
+  /** FS/VS...: per sampler unit, the view swizzle to apply to shadow-compare results (GL's own swizzle is identity). */
+  readonly shadowSwizzle?: Readonly<Record<number, ViewSwizzle>>;
+  /** Per loop, the iteration limit that keeps a hostile endless loop from hanging the host GL; 0 = none. Default 65536. */
+  readonly loopLimit?: number;
+}
+
+/** Key with every state at its GL default: GLSL 4.50, producer VS, no emulation. */
+export const DEFAULT_SHADER_KEY: ShaderKey = { target: "glsl450" };

@@ -1055,19 +1055,23 @@ class GlslEmitter {
         e = `(~${x})`;
         break;
       case "IMUL_HI":
-        e = this.call(
-          "tgsi_imul_hi",
-          "ivec4 tgsi_imul_hi(ivec4 a, ivec4 b) { ivec4 hi, lo; imulExtended(a, b, hi, lo); return hi; }",
-          `${x}, ${y}`,
-        );
-        break;
-      case "UMUL_HI":
-        e = this.call(
+      case "UMUL_HI": {
+        // Exact 32x32→64 high word from 16-bit halves (llvmpipe's [iu]mulExtended gave the low word in testing).
+        const umulHi = this.call(
           "tgsi_umul_hi",
-          "uvec4 tgsi_umul_hi(uvec4 a, uvec4 b) { uvec4 hi, lo; umulExtended(a, b, hi, lo); return hi; }",
-          `${x}, ${y}`,
+          "uvec4 tgsi_umul_hi(uvec4 a, uvec4 b) { uvec4 al = a & 0xffffu, ah = a >> 16u, bl = b & 0xffffu, bh = b >> 16u; uvec4 lh = al * bh, hl = ah * bl; uvec4 mid = ((al * bl) >> 16u) + (lh & 0xffffu) + (hl & 0xffffu); return ah * bh + (lh >> 16u) + (hl >> 16u) + (mid >> 16u); }",
+          "a, b",
         );
+        e =
+          op.name === "UMUL_HI"
+            ? `tgsi_umul_hi(${x}, ${y})`
+            : this.call(
+                "tgsi_imul_hi",
+                `ivec4 tgsi_imul_hi(ivec4 a, ivec4 b) { uvec4 h = ${umulHi.replace("a, b", "uvec4(a), uvec4(b)")}; h -= mix(uvec4(0u), uvec4(b), lessThan(a, ivec4(0))); h -= mix(uvec4(0u), uvec4(a), lessThan(b, ivec4(0))); return ivec4(h); }`,
+                `${x}, ${y}`,
+              );
         break;
+      }
       case "IBFE":
         e = this.call(
           "tgsi_ibfe",

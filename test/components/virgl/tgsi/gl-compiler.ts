@@ -31,6 +31,30 @@ const PROTOS = {
   glGetProgramiv: "void tgsitest_glGetProgramiv(uint32 p, uint32 pname, _Out_ int32 *out)",
   glGetProgramInfoLog: "void tgsitest_glGetProgramInfoLog(uint32 p, int32 max, _Out_ int32 *len, _Out_ uint8_t *log)",
   glDeleteProgram: "void tgsitest_glDeleteProgram(uint32 p)",
+  glTransformFeedbackVaryings:
+    "void tgsitest_glTransformFeedbackVaryings(uint32 p, int32 n, const char **names, uint32 mode)",
+  glUseProgram: "void tgsitest_glUseProgram(uint32 p)",
+  glCreateVertexArrays: "void tgsitest_glCreateVertexArrays(int32 n, _Out_ uint32 *out)",
+  glBindVertexArray: "void tgsitest_glBindVertexArray(uint32 v)",
+  glDeleteVertexArrays: "void tgsitest_glDeleteVertexArrays(int32 n, const uint32 *v)",
+  glCreateBuffers: "void tgsitest_glCreateBuffers(int32 n, _Out_ uint32 *out)",
+  glNamedBufferData: "void tgsitest_glNamedBufferData(uint32 b, intptr size, const void *data, uint32 usage)",
+  glBindBufferBase: "void tgsitest_glBindBufferBase(uint32 target, uint32 index, uint32 b)",
+  glDeleteBuffers: "void tgsitest_glDeleteBuffers(int32 n, const uint32 *b)",
+  glGetNamedBufferSubData: "void tgsitest_glGetNamedBufferSubData(uint32 b, intptr off, intptr size, _Out_ uint8_t *data)",
+  glEnable: "void tgsitest_glEnable(uint32 cap)",
+  glDisable: "void tgsitest_glDisable(uint32 cap)",
+  glBeginTransformFeedback: "void tgsitest_glBeginTransformFeedback(uint32 mode)",
+  glEndTransformFeedback: "void tgsitest_glEndTransformFeedback()",
+  glDrawArrays: "void tgsitest_glDrawArrays(uint32 mode, int32 first, int32 count)",
+  glFinish: "void tgsitest_glFinish()",
+  glGetError: "uint32 tgsitest_glGetError()",
+  glCreateFramebuffers: "void tgsitest_glCreateFramebuffers(int32 n, _Out_ uint32 *out)",
+  glCreateRenderbuffers: "void tgsitest_glCreateRenderbuffers(int32 n, _Out_ uint32 *out)",
+  glNamedRenderbufferStorage: "void tgsitest_glNamedRenderbufferStorage(uint32 rb, uint32 fmt, int32 w, int32 h)",
+  glNamedFramebufferRenderbuffer:
+    "void tgsitest_glNamedFramebufferRenderbuffer(uint32 fb, uint32 att, uint32 target, uint32 rb)",
+  glBindFramebuffer: "void tgsitest_glBindFramebuffer(uint32 target, uint32 fb)",
 } as const;
 
 // biome-ignore lint/suspicious/noExplicitAny: koffi functions are variadic by prototype
@@ -78,6 +102,14 @@ export class GlCompiler {
       gl[name] = (koffi.decode as (p: unknown, t: unknown) => Fn)(ptr, koffi.proto(proto));
     }
     this.#gl = gl as Record<keyof typeof PROTOS, Fn>;
+    // A surfaceless context has no default framebuffer; draws need a complete one even with rasterizer discard.
+    const fb = [0];
+    const rb = [0];
+    this.#gl.glCreateFramebuffers(1, fb);
+    this.#gl.glCreateRenderbuffers(1, rb);
+    this.#gl.glNamedRenderbufferStorage(rb[0], 0x8058 /* GL_RGBA8 */, 4, 4);
+    this.#gl.glNamedFramebufferRenderbuffer(fb[0], 0x8ce0 /* COLOR_ATTACHMENT0 */, 0x8d41 /* RENDERBUFFER */, rb[0]);
+    this.#gl.glBindFramebuffer(0x8d40 /* GL_FRAMEBUFFER */, fb[0]);
   }
 
   #log(getLen: Fn, getLog: Fn, obj: number): string {
@@ -112,6 +144,47 @@ export class GlCompiler {
     gl.glDeleteProgram(p);
     for (const s of shaders) gl.glDeleteShader(s);
     return { ok: status[0] === 1, log };
+  }
+
+  /**
+   * Runs a linked VS once (one point, rasterizer discard) and returns the 32-bit words of the varyings `names`
+   * captured by transform feedback (4 words per vec4 varying), so emitted arithmetic can be checked numerically.
+   */
+  evaluate(vertexShader: number, names: readonly string[]): Uint32Array {
+    const gl = this.#gl;
+    const p = gl.glCreateProgram() as number;
+    gl.glAttachShader(p, vertexShader);
+    gl.glTransformFeedbackVaryings(p, names.length, names, 0x8c8c /* GL_INTERLEAVED_ATTRIBS */);
+    gl.glLinkProgram(p);
+    const status = [0];
+    gl.glGetProgramiv(p, GL_LINK_STATUS, status);
+    if (status[0] !== 1) throw new Error(`link: ${this.#log(gl.glGetProgramiv, gl.glGetProgramInfoLog, p)}`);
+    const vao = [0];
+    gl.glCreateVertexArrays(1, vao);
+    const buf = [0];
+    gl.glCreateBuffers(1, buf);
+    const bytes = names.length * 16;
+    gl.glNamedBufferData(buf[0], bytes, null, 0x88e1 /* GL_STREAM_READ */);
+    gl.glUseProgram(p);
+    gl.glBindVertexArray(vao[0]);
+    gl.glBindBufferBase(0x8c8e /* GL_TRANSFORM_FEEDBACK_BUFFER */, 0, buf[0]);
+    gl.glEnable(0x8c89 /* GL_RASTERIZER_DISCARD */);
+    gl.glBeginTransformFeedback(0 /* GL_POINTS */);
+    gl.glDrawArrays(0, 0, 1);
+    gl.glEndTransformFeedback();
+    gl.glDisable(0x8c89);
+    gl.glFinish();
+    const out = Buffer.alloc(bytes);
+    gl.glGetNamedBufferSubData(buf[0], 0, bytes, out);
+    const err = gl.glGetError() as number;
+    gl.glUseProgram(0);
+    gl.glBindVertexArray(0);
+    gl.glDeleteBuffers(1, buf);
+    gl.glDeleteVertexArrays(1, vao);
+    gl.glDeleteProgram(p);
+    gl.glDeleteShader(vertexShader);
+    if (err !== 0) throw new Error(`GL error 0x${err.toString(16)}`);
+    return new Uint32Array(out.buffer, out.byteOffset, bytes / 4).slice();
   }
 
   release(shader: number): void {

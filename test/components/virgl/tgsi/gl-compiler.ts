@@ -41,7 +41,8 @@ const PROTOS = {
   glNamedBufferData: "void tgsitest_glNamedBufferData(uint32 b, intptr size, const void *data, uint32 usage)",
   glBindBufferBase: "void tgsitest_glBindBufferBase(uint32 target, uint32 index, uint32 b)",
   glDeleteBuffers: "void tgsitest_glDeleteBuffers(int32 n, const uint32 *b)",
-  glGetNamedBufferSubData: "void tgsitest_glGetNamedBufferSubData(uint32 b, intptr off, intptr size, _Out_ uint8_t *data)",
+  glGetNamedBufferSubData:
+    "void tgsitest_glGetNamedBufferSubData(uint32 b, intptr off, intptr size, _Out_ uint8_t *data)",
   glEnable: "void tgsitest_glEnable(uint32 cap)",
   glDisable: "void tgsitest_glDisable(uint32 cap)",
   glBeginTransformFeedback: "void tgsitest_glBeginTransformFeedback(uint32 mode)",

@@ -411,6 +411,8 @@ class GlslEmitter {
     const slot = this.outputs.get(r.index.index);
     if (slot === undefined || r.index.indirect !== undefined) this.fail("indirect TCS output", line);
     const v = r.dimension === undefined ? "gl_InvocationID" : this.vertexIndex(r.dimension);
+    if (slot.semantic.name === "POSITION") return `gl_out[${v}].gl_Position`;
+    if (BUILTIN_SEMANTICS.has(slot.semantic.name)) this.fail(`TCS output ${slot.semantic.name}`, line);
     return `${varyingName("TESS_CTRL", slot.semantic)}[${v}]`;
   }
 

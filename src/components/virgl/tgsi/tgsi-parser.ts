@@ -496,6 +496,8 @@ function parseInstruction(c: LineCursor): TgsiInstruction {
       c.fail("expected an instruction");
     }
   }
+  c.skipSpaces();
+  const opcodeStart = c.pos;
   let name = c.word();
   let saturate = false;
   let precise = false;
@@ -510,7 +512,10 @@ function parseInstruction(c: LineCursor): TgsiInstruction {
     } else break;
     op = TGSI_OPCODES.get(name);
   }
-  if (op === undefined) c.fail(`unknown opcode ${name}`);
+  if (op === undefined) {
+    c.pos = opcodeStart;
+    c.fail(`unknown opcode ${name}`);
+  }
   const dst: TgsiDst[] = [];
   const src: TgsiSrc[] = [];
   const texOffsets: TgsiSrc[] = [];

@@ -1,4 +1,4 @@
-import type { TgsiIoSlot, TgsiSemantic, TgsiStage } from "./tgsi-ir.ts";
+import type { TgsiIoSlot, TgsiSemantic, TgsiShaderInfo, TgsiStage } from "./tgsi-ir.ts";
 
 /** Stage numbers of the virgl protocol (CREATE_OBJECT(SHADER) dword 2); they order the binding ranges below. */
 export const STAGE_INDEX: Readonly<Record<TgsiStage, number>> = {
@@ -87,4 +87,12 @@ const BUILTIN_OUTPUTS = new Set<string>([
  */
 export function producedVaryings(outputs: readonly TgsiIoSlot[]): string[] {
   return outputs.filter((s) => !BUILTIN_OUTPUTS.has(s.semantic.name)).map((s) => varyingId(s.semantic));
+}
+
+/**
+ * Rows (16 bytes each) of every block of the stage's UBO array `<p>_ubo[]`: the largest declared UBO range. The
+ * draw code binds at least `16 * rows` bytes per slot (pad a copy when the guest's buffer is shorter).
+ */
+export function uboBlockRows(info: TgsiShaderInfo): number {
+  return Math.max(1, ...info.uniformBuffers.values());
 }

@@ -5,6 +5,7 @@ import {
   samplerBinding,
   sysvalBinding,
   uboBinding,
+  uboBlockRows,
   varyingId,
   varyingName,
 } from "./glsl-bindings.ts";
@@ -365,7 +366,7 @@ class GlslEmitter {
     return Math.max(0, ...this.shader.info.uniformBuffers.keys());
   }
   uboRows(): number {
-    return Math.max(1, ...this.shader.info.uniformBuffers.values());
+    return uboBlockRows(this.shader.info);
   }
 
   /** Native vec4 expression of a source register, swizzle applied, no modifiers. */
@@ -1234,8 +1235,7 @@ class GlslEmitter {
       for (let comp = 0; comp < 2; comp++) {
         if (!((dst.writeMask >> comp) & 1)) continue;
         const args = inst.src.map((s) => dsrc(s, comp));
-        const scalar = t === "f" ? "float" : t === "i" ? "int" : "uint";
-        this.line(`${lv}.${COMP[comp]} = ${convert(`${scalar.slice(0, 0)}${VEC[t]}(${dexpr(args)})`, t, "f")}.x;`);
+        this.line(`${lv}.${COMP[comp]} = ${convert(`${VEC[t]}(${dexpr(args)})`, t, "f")}.x;`);
       }
     }
   }
@@ -1420,7 +1420,7 @@ class GlslEmitter {
         "2DMSArray",
         "CubeArray",
         "CubeArrayShadow",
-      ].includes(base.replace(/Shadow$/, "") === base ? base : base)
+      ].includes(base)
     )
       this.fail(`sampler${base} on GLSL ES 3.00`);
     return `${base.endsWith("Shadow") ? "" : prefix}sampler${base}`;
@@ -1736,10 +1736,8 @@ class GlslEmitter {
       if (d.file !== "ADDR") continue;
       for (let r = d.first; r <= d.last; r++) out.push(`addr${r} = ivec4(0);`);
     }
-    const done = new Set<string>();
     for (const [r, h] of this.inArrays) {
       out.push(`${h.name}[${r - h.first}] = ${this.inputExpr(r, undefined, 0)};`);
-      done.add(h.name);
     }
     return out;
   }

@@ -21,8 +21,8 @@ import { analyzeTgsi } from "./tgsi-shader-info.ts";
 
 /** Hard limits on hostile input; nothing is allocated in proportion to a declared range. */
 export const TGSI_LIMITS = {
-  /** Text length in characters. Mesa's largest real shaders are a few tens of KiB. */
-  maxTextChars: 256 * 1024,
+  /** Text length in characters: the virgl component's 1 MiB per-shader limit. */
+  maxTextChars: 1024 * 1024,
   maxInstructions: 16384,
   maxDeclarations: 2048,
   maxImmediates: 2048,

@@ -59,7 +59,6 @@ export function analyzeTgsi(
   const images: number[] = [];
   let usesMemory = false;
   let clipMaskCount = 0;
-  const cullMaskCount = 0;
   let writesDepth = false;
   let writesStencil = false;
   let writesSampleMask = false;
@@ -112,7 +111,6 @@ export function analyzeTgsi(
       for (let r = d.first; r <= d.last; r++) images.push(r);
     } else if (d.file === "MEMORY") usesMemory = true;
   }
-  void cullMaskCount;
   // Samplers: SVIEW gives target/return type; texture instructions give the target when SVIEW is absent and tell
   // whether a compare (shadow) lookup happens.
   const samplerDecl = new Set<number>();

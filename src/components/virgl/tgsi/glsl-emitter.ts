@@ -9,7 +9,7 @@ import {
   varyingId,
   varyingName,
 } from "./glsl-bindings.ts";
-import type { ShaderKey } from "./shader-key.ts";
+import { MAX_STREAM_OUTPUTS, type ShaderKey, type StreamOutputEntry } from "./shader-key.ts";
 import type {
   TgsiDeclaration,
   TgsiDst,
@@ -1543,6 +1543,11 @@ class GlslEmitter {
       if (st === "TESS_CTRL" && sem.name !== "PATCH") out.push(`out vec4 ${varyingName(st, sem)}[];`);
       else out.push(`${inv}${st === "TESS_CTRL" ? "patch " : ""}out vec4 ${varyingName(st, sem)};`);
     }
+    for (const [i, so] of this.streamOutputs().entries()) {
+      const type = so.numComponents === 1 ? "float" : `vec${so.numComponents}`;
+      const layout = so.stream > 0 ? `layout(stream = ${so.stream}) ` : "";
+      out.push(`${layout}out ${type} tfout${i};`);
+    }
     if (this.lastVertexStage && !this.es) {
       const clip = this.clipCount();
       if (clip > 0) out.push(`out float gl_ClipDistance[${clip}];`);
@@ -1607,6 +1612,24 @@ class GlslEmitter {
       out.push(`vec4 ${h.name}[${h.length}];`);
     }
     return out;
+  }
+
+  /** The key's stream-output entries, checked against this shader (only the last vertex stage has them). */
+  streamOutputs(): readonly StreamOutputEntry[] {
+    const list = this.key.streamOutput ?? [];
+    if (list.length === 0) return list;
+    if (!this.lastVertexStage) this.fail("stream output outside the last vertex stage");
+    if (this.es) this.fail("stream output on GLSL ES");
+    if (list.length > MAX_STREAM_OUTPUTS) this.fail("too many stream outputs");
+    for (const so of list) {
+      if (!this.outs.has(so.register)) this.fail(`stream output of undeclared OUT[${so.register}]`);
+      if (so.numComponents < 1 || so.startComponent < 0 || so.startComponent + so.numComponents > 4)
+        this.fail("stream output components out of range");
+      if (so.stream < 0 || so.stream > 3 || (so.stream > 0 && this.stage !== "GEOM")) this.fail("stream out of range");
+      if (so.outputBuffer < 0 || so.outputBuffer > 3 || so.dstOffset < 0 || so.dstOffset > 0xffff)
+        this.fail("stream output buffer or offset out of range");
+    }
+    return list;
   }
 
   clipCount(): number {
@@ -1717,6 +1740,11 @@ class GlslEmitter {
           }
           out.push(`gl_ClipDistance[${i}] = ${src === undefined ? "0.0" : `dot(${src}, ${this.p}_clip_plane[${i}])`};`);
         }
+      }
+      for (const [i, so] of this.streamOutputs().entries()) {
+        const h = this.outs.get(so.register)!;
+        const v = h.first < 0 ? h.name : `${h.name}[${so.register - h.first}]`;
+        out.push(`tfout${i} = ${v}.${COMP.slice(so.startComponent, so.startComponent + so.numComponents)};`);
       }
       if (k.flipY && position !== undefined) out.push("gl_Position.y = -gl_Position.y;");
     }

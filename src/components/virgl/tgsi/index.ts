@@ -15,7 +15,15 @@ export {
   varyingName,
 } from "./glsl-bindings.ts";
 export { emitGlsl, type GlslResult } from "./glsl-emitter.ts";
-export { DEFAULT_SHADER_KEY, type GlslTarget, type ShaderKey, type ViewSwizzle } from "./shader-key.ts";
+export {
+  DEFAULT_SHADER_KEY,
+  type GlslTarget,
+  MAX_STREAM_OUTPUTS,
+  type ShaderKey,
+  type StreamOutputEntry,
+  transformFeedbackVaryings,
+  type ViewSwizzle,
+} from "./shader-key.ts";
 export type * from "./tgsi-ir.ts";
 export { TGSI_OPCODES, type TgsiOpcodeInfo, type TgsiOpcodeKind, type TgsiValueType } from "./tgsi-opcodes.ts";
 export { TgsiParseError } from "./tgsi-parse-error.ts";

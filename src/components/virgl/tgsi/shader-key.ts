@@ -1,5 +1,18 @@
 import type { TgsiStage } from "./tgsi-ir.ts";
 
+/**
+ * One stream-output (transform feedback) entry of CREATE_OBJECT(SHADER): `register(8) | start_comp(2) << 8 |
+ * num_comps(3) << 10 | buffer(3) << 13 | dst_offset(16) << 16`, then `stream(2)` (offsets in dwords).
+ */
+export interface StreamOutputEntry {
+  readonly register: number;
+  readonly startComponent: number;
+  readonly numComponents: number;
+  readonly outputBuffer: number;
+  readonly dstOffset: number;
+  readonly stream: number;
+}
+
 /** GLSL dialect the emitter writes. `glsl300es` covers VS/FS only (no GS/tess/CS, no doubles, no 1D/RECT/buffer). */
 export type GlslTarget = "glsl450" | "glsl300es";
 
@@ -52,6 +65,35 @@ export interface ShaderKey {
   readonly shadowSwizzle?: Readonly<Record<number, ViewSwizzle>>;
   /** Per loop, the iteration limit that keeps a hostile endless loop from hanging the host GL; 0 = none. Default 65536. */
   readonly loopLimit?: number;
+  /**
+   * Last vertex stage: the shader's stream-output entries. Each becomes `out float|vecN tfout<i>` copied from OUT
+   * before every emit; capture them with {@link transformFeedbackVaryings}'s names in GL_INTERLEAVED_ATTRIBS mode.
+   */
+  readonly streamOutput?: readonly StreamOutputEntry[];
+}
+
+/** Most stream-output entries a shader carries (PIPE_MAX_SO_OUTPUTS). */
+export const MAX_STREAM_OUTPUTS = 64;
+
+/**
+ * The names to pass to glTransformFeedbackVaryings (GL_INTERLEAVED_ATTRIBS) for `entries`: `tfout<i>` in order,
+ * `gl_SkipComponents1..4` for gaps before an entry's `dstOffset`, `gl_NextBuffer` when the buffer advances.
+ */
+export function transformFeedbackVaryings(entries: readonly StreamOutputEntry[]): string[] {
+  const names: string[] = [];
+  let buffer = 0;
+  let offset = 0;
+  entries.forEach((e, i) => {
+    while (buffer < e.outputBuffer) {
+      names.push("gl_NextBuffer");
+      buffer++;
+      offset = 0;
+    }
+    for (let gap = e.dstOffset - offset; gap > 0; gap -= 4) names.push(`gl_SkipComponents${Math.min(4, gap)}`);
+    names.push(`tfout${i}`);
+    offset = Math.max(offset, e.dstOffset) + e.numComponents;
+  });
+  return names;
 }
 
 /** Key with every state at its GL default: GLSL 4.50, producer VS, no emulation. */

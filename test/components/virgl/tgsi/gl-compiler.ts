@@ -151,7 +151,7 @@ export class GlCompiler {
    * Runs a linked VS once (one point, rasterizer discard) and returns the 32-bit words of the varyings `names`
    * captured by transform feedback (4 words per vec4 varying), so emitted arithmetic can be checked numerically.
    */
-  evaluate(vertexShader: number, names: readonly string[]): Uint32Array {
+  evaluate(vertexShader: number, names: readonly string[], words = names.length * 4): Uint32Array {
     const gl = this.#gl;
     const p = gl.glCreateProgram() as number;
     gl.glAttachShader(p, vertexShader);
@@ -164,7 +164,7 @@ export class GlCompiler {
     gl.glCreateVertexArrays(1, vao);
     const buf = [0];
     gl.glCreateBuffers(1, buf);
-    const bytes = names.length * 16;
+    const bytes = words * 4;
     gl.glNamedBufferData(buf[0], bytes, null, 0x88e1 /* GL_STREAM_READ */);
     gl.glUseProgram(p);
     gl.glBindVertexArray(vao[0]);

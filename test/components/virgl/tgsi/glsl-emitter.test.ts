@@ -400,3 +400,27 @@ test("GLSL ES 3.00 target: version line and precision", () => {
   assert.ok(g.ok);
   assert.ok(g.glsl.startsWith("#version 300 es\nprecision highp float;"));
 });
+
+test("integer typing in the GLSL: bit casts per opcode type, masked shift counts, guarded division", () => {
+  const g = glsl(`VERT
+DCL IN[0]
+DCL OUT[0], GENERIC[0]
+DCL TEMP[0..1]
+  0: SHL TEMP[0], IN[0], IN[0]
+  1: ISHR TEMP[0], TEMP[0], IN[0]
+  2: UDIV TEMP[1], TEMP[0], IN[0]
+  3: I2F TEMP[1], TEMP[1]
+  4: FSEQ TEMP[0], TEMP[1], IN[0]
+  5: MOV OUT[0], TEMP[0]
+  6: END
+`);
+  has(
+    g,
+    "uintBitsToFloat((floatBitsToUint(in_0) << (floatBitsToUint(in_0) & 31u)))",
+    "intBitsToFloat((floatBitsToInt(temp0) >> (floatBitsToInt(in_0) & 31)))",
+    "tgsi_udiv(floatBitsToUint(temp0), floatBitsToUint(in_0))",
+    "uvec4(0xffffffffu), z)",
+    "temp1 = vec4(floatBitsToInt(temp1));",
+    "(uvec4(equal(temp1, in_0)) * 0xffffffffu)",
+  );
+});

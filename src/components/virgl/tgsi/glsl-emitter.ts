@@ -24,6 +24,7 @@ import type {
   TgsiTextureTarget,
 } from "./tgsi-ir.ts";
 import { TgsiParseError } from "./tgsi-parse-error.ts";
+import { calTarget } from "./tgsi-parser.ts";
 
 /** Result of {@link emitGlsl}: the GLSL source, or why this shader/key cannot be translated. */
 export type GlslResult =
@@ -765,7 +766,7 @@ class GlslEmitter {
         this.line("}");
         return;
       case "CAL":
-        this.line(`sub${inst.label}();`);
+        this.line(`sub${calTarget(this.shader.instructions, inst.label!)}();`);
         return;
       case "RET":
         if (inMain) this.line("{ store_outputs(); return; }");

@@ -263,7 +263,8 @@ function parseRegister(c: LineCursor): Register {
   return dimension === undefined ? { file, index, arrayId } : { file, index, dimension, arrayId };
 }
 
-function parseSrc(c: LineCursor): TgsiSrc {
+/** A source operand; texel offsets (`texOffset`) are printed with a 3-letter swizzle (`IMM[0].xyz`). */
+function parseSrc(c: LineCursor, texOffset = false): TgsiSrc {
   const negate = c.eat("-");
   const absolute = c.eat("|");
   const reg = parseRegister(c);
@@ -273,9 +274,11 @@ function parseSrc(c: LineCursor): TgsiSrc {
     const start = c.pos;
     while (c.pos < c.text.length && SWIZZLE_LETTERS.includes(c.text[c.pos]!) && c.pos - start < 4) c.pos++;
     const letters = c.text.slice(start, c.pos);
-    if (letters.length !== 4 && letters.length !== 1) c.fail("a source swizzle has 1 or 4 components");
     const comps = [...letters].map((l) => SWIZZLE_LETTERS.indexOf(l));
-    swizzle = letters.length === 1 ? [comps[0]!, comps[0]!, comps[0]!, comps[0]!] : (comps as typeof swizzle);
+    if (letters.length === 4) swizzle = comps as typeof swizzle;
+    else if (letters.length === 1) swizzle = [comps[0]!, comps[0]!, comps[0]!, comps[0]!];
+    else if (letters.length === 3 && texOffset) swizzle = [comps[0]!, comps[1]!, comps[2]!, 3];
+    else c.fail(texOffset ? "a texel offset swizzle has 3 components" : "a source swizzle has 1 or 4 components");
   }
   if (absolute) c.expect("|");
   return { ...reg, swizzle, negate, absolute };
@@ -533,7 +536,7 @@ function parseInstruction(c: LineCursor): TgsiInstruction {
     texTarget = w as TgsiTextureTarget;
     while (c.eat(",")) {
       if (texOffsets.length >= 4) c.fail("more than 4 texture offsets");
-      texOffsets.push(parseSrc(c));
+      texOffsets.push(parseSrc(c, true));
     }
   }
   if (c.eat(":")) label = c.uint(0xffffffff);
@@ -684,11 +687,20 @@ function validate(
   }
   if (!ended) throw new TgsiParseError("missing END", lines.length, 1, "");
   if (inSub) throw new TgsiParseError("missing ENDSUB", lines.length, 1, "");
-  // CAL targets must be the instruction index of a BGNSUB.
   for (const inst of instructions) {
-    if (inst.opcode.name === "CAL" && instructions[inst.label!]?.opcode.name !== "BGNSUB")
+    if (inst.opcode.name === "CAL" && calTarget(instructions, inst.label!) < 0)
       fail(inst, `CAL target ${inst.label} is not a BGNSUB`);
   }
+}
+
+/**
+ * Index of the BGNSUB a `CAL :label` enters: the label names the BGNSUB itself or the instruction right after it
+ * (both numberings occur); -1 when neither.
+ */
+export function calTarget(instructions: readonly TgsiInstruction[], label: number): number {
+  if (instructions[label]?.opcode.name === "BGNSUB") return label;
+  if (label > 0 && instructions[label - 1]?.opcode.name === "BGNSUB") return label - 1;
+  return -1;
 }
 
 function parseOrThrow(text: string): TgsiShader {

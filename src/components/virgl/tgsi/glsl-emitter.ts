@@ -1541,8 +1541,9 @@ class GlslEmitter {
       if (st === "COMP") this.fail("compute shader outputs");
       if (BUILTIN_SEMANTICS.has(sem.name) || sem.name === "CLIPVERTEX") continue;
       const inv = slot.invariant ? "invariant " : "";
+      const stream = st === "GEOM" && slot.stream > 0 ? `layout(stream = ${slot.stream}) ` : "";
       if (st === "TESS_CTRL" && sem.name !== "PATCH") out.push(`out vec4 ${varyingName(st, sem)}[];`);
-      else out.push(`${inv}${st === "TESS_CTRL" ? "patch " : ""}out vec4 ${varyingName(st, sem)};`);
+      else out.push(`${stream}${inv}${st === "TESS_CTRL" ? "patch " : ""}out vec4 ${varyingName(st, sem)};`);
     }
     for (const [i, so] of this.streamOutputs().entries()) {
       const type = so.numComponents === 1 ? "float" : `vec${so.numComponents}`;

@@ -350,6 +350,7 @@ function parseDeclaration(c: LineCursor): TgsiDeclaration {
   let raw = false;
   let atomic = false;
   let memoryType: string | undefined;
+  let streams: number[] | undefined;
   let items = 0;
   while (c.eat(",")) {
     if (++items > 16) c.fail("too many declaration attributes");
@@ -359,7 +360,17 @@ function parseDeclaration(c: LineCursor): TgsiDeclaration {
       arrayId = c.uint(0xffff);
       c.expect(")");
     } else if (w === "LOCAL") local = true;
-    else if (w === "INVARIANT") invariant = true;
+    else if (w === "STREAM" && semantic !== undefined && streams === undefined) {
+      c.expect("(");
+      streams = [];
+      for (let i = 0; i < 4; i++) {
+        if (i > 0) c.expect(",");
+        streams.push(c.uint(3));
+      }
+      c.expect(")");
+    } else if (w.startsWith("CYLWRAP_") && /^CYLWRAP_X?Y?Z?W?$/.test(w)) {
+      // Cylindrical wrap (old point-sprite texcoords): no GLSL equivalent, ignored as vrend does.
+    } else if (w === "INVARIANT") invariant = true;
     else if (w === "CENTROID" || w === "SAMPLE") interpLocation = w;
     else if (file === "SVIEW" || file === "IMAGE") {
       if (target === undefined) {
@@ -422,6 +433,7 @@ function parseDeclaration(c: LineCursor): TgsiDeclaration {
       : {}),
     ...(format !== undefined ? { format } : {}),
     ...(memoryType !== undefined ? { memoryType } : {}),
+    ...(streams !== undefined ? { streams } : {}),
   };
   return decl;
 }
@@ -432,6 +444,7 @@ const f64 = new Float64Array(1);
 const u32x2 = new Uint32Array(f64.buffer);
 
 function parseNumber(c: LineCursor, text: string): number {
+  if (/^[-+]?inf(inity)?$/i.test(text)) return text.startsWith("-") ? -Infinity : Infinity;
   const v = Number(text);
   if (text === "" || (Number.isNaN(v) && !/^[-+]?nan$/i.test(text))) c.fail(`bad number ${text}`);
   return v;
@@ -555,12 +568,20 @@ function parseInstruction(c: LineCursor): TgsiInstruction {
   };
 }
 
+/** `PROPERTY NAME value[, value...]`; only the first value is kept (every property this code uses has one). */
 function parseProperty(c: LineCursor): [string, number | string] {
   const name = c.word();
-  const ch = c.peek();
-  const value = ch >= "0" && ch <= "9" ? c.uint(0xffffffff) : c.word();
+  const value = (): number | string => {
+    const ch = c.peek();
+    return ch >= "0" && ch <= "9" ? c.uint(0xffffffff) : c.word();
+  };
+  const first = value();
+  for (let i = 0; c.eat(","); i++) {
+    if (i >= 4) c.fail("too many property values");
+    value();
+  }
   if (!c.atEnd()) c.fail("unexpected text after the property");
-  return [name, value];
+  return [name, first];
 }
 
 /** Checks nesting of flow control and that every operand names a declared register. */

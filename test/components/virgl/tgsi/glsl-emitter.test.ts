@@ -294,6 +294,27 @@ IMM[0] UINT32 {0, 1, 0, 0}
   );
 });
 
+test("GS outputs on vertex stream 1 are declared on that stream", () => {
+  has(
+    glsl(`GEOM
+PROPERTY GS_INPUT_PRIMITIVE POINTS
+PROPERTY GS_OUTPUT_PRIMITIVE POINTS
+PROPERTY GS_MAX_OUTPUT_VERTICES 2
+DCL IN[][0], GENERIC[0]
+DCL OUT[0], POSITION
+DCL OUT[1], GENERIC[0], STREAM(1, 1, 1, 1)
+IMM[0] UINT32 {0, 1, 0, 0}
+  0: MOV OUT[0], IN[0][0]
+  1: MOV OUT[1], IN[0][0]
+  2: EMIT IMM[0].xxxx
+  3: EMIT IMM[0].yyyy
+  4: END
+`),
+    "layout(stream = 1) out vec4 gs_g0;",
+    "EmitStreamVertex(1);",
+  );
+});
+
 test("tessellation and compute stages compile, and VS+TCS+TES+FS link", () => {
   const vs = glsl(
     "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], GENERIC[0]\n 0: MOV OUT[0], IN[0]\n 1: MOV OUT[1], IN[0]\n 2: END\n",

@@ -214,3 +214,23 @@ test("CAL names its BGNSUB or the instruction right after it", () => {
   for (const label of ["2", "3"]) parseOk(`VERT\n${body.replace("LABEL", label)}`);
   assert.match(parseErr(`VERT\n${body.replace("LABEL", "4")}`).reason, /not a BGNSUB/);
 });
+
+test("tgsi_dump's rarer forms: STREAM on GS outputs, CYLWRAP, multi-value properties, inf immediates", () => {
+  const s = parseOk(`GEOM
+PROPERTY GS_INPUT_PRIMITIVE POINTS
+PROPERTY GS_OUTPUT_PRIMITIVE POINTS
+PROPERTY GS_MAX_OUTPUT_VERTICES 2
+PROPERTY NEXT_SHADER FRAG, 1
+DCL IN[][0], GENERIC[0]
+DCL OUT[0], POSITION
+DCL OUT[1], GENERIC[0], STREAM(1, 1, 1, 1)
+IMM[0] FLT32 {inf, -inf, 1.0000, -0.0000}
+  0: END
+`);
+  assert.deepEqual(s.declarations[2]!.streams, [1, 1, 1, 1]);
+  assert.equal(s.info.outputs[1]!.stream, 1);
+  assert.equal(s.properties.get("NEXT_SHADER"), "FRAG");
+  assert.deepEqual([...s.immediates[0]!.words], [0x7f800000, 0xff800000, 0x3f800000, 0x80000000]);
+  const f = parseOk("FRAG\nDCL IN[0], TEXCOORD[0], PERSPECTIVE, CYLWRAP_XZ\n 0: END\n");
+  assert.equal(f.info.inputs[0]!.interpolation, "PERSPECTIVE");
+});

@@ -227,7 +227,7 @@ class GlslEmitter {
   readonly outputs = new Map<number, TgsiIoSlot>();
   readonly sysvals = new Map<number, string>();
   usesSysval = false;
-  loopCounter = 0;
+  usesLoops = false;
   lastVertexStage: boolean;
 
   constructor(shader: TgsiShader, key: ShaderKey) {
@@ -734,12 +734,10 @@ class GlslEmitter {
         this.line("}");
         return;
       case "BGNLOOP": {
-        const limit = this.key.loopLimit ?? DEFAULT_LOOP_LIMIT;
-        if (limit > 0) {
-          const c = `loop${this.loopCounter++}`;
-          this.line(`for (int ${c} = 0; ${c} < ${limit}; ${c}++) {`);
-        } else this.line("while (true) {");
+        // One budget for all loops of an invocation: nesting cannot multiply it.
+        this.line(this.loopLimit() > 0 ? "while (--loop_budget >= 0) {" : "while (true) {");
         this.indent++;
+        this.usesLoops = true;
         return;
       }
       case "BRK":
@@ -1603,6 +1601,7 @@ class GlslEmitter {
     }
     for (const d of this.shader.declarations)
       if (d.file === "ADDR") for (let r = d.first; r <= d.last; r++) out.push(`ivec4 addr${r};`);
+    if (this.usesLoops && this.loopLimit() > 0) out.push(`int loop_budget = ${this.loopLimit()};`);
     for (const h of this.outs.values()) {
       if (seen.has(h.name)) continue;
       seen.add(h.name);
@@ -1632,6 +1631,11 @@ class GlslEmitter {
         this.fail("stream output buffer or offset out of range");
     }
     return list;
+  }
+
+  loopLimit(): number {
+    const l = this.key.loopLimit ?? DEFAULT_LOOP_LIMIT;
+    return Number.isSafeInteger(l) && l > 0 ? Math.min(l, 0x7fffffff) : 0;
   }
 
   clipCount(): number {

@@ -63,7 +63,10 @@ export interface ShaderKey {
   readonly flipY?: boolean;
   /** FS/VS...: per sampler unit, the view swizzle to apply to shadow-compare results (GL's own swizzle is identity). */
   readonly shadowSwizzle?: Readonly<Record<number, ViewSwizzle>>;
-  /** Per loop, the iteration limit that keeps a hostile endless loop from hanging the host GL; 0 = none. Default 65536. */
+  /**
+   * Loop iterations one shader invocation may run in total (all loops share the budget, so nesting does not
+   * multiply it); keeps a hostile endless loop from hanging the host GL. 0 = unlimited. Default 65536.
+   */
   readonly loopLimit?: number;
   /**
    * Last vertex stage: the shader's stream-output entries. Each becomes `out float|vecN tfout<i>` copied from OUT

@@ -211,3 +211,18 @@ for (const [title, body, expected] of cases) {
     );
   });
 }
+
+test("an endless loop stops after the loop budget, shared by nested loops", () => {
+  const words = run(`IMM[0] UINT32 {0, 1, 0, 0}
+ 0: MOV TEMP[0], IMM[0].xxxx
+ 1: BGNLOOP :0
+ 2:   BGNLOOP :0
+ 3:     UADD TEMP[0].x, TEMP[0].xxxx, IMM[0].yyyy
+ 4:   ENDLOOP :0
+ 5:   UADD TEMP[0].y, TEMP[0].yyyy, IMM[0].yyyy
+ 6: ENDLOOP :0
+ 7: MOV OUT[0], TEMP[0]
+ 8: END`);
+  // 65536 loop-body entries in total: one outer, 65535 inner.
+  assert.deepEqual(words.slice(0, 2), [65535, 1]);
+});

@@ -33,6 +33,11 @@ export interface ShaderKey {
    * inputs the producer does not write read `vec4(0)` instead of a varying (else the link would fail).
    */
   readonly producerOutputs?: readonly string[];
+  /**
+   * Last vertex stage: qualifiers to put on output varyings, by {@link varyingId} — the FS's `inputQualifiers`.
+   * Required for GLSL ES (interpolation must match across stages); harmless on desktop GLSL.
+   */
+  readonly outputQualifiers?: Readonly<Record<string, string>>;
   /** VS: bit n = attribute n is a pure signed / unsigned integer format (declared ivec4 / uvec4). */
   readonly vsIntInputs?: number;
   readonly vsUintInputs?: number;

@@ -1123,21 +1123,21 @@ class GlslEmitter {
       case "IBFE":
         e = this.call(
           "tgsi_ibfe",
-          "ivec4 tgsi_ibfe(ivec4 v, ivec4 o, ivec4 b) { ivec4 r; for (int i = 0; i < 4; i++) r[i] = b[i] == 0 ? 0 : bitfieldExtract(v[i], o[i] & 31, min(b[i] & 31 == 0 ? 32 : b[i] & 31, 32 - (o[i] & 31))); return r; }",
+          "ivec4 tgsi_ibfe(ivec4 v, ivec4 o, ivec4 b) { ivec4 r; for (int i = 0; i < 4; i++) r[i] = bitfieldExtract(v[i], o[i] & 31, clamp(b[i], 0, 32 - (o[i] & 31))); return r; }",
           `${x}, ${y}, ${z}`,
         );
         break;
       case "UBFE":
         e = this.call(
           "tgsi_ubfe",
-          "uvec4 tgsi_ubfe(uvec4 v, ivec4 o, ivec4 b) { uvec4 r; for (int i = 0; i < 4; i++) r[i] = b[i] == 0 ? 0u : bitfieldExtract(v[i], o[i] & 31, min(b[i] & 31 == 0 ? 32 : b[i] & 31, 32 - (o[i] & 31))); return r; }",
+          "uvec4 tgsi_ubfe(uvec4 v, ivec4 o, ivec4 b) { uvec4 r; for (int i = 0; i < 4; i++) r[i] = bitfieldExtract(v[i], o[i] & 31, clamp(b[i], 0, 32 - (o[i] & 31))); return r; }",
           `${x}, ${y}, ${z}`,
         );
         break;
       case "BFI":
         e = this.call(
           "tgsi_bfi",
-          "uvec4 tgsi_bfi(uvec4 base, uvec4 ins, ivec4 o, ivec4 b) { uvec4 r; for (int i = 0; i < 4; i++) r[i] = bitfieldInsert(base[i], ins[i], o[i] & 31, min(b[i] & 63, 32 - (o[i] & 31))); return r; }",
+          "uvec4 tgsi_bfi(uvec4 base, uvec4 ins, ivec4 o, ivec4 b) { uvec4 r; for (int i = 0; i < 4; i++) r[i] = bitfieldInsert(base[i], ins[i], o[i] & 31, clamp(b[i], 0, 32 - (o[i] & 31))); return r; }",
           `${x}, ${y}, ${z}, ${w}`,
         );
         break;

@@ -170,7 +170,12 @@ export class GlCompiler {
    * Runs a linked VS once (one point, rasterizer discard) and returns the 32-bit words of the varyings `names`
    * captured by transform feedback (4 words per vec4 varying), so emitted arithmetic can be checked numerically.
    */
-  evaluate(vertexShader: number, names: readonly string[], words = names.length * 4): Uint32Array {
+  evaluate(
+    vertexShader: number,
+    names: readonly string[],
+    words = names.length * 4,
+    uniformBuffers: readonly { binding: number; data: Uint32Array }[] = [],
+  ): Uint32Array {
     const gl = this.#gl;
     const p = gl.glCreateProgram() as number;
     gl.glAttachShader(p, vertexShader);
@@ -185,6 +190,14 @@ export class GlCompiler {
     gl.glCreateBuffers(1, buf);
     const bytes = words * 4;
     gl.glNamedBufferData(buf[0], bytes, null, 0x88e1 /* GL_STREAM_READ */);
+    const ubos: number[] = [];
+    for (const u of uniformBuffers) {
+      const b = [0];
+      gl.glCreateBuffers(1, b);
+      gl.glNamedBufferData(b[0], u.data.byteLength, u.data, 0x88e4 /* GL_STATIC_DRAW */);
+      gl.glBindBufferBase(0x8a11 /* GL_UNIFORM_BUFFER */, u.binding, b[0]);
+      ubos.push(b[0]!);
+    }
     gl.glUseProgram(p);
     gl.glBindVertexArray(vao[0]);
     gl.glBindBufferBase(0x8c8e /* GL_TRANSFORM_FEEDBACK_BUFFER */, 0, buf[0]);
@@ -200,6 +213,7 @@ export class GlCompiler {
     gl.glUseProgram(0);
     gl.glBindVertexArray(0);
     gl.glDeleteBuffers(1, buf);
+    for (const b of ubos) gl.glDeleteBuffers(1, [b]);
     gl.glDeleteVertexArrays(1, vao);
     gl.glDeleteProgram(p);
     gl.glDeleteShader(vertexShader);

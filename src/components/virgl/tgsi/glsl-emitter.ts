@@ -1730,7 +1730,11 @@ class GlslEmitter {
               const loc = sem.index + c;
               const t: VType =
                 ((k.fsIntOutputs ?? 0) >> loc) & 1 ? "i" : ((k.fsUintOutputs ?? 0) >> loc) & 1 ? "u" : "f";
-              out.push(`fs_color${loc} = ${convert(v, "f", t)};`);
+              // Alpha-only / luminance-alpha targets live in GL as R / RG textures: move alpha into .x / .y.
+              let value = v;
+              if (((k.fsAlphaOutputs ?? 0) >> loc) & 1) value = `vec4(${v}.w, 0.0, 0.0, ${v}.w)`;
+              else if (((k.fsLuminanceAlphaOutputs ?? 0) >> loc) & 1) value = `vec4(${v}.x, ${v}.w, 0.0, ${v}.w)`;
+              out.push(`fs_color${loc} = ${convert(value, "f", t)};`);
             }
             break;
           }

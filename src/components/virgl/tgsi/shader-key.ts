@@ -44,6 +44,10 @@ export interface ShaderKey {
   /** FS: bit k = colour buffer k is a pure signed / unsigned integer format (ivec4 / uvec4 output). */
   readonly fsIntOutputs?: number;
   readonly fsUintOutputs?: number;
+  /** FS: bit k = colour buffer k is alpha-only (A8/A16/A32F stored as GL R*): writes `(a, 0, 0, a)`. */
+  readonly fsAlphaOutputs?: number;
+  /** FS: bit k = colour buffer k is luminance-alpha (L8A8… stored as GL RG*): writes `(l, a, 0, a)`. */
+  readonly fsLuminanceAlphaOutputs?: number;
   /** FS: bound colour buffers; with `FS_COLOR0_WRITES_ALL_CBUFS` COLOR[0] goes to locations 0..nrCbufs-1. Default 1. */
   readonly nrCbufs?: number;
   /** FS: COLOR[1] is the second source of dual-source blending (`location=0, index=1`). */

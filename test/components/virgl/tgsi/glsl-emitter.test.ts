@@ -121,6 +121,12 @@ DCL OUT[0], COLOR
     "(0x80000000u >> sp.x)",
   );
   assert.ok(!k.includes("in vec4 vs_t1;"), "a replaced TEXCOORD is not declared");
+  has(
+    glsl(fs, { nrCbufs: 3, fsAlphaOutputs: 0b10, fsLuminanceAlphaOutputs: 0b100 }),
+    "fs_color0 = out0;",
+    "fs_color1 = vec4(out0.w, 0.0, 0.0, out0.w);",
+    "fs_color2 = vec4(out0.x, out0.w, 0.0, out0.w);",
+  );
   const never = glsl(fs, { alphaFunc: 0 });
   has(never, "if (!(false)) discard;");
   const missing = glsl(fs, { producerOutputs: ["GENERIC1", "COLOR0"] });

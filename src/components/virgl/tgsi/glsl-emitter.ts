@@ -378,9 +378,7 @@ class GlslEmitter {
       if (d !== undefined) return d.first;
     }
     for (const [r, h] of map) if (h.first >= 0 && index.index >= h.first && index.index < h.first + h.length) return r;
-    const first = [...map.keys()].find((r) => (map.get(r)?.first ?? -1) >= 0);
-    if (first === undefined) this.fail(`indirect ${file} access without an array`, line);
-    return first;
+    this.fail(`indirect ${file} access outside any array`, line);
   }
 
   constRef(src: { index: TgsiIndex; dimension?: TgsiIndex }): string {

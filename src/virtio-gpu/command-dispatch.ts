@@ -12,6 +12,7 @@ import {
   GpuFlags,
   type GpuResponseTypeValue,
   GpuResponseType as R,
+  RESOURCE_UUID_BYTES,
   GpuCommandType as T,
 } from "./protocol.ts";
 import { ResponseEncoder } from "./responses.ts";
@@ -276,8 +277,9 @@ export class CommandDispatcher {
       }
       case T.ResourceAssignUuid: {
         rb.resourceInfo(c.resourceId);
-        const uuid = new Uint8Array(16);
-        new DataView(uuid.buffer).setUint32(12, c.resourceId, false);
+        // The resource id, big-endian, in the UUID's last 4 bytes: unique per resource.
+        const uuid = new Uint8Array(RESOURCE_UUID_BYTES);
+        new DataView(uuid.buffer).setUint32(RESOURCE_UUID_BYTES - 4, c.resourceId, false);
         return enc.uuid(hdr, uuid);
       }
       case T.ResourceCreateBlob: {

@@ -19,7 +19,7 @@ import { ResponseEncoder } from "./responses.ts";
 import type { GuestBacking, TraceCapture } from "./trace-capture.ts";
 
 /** A command the device refuses, as a value: the response the guest gets and why (for the log). */
-export class CommandError {
+class CommandError {
   readonly response: GpuResponseTypeValue;
   readonly why: string;
   constructor(response: GpuResponseTypeValue, why: string) {

@@ -10,7 +10,7 @@ export function ringTimeline(ctxId: number, ringIdx: number): TimelineKey {
 }
 
 /** A response held back until its fence completes. */
-export interface ParkedResponse<T> {
+interface ParkedResponse<T> {
   readonly timeline: TimelineKey;
   readonly fenceId: bigint;
   readonly item: T;

@@ -1,7 +1,8 @@
 /** The virtio-gpu device model: codec, virtqueues, device, display sinks, traces and a mock driver. Isomorphic. */
-export { type Decoded, type DecodeFailure, decodeCommand, decodeHeader, MAX_MEM_ENTRIES } from "./codec.ts";
+export { type Decoded, DecodeFailure, decodeCommand, decodeHeader, MAX_MEM_ENTRIES } from "./codec.ts";
 export type { CtrlHeader, GpuBox, GpuCommand, GpuRect, MemEntry } from "./commands.ts";
 export {
+  DEFAULT_SCANOUT,
   MAX_REQUEST_BYTES,
   MIN_SCANOUT_DIMENSION,
   type RequestRecorder,

@@ -1,5 +1,5 @@
 import type { CtrlHeader, GpuRect } from "./commands.ts";
-import { GpuFlags, GpuResponseType, GpuLayout as L, MAX_SCANOUTS } from "./protocol.ts";
+import { EDID_BLOB_SIZE, GpuFlags, GpuResponseType, GpuLayout as L, MAX_SCANOUTS } from "./protocol.ts";
 
 /**
  * Writes responses into one reusable buffer. A fenced request's fence fields are echoed (§5.7.6.7: the device
@@ -78,12 +78,13 @@ export class ResponseEncoder {
     return F.size + data.length;
   }
 
-  /** `RESP_OK_EDID` with a blob of at most 1024 bytes. */
+  /** `RESP_OK_EDID` with a blob of at most {@link EDID_BLOB_SIZE} bytes (longer ones are cut). */
   edid(req: CtrlHeader, edid: Uint8Array): number {
     const F = L.RespEdid;
     const v = this.#header(GpuResponseType.OkEdid, req, F.size);
-    v.setUint32(F.edidSize, edid.length, true);
-    this.#bytes.set(edid, F.edid);
+    const blob = edid.length > EDID_BLOB_SIZE ? edid.subarray(0, EDID_BLOB_SIZE) : edid;
+    v.setUint32(F.edidSize, blob.length, true);
+    this.#bytes.set(blob, F.edid);
     return F.size;
   }
 

@@ -17,7 +17,7 @@ interface ParkedResponse<T> {
 }
 
 /**
- * Per-timeline fence bookkeeping (rutabaga.md §8.5): the last completed id of each timeline and the responses parked
+ * Per-timeline fence bookkeeping (virtio 1.3 §5.7.6.7: with `INFO_RING_IDX` each context ring is its own timeline): the last completed id of each timeline and the responses parked
  * behind later fences. A completed fence releases, in the order they were parked, every response of its timeline
  * whose fence id is not above it.
  */

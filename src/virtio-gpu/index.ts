@@ -16,7 +16,6 @@ export { FenceTimelines, GLOBAL_TIMELINE, ringTimeline, type TimelineKey } from 
 export { type Framebuffer, FramebufferSink } from "./framebuffer-sink.ts";
 export type { GuestMemory } from "./guest-memory.ts";
 export { GuestMemoryRegions, type GuestRegion } from "./guest-memory-regions.ts";
-export { MockGuestRam, type MockQueueOptions, MockVirtqueueDriver, type PlacedChain } from "./mock-driver.ts";
 export { MockGpuDriver, type MockResponse } from "./mock-gpu-driver.ts";
 export { swizzleToB8G8R8X8 } from "./pixel-swizzle.ts";
 export * from "./protocol.ts";
@@ -49,3 +48,4 @@ export {
   type VirtqueueConfig,
   VirtqueueError,
 } from "./virtqueue.ts";
+export { MockGuestRam, type MockQueueOptions, MockVirtqueueDriver, type PlacedChain } from "./virtqueue-mock-driver.ts";

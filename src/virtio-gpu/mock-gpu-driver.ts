@@ -1,9 +1,9 @@
 import type { GpuCommand, MemEntry } from "./commands.ts";
 import type { VirtioGpuDevice } from "./device.ts";
-import { MockGuestRam, type MockQueueOptions, MockVirtqueueDriver } from "./mock-driver.ts";
 import { GpuLayout } from "./protocol.ts";
 import { encodeRequest, type RequestHeader } from "./request-encoder.ts";
 import { SplitVirtqueue } from "./virtqueue.ts";
+import { MockGuestRam, type MockQueueOptions, MockVirtqueueDriver } from "./virtqueue-mock-driver.ts";
 
 /** A response as the mock driver read it back. */
 export interface MockResponse {

@@ -238,12 +238,7 @@ export class CommandDispatcher {
       }
       case T.ResourceFlush:
         if (c.resourceId === 0) return ok();
-        try {
-          rb.resourceFlush(c.resourceId, toRect(c.rect));
-        } catch (e) {
-          // A component that presents nothing itself (2D) leaves presentation to the scanouts below (as crosvm).
-          if (!isRutabagaError(e) || e.code !== "Unsupported") throw e;
-        }
+        rb.flushResource(c.resourceId, toRect(c.rect));
         display.flushResource(rb, c.resourceId, c.rect);
         return ok();
       case T.TransferToHost2d:

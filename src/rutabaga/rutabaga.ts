@@ -76,7 +76,7 @@ const TRANSFER_FIELDS = ["x", "y", "z", "w", "h", "d", "level", "stride", "layer
 
 const isU32 = (v: number) => v >>> 0 === v;
 
-/** Guest memory views, or a function that makes them, called only after the resource id has been checked. */
+/** Guest memory views, or a function that makes them, called only after the resource id has been checked (what it throws propagates). */
 export type IovecSource = readonly RutabagaIovec[] | (() => readonly RutabagaIovec[]);
 
 const iovecsOf = (source: IovecSource): readonly RutabagaIovec[] => (typeof source === "function" ? source() : source);

@@ -1,7 +1,7 @@
 import type { GpuCommand } from "../../virtio-gpu/commands.ts";
-import { MockGuestRam, MockVirtqueueDriver } from "../../virtio-gpu/mock-driver.ts";
 import { GpuWireSize } from "../../virtio-gpu/protocol.ts";
 import { encodeRequest, type RequestHeader } from "../../virtio-gpu/request-encoder.ts";
+import { MockGuestRam, MockVirtqueueDriver } from "../../virtio-gpu/virtqueue-mock-driver.ts";
 import { EventFd } from "../os/eventfd.ts";
 import { createMemfd } from "../os/memfd.ts";
 import { MemoryMapping } from "../os/memory-mapping.ts";

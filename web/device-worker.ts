@@ -1,0 +1,21 @@
+// The device's thread: a VirtioGpuDevice over the shared guest RAM, serving its queues whenever the driver kicks.
+import { SharedFrameSink, SharedTransport, sharedGuestMemory } from "../src/browser/index.ts";
+import { VirtioGpuDevice } from "../src/virtio-gpu/index.ts";
+import type { DeviceStart, WorkerReport } from "./messages.ts";
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const report = (m: WorkerReport) => scope.postMessage(m);
+
+scope.onmessage = (event: MessageEvent<DeviceStart>) => {
+  const { ram, control, regions, scanouts } = event.data;
+  try {
+    const transport = new SharedTransport(control);
+    const sink = new SharedFrameSink((message) => scope.postMessage(message));
+    const device = new VirtioGpuDevice({ scanouts, sink, onQueueNotify: () => transport.interrupt() });
+    if (!transport.waitDriverReady()) throw new Error("the driver never configured its queues");
+    const why = transport.serve(device, sharedGuestMemory(ram, regions));
+    report({ kind: "device-stopped", why, sinkErrors: device.sinkErrors, faultyChains: device.faultyChains });
+  } catch (e) {
+    report({ kind: "error", who: "device", message: e instanceof Error ? e.message : String(e) });
+  }
+};

@@ -21,6 +21,8 @@ interface EmulatorOutcome {
   sinkErrors?: number;
   faultyChains?: number;
   flushes?: number;
+  /** With `?digests=1`: every flush as the device made it (see flush-digest.ts). */
+  digests?: number[];
 }
 const outcome: EmulatorOutcome = { done: false };
 (globalThis as { rutabagaEmulator?: EmulatorOutcome }).rutabagaEmulator = outcome;
@@ -36,7 +38,8 @@ const fail = (message: string) => {
 
 async function main(): Promise<void> {
   if (!crossOriginIsolated) throw new Error("SharedArrayBuffer needs cross-origin isolation (serve with npm run demo)");
-  const url = new URLSearchParams(location.search).get("trace") ?? "fixtures/linux-640x480.trace";
+  const params = new URLSearchParams(location.search);
+  const url = params.get("trace") ?? "fixtures/linux-640x480.trace";
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   const trace = new Uint8Array(await response.arrayBuffer());
@@ -79,6 +82,7 @@ async function main(): Promise<void> {
       outcome.deviceStopped = m.why;
       outcome.sinkErrors = m.sinkErrors;
       outcome.faultyChains = m.faultyChains;
+      outcome.digests = m.digests;
       finish();
     }
   };
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
     control,
     regions: [...layout.regions, layout.driverArea],
     scanouts: header.scanouts,
+    digests: params.get("digests") === "1",
   };
   device.postMessage(deviceStart);
   const driverStart: DriverStart = { trace, ram, control, layout };

@@ -7,6 +7,8 @@ export interface DeviceStart {
   control: SharedArrayBuffer;
   regions: SharedRegion[];
   scanouts: ScanoutConfig[];
+  /** Also report a digest of every flush as the device made it (`?digests=1`; tests compare them with Node's). */
+  digests: boolean;
 }
 
 /** The page to the driver worker: the trace to play into the same RAM. */
@@ -19,7 +21,7 @@ export interface DriverStart {
 
 /** What the workers report besides display messages. */
 export type WorkerReport =
-  | { kind: "device-stopped"; why: string; sinkErrors: number; faultyChains: number }
+  | { kind: "device-stopped"; why: string; sinkErrors: number; faultyChains: number; digests: number[] }
   | { kind: "progress"; requests: number }
   | { kind: "driver-done"; result: SharedReplayResult; ms: number }
   | { kind: "error"; who: string; message: string };

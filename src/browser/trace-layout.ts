@@ -79,7 +79,7 @@ export function layoutTrace(records: readonly TraceRecord[]): TraceLayout {
   const rings = 64 * 1024;
   const driverBytes = Math.ceil((rings + (largestRequest + RESPONSE_BYTES + 64) * 2 + 1024 * 1024) / 4096) * 4096;
   const driverAddr = ((top + 0x20_0000n - 1n) / 0x20_0000n) * 0x20_0000n + 0x20_0000n;
-  if (offset + driverBytes > MAX_SHARED_RAM_BYTES) {
+  if (offset + driverBytes > MAX_SHARED_RAM_BYTES || driverAddr + BigInt(driverBytes) > 1n << 64n) {
     throw new TraceError(`the trace needs more than ${MAX_SHARED_RAM_BYTES} bytes of shared guest memory`);
   }
   return { regions, driverArea: { guestAddr: driverAddr, offset, length: driverBytes }, bytes: offset + driverBytes };

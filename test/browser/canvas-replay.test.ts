@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "puppeteer-core";
 import { decodePng } from "../../src/node/display/png.ts";
+import { replayTrace } from "../../src/virtio-gpu/index.ts";
+import { flushDigest } from "../../web/flush-digest.ts";
 import { type DemoServer, startDemoServer } from "../../web/server/serve.ts";
 import { saveMismatch } from "../virtio-gpu/helpers.ts";
 import { canvasPixels, launchChromium, watchedPage } from "./chromium.ts";
@@ -129,11 +131,11 @@ test("the cursor is its own layer: image with alpha, placed at the position minu
   await page.close();
 });
 
-test("the emulator page: device and driver workers over shared guest RAM give the same final frame", {
+test("the emulator page: device and driver workers over shared guest RAM give the same frames, every flush", {
   timeout: 60_000,
 }, async () => {
   const { page, problems } = await watchedPage(browser);
-  await page.goto(`${server.url}emulator.html`);
+  await page.goto(`${server.url}emulator.html?digests=1`);
   await page.waitForFunction(() => (globalThis as { rutabagaEmulator?: { done: boolean } }).rutabagaEmulator?.done, {
     timeout: 30_000,
   });
@@ -144,6 +146,7 @@ test("the emulator page: device and driver workers over shared guest RAM give th
     sinkErrors: number;
     faultyChains: number;
     flushes: number;
+    digests: number[];
   };
   assert.equal(outcome.error, undefined);
   assert.equal(await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated), true);
@@ -153,6 +156,13 @@ test("the emulator page: device and driver workers over shared guest RAM give th
   assert.equal(outcome.sinkErrors, 0);
   assert.equal(outcome.faultyChains, 0);
   assert.ok(outcome.flushes > 100, `${outcome.flushes} flushes painted`);
+  // Every flush, not only the last: the driver never rewrites guest memory a request in flight still reads.
+  const digests: number[] = [];
+  replayTrace(new Uint8Array(readFileSync(LINUX)), {
+    flush: (id, rect, frame) => digests.push(flushDigest(id, rect, frame)),
+  });
+  assert.equal(outcome.flushes, digests.length);
+  assert.deepEqual(outcome.digests, digests);
   assertSameFrame(
     "linux-emulator",
     nodePng("linux-emulator", new Uint8Array(readFileSync(LINUX))),

@@ -1,5 +1,6 @@
 // npm run bench -- browser: the recorded Linux session (test/browser/fixtures) replayed headless by the same device
-// model in Node and in Debian's Chromium (one run of each, median of rounds after a warm-up), and in Chromium through
+// model in Node and in Debian's Chromium (one run: warm-up, then the median of rounds alternating between the two),
+// and in Chromium through
 // the canvas and through the emulator page's workers and shared guest RAM.
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -9,23 +10,23 @@ import { startDemoServer } from "../../web/server/serve.ts";
 import { median } from "../harness.ts";
 
 const TRACE = "test/browser/fixtures/linux-640x480.trace";
-const WARMUP = 5;
-const ROUNDS = 15;
+const WARMUP = 10;
+const ROUNDS = 21;
 
 const trace = new Uint8Array(readFileSync(TRACE));
 const requests = decodeTrace(trace).records.filter((r) => r.kind === "request").length;
 
-const nodeTimes: number[] = [];
-for (let i = 0; i < WARMUP + ROUNDS; i++) {
+/** One headless replay in Node, in milliseconds. */
+function nodeReplay(): number {
   const start = performance.now();
   replayTrace(trace, new FramebufferSink());
-  if (i >= WARMUP) nodeTimes.push(performance.now() - start);
+  return performance.now() - start;
 }
-const nodeMs = median(nodeTimes);
 
 const server = await startDemoServer();
 const browser = await launchChromium();
 let version = "";
+let nodeMs = 0;
 let chromiumMs = 0;
 let canvasMs = 0;
 let workersMs = 0;
@@ -34,23 +35,28 @@ try {
   const page = await browser.newPage();
   await page.goto(`${server.url}player.html?trace=fixtures/linux-640x480.trace&frame=end`);
   await page.waitForFunction(() => (globalThis as { rutabagaPlayer?: { ready: boolean } }).rutabagaPlayer?.ready);
-  const [headless, canvas] = await page.evaluate(
-    (warmup, rounds) => {
-      const p = (
-        globalThis as unknown as {
-          rutabagaPlayer: { measure(n: number): number[]; measureCanvas(n: number): number[] };
-        }
-      ).rutabagaPlayer;
-      p.measure(warmup);
-      const a = p.measure(rounds);
-      p.measureCanvas(warmup);
-      return [a, p.measureCanvas(rounds)];
-    },
-    WARMUP,
-    ROUNDS,
-  );
-  chromiumMs = median(headless!);
-  canvasMs = median(canvas!);
+  type Player = { measure(n: number): number[]; measureCanvas(n: number): number[] };
+  const inPage = (kind: "measure" | "measureCanvas", n: number) =>
+    page.evaluate(
+      (k, count) => (globalThis as unknown as { rutabagaPlayer: Player }).rutabagaPlayer[k](count),
+      kind,
+      n,
+    );
+  // Warm-up, then rounds alternating between Node and Chromium (the machine is shared and noisy).
+  for (let i = 0; i < WARMUP; i++) nodeReplay();
+  await inPage("measure", WARMUP);
+  await inPage("measureCanvas", WARMUP);
+  const node: number[] = [];
+  const headless: number[] = [];
+  const canvas: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    node.push(nodeReplay());
+    headless.push(...(await inPage("measure", 1)));
+    canvas.push(...(await inPage("measureCanvas", 1)));
+  }
+  nodeMs = median(node);
+  chromiumMs = median(headless);
+  canvasMs = median(canvas);
   // The emulator page runs once per load (workers start cold): the median of a few loads.
   const loads: number[] = [];
   for (let i = 0; i < 5; i++) {

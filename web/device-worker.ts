@@ -27,7 +27,14 @@ scope.onmessage = (event: MessageEvent<DeviceStart>) => {
     const device = new VirtioGpuDevice({ scanouts, sink, onQueueNotify: () => transport.interrupt() });
     if (!transport.waitDriverReady()) throw new Error("the driver never configured its queues");
     const why = transport.serve(device, sharedGuestMemory(ram, regions));
-    report({ kind: "device-stopped", why, sinkErrors: device.sinkErrors, faultyChains: device.faultyChains, digests });
+    report({
+      kind: "device-stopped",
+      why,
+      sinkErrors: device.sinkErrors,
+      faultyChains: device.faultyChains,
+      digests,
+      scanouts: device.scanoutConfigs(),
+    });
   } catch (e) {
     report({ kind: "error", who: "device", message: e instanceof Error ? e.message : String(e) });
   }

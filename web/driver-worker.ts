@@ -7,13 +7,16 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const report = (m: WorkerReport) => scope.postMessage(m);
 
 scope.onmessage = (event: MessageEvent<DriverStart>) => {
-  const { trace, ram, control, layout } = event.data;
+  const { trace, ram, control, layout, paceMs } = event.data;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
   const transport = new SharedTransport(control);
   try {
     const { records } = decodeTrace(trace);
     const start = performance.now();
     let last = start;
     const result = replayIntoSharedRam(records, ram, layout, transport, (requests) => {
+      // A human-watchable pace: a pause after each batch of requests (the guest was idle there, in a way).
+      if (paceMs > 0) Atomics.wait(sleeper, 0, 0, paceMs);
       const now = performance.now();
       if (now - last > 100) {
         last = now;

@@ -8,7 +8,7 @@ import {
   SharedFrameReceiver,
   type SharedReplayResult,
 } from "../src/browser/index.ts";
-import { decodeTrace } from "../src/virtio-gpu/index.ts";
+import { decodeTrace, type ScanoutConfig } from "../src/virtio-gpu/index.ts";
 import type { DeviceStart, DriverStart, WorkerReport } from "./messages.ts";
 
 /** What the page exposes for tests: set when both workers are done. */
@@ -23,6 +23,8 @@ interface EmulatorOutcome {
   flushes?: number;
   /** With `?digests=1`: every flush as the device made it (see flush-digest.ts). */
   digests?: number[];
+  /** The device's display configuration at the end. */
+  scanouts?: ScanoutConfig[];
 }
 const outcome: EmulatorOutcome = { done: false };
 (globalThis as { rutabagaEmulator?: EmulatorOutcome }).rutabagaEmulator = outcome;
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
       outcome.sinkErrors = m.sinkErrors;
       outcome.faultyChains = m.faultyChains;
       outcome.digests = m.digests;
+      outcome.scanouts = m.scanouts;
       finish();
     }
   };
@@ -105,7 +108,8 @@ async function main(): Promise<void> {
     digests: params.get("digests") === "1",
   };
   device.postMessage(deviceStart);
-  const driverStart: DriverStart = { trace, ram, control, layout };
+  const pace = Number(params.get("pace") ?? 0);
+  const driverStart: DriverStart = { trace, ram, control, layout, paceMs: Number.isFinite(pace) ? pace : 0 };
   driver.postMessage(driverStart);
   status.textContent = `playing ${url}…`;
 }

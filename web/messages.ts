@@ -17,11 +17,20 @@ export interface DriverStart {
   ram: SharedArrayBuffer;
   control: SharedArrayBuffer;
   layout: TraceLayout;
+  /** Milliseconds to pause after each batch (`?pace=MS`; 0: as fast as it goes). */
+  paceMs: number;
 }
 
 /** What the workers report besides display messages. */
 export type WorkerReport =
-  | { kind: "device-stopped"; why: string; sinkErrors: number; faultyChains: number; digests: number[] }
+  | {
+      kind: "device-stopped";
+      why: string;
+      sinkErrors: number;
+      faultyChains: number;
+      digests: number[];
+      scanouts: ScanoutConfig[];
+    }
   | { kind: "progress"; requests: number }
   | { kind: "driver-done"; result: SharedReplayResult; ms: number }
   | { kind: "error"; who: string; message: string };

@@ -19,6 +19,7 @@ import { syntheticTraces } from "./synthetic-traces.ts";
 type CSSProperties = { transform: string; visibility: string };
 
 const LINUX = "test/browser/fixtures/linux-640x480.trace";
+const linuxTrace = new Uint8Array(readFileSync(LINUX));
 const synthetic = syntheticTraces();
 const work = mkdtempSync(join(tmpdir(), "rutabaga-browser-"));
 let server: DemoServer;
@@ -38,13 +39,18 @@ after(async () => {
 });
 
 /** The final frame `rutabaga-ts replay` writes for a trace, as RGBA. */
+const pngs = new WeakMap<Uint8Array, { width: number; height: number; rgba: Uint8Array }>();
 function nodePng(name: string, trace: Uint8Array): { width: number; height: number; rgba: Uint8Array } {
+  const known = pngs.get(trace);
+  if (known !== undefined) return known;
   const file = join(work, `${name}.trace`);
   writeFileSync(file, trace);
   const bin = new URL("../../bin/rutabaga-ts.js", import.meta.url).pathname;
   const r = spawnSync(process.execPath, [bin, "replay", file, "--png", join(work, name)], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
-  return decodePng(readFileSync(join(work, name, "scanout-0.png")));
+  const png = decodePng(readFileSync(join(work, name, "scanout-0.png")));
+  pngs.set(trace, png);
+  return png;
 }
 
 /**
@@ -94,11 +100,7 @@ test("the player page replays the recorded Linux session to the Node PNG, pixel 
 }, async () => {
   const { page, problems } = await watchedPage(browser);
   await playerFrame(page, `fixtures/linux-640x480.trace`);
-  assertSameFrame(
-    "linux-player",
-    nodePng("linux", new Uint8Array(readFileSync(LINUX))),
-    await canvasPixels(page, "#scanout-0"),
-  );
+  assertSameFrame("linux-player", nodePng("linux", linuxTrace), await canvasPixels(page, "#scanout-0"));
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -131,45 +133,75 @@ test("the cursor is its own layer: image with alpha, placed at the position minu
   await page.close();
 });
 
-test("the emulator page: device and driver workers over shared guest RAM give the same frames, every flush", {
-  timeout: 60_000,
-}, async () => {
+interface EmulatorOutcome {
+  error?: string;
+  result: { requests: number; errors: [number, number][]; drains: number };
+  deviceStopped: string;
+  sinkErrors: number;
+  faultyChains: number;
+  flushes: number;
+  digests: number[];
+  scanouts: { width: number; height: number; connected?: boolean }[];
+}
+
+/**
+ * Plays `tracePath` on the emulator page (device and driver in workers over shared guest RAM) and checks it against
+ * Node: every request answered without error, every flush's digest, the final canvas, the display configuration.
+ */
+async function emulatorMatchesNode(name: string, tracePath: string, trace: Uint8Array): Promise<Page> {
   const { page, problems } = await watchedPage(browser);
-  await page.goto(`${server.url}emulator.html?digests=1`);
+  await page.goto(`${server.url}emulator.html?digests=1&trace=${encodeURIComponent(tracePath)}`);
   await page.waitForFunction(() => (globalThis as { rutabagaEmulator?: { done: boolean } }).rutabagaEmulator?.done, {
     timeout: 30_000,
   });
-  const outcome = (await page.evaluate(() => (globalThis as { rutabagaEmulator?: unknown }).rutabagaEmulator)) as {
-    error?: string;
-    result: { requests: number; errors: [number, number][]; drains: number };
-    deviceStopped: string;
-    sinkErrors: number;
-    faultyChains: number;
-    flushes: number;
-    digests: number[];
-  };
+  const outcome = (await page.evaluate(
+    () => (globalThis as { rutabagaEmulator?: unknown }).rutabagaEmulator,
+  )) as EmulatorOutcome;
   assert.equal(outcome.error, undefined);
   assert.equal(await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated), true);
-  assert.equal(outcome.result.requests, 541, "every recorded request went through the virtqueues");
-  assert.deepEqual(outcome.result.errors, []);
+  const digests: number[] = [];
+  const node = replayTrace(trace, { flush: (id, rect, frame) => digests.push(flushDigest(id, rect, frame)) });
+  assert.equal(outcome.result.requests, node.requests, "every recorded request went through the virtqueues");
+  assert.deepEqual(outcome.result.errors, [...node.errors]);
   assert.equal(outcome.deviceStopped, "stopped");
   assert.equal(outcome.sinkErrors, 0);
   assert.equal(outcome.faultyChains, 0);
-  assert.ok(outcome.flushes > 100, `${outcome.flushes} flushes painted`);
   // Every flush, not only the last: the driver never rewrites guest memory a request in flight still reads.
-  const digests: number[] = [];
-  replayTrace(new Uint8Array(readFileSync(LINUX)), {
-    flush: (id, rect, frame) => digests.push(flushDigest(id, rect, frame)),
-  });
   assert.equal(outcome.flushes, digests.length);
   assert.deepEqual(outcome.digests, digests);
-  assertSameFrame(
-    "linux-emulator",
-    nodePng("linux-emulator", new Uint8Array(readFileSync(LINUX))),
-    await canvasPixels(page, "#scanout"),
-  );
+  assert.deepEqual(outcome.scanouts, node.device.scanoutConfigs());
+  assertSameFrame(name, nodePng(name, trace), await canvasPixels(page, "#scanout"));
   assert.deepEqual(problems, []);
+  return page;
+}
+
+test("the emulator page: device and driver workers over shared guest RAM give the same frames, every flush", {
+  timeout: 60_000,
+}, async () => {
+  const page = await emulatorMatchesNode("linux-emulator", "fixtures/linux-640x480.trace", linuxTrace);
+  const flushes = await page.evaluate(
+    () => (globalThis as { rutabagaEmulator?: { flushes: number } }).rutabagaEmulator?.flushes,
+  );
+  assert.ok((flushes ?? 0) > 100, `${flushes} flushes painted`);
   await page.close();
+});
+
+test("the emulator page plays the synthetic traces too: cursor queue, a display change, the cursor layer", {
+  timeout: 60_000,
+}, async () => {
+  for (const t of synthetic) {
+    const page = await emulatorMatchesNode(`emulator-${t.name}`, `synthetic/${t.name}.trace`, t.trace);
+    if (t.name === "a8b8g8r8") {
+      const style = await page.$eval("#cursor", (el) => {
+        const s = (el as unknown as { style: CSSProperties }).style;
+        return [s.transform, s.visibility];
+      });
+      assert.deepEqual(style, ["translate(98px, 47px)", "visible"]);
+      const cursor = await canvasPixels(page, "#cursor");
+      assert.deepEqual([...cursor.rgba.subarray(0, 4)], [0xe0, 0x40, 0x20, 0xff]);
+    }
+    await page.close();
+  }
 });
 
 test("a page error fails: a trace that is not one shows an error, and the watcher sees the 404", {

@@ -81,6 +81,10 @@ export function syntheticTrace(name: string, format: number, width: number, heig
     const at = { scanoutId: 0, resourceId: 2, hotX: 2, hotY: 3 };
     driver.send({ type: T.UpdateCursor, x: 10, y: 12, ...at }, undefined, 1);
     driver.send({ type: T.MoveCursor, x: 100, y: 50, ...at }, undefined, 1);
+    // The host resizes the output (a display record); the guest reads the new mode.
+    device.setScanoutConfig(0, { width: 200, height: 150 });
+    const info = driver.send({ type: T.GetDisplayInfo });
+    if (info?.type !== R.OkDisplayInfo || info.view.getUint32(24 + 8, true) !== 200) throw new Error("display info");
   }
   return { name, format, width, height, trace: recorder.finish() } satisfies SyntheticTrace;
 }

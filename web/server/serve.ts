@@ -73,11 +73,16 @@ export async function startDemoServer(
     res.setHeader("Cross-Origin-Embedder-Policy", "require-corp");
     res.setHeader("Cross-Origin-Resource-Policy", "same-origin");
     res.setHeader("Cache-Control", "no-store");
-    if (body === undefined || req.method !== "GET") {
-      res.writeHead(body === undefined ? 404 : 405, { "Content-Type": "text/plain" }).end("not found\n");
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { "Content-Type": "text/plain" }).end("GET or HEAD only\n");
       return;
     }
-    res.writeHead(200, { "Content-Type": TYPES[extname(path)] ?? "application/octet-stream" }).end(body);
+    if (body === undefined) {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("not found\n");
+      return;
+    }
+    res.writeHead(200, { "Content-Type": TYPES[extname(path)] ?? "application/octet-stream" });
+    res.end(req.method === "HEAD" ? undefined : body);
   });
   await new Promise<void>((done, fail) => {
     server.once("error", fail);

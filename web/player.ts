@@ -15,6 +15,8 @@ interface PlayerApi {
   /** The same, painting every flush on a canvas (not in the page) through a `CanvasSink`. */
   measureCanvas(rounds: number): number[];
   seek(frame: number): void;
+  /** The loaded trace's last frame painted by a `CanvasSink` on an `OffscreenCanvas`, as base64 RGBA. */
+  offscreenFrame(): { width: number; height: number; rgba: string };
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -57,6 +59,15 @@ const api: PlayerApi = {
   },
   seek(frame) {
     show(frame);
+  },
+  offscreenFrame() {
+    if (current === undefined) throw new Error("no trace loaded");
+    const canvas = new OffscreenCanvas(1, 1);
+    new TraceStepper(current.trace, new CanvasSink(canvas)).advance();
+    const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let s = "";
+    for (let i = 0; i < data.length; i += 0x8000) s += String.fromCharCode(...data.subarray(i, i + 0x8000));
+    return { width: canvas.width, height: canvas.height, rgba: btoa(s) };
   },
 };
 (globalThis as { rutabagaPlayer?: PlayerApi }).rutabagaPlayer = api;

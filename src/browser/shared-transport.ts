@@ -147,6 +147,7 @@ export class SharedTransport {
   /**
    * The device's loop, for a worker: serves both queues whenever the driver kicks, raises interrupts when the queues
    * want them, applies display changes, until {@link stop} (or `idleTimeoutMs` without a kick). Returns why it ended.
+   * Throws `VirtqueueError` when the queue registers name rings outside `memory` (the caller reports it to the guest).
    */
   serve(device: VirtioGpuDevice, memory: GuestMemoryRegions, idleTimeoutMs = PEER_TIMEOUT_MS): "stopped" | "idle" {
     const queues = [new SplitVirtqueue(memory, this.queueConfig(0)), new SplitVirtqueue(memory, this.queueConfig(1))];

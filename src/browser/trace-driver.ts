@@ -23,8 +23,8 @@ export interface SharedReplayResult {
  * Plays a trace's records as a guest driver would, over shared guest RAM laid out by `layoutTrace`: memory records
  * are written where the guest had them, each request goes into the RAM as a real descriptor chain (request buffer,
  * then a writable response buffer) on the control or cursor queue, and the device is kicked through `transport`.
- * Before guest memory is rewritten, every chain in flight is waited for (the bytes a transfer reads stay as
- * recorded). Runs in a worker (it blocks in `Atomics.wait`). Throws when the device stops answering.
+ * Before guest memory is rewritten, and before a request goes to the other queue, every chain in flight is waited
+ * for (the bytes a transfer reads stay as recorded; requests run in the recorded order). Runs in a worker (it blocks in `Atomics.wait`). Throws when the device stops answering.
  */
 export function replayIntoSharedRam(
   records: readonly TraceRecord[],
@@ -45,6 +45,7 @@ export function replayIntoSharedRam(
   const result: SharedReplayResult = { requests: 0, errors: new Map(), memoryBytes: 0, drains: 0 };
   const inFlight = new Map<MockVirtqueueDriver, Map<number, PlacedChain>>(queues.map((q) => [q, new Map()]));
   let pending = 0;
+  let lastQueue: MockVirtqueueDriver = queues[0];
 
   const collect = () => {
     for (const q of queues) {
@@ -94,7 +95,10 @@ export function replayIntoSharedRam(
     } else {
       const q = queues[r.queueIndex === 1 ? 1 : 0];
       const room = area.length - driverRam.mark();
-      if (q.freeDescriptors < 2 || room < r.bytes.length + RESPONSE_BYTES + 64) drain();
+      // The two queues are not ordered with each other: a request waits for the other queue's (a cursor update
+      // must not overtake the transfer of its image).
+      if (q !== lastQueue || q.freeDescriptors < 2 || room < r.bytes.length + RESPONSE_BYTES + 64) drain();
+      lastQueue = q;
       const placed = q.add([r.bytes], [RESPONSE_BYTES]);
       inFlight.get(q)!.set(placed.head, placed);
       pending++;

@@ -115,6 +115,21 @@ for (const t of synthetic) {
   });
 }
 
+test("CanvasSink paints an OffscreenCanvas the same way", { timeout: 60_000 }, async () => {
+  const { page, problems } = await watchedPage(browser);
+  const t = synthetic[0]!;
+  await playerFrame(page, `synthetic/${t.name}.trace`);
+  const frame = await page.evaluate(() =>
+    (
+      globalThis as unknown as { rutabagaPlayer: { offscreenFrame(): { width: number; height: number; rgba: string } } }
+    ).rutabagaPlayer.offscreenFrame(),
+  );
+  const canvas = { width: frame.width, height: frame.height, rgba: new Uint8Array(Buffer.from(frame.rgba, "base64")) };
+  assertSameFrame(`offscreen-${t.name}`, nodePng(t.name, t.trace), canvas);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("the cursor is its own layer: image with alpha, placed at the position minus the hot spot", {
   timeout: 60_000,
 }, async () => {

@@ -93,12 +93,14 @@ test("serve() over arbitrary queue registers, display words and guest RAM: only 
             v.setUint16(o + 12, d.flags, true);
             v.setUint16(o + 14, d.next % (q.size + 2), true);
           });
-          heads.forEach((h, i) => v.setUint16(at(q.availAddr) + 4 + 2 * (i % q.size), h % (q.size + 1), true));
+          heads.forEach((h, i) => {
+            v.setUint16(at(q.availAddr) + 4 + 2 * (i % q.size), h % (q.size + 1), true);
+          });
           v.setUint16(at(q.availAddr) + 2, availIdx % 3 === 0 ? availIdx : heads.length, true);
         }
-        requests.forEach((r, k) =>
-          new Uint8Array(ram, REQUESTS + k * 64, Math.min(64, r.length)).set(r.subarray(0, 64)),
-        );
+        requests.forEach((r, k) => {
+          new Uint8Array(ram, REQUESTS + k * 64, Math.min(64, r.length)).set(r.subarray(0, 64));
+        });
         const memory = sharedGuestMemory(ram, [{ guestAddr: BASE, offset: 0, length: RAM_BYTES }]);
         const transport = new SharedTransport(new SharedArrayBuffer(CONTROL_BYTES));
         transport.setQueues(queues);

@@ -22,8 +22,8 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnTy
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_")) {
-      // Node appends advice on `--` after the first sentence; the first sentence is the complaint.
-      throw new UsageError((e as Error).message.split(". To specify")[0]!);
+      // Node appends advice on `--` after the first sentence; the rest of its lines are joined into one.
+      throw new UsageError((e as Error).message.split(". To specify")[0]!.replaceAll("\n", " "));
     }
     throw e;
   }

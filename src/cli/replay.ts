@@ -1,7 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { encodePng } from "../node/display/png.ts";
-import { FramebufferSink } from "../virtio-gpu/framebuffer-sink.ts";
+import { mkdirSync, readFileSync } from "node:fs";
+import { PngSink } from "../node/display/png-sink.ts";
 import { decodeTrace, replayTrace, TraceError } from "../virtio-gpu/trace.ts";
 import { type CliCommand, parseCommandLine, UsageError } from "./command.ts";
 
@@ -38,23 +36,7 @@ export const replayCommand: CliCommand = {
     }
     const outDir = values.png;
     mkdirSync(outDir, { recursive: true });
-    const sink = new FramebufferSink();
-    const counts: number[] = [];
-    if (values["every-flush"]) {
-      sink.onFlush = (scanoutId) => {
-        const fb = sink.framebuffers[scanoutId]!;
-        const k = (counts[scanoutId] ?? 0) + 1;
-        counts[scanoutId] = k;
-        const frame = {
-          width: fb.width,
-          height: fb.height,
-          stride: fb.width * 4,
-          format: fb.format,
-          pixels: fb.pixels,
-        };
-        writeFileSync(join(outDir, `scanout-${scanoutId}-flush-${k}.png`), encodePng(frame));
-      };
-    }
+    const sink = new PngSink(outDir, { everyFlush: values["every-flush"] === true });
     let result: ReturnType<typeof replayTrace>;
     try {
       result = replayTrace(trace, sink);
@@ -65,13 +47,7 @@ export const replayCommand: CliCommand = {
       }
       throw e;
     }
-    let written = 0;
-    sink.framebuffers.forEach((fb, i) => {
-      if (fb === undefined) return;
-      const frame = { width: fb.width, height: fb.height, stride: fb.width * 4, format: fb.format, pixels: fb.pixels };
-      writeFileSync(join(outDir, `scanout-${i}.png`), encodePng(frame));
-      written++;
-    });
+    const written = sink.writeAll();
     const errors = [...result.errors].map(([t, n]) => `0x${t.toString(16)}×${n}`).join(", ");
     console.log(
       `${result.requests} requests replayed, ${written} scanout(s) written to ${outDir}${errors ? `; error responses: ${errors}` : ""}`,

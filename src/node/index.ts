@@ -13,7 +13,14 @@ export { virglComponentFactory } from "./gl/virgl-factory.ts";
 export * from "./os/index.ts";
 export { VhostUserGpuBackend, type VhostUserGpuOptions } from "./vhost-user/backend.ts";
 export { serveVhostUserGpu, type VhostUserEndpoint } from "./vhost-user/server.ts";
-export { DEFAULT_VTEST_LIMITS, DEFAULT_VTEST_SOCKET, type VtestLimits } from "./vtest/protocol.ts";
+export {
+  CAPS2_REPLY_ID,
+  DEFAULT_VTEST_LIMITS,
+  DEFAULT_VTEST_SOCKET,
+  VTEST_HEADER_SIZE,
+  VtestCommand,
+  type VtestLimits,
+} from "./vtest/protocol.ts";
 export {
   type VirglCommandStatistics,
   VtestServer,

@@ -126,15 +126,18 @@ if (seconds !== undefined) {
 } else if (process.stdin.isTTY) {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "guest# " });
   rl.prompt();
-  rl.on("line", async (line) => {
-    if (line.trim() !== "") {
-      rl.pause();
-      const { out, rc } = await session.run(`{ ${line}\n} 2>&1 | tee /dev/tty1`, 300_000);
-      if (out !== "") console.log(out);
-      if (rc !== 0) console.log(`(exit ${rc})`);
-      rl.resume();
-    }
-    if (stopping === undefined) rl.prompt();
+  // One guest command at a time, in the order typed; the serial line carries one at a time.
+  let queue = Promise.resolve();
+  rl.on("line", (line) => {
+    queue = queue.then(async () => {
+      if (stopping !== undefined) return;
+      if (line.trim() !== "") {
+        const { out, rc } = await session.run(`{ ${line} ; } 2>&1 | tee /dev/tty1`, 300_000);
+        if (out !== "") console.log(out);
+        if (rc !== 0) console.log(`(exit ${rc})`);
+      }
+      if (stopping === undefined) rl.prompt();
+    });
   });
-  rl.on("close", () => void stop("end of input"));
+  rl.on("close", () => void queue.then(() => stop("end of input")));
 }

@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GpuCommandType as T } from "../src/virtio-gpu/protocol.ts";
 import { decodeTrace } from "../src/virtio-gpu/trace.ts";
-import { buildInitramfs, prepareTools } from "../test/e2e/qemu/guest-image.ts";
-import { GuestSession } from "../test/e2e/qemu/guest-session.ts";
+import { buildInitramfs, prepareTools } from "./lib/guest-image.ts";
+import { GuestSession } from "./lib/guest-session.ts";
 
 const OUT = "test/fixtures/virtio-gpu";
 const WANTED: Record<string, number> = {

@@ -1,6 +1,15 @@
 export { Rutabaga2D } from "./components/2d/rutabaga-2d.ts";
+export type * from "./components/virgl/host-gl/buffers.ts";
+export type * from "./components/virgl/host-gl/framebuffers.ts";
+export type { HostGl, HostGlContext, HostGlContexts } from "./components/virgl/host-gl/host-gl.ts";
+export type * from "./components/virgl/host-gl/textures.ts";
 export { RutabagaBuilder } from "./rutabaga/builder.ts";
-export { CAPSET_TABLE, calculateCapsetMask, calculateCapsetNames } from "./rutabaga/capsets.ts";
+export {
+  CAPSET_TABLE,
+  type CapsetDefinition,
+  calculateCapsetMask,
+  calculateCapsetNames,
+} from "./rutabaga/capsets.ts";
 export type {
   ComponentInit,
   RutabagaComponent,
@@ -18,6 +27,7 @@ export {
   type CapsetEntry,
   type IovecSource,
   Rutabaga,
+  type RutabagaParts,
   type RutabagaResourceInfo,
   type ScanoutView,
 } from "./rutabaga/rutabaga.ts";

@@ -4,9 +4,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { buildInitramfs, prepareTools } from "../../scripts/lib/guest-image.ts";
+import { GuestSession } from "../../scripts/lib/guest-session.ts";
 import { decodeTrace, type TraceRecord } from "../../src/virtio-gpu/index.ts";
-import { buildInitramfs, prepareTools } from "../e2e/qemu/guest-image.ts";
-import { GuestSession } from "../e2e/qemu/guest-session.ts";
 import { trimTrace } from "./trim-trace.ts";
 
 const W = 640;

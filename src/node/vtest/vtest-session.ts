@@ -36,7 +36,8 @@ interface ShmBacking {
 const VIRGL_CAPS_V1 = 1;
 const VIRGL_CAPS_V2 = 2;
 /** The one context each client renders in. */
-const CONTEXT_ID = 1;
+export const VTEST_CONTEXT_ID = 1;
+const CONTEXT_ID = VTEST_CONTEXT_ID;
 
 function noResource(handle: number): VtestError {
   return new VtestError(`no resource ${handle}`);

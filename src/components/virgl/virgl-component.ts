@@ -43,6 +43,8 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   readonly componentType = RutabagaComponentType.VirglRenderer;
   readonly gl: HostGl;
   readonly fenceHandler: RutabagaFenceHandler;
+  /** Receives problems of guest shaders the protocol cannot report (default: dropped). */
+  warn: (message: string) => void = () => {};
   /** The host GL limits the caps were derived from. */
   readonly limits: HostGlLimits;
   readonly #hostMemory: HostMemoryBudget;

@@ -1,7 +1,9 @@
 import { RutabagaError } from "../../../rutabaga/error.ts";
 import type { HostGlBuffers } from "./buffers.ts";
+import type { HostGlDraws } from "./draws.ts";
 import type { HostGlFramebuffers } from "./framebuffers.ts";
 import { GL } from "./gl-constants.ts";
+import type { HostGlPrograms } from "./programs.ts";
 import type { HostGlTextures } from "./textures.ts";
 
 /** Contexts and queries of the host GL. */
@@ -35,7 +37,13 @@ export interface HostGlContexts {
  * it. Object names are GL names (numbers); objects live in one share group, except framebuffers. Methods follow GL
  * 4.5 direct state access; an implementation without it binds internally. Calls act on the current context.
  */
-export interface HostGl extends HostGlContexts, HostGlTextures, HostGlBuffers, HostGlFramebuffers {}
+export interface HostGl
+  extends HostGlContexts,
+    HostGlTextures,
+    HostGlBuffers,
+    HostGlFramebuffers,
+    HostGlPrograms,
+    HostGlDraws {}
 
 /** An opaque context made by {@link HostGl.createContext}. */
 export interface HostGlContext {

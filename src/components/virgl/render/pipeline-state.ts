@@ -69,13 +69,16 @@ export function applyDsa(gl: HostGl, dsa: VirglDsaState | undefined, ref: { fron
   }
 }
 
-/** Rasterizer state (unbound: GL defaults with culling off). */
-export function applyRasterizer(gl: HostGl, rs: VirglRasterizerState | undefined): void {
+/**
+ * Rasterizer state (unbound: GL defaults with culling off). `flipY`: the last vertex stage negates y (a window-system
+ * framebuffer, negative viewport scale), which mirrors every triangle, so the front face turns.
+ */
+export function applyRasterizer(gl: HostGl, rs: VirglRasterizerState | undefined, flipY: boolean): void {
   const cull = rs === undefined ? 0 : CULL_FACE[rs.cullFace]!;
   toggle(gl, GL.CULL_FACE, cull !== 0);
   if (cull !== 0) gl.cullFace(cull);
-  // Gallium's front_ccw already accounts for the framebuffer's orientation (the last vertex stage flips y with it).
-  gl.frontFace(rs?.frontCcw === false ? GL.CW : GL.CCW);
+  const ccw = (rs?.frontCcw ?? true) !== flipY;
+  gl.frontFace(ccw ? GL.CCW : GL.CW);
   gl.polygonMode(GL.FRONT_AND_BACK, rs === undefined ? GL.FILL : POLYGON_MODE[rs.fillFront]!);
   toggle(gl, GL.POLYGON_OFFSET_FILL, rs?.offsetTri === true);
   toggle(gl, GL.POLYGON_OFFSET_LINE, rs?.offsetLine === true);

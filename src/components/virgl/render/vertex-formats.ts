@@ -26,7 +26,7 @@ family(69, GL.UNSIGNED_BYTE, false, "float"); // R8*_USCALED
 family(74, GL.BYTE, true, "float"); // R8*_SNORM
 family(82, GL.BYTE, false, "float"); // R8*_SSCALED
 family(91, GL.HALF_FLOAT, false, "float"); // R16*_FLOAT
-family(24, GL.DOUBLE, false, "double"); // R64*_FLOAT
+family(24, GL.DOUBLE, false, "float"); // R64*_FLOAT (converted to float: Mesa sends them for float inputs)
 family(177, GL.UNSIGNED_BYTE, false, "int"); // R8*_UINT
 family(181, GL.BYTE, false, "int"); // R8*_SINT
 family(185, GL.UNSIGNED_SHORT, false, "int"); // R16*_UINT

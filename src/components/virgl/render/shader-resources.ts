@@ -148,7 +148,7 @@ export class ShaderResources {
     }
   }
 
-  /** The view's swizzle composed with the format's emulation swizzle, set on the texture when it changes. */
+  /** The view's swizzle (composed with the format's emulation swizzle) and level range, set on the texture when they change. */
   #swizzle(state: VirglResourceState, view: VirglSamplerView): void {
     const formatSwizzle = VIRGL_FORMATS.get(view.format)?.swizzle ?? state.format?.swizzle;
     const base = formatSwizzle ?? [GL.RED, GL.GREEN, GL.BLUE, GL.ALPHA];
@@ -161,9 +161,18 @@ export class ShaderResources {
       return g;
     };
     const want = view.swizzle.map(pick);
-    const key = want.join(",");
+    // Texture views name a level range (first | last << 8); multisample and rectangle textures have one level.
+    const levels = state.samples <= 1 && state.target !== PipeTextureTarget.TextureRect;
+    const maxLevel = Math.max(0, state.levels - 1);
+    const first = Math.min(view.lastElementOrLevels & 0xff, maxLevel);
+    const last = Math.min(Math.max((view.lastElementOrLevels >>> 8) & 0xff, first), maxLevel);
+    const key = `${want.join(",")}:${levels ? `${first}-${last}` : ""}`;
     if (this.#swizzles.get(state) === key) return;
     this.#gl.textureParameteriv(state.glName, GL.TEXTURE_SWIZZLE_RGBA, Int32Array.from(want));
+    if (levels) {
+      this.#gl.textureParameteri(state.glName, GL.TEXTURE_BASE_LEVEL, first);
+      this.#gl.textureParameteri(state.glName, GL.TEXTURE_MAX_LEVEL, last);
+    }
     this.#swizzles.set(state, key);
   }
 

@@ -229,6 +229,16 @@ export class VirglContext implements RutabagaContext {
         return executeClear(gl, this.#sub, c, this.#lookup);
       case VirglCmd.DrawVbo:
         return this.#renderer.draw(this.#sub, c, this.#lookup);
+      case VirglCmd.SetRenderCondition: {
+        if (c.handle === 0) {
+          this.#queries.renderCondition(undefined, false, 0);
+          return undefined;
+        }
+        const q = this.#sub.objects.get(c.handle);
+        if (q === undefined || q.state.kind !== "query") return invalid(`no query ${c.handle}`);
+        this.#queries.renderCondition(q.state, c.condition, c.mode);
+        return undefined;
+      }
       case VirglCmd.BeginQuery:
       case VirglCmd.EndQuery:
       case VirglCmd.GetQueryResult: {

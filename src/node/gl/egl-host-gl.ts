@@ -589,6 +589,12 @@ export class EglHostGl implements HostGl {
   queryCounter(query: number, target: number): void {
     this.#gl.glQueryCounter(query, target);
   }
+  beginConditionalRender(query: number, mode: number): void {
+    this.#gl.glBeginConditionalRender(query, mode);
+  }
+  endConditionalRender(): void {
+    this.#gl.glEndConditionalRender();
+  }
   getQueryResult(query: number): bigint {
     this.#u64[0] = 0n;
     this.#gl.glGetQueryObjectui64v(query, 0x8866 /* QUERY_RESULT */, this.#u64);

@@ -134,5 +134,7 @@ export const GL_PROTOTYPES = {
   glBeginQuery: "void glBeginQuery(uint32 target, uint32 q)",
   glEndQuery: "void glEndQuery(uint32 target)",
   glQueryCounter: "void glQueryCounter(uint32 q, uint32 target)",
+  glBeginConditionalRender: "void glBeginConditionalRender(uint32 q, uint32 mode)",
+  glEndConditionalRender: "void glEndConditionalRender()",
   glGetQueryObjectui64v: "void glGetQueryObjectui64v(uint32 q, uint32 pname, void *out)",
 } as const;

@@ -91,6 +91,8 @@ export interface HostGlDraws {
   beginQuery(target: number, query: number): void;
   endQuery(target: number): void;
   queryCounter(query: number, target: number): void;
+  beginConditionalRender(query: number, mode: number): void;
+  endConditionalRender(): void;
   /** `glGetQueryObjectui64v(query, GL_QUERY_RESULT)`: waits for the GL to finish the query. */
   getQueryResult(query: number): bigint;
 }

@@ -23,6 +23,7 @@ export function isExecutedQuery(type: number): boolean {
 export class Queries {
   readonly #gl: HostGl;
   readonly #objects = new Map<VirglQueryDesc, number>();
+  #conditional = false;
 
   constructor(gl: HostGl) {
     this.#gl = gl;
@@ -78,9 +79,26 @@ export class Queries {
     return undefined;
   }
 
+  /**
+   * SET_RENDER_CONDITION: draws, clears and blits run only when the query's result is non-zero (zero when
+   * `inverted`); `mode` is `PIPE_RENDER_COND_*` (WAIT, NO_WAIT, BY_REGION_WAIT, BY_REGION_NO_WAIT). No query ends it.
+   */
+  renderCondition(q: VirglQueryDesc | undefined, inverted: boolean, mode: number): void {
+    if (this.#conditional) {
+      this.#gl.endConditionalRender();
+      this.#conditional = false;
+    }
+    const o = q === undefined ? undefined : this.#objects.get(q);
+    if (o === undefined) return;
+    // GL_QUERY_WAIT .. GL_QUERY_BY_REGION_NO_WAIT, then their _INVERTED forms (GL 4.5).
+    this.#gl.beginConditionalRender(o, (inverted ? 0x8e17 : 0x8e13) + (mode & 3));
+    this.#conditional = true;
+  }
+
   /** Forgets a destroyed query object. */
   forget(q: VirglQueryDesc): void {
     const o = this.#objects.get(q);
+    if (o !== undefined && this.#conditional) this.renderCondition(undefined, false, 0);
     if (o !== undefined) this.#gl.deleteQuery(o);
     this.#objects.delete(q);
   }

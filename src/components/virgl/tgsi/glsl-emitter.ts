@@ -24,6 +24,7 @@ import type {
   TgsiTextureTarget,
 } from "./tgsi-ir.ts";
 import { TgsiParseError } from "./tgsi-parse-error.ts";
+import { calTarget } from "./tgsi-parser.ts";
 
 /** Result of {@link emitGlsl}: the GLSL source, or why this shader/key cannot be translated. */
 export type GlslResult =
@@ -160,6 +161,39 @@ const BUILTIN_SEMANTICS = new Set<string>([
   "VIEWPORT_MASK",
 ]);
 const MAX_GS_VERTICES = 1024;
+/** Opcodes whose GLSL functions GLSL ES 3.00 lacks (bitfield ops and ldexp are ES 3.10, interpolateAt ES 3.20). */
+const ES_MISSING_OPS = new Set<string>([
+  "IBFE",
+  "UBFE",
+  "BFI",
+  "BREV",
+  "POPC",
+  "LSB",
+  "UMSB",
+  "IMSB",
+  "LDEXP",
+  "INTERP_CENTROID",
+  "INTERP_SAMPLE",
+  "INTERP_OFFSET",
+]);
+/** Semantics (inputs, outputs, system values) without a GLSL ES 3.00 built-in. */
+const ES_MISSING_SEMANTICS = new Set<string>([
+  "CLIPDIST",
+  "LAYER",
+  "VIEWPORT_INDEX",
+  "PRIM_ID",
+  "PRIMID",
+  "SAMPLEID",
+  "SAMPLEPOS",
+  "SAMPLEMASK",
+  "HELPER_INVOCATION",
+  "STENCIL",
+  "TESSCOORD",
+  "TESSOUTER",
+  "TESSINNER",
+  "VERTICESIN",
+  "INVOCATIONID",
+]);
 
 class Unsupported extends Error {
   readonly line: number;
@@ -226,7 +260,7 @@ class GlslEmitter {
   readonly outputs = new Map<number, TgsiIoSlot>();
   readonly sysvals = new Map<number, string>();
   usesSysval = false;
-  loopCounter = 0;
+  usesLoops = false;
   lastVertexStage: boolean;
 
   constructor(shader: TgsiShader, key: ShaderKey) {
@@ -344,9 +378,7 @@ class GlslEmitter {
       if (d !== undefined) return d.first;
     }
     for (const [r, h] of map) if (h.first >= 0 && index.index >= h.first && index.index < h.first + h.length) return r;
-    const first = [...map.keys()].find((r) => (map.get(r)?.first ?? -1) >= 0);
-    if (first === undefined) this.fail(`indirect ${file} access without an array`, line);
-    return first;
+    this.fail(`indirect ${file} access outside any array`, line);
   }
 
   constRef(src: { index: TgsiIndex; dimension?: TgsiIndex }): string {
@@ -653,6 +685,18 @@ class GlslEmitter {
     return name;
   }
 
+  /** `mix` with a bvec selector for ivec4/uvec4: built in on desktop GLSL, a helper on GLSL ES 3.00. */
+  imix(t: "i" | "u"): string {
+    if (!this.es) return "mix";
+    const v = VEC[t];
+    const name = `tgsi_mix_${t}`;
+    this.helper(
+      name,
+      `${v} ${name}(${v} f, ${v} t, bvec4 c) { return ${v}(c.x ? t.x : f.x, c.y ? t.y : f.y, c.z ? t.z : f.z, c.w ? t.w : f.w); }`,
+    );
+    return name;
+  }
+
   /** A call of helper function `name` (defined once by `code`) with `args`. */
   call(name: string, code: string, args: string): string {
     this.helpers.set(name, code);
@@ -733,12 +777,10 @@ class GlslEmitter {
         this.line("}");
         return;
       case "BGNLOOP": {
-        const limit = this.key.loopLimit ?? DEFAULT_LOOP_LIMIT;
-        if (limit > 0) {
-          const c = `loop${this.loopCounter++}`;
-          this.line(`for (int ${c} = 0; ${c} < ${limit}; ${c}++) {`);
-        } else this.line("while (true) {");
+        // One budget for all loops of an invocation: nesting cannot multiply it.
+        this.line(this.loopLimit() > 0 ? "while (--loop_budget >= 0) {" : "while (true) {");
         this.indent++;
+        this.usesLoops = true;
         return;
       }
       case "BRK":
@@ -765,7 +807,7 @@ class GlslEmitter {
         this.line("}");
         return;
       case "CAL":
-        this.line(`sub${inst.label}();`);
+        this.line(`sub${calTarget(this.shader.instructions, inst.label!)}();`);
         return;
       case "RET":
         if (inMain) this.line("{ store_outputs(); return; }");
@@ -808,6 +850,7 @@ class GlslEmitter {
       if (op.name.startsWith("INTERP_")) return i === 0 ? "" : this.src(s, op.name === "INTERP_SAMPLE" ? "i" : "f", L);
       return this.src(s, st, L);
     });
+    if (this.es && ES_MISSING_OPS.has(op.name)) this.fail(`${op.name} on GLSL ES 3.00`, L);
     const [x, y, z, w] = [a[0]!, a[1] ?? "", a[2] ?? "", a[3] ?? ""];
     const rep = (s: string): string => `vec4(${s})`;
     const bmask = (b: string): string => `(uvec4(${b}) * 0xffffffffu)`;
@@ -838,7 +881,7 @@ class GlslEmitter {
         e = `(${x} * ${y} + ${z})`;
         break;
       case "FMA":
-        e = `fma(${x}, ${y}, ${z})`;
+        e = this.es ? `(${x} * ${y} + ${z})` : `fma(${x}, ${y}, ${z})`;
         break;
       case "LRP":
         e = `mix(${z}, ${y}, ${x})`;
@@ -942,7 +985,7 @@ class GlslEmitter {
         e = `mix(${z}, ${y}, lessThan(${x}, vec4(0.0)))`;
         break;
       case "UCMP":
-        e = `mix(${z}, ${y}, notEqual(${x}, uvec4(0u)))`;
+        e = `${this.imix("u")}(${z}, ${y}, notEqual(${x}, uvec4(0u)))`;
         break;
       case "DDX":
         e = `dFdx(${x})`;
@@ -951,10 +994,10 @@ class GlslEmitter {
         e = `dFdy(${x})`;
         break;
       case "DDX_FINE":
-        e = `dFdxFine(${x})`;
+        e = this.es ? `dFdx(${x})` : `dFdxFine(${x})`;
         break;
       case "DDY_FINE":
-        e = `dFdyFine(${x})`;
+        e = this.es ? `dFdy(${x})` : `dFdyFine(${x})`;
         break;
       case "SLT":
         e = `vec4(lessThan(${x}, ${y}))`;
@@ -1011,28 +1054,28 @@ class GlslEmitter {
       case "IDIV":
         e = this.call(
           "tgsi_idiv",
-          "ivec4 tgsi_idiv(ivec4 a, ivec4 b) { bvec4 z = equal(b, ivec4(0)); return mix(a / mix(b, ivec4(1), z), ivec4(-1), z); }",
+          `ivec4 tgsi_idiv(ivec4 a, ivec4 b) { bvec4 z = equal(b, ivec4(0)); return ${this.imix("i")}(a / ${this.imix("i")}(b, ivec4(1), z), ivec4(-1), z); }`,
           `${x}, ${y}`,
         );
         break;
       case "MOD":
         e = this.call(
           "tgsi_imod",
-          "ivec4 tgsi_imod(ivec4 a, ivec4 b) { bvec4 z = equal(b, ivec4(0)); return mix(a % mix(b, ivec4(1), z), ivec4(-1), z); }",
+          `ivec4 tgsi_imod(ivec4 a, ivec4 b) { bvec4 z = equal(b, ivec4(0)); return ${this.imix("i")}(a % ${this.imix("i")}(b, ivec4(1), z), ivec4(-1), z); }`,
           `${x}, ${y}`,
         );
         break;
       case "UDIV":
         e = this.call(
           "tgsi_udiv",
-          "uvec4 tgsi_udiv(uvec4 a, uvec4 b) { bvec4 z = equal(b, uvec4(0u)); return mix(a / mix(b, uvec4(1u), z), uvec4(0xffffffffu), z); }",
+          `uvec4 tgsi_udiv(uvec4 a, uvec4 b) { bvec4 z = equal(b, uvec4(0u)); return ${this.imix("u")}(a / ${this.imix("u")}(b, uvec4(1u), z), uvec4(0xffffffffu), z); }`,
           `${x}, ${y}`,
         );
         break;
       case "UMOD":
         e = this.call(
           "tgsi_umod",
-          "uvec4 tgsi_umod(uvec4 a, uvec4 b) { bvec4 z = equal(b, uvec4(0u)); return mix(a % mix(b, uvec4(1u), z), uvec4(0xffffffffu), z); }",
+          `uvec4 tgsi_umod(uvec4 a, uvec4 b) { bvec4 z = equal(b, uvec4(0u)); return ${this.imix("u")}(a % ${this.imix("u")}(b, uvec4(1u), z), uvec4(0xffffffffu), z); }`,
           `${x}, ${y}`,
         );
         break;
@@ -1070,7 +1113,7 @@ class GlslEmitter {
             ? `tgsi_umul_hi(${x}, ${y})`
             : this.call(
                 "tgsi_imul_hi",
-                `ivec4 tgsi_imul_hi(ivec4 a, ivec4 b) { uvec4 h = ${umulHi.replace("a, b", "uvec4(a), uvec4(b)")}; h -= mix(uvec4(0u), uvec4(b), lessThan(a, ivec4(0))); h -= mix(uvec4(0u), uvec4(a), lessThan(b, ivec4(0))); return ivec4(h); }`,
+                `ivec4 tgsi_imul_hi(ivec4 a, ivec4 b) { uvec4 h = ${umulHi.replace("a, b", "uvec4(a), uvec4(b)")}; h -= ${this.imix("u")}(uvec4(0u), uvec4(b), lessThan(a, ivec4(0))); h -= ${this.imix("u")}(uvec4(0u), uvec4(a), lessThan(b, ivec4(0))); return ivec4(h); }`,
                 `${x}, ${y}`,
               );
         break;
@@ -1078,21 +1121,21 @@ class GlslEmitter {
       case "IBFE":
         e = this.call(
           "tgsi_ibfe",
-          "ivec4 tgsi_ibfe(ivec4 v, ivec4 o, ivec4 b) { ivec4 r; for (int i = 0; i < 4; i++) r[i] = b[i] == 0 ? 0 : bitfieldExtract(v[i], o[i] & 31, min(b[i] & 31 == 0 ? 32 : b[i] & 31, 32 - (o[i] & 31))); return r; }",
+          "ivec4 tgsi_ibfe(ivec4 v, ivec4 o, ivec4 b) { ivec4 r; for (int i = 0; i < 4; i++) r[i] = bitfieldExtract(v[i], o[i] & 31, clamp(b[i], 0, 32 - (o[i] & 31))); return r; }",
           `${x}, ${y}, ${z}`,
         );
         break;
       case "UBFE":
         e = this.call(
           "tgsi_ubfe",
-          "uvec4 tgsi_ubfe(uvec4 v, ivec4 o, ivec4 b) { uvec4 r; for (int i = 0; i < 4; i++) r[i] = b[i] == 0 ? 0u : bitfieldExtract(v[i], o[i] & 31, min(b[i] & 31 == 0 ? 32 : b[i] & 31, 32 - (o[i] & 31))); return r; }",
+          "uvec4 tgsi_ubfe(uvec4 v, ivec4 o, ivec4 b) { uvec4 r; for (int i = 0; i < 4; i++) r[i] = bitfieldExtract(v[i], o[i] & 31, clamp(b[i], 0, 32 - (o[i] & 31))); return r; }",
           `${x}, ${y}, ${z}`,
         );
         break;
       case "BFI":
         e = this.call(
           "tgsi_bfi",
-          "uvec4 tgsi_bfi(uvec4 base, uvec4 ins, ivec4 o, ivec4 b) { uvec4 r; for (int i = 0; i < 4; i++) r[i] = bitfieldInsert(base[i], ins[i], o[i] & 31, min(b[i] & 63, 32 - (o[i] & 31))); return r; }",
+          "uvec4 tgsi_bfi(uvec4 base, uvec4 ins, ivec4 o, ivec4 b) { uvec4 r; for (int i = 0; i < 4; i++) r[i] = bitfieldInsert(base[i], ins[i], o[i] & 31, clamp(b[i], 0, 32 - (o[i] & 31))); return r; }",
           `${x}, ${y}, ${z}, ${w}`,
         );
         break;
@@ -1288,6 +1331,8 @@ class GlslEmitter {
     };
     const off = offsets();
     const O = off === "" ? "" : "Offset";
+    if (this.es && (name === "TG4" || name === "LODQ" || name === "TXQS")) this.fail(`${name} on GLSL ES 3.00`, L);
+    if (this.es && name === "TXQ" && inst.dst.some((d) => d.writeMask & 8)) this.fail("TXQ levels on GLSL ES 3.00", L);
     let e: string;
     let rt: VType = vt;
     let shadowResult = false;
@@ -1431,6 +1476,12 @@ class GlslEmitter {
     const info = this.shader.info;
     const st = this.stage;
     const k = this.key;
+    if (this.es) {
+      for (const x of [...info.inputs, ...info.outputs])
+        if (ES_MISSING_SEMANTICS.has(x.semantic.name)) this.fail(`${x.semantic.name} on GLSL ES 3.00`);
+      for (const x of info.systemValues) if (ES_MISSING_SEMANTICS.has(x.name)) this.fail(`${x.name} on GLSL ES 3.00`);
+      if ((k.clipPlaneEnable ?? 0) !== 0 && this.lastVertexStage) this.fail("user clip planes on GLSL ES 3.00");
+    }
     // Stage layouts.
     if (st === "GEOM") {
       const inPrim = GS_IN_PRIM[info.gsInputPrimitive ?? ""];
@@ -1461,7 +1512,7 @@ class GlslEmitter {
       if (x < 1 || y < 1 || z < 1 || x * y * z > 1024) this.fail("CS block size out of range");
       out.push(`layout(local_size_x = ${x}, local_size_y = ${y}, local_size_z = ${z}) in;`);
     } else if (st === "FRAG") {
-      if (info.fsEarlyDepthStencil) out.push("layout(early_fragment_tests) in;");
+      if (info.fsEarlyDepthStencil && !this.es) out.push("layout(early_fragment_tests) in;");
       const usesFragCoord =
         info.inputs.some((s) => s.semantic.name === "POSITION") ||
         info.systemValues.some((s) => s.name === "POSITION") ||
@@ -1499,16 +1550,9 @@ class GlslEmitter {
       const arr = perVertex ? "[]" : "";
       let q = "";
       if (st === "FRAG") {
-        const interp = slot.interpolation;
-        if (interp === "CONSTANT" || (interp === "COLOR" && k.flatShade)) q = "flat ";
-        else if (interp === "LINEAR") {
-          if (this.es) this.fail("noperspective on GLSL ES");
-          q = "noperspective ";
-        }
-        if (q !== "flat ") {
-          if (slot.interpLocation === "CENTROID") q += "centroid ";
-          else if (slot.interpLocation === "SAMPLE") q += "sample ";
-        }
+        q = fsInputQualifier(slot, k);
+        if (this.es && /noperspective|sample/.test(q)) this.fail(`${q.trim()} on GLSL ES 3.00`);
+        if (q !== "") q += " ";
       }
       if (st === "TESS_EVAL" && sem.name === "PATCH") q = "patch ";
       declareIn(q, "vec4", varyingName(this.producer(), sem), arr);
@@ -1540,8 +1584,15 @@ class GlslEmitter {
       if (st === "COMP") this.fail("compute shader outputs");
       if (BUILTIN_SEMANTICS.has(sem.name) || sem.name === "CLIPVERTEX") continue;
       const inv = slot.invariant ? "invariant " : "";
+      const stream = st === "GEOM" && slot.stream > 0 ? `layout(stream = ${slot.stream}) ` : "";
       if (st === "TESS_CTRL" && sem.name !== "PATCH") out.push(`out vec4 ${varyingName(st, sem)}[];`);
-      else out.push(`${inv}${st === "TESS_CTRL" ? "patch " : ""}out vec4 ${varyingName(st, sem)};`);
+      else {
+        const q = this.lastVertexStage ? (k.outputQualifiers?.[varyingId(sem)] ?? "") : "";
+        if (!/^(flat|smooth|noperspective|centroid|sample| )*$/.test(q)) this.fail(`output qualifier "${q}"`);
+        if (this.es && /noperspective|sample/.test(q)) this.fail(`${q} on GLSL ES 3.00`);
+        const tq = st === "TESS_CTRL" ? "patch " : q === "" ? "" : `${q} `;
+        out.push(`${stream}${inv}${tq}out vec4 ${varyingName(st, sem)};`);
+      }
     }
     for (const [i, so] of this.streamOutputs().entries()) {
       const type = so.numComponents === 1 ? "float" : `vec${so.numComponents}`;
@@ -1555,16 +1606,19 @@ class GlslEmitter {
     }
     if (info.outputs.some((s) => s.semantic.name === "POSITION" && s.invariant) && st !== "FRAG")
       out.push("invariant gl_Position;");
-    // Uniforms.
+    // Uniforms. GLSL ES 3.00 has no binding qualifier: there the draw code binds by name.
+    const bind = (b: number): string => (this.es ? "" : `, binding = ${b}`);
+    const sbind = (b: number): string => (this.es ? "" : `layout(binding = ${b}) `);
+    const highp = this.es ? "highp " : "";
+    const p = this.p;
     if (info.constantRows > 0)
-      out.push(
-        `layout(std140, binding = ${uboBinding(st, 0)}) uniform ${this.p}_consts { uvec4 ${this.p}_c[${info.constantRows}]; };`,
-      );
+      out.push(`layout(std140${bind(uboBinding(st, 0))}) uniform ${p}_consts { uvec4 ${p}_c[${info.constantRows}]; };`);
     const slots = this.uboSlots();
     if (slots > 0) {
       if (slots > MAX_UBO_SLOT) this.fail(`UBO slot ${slots} above ${MAX_UBO_SLOT}`);
+      const rows = this.uboRows();
       out.push(
-        `layout(std140, binding = ${uboBinding(st, 1)}) uniform ${this.p}_ubo_block { uvec4 d[${this.uboRows()}]; } ${this.p}_ubo[${slots}];`,
+        `layout(std140${bind(uboBinding(st, 1))}) uniform ${p}_ubo_block { uvec4 d[${rows}]; } ${p}_ubo[${slots}];`,
       );
     }
     if (this.samplerArray > 0) {
@@ -1572,18 +1626,15 @@ class GlslEmitter {
       for (const s of this.samplers.values())
         if (this.samplerType(s) !== this.samplerType(first))
           this.fail("indirectly indexed samplers of different types");
-      out.push(
-        `layout(binding = ${samplerBinding(st, 0)}) uniform ${this.samplerType(first)} ${this.p}_samp[${this.samplerArray}];`,
-      );
+      const type = this.samplerType(first);
+      out.push(`${sbind(samplerBinding(st, 0))}uniform ${highp}${type} ${p}_samp[${this.samplerArray}];`);
     } else {
       for (const s of this.samplers.values())
-        out.push(
-          `layout(binding = ${samplerBinding(st, s.unit)}) uniform ${this.samplerType(s)} ${this.p}_samp${s.unit};`,
-        );
+        out.push(`${sbind(samplerBinding(st, s.unit))}uniform ${highp}${this.samplerType(s)} ${p}_samp${s.unit};`);
     }
     if (this.usesSysval)
       out.push(
-        `layout(std140, binding = ${sysvalBinding(st)}) uniform ${this.p}_sysval { vec4 ${this.p}_clip_plane[8]; uvec4 ${this.p}_stipple[8]; };`,
+        `layout(std140${bind(sysvalBinding(st))}) uniform ${p}_sysval { vec4 ${p}_clip_plane[8]; uvec4 ${p}_stipple[8]; };`,
       );
     if (info.images.length > 0 || info.shaderBuffers.length > 0 || info.usesMemory)
       this.fail("images, shader buffers and shared memory are not translated yet");
@@ -1601,6 +1652,7 @@ class GlslEmitter {
     }
     for (const d of this.shader.declarations)
       if (d.file === "ADDR") for (let r = d.first; r <= d.last; r++) out.push(`ivec4 addr${r};`);
+    if (this.usesLoops && this.loopLimit() > 0) out.push(`int loop_budget = ${this.loopLimit()};`);
     for (const h of this.outs.values()) {
       if (seen.has(h.name)) continue;
       seen.add(h.name);
@@ -1630,6 +1682,11 @@ class GlslEmitter {
         this.fail("stream output buffer or offset out of range");
     }
     return list;
+  }
+
+  loopLimit(): number {
+    const l = this.key.loopLimit ?? DEFAULT_LOOP_LIMIT;
+    return Number.isSafeInteger(l) && l > 0 ? Math.min(l, 0x7fffffff) : 0;
   }
 
   clipCount(): number {
@@ -1671,7 +1728,11 @@ class GlslEmitter {
               const loc = sem.index + c;
               const t: VType =
                 ((k.fsIntOutputs ?? 0) >> loc) & 1 ? "i" : ((k.fsUintOutputs ?? 0) >> loc) & 1 ? "u" : "f";
-              out.push(`fs_color${loc} = ${convert(v, "f", t)};`);
+              // Alpha-only / luminance-alpha targets live in GL as R / RG textures: move alpha into .x / .y.
+              let value = v;
+              if (((k.fsAlphaOutputs ?? 0) >> loc) & 1) value = `vec4(${v}.w, 0.0, 0.0, ${v}.w)`;
+              else if (((k.fsLuminanceAlphaOutputs ?? 0) >> loc) & 1) value = `vec4(${v}.x, ${v}.w, 0.0, ${v}.w)`;
+              out.push(`fs_color${loc} = ${convert(value, "f", t)};`);
             }
             break;
           }
@@ -1814,6 +1875,34 @@ class GlslEmitter {
       "",
     ].join("\n");
   }
+}
+
+/** The interpolation/location qualifiers (`flat`, `noperspective centroid`, ...) the FS declares on an input. */
+function fsInputQualifier(slot: TgsiIoSlot, key: ShaderKey): string {
+  const interp = slot.interpolation;
+  if (interp === "CONSTANT" || (interp === "COLOR" && key.flatShade)) return "flat";
+  const q: string[] = [];
+  if (interp === "LINEAR") q.push("noperspective");
+  if (slot.interpLocation === "CENTROID") q.push("centroid");
+  else if (slot.interpLocation === "SAMPLE") q.push("sample");
+  return q.join(" ");
+}
+
+/**
+ * The qualifiers a fragment shader emitted with `key` puts on its varyings, by {@link varyingId} (only non-empty
+ * ones). GLSL ES requires the producer to repeat them: pass the result as the producer's `key.outputQualifiers`.
+ */
+export function inputQualifiers(shader: TgsiShader, key: ShaderKey): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (shader.stage !== "FRAG") return out;
+  for (const slot of shader.info.inputs) {
+    const q = fsInputQualifier(slot, key);
+    if (q === "") continue;
+    out[varyingId(slot.semantic)] = q;
+    if (slot.semantic.name === "COLOR" && key.twoSidedColor)
+      out[varyingId({ name: "BCOLOR", index: slot.semantic.index })] = q;
+  }
+  return out;
 }
 
 /**

@@ -14,7 +14,7 @@ export {
   varyingId,
   varyingName,
 } from "./glsl-bindings.ts";
-export { emitGlsl, type GlslResult } from "./glsl-emitter.ts";
+export { emitGlsl, type GlslResult, inputQualifiers } from "./glsl-emitter.ts";
 export {
   DEFAULT_SHADER_KEY,
   type GlslTarget,

@@ -33,12 +33,21 @@ export interface ShaderKey {
    * inputs the producer does not write read `vec4(0)` instead of a varying (else the link would fail).
    */
   readonly producerOutputs?: readonly string[];
+  /**
+   * Last vertex stage: qualifiers to put on output varyings, by {@link varyingId} — the FS's `inputQualifiers`.
+   * Required for GLSL ES (interpolation must match across stages); harmless on desktop GLSL.
+   */
+  readonly outputQualifiers?: Readonly<Record<string, string>>;
   /** VS: bit n = attribute n is a pure signed / unsigned integer format (declared ivec4 / uvec4). */
   readonly vsIntInputs?: number;
   readonly vsUintInputs?: number;
   /** FS: bit k = colour buffer k is a pure signed / unsigned integer format (ivec4 / uvec4 output). */
   readonly fsIntOutputs?: number;
   readonly fsUintOutputs?: number;
+  /** FS: bit k = colour buffer k is alpha-only (A8/A16/A32F stored as GL R*): writes `(a, 0, 0, a)`. */
+  readonly fsAlphaOutputs?: number;
+  /** FS: bit k = colour buffer k is luminance-alpha (L8A8… stored as GL RG*): writes `(l, a, 0, a)`. */
+  readonly fsLuminanceAlphaOutputs?: number;
   /** FS: bound colour buffers; with `FS_COLOR0_WRITES_ALL_CBUFS` COLOR[0] goes to locations 0..nrCbufs-1. Default 1. */
   readonly nrCbufs?: number;
   /** FS: COLOR[1] is the second source of dual-source blending (`location=0, index=1`). */
@@ -63,7 +72,10 @@ export interface ShaderKey {
   readonly flipY?: boolean;
   /** FS/VS...: per sampler unit, the view swizzle to apply to shadow-compare results (GL's own swizzle is identity). */
   readonly shadowSwizzle?: Readonly<Record<number, ViewSwizzle>>;
-  /** Per loop, the iteration limit that keeps a hostile endless loop from hanging the host GL; 0 = none. Default 65536. */
+  /**
+   * Loop iterations one shader invocation may run in total (all loops share the budget, so nesting does not
+   * multiply it); keeps a hostile endless loop from hanging the host GL. 0 = unlimited. Default 65536.
+   */
   readonly loopLimit?: number;
   /**
    * Last vertex stage: the shader's stream-output entries. Each becomes `out float|vecN tfout<i>` copied from OUT

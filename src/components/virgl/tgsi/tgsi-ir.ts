@@ -77,6 +77,8 @@ export interface TgsiDeclaration {
   readonly raw: boolean;
   readonly atomic: boolean;
   readonly memoryType?: string;
+  /** GS output: vertex stream of each component (`STREAM(x, y, z, w)`). */
+  readonly streams?: readonly number[];
   /** 1-based line in the source text. */
   readonly line: number;
 }
@@ -158,6 +160,8 @@ export interface TgsiIoSlot {
   readonly invariant: boolean;
   /** GS/TCS/TES per-vertex input (`IN[][n]`), or TCS per-vertex output. */
   readonly perVertex: boolean;
+  /** GS output: the vertex stream it belongs to (0 when not declared). */
+  readonly stream: number;
 }
 
 /** A combined sampler unit: the SAMP/SVIEW index, its target and return type (from SVIEW, else the instructions). */

@@ -263,7 +263,8 @@ function parseRegister(c: LineCursor): Register {
   return dimension === undefined ? { file, index, arrayId } : { file, index, dimension, arrayId };
 }
 
-function parseSrc(c: LineCursor): TgsiSrc {
+/** A source operand; texel offsets (`texOffset`) are printed with a 3-letter swizzle (`IMM[0].xyz`). */
+function parseSrc(c: LineCursor, texOffset = false): TgsiSrc {
   const negate = c.eat("-");
   const absolute = c.eat("|");
   const reg = parseRegister(c);
@@ -273,9 +274,11 @@ function parseSrc(c: LineCursor): TgsiSrc {
     const start = c.pos;
     while (c.pos < c.text.length && SWIZZLE_LETTERS.includes(c.text[c.pos]!) && c.pos - start < 4) c.pos++;
     const letters = c.text.slice(start, c.pos);
-    if (letters.length !== 4 && letters.length !== 1) c.fail("a source swizzle has 1 or 4 components");
     const comps = [...letters].map((l) => SWIZZLE_LETTERS.indexOf(l));
-    swizzle = letters.length === 1 ? [comps[0]!, comps[0]!, comps[0]!, comps[0]!] : (comps as typeof swizzle);
+    if (letters.length === 4) swizzle = comps as typeof swizzle;
+    else if (letters.length === 1) swizzle = [comps[0]!, comps[0]!, comps[0]!, comps[0]!];
+    else if (letters.length === 3 && texOffset) swizzle = [comps[0]!, comps[1]!, comps[2]!, 3];
+    else c.fail(texOffset ? "a texel offset swizzle has 3 components" : "a source swizzle has 1 or 4 components");
   }
   if (absolute) c.expect("|");
   return { ...reg, swizzle, negate, absolute };
@@ -347,6 +350,7 @@ function parseDeclaration(c: LineCursor): TgsiDeclaration {
   let raw = false;
   let atomic = false;
   let memoryType: string | undefined;
+  let streams: number[] | undefined;
   let items = 0;
   while (c.eat(",")) {
     if (++items > 16) c.fail("too many declaration attributes");
@@ -356,7 +360,17 @@ function parseDeclaration(c: LineCursor): TgsiDeclaration {
       arrayId = c.uint(0xffff);
       c.expect(")");
     } else if (w === "LOCAL") local = true;
-    else if (w === "INVARIANT") invariant = true;
+    else if (w === "STREAM" && semantic !== undefined && streams === undefined) {
+      c.expect("(");
+      streams = [];
+      for (let i = 0; i < 4; i++) {
+        if (i > 0) c.expect(",");
+        streams.push(c.uint(3));
+      }
+      c.expect(")");
+    } else if (w.startsWith("CYLWRAP_") && /^CYLWRAP_X?Y?Z?W?$/.test(w)) {
+      // Cylindrical wrap (old point-sprite texcoords): no GLSL equivalent, ignored as vrend does.
+    } else if (w === "INVARIANT") invariant = true;
     else if (w === "CENTROID" || w === "SAMPLE") interpLocation = w;
     else if (file === "SVIEW" || file === "IMAGE") {
       if (target === undefined) {
@@ -419,6 +433,7 @@ function parseDeclaration(c: LineCursor): TgsiDeclaration {
       : {}),
     ...(format !== undefined ? { format } : {}),
     ...(memoryType !== undefined ? { memoryType } : {}),
+    ...(streams !== undefined ? { streams } : {}),
   };
   return decl;
 }
@@ -429,6 +444,7 @@ const f64 = new Float64Array(1);
 const u32x2 = new Uint32Array(f64.buffer);
 
 function parseNumber(c: LineCursor, text: string): number {
+  if (/^[-+]?inf(inity)?$/i.test(text)) return text.startsWith("-") ? -Infinity : Infinity;
   const v = Number(text);
   if (text === "" || (Number.isNaN(v) && !/^[-+]?nan$/i.test(text))) c.fail(`bad number ${text}`);
   return v;
@@ -533,7 +549,7 @@ function parseInstruction(c: LineCursor): TgsiInstruction {
     texTarget = w as TgsiTextureTarget;
     while (c.eat(",")) {
       if (texOffsets.length >= 4) c.fail("more than 4 texture offsets");
-      texOffsets.push(parseSrc(c));
+      texOffsets.push(parseSrc(c, true));
     }
   }
   if (c.eat(":")) label = c.uint(0xffffffff);
@@ -552,12 +568,20 @@ function parseInstruction(c: LineCursor): TgsiInstruction {
   };
 }
 
+/** `PROPERTY NAME value[, value...]`; only the first value is kept (every property this code uses has one). */
 function parseProperty(c: LineCursor): [string, number | string] {
   const name = c.word();
-  const ch = c.peek();
-  const value = ch >= "0" && ch <= "9" ? c.uint(0xffffffff) : c.word();
+  const value = (): number | string => {
+    const ch = c.peek();
+    return ch >= "0" && ch <= "9" ? c.uint(0xffffffff) : c.word();
+  };
+  const first = value();
+  for (let i = 0; c.eat(","); i++) {
+    if (i >= 4) c.fail("too many property values");
+    value();
+  }
   if (!c.atEnd()) c.fail("unexpected text after the property");
-  return [name, value];
+  return [name, first];
 }
 
 /** Checks nesting of flow control and that every operand names a declared register. */
@@ -684,11 +708,20 @@ function validate(
   }
   if (!ended) throw new TgsiParseError("missing END", lines.length, 1, "");
   if (inSub) throw new TgsiParseError("missing ENDSUB", lines.length, 1, "");
-  // CAL targets must be the instruction index of a BGNSUB.
   for (const inst of instructions) {
-    if (inst.opcode.name === "CAL" && instructions[inst.label!]?.opcode.name !== "BGNSUB")
+    if (inst.opcode.name === "CAL" && calTarget(instructions, inst.label!) < 0)
       fail(inst, `CAL target ${inst.label} is not a BGNSUB`);
   }
+}
+
+/**
+ * Index of the BGNSUB a `CAL :label` enters: the label names the BGNSUB itself or the instruction right after it
+ * (both numberings occur); -1 when neither.
+ */
+export function calTarget(instructions: readonly TgsiInstruction[], label: number): number {
+  if (instructions[label]?.opcode.name === "BGNSUB") return label;
+  if (label > 0 && instructions[label - 1]?.opcode.name === "BGNSUB") return label - 1;
+  return -1;
 }
 
 function parseOrThrow(text: string): TgsiShader {

@@ -83,6 +83,7 @@ export function analyzeTgsi(
           interpLocation: d.interpLocation,
           invariant: d.invariant,
           perVertex: d.dimension === -1,
+          stream: d.streams?.[0] ?? 0,
           ...(d.interpolation !== undefined ? { interpolation: d.interpolation } : {}),
         };
         (isIn ? inputs : outputs).push(slot);

@@ -3,6 +3,7 @@ import koffi from "koffi";
 
 const EGL_PLATFORM_SURFACELESS_MESA = 0x31dd;
 const EGL_OPENGL_API = 0x30a2;
+const EGL_OPENGL_ES_API = 0x30a0;
 const EGL_NONE = 0x3038;
 const GL_COMPILE_STATUS = 0x8b81;
 const GL_LINK_STATUS = 0x8b82;
@@ -67,14 +68,23 @@ export interface GlCompileResult {
   readonly log: string;
 }
 
-/** One surfaceless desktop GL core context with shader compile/link entry points. */
+/** koffi prototypes are process-wide named types: made once. */
+const protoCache = new Map<string, unknown>();
+
+/**
+ * One surfaceless context with shader compile/link entry points: desktop GL 4.5 core, or with `es` an OpenGL ES 3
+ * context (compile/link only; {@link GlCompiler.evaluate} needs desktop GL).
+ */
 export class GlCompiler {
   readonly #gl: Record<keyof typeof PROTOS, Fn>;
   readonly #egl: Record<string, Fn>;
   readonly #dpy: unknown;
   readonly #ctx: unknown;
 
-  constructor() {
+  readonly es: boolean;
+
+  constructor(es = false) {
+    this.es = es;
     const lib = koffi.load("libEGL.so.1");
     const egl: Record<string, Fn> = {
       getPlatformDisplay: lib.func("void *eglGetPlatformDisplay(uint32 platform, void *native, void *attribs)"),
@@ -88,21 +98,30 @@ export class GlCompiler {
     this.#egl = egl;
     const dpy = egl.getPlatformDisplay!(EGL_PLATFORM_SURFACELESS_MESA, null, null);
     if (!dpy || !egl.initialize!(dpy, null, null)) throw new Error("no EGL surfaceless display");
-    if (!egl.bindAPI!(EGL_OPENGL_API)) throw new Error("eglBindAPI failed");
-    // EGL_CONTEXT_MAJOR_VERSION 4, MINOR 5, core profile.
-    const attribs = new Int32Array([0x3098, 4, 0x30fb, 5, 0x30fd, 1, EGL_NONE]);
+    if (!egl.bindAPI!(es ? EGL_OPENGL_ES_API : EGL_OPENGL_API)) throw new Error("eglBindAPI failed");
+    // EGL_CONTEXT_MAJOR_VERSION 4, MINOR 5, core profile; or ES 3.0.
+    const attribs = new Int32Array(es ? [0x3098, 3, 0x30fb, 0, EGL_NONE] : [0x3098, 4, 0x30fb, 5, 0x30fd, 1, EGL_NONE]);
     const ctx = egl.createContext!(dpy, null, null, attribs);
-    if (!ctx) throw new Error("no GL 4.5 core context");
+    if (!ctx) throw new Error(es ? "no OpenGL ES 3.0 context" : "no GL 4.5 core context");
     if (!egl.makeCurrent!(dpy, null, null, ctx)) throw new Error("eglMakeCurrent failed");
     this.#dpy = dpy;
     this.#ctx = ctx;
     const gl: Partial<Record<keyof typeof PROTOS, Fn>> = {};
     for (const [name, proto] of Object.entries(PROTOS) as [keyof typeof PROTOS, string][]) {
       const ptr = egl.getProcAddress!(name);
-      if (!ptr) throw new Error(`missing ${name}`);
-      gl[name] = (koffi.decode as (p: unknown, t: unknown) => Fn)(ptr, koffi.proto(proto));
+      if (!ptr) {
+        if (es) continue;
+        throw new Error(`missing ${name}`);
+      }
+      let type = protoCache.get(proto);
+      if (type === undefined) {
+        type = koffi.proto(proto);
+        protoCache.set(proto, type);
+      }
+      gl[name] = (koffi.decode as (p: unknown, t: unknown) => Fn)(ptr, type);
     }
     this.#gl = gl as Record<keyof typeof PROTOS, Fn>;
+    if (es) return;
     // A surfaceless context has no default framebuffer; draws need a complete one even with rasterizer discard.
     const fb = [0];
     const rb = [0];
@@ -151,7 +170,12 @@ export class GlCompiler {
    * Runs a linked VS once (one point, rasterizer discard) and returns the 32-bit words of the varyings `names`
    * captured by transform feedback (4 words per vec4 varying), so emitted arithmetic can be checked numerically.
    */
-  evaluate(vertexShader: number, names: readonly string[], words = names.length * 4): Uint32Array {
+  evaluate(
+    vertexShader: number,
+    names: readonly string[],
+    words = names.length * 4,
+    uniformBuffers: readonly { binding: number; data: Uint32Array }[] = [],
+  ): Uint32Array {
     const gl = this.#gl;
     const p = gl.glCreateProgram() as number;
     gl.glAttachShader(p, vertexShader);
@@ -166,6 +190,14 @@ export class GlCompiler {
     gl.glCreateBuffers(1, buf);
     const bytes = words * 4;
     gl.glNamedBufferData(buf[0], bytes, null, 0x88e1 /* GL_STREAM_READ */);
+    const ubos: number[] = [];
+    for (const u of uniformBuffers) {
+      const b = [0];
+      gl.glCreateBuffers(1, b);
+      gl.glNamedBufferData(b[0], u.data.byteLength, u.data, 0x88e4 /* GL_STATIC_DRAW */);
+      gl.glBindBufferBase(0x8a11 /* GL_UNIFORM_BUFFER */, u.binding, b[0]);
+      ubos.push(b[0]!);
+    }
     gl.glUseProgram(p);
     gl.glBindVertexArray(vao[0]);
     gl.glBindBufferBase(0x8c8e /* GL_TRANSFORM_FEEDBACK_BUFFER */, 0, buf[0]);
@@ -181,6 +213,7 @@ export class GlCompiler {
     gl.glUseProgram(0);
     gl.glBindVertexArray(0);
     gl.glDeleteBuffers(1, buf);
+    for (const b of ubos) gl.glDeleteBuffers(1, [b]);
     gl.glDeleteVertexArrays(1, vao);
     gl.glDeleteProgram(p);
     gl.glDeleteShader(vertexShader);

@@ -121,6 +121,12 @@ DCL OUT[0], COLOR
     "(0x80000000u >> sp.x)",
   );
   assert.ok(!k.includes("in vec4 vs_t1;"), "a replaced TEXCOORD is not declared");
+  has(
+    glsl(fs, { nrCbufs: 3, fsAlphaOutputs: 0b10, fsLuminanceAlphaOutputs: 0b100 }),
+    "fs_color0 = out0;",
+    "fs_color1 = vec4(out0.w, 0.0, 0.0, out0.w);",
+    "fs_color2 = vec4(out0.x, out0.w, 0.0, out0.w);",
+  );
   const never = glsl(fs, { alphaFunc: 0 });
   has(never, "if (!(false)) discard;");
   const missing = glsl(fs, { producerOutputs: ["GENERIC1", "COLOR0"] });
@@ -201,12 +207,12 @@ DCL SVIEW[8], 1D_ARRAY, FLOAT
 DCL SVIEW[9], SHADOW2D_ARRAY, FLOAT
 DCL TEMP[0..1]
 IMM[0] INT32 {1, -1, 2, 0}
-  0: TEX TEMP[0], IN[0], SAMP[0], 2D, IMM[0].xyzw
+  0: TEX TEMP[0], IN[0], SAMP[0], 2D, IMM[0].xyz
   1: TXP TEMP[0], IN[0], SAMP[0], 2D
   2: TXB TEMP[0], IN[0], SAMP[0], 2D
   3: TXL TEMP[0], IN[0], SAMP[5], 3D
   4: TXD TEMP[0], IN[0], IN[0], IN[0], SAMP[0], 2D
-  5: TXF TEMP[0], IN[0], SAMP[0], 2D, IMM[0].xyzw
+  5: TXF TEMP[0], IN[0], SAMP[0], 2D, IMM[0].xyz
   6: TXQ TEMP[1], IN[0], SAMP[0], 2D
   7: TEX TEMP[0], IN[0], SAMP[1], SHADOW2D
   8: TEX TEMP[0], IN[0], SAMP[2], CUBE
@@ -290,6 +296,27 @@ IMM[0] UINT32 {0, 1, 0, 0}
     "gl_Layer = floatBitsToInt(out2.x);",
     "store_outputs();\n  EmitVertex();",
     "EndPrimitive();",
+    "EmitStreamVertex(1);",
+  );
+});
+
+test("GS outputs on vertex stream 1 are declared on that stream", () => {
+  has(
+    glsl(`GEOM
+PROPERTY GS_INPUT_PRIMITIVE POINTS
+PROPERTY GS_OUTPUT_PRIMITIVE POINTS
+PROPERTY GS_MAX_OUTPUT_VERTICES 2
+DCL IN[][0], GENERIC[0]
+DCL OUT[0], POSITION
+DCL OUT[1], GENERIC[0], STREAM(1, 1, 1, 1)
+IMM[0] UINT32 {0, 1, 0, 0}
+  0: MOV OUT[0], IN[0][0]
+  1: MOV OUT[1], IN[0][0]
+  2: EMIT IMM[0].xxxx
+  3: EMIT IMM[0].yyyy
+  4: END
+`),
+    "layout(stream = 1) out vec4 gs_g0;",
     "EmitStreamVertex(1);",
   );
 });

@@ -20,7 +20,7 @@ function fb(v: number): number {
   return u32[0]!;
 }
 
-function run(body: string): number[] {
+function run(body: string, uniformBuffers: { binding: number; data: Uint32Array }[] = []): number[] {
   const text = `VERT\nDCL OUT[0], GENERIC[0]\nDCL TEMP[0..7]\nDCL ADDR[0]\n${body}\n`;
   const r = parseTgsi(text);
   assert.ok(r.ok, r.ok ? "" : r.error.message);
@@ -28,7 +28,7 @@ function run(body: string): number[] {
   assert.ok(g.ok, g.ok ? "" : g.error.message);
   const c = gl.compile("VERT", g.glsl);
   assert.ok(c.ok, `${c.log}\n${g.glsl}`);
-  return [...gl.evaluate(c.shader, ["vs_g0"])];
+  return [...gl.evaluate(c.shader, ["vs_g0"], 4, uniformBuffers)];
 }
 
 const cases: [string, string, number[]][] = [
@@ -172,7 +172,7 @@ IMM[1] FLT32 {10.0, 20.0, 30.0, 40.0}
 11: CAL :14
 12: MOV OUT[0], TEMP[1]
 13: END
-14: BGNSUB
+14: BGNSUB :18
 15:   MOV TEMP[1].w, IMM[0].wwww
 16:   RET
 17: ENDSUB`,
@@ -203,6 +203,110 @@ IMM[1] UINT32 {240, 15, 1, 0}
   ],
 ];
 
+cases.push(
+  [
+    "bitfield ops: IBFE sign-extends, UBFE zero-extends, BFI inserts, BREV/LSB/UMSB/IMSB",
+    `IMM[0] UINT32 {240, 4, 4, 0}
+IMM[1] UINT32 {4294967295, 2147483648, 1, 8}
+ 0: IBFE TEMP[0].x, IMM[0].xxxx, IMM[0].yyyy, IMM[0].zzzz
+ 1: UBFE TEMP[0].y, IMM[0].xxxx, IMM[0].yyyy, IMM[0].zzzz
+ 2: BFI TEMP[0].z, IMM[0].wwww, IMM[1].xxxx, IMM[0].yyyy, IMM[0].zzzz
+ 3: BREV TEMP[0].w, IMM[1].zzzz
+ 4: MOV OUT[0], TEMP[0]
+ 5: END`,
+    [0xffffffff, 15, 0xf0, 0x80000000],
+  ],
+  [
+    "LSB, UMSB, IMSB of edge values",
+    `IMM[0] UINT32 {8, 2147483648, 4294967294, 0}
+ 0: LSB TEMP[0].x, IMM[0].xxxx
+ 1: UMSB TEMP[0].y, IMM[0].yyyy
+ 2: IMSB TEMP[0].z, IMM[0].zzzz
+ 3: LSB TEMP[0].w, IMM[0].wwww
+ 4: MOV OUT[0], TEMP[0]
+ 5: END`,
+    [3, 31, 0, 0xffffffff],
+  ],
+  [
+    "ARL floors, IDIV/MOD truncate toward zero, IMAX is signed and UMAX unsigned",
+    `IMM[0] FLT32 {-1.5, 0.0, 0.0, 0.0}
+IMM[1] INT32 {-7, 2, -1, 1}
+ 0: ARL ADDR[0].x, IMM[0].xxxx
+ 1: UADD TEMP[0].x, ADDR[0].xxxx, IMM[1].wwww
+ 2: IDIV TEMP[0].y, IMM[1].xxxx, IMM[1].yyyy
+ 3: MOD TEMP[0].z, IMM[1].xxxx, IMM[1].yyyy
+ 4: IMAX TEMP[1].x, IMM[1].zzzz, IMM[1].wwww
+ 5: UMAX TEMP[1].y, IMM[1].zzzz, IMM[1].wwww
+ 6: UADD TEMP[0].w, TEMP[1].xxxx, TEMP[1].yyyy
+ 7: MOV OUT[0], TEMP[0]
+ 8: END`,
+    [-1 >>> 0, -3 >>> 0, -1 >>> 0, 0],
+  ],
+  [
+    "ROUND is round-half-even, FRC/FLR, CMP selects on < 0, SSG",
+    `IMM[0] FLT32 {2.5, -1.25, -0.0, 3.0}
+ 0: ROUND TEMP[0].x, IMM[0].xxxx
+ 1: FRC TEMP[0].y, IMM[0].yyyy
+ 2: CMP TEMP[0].z, IMM[0].yyyy, IMM[0].wwww, IMM[0].xxxx
+ 3: SSG TEMP[0].w, IMM[0].yyyy
+ 4: MOV OUT[0], TEMP[0]
+ 5: END`,
+    [fb(2), fb(0.75), fb(3), fb(-1)],
+  ],
+  [
+    "DP2, DPH, XPD, DST",
+    `IMM[0] FLT32 {1.0, 2.0, 3.0, 4.0}
+IMM[1] FLT32 {5.0, 6.0, 7.0, 8.0}
+ 0: DP2 TEMP[0].x, IMM[0], IMM[1]
+ 1: DPH TEMP[0].y, IMM[0], IMM[1]
+ 2: XPD TEMP[1], IMM[0], IMM[1]
+ 3: DST TEMP[2], IMM[0], IMM[1]
+ 4: MOV TEMP[0].z, TEMP[1].xxxx
+ 5: MOV TEMP[0].w, TEMP[2].yyyy
+ 6: MOV OUT[0], TEMP[0]
+ 7: END`,
+    [fb(17), fb(46), fb(2 * 7 - 3 * 6), fb(12)],
+  ],
+  [
+    "BGNLOOP with CONT skips the rest of the body",
+    `IMM[0] UINT32 {0, 1, 5, 2}
+ 0: MOV TEMP[0], IMM[0].xxxx
+ 1: BGNLOOP :0
+ 2:   UADD TEMP[0].x, TEMP[0].xxxx, IMM[0].yyyy
+ 3:   USGE TEMP[1].x, TEMP[0].xxxx, IMM[0].zzzz
+ 4:   UIF TEMP[1].xxxx :6
+ 5:     BRK
+ 6:   ENDIF
+ 7:   USLT TEMP[1].x, TEMP[0].xxxx, IMM[0].wwww
+ 8:   UIF TEMP[1].xxxx :10
+ 9:     CONT
+10:   ENDIF
+11:   UADD TEMP[0].y, TEMP[0].yyyy, IMM[0].yyyy
+12: ENDLOOP :0
+13: MOV OUT[0], TEMP[0]
+14: END`,
+    [5, 3, 0, 0],
+  ],
+);
+
+test("CONST reads the raw words of the bound buffer; indirect reads are clamped into the declared range", () => {
+  const data = new Uint32Array([fb(1.5), 7, 0, 0, fb(2.5), 8, 0, 0, fb(3.5), 9, 0, 0]);
+  const words = run(
+    `DCL CONST[0..2]
+IMM[0] UINT32 {1, 100, 0, 0}
+ 0: UARL ADDR[0].x, IMM[0].xxxx
+ 1: MOV TEMP[0].x, CONST[ADDR[0].x+0].xxxx
+ 2: UARL ADDR[0].x, IMM[0].yyyy
+ 3: MOV TEMP[0].y, CONST[ADDR[0].x+0].yyyy
+ 4: UADD TEMP[0].z, CONST[0].yyyy, CONST[2].yyyy
+ 5: MUL TEMP[0].w, CONST[0].xxxx, CONST[1].xxxx
+ 6: MOV OUT[0], TEMP[0]
+ 7: END`,
+    [{ binding: 0, data }],
+  );
+  assert.deepEqual(words, [fb(2.5), 9, 16, fb(3.75)]);
+});
+
 for (const [title, body, expected] of cases) {
   test(`TGSI semantics on the host GL: ${title}`, () => {
     assert.deepEqual(
@@ -211,3 +315,18 @@ for (const [title, body, expected] of cases) {
     );
   });
 }
+
+test("an endless loop stops after the loop budget, shared by nested loops", () => {
+  const words = run(`IMM[0] UINT32 {0, 1, 0, 0}
+ 0: MOV TEMP[0], IMM[0].xxxx
+ 1: BGNLOOP :0
+ 2:   BGNLOOP :0
+ 3:     UADD TEMP[0].x, TEMP[0].xxxx, IMM[0].yyyy
+ 4:   ENDLOOP :0
+ 5:   UADD TEMP[0].y, TEMP[0].yyyy, IMM[0].yyyy
+ 6: ENDLOOP :0
+ 7: MOV OUT[0], TEMP[0]
+ 8: END`);
+  // 65536 loop-body entries in total: one outer, 65535 inner.
+  assert.deepEqual(words.slice(0, 2), [65535, 1]);
+});

@@ -135,7 +135,7 @@ IMM[0] INT32 {1, -1, 0, 0}
   0: ADD_SAT TEMP[0].xw, -|IN[0].yxzw|, CONST[ADDR[0].x+4].x
   1: MOV_PRECISE TEMP[1], TEMP[ADDR[1].y+5](2)
   2: MOV TEMP[2], CONST[ADDR[1].x+1][3].wzyx
-  3: TEX TEMP[3], TEMP[0].xyxx, SAMP[0], 2D, IMM[0].xyxx
+  3: TEX TEMP[3], TEMP[0].xyxx, SAMP[0], 2D, IMM[0].yxz
   4: UIF TEMP[3].xxxx :6
   5:   MOV OUT[0], TEMP[1]
   6: ENDIF
@@ -162,6 +162,7 @@ IMM[0] INT32 {1, -1, 0, 0}
   assert.equal(ubo.src[0]!.index.index, 3);
   assert.equal(tex.texTarget, "2D");
   assert.equal(tex.texOffsets.length, 1);
+  assert.deepEqual(tex.texOffsets[0]!.swizzle, [1, 0, 2, 3]);
   assert.equal(uif.label, 6);
 });
 
@@ -185,6 +186,7 @@ test("errors are values with line, column and excerpt", () => {
   assert.match(parseErr("FRAG\nDCL IN[0]\n 0: END\n").reason, /needs a semantic/);
   assert.match(parseErr("FRAG\nDCL TEMP[0]\n 0: MOV TEMP[0].yx, TEMP[0]\n 1: END\n").reason, /out of order/);
   assert.match(parseErr("FRAG\nDCL TEMP[0]\n 0: CAL :5\n 1: END\n").reason, /not a BGNSUB/);
+  assert.match(parseErr("FRAG\nDCL TEMP[0]\n 0: MOV TEMP[0], TEMP[0].xyz\n 1: END\n").reason, /1 or 4 components/);
   assert.match(parseErr("FRAG\nDCL TEMP[0]\n 0: MOV IMM[0], TEMP[0]\n 1: END\n").reason, /not writable/);
 });
 
@@ -205,4 +207,30 @@ test("hostile sizes are refused before anything is allocated", () => {
 test("the text ends at the first NUL, as virgl sends it", () => {
   const s = parseOk("FRAG\nDCL OUT[0], COLOR\n  0: END\n\0garbage after NUL");
   assert.equal(s.instructions.length, 1);
+});
+
+test("CAL names its BGNSUB or the instruction right after it", () => {
+  const body = "DCL TEMP[0]\n 0: CAL :LABEL\n 1: END\n 2: BGNSUB :5\n 3:   MOV TEMP[0], TEMP[0]\n 4: ENDSUB\n";
+  for (const label of ["2", "3"]) parseOk(`VERT\n${body.replace("LABEL", label)}`);
+  assert.match(parseErr(`VERT\n${body.replace("LABEL", "4")}`).reason, /not a BGNSUB/);
+});
+
+test("tgsi_dump's rarer forms: STREAM on GS outputs, CYLWRAP, multi-value properties, inf immediates", () => {
+  const s = parseOk(`GEOM
+PROPERTY GS_INPUT_PRIMITIVE POINTS
+PROPERTY GS_OUTPUT_PRIMITIVE POINTS
+PROPERTY GS_MAX_OUTPUT_VERTICES 2
+PROPERTY NEXT_SHADER FRAG, 1
+DCL IN[][0], GENERIC[0]
+DCL OUT[0], POSITION
+DCL OUT[1], GENERIC[0], STREAM(1, 1, 1, 1)
+IMM[0] FLT32 {inf, -inf, 1.0000, -0.0000}
+  0: END
+`);
+  assert.deepEqual(s.declarations[2]!.streams, [1, 1, 1, 1]);
+  assert.equal(s.info.outputs[1]!.stream, 1);
+  assert.equal(s.properties.get("NEXT_SHADER"), "FRAG");
+  assert.deepEqual([...s.immediates[0]!.words], [0x7f800000, 0xff800000, 0x3f800000, 0x80000000]);
+  const f = parseOk("FRAG\nDCL IN[0], TEXCOORD[0], PERSPECTIVE, CYLWRAP_XZ\n 0: END\n");
+  assert.equal(f.info.inputs[0]!.interpolation, "PERSPECTIVE");
 });

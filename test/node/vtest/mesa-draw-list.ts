@@ -1,6 +1,7 @@
 /** Piglit tests of issue 10's CI list that draw through our server (each passes on virgl_test_server too). */
 export const DRAW_PIGLIT = [
   "glsl-fs-color-matrix",
+  "fbo-alpha",
   "fbo-3d",
   "fbo-blit",
   "fbo-readpixels",

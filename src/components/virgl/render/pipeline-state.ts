@@ -20,10 +20,34 @@ function toggle(gl: HostGl, cap: number, on: boolean): void {
   else gl.disable(cap);
 }
 
-/** Blend state for every colour buffer (unbound: blending off, all channels written). */
-export function applyBlend(gl: HostGl, blend: VirglBlendState | undefined): void {
+/**
+ * Alpha-only colour buffers keep their alpha in GL's red channel: red blends with the alpha equation, reading the
+ * destination's alpha from its colour and the constant's alpha (PIPE_BLENDFACTOR_* values).
+ */
+function alphaInRed(factor: number): number {
+  if (factor === 0x04) return 0x05; // DST_ALPHA → DST_COLOR
+  if (factor === 0x14) return 0x15; // INV_DST_ALPHA → INV_DST_COLOR
+  if (factor === 0x07) return 0x08; // CONST_COLOR → CONST_ALPHA
+  if (factor === 0x17) return 0x18; // INV_CONST_COLOR → INV_CONST_ALPHA
+  return factor;
+}
+
+/**
+ * Blend state for every colour buffer (unbound: blending off, all channels written); bit i of `alphaTargets`:
+ * colour buffer i is alpha-only, stored as GL red.
+ */
+export function applyBlend(gl: HostGl, blend: VirglBlendState | undefined, alphaTargets: number): void {
   for (let i = 0; i < PipeLimits.MaxColorBufs; i++) {
-    const rt = blend === undefined ? undefined : blend.independentBlend ? blend.rt[i]! : blend.rt[0]!;
+    let rt = blend === undefined ? undefined : blend.independentBlend ? blend.rt[i]! : blend.rt[0]!;
+    if (rt !== undefined && (alphaTargets & (1 << i)) !== 0) {
+      rt = {
+        ...rt,
+        rgbFunc: rt.alphaFunc,
+        rgbSrcFactor: alphaInRed(rt.alphaSrcFactor),
+        rgbDstFactor: alphaInRed(rt.alphaDstFactor),
+        colorMask: (rt.colorMask & 8) !== 0 ? 0xf : 0,
+      };
+    }
     if (rt?.enable) {
       gl.enablei(GL.BLEND, i);
       gl.blendFuncSeparatei(

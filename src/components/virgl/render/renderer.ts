@@ -34,6 +34,7 @@ interface Applied {
   rasterizer: VirglRasterizerState | undefined | null;
   program: number;
   restart: number;
+  alphaTargets: number;
 }
 
 /** The state a draw reads, gathered from the sub-context. */
@@ -71,6 +72,7 @@ export class VirglRenderer {
     rasterizer: null,
     program: -1,
     restart: -2,
+    alphaTargets: 0,
   };
   /** Draws skipped because a program could not be built, for statistics. */
   skippedDraws = 0;
@@ -98,6 +100,16 @@ export class VirglRenderer {
     a.blend = null;
     a.dsa = null;
     a.rasterizer = null;
+  }
+
+  /** Bit i: colour buffer i is alpha-only (stored as GL red; its sampling swizzle is 0, 0, 0, R). */
+  #alphaTargets(sub: VirglSubContext): number {
+    let bits = 0;
+    sub.colorSurfaces.forEach((h, i) => {
+      const sw = VIRGL_FORMATS.get(sub.surfaces.get(h)?.format ?? -1)?.swizzle;
+      if (sw?.[0] === GL.ZERO && sw[3] === GL.RED) bits |= 1 << i;
+    });
+    return bits;
   }
 
   #gather(sub: VirglSubContext): DrawState | undefined {
@@ -162,10 +174,16 @@ export class VirglRenderer {
     const producer = d.gs?.tgsi ?? vsTgsi;
     let fsInt = 0;
     let fsUint = 0;
+    let fsAlpha = 0;
+    let fsLuminanceAlpha = 0;
     sub.colorSurfaces.forEach((h, i) => {
-      const kind = VIRGL_FORMATS.get(sub.surfaces.get(h)?.format ?? -1)?.kind;
-      if (kind === "sint") fsInt |= 1 << i;
-      else if (kind === "uint") fsUint |= 1 << i;
+      const format = VIRGL_FORMATS.get(sub.surfaces.get(h)?.format ?? -1);
+      if (format?.kind === "sint") fsInt |= 1 << i;
+      else if (format?.kind === "uint") fsUint |= 1 << i;
+      // Alpha-only and luminance-alpha formats are stored as GL R/RG (their sampling swizzle shows which).
+      const sw = format?.swizzle;
+      if (sw?.[0] === GL.ZERO && sw[3] === GL.RED) fsAlpha |= 1 << i;
+      else if (sw?.[0] === GL.RED && sw[3] === GL.GREEN) fsLuminanceAlpha |= 1 << i;
     });
     const rt0 = d.blend?.rt[0];
     const dual =
@@ -178,6 +196,8 @@ export class VirglRenderer {
       producerOutputs: producedVaryings(producer.info.outputs),
       ...(fsInt !== 0 ? { fsIntOutputs: fsInt } : {}),
       ...(fsUint !== 0 ? { fsUintOutputs: fsUint } : {}),
+      ...(fsAlpha !== 0 ? { fsAlphaOutputs: fsAlpha } : {}),
+      ...(fsLuminanceAlpha !== 0 ? { fsLuminanceAlphaOutputs: fsLuminanceAlpha } : {}),
       ...(sub.colorSurfaces.length !== 1 ? { nrCbufs: sub.colorSurfaces.length } : {}),
       ...(dual ? { dualSourceBlend: true } : {}),
       ...(alpha ? { alphaFunc: d.dsa!.alphaFunc, alphaRef: d.dsa!.alphaRef } : {}),
@@ -228,8 +248,10 @@ export class VirglRenderer {
       a.program = program;
     }
     const stateChanged = a.sub !== sub || a.version !== b.version;
-    if (stateChanged || a.blend !== d.blend) {
-      applyBlend(gl, d.blend);
+    const alphaTargets = this.#alphaTargets(sub);
+    if (stateChanged || a.blend !== d.blend || a.alphaTargets !== alphaTargets) {
+      applyBlend(gl, d.blend, alphaTargets);
+      a.alphaTargets = alphaTargets;
       gl.blendColor(...b.blendColor);
       a.blend = d.blend;
     }

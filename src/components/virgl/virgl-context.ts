@@ -108,6 +108,8 @@ export class VirglContext implements RutabagaContext {
     if (isVirglError(frames)) throw toRutabagaError(frames);
     const gl = this.#host.gl;
     gl.makeCurrent(this.#glCtx);
+    // The context stays current after the submit (transfers need no switch); the flush starts the GL on the
+    // submit's work while the front end goes back to its socket.
     try {
       for (const f of frames) {
         const c = decodeCommand(r, f.header, f.cmd, f.object, f.length);
@@ -117,7 +119,7 @@ export class VirglContext implements RutabagaContext {
         if (failed !== undefined) throw toRutabagaError(failed);
       }
     } finally {
-      gl.makeCurrent(undefined);
+      gl.flush();
     }
   }
 

@@ -196,6 +196,11 @@ export class EglHostGl implements HostGl {
     threadCurrent = target.handle;
   }
 
+  ensureCurrent(): void {
+    if (this.#current !== undefined && threadCurrent === this.#current.handle) return;
+    this.makeCurrent(undefined);
+  }
+
   destroyContext(ctx: HostGlContext): void {
     const c = ctx as NodeGlContext;
     if (!this.#contexts.delete(c)) return;
@@ -246,6 +251,9 @@ export class EglHostGl implements HostGl {
   }
   finish(): void {
     this.#gl.glFinish();
+  }
+  flush(): void {
+    this.#gl.glFlush();
   }
 
   createTexture(target: number): number {

@@ -8,6 +8,7 @@ export const GL_PROTOTYPES = {
   glGetFloatv: "void glGetFloatv(uint32 pname, void *out)",
   glGetInternalformativ: "void glGetInternalformativ(uint32 target, uint32 ifmt, uint32 pname, int32 count, void *out)",
   glFinish: "void glFinish()",
+  glFlush: "void glFlush()",
   glPixelStorei: "void glPixelStorei(uint32 pname, int32 value)",
   glCreateTextures: "void glCreateTextures(uint32 target, int32 n, void *out)",
   glDeleteTextures: "void glDeleteTextures(int32 n, void *names)",

@@ -17,6 +17,11 @@ export interface HostGlContexts {
   createContext(): HostGlContext;
   /** Makes `ctx` current; `undefined` selects the host's own context (resource work outside any guest context). */
   makeCurrent(ctx: HostGlContext | undefined): void;
+  /**
+   * Makes some context of this host current without switching when one already is (objects are shared, and a
+   * switch flushes the GL): for resource work (creation, transfers) between submits.
+   */
+  ensureCurrent(): void;
   destroyContext(ctx: HostGlContext): void;
   /** Releases every context and the display. */
   destroy(): void;
@@ -30,6 +35,8 @@ export interface HostGlContexts {
   getFloats(pname: number, count: number): Float32Array;
   getInternalformat(target: number, internalFormat: number, pname: number): number;
   finish(): void;
+  /** Starts the GL on what it was given (`glFlush`), without waiting. */
+  flush(): void;
 }
 
 /**

@@ -52,6 +52,6 @@ export class VirglBoundState {
   readonly clipPlanes = new Float32Array(32);
   readonly stipple = new Uint32Array(32);
   sysvalVersion = 0;
-  /** Bumps on every change of bound state the renderer caches (objects, buffers, setters). */
+  /** Bumps when a fixed-function value changes (viewports, scissors, blend colour, stencil ref, sample mask). */
   version = 0;
 }

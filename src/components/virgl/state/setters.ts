@@ -8,6 +8,16 @@ import type { VirglSubContext } from "./sub-context.ts";
 export type SetterOutcome = { readonly handled: true; readonly error?: VirglError } | { readonly handled: false };
 
 const HANDLED: SetterOutcome = { handled: true };
+
+/** Setters of fixed-function values (viewports, scissors, blend colour, stencil reference, sample mask/count). */
+const FIXED_FUNCTION = new Set<number>([
+  VirglCmd.SetViewportState,
+  VirglCmd.SetScissorState,
+  VirglCmd.SetBlendColor,
+  VirglCmd.SetStencilRef,
+  VirglCmd.SetSampleMask,
+  VirglCmd.SetMinSamples,
+]);
 const refuse = (message: string): SetterOutcome => ({ handled: true, error: invalid(message) });
 
 /** Stores the value of a state-setting command in the sub-context's bound state (no GL; draws apply it). */
@@ -100,6 +110,7 @@ export function applySetter(sub: VirglSubContext, c: VirglCommand): SetterOutcom
     default:
       return { handled: false };
   }
-  b.version++;
+  // Fixed-function values are re-applied as a group when `version` moves; bindings are compared per draw.
+  if (FIXED_FUNCTION.has(c.cmd)) b.version++;
   return HANDLED;
 }

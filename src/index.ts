@@ -1,7 +1,9 @@
 export { Rutabaga2D } from "./components/2d/rutabaga-2d.ts";
 export type * from "./components/virgl/host-gl/buffers.ts";
+export type * from "./components/virgl/host-gl/draws.ts";
 export type * from "./components/virgl/host-gl/framebuffers.ts";
 export type { HostGl, HostGlContext, HostGlContexts } from "./components/virgl/host-gl/host-gl.ts";
+export type * from "./components/virgl/host-gl/programs.ts";
 export type * from "./components/virgl/host-gl/textures.ts";
 export { RutabagaBuilder } from "./rutabaga/builder.ts";
 export {

@@ -43,6 +43,8 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   readonly componentType = RutabagaComponentType.VirglRenderer;
   readonly gl: HostGl;
   readonly fenceHandler: RutabagaFenceHandler;
+  /** Receives problems of guest shaders the protocol cannot report (default: dropped). */
+  warn: (message: string) => void = () => {};
   /** The host GL limits the caps were derived from. */
   readonly limits: HostGlLimits;
   readonly #hostMemory: HostMemoryBudget;
@@ -111,7 +113,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     const state = planResource(create, this.#resourceLimits);
     this.#hostMemory.charge(state.hostBytes, `virgl resource ${resourceId}`);
     try {
-      this.gl.makeCurrent(undefined);
+      this.gl.ensureCurrent();
       allocateResource(this.gl, state);
     } catch (e) {
       this.#hostMemory.release(state.hostBytes);
@@ -130,7 +132,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     for (const c of this.#contexts.values()) c.forgetResource(resource.resourceId);
     if (own !== undefined && own.record === resource) {
       this.#resources.delete(resource.resourceId);
-      this.gl.makeCurrent(undefined);
+      this.gl.ensureCurrent();
       releaseResource(this.gl, own.state);
     }
     this.#hostMemory.release(resource.hostBytes);
@@ -144,14 +146,14 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   override transferWrite(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
     if (isEmptyTransfer(t)) return;
     const mem = transferMemory(resource, buf);
-    this.gl.makeCurrent(undefined);
+    this.gl.ensureCurrent();
     transferToHost(this.gl, this.#own(resource).state, mem, t);
   }
 
   override transferRead(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
     if (isEmptyTransfer(t)) return;
     const mem = transferMemory(resource, buf);
-    this.gl.makeCurrent(undefined);
+    this.gl.ensureCurrent();
     transferFromHost(this.gl, this.#own(resource).state, mem, t);
   }
 

@@ -13,6 +13,8 @@ import { type BlitFramebuffers, executeBlit } from "./render/blit.ts";
 import { executeClear } from "./render/clear.ts";
 import { executeClearTexture, executeCopyRegion } from "./render/copy.ts";
 import type { ResourceLookup } from "./render/lookup.ts";
+import { isExecutedQuery, Queries } from "./render/queries.ts";
+import { VirglRenderer } from "./render/renderer.ts";
 import {
   levelExtent,
   type TransferMemory,
@@ -20,6 +22,7 @@ import {
   transferToHost,
   type VirglResource,
 } from "./resources/resource.ts";
+import { applySetter } from "./state/setters.ts";
 import { VirglShader } from "./state/shader.ts";
 import type { VirglStateObject } from "./state/sub-context.ts";
 import { VirglSubContext } from "./state/sub-context.ts";
@@ -39,6 +42,8 @@ export interface VirglContextHost {
   readonly fenceHandler: RutabagaFenceHandler;
   /** The component's resource `resourceId`, if it exists. */
   resource(resourceId: number): VirglResource | undefined;
+  /** Receives what a guest got wrong that the protocol cannot answer (a shader variant that fails to build). */
+  warn(message: string): void;
 }
 
 type Result = VirglError | undefined;
@@ -62,6 +67,8 @@ export class VirglContext implements RutabagaContext {
   readonly #reader = new DwordReader();
   readonly #blitFbs: BlitFramebuffers = { read: 0, draw: 0 };
   readonly #lookup: ResourceLookup = (id) => this.#resource(id);
+  readonly #renderer: VirglRenderer;
+  readonly #queries: Queries;
   #sub: VirglSubContext;
   #objectBytes = 0;
   readonly #onDestroy: () => void;
@@ -74,6 +81,8 @@ export class VirglContext implements RutabagaContext {
     this.ctxId = ctxId;
     this.name = name;
     this.#glCtx = host.gl.createContext();
+    this.#renderer = new VirglRenderer(host.gl, (m) => host.warn(`virgl context ${ctxId}: ${m}`));
+    this.#queries = new Queries(host.gl);
     this.#sub = new VirglSubContext();
     this.#subs.set(0, this.#sub);
   }
@@ -99,6 +108,8 @@ export class VirglContext implements RutabagaContext {
     if (isVirglError(frames)) throw toRutabagaError(frames);
     const gl = this.#host.gl;
     gl.makeCurrent(this.#glCtx);
+    // The context stays current after the submit (transfers need no switch); the flush starts the GL on the
+    // submit's work while the front end goes back to its socket.
     try {
       for (const f of frames) {
         const c = decodeCommand(r, f.header, f.cmd, f.object, f.length);
@@ -108,7 +119,7 @@ export class VirglContext implements RutabagaContext {
         if (failed !== undefined) throw toRutabagaError(failed);
       }
     } finally {
-      gl.makeCurrent(undefined);
+      gl.flush();
     }
   }
 
@@ -141,6 +152,8 @@ export class VirglContext implements RutabagaContext {
     const gl = this.#host.gl;
     gl.makeCurrent(this.#glCtx);
     for (const s of this.#subs.values()) if (s.fbo !== 0) gl.deleteFramebuffer(s.fbo);
+    this.#renderer.destroy();
+    this.#queries.destroy();
     if (this.#blitFbs.read !== 0) gl.deleteFramebuffer(this.#blitFbs.read);
     if (this.#blitFbs.draw !== 0) gl.deleteFramebuffer(this.#blitFbs.draw);
     gl.makeCurrent(undefined);
@@ -197,7 +210,7 @@ export class VirglContext implements RutabagaContext {
         return this.#createObject(c);
       case VirglCmd.DestroyObject:
         if (c.objectType === VirglObject.Surface || c.objectType === VirglObject.MsaaSurface) {
-          this.#sub.surfaces.delete(c.handle);
+          if (this.#sub.surfaces.delete(c.handle)) this.#sub.framebufferVersion++;
         } else if (this.#sub.objects.get(c.handle)?.type === c.objectType) {
           this.#dropObject(c.handle);
         }
@@ -208,17 +221,41 @@ export class VirglContext implements RutabagaContext {
         }
         this.#sub.colorSurfaces = c.colorSurfaces;
         this.#sub.zsSurface = c.zsSurface;
+        this.#sub.framebufferVersion++;
         return undefined;
       case VirglCmd.SetFramebufferStateNoAttach:
         this.#sub.noAttach = { width: c.width, height: c.height, layers: c.layers, samples: c.samples };
         return undefined;
       case VirglCmd.Clear:
+        this.#renderer.prepareForClear();
         return executeClear(gl, this.#sub, c, this.#lookup);
+      case VirglCmd.DrawVbo:
+        return this.#renderer.draw(this.#sub, c, this.#lookup);
+      case VirglCmd.SetRenderCondition: {
+        if (c.handle === 0) {
+          this.#queries.renderCondition(undefined, false, 0);
+          return undefined;
+        }
+        const q = this.#sub.objects.get(c.handle);
+        if (q === undefined || q.state.kind !== "query") return invalid(`no query ${c.handle}`);
+        this.#queries.renderCondition(q.state, c.condition, c.mode);
+        return undefined;
+      }
+      case VirglCmd.BeginQuery:
+      case VirglCmd.EndQuery:
+      case VirglCmd.GetQueryResult: {
+        const q = this.#sub.objects.get(c.handle);
+        if (q === undefined || q.state.kind !== "query") return invalid(`no query ${c.handle}`);
+        if (c.cmd === VirglCmd.BeginQuery) return this.#queries.begin(q.state);
+        if (c.cmd === VirglCmd.EndQuery) return this.#queries.end(q.state);
+        return this.#queries.result(q.state, this.#lookup);
+      }
       case VirglCmd.ClearTexture:
         return executeClearTexture(gl, c, this.#lookup);
       case VirglCmd.ResourceCopyRegion:
         return executeCopyRegion(gl, c, this.#lookup);
       case VirglCmd.Blit:
+        this.#renderer.prepareForClear();
         return executeBlit(gl, this.#blitFbs, c, this.#lookup);
       case VirglCmd.Transfer3D: {
         const res = this.#resource(c.resourceId);
@@ -249,9 +286,12 @@ export class VirglContext implements RutabagaContext {
         transferToHost(gl, dst.state, mem, c.box);
         return undefined;
       }
-      default:
+      default: {
+        const set = applySetter(this.#sub, c);
+        if (set.handled) return set.error;
         this.#count(c);
         return undefined;
+      }
     }
   }
 
@@ -282,6 +322,7 @@ export class VirglContext implements RutabagaContext {
         if (!sub.surfaces.has(handle) && sub.objectCount >= MAX_OBJECTS_PER_SUB_CTX) return invalid("too many objects");
         this.#dropObject(handle);
         sub.surfaces.set(handle, { resourceId: desc.resourceId, format: desc.format, level, firstLayer, lastLayer });
+        sub.framebufferVersion++;
         return undefined;
       }
       case "shader-continuation": {
@@ -295,12 +336,19 @@ export class VirglContext implements RutabagaContext {
         if (reserved !== undefined) return reserved;
         shader.append(desc.text);
         existing.bytes += desc.text.byteLength;
-        return undefined;
+        return shader.complete ? shader.parse() : undefined;
       }
       default: {
         if (desc.kind === "shader" && desc.text.byteLength > MAX_SHADER_TEXT_BYTES)
           return invalid("shader text too long");
+        if (desc.kind === "query" && !isExecutedQuery(desc.queryType)) {
+          return invalid(`query type ${desc.queryType} (not advertised)`);
+        }
         const state: VirglStateObject = desc.kind === "shader" ? new VirglShader(desc) : desc;
+        if (state instanceof VirglShader && state.complete) {
+          const refused = state.parse();
+          if (refused !== undefined) return refused;
+        }
         if (!sub.objects.has(handle) && sub.objectCount >= MAX_OBJECTS_PER_SUB_CTX) return invalid("too many objects");
         const replaced = sub.objects.get(handle)?.bytes ?? 0;
         if (c.bytes > replaced) {
@@ -309,9 +357,9 @@ export class VirglContext implements RutabagaContext {
         } else {
           this.#objectBytes -= replaced - c.bytes;
         }
-        sub.surfaces.delete(handle);
+        if (sub.surfaces.delete(handle)) sub.framebufferVersion++;
+        this.#forgetQuery(handle);
         sub.objects.set(handle, { type: c.objectType, state, bytes: c.bytes });
-        this.#count(c);
         return undefined;
       }
     }
@@ -325,9 +373,15 @@ export class VirglContext implements RutabagaContext {
     return undefined;
   }
 
+  #forgetQuery(handle: number): void {
+    const o = this.#sub.objects.get(handle);
+    if (o?.state.kind === "query") this.#queries.forget(o.state);
+  }
+
   #dropObject(handle: number): void {
     const o = this.#sub.objects.get(handle);
     if (o === undefined) return;
+    this.#forgetQuery(handle);
     this.#objectBytes -= o.bytes;
     this.#sub.objects.delete(handle);
   }

@@ -1,8 +1,16 @@
 import koffi from "koffi";
+import type {
+  GlDrawArrays,
+  GlDrawElements,
+  GlVertexAttribFormat,
+  GlViewport,
+} from "../../components/virgl/host-gl/draws.ts";
 import type { GlRect } from "../../components/virgl/host-gl/framebuffers.ts";
 import type { HostGl, HostGlContext } from "../../components/virgl/host-gl/host-gl.ts";
+import type { GlBuildResult } from "../../components/virgl/host-gl/programs.ts";
 import type { GlBox, GlImageRef, GlTextureStorage } from "../../components/virgl/host-gl/textures.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
+import { GL_PROTOTYPES } from "./gl-prototypes.ts";
 
 const EGL_PLATFORM_SURFACELESS_MESA = 0x31dd;
 const EGL_OPENGL_API = 0x30a2;
@@ -22,73 +30,6 @@ const CORE_VERSIONS: readonly (readonly [number, number])[] = [
   [4, 1],
   [3, 3],
 ];
-
-/** The GL prototypes loaded once through eglGetProcAddress (koffi syntax; pointers are `void *`). */
-const GL_PROTOTYPES = {
-  glGetError: "uint32 glGetError()",
-  glGetString: "const char *glGetString(uint32 name)",
-  glGetStringi: "const char *glGetStringi(uint32 name, uint32 index)",
-  glGetIntegerv: "void glGetIntegerv(uint32 pname, void *out)",
-  glGetIntegeri_v: "void glGetIntegeri_v(uint32 pname, uint32 index, void *out)",
-  glGetFloatv: "void glGetFloatv(uint32 pname, void *out)",
-  glGetInternalformativ: "void glGetInternalformativ(uint32 target, uint32 ifmt, uint32 pname, int32 count, void *out)",
-  glFinish: "void glFinish()",
-  glPixelStorei: "void glPixelStorei(uint32 pname, int32 value)",
-  glCreateTextures: "void glCreateTextures(uint32 target, int32 n, void *out)",
-  glDeleteTextures: "void glDeleteTextures(int32 n, void *names)",
-  glTextureStorage1D: "void glTextureStorage1D(uint32 t, int32 levels, uint32 ifmt, int32 w)",
-  glTextureStorage2D: "void glTextureStorage2D(uint32 t, int32 levels, uint32 ifmt, int32 w, int32 h)",
-  glTextureStorage3D: "void glTextureStorage3D(uint32 t, int32 levels, uint32 ifmt, int32 w, int32 h, int32 d)",
-  glTextureStorage2DMultisample:
-    "void glTextureStorage2DMultisample(uint32 t, int32 samples, uint32 ifmt, int32 w, int32 h, uint8 fixed)",
-  glTextureStorage3DMultisample:
-    "void glTextureStorage3DMultisample(uint32 t, int32 samples, uint32 ifmt, int32 w, int32 h, int32 d, uint8 fixed)",
-  glTextureParameteri: "void glTextureParameteri(uint32 t, uint32 pname, int32 v)",
-  glTextureParameteriv: "void glTextureParameteriv(uint32 t, uint32 pname, void *v)",
-  glTextureSubImage1D: "void glTextureSubImage1D(uint32 t, int32 l, int32 x, int32 w, uint32 f, uint32 ty, void *p)",
-  glTextureSubImage2D:
-    "void glTextureSubImage2D(uint32 t, int32 l, int32 x, int32 y, int32 w, int32 h, uint32 f, uint32 ty, void *p)",
-  glTextureSubImage3D:
-    "void glTextureSubImage3D(uint32 t, int32 l, int32 x, int32 y, int32 z, int32 w, int32 h, int32 d, uint32 f, uint32 ty, void *p)",
-  glCompressedTextureSubImage1D:
-    "void glCompressedTextureSubImage1D(uint32 t, int32 l, int32 x, int32 w, uint32 f, int32 size, void *p)",
-  glCompressedTextureSubImage2D:
-    "void glCompressedTextureSubImage2D(uint32 t, int32 l, int32 x, int32 y, int32 w, int32 h, uint32 f, int32 size, void *p)",
-  glCompressedTextureSubImage3D:
-    "void glCompressedTextureSubImage3D(uint32 t, int32 l, int32 x, int32 y, int32 z, int32 w, int32 h, int32 d, uint32 f, int32 size, void *p)",
-  glGetTextureSubImage:
-    "void glGetTextureSubImage(uint32 t, int32 l, int32 x, int32 y, int32 z, int32 w, int32 h, int32 d, uint32 f, uint32 ty, int32 size, void *p)",
-  glGetCompressedTextureSubImage:
-    "void glGetCompressedTextureSubImage(uint32 t, int32 l, int32 x, int32 y, int32 z, int32 w, int32 h, int32 d, int32 size, void *p)",
-  glClearTexSubImage:
-    "void glClearTexSubImage(uint32 t, int32 l, int32 x, int32 y, int32 z, int32 w, int32 h, int32 d, uint32 f, uint32 ty, void *p)",
-  glCopyImageSubData:
-    "void glCopyImageSubData(uint32 s, uint32 st, int32 sl, int32 sx, int32 sy, int32 sz, uint32 d, uint32 dt, int32 dl, int32 dx, int32 dy, int32 dz, int32 w, int32 h, int32 dd)",
-  glCreateBuffers: "void glCreateBuffers(int32 n, void *out)",
-  glDeleteBuffers: "void glDeleteBuffers(int32 n, void *names)",
-  glNamedBufferStorage: "void glNamedBufferStorage(uint32 b, intptr size, void *data, uint32 flags)",
-  glNamedBufferSubData: "void glNamedBufferSubData(uint32 b, intptr offset, intptr size, void *data)",
-  glGetNamedBufferSubData: "void glGetNamedBufferSubData(uint32 b, intptr offset, intptr size, void *data)",
-  glCopyNamedBufferSubData: "void glCopyNamedBufferSubData(uint32 s, uint32 d, intptr so, intptr dOff, intptr size)",
-  glCreateFramebuffers: "void glCreateFramebuffers(int32 n, void *out)",
-  glDeleteFramebuffers: "void glDeleteFramebuffers(int32 n, void *names)",
-  glNamedFramebufferTexture: "void glNamedFramebufferTexture(uint32 fb, uint32 att, uint32 tex, int32 level)",
-  glNamedFramebufferTextureLayer:
-    "void glNamedFramebufferTextureLayer(uint32 fb, uint32 att, uint32 tex, int32 level, int32 layer)",
-  glNamedFramebufferDrawBuffers: "void glNamedFramebufferDrawBuffers(uint32 fb, int32 n, void *bufs)",
-  glNamedFramebufferReadBuffer: "void glNamedFramebufferReadBuffer(uint32 fb, uint32 buf)",
-  glCheckNamedFramebufferStatus: "uint32 glCheckNamedFramebufferStatus(uint32 fb, uint32 target)",
-  glBindFramebuffer: "void glBindFramebuffer(uint32 target, uint32 fb)",
-  glClearNamedFramebufferfv: "void glClearNamedFramebufferfv(uint32 fb, uint32 buf, int32 db, void *v)",
-  glClearNamedFramebufferiv: "void glClearNamedFramebufferiv(uint32 fb, uint32 buf, int32 db, void *v)",
-  glClearNamedFramebufferuiv: "void glClearNamedFramebufferuiv(uint32 fb, uint32 buf, int32 db, void *v)",
-  glClearNamedFramebufferfi: "void glClearNamedFramebufferfi(uint32 fb, uint32 buf, int32 db, float d, int32 s)",
-  glBlitNamedFramebuffer:
-    "void glBlitNamedFramebuffer(uint32 r, uint32 d, int32 a, int32 b, int32 c, int32 e, int32 f, int32 g, int32 h, int32 i, uint32 mask, uint32 filter)",
-  glEnable: "void glEnable(uint32 cap)",
-  glDisable: "void glDisable(uint32 cap)",
-  glScissor: "void glScissor(int32 x, int32 y, int32 w, int32 h)",
-} as const;
 
 type GlName = keyof typeof GL_PROTOTYPES;
 // biome-ignore lint/suspicious/noExplicitAny: koffi functions are variadic by prototype
@@ -174,6 +115,7 @@ export class EglHostGl implements HostGl {
   readonly #u32 = new Uint32Array(1);
   readonly #i32 = new Int32Array(4);
   readonly #f32 = new Float32Array(16);
+  readonly #u64 = new BigUint64Array(1);
 
   constructor() {
     const egl = loadEgl();
@@ -254,6 +196,11 @@ export class EglHostGl implements HostGl {
     threadCurrent = target.handle;
   }
 
+  ensureCurrent(): void {
+    if (this.#current !== undefined && threadCurrent === this.#current.handle) return;
+    this.makeCurrent(undefined);
+  }
+
   destroyContext(ctx: HostGlContext): void {
     const c = ctx as NodeGlContext;
     if (!this.#contexts.delete(c)) return;
@@ -304,6 +251,9 @@ export class EglHostGl implements HostGl {
   }
   finish(): void {
     this.#gl.glFinish();
+  }
+  flush(): void {
+    this.#gl.glFlush();
   }
 
   createTexture(target: number): number {
@@ -442,6 +392,221 @@ export class EglHostGl implements HostGl {
   }
   scissor(x: number, y: number, w: number, h: number): void {
     this.#gl.glScissor(x, y, w, h);
+  }
+  compileShader(type: number, source: string): GlBuildResult {
+    const g = this.#gl;
+    const shader = g.glCreateShader(type) as number;
+    g.glShaderSource(shader, 1, [source], null);
+    g.glCompileShader(shader);
+    g.glGetShaderiv(shader, 0x8b81 /* COMPILE_STATUS */, this.#i32);
+    if (this.#i32[0] !== 0) return { name: shader, log: "" };
+    const log = this.#infoLog((size, len, out) => g.glGetShaderInfoLog(shader, size, len, out));
+    g.glDeleteShader(shader);
+    return { name: 0, log };
+  }
+  deleteShader(shader: number): void {
+    this.#gl.glDeleteShader(shader);
+  }
+  linkProgram(shaders: readonly number[]): GlBuildResult {
+    const g = this.#gl;
+    const program = g.glCreateProgram() as number;
+    for (const s of shaders) g.glAttachShader(program, s);
+    g.glLinkProgram(program);
+    for (const s of shaders) g.glDetachShader(program, s);
+    g.glGetProgramiv(program, 0x8b82 /* LINK_STATUS */, this.#i32);
+    if (this.#i32[0] !== 0) return { name: program, log: "" };
+    const log = this.#infoLog((size, len, out) => g.glGetProgramInfoLog(program, size, len, out));
+    g.glDeleteProgram(program);
+    return { name: 0, log };
+  }
+  #infoLog(read: (size: number, len: Int32Array, out: Uint8Array) => void): string {
+    const out = new Uint8Array(4096);
+    const len = new Int32Array(1);
+    read(out.byteLength, len, out);
+    return new TextDecoder().decode(out.subarray(0, Math.min(len[0]!, out.byteLength)));
+  }
+  deleteProgram(program: number): void {
+    this.#gl.glDeleteProgram(program);
+  }
+  useProgram(program: number): void {
+    this.#gl.glUseProgram(program);
+  }
+
+  createVertexArray(): number {
+    this.#u32[0] = 0;
+    this.#gl.glCreateVertexArrays(1, this.#u32);
+    return this.#u32[0]!;
+  }
+  deleteVertexArray(vao: number): void {
+    this.#u32[0] = vao;
+    this.#gl.glDeleteVertexArrays(1, this.#u32);
+  }
+  bindVertexArray(vao: number): void {
+    this.#gl.glBindVertexArray(vao);
+  }
+  enableVertexArrayAttrib(vao: number, index: number, enable: boolean): void {
+    if (enable) this.#gl.glEnableVertexArrayAttrib(vao, index);
+    else this.#gl.glDisableVertexArrayAttrib(vao, index);
+  }
+  vertexArrayAttribFormat(vao: number, index: number, f: GlVertexAttribFormat): void {
+    if (f.kind === "int") this.#gl.glVertexArrayAttribIFormat(vao, index, f.size, f.type, f.relativeOffset);
+    else if (f.kind === "double") this.#gl.glVertexArrayAttribLFormat(vao, index, f.size, f.type, f.relativeOffset);
+    else this.#gl.glVertexArrayAttribFormat(vao, index, f.size, f.type, f.normalized ? 1 : 0, f.relativeOffset);
+  }
+  vertexArrayAttribBinding(vao: number, index: number, binding: number): void {
+    this.#gl.glVertexArrayAttribBinding(vao, index, binding);
+  }
+  vertexArrayVertexBuffer(vao: number, binding: number, buffer: number, offset: number, stride: number): void {
+    this.#gl.glVertexArrayVertexBuffer(vao, binding, buffer, offset, stride);
+  }
+  vertexArrayBindingDivisor(vao: number, binding: number, divisor: number): void {
+    this.#gl.glVertexArrayBindingDivisor(vao, binding, divisor);
+  }
+  vertexArrayElementBuffer(vao: number, buffer: number): void {
+    this.#gl.glVertexArrayElementBuffer(vao, buffer);
+  }
+  drawArrays(d: GlDrawArrays): void {
+    this.#gl.glDrawArraysInstancedBaseInstance(d.mode, d.first, d.count, d.instances, d.baseInstance);
+  }
+  drawElements(d: GlDrawElements): void {
+    this.#gl.glDrawElementsInstancedBaseVertexBaseInstance(
+      d.mode,
+      d.count,
+      d.type,
+      d.offset,
+      d.instances,
+      d.baseVertex,
+      d.baseInstance,
+    );
+  }
+
+  bindBufferRange(target: number, index: number, buffer: number, offset: number, size: number): void {
+    this.#gl.glBindBufferRange(target, index, buffer, offset, size);
+  }
+  bindTextureUnit(unit: number, texture: number): void {
+    this.#gl.glBindTextureUnit(unit, texture);
+  }
+  createSampler(): number {
+    this.#u32[0] = 0;
+    this.#gl.glCreateSamplers(1, this.#u32);
+    return this.#u32[0]!;
+  }
+  deleteSampler(sampler: number): void {
+    this.#u32[0] = sampler;
+    this.#gl.glDeleteSamplers(1, this.#u32);
+  }
+  samplerParameteri(sampler: number, pname: number, value: number): void {
+    this.#gl.glSamplerParameteri(sampler, pname, value);
+  }
+  samplerParameterf(sampler: number, pname: number, value: number): void {
+    this.#gl.glSamplerParameterf(sampler, pname, value);
+  }
+  samplerParameterfv(sampler: number, pname: number, values: Float32Array): void {
+    this.#gl.glSamplerParameterfv(sampler, pname, values);
+  }
+  bindSampler(unit: number, sampler: number): void {
+    this.#gl.glBindSampler(unit, sampler);
+  }
+
+  enablei(cap: number, index: number): void {
+    this.#gl.glEnablei(cap, index);
+  }
+  disablei(cap: number, index: number): void {
+    this.#gl.glDisablei(cap, index);
+  }
+  blendFuncSeparatei(buffer: number, srcRgb: number, dstRgb: number, srcAlpha: number, dstAlpha: number): void {
+    this.#gl.glBlendFuncSeparatei(buffer, srcRgb, dstRgb, srcAlpha, dstAlpha);
+  }
+  blendEquationSeparatei(buffer: number, rgb: number, alpha: number): void {
+    this.#gl.glBlendEquationSeparatei(buffer, rgb, alpha);
+  }
+  colorMaski(buffer: number, r: boolean, g: boolean, b: boolean, a: boolean): void {
+    this.#gl.glColorMaski(buffer, r ? 1 : 0, g ? 1 : 0, b ? 1 : 0, a ? 1 : 0);
+  }
+  blendColor(r: number, g: number, b: number, a: number): void {
+    this.#gl.glBlendColor(r, g, b, a);
+  }
+  logicOp(op: number): void {
+    this.#gl.glLogicOp(op);
+  }
+  depthFunc(func: number): void {
+    this.#gl.glDepthFunc(func);
+  }
+  depthMask(write: boolean): void {
+    this.#gl.glDepthMask(write ? 1 : 0);
+  }
+  stencilFuncSeparate(face: number, func: number, ref: number, mask: number): void {
+    this.#gl.glStencilFuncSeparate(face, func, ref, mask);
+  }
+  stencilOpSeparate(face: number, fail: number, zfail: number, zpass: number): void {
+    this.#gl.glStencilOpSeparate(face, fail, zfail, zpass);
+  }
+  stencilMaskSeparate(face: number, mask: number): void {
+    this.#gl.glStencilMaskSeparate(face, mask);
+  }
+  cullFace(face: number): void {
+    this.#gl.glCullFace(face);
+  }
+  frontFace(mode: number): void {
+    this.#gl.glFrontFace(mode);
+  }
+  polygonMode(face: number, mode: number): void {
+    this.#gl.glPolygonMode(face, mode);
+  }
+  polygonOffset(factor: number, units: number): void {
+    this.#gl.glPolygonOffset(factor, units);
+  }
+  lineWidth(width: number): void {
+    this.#gl.glLineWidth(width);
+  }
+  pointSize(size: number): void {
+    this.#gl.glPointSize(size);
+  }
+  viewportIndexed(index: number, v: GlViewport): void {
+    this.#gl.glViewportIndexedf(index, v.x, v.y, v.w, v.h);
+    this.#gl.glDepthRangeIndexed(index, v.near, v.far);
+  }
+  scissorIndexed(index: number, x: number, y: number, w: number, h: number): void {
+    this.#gl.glScissorIndexed(index, x, y, w, h);
+  }
+  clipControl(origin: number, depth: number): void {
+    this.#gl.glClipControl(origin, depth);
+  }
+  sampleMaski(index: number, mask: number): void {
+    this.#gl.glSampleMaski(index, mask);
+  }
+  primitiveRestartIndex(index: number): void {
+    this.#gl.glPrimitiveRestartIndex(index);
+  }
+
+  createQuery(target: number): number {
+    this.#u32[0] = 0;
+    this.#gl.glCreateQueries(target, 1, this.#u32);
+    return this.#u32[0]!;
+  }
+  deleteQuery(query: number): void {
+    this.#u32[0] = query;
+    this.#gl.glDeleteQueries(1, this.#u32);
+  }
+  beginQuery(target: number, query: number): void {
+    this.#gl.glBeginQuery(target, query);
+  }
+  endQuery(target: number): void {
+    this.#gl.glEndQuery(target);
+  }
+  queryCounter(query: number, target: number): void {
+    this.#gl.glQueryCounter(query, target);
+  }
+  beginConditionalRender(query: number, mode: number): void {
+    this.#gl.glBeginConditionalRender(query, mode);
+  }
+  endConditionalRender(): void {
+    this.#gl.glEndConditionalRender();
+  }
+  getQueryResult(query: number): bigint {
+    this.#u64[0] = 0n;
+    this.#gl.glGetQueryObjectui64v(query, 0x8866 /* QUERY_RESULT */, this.#u64);
+    return this.#u64[0]!;
   }
 }
 

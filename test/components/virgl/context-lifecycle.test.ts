@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PipeClear, PipeShaderType, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
+import { PipeClear, PipeShaderType, VirglCmd, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { VirglShader } from "../../../src/components/virgl/state/shader.ts";
 import { isRutabagaError, RutabagaFenceFlags } from "../../../src/index.ts";
@@ -17,21 +17,27 @@ test("commands Mesa sends for state are stored or counted, not failed; shaders k
         .createBlend(4, 0, 0)
         .bindObject(VirglObject.Blend, 4)
         .bindShader(3, PipeShaderType.Fragment)
-        .setBlendColor([0, 0, 0, 0])
-        .setSampleMask(0xffffffff)
+        .setBlendColor([0.25, 0, 0, 1])
+        .setSampleMask(0xf)
         .destroyObject(VirglObject.Blend, 4)
+        // Tessellation is not executed (nor advertised): decoded and counted.
+        .raw(VirglCmd.SetTessState, 0, [0, 0, 0, 0, 0, 0])
         .finish(),
     );
     const ctx = component.context(1)!;
-    assert.equal(ctx.unsupported.get("CreateObject(4)"), 1);
-    assert.equal(ctx.unsupported.get("BindObject(1)"), 1);
-    assert.equal(ctx.unsupported.get("SetBlendColor"), 1);
+    assert.deepEqual([...ctx.unsupported], [["SetTessState", 1]]);
+    const bound = ctx.currentSubContext.bound;
+    assert.equal(bound.blend, 4);
+    assert.equal(bound.shaders[PipeShaderType.Fragment], 3);
+    assert.deepEqual(bound.blendColor, [0.25, 0, 0, 1]);
+    assert.equal(bound.sampleMask, 0xf);
     const shader = ctx.currentSubContext.objects.get(3)!;
     assert.equal(shader.type, VirglObject.Shader);
     assert.ok(shader.state instanceof VirglShader);
     assert.equal(shader.state.stage, PipeShaderType.Fragment);
     assert.equal(shader.state.numTokens, 20);
     assert.equal(shader.state.text, tgsi);
+    assert.equal(shader.state.tgsi?.stage, "FRAG");
     assert.equal(ctx.currentSubContext.objects.has(4), false);
   } finally {
     rutabaga.destroy();
@@ -128,11 +134,14 @@ test("multisampled and compressed resources: create, and compressed blocks round
 test("stored objects and sub-contexts are bounded per context; freeing makes room again", () => {
   const { rutabaga } = makeVirgl();
   try {
-    // Shaders of 65535 payload dwords (5 header words + 65530 of text): each is charged 65534 × 4 bytes.
-    const text = `FRAG\n${"#".repeat(65530 * 4 - 7)}`;
+    // First chunks of shaders announcing 1 MiB of text (so not parsed yet), 65535 payload dwords each (5 header
+    // words + 65530 of text): each is charged 65534 × 4 bytes.
+    const text = new Uint32Array(65530).fill(0x20202020);
     const batch = (first: number) => {
       const e = new VirglEncoder();
-      for (let i = 0; i < 60; i++) e.createShader(first + i, PipeShaderType.Fragment, text, 0, 65530);
+      for (let i = 0; i < 60; i++) {
+        e.raw(VirglCmd.CreateObject, VirglObject.Shader, [first + i, PipeShaderType.Fragment, 1 << 20, 0, 0, ...text]);
+      }
       return e.finish();
     };
     let failedAt = -1;

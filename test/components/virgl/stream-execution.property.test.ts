@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { PipeClear, VIRGL_CMD_COUNT, VirglCmd, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
+import {
+  PipeClear,
+  PipeShaderType,
+  VIRGL_CMD_COUNT,
+  VirglCmd,
+  VirglObject,
+} from "../../../src/components/virgl/protocol/commands.ts";
 import { commandRule, objectLengthRule } from "../../../src/components/virgl/protocol/decoder.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { isRutabagaError } from "../../../src/index.ts";
@@ -24,6 +30,21 @@ const EXECUTED = [
   VirglCmd.Transfer3D,
   VirglCmd.CopyTransfer3D,
   VirglCmd.ResourceInlineWrite,
+  VirglCmd.BindObject,
+  VirglCmd.BindShader,
+  VirglCmd.SetVertexBuffers,
+  VirglCmd.SetIndexBuffer,
+  VirglCmd.SetConstantBuffer,
+  VirglCmd.SetUniformBuffer,
+  VirglCmd.SetSamplerViews,
+  VirglCmd.BindSamplerStates,
+  VirglCmd.SetViewportState,
+  VirglCmd.SetScissorState,
+  VirglCmd.DrawVbo,
+  VirglCmd.BeginQuery,
+  VirglCmd.EndQuery,
+  VirglCmd.GetQueryResult,
+  VirglCmd.SetRenderCondition,
 ];
 const cmdId = fc.oneof(
   { arbitrary: fc.constantFrom(...EXECUTED), weight: 4 },
@@ -52,6 +73,31 @@ test("well-framed random commands execute or fail with typed errors; the context
     createWithBacking(rutabaga, 3, res({ format: 19, bind: 1 }), 64);
     createWithBacking(rutabaga, 4, res({ target: 7, width: 4, height: 4, arraySize: 3, lastLevel: 1 }), 256);
     createWithBacking(rutabaga, 5, res({ target: 3, width: 4, height: 4, depth: 2, format: 28 }), 128);
+    // A drawable pipeline, so random DRAW_VBOs and state changes reach the GL rather than being skipped.
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .createShader(
+          0x5000,
+          PipeShaderType.Vertex,
+          "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n",
+        )
+        .createShader(
+          0x5001,
+          PipeShaderType.Fragment,
+          "FRAG\nDCL OUT[0], COLOR\nDCL CONST[0]\n  0: MOV OUT[0], CONST[0]\n  1: END\n",
+        )
+        .bindShader(0x5000, PipeShaderType.Vertex)
+        .bindShader(0x5001, PipeShaderType.Fragment)
+        // VIRGL_FORMAT_R32G32B32A32_FLOAT from resource 2, 16-byte stride.
+        .createVertexElements(0x5002, [{ srcOffset: 0, instanceDivisor: 0, vertexBufferIndex: 0, format: 31 }])
+        .bindObject(VirglObject.VertexElements, 0x5002)
+        .setVertexBuffers([{ stride: 16, offset: 0, resourceId: 2 }])
+        .createSurface(0x5003, 1, RGBA8)
+        .setFramebufferState(0, [0x5003])
+        .setViewports(0, [{ scale: [2, 2, 0.5], translate: [2, 2, 0.5] }])
+        .finish(),
+    );
     const outcomes = { ok: 0, failed: 0 };
     fc.assert(
       fc.property(fc.array(command, { minLength: 1, maxLength: 8 }), (cmds) => {

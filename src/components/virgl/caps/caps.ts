@@ -115,10 +115,9 @@ export const VirglCap = {
  */
 export const HOST_FEATURE_CHECK_VERSION = 15;
 
-/** Gallium primitive bits (p_defines.h PIPE_PRIM_*): points..triangle fan, adjacency, patches. */
+/** Gallium primitive bits (p_defines.h PIPE_PRIM_*): points..triangle fan, adjacency (patches: tessellation is not drawn). */
 const PRIM_BASIC = 0x7f;
 const PRIM_ADJACENCY = 0x3c00;
-const PRIM_PATCHES = 1 << 14;
 
 /** What the host GL offers, read once; the caps blobs are encoded from it. */
 export interface HostGlLimits {
@@ -289,7 +288,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     ver >= 40, // indep_blend_func
     ver >= 40, // cube_map_array
     ext("GL_ARB_shader_stencil_export"),
-    true, // conditional_render (GL 3.0)
+    true, // conditional_render (GL 3.0; SET_RENDER_CONDITION is executed)
     ver >= 42, // start_instance
     true, // primitive_restart (GL 3.1)
     false, // blend_eq_sep: virglrenderer leaves it clear (Mesa assumes it)
@@ -298,7 +297,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     true, // seamless_cube_map (GL 3.2)
     true, // occlusion_query
     true, // timer_query (GL 3.3)
-    ver >= 40, // streamout_pause_resume
+    false, // streamout_pause_resume: stream output is not executed
     true, // texture_multisample (GL 3.2)
     true, // fragment_coord_conventions (GL 3.2)
     true, // depth_clip_disable (GL 3.2 depth clamp)
@@ -309,14 +308,14 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     ext("GL_ARB_texture_mirror_clamp_to_edge") || ext("GL_EXT_texture_mirror_clamp") || ver >= 44,
     ver >= 40, // texture_query_lod
     ver >= 40, // has_fp64
-    ver >= 40, // has_tessellation_shaders
-    ver >= 40, // has_indirect_draw
+    false, // has_tessellation_shaders: tessellation stages are not drawn
+    false, // has_indirect_draw: indirect draws are not executed
     ver >= 40, // has_sample_shading
     ver >= 45 || ext("GL_ARB_cull_distance"),
     ver >= 45 || ext("GL_ARB_conditional_render_inverted"),
     ver >= 45 || ext("GL_ARB_derivative_control"),
     ver >= 46 || ext("GL_ARB_polygon_offset_clamp") || ext("GL_EXT_polygon_offset_clamp"),
-    ver >= 46 || ext("GL_ARB_transform_feedback_overflow_query"),
+    false, // transform_feedback_overflow_query: not executed
   ];
   let bits = 0;
   for (let i = 0; i < bset.length; i++) if (bset[i]) bits |= 1 << i;
@@ -330,7 +329,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   v.setUint32(O.maxSamples, int(GL.MAX_SAMPLES), true);
   let prims = PRIM_BASIC;
   if (glsl >= 150) prims |= PRIM_ADJACENCY;
-  if (glsl >= 400) prims |= PRIM_PATCHES;
+
   v.setUint32(O.primMask, prims, true);
   v.setUint32(O.maxTboSize, int(GL.MAX_TEXTURE_BUFFER_SIZE), true);
   v.setUint32(O.maxUniformBlocks, int(GL.MAX_VERTEX_UNIFORM_BLOCKS) + 1, true);
@@ -364,36 +363,11 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   v.setUint32(O.shaderBufferOffsetAlignment, int(GL.SHADER_STORAGE_BUFFER_OFFSET_ALIGNMENT), true);
   v.setUint32(O.capabilityBits, capabilityBits >>> 0, true);
   v.setUint32(O.maxVertexAttribStride, ver >= 44 ? int(GL.MAX_VERTEX_ATTRIB_STRIDE) : 2048, true);
-  v.setUint32(O.maxShaderBufferFragCompute, Math.min(32, int(GL.MAX_FRAGMENT_SHADER_STORAGE_BLOCKS)), true);
-  v.setUint32(O.maxShaderBufferOtherStages, Math.min(32, int(GL.MAX_VERTEX_SHADER_STORAGE_BLOCKS)), true);
-  v.setUint32(O.maxShaderImageFragCompute, Math.min(32, int(GL.MAX_FRAGMENT_IMAGE_UNIFORMS)), true);
-  v.setUint32(O.maxShaderImageOtherStages, Math.min(32, int(GL.MAX_VERTEX_IMAGE_UNIFORMS)), true);
-  v.setUint32(O.maxImageSamples, int(GL.MAX_IMAGE_SAMPLES), true);
-  v.setUint32(O.maxComputeWorkGroupInvocations, int(GL.MAX_COMPUTE_WORK_GROUP_INVOCATIONS), true);
-  v.setUint32(O.maxComputeSharedMemorySize, int(GL.MAX_COMPUTE_SHARED_MEMORY_SIZE), true);
-  for (let i = 0; i < 3; i++) {
-    v.setUint32(O.maxComputeGridSize + i * 4, limits.computeGrid[i]! >>> 0, true);
-    v.setUint32(O.maxComputeBlockSize + i * 4, limits.computeBlock[i]! >>> 0, true);
-  }
+  // Shader buffers, images, atomics and compute are not executed: their limits stay 0 (Mesa then exposes none).
   v.setUint32(O.maxTexture2dSize, int(GL.MAX_TEXTURE_SIZE), true);
   v.setUint32(O.maxTexture3dSize, int(GL.MAX_3D_TEXTURE_SIZE), true);
   v.setUint32(O.maxTextureCubeSize, int(GL.MAX_CUBE_MAP_TEXTURE_SIZE), true);
-  v.setUint32(O.maxCombinedShaderBuffers, int(GL.MAX_COMBINED_SHADER_STORAGE_BLOCKS), true);
-  // PIPE_SHADER order: vertex, fragment, geometry, tess ctrl, tess eval, compute.
-  const atomics = [
-    [GL.MAX_VERTEX_ATOMIC_COUNTERS, GL.MAX_VERTEX_ATOMIC_COUNTER_BUFFERS],
-    [GL.MAX_FRAGMENT_ATOMIC_COUNTERS, GL.MAX_FRAGMENT_ATOMIC_COUNTER_BUFFERS],
-    [GL.MAX_GEOMETRY_ATOMIC_COUNTERS, GL.MAX_GEOMETRY_ATOMIC_COUNTER_BUFFERS],
-    [GL.MAX_TESS_CONTROL_ATOMIC_COUNTERS, GL.MAX_TESS_CONTROL_ATOMIC_COUNTER_BUFFERS],
-    [GL.MAX_TESS_EVALUATION_ATOMIC_COUNTERS, GL.MAX_TESS_EVALUATION_ATOMIC_COUNTER_BUFFERS],
-    [GL.MAX_COMPUTE_ATOMIC_COUNTERS, GL.MAX_COMPUTE_ATOMIC_COUNTER_BUFFERS],
-  ] as const;
-  atomics.forEach(([c, b], i) => {
-    v.setUint32(O.maxAtomicCounters + i * 4, int(c), true);
-    v.setUint32(O.maxAtomicCounterBuffers + i * 4, int(b), true);
-  });
-  v.setUint32(O.maxCombinedAtomicCounters, int(GL.MAX_COMBINED_ATOMIC_COUNTERS), true);
-  v.setUint32(O.maxCombinedAtomicCounterBuffers, int(GL.MAX_COMBINED_ATOMIC_COUNTER_BUFFERS), true);
+
   v.setUint32(O.hostFeatureCheckVersion, HOST_FEATURE_CHECK_VERSION, true);
   setMask(v, O.readback, limits.readback);
   setMask(

@@ -1,7 +1,9 @@
 import { RutabagaError } from "../../../rutabaga/error.ts";
 import type { HostGlBuffers } from "./buffers.ts";
+import type { HostGlDraws } from "./draws.ts";
 import type { HostGlFramebuffers } from "./framebuffers.ts";
 import { GL } from "./gl-constants.ts";
+import type { HostGlPrograms } from "./programs.ts";
 import type { HostGlTextures } from "./textures.ts";
 
 /** Contexts and queries of the host GL. */
@@ -15,6 +17,11 @@ export interface HostGlContexts {
   createContext(): HostGlContext;
   /** Makes `ctx` current; `undefined` selects the host's own context (resource work outside any guest context). */
   makeCurrent(ctx: HostGlContext | undefined): void;
+  /**
+   * Makes some context of this host current without switching when one already is (objects are shared, and a
+   * switch flushes the GL): for resource work (creation, transfers) between submits.
+   */
+  ensureCurrent(): void;
   destroyContext(ctx: HostGlContext): void;
   /** Releases every context and the display. */
   destroy(): void;
@@ -28,6 +35,8 @@ export interface HostGlContexts {
   getFloats(pname: number, count: number): Float32Array;
   getInternalformat(target: number, internalFormat: number, pname: number): number;
   finish(): void;
+  /** Starts the GL on what it was given (`glFlush`), without waiting. */
+  flush(): void;
 }
 
 /**
@@ -35,7 +44,13 @@ export interface HostGlContexts {
  * it. Object names are GL names (numbers); objects live in one share group, except framebuffers. Methods follow GL
  * 4.5 direct state access; an implementation without it binds internally. Calls act on the current context.
  */
-export interface HostGl extends HostGlContexts, HostGlTextures, HostGlBuffers, HostGlFramebuffers {}
+export interface HostGl
+  extends HostGlContexts,
+    HostGlTextures,
+    HostGlBuffers,
+    HostGlFramebuffers,
+    HostGlPrograms,
+    HostGlDraws {}
 
 /** An opaque context made by {@link HostGl.createContext}. */
 export interface HostGlContext {

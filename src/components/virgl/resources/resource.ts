@@ -360,6 +360,16 @@ function packRows(m: TransferMemory, b: Transfer3D, L: BoxLayout): Uint8Array {
   return tight;
 }
 
+/** The guest bytes `[offset, offset + n)` as one view when they are contiguous (one iovec or a caller buffer). */
+function contiguous(m: TransferMemory, offset: number, n: number): Uint8Array | undefined {
+  if (m.kind === "buffer") return m.bytes.subarray(offset, offset + n);
+  const i = m.list.indexOf(offset);
+  const view = m.list.iovecs[i];
+  if (view === undefined) return undefined;
+  const start = offset - m.list.starts[i]!;
+  return start + n <= view.byteLength ? view.subarray(start, start + n) : undefined;
+}
+
 function unpackRows(m: TransferMemory, b: Transfer3D, L: BoxLayout, tight: Uint8Array): void {
   if (L.stride === L.rowBytes && L.layerStride === L.rowBytes * L.rows) {
     scatter(m, b.offset, tight, 0, tight.byteLength);
@@ -415,7 +425,11 @@ export function transferFromHost(gl: HostGl, s: VirglResourceState, m: TransferM
   checkSpan(m, b, L);
   if (s.glName === 0) return;
   drainGlErrors(gl);
-  const data = new Uint8Array(L.rowBytes * L.rows * b.d);
+  const n = L.rowBytes * L.rows * b.d;
+  const tight = L.stride === L.rowBytes && L.layerStride === L.rowBytes * L.rows;
+  // A tightly laid out box in one guest view is read by the GL straight into guest memory.
+  const direct = tight && s.format?.conversion !== "z24s8" ? contiguous(m, b.offset, n) : undefined;
+  const data = direct ?? new Uint8Array(n);
   if (s.target === PipeTextureTarget.Buffer) {
     gl.getBufferSubData(s.glName, b.x, data);
   } else {
@@ -426,5 +440,5 @@ export function transferFromHost(gl: HostGl, s: VirglResourceState, m: TransferM
     checkGl(gl, `reading ${f.name}`);
     if (f.conversion === "z24s8") convertZ24S8(data, false);
   }
-  unpackRows(m, b, L, data);
+  if (direct === undefined) unpackRows(m, b, L, data);
 }

@@ -1,6 +1,7 @@
 import { PipeLimits, SHADER_OFFSET_CONTINUATION, ShaderOffset } from "../protocol/commands.ts";
 import { invalid, type VirglError } from "../protocol/errors.ts";
 import type { DwordReader } from "../protocol/stream.ts";
+import { parseTgsi, type TgsiShader } from "../tgsi/index.ts";
 
 /** One stream-output binding of a shader (`VIRGL_OBJ_SHADER_SO_OUTPUT_*`). */
 export interface VirglStreamOutput {
@@ -94,6 +95,7 @@ export class VirglShader {
   readonly streamOutput: VirglStreamOutputInfo;
   #bytes: Uint8Array;
   #text: string | undefined;
+  #tgsi: TgsiShader | undefined;
 
   constructor(start: VirglShaderStart) {
     this.stage = start.stage;
@@ -129,5 +131,18 @@ export class VirglShader {
       this.#text = new TextDecoder().decode(end < 0 ? this.#bytes : this.#bytes.subarray(0, end));
     }
     return this.#text;
+  }
+
+  /** The parsed TGSI, once {@link parse} succeeded. */
+  get tgsi(): TgsiShader | undefined {
+    return this.#tgsi;
+  }
+
+  /** Parses the complete text once; a shader Mesa would not send is refused with the parser's line and excerpt. */
+  parse(): VirglError | undefined {
+    const parsed = parseTgsi(this.text);
+    if (!parsed.ok) return invalid(`shader does not parse: ${parsed.error.message}`);
+    this.#tgsi = parsed.shader;
+    return undefined;
   }
 }

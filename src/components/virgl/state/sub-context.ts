@@ -1,4 +1,5 @@
 import type { VirglBlendState } from "./blend.ts";
+import { VirglBoundState } from "./bound-state.ts";
 import type { VirglDsaState } from "./dsa.ts";
 import type { VirglQueryDesc } from "./query.ts";
 import type { VirglRasterizerState } from "./rasterizer.ts";
@@ -37,6 +38,10 @@ export class VirglSubContext {
   noAttach = { width: 0, height: 0, layers: 0, samples: 0 };
   /** The GL framebuffer of this sub-context (0 until first needed). */
   fbo = 0;
+  /** What is bound for drawing. */
+  readonly bound = new VirglBoundState();
+  /** Bumps when the framebuffer state or a surface changes. */
+  framebufferVersion = 0;
 
   get objectCount(): number {
     return this.surfaces.size + this.objects.size;

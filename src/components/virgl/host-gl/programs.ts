@@ -1,0 +1,16 @@
+/** A compile or link outcome: the GL name (0 on failure) and the driver's log. */
+export interface GlBuildResult {
+  readonly name: number;
+  readonly log: string;
+}
+
+/** GLSL shaders and programs. */
+export interface HostGlPrograms {
+  /** Compiles `source` as a shader of GL `type` (`GL_VERTEX_SHADER`...); a failed shader is deleted, name 0. */
+  compileShader(type: number, source: string): GlBuildResult;
+  deleteShader(shader: number): void;
+  /** Links `shaders` into a program; a failed program is deleted, name 0. The shaders stay the caller's. */
+  linkProgram(shaders: readonly number[]): GlBuildResult;
+  deleteProgram(program: number): void;
+  useProgram(program: number): void;
+}

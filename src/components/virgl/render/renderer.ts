@@ -1,0 +1,341 @@
+import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
+import { GL } from "../host-gl/gl-constants.ts";
+import type { HostGl } from "../host-gl/host-gl.ts";
+import { PipeShaderType, type VirglCmd, VirglObject } from "../protocol/commands.ts";
+import { invalid, type VirglError } from "../protocol/errors.ts";
+import type { VirglCommandOf } from "../protocol/typed-commands.ts";
+import { VIRGL_FORMATS } from "../resources/formats.ts";
+import type { VirglBlendState } from "../state/blend.ts";
+import type { VirglDsaState } from "../state/dsa.ts";
+import type { VirglRasterizerState } from "../state/rasterizer.ts";
+import { VirglShader } from "../state/shader.ts";
+import type { VirglSubContext } from "../state/sub-context.ts";
+import type { VirglVertexElementsState } from "../state/vertex-elements.ts";
+import { producedVaryings, type ShaderKey } from "../tgsi/index.ts";
+import { bindSubContextFramebuffer } from "./framebuffer.ts";
+import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
+import type { ResourceLookup } from "./lookup.ts";
+import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
+import { ProgramCache, type ProgramStage } from "./programs.ts";
+import { ShaderResources } from "./shader-resources.ts";
+import { integerKind } from "./vertex-formats.ts";
+import { VertexInput } from "./vertex-input.ts";
+
+const INDEX_TYPE: Readonly<Record<number, number>> = { 1: GL.UNSIGNED_BYTE, 2: GL.UNSIGNED_SHORT, 4: GL.UNSIGNED_INT };
+
+/** What the renderer last applied, compared by identity so unchanged state costs no GL call. */
+interface Applied {
+  sub: VirglSubContext | undefined;
+  version: number;
+  framebufferVersion: number;
+  blend: VirglBlendState | undefined | null;
+  dsa: VirglDsaState | undefined | null;
+  stencilRef: unknown;
+  rasterizer: VirglRasterizerState | undefined | null;
+  program: number;
+  restart: number;
+  alphaTargets: number;
+}
+
+/** The state a draw reads, gathered from the sub-context. */
+interface DrawState {
+  readonly vs: VirglShader;
+  readonly gs: VirglShader | undefined;
+  readonly fs: VirglShader;
+  readonly blend: VirglBlendState | undefined;
+  readonly dsa: VirglDsaState | undefined;
+  readonly rasterizer: VirglRasterizerState | undefined;
+  readonly ve: VirglVertexElementsState | undefined;
+}
+
+function objectOf<T>(sub: VirglSubContext, handle: number, type: number): T | undefined {
+  const o = sub.objects.get(handle);
+  return o?.type === type ? (o.state as T) : undefined;
+}
+
+/**
+ * The draw path of one virgl context on its GL context: framebuffer, program variants, fixed-function state,
+ * vertex input, shader resources and the draw call. GL objects live until {@link destroy}.
+ */
+export class VirglRenderer {
+  readonly #gl: HostGl;
+  readonly #programs: ProgramCache;
+  readonly #resources: ShaderResources;
+  #vertexInput: VertexInput | undefined;
+  readonly #applied: Applied = {
+    sub: undefined,
+    version: -1,
+    framebufferVersion: -1,
+    blend: null,
+    dsa: null,
+    stencilRef: null,
+    rasterizer: null,
+    program: -1,
+    restart: -2,
+    alphaTargets: 0,
+  };
+  /** Draws skipped because a program could not be built, for statistics. */
+  skippedDraws = 0;
+
+  constructor(gl: HostGl, warn: (message: string) => void) {
+    this.#gl = gl;
+    this.#programs = new ProgramCache(gl, warn);
+    this.#resources = new ShaderResources(gl);
+  }
+
+  /**
+   * Before a clear or blit: GL applies scissor, write masks and rasterizer discard to those, Gallium does not.
+   * Draw state is re-applied on the next draw.
+   */
+  prepareForClear(): void {
+    const gl = this.#gl;
+    const a = this.#applied;
+    if (a.sub === undefined) return;
+    gl.disable(GL.SCISSOR_TEST);
+    gl.disable(GL.RASTERIZER_DISCARD);
+    for (let i = 0; i < 8; i++) gl.colorMaski(i, true, true, true, true);
+    gl.depthMask(true);
+    gl.stencilMaskSeparate(GL.FRONT_AND_BACK, 0xff);
+    a.sub = undefined;
+    a.blend = null;
+    a.dsa = null;
+    a.rasterizer = null;
+  }
+
+  /** Bit i: colour buffer i is alpha-only (stored as GL red; its sampling swizzle is 0, 0, 0, R). */
+  #alphaTargets(sub: VirglSubContext): number {
+    let bits = 0;
+    sub.colorSurfaces.forEach((h, i) => {
+      const sw = VIRGL_FORMATS.get(sub.surfaces.get(h)?.format ?? -1)?.swizzle;
+      if (sw?.[0] === GL.ZERO && sw[3] === GL.RED) bits |= 1 << i;
+    });
+    return bits;
+  }
+
+  #gather(sub: VirglSubContext): DrawState | undefined {
+    const b = sub.bound;
+    const vs = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.Vertex]!, VirglObject.Shader);
+    const fs = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.Fragment]!, VirglObject.Shader);
+    const gs = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.Geometry]!, VirglObject.Shader);
+    if (
+      !(vs instanceof VirglShader) ||
+      !(fs instanceof VirglShader) ||
+      vs.tgsi === undefined ||
+      fs.tgsi === undefined
+    ) {
+      return undefined;
+    }
+    if (gs !== undefined && gs.tgsi === undefined) return undefined;
+    return {
+      vs,
+      fs,
+      gs,
+      blend: objectOf(sub, b.blend, VirglObject.Blend),
+      dsa: objectOf(sub, b.dsa, VirglObject.Dsa),
+      rasterizer: objectOf(sub, b.rasterizer, VirglObject.Rasterizer),
+      ve: objectOf(sub, b.vertexElements, VirglObject.VertexElements),
+    };
+  }
+
+  #stages(sub: VirglSubContext, d: DrawState): ProgramStage[] {
+    const b = sub.bound;
+    const rs = d.rasterizer;
+    const vsTgsi = d.vs.tgsi!;
+    const fsTgsi = d.fs.tgsi!;
+    const flipY = (b.viewports[0]?.scale[1] ?? 1) < 0;
+    const clipPlaneEnable = rs?.clipPlaneEnable ?? 0;
+    const last: Partial<ShaderKey> = {
+      ...(flipY ? { flipY } : {}),
+      ...(clipPlaneEnable !== 0 ? { clipPlaneEnable } : {}),
+    };
+    let vsInt = 0;
+    let vsUint = 0;
+    d.ve?.elements.forEach((e, i) => {
+      const k = integerKind(e.format);
+      if (k === "sint") vsInt |= 1 << i;
+      else if (k === "uint") vsUint |= 1 << i;
+    });
+    const vsKey: ShaderKey = {
+      target: "glsl450",
+      ...(vsInt !== 0 ? { vsIntInputs: vsInt } : {}),
+      ...(vsUint !== 0 ? { vsUintInputs: vsUint } : {}),
+      ...(d.gs === undefined ? last : {}),
+    };
+    const stages: ProgramStage[] = [{ shader: d.vs, tgsi: vsTgsi, key: vsKey }];
+    if (d.gs !== undefined) {
+      const gsKey: ShaderKey = {
+        target: "glsl450",
+        producer: "VERT",
+        producerOutputs: producedVaryings(vsTgsi.info.outputs),
+        ...last,
+      };
+      stages.push({ shader: d.gs, tgsi: d.gs.tgsi!, key: gsKey });
+    }
+    const producer = d.gs?.tgsi ?? vsTgsi;
+    let fsInt = 0;
+    let fsUint = 0;
+    let fsAlpha = 0;
+    let fsLuminanceAlpha = 0;
+    sub.colorSurfaces.forEach((h, i) => {
+      const format = VIRGL_FORMATS.get(sub.surfaces.get(h)?.format ?? -1);
+      if (format?.kind === "sint") fsInt |= 1 << i;
+      else if (format?.kind === "uint") fsUint |= 1 << i;
+      // Alpha-only and luminance-alpha formats are stored as GL R/RG (their sampling swizzle shows which).
+      const sw = format?.swizzle;
+      if (sw?.[0] === GL.ZERO && sw[3] === GL.RED) fsAlpha |= 1 << i;
+      else if (sw?.[0] === GL.RED && sw[3] === GL.GREEN) fsLuminanceAlpha |= 1 << i;
+    });
+    const rt0 = d.blend?.rt[0];
+    const dual =
+      rt0?.enable === true &&
+      [rt0.rgbSrcFactor, rt0.rgbDstFactor, rt0.alphaSrcFactor, rt0.alphaDstFactor].some(isSrc1Factor);
+    const alpha = d.dsa?.alphaEnabled === true && d.dsa.alphaFunc !== 7;
+    const fsKey: ShaderKey = {
+      target: "glsl450",
+      ...(d.gs !== undefined ? { producer: "GEOM" as const } : {}),
+      producerOutputs: producedVaryings(producer.info.outputs),
+      ...(fsInt !== 0 ? { fsIntOutputs: fsInt } : {}),
+      ...(fsUint !== 0 ? { fsUintOutputs: fsUint } : {}),
+      ...(fsAlpha !== 0 ? { fsAlphaOutputs: fsAlpha } : {}),
+      ...(fsLuminanceAlpha !== 0 ? { fsLuminanceAlphaOutputs: fsLuminanceAlpha } : {}),
+      ...(sub.colorSurfaces.length !== 1 ? { nrCbufs: sub.colorSurfaces.length } : {}),
+      ...(dual ? { dualSourceBlend: true } : {}),
+      ...(alpha ? { alphaFunc: d.dsa!.alphaFunc, alphaRef: d.dsa!.alphaRef } : {}),
+      ...(rs?.lightTwoside ? { twoSidedColor: true } : {}),
+      ...(rs?.flatshade ? { flatShade: true } : {}),
+      ...(rs !== undefined && rs.spriteCoordEnable !== 0 ? { spriteCoordEnable: rs.spriteCoordEnable } : {}),
+      ...(rs?.polyStipple ? { polygonStipple: true } : {}),
+    };
+    stages.push({ shader: d.fs, tgsi: fsTgsi, key: fsKey });
+    return stages;
+  }
+
+  /** DRAW_VBO: refused for bad references; skipped (counted) when its program cannot be built. */
+  draw(
+    sub: VirglSubContext,
+    c: VirglCommandOf<typeof VirglCmd.DrawVbo>,
+    lookup: ResourceLookup,
+  ): VirglError | undefined {
+    const gl = this.#gl;
+    if (c.count === 0 && c.indirectHandle === 0) return undefined;
+    if (!isCorePrimitive(c.mode)) return invalid(`primitive ${c.mode} (not advertised)`);
+    if (c.indirectHandle !== 0 || c.countFromSo !== 0)
+      return invalid("indirect and stream-output draws (not advertised)");
+    const d = this.#gather(sub);
+    if (d === undefined) {
+      this.skippedDraws++;
+      return undefined;
+    }
+    const a = this.#applied;
+    const b = sub.bound;
+    if (a.sub !== sub || a.framebufferVersion !== sub.framebufferVersion) {
+      const fb = bindSubContextFramebuffer(gl, sub, lookup);
+      if (fb !== undefined && "message" in fb) return fb;
+      gl.bindFramebuffer(GL.DRAW_FRAMEBUFFER, fb?.fb ?? 0);
+      if (fb === undefined || gl.checkFramebufferStatus(fb.fb) !== GL.FRAMEBUFFER_COMPLETE) {
+        this.skippedDraws++;
+        return undefined;
+      }
+      a.framebufferVersion = sub.framebufferVersion;
+    }
+    const program = this.#programs.program(this.#stages(sub, d));
+    if (program === 0) {
+      this.skippedDraws++;
+      return undefined;
+    }
+    if (a.program !== program) {
+      gl.useProgram(program);
+      a.program = program;
+    }
+    const stateChanged = a.sub !== sub || a.version !== b.version;
+    const alphaTargets = this.#alphaTargets(sub);
+    if (stateChanged || a.blend !== d.blend || a.alphaTargets !== alphaTargets) {
+      applyBlend(gl, d.blend, alphaTargets);
+      a.alphaTargets = alphaTargets;
+      gl.blendColor(...b.blendColor);
+      a.blend = d.blend;
+    }
+    if (stateChanged || a.dsa !== d.dsa || a.stencilRef !== b.stencilRef) {
+      applyDsa(gl, d.dsa, b.stencilRef);
+      a.dsa = d.dsa;
+      a.stencilRef = b.stencilRef;
+    }
+    if (stateChanged || a.rasterizer !== d.rasterizer) {
+      applyRasterizer(gl, d.rasterizer, (b.viewports[0]?.scale[1] ?? 1) < 0);
+      a.rasterizer = d.rasterizer;
+    }
+    if (stateChanged) {
+      applyViewports(gl, b.viewports, d.rasterizer?.clipHalfz === true);
+      applyScissors(gl, b.scissors);
+      gl.enable(GL.SAMPLE_MASK);
+      gl.sampleMaski(0, b.sampleMask);
+      a.sub = sub;
+      a.version = b.version;
+    }
+    if (this.#vertexInput === undefined) {
+      this.#vertexInput = new VertexInput(gl);
+      gl.bindVertexArray(this.#vertexInput.vao);
+    }
+    const vi = this.#vertexInput;
+    const failed = vi.apply(d.ve, b.vertexBuffers, lookup);
+    if (failed !== undefined) return failed;
+    const stipple = d.rasterizer?.polyStipple === true;
+    const clip = (d.rasterizer?.clipPlaneEnable ?? 0) !== 0;
+    const lastVertex = d.gs ?? d.vs;
+    for (const s of [d.vs, d.gs, d.fs]) {
+      if (s === undefined) continue;
+      const usesSysval = (s === d.fs && stipple) || (s === lastVertex && clip);
+      this.#resources.bindBuffers(sub, s.tgsi!, usesSysval, lookup);
+      this.#resources.bindTextures(sub, s.tgsi!, lookup);
+    }
+    const restart = c.primitiveRestart ? c.restartIndex : -1;
+    if (restart !== a.restart) {
+      if (restart < 0) gl.disable(GL.PRIMITIVE_RESTART);
+      else {
+        gl.enable(GL.PRIMITIVE_RESTART);
+        gl.primitiveRestartIndex(restart);
+      }
+      a.restart = restart;
+    }
+    if (!c.indexed) {
+      gl.drawArrays({
+        mode: c.mode,
+        first: c.start,
+        count: c.count,
+        instances: c.instanceCount,
+        baseInstance: c.startInstance,
+      });
+      return undefined;
+    }
+    const ib = b.indexBuffer;
+    if (ib === undefined) return invalid("indexed draw without an index buffer");
+    const res = lookup(ib.resourceId);
+    if ("message" in res) return res;
+    if (res.state.target !== PipeTextureTarget.Buffer || res.state.glName === 0)
+      return invalid("index buffer is not a GL buffer");
+    const type = INDEX_TYPE[ib.indexSize];
+    if (type === undefined) return invalid(`index size ${ib.indexSize}`);
+    // Mesa folds the draw's start into the index buffer offset (virgl_context.c), so `start` is not added again.
+    const offset = ib.offset;
+    if (offset + c.count * ib.indexSize > res.state.width)
+      return invalid(`indices ${offset}+${c.count}×${ib.indexSize} past the ${res.state.width}-byte index buffer`);
+    vi.elementBuffer(res.state.glName);
+    gl.drawElements({
+      mode: c.mode,
+      count: c.count,
+      type,
+      offset,
+      instances: c.instanceCount,
+      baseVertex: c.indexBias,
+      baseInstance: c.startInstance,
+    });
+    return undefined;
+  }
+
+  /** Deletes the renderer's GL objects (current context must be the owner's). */
+  destroy(): void {
+    this.#programs.clear();
+    this.#resources.destroy();
+    this.#vertexInput?.destroy();
+  }
+}

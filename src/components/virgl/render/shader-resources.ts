@@ -1,0 +1,208 @@
+import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
+import { GL } from "../host-gl/gl-constants.ts";
+import type { HostGl } from "../host-gl/host-gl.ts";
+import { VirglObject } from "../protocol/commands.ts";
+import { VIRGL_FORMATS } from "../resources/formats.ts";
+import type { VirglResourceState } from "../resources/resource.ts";
+import { MAX_CONSTANT_BYTES } from "../state/bound-state.ts";
+import type { VirglSamplerState } from "../state/sampler-state.ts";
+import type { VirglSamplerView } from "../state/sampler-view.ts";
+import type { VirglSubContext } from "../state/sub-context.ts";
+import {
+  SYSVAL_LAYOUT,
+  samplerBinding,
+  sysvalBinding,
+  type TgsiShader,
+  type TgsiStage,
+  uboBinding,
+  uboBlockRows,
+} from "../tgsi/index.ts";
+import { compareFunc, minFilter, SWIZZLE, TEX_WRAP } from "./gallium-to-gl.ts";
+import type { ResourceLookup } from "./lookup.ts";
+
+/** Virgl stage number of a TGSI stage (the binding contract's `s`). */
+const STAGE_NUMBER: Readonly<Record<TgsiStage, number>> = {
+  VERT: 0,
+  FRAG: 1,
+  GEOM: 2,
+  TESS_CTRL: 3,
+  TESS_EVAL: 4,
+  COMP: 5,
+};
+
+/**
+ * Uniform buffers, the sysval block and textures of the bound shaders, per the emitter's binding contract
+ * (src/components/virgl/tgsi/README.md): constants at `s*12`, UBO slot j at `s*12 + j`, sysval at `s*12 + 11`,
+ * sampler unit u at texture unit `s*16 + u`.
+ */
+export class ShaderResources {
+  readonly #gl: HostGl;
+  /** Per stage: the GL buffer holding slot-0 constants and the data last uploaded into it. */
+  readonly #constantBuffers: number[] = [];
+  readonly #uploaded: (Uint32Array | undefined)[] = [];
+  #zeroBuffer = 0;
+  #sysvalBuffer = 0;
+  #sysvalVersion = -1;
+  readonly #samplers = new WeakMap<VirglSamplerState, number>();
+  readonly #allSamplers: number[] = [];
+  readonly #swizzles = new WeakMap<VirglResourceState, string>();
+
+  constructor(gl: HostGl) {
+    this.#gl = gl;
+  }
+
+  #zero(): number {
+    if (this.#zeroBuffer === 0) this.#zeroBuffer = this.#gl.createBuffer(MAX_CONSTANT_BYTES);
+    return this.#zeroBuffer;
+  }
+
+  /** Binds constants, UBOs and (when a variant reads it) the sysval block of one stage's shader. */
+  bindBuffers(sub: VirglSubContext, tgsi: TgsiShader, usesSysval: boolean, lookup: ResourceLookup): void {
+    const gl = this.#gl;
+    const s = STAGE_NUMBER[tgsi.stage];
+    const info = tgsi.info;
+    if (info.constantRows > 0) {
+      let buf = this.#constantBuffers[s] ?? 0;
+      if (buf === 0) {
+        buf = gl.createBuffer(MAX_CONSTANT_BYTES);
+        this.#constantBuffers[s] = buf;
+      }
+      const data = sub.bound.constants[s]!;
+      const previous = this.#uploaded[s];
+      if (previous !== data) {
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        gl.bufferSubData(buf, 0, bytes);
+        // Rows the new data does not cover read as zero, as a fresh buffer would.
+        if (previous !== undefined && previous.byteLength > bytes.byteLength) {
+          gl.bufferSubData(buf, bytes.byteLength, new Uint8Array(previous.byteLength - bytes.byteLength));
+        }
+        this.#uploaded[s] = data;
+      }
+      gl.bindBufferRange(
+        GL.UNIFORM_BUFFER,
+        uboBinding(tgsi.stage, 0),
+        buf,
+        0,
+        Math.min(MAX_CONSTANT_BYTES, info.constantRows * 16),
+      );
+    }
+    if (info.uniformBuffers.size > 0) {
+      const rows = uboBlockRows(info);
+      const slots = Math.max(...info.uniformBuffers.keys());
+      for (let j = 1; j <= slots; j++) {
+        const range = sub.bound.uniformBuffers[s]![j];
+        const need = rows * 16;
+        let buffer = this.#zero();
+        let offset = 0;
+        if (range !== undefined) {
+          const res = lookup(range.resourceId);
+          if (!("message" in res) && res.state.target === PipeTextureTarget.Buffer && res.state.glName !== 0) {
+            // A range shorter than the block reads zeros past its end in GL only with robust access; stay inside.
+            if (range.offset + need <= res.state.width) {
+              buffer = res.state.glName;
+              offset = range.offset;
+            }
+          }
+        }
+        gl.bindBufferRange(
+          GL.UNIFORM_BUFFER,
+          uboBinding(tgsi.stage, j),
+          buffer,
+          offset,
+          Math.min(need, MAX_CONSTANT_BYTES),
+        );
+      }
+    }
+    if (usesSysval) {
+      if (this.#sysvalBuffer === 0) this.#sysvalBuffer = gl.createBuffer(SYSVAL_LAYOUT.size);
+      if (this.#sysvalVersion !== sub.bound.sysvalVersion) {
+        const b = sub.bound;
+        gl.bufferSubData(this.#sysvalBuffer, SYSVAL_LAYOUT.clipPlanes, new Uint8Array(b.clipPlanes.buffer.slice(0)));
+        gl.bufferSubData(this.#sysvalBuffer, SYSVAL_LAYOUT.stipple, new Uint8Array(b.stipple.buffer.slice(0)));
+        this.#sysvalVersion = b.sysvalVersion;
+      }
+      gl.bindBufferRange(GL.UNIFORM_BUFFER, sysvalBinding(tgsi.stage), this.#sysvalBuffer, 0, SYSVAL_LAYOUT.size);
+    }
+  }
+
+  /** Binds each sampler unit the shader declares: the view's texture and the sampler state. */
+  bindTextures(sub: VirglSubContext, tgsi: TgsiShader, lookup: ResourceLookup): void {
+    const gl = this.#gl;
+    const s = STAGE_NUMBER[tgsi.stage];
+    for (const sampler of tgsi.info.samplers) {
+      const unit = samplerBinding(tgsi.stage, sampler.unit);
+      const viewObj = sub.objects.get(sub.bound.samplerViews[s]![sampler.unit] ?? 0);
+      const view = viewObj?.type === VirglObject.SamplerView ? (viewObj.state as VirglSamplerView) : undefined;
+      let texture = 0;
+      if (view !== undefined) {
+        const res = lookup(view.resourceId);
+        if (!("message" in res) && res.state.target !== PipeTextureTarget.Buffer) {
+          texture = res.state.glName;
+          this.#swizzle(res.state, view);
+        }
+      }
+      gl.bindTextureUnit(unit, texture);
+      const stateObj = sub.objects.get(sub.bound.samplerStates[s]![sampler.unit] ?? 0);
+      const state = stateObj?.type === VirglObject.SamplerState ? (stateObj.state as VirglSamplerState) : undefined;
+      gl.bindSampler(unit, state === undefined ? 0 : this.#sampler(state));
+    }
+  }
+
+  /** The view's swizzle (composed with the format's emulation swizzle) and level range, set on the texture when they change. */
+  #swizzle(state: VirglResourceState, view: VirglSamplerView): void {
+    const formatSwizzle = VIRGL_FORMATS.get(view.format)?.swizzle ?? state.format?.swizzle;
+    const base = formatSwizzle ?? [GL.RED, GL.GREEN, GL.BLUE, GL.ALPHA];
+    const pick = (p: number) => {
+      const g = SWIZZLE[p] ?? GL.ZERO;
+      if (g === GL.RED) return base[0];
+      if (g === GL.GREEN) return base[1];
+      if (g === GL.BLUE) return base[2];
+      if (g === GL.ALPHA) return base[3];
+      return g;
+    };
+    const want = view.swizzle.map(pick);
+    // Texture views name a level range (first | last << 8); multisample and rectangle textures have one level.
+    const levels = state.samples <= 1 && state.target !== PipeTextureTarget.TextureRect;
+    const maxLevel = Math.max(0, state.levels - 1);
+    const first = Math.min(view.lastElementOrLevels & 0xff, maxLevel);
+    const last = Math.min(Math.max((view.lastElementOrLevels >>> 8) & 0xff, first), maxLevel);
+    const key = `${want.join(",")}:${levels ? `${first}-${last}` : ""}`;
+    if (this.#swizzles.get(state) === key) return;
+    this.#gl.textureParameteriv(state.glName, GL.TEXTURE_SWIZZLE_RGBA, Int32Array.from(want));
+    if (levels) {
+      this.#gl.textureParameteri(state.glName, GL.TEXTURE_BASE_LEVEL, first);
+      this.#gl.textureParameteri(state.glName, GL.TEXTURE_MAX_LEVEL, last);
+    }
+    this.#swizzles.set(state, key);
+  }
+
+  #sampler(state: VirglSamplerState): number {
+    let s = this.#samplers.get(state);
+    if (s !== undefined) return s;
+    const gl = this.#gl;
+    s = gl.createSampler();
+    gl.samplerParameteri(s, GL.TEXTURE_WRAP_S, TEX_WRAP[state.wrapS]!);
+    gl.samplerParameteri(s, GL.TEXTURE_WRAP_T, TEX_WRAP[state.wrapT]!);
+    gl.samplerParameteri(s, GL.TEXTURE_WRAP_R, TEX_WRAP[state.wrapR]!);
+    gl.samplerParameteri(s, GL.TEXTURE_MIN_FILTER, minFilter(state.minImgFilter, state.minMipFilter));
+    gl.samplerParameteri(s, GL.TEXTURE_MAG_FILTER, state.magImgFilter === 1 ? GL.LINEAR : GL.NEAREST);
+    gl.samplerParameterf(s, GL.TEXTURE_MIN_LOD, state.minLod);
+    gl.samplerParameterf(s, GL.TEXTURE_MAX_LOD, state.maxLod);
+    gl.samplerParameterf(s, GL.TEXTURE_LOD_BIAS, state.lodBias);
+    gl.samplerParameteri(s, GL.TEXTURE_COMPARE_MODE, state.compareMode === 1 ? GL.COMPARE_REF_TO_TEXTURE : GL.NONE);
+    gl.samplerParameteri(s, GL.TEXTURE_COMPARE_FUNC, compareFunc(state.compareFunc));
+    gl.samplerParameterfv(s, GL.TEXTURE_BORDER_COLOR, new Float32Array(state.borderColor.buffer.slice(0)));
+    this.#samplers.set(state, s);
+    this.#allSamplers.push(s);
+    return s;
+  }
+
+  /** Deletes the GL objects (current context must be the owner's). */
+  destroy(): void {
+    const gl = this.#gl;
+    for (const b of this.#constantBuffers) if (b !== undefined && b !== 0) gl.deleteBuffer(b);
+    if (this.#zeroBuffer !== 0) gl.deleteBuffer(this.#zeroBuffer);
+    if (this.#sysvalBuffer !== 0) gl.deleteBuffer(this.#sysvalBuffer);
+    for (const s of this.#allSamplers) gl.deleteSampler(s);
+  }
+}

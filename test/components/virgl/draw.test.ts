@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { PipeClear, PipeShaderType, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
+import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
+import { transfer2d } from "../../../src/index.ts";
+import { createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
+
+// virgl_hw.h / p_defines.h values typed here: VIRGL_FORMAT_R32G32B32A32_FLOAT, VIRGL_BIND_VERTEX_BUFFER,
+// VIRGL_BIND_INDEX_BUFFER, PIPE_PRIM_TRIANGLES, PIPE_QUERY_OCCLUSION_COUNTER, VIRGL_FORMAT_R8_UNORM.
+const RGBA32F = 31;
+const BIND_VERTEX_BUFFER = 1 << 4;
+const BIND_INDEX_BUFFER = 1 << 5;
+const TRIANGLES = 4;
+const OCCLUSION_COUNTER = 0;
+const R8 = 64;
+
+const VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+/** Writes CONST[0] as its colour. */
+const FS =
+  "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\nDCL OUT[0], COLOR\nDCL CONST[0]\n  0: MOV OUT[0], CONST[0]\n  1: END\n";
+
+/** A 4×4 RGBA8 target (resource 1), a vertex buffer (2) with one triangle over the whole target, state bound. */
+function scene() {
+  const v = makeVirgl();
+  const target = createWithBacking(v.rutabaga, 1, res({ width: 4, height: 4 }), 64);
+  const vertices = Float32Array.of(-1, -1, 0, 1, 3, -1, 0, 1, -1, 3, 0, 1);
+  const vb = createWithBacking(
+    v.rutabaga,
+    2,
+    res({ target: 0, format: R8, bind: BIND_VERTEX_BUFFER, width: 48, height: 1 }),
+    48,
+  );
+  vb.set(new Uint8Array(vertices.buffer));
+  v.rutabaga.transferWrite(1, 2, transfer2d(0, 0, 48, 1));
+  const setup = new VirglEncoder()
+    .createSurface(10, 1, RGBA8)
+    .setFramebufferState(0, [10])
+    .createShader(20, PipeShaderType.Vertex, VS)
+    .createShader(21, PipeShaderType.Fragment, FS)
+    .bindShader(20, PipeShaderType.Vertex)
+    .bindShader(21, PipeShaderType.Fragment)
+    // Colour mask RGBA on every buffer, blending off; rasterizer: depth clip on, nothing culled.
+    .createBlend(30, 0, 0, [0xf << 27])
+    .bindObject(VirglObject.Blend, 30)
+    .createRasterizer(31, 1 << 1)
+    .bindObject(VirglObject.Rasterizer, 31)
+    .createDsa(32, 0, 0, 0)
+    .bindObject(VirglObject.Dsa, 32)
+    .createVertexElements(33, [{ srcOffset: 0, instanceDivisor: 0, vertexBufferIndex: 0, format: RGBA32F }])
+    .bindObject(VirglObject.VertexElements, 33)
+    .setVertexBuffers([{ stride: 16, offset: 0, resourceId: 2 }])
+    .setViewports(0, [{ scale: [2, 2, 0.5], translate: [2, 2, 0.5] }])
+    .clear(PipeClear.Color0, [1, 0, 0, 1]);
+  v.rutabaga.submitCommand(1, setup.finish());
+  return { ...v, target };
+}
+
+function pixels(r: ReturnType<typeof makeVirgl>["rutabaga"], target: Uint8Array): number[][] {
+  r.transferRead(1, 1, transfer2d(0, 0, 4, 4));
+  return Array.from({ length: 16 }, (_, i) => [...target.subarray(i * 4, i * 4 + 4)]);
+}
+
+test("DRAW_VBO runs the translated shaders over the bound state and colours every covered pixel", () => {
+  const { rutabaga, target, component } = scene();
+  try {
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .setConstantBuffer(PipeShaderType.Fragment, 0, [0, 1, 0, 1])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .finish(),
+    );
+    assert.deepEqual(pixels(rutabaga, target), new Array(16).fill([0, 255, 0, 255]));
+    // New constants reach the next draw.
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .setConstantBuffer(PipeShaderType.Fragment, 0, [0, 0, 1, 1])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .finish(),
+    );
+    assert.deepEqual(pixels(rutabaga, target), new Array(16).fill([0, 0, 255, 255]));
+    assert.equal(component.context(1)!.unsupported.size, 0);
+  } finally {
+    rutabaga.destroy();
+  }
+});
+
+test("indexed DRAW_VBO reads its indices at the index buffer's offset; a bad one is refused", () => {
+  const { rutabaga, target } = scene();
+  try {
+    const ib = createWithBacking(
+      rutabaga,
+      3,
+      res({ target: 0, format: R8, bind: BIND_INDEX_BUFFER, width: 8, height: 1 }),
+      8,
+    );
+    ib.set([9, 9, 9, 9, 9, 0, 1, 2]);
+    rutabaga.transferWrite(1, 3, transfer2d(0, 0, 8, 1));
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .setConstantBuffer(PipeShaderType.Fragment, 0, [1, 1, 0, 1])
+        .setIndexBuffer(3, 1, 5)
+        .drawVbo({ count: 3, mode: TRIANGLES, indexed: true, start: 5 })
+        .finish(),
+    );
+    assert.deepEqual(pixels(rutabaga, target), new Array(16).fill([255, 255, 0, 255]));
+    assert.throws(
+      () =>
+        rutabaga.submitCommand(
+          1,
+          new VirglEncoder().setIndexBuffer(3, 1, 6).drawVbo({ count: 3, mode: TRIANGLES, indexed: true }).finish(),
+        ),
+      /past the 8-byte index buffer/,
+    );
+  } finally {
+    rutabaga.destroy();
+  }
+});
+
+test("an occlusion query's result is written DONE into its resource for the guest to read", () => {
+  const { rutabaga } = scene();
+  try {
+    const result = createWithBacking(rutabaga, 4, res({ target: 0, format: R8, bind: 0, width: 16, height: 1 }), 16);
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .createQuery(40, OCCLUSION_COUNTER, 0, 4)
+        .beginQuery(40)
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .endQuery(40)
+        .getQueryResult(40, false)
+        .finish(),
+    );
+    const view = new DataView(result.buffer);
+    // struct virgl_host_query_state: query_state (VIRGL_QUERY_STATE_DONE = 1), result_size, result.
+    assert.equal(view.getUint32(0, true), 1);
+    assert.equal(view.getUint32(4, true), 4);
+    assert.equal(view.getBigUint64(8, true), 16n, "4×4 samples passed");
+  } finally {
+    rutabaga.destroy();
+  }
+});

@@ -1,4 +1,5 @@
 export { Rutabaga2D } from "./components/2d/rutabaga-2d.ts";
+export * from "./components/cross-domain/index.ts";
 export { RutabagaBuilder } from "./rutabaga/builder.ts";
 export { CAPSET_TABLE, calculateCapsetMask, calculateCapsetNames } from "./rutabaga/capsets.ts";
 export type {

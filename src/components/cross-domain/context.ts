@@ -544,7 +544,12 @@ export class CrossDomainContext implements RutabagaContext {
         const entry = identifiers[i]!;
         const item: CrossDomainItem =
           info.kind === "memory"
-            ? { kind: "blob", handle: fd, size: info.size, access: info.access }
+            ? {
+                kind: "blob",
+                handle: { os: fd.os, handleType: RutabagaHandleType.MemShm },
+                size: info.size,
+                access: info.access,
+              }
             : info.kind === "event"
               ? { kind: "event", handle: fd, watch: undefined }
               : info.kind === "writePipe"

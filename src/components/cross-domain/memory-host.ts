@@ -46,6 +46,8 @@ export interface MemoryPeer {
 export class MemoryHost implements CrossDomainHost {
   /** Handles not closed yet (the test's own included). */
   readonly open = new Set<MemoryHandle>();
+  /** Registered handles by their `os` object: a handle re-wrapped with another type is the same descriptor. */
+  readonly #byOs = new Map<object, MemoryHandle>();
   readonly #listeners = new Map<string, (peer: MemoryPeer) => void>();
   readonly #watches: Watch[] = [];
   /** Handles whose next read throws (to prove one failure stops nothing else). */
@@ -61,12 +63,13 @@ export class MemoryHost implements CrossDomainHost {
   #handle(object: MemoryObject, end: "read" | "write" | "both", handleType = 0): MemoryHandle {
     const h: MemoryHandle = { os: { object, end, closed: false }, handleType };
     this.open.add(h);
+    this.#byOs.set(h.os, h);
     return h;
   }
 
   #live(handle: RutabagaHandle): MemoryHandle {
-    const h = handle as MemoryHandle;
-    if (!this.open.has(h) || h.os.closed) throw new Error("EBADF: handle is closed or foreign");
+    const h = typeof handle.os === "object" && handle.os !== null ? this.#byOs.get(handle.os) : undefined;
+    if (h === undefined || h.os.closed) throw new Error("EBADF: handle is closed or foreign");
     return h;
   }
 
@@ -275,6 +278,7 @@ export class MemoryHost implements CrossDomainHost {
     const h = this.#live(handle);
     h.os.closed = true;
     this.open.delete(h);
+    this.#byOs.delete(h.os);
     const o = h.os.object;
     if (o.kind === "pipe") {
       if (h.os.end === "read") o.readers--;

@@ -2,8 +2,17 @@ import type { RutabagaComponent, RutabagaContext } from "./component.ts";
 import type { RutabagaComponentType } from "./constants.ts";
 import { RutabagaError } from "./error.ts";
 import type { IovecList } from "./iovec-list.ts";
+import type { Rect2D } from "./rect.ts";
 import { emptyResource, type RutabagaResource } from "./resource.ts";
-import type { ResourceCreate3D, ResourceCreateBlob, RutabagaFence, RutabagaHandle, Transfer3D } from "./types.ts";
+import type {
+  ResourceCreate3D,
+  ResourceCreateBlob,
+  RutabagaFence,
+  RutabagaHandle,
+  ScanoutPixels,
+  ScanoutTarget,
+  Transfer3D,
+} from "./types.ts";
 
 function unsupported(what: string): never {
   throw new RutabagaError("Unsupported", what);
@@ -36,6 +45,9 @@ export abstract class RutabagaComponentBase implements RutabagaComponent {
   transferRead(_ctxId: number, _r: RutabagaResource, _t: Transfer3D, _buf: Uint8Array | undefined): void {}
   resourceFlush(_resource: RutabagaResource): void {
     unsupported("resource flush");
+  }
+  readScanout(_resource: RutabagaResource, _rect: Rect2D, _target: ScanoutTarget, _imageOffset: number): ScanoutPixels {
+    return unsupported("scanout read-back");
   }
   createBlob(
     _ctxId: number,

@@ -1,6 +1,7 @@
 import type { RutabagaComponentType } from "./constants.ts";
 import type { HostMemoryBudget } from "./host-memory.ts";
 import type { IovecList } from "./iovec-list.ts";
+import type { Rect2D } from "./rect.ts";
 import type { RutabagaResource } from "./resource.ts";
 import type {
   ResourceCreate3D,
@@ -9,6 +10,8 @@ import type {
   RutabagaFenceHandler,
   RutabagaHandle,
   RutabagaPath,
+  ScanoutPixels,
+  ScanoutTarget,
   Transfer3D,
 } from "./types.ts";
 
@@ -37,6 +40,12 @@ export interface RutabagaComponent {
   transferWrite(ctxId: number, resource: RutabagaResource, transfer: Transfer3D, buf: Uint8Array | undefined): void;
   transferRead(ctxId: number, resource: RutabagaResource, transfer: Transfer3D, buf: Uint8Array | undefined): void;
   resourceFlush(resource: RutabagaResource): void;
+  /**
+   * The pixels of `rect` of a resource a scanout shows: a view of host storage where the component keeps the image
+   * (2D), else copied into `target` (a guest-memory blob read with the stride `setScanout` recorded, starting
+   * `imageOffset` bytes into the backing; a GL component reads its texture back here). The library has checked `rect`.
+   */
+  readScanout(resource: RutabagaResource, rect: Rect2D, target: ScanoutTarget, imageOffset: number): ScanoutPixels;
   createBlob(
     ctxId: number,
     resourceId: number,

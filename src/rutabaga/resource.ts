@@ -19,6 +19,9 @@ export interface RutabagaResource {
   mapInfo: number | undefined;
   /** The virtio-gpu/Gallium format it was created with (3D and 2D resources). */
   format: number | undefined;
+  /** Level-0 size in pixels given at creation (0 for blobs); the library checks rectangles against it. */
+  width: number;
+  height: number;
   info2d: Rutabaga2DInfo | undefined;
   info3d: Resource3DInfo | undefined;
   vulkanInfo: VulkanInfo | undefined;
@@ -30,8 +33,6 @@ export interface RutabagaResource {
   hostBytes: number;
   /** A mapping handed out by `map`, until `unmap`. */
   mapping: Uint8Array | undefined;
-  /** What the owning component keeps for it (a GL texture, a buffer). */
-  componentState: unknown;
 }
 
 /** A resource record with everything unset, for components to fill in. */
@@ -44,6 +45,8 @@ export function emptyResource(resourceId: number): RutabagaResource {
     blobFlags: 0,
     mapInfo: undefined,
     format: undefined,
+    width: 0,
+    height: 0,
     info2d: undefined,
     info3d: undefined,
     vulkanInfo: undefined,
@@ -52,6 +55,28 @@ export function emptyResource(resourceId: number): RutabagaResource {
     size: 0n,
     hostBytes: 0,
     mapping: undefined,
-    componentState: undefined,
   };
+}
+
+/**
+ * What a component keeps for each of its resources (a GL texture, a buffer), typed: keyed by the library's record, so
+ * it goes with the record and needs no downcast.
+ */
+export class ResourceStates<S> {
+  readonly #states = new WeakMap<RutabagaResource, S>();
+
+  /** The state kept for `resource`, if any. */
+  get(resource: RutabagaResource): S | undefined {
+    return this.#states.get(resource);
+  }
+
+  /** Keeps `state` for `resource`, replacing any earlier one. */
+  set(resource: RutabagaResource, state: S): void {
+    this.#states.set(resource, state);
+  }
+
+  /** Forgets `resource`'s state. */
+  delete(resource: RutabagaResource): void {
+    this.#states.delete(resource);
+  }
 }

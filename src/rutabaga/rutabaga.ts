@@ -1,14 +1,18 @@
 import { capsetDefinition } from "./capsets.ts";
 import type { RutabagaComponent, RutabagaContext } from "./component.ts";
 import {
+  PipeBind,
+  PipeTextureTarget,
   RUTABAGA_CONTEXT_INIT_CAPSET_ID_MASK,
   RutabagaBlobFlags,
   RutabagaComponentType,
   RutabagaFenceFlags,
+  VirtioGpuFormat,
 } from "./constants.ts";
 import { RutabagaError } from "./error.ts";
 import type { HostMemoryBudget } from "./host-memory.ts";
 import { IovecList } from "./iovec-list.ts";
+import { checkRect, checkVisibleRect, type Rect2D } from "./rect.ts";
 import type { RutabagaResource } from "./resource.ts";
 import { decodeSnapshot, encodeSnapshot, type SnapshotContents } from "./snapshot-format.ts";
 import type {
@@ -19,6 +23,8 @@ import type {
   RutabagaFence,
   RutabagaHandle,
   RutabagaIovec,
+  ScanoutPixels,
+  ScanoutTarget,
   Transfer3D,
   VulkanInfo,
 } from "./types.ts";
@@ -69,6 +75,21 @@ const CREATE_3D_FIELDS = [
 const TRANSFER_FIELDS = ["x", "y", "z", "w", "h", "d", "level", "stride", "layerStride"] as const;
 
 const isU32 = (v: number) => v >>> 0 === v;
+
+/** Guest memory views, or a function that makes them, called only after the resource id has been checked. */
+export type IovecSource = readonly RutabagaIovec[] | (() => readonly RutabagaIovec[]);
+
+const iovecsOf = (source: IovecSource): readonly RutabagaIovec[] => (typeof source === "function" ? source() : source);
+
+/** `VIRTIO_GPU_FORMAT_*` values: the 4-byte formats 2D resources and scanouts use. */
+const VIRTIO_GPU_FORMATS: ReadonlySet<number> = new Set(Object.values(VirtioGpuFormat));
+
+/** How a scanout shows a resource: the visible rectangle and, for `SET_SCANOUT_BLOB`, the image's layout. */
+export interface ScanoutView {
+  rect: Rect2D;
+  /** The image's `VIRTIO_GPU_FORMAT_*` (blob scanouts). */
+  format?: number;
+}
 
 function checkTransfer(t: Transfer3D): void {
   // One branch for the common case: the field-by-field pass only runs to name the culprit.
@@ -231,14 +252,41 @@ export class Rutabaga {
       throw new RutabagaError("InvalidResourceId", `resource ${resourceId} already exists`);
     }
     const resource = c.createResource3d(resourceId, { ...create });
+    resource.width = create.width;
+    resource.height = create.height;
     this.#resources.set(resourceId, resource);
   }
 
+  /**
+   * Creates a 2D resource (virtio-gpu `RESOURCE_CREATE_2D`): a render-target 2D texture of a 4-byte
+   * `VIRTIO_GPU_FORMAT_*` (`Invalid2DInfo` for any other), by the default component.
+   */
+  resourceCreate2d(resourceId: number, format: number, width: number, height: number): void {
+    checkU32(resourceId, "resource id");
+    if (this.#resources.has(resourceId)) {
+      throw new RutabagaError("InvalidResourceId", `resource ${resourceId} already exists`);
+    }
+    if (!VIRTIO_GPU_FORMATS.has(format))
+      throw new RutabagaError("Invalid2DInfo", `format ${format} is not a 2D format`);
+    this.resourceCreate3d(resourceId, {
+      target: PipeTextureTarget.Texture2D,
+      format,
+      bind: PipeBind.RenderTarget,
+      width,
+      height,
+      depth: 1,
+      arraySize: 1,
+      lastLevel: 0,
+      nrSamples: 0,
+      flags: 0,
+    });
+  }
+
   /** Attaches guest memory views as the resource's backing, replacing any earlier backing. */
-  attachBacking(resourceId: number, iovecs: readonly RutabagaIovec[]): void {
-    const backing = IovecList.from(iovecs);
+  attachBacking(resourceId: number, iovecs: IovecSource): void {
     const c = this.#dc();
     const r = this.#resource(resourceId);
+    const backing = IovecList.from(iovecsOf(iovecs));
     c.attachBacking(r, backing);
     r.backing = backing;
   }
@@ -275,20 +323,83 @@ export class Rutabaga {
     c.transferRead(ctxId, this.#resource(resourceId), transfer, buf);
   }
 
-  /** Presents a resource where the component can (2D cannot: presentation is the front end's job). */
-  resourceFlush(resourceId: number): void {
+  /**
+   * Presents a resource where the component can (2D cannot: presentation is the front end's job, and the component
+   * answers `Unsupported`). A `rect` is checked against a non-blob resource's size first.
+   */
+  resourceFlush(resourceId: number, rect?: Rect2D): void {
     const c = this.#components.get(this.#defaultType);
     if (c === undefined) throw new RutabagaError("Unsupported", "resource flush without a default component");
-    c.resourceFlush(this.#resource(resourceId));
+    const r = this.#resource(resourceId);
+    if (rect !== undefined && !r.blob) checkRect(rect, r.width, r.height);
+    c.resourceFlush(r);
   }
 
-  /** Records how a guest-memory blob is laid out for scanout (`info.strides[0]` is the row pitch). */
-  setScanout(scanoutId: number, resourceId: number, info?: Resource3DInfo): void {
+  /**
+   * Records how a resource is shown on a scanout. `info` describes a blob's image (`info.strides[0]` is the row
+   * pitch); `view` is the visible rectangle, which must be non-empty and inside the resource (or the blob's image,
+   * which must fit its backing), and a blob image's format must be a 4-byte `VIRTIO_GPU_FORMAT_*`.
+   */
+  setScanout(scanoutId: number, resourceId: number, info?: Resource3DInfo, view?: ScanoutView): void {
     checkU32(scanoutId, "scanout id");
     const r = this.#resource(resourceId);
+    if (view !== undefined) {
+      if (info === undefined) {
+        if (r.blob) throw new RutabagaError("Invalid2DInfo", `resource ${resourceId} is a blob: it needs its layout`);
+        checkVisibleRect(view.rect, r.width, r.height);
+      } else {
+        if (view.format === undefined || !VIRTIO_GPU_FORMATS.has(view.format)) {
+          throw new RutabagaError("Invalid2DInfo", `scanout format ${String(view.format)}`);
+        }
+        const stride = info.strides[0];
+        if (info.width === 0 || info.height === 0 || stride < info.width * 4) {
+          throw new RutabagaError("Invalid2DInfo", `blob scanout ${info.width}x${info.height} stride ${stride}`);
+        }
+        const end = info.offsets[0] + (info.height - 1) * stride + info.width * 4;
+        const backed = r.blob ? r.size : BigInt(r.width * r.height * 4);
+        if (BigInt(end) > backed)
+          throw new RutabagaError("CheckedRange", `blob scanout needs ${end} bytes of ${backed}`);
+        checkVisibleRect(view.rect, info.width, info.height);
+      }
+    }
     if (info === undefined) return;
     if (r.info2d === undefined) throw new RutabagaError("Invalid2DInfo", `resource ${resourceId} has no 2D info`);
     r.info2d.scanoutStride = checkU32(info.strides[0], "scanout stride");
+  }
+
+  /**
+   * The pixels of `rect` of a resource a scanout shows (resource coordinates; for a blob, coordinates in the image
+   * that starts `imageOffset` bytes into its backing), for both 2D resources and GL-rendered ones: see
+   * {@link RutabagaComponent.readScanout}. Components that cannot answer `Unsupported`.
+   */
+  readScanout(resourceId: number, rect: Rect2D, target: ScanoutTarget, imageOffset = 0): ScanoutPixels {
+    const r = this.#resource(resourceId);
+    if (!r.blob) checkRect(rect, r.width, r.height);
+    checkOffset(imageOffset, "image offset");
+    return this.#dc().readScanout(r, rect, target, imageOffset);
+  }
+
+  /**
+   * virtio-gpu `TRANSFER_TO_HOST_2D`: the rectangle is checked against a non-blob resource's size, then moved from
+   * the backing (`offset` is the backing offset of its first pixel).
+   */
+  transferToHost2d(resourceId: number, rect: Rect2D, offset: bigint): void {
+    const r = this.#resource(resourceId);
+    if (!r.blob) checkRect(rect, r.width, r.height);
+    if (offset > BigInt(Number.MAX_SAFE_INTEGER)) throw new RutabagaError("CheckedRange", `offset ${offset}`);
+    const t: Transfer3D = {
+      x: rect.x,
+      y: rect.y,
+      z: 0,
+      w: rect.w,
+      h: rect.h,
+      d: 1,
+      level: 0,
+      stride: 0,
+      layerStride: 0,
+      offset: Number(offset),
+    };
+    this.transferWrite(0, resourceId, t);
   }
 
   /** Creates a blob resource: through a cross-domain context, else through the default component. */
@@ -296,7 +407,7 @@ export class Rutabaga {
     ctxId: number,
     resourceId: number,
     create: ResourceCreateBlob,
-    iovecs?: readonly RutabagaIovec[],
+    iovecs?: IovecSource,
     handle?: RutabagaHandle,
   ): void {
     checkU32(ctxId, "context id");
@@ -304,10 +415,10 @@ export class Rutabaga {
     checkU32Fields(create, ["blobMem", "blobFlags"], "create");
     checkU64(create.blobId, "create.blobId");
     checkU64(create.size, "create.size");
-    const backing = iovecs === undefined ? undefined : IovecList.from(iovecs);
     if (this.#resources.has(resourceId)) {
       throw new RutabagaError("InvalidResourceId", `resource ${resourceId} already exists`);
     }
+    const backing = iovecs === undefined ? undefined : IovecList.from(iovecsOf(iovecs));
     const c = this.#dc();
     const args = { ...create };
     let resource: RutabagaResource;
@@ -361,21 +472,13 @@ export class Rutabaga {
     return r.info3d;
   }
 
-  /**
-   * The host copy of a 2D resource's pixels (rows of `width * 4` bytes), for a front end that presents it without a
-   * copy; `undefined` for resources without one (blobs, 3D). Read-only by contract, valid until the resource goes.
-   */
-  hostPixels(resourceId: number): Uint8Array | undefined {
-    return this.#resource(resourceId).info2d?.hostMem;
-  }
-
   /** Sizes and kind of a resource, for front ends that present it. */
   resourceInfo(resourceId: number): RutabagaResourceInfo {
     const r = this.#resource(resourceId);
     return {
       resourceId,
-      width: r.info2d?.width ?? r.info3d?.width ?? 0,
-      height: r.info2d?.height ?? r.info3d?.height ?? 0,
+      width: r.width,
+      height: r.height,
       format: r.format,
       blob: r.blob,
       blobMem: r.blobMem,
@@ -489,8 +592,9 @@ export class Rutabaga {
   }
 
   /**
-   * Replaces the whole state with a snapshot's. The bytes are decoded and checked completely first: truncated,
-   * corrupt or foreign input throws `SnapshotError` (or `OutOfMemory`) and leaves this instance as it was.
+   * Replaces the whole state with a snapshot's, all or nothing. The bytes are decoded and checked completely first
+   * (truncated, corrupt or foreign input throws `SnapshotError`, too much memory `OutOfMemory`); then contexts are
+   * rebuilt and the component's state restored last, so a failure anywhere leaves this instance as it was.
    */
   restore(bytes: Uint8Array): void {
     const c = this.#dc();
@@ -506,19 +610,24 @@ export class Rutabaga {
     if (neededBytes > this.#hostMemory.limit - this.#hostMemory.used + currentBytes) {
       throw new RutabagaError("OutOfMemory", `snapshot holds ${neededBytes} host bytes, over the limit`);
     }
-    c.restore(decoded.componentState);
+    const owners = decoded.contexts.map((saved) => {
+      const owner = this.#components.get(saved.componentType);
+      if (owner === undefined) {
+        throw new RutabagaError(
+          "SnapshotError",
+          `context ${saved.ctxId} needs absent component ${saved.componentType}`,
+        );
+      }
+      return owner;
+    });
+    // Every section is checked before any component changes; the component's own state goes last, so a failure
+    // anywhere leaves this instance (and every component) as it was.
     const contexts = new Map<number, RutabagaContext>();
     try {
-      for (const saved of decoded.contexts) {
-        const owner = this.#components.get(saved.componentType);
-        if (owner === undefined) {
-          throw new RutabagaError(
-            "SnapshotError",
-            `context ${saved.ctxId} needs absent component ${saved.componentType}`,
-          );
-        }
-        contexts.set(saved.ctxId, owner.restoreContext(saved.ctxId, saved.state));
-      }
+      decoded.contexts.forEach((saved, i) => {
+        contexts.set(saved.ctxId, owners[i]!.restoreContext(saved.ctxId, saved.state));
+      });
+      c.restore(decoded.componentState);
     } catch (e) {
       for (const ctx of contexts.values()) ctx.destroy();
       throw e;

@@ -60,6 +60,8 @@ export function encodeSnapshot(contents: SnapshotContents, chunked = false): Uin
       blobFlags: r.blobFlags,
       mapInfo: r.mapInfo ?? null,
       format: r.format ?? null,
+      width: r.width,
+      height: r.height,
       info2d:
         r.info2d === undefined
           ? null
@@ -237,6 +239,9 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotContents {
       };
       r.vulkanInfo = vulkanInfo;
     }
+    // Snapshots written before the library kept sizes of its own carry them only in the 2D/3D info.
+    r.width = s.width === undefined ? (r.info2d?.width ?? r.info3d?.width ?? 0) : u32(s.width, `${what}.width`);
+    r.height = s.height === undefined ? (r.info2d?.height ?? r.info3d?.height ?? 0) : u32(s.height, `${what}.height`);
     return r;
   });
   const seenContexts = new Set<number>();

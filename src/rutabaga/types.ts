@@ -99,3 +99,24 @@ export interface RutabagaPath {
   path: string;
   pathType: number;
 }
+
+/**
+ * A caller's buffer for scanout pixels a component has to copy (a guest-memory blob, later a GL texture read back):
+ * pixel (col, row) of the rectangle goes to byte `offset + row * stride + col * 4` of `bytes()`, which the caller
+ * allocates on first use.
+ */
+export interface ScanoutTarget {
+  bytes(): Uint8Array;
+  readonly offset: number;
+  readonly stride: number;
+}
+
+/**
+ * A scanout rectangle's pixels: pixel (col, row) at byte `offset + row * stride + col * 4` of `pixels`. Either a
+ * read-only view of the component's host storage (valid until the resource changes) or the caller's target.
+ */
+export interface ScanoutPixels {
+  pixels: Uint8Array;
+  offset: number;
+  stride: number;
+}

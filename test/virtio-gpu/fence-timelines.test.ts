@@ -60,12 +60,15 @@ test("fenced responses wait for their fence and come back in order on their time
   // An unfenced command is not held behind them.
   assert.equal(driver.send({ type: T.GetDisplayInfo })?.type, R.OkDisplayInfo);
   slow.finish(2n);
+  driver.device.drainCompletions();
   const released = q.takeUsed();
   assert.equal(released.length, 2, "fence 2 releases 1 and 2");
   assert.deepEqual(notified, [0]);
   slow.finish(1n);
+  driver.device.drainCompletions();
   assert.equal(q.takeUsed().length, 0, "an older fence completing releases nothing more");
   slow.finish(3n);
+  driver.device.drainCompletions();
   assert.equal(q.takeUsed().length, 1);
   assert.equal(driver.device.parkedResponses, 0);
 });
@@ -93,7 +96,32 @@ test("a ring fence the library refuses is an error response, not a response park
   // A ring fence on a context that does not exist fails: the response says so instead of waiting.
   assert.equal(r?.type, R.ErrUnspec);
   slow!.finish(10n);
+  driver.device.drainCompletions();
   assert.equal(driver.queues[0].takeUsed().length, 1);
+});
+
+test("a completion outside queue processing reaches the guest without a drain call, by a microtask", async () => {
+  let slow: SlowFences2D | undefined;
+  const notified: number[] = [];
+  const { driver } = setup({
+    rutabaga: (handler) =>
+      new RutabagaBuilder(0n, handler)
+        .setDefaultComponent(RutabagaComponentType.Rutabaga2D)
+        .setComponentFactory(RutabagaComponentType.Rutabaga2D, (init: ComponentInit) => {
+          slow = new SlowFences2D(init.fenceHandler, init.hostMemory);
+          return slow;
+        })
+        .build(),
+    onQueueNotify: (q) => notified.push(q),
+  });
+  assert.equal(driver.send({ type: T.GetDisplayInfo }, { flags: GpuFlags.Fence, fenceId: 7n }), undefined);
+  slow!.finish(7n);
+  // The handler only queued the completion: nothing reached the ring from inside it.
+  assert.equal(driver.device.parkedResponses, 1);
+  await new Promise<void>((resolve) => queueMicrotask(resolve));
+  assert.equal(driver.device.parkedResponses, 0);
+  assert.equal(driver.queues[0].takeUsed().length, 1);
+  assert.deepEqual(notified, [0]);
 });
 
 test("timelines are independent: a ring's completion releases only that ring's responses", () => {

@@ -3,6 +3,7 @@ import { RutabagaBlobMem, RutabagaComponentType } from "../../rutabaga/constants
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { HostMemoryBudget } from "../../rutabaga/host-memory.ts";
 import type { IovecList } from "../../rutabaga/iovec-list.ts";
+import { checkRect, type Rect2D } from "../../rutabaga/rect.ts";
 import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
 import {
   isEmptyTransfer,
@@ -11,9 +12,11 @@ import {
   type RutabagaFence,
   type RutabagaFenceHandler,
   type RutabagaHandle,
+  type ScanoutPixels,
+  type ScanoutTarget,
   type Transfer3D,
 } from "../../rutabaga/types.ts";
-import { BYTES_PER_PIXEL, checkRect, copyRows, copyRowsFromIovecs } from "./transfer-2d.ts";
+import { BYTES_PER_PIXEL, copyRows, copyRowsFromIovecs } from "./transfer-2d.ts";
 
 const SNAPSHOT_TAG = new TextEncoder().encode("rutabaga2d");
 
@@ -127,6 +130,35 @@ export class Rutabaga2D extends RutabagaComponentBase {
     }
     const stride = info.width * BYTES_PER_PIXEL;
     copyRows(info.hostMem, t.y * stride + t.x * BYTES_PER_PIXEL, stride, buf, 0, t.stride, lineBytes, t.h);
+  }
+
+  /** A 2D resource is shown from its host copy (no copy); a guest-memory blob is read from its backing. */
+  override readScanout(
+    resource: RutabagaResource,
+    rect: Rect2D,
+    target: ScanoutTarget,
+    imageOffset: number,
+  ): ScanoutPixels {
+    const info = resource.info2d;
+    if (info === undefined) throw new RutabagaError("Invalid2DInfo", `resource ${resource.resourceId} has no 2D info`);
+    if (info.hostMem !== undefined) {
+      const stride = info.width * BYTES_PER_PIXEL;
+      return { pixels: info.hostMem, offset: rect.y * stride + rect.x * BYTES_PER_PIXEL, stride };
+    }
+    const scanoutStride = info.scanoutStride;
+    if (scanoutStride === undefined) {
+      throw new RutabagaError("InvalidResourceId", `blob ${resource.resourceId} has no scanout stride`);
+    }
+    const backing = resource.backing;
+    if (backing === undefined) throw new RutabagaError("InvalidIovec", `blob ${resource.resourceId} has no backing`);
+    const bytes = target.bytes();
+    const lineBytes = rect.w * BYTES_PER_PIXEL;
+    if (rect.h > 0 && target.offset + (rect.h - 1) * target.stride + lineBytes > bytes.byteLength) {
+      throw new RutabagaError("InvalidIovec", `scanout target of ${bytes.byteLength} bytes is too small`);
+    }
+    const first = imageOffset + rect.y * scanoutStride + rect.x * BYTES_PER_PIXEL;
+    copyRowsFromIovecs(backing, first, scanoutStride, bytes, target.offset, target.stride, lineBytes, rect.h);
+    return { pixels: bytes, offset: target.offset, stride: target.stride };
   }
 
   override snapshot(): Uint8Array {

@@ -1,29 +1,7 @@
-import { RutabagaError } from "../../rutabaga/error.ts";
 import type { IovecList } from "../../rutabaga/iovec-list.ts";
 
 /** Every 2D format is 4 bytes per pixel (rutabaga_gfx never validates the format). */
 export const BYTES_PER_PIXEL = 4;
-
-/** A rectangle in pixels. */
-export interface Rect2D {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-/**
- * Checks a rectangle against a `width`×`height` image: `x + w` past 32 bits is `CheckedArithmetic`, past the image is
- * `CheckedRange` (rutabaga_gfx's order: x then y).
- */
-export function checkRect(rect: Rect2D, width: number, height: number): void {
-  const right = rect.x + rect.w;
-  if (right > 0xffff_ffff) throw new RutabagaError("CheckedArithmetic", `x ${rect.x} + w ${rect.w} overflows u32`);
-  if (right > width) throw new RutabagaError("CheckedRange", `x ${rect.x} + w ${rect.w} > width ${width}`);
-  const bottom = rect.y + rect.h;
-  if (bottom > 0xffff_ffff) throw new RutabagaError("CheckedArithmetic", `y ${rect.y} + h ${rect.h} overflows u32`);
-  if (bottom > height) throw new RutabagaError("CheckedRange", `y ${rect.y} + h ${rect.h} > height ${height}`);
-}
 
 /**
  * Copies `rows` lines of `lineBytes` from scattered backing (line `r` starts at logical `srcBase + r * srcStride`)
@@ -78,30 +56,6 @@ export function copyRowsFromIovecs(
     }
     lineStart = (lineStart + srcStride) | 0;
     d = (d + dstStride) | 0;
-  }
-}
-
-/**
- * Copies `rows` lines of `lineBytes` from contiguous `src` (line `r` at `srcBase + r * srcStride`) into scattered
- * backing (line `r` at logical `dstBase + r * dstStride`). Lines past the backing's end are dropped.
- */
-export function copyRowsToIovecs(
-  src: Uint8Array,
-  srcBase: number,
-  srcStride: number,
-  dst: IovecList,
-  dstBase: number,
-  dstStride: number,
-  lineBytes: number,
-  rows: number,
-): void {
-  if (rows === 0 || lineBytes === 0) return;
-  if (srcStride === lineBytes && dstStride === lineBytes) {
-    dst.write(dstBase, src, srcBase, rows * lineBytes);
-    return;
-  }
-  for (let r = 0; r < rows; r++) {
-    if (dst.write(dstBase + r * dstStride, src, srcBase + r * srcStride, lineBytes) === 0) return;
   }
 }
 

@@ -3,7 +3,7 @@ import { RutabagaComponentBase } from "../../rutabaga/component-base.ts";
 import { RutabagaComponentType } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { HostMemoryBudget } from "../../rutabaga/host-memory.ts";
-import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
+import { emptyResource, ResourceStates, type RutabagaResource } from "../../rutabaga/resource.ts";
 import {
   isEmptyTransfer,
   type ResourceCreate3D,
@@ -91,6 +91,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   readonly #caps2: Uint8Array;
   readonly #resourceLimits: ResourceLimits;
   readonly #contexts = new Map<number, VirglContext>();
+  readonly #resourceStates = new ResourceStates<VirglResourceState>();
   #destroyed = false;
 
   constructor(init: ComponentInit, gl: HostGl) {
@@ -134,8 +135,8 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
 
   /** The component state of a resource this component created. */
   stateOf(resource: RutabagaResource): VirglResourceState {
-    const s = resource.componentState as VirglResourceState | undefined;
-    if (s === undefined || typeof s !== "object" || !("glTarget" in s)) {
+    const s = this.#resourceStates.get(resource);
+    if (s === undefined) {
       throw new RutabagaError("InvalidResourceId", `resource ${resource.resourceId} is not a virgl resource`);
     }
     return s;
@@ -155,12 +156,12 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     resource.format = create.format;
     resource.componentMask = 1 << RutabagaComponentType.VirglRenderer;
     resource.hostBytes = state.hostBytes;
-    resource.componentState = state;
+    this.#resourceStates.set(resource, state);
     return resource;
   }
 
   override unrefResource(resource: RutabagaResource): void {
-    const s = resource.componentState as VirglResourceState | undefined;
+    const s = this.#resourceStates.get(resource);
     for (const c of this.#contexts.values()) c.forgetResource(resource.resourceId);
     if (s !== undefined) {
       this.gl.makeCurrent(undefined);

@@ -1,0 +1,340 @@
+import { RutabagaBlobMem, VirtioGpuFormat } from "../rutabaga/constants.ts";
+import { isRutabagaError, type RutabagaErrorCode } from "../rutabaga/error.ts";
+import type { Rutabaga } from "../rutabaga/rutabaga.ts";
+import type { RutabagaFence, Transfer3D } from "../rutabaga/types.ts";
+import { type DecodeFailure, decodeCommand, DecodeFailure as F } from "./codec.ts";
+import type { CtrlHeader, GpuCommand, GpuRect, MemEntry } from "./commands.ts";
+import type { DisplayModel } from "./display-model.ts";
+import { buildEdid } from "./edid.ts";
+import type { GuestMemory } from "./guest-memory.ts";
+import {
+  CURSOR_SIZE,
+  GpuFlags,
+  type GpuResponseTypeValue,
+  GpuResponseType as R,
+  GpuCommandType as T,
+} from "./protocol.ts";
+import { ResponseEncoder } from "./responses.ts";
+import type { GuestBacking, TraceCapture } from "./trace-capture.ts";
+
+/** A command the device refuses, as a value: the response the guest gets and why (for the log). */
+export class CommandError {
+  readonly response: GpuResponseTypeValue;
+  readonly why: string;
+  constructor(response: GpuResponseTypeValue, why: string) {
+    this.response = response;
+    this.why = why;
+  }
+}
+
+/** The response for each library error a command can hit; any other is `ERR_UNSPEC`. */
+const LIBRARY_ERROR_RESPONSES: Partial<Record<RutabagaErrorCode, GpuResponseTypeValue>> = {
+  InvalidResourceId: R.ErrInvalidResourceId,
+  InvalidContextId: R.ErrInvalidContextId,
+  OutOfMemory: R.ErrOutOfMemory,
+  CheckedRange: R.ErrInvalidParameter,
+  CheckedArithmetic: R.ErrInvalidParameter,
+  InvalidIovec: R.ErrInvalidParameter,
+  Invalid2DInfo: R.ErrInvalidParameter,
+  InvalidCommandSize: R.ErrInvalidParameter,
+  InvalidCommandBuffer: R.ErrInvalidParameter,
+  InvalidCapset: R.ErrInvalidParameter,
+};
+
+/** The response for an undecodable request: a short `SUBMIT_3D` is a bad parameter, anything else unspecified. */
+function decodeFailureResponse(why: DecodeFailure, hdr: CtrlHeader | undefined): GpuResponseTypeValue {
+  return hdr?.type === T.Submit3d && why === F.ShortRequest ? R.ErrInvalidParameter : R.ErrUnspec;
+}
+
+/** What running one request produced: the response (in the encoder) and whether a fence now guards it. */
+export interface ExecutedRequest {
+  readonly responseLength: number;
+  readonly hdr: CtrlHeader | undefined;
+  readonly fenced: boolean;
+}
+
+const toRect = (r: GpuRect) => ({ x: r.x, y: r.y, w: r.width, h: r.height });
+
+/**
+ * Command dispatch: decodes a request, runs it through the {@link Rutabaga} API and the display model, and encodes
+ * the response. The library owns resources and checks them; the dispatcher keeps what is the device's (each
+ * resource's backing as the guest gave it) and turns refusals (its own {@link CommandError}s, decode failures and
+ * library errors) into `VIRTIO_GPU_RESP_ERR_*` here, at the edge.
+ */
+export class CommandDispatcher {
+  readonly encoder = new ResponseEncoder();
+  rutabaga: Rutabaga;
+  readonly #display: DisplayModel;
+  readonly #capture: TraceCapture | undefined;
+  readonly #log: (message: string) => void;
+  readonly #backings = new Map<number, GuestBacking>();
+  #memory: GuestMemory | undefined;
+
+  constructor(
+    rutabaga: Rutabaga,
+    display: DisplayModel,
+    capture: TraceCapture | undefined,
+    log: (message: string) => void,
+  ) {
+    this.rutabaga = rutabaga;
+    this.#display = display;
+    this.#capture = capture;
+    this.#log = log;
+  }
+
+  /** Forgets every backing record (device reset). */
+  reset(): void {
+    this.#backings.clear();
+  }
+
+  /** Runs the request in the first `length` bytes of `bytes` (read through `view`); the response is in `encoder`. */
+  execute(queueIndex: number, bytes: Uint8Array, view: DataView, length: number, memory: GuestMemory): ExecutedRequest {
+    this.#memory = memory;
+    const decoded = decodeCommand(bytes, view, length);
+    if (!decoded.ok) {
+      this.#log(`queue ${queueIndex}: undecodable request (${decoded.why})`);
+      const response = decodeFailureResponse(decoded.why, decoded.hdr);
+      return { responseLength: this.encoder.plain(response, decoded.hdr), hdr: decoded.hdr, fenced: false };
+    }
+    const { hdr, command } = decoded;
+    this.#capture?.request(queueIndex, bytes.subarray(0, length), command, memory, this.#backings, this.rutabaga);
+    let responseLength: number;
+    try {
+      this.rutabaga.forceCtx0();
+      const result = this.#dispatch(hdr, command);
+      responseLength = result instanceof CommandError ? this.#refused(hdr, result.response, result.why) : result;
+    } catch (e) {
+      responseLength = this.#failed(hdr, e);
+    }
+    let fenced = false;
+    if ((hdr.flags & GpuFlags.Fence) !== 0) {
+      const fence: RutabagaFence = { flags: hdr.flags, fenceId: hdr.fenceId, ctxId: hdr.ctxId, ringIdx: hdr.ringIdx };
+      try {
+        this.rutabaga.createFence(fence);
+        fenced = true;
+      } catch (e) {
+        this.#log(`fence ${hdr.fenceId}: ${e instanceof Error ? e.message : String(e)}`);
+        responseLength = this.encoder.plain(R.ErrUnspec, hdr);
+      }
+    }
+    return { responseLength, hdr, fenced };
+  }
+
+  #refused(hdr: CtrlHeader, response: GpuResponseTypeValue, why: string): number {
+    this.#log(`command 0x${hdr.type.toString(16)}: ${why}`);
+    return this.encoder.plain(response, hdr);
+  }
+
+  /** A library error becomes its response; anything else is a bug of ours, and the guest still gets an answer. */
+  #failed(hdr: CtrlHeader, e: unknown): number {
+    if (e instanceof CommandError) return this.#refused(hdr, e.response, e.why);
+    if (isRutabagaError(e)) return this.#refused(hdr, LIBRARY_ERROR_RESPONSES[e.code] ?? R.ErrUnspec, e.message);
+    const why = `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+    return this.#refused(hdr, R.ErrUnspec, why);
+  }
+
+  /** Views of guest memory for each entry, or the first entry outside it. */
+  #views(entries: readonly MemEntry[]): Uint8Array[][] | CommandError {
+    const memory = this.#memory;
+    if (memory === undefined) return new CommandError(R.ErrUnspec, "no guest memory");
+    const views: Uint8Array[][] = [];
+    for (const e of entries) {
+      const v = memory.translate(e.addr, e.length);
+      if (v === undefined) {
+        return new CommandError(R.ErrUnspec, `entry 0x${e.addr.toString(16)}+${e.length} is outside guest memory`);
+      }
+      views.push(v);
+    }
+    return views;
+  }
+
+  /**
+   * Guest memory views for a library call that wants them after its resource-id check (so a bad id answers before
+   * bad memory); a translation failure is thrown out of the library call as the value it is.
+   */
+  #lazyViews(entries: readonly MemEntry[], into: { views?: Uint8Array[][] }): () => Uint8Array[] {
+    return () => {
+      const views = this.#views(entries);
+      if (views instanceof CommandError) throw views;
+      into.views = views;
+      return views.flat();
+    };
+  }
+
+  #scanoutId(id: number): CommandError | undefined {
+    return this.#display.has(id) ? undefined : new CommandError(R.ErrInvalidScanoutId, `no scanout ${id}`);
+  }
+
+  #dispatch(hdr: CtrlHeader, c: GpuCommand): number | CommandError {
+    const enc = this.encoder;
+    const ok = () => enc.plain(R.OkNodata, hdr);
+    const rb = this.rutabaga;
+    const display = this.#display;
+    switch (c.type) {
+      case T.GetDisplayInfo:
+        return enc.displayInfo(hdr, display.displayInfo());
+      case T.GetEdid: {
+        if (!display.has(c.scanoutId)) return new CommandError(R.ErrInvalidParameter, `no scanout ${c.scanoutId}`);
+        const { width, height } = display.config(c.scanoutId);
+        return enc.edid(hdr, buildEdid({ width, height, serial: c.scanoutId }));
+      }
+      case T.ResourceCreate2d:
+        if (c.resourceId === 0) return new CommandError(R.ErrInvalidResourceId, "resource id 0");
+        rb.resourceCreate2d(c.resourceId, c.format, c.width, c.height);
+        return ok();
+      case T.ResourceCreate3d: {
+        if (c.resourceId === 0) return new CommandError(R.ErrInvalidResourceId, "resource id 0");
+        const { type: _t, resourceId, ...create } = c;
+        rb.resourceCreate3d(resourceId, create);
+        return ok();
+      }
+      case T.ResourceUnref:
+        rb.unrefResource(c.resourceId);
+        this.#backings.delete(c.resourceId);
+        display.forgetResource(c.resourceId);
+        return ok();
+      case T.ResourceAttachBacking: {
+        const made: { views?: Uint8Array[][] } = {};
+        rb.attachBacking(c.resourceId, this.#lazyViews(c.entries, made));
+        this.#backings.set(c.resourceId, { entries: c.entries, views: made.views! });
+        return ok();
+      }
+      case T.ResourceDetachBacking:
+        rb.detachBacking(c.resourceId);
+        this.#backings.delete(c.resourceId);
+        return ok();
+      case T.SetScanout: {
+        const bad = this.#scanoutId(c.scanoutId);
+        if (bad !== undefined) return bad;
+        if (c.resourceId === 0) {
+          display.disable(c.scanoutId);
+          return ok();
+        }
+        rb.setScanout(c.scanoutId, c.resourceId, undefined, { rect: toRect(c.rect) });
+        const format = rb.resourceInfo(c.resourceId).format ?? VirtioGpuFormat.B8G8R8X8Unorm;
+        display.enable(rb, c.scanoutId, c.resourceId, c.rect, format, undefined);
+        return ok();
+      }
+      case T.SetScanoutBlob: {
+        const bad = this.#scanoutId(c.scanoutId);
+        if (bad !== undefined) return bad;
+        if (c.resourceId === 0) {
+          display.disable(c.scanoutId);
+          return ok();
+        }
+        const info = {
+          width: c.width,
+          height: c.height,
+          drmFourcc: 0,
+          strides: c.strides,
+          offsets: c.offsets,
+          modifier: 0n,
+        };
+        rb.setScanout(c.scanoutId, c.resourceId, info, { rect: toRect(c.rect), format: c.format });
+        const blob = rb.resourceInfo(c.resourceId).blob ? { offset: c.offsets[0] } : undefined;
+        display.enable(rb, c.scanoutId, c.resourceId, c.rect, c.format, blob);
+        return ok();
+      }
+      case T.ResourceFlush:
+        if (c.resourceId === 0) return ok();
+        try {
+          rb.resourceFlush(c.resourceId, toRect(c.rect));
+        } catch (e) {
+          // A component that presents nothing itself (2D) leaves presentation to the scanouts below (as crosvm).
+          if (!isRutabagaError(e) || e.code !== "Unsupported") throw e;
+        }
+        display.flushResource(rb, c.resourceId, c.rect);
+        return ok();
+      case T.TransferToHost2d:
+        rb.transferToHost2d(c.resourceId, toRect(c.rect), c.offset);
+        return ok();
+      case T.TransferToHost3d:
+      case T.TransferFromHost3d: {
+        if (c.offset > BigInt(Number.MAX_SAFE_INTEGER)) {
+          return new CommandError(R.ErrInvalidParameter, `transfer offset ${c.offset} is too large`);
+        }
+        const t: Transfer3D = {
+          ...c.box,
+          level: c.level,
+          stride: c.stride,
+          layerStride: c.layerStride,
+          offset: Number(c.offset),
+        };
+        if (c.type === T.TransferToHost3d) rb.transferWrite(hdr.ctxId, c.resourceId, t);
+        else rb.transferRead(hdr.ctxId, c.resourceId, t);
+        return ok();
+      }
+      case T.GetCapsetInfo: {
+        const info = rb.getCapsetInfo(c.capsetIndex);
+        return enc.capsetInfo(hdr, info.capsetId, info.version, info.size);
+      }
+      case T.GetCapset: {
+        let listed = false;
+        for (let i = 0; i < rb.getNumCapsets(); i++) listed ||= rb.getCapsetInfo(i).capsetId === c.capsetId;
+        if (!listed) return new CommandError(R.ErrInvalidParameter, `capset ${c.capsetId} is not offered`);
+        return enc.capset(hdr, rb.getCapset(c.capsetId, c.capsetVersion));
+      }
+      case T.ResourceAssignUuid: {
+        rb.resourceInfo(c.resourceId);
+        const uuid = new Uint8Array(16);
+        new DataView(uuid.buffer).setUint32(12, c.resourceId, false);
+        return enc.uuid(hdr, uuid);
+      }
+      case T.ResourceCreateBlob: {
+        if (c.resourceId === 0) return new CommandError(R.ErrInvalidResourceId, "resource id 0");
+        const guestBacked = c.blobMem !== RutabagaBlobMem.Host3D;
+        const made: { views?: Uint8Array[][] } = {};
+        const iovecs = guestBacked ? this.#lazyViews(c.entries, made) : undefined;
+        const create = { blobMem: c.blobMem, blobFlags: c.blobFlags, blobId: c.blobId, size: c.size };
+        rb.resourceCreateBlob(hdr.ctxId, c.resourceId, create, iovecs);
+        if (made.views !== undefined) this.#backings.set(c.resourceId, { entries: c.entries, views: made.views });
+        return ok();
+      }
+      case T.ResourceMapBlob:
+        rb.resourceInfo(c.resourceId);
+        return new CommandError(R.ErrUnspec, "no host-visible memory region to map blobs into");
+      case T.ResourceUnmapBlob:
+        rb.resourceInfo(c.resourceId);
+        return new CommandError(R.ErrUnspec, `resource ${c.resourceId} is not mapped`);
+      case T.CtxCreate:
+        rb.createContext(hdr.ctxId, c.contextInit, c.debugName.replace(/\0+$/, "") || undefined);
+        return ok();
+      case T.CtxDestroy:
+        rb.destroyContext(hdr.ctxId);
+        return ok();
+      case T.CtxAttachResource:
+        rb.contextAttachResource(hdr.ctxId, c.resourceId);
+        return ok();
+      case T.CtxDetachResource:
+        rb.contextDetachResource(hdr.ctxId, c.resourceId);
+        return ok();
+      case T.Submit3d:
+        rb.submitCommand(hdr.ctxId, c.commands, []);
+        return ok();
+      case T.UpdateCursor: {
+        const bad = this.#scanoutId(c.scanoutId);
+        if (bad !== undefined) return bad;
+        let fill: ((image: Uint8Array) => void) | undefined;
+        if (c.resourceId !== 0) {
+          const r = rb.resourceInfo(c.resourceId);
+          if (r.blob) return new CommandError(R.ErrInvalidParameter, "cursor from a blob");
+          if (r.width < CURSOR_SIZE || r.height < CURSOR_SIZE) {
+            const why = `cursor resource ${r.width}x${r.height} is smaller than ${CURSOR_SIZE}x${CURSOR_SIZE}`;
+            return new CommandError(R.ErrInvalidParameter, why);
+          }
+          const box = { x: 0, y: 0, z: 0, w: CURSOR_SIZE, h: CURSOR_SIZE, d: 1, level: 0, layerStride: 0, offset: 0 };
+          fill = (image) => rb.transferRead(0, c.resourceId, { ...box, stride: CURSOR_SIZE * 4 }, image);
+        }
+        const { scanoutId, x, y, hotX, hotY, resourceId } = c;
+        display.updateCursor({ scanoutId, x, y, hotX, hotY, resourceId }, fill);
+        return ok();
+      }
+      case T.MoveCursor: {
+        const bad = this.#scanoutId(c.scanoutId);
+        if (bad !== undefined) return bad;
+        display.moveCursor(c.scanoutId, c.x, c.y);
+        return ok();
+      }
+    }
+  }
+}

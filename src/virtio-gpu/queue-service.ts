@@ -1,0 +1,176 @@
+import type { RutabagaFence } from "../rutabaga/types.ts";
+import type { CommandDispatcher, ExecutedRequest } from "./command-dispatch.ts";
+import { FenceTimelines, GLOBAL_TIMELINE, ringTimeline, type TimelineKey } from "./fence-timelines.ts";
+import type { GuestMemory } from "./guest-memory.ts";
+import { GpuFlags, GpuResponseType, GpuWireSize } from "./protocol.ts";
+import { isFaulty, type SplitVirtqueue } from "./virtqueue.ts";
+
+/** Most bytes of one request the device reads (a 1 GiB backing in scattered 4 KiB pages, or a large 3D submit). */
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024 + 64;
+
+interface ParkedItem {
+  queue: SplitVirtqueue;
+  queueIndex: number;
+  head: number;
+  written: number;
+}
+
+function timelineOf(f: { flags: number; ctxId: number; ringIdx: number }): TimelineKey {
+  return (f.flags & GpuFlags.InfoRingIdx) !== 0 ? ringTimeline(f.ctxId, f.ringIdx) : GLOBAL_TIMELINE;
+}
+
+/** Writes `length` bytes of `src` across `dst` views; returns how many fit. */
+function scatter(src: Uint8Array, length: number, dst: readonly Uint8Array[], capacity: number): number {
+  if (capacity < length) {
+    // The driver gave too little room: a bare header still tells it something went wrong.
+    if (capacity < GpuWireSize.CtrlHdr) return 0;
+    new DataView(src.buffer, src.byteOffset).setUint32(0, GpuResponseType.ErrUnspec, true);
+    length = GpuWireSize.CtrlHdr;
+  }
+  let at = 0;
+  for (const view of dst) {
+    if (at >= length) break;
+    const take = Math.min(view.length, length - at);
+    view.set(src.subarray(at, at + take));
+    at += take;
+  }
+  return at;
+}
+
+/**
+ * The queue service: takes chains off the virtqueues, gathers each request into one reused buffer, has the
+ * dispatcher run it, scatters the response back, and holds fenced responses until their fence completes.
+ *
+ * Fence completions never re-enter it: the library's fence handler only queues them ({@link fenceCompleted}); they
+ * are applied after each request `processQueue` serves, and otherwise by {@link drainCompletions}, which the front
+ * end may call (after polling a GPU, say) and which a microtask also runs, so the guest is notified either way.
+ */
+export class QueueService {
+  readonly #dispatcher: CommandDispatcher;
+  readonly #onQueueNotify: ((queueIndex: number) => void) | undefined;
+  readonly #log: (message: string) => void;
+  readonly #fences = new FenceTimelines<ParkedItem>();
+  readonly #queues = new Map<number, SplitVirtqueue>();
+  #completions: RutabagaFence[] = [];
+  #request = new Uint8Array(4096);
+  #requestView = new DataView(this.#request.buffer);
+  /** Chains refused because they were malformed. */
+  faultyChains = 0;
+
+  constructor(
+    dispatcher: CommandDispatcher,
+    onQueueNotify: ((queueIndex: number) => void) | undefined,
+    log: (message: string) => void,
+  ) {
+    this.#dispatcher = dispatcher;
+    this.#onQueueNotify = onQueueNotify;
+    this.#log = log;
+  }
+
+  /** Responses held back behind unfinished fences. */
+  get parkedCount(): number {
+    return this.#fences.parkedCount;
+  }
+
+  /** The library's fence handler: queues the completion and schedules a drain. */
+  fenceCompleted(fence: RutabagaFence): void {
+    this.#completions.push({ ...fence });
+    if (this.#completions.length === 1) queueMicrotask(() => this.drainCompletions());
+  }
+
+  /** Applies queued fence completions: released responses go to the used rings, and their drivers are notified. */
+  drainCompletions(): void {
+    const touched = new Set<number>();
+    this.#applyCompletions(touched);
+    for (const qi of touched) this.#notifyIfWanted(qi);
+  }
+
+  /** Serves every chain available on `queue`; true when the driver wants an interrupt for it now. */
+  processQueue(queueIndex: number, queue: SplitVirtqueue): boolean {
+    this.#queues.set(queueIndex, queue);
+    const touched = new Set<number>();
+    for (;;) {
+      const chain = queue.pop();
+      if (chain === undefined) break;
+      if (isFaulty(chain)) {
+        this.faultyChains++;
+        this.#log(`queue ${queueIndex}: refused chain ${chain.head}: ${chain.fault}`);
+        queue.pushUsed(chain.head, 0);
+        continue;
+      }
+      let length = chain.readableLength;
+      if (length > MAX_REQUEST_BYTES) length = 0;
+      const request = this.#requestBuffer(length);
+      let at = 0;
+      for (const view of chain.readable) {
+        if (at >= length) break;
+        const take = Math.min(view.length, length - at);
+        request.set(take === view.length ? view : view.subarray(0, take), at);
+        at += take;
+      }
+      const { responseLength, hdr, fenced } = this.#serve(queueIndex, length, queue.memory, touched);
+      const written = scatter(this.#dispatcher.encoder.bytes, responseLength, chain.writable, chain.writableLength);
+      if (fenced && hdr !== undefined) {
+        const timeline = timelineOf(hdr);
+        if (!this.#fences.isDone(timeline, hdr.fenceId)) {
+          this.#fences.park(timeline, hdr.fenceId, { queue, queueIndex, head: chain.head, written });
+          continue;
+        }
+      }
+      queue.pushUsed(chain.head, written);
+    }
+    for (const qi of touched) if (qi !== queueIndex) this.#notifyIfWanted(qi);
+    return queue.needsNotification();
+  }
+
+  /** Runs one request given as bytes and returns a copy of the response; a fence never holds it back. */
+  execute(queueIndex: number, request: Uint8Array, memory: GuestMemory): Uint8Array {
+    const length = request.length > MAX_REQUEST_BYTES ? 0 : request.length;
+    this.#requestBuffer(length).set(request.subarray(0, length));
+    const touched = new Set<number>();
+    const { responseLength } = this.#serve(queueIndex, length, memory, touched);
+    const response = this.#dispatcher.encoder.bytes.slice(0, responseLength);
+    for (const qi of touched) this.#notifyIfWanted(qi);
+    return response;
+  }
+
+  /** Forgets parked responses, queued completions and queues (device reset). */
+  reset(): void {
+    this.#fences.clear();
+    this.#completions = [];
+    this.#queues.clear();
+  }
+
+  /** The one path both entry points share: run the request in the buffer, then apply what completed meanwhile. */
+  #serve(queueIndex: number, length: number, memory: GuestMemory, touched: Set<number>): ExecutedRequest {
+    const result = this.#dispatcher.execute(queueIndex, this.#request, this.#requestView, length, memory);
+    this.#applyCompletions(touched);
+    return result;
+  }
+
+  #applyCompletions(touched: Set<number>): void {
+    while (this.#completions.length > 0) {
+      const completions = this.#completions;
+      this.#completions = [];
+      for (const fence of completions) {
+        for (const p of this.#fences.complete(timelineOf(fence), fence.fenceId)) {
+          p.queue.pushUsed(p.head, p.written);
+          touched.add(p.queueIndex);
+        }
+      }
+    }
+  }
+
+  #requestBuffer(length: number): Uint8Array {
+    if (this.#request.length < length) {
+      this.#request = new Uint8Array(Math.max(length, this.#request.length * 2));
+      this.#requestView = new DataView(this.#request.buffer);
+    }
+    return this.#request;
+  }
+
+  #notifyIfWanted(queueIndex: number): void {
+    const q = this.#queues.get(queueIndex);
+    if (q?.needsNotification()) this.#onQueueNotify?.(queueIndex);
+  }
+}

@@ -10,13 +10,6 @@ import type { CrossDomainHost } from "./host.ts";
 import { encodeCapabilities } from "./protocol.ts";
 import { CrossDomainShared } from "./shared.ts";
 
-/** What the cross-domain component keeps on a resource it made. */
-interface BlobState {
-  /** The handle is the component's to close on unref. */
-  owned: boolean;
-  mapping: { bytes: Uint8Array; unmap(): void } | undefined;
-}
-
 /** Options of {@link crossDomainComponentFactory}. */
 export interface CrossDomainOptions {
   /** Receives what the component drops on its own (a channel closed, an item that failed). */
@@ -79,7 +72,7 @@ export class CrossDomainComponent extends RutabagaComponentBase {
   }
 
   override map(resource: RutabagaResource): Uint8Array {
-    const state = resource.componentState as BlobState | undefined;
+    const state = this.#shared.blobs.get(resource);
     const handle = resource.handle;
     if (handle === undefined || state === undefined)
       throw new RutabagaError("BadHandle", "resource has no host memory");
@@ -99,17 +92,18 @@ export class CrossDomainComponent extends RutabagaComponentBase {
   }
 
   override unmap(resource: RutabagaResource): void {
-    const state = resource.componentState as BlobState | undefined;
+    const state = this.#shared.blobs.get(resource);
     state?.mapping?.unmap();
     if (state !== undefined) state.mapping = undefined;
   }
 
   override unrefResource(resource: RutabagaResource): void {
-    const state = resource.componentState as BlobState | undefined;
+    const state = this.#shared.blobs.get(resource);
     if (state !== undefined) {
       this.unmap(resource);
       if (state.owned && resource.handle !== undefined) this.#shared.host.close(resource.handle);
       resource.handle = undefined;
+      this.#shared.blobs.delete(resource);
     }
     this.#shared.hostMemory.release(resource.hostBytes);
     resource.hostBytes = 0;

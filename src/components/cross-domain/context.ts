@@ -174,7 +174,7 @@ export class CrossDomainContext implements RutabagaContext {
         offsets: [...layout.offsets],
         modifier: layout.modifier,
       };
-      resource.componentState = { owned: handle === undefined, mapping: undefined };
+      this.#shared.blobs.set(resource, { owned: handle === undefined, mapping: undefined });
       return resource;
     }
     if (item.kind === "blob") {
@@ -185,7 +185,7 @@ export class CrossDomainContext implements RutabagaContext {
       this.#items.remove(itemId);
       resource.handle = item.handle;
       resource.mapInfo = RutabagaMapInfo.CacheCached | item.access;
-      resource.componentState = { owned: true, mapping: undefined };
+      this.#shared.blobs.set(resource, { owned: true, mapping: undefined });
       return resource;
     }
     throw new RutabagaError("InvalidCrossDomainItemType", `item ${itemId} is a ${item.kind}, not memory`);

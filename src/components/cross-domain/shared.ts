@@ -1,5 +1,6 @@
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { HostMemoryBudget } from "../../rutabaga/host-memory.ts";
+import { ResourceStates } from "../../rutabaga/resource.ts";
 import type { RutabagaFenceHandler, RutabagaHandle, RutabagaPath } from "../../rutabaga/types.ts";
 import type { CrossDomainHost } from "./host.ts";
 
@@ -12,6 +13,13 @@ function uuidKey(uuid: Uint8Array): string {
   return s;
 }
 
+/** What the cross-domain component keeps on a host blob it made. */
+export interface BlobState {
+  /** The handle is the component's to close on unref. */
+  owned: boolean;
+  mapping: { bytes: Uint8Array; unmap(): void } | undefined;
+}
+
 /** What every context of one cross-domain component shares: the host, channels, fences, budget, internal sockets. */
 export class CrossDomainShared {
   readonly host: CrossDomainHost;
@@ -19,6 +27,8 @@ export class CrossDomainShared {
   readonly fenceHandler: RutabagaFenceHandler;
   readonly hostMemory: HostMemoryBudget;
   readonly log: (message: string) => void;
+  /** Host blobs' mapping and ownership, keyed by the library's record. */
+  readonly blobs = new ResourceStates<BlobState>();
   readonly #internalSockets = new Map<string, RutabagaHandle>();
 
   constructor(

@@ -130,7 +130,6 @@ test("on Linux: blobs, memfds, eventfds and pipes cross a real Unix socket, and 
   event.close();
   peer.close();
   assert.equal(openFds(), before);
-
 });
 
 test("on Linux: memory given read-only maps copy-on-write, and a mapping larger than its file is refused", () => {

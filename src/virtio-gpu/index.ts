@@ -15,6 +15,12 @@ export { FenceTimelines, GLOBAL_TIMELINE, ringTimeline, type TimelineKey } from 
 export { type Framebuffer, FramebufferSink } from "./framebuffer-sink.ts";
 export type { GuestMemory } from "./guest-memory.ts";
 export { GuestMemoryRegions, type GuestRegion } from "./guest-memory-regions.ts";
+export {
+  HOST_VISIBLE_ALIGNMENT,
+  type HostVisibleRegion,
+  VIRTIO_GPU_SHM_ID_HOST_VISIBLE,
+  ViewRegion,
+} from "./host-visible-region.ts";
 export { MockGuestRam, type MockQueueOptions, MockVirtqueueDriver, type PlacedChain } from "./mock-driver.ts";
 export { MockGpuDriver, type MockResponse } from "./mock-gpu-driver.ts";
 export { swizzleToB8G8R8X8 } from "./pixel-swizzle.ts";

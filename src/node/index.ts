@@ -2,3 +2,4 @@
 
 export * from "./cross-domain/index.ts";
 export * from "./os/index.ts";
+export * from "./wayland-proxy/index.ts";

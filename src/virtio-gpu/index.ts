@@ -10,6 +10,7 @@ export {
   type VirtioGpuDeviceOptions,
 } from "./device.ts";
 export type { CursorState, DisplaySink, ScanoutFrame } from "./display-sink.ts";
+export * from "./driver/index.ts";
 export { buildEdid, EDID_BLOCK_SIZE, EDID_MAX_DIMENSION, type EdidOptions } from "./edid.ts";
 export { FenceTimelines, GLOBAL_TIMELINE, ringTimeline, type TimelineKey } from "./fence-timelines.ts";
 export { type Framebuffer, FramebufferSink } from "./framebuffer-sink.ts";

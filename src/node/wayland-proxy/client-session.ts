@@ -1,0 +1,397 @@
+import {
+  decodeChannelRing,
+  encodeGetImageRequirements,
+  encodeInit,
+  encodePoll,
+  encodeSend,
+} from "../../components/cross-domain/guest-encoder.ts";
+import { fourcc } from "../../components/cross-domain/image-layout.ts";
+import {
+  CROSS_DOMAIN_MAX_IDENTIFIERS,
+  type CrossDomainIdentifier,
+  CrossDomainIdType,
+  CrossDomainRing,
+  decodeImageRequirements,
+  SendReceive,
+} from "../../components/cross-domain/protocol.ts";
+import { RutabagaBlobFlags, RutabagaBlobMem, RutabagaCapset, RutabagaChannelType } from "../../rutabaga/constants.ts";
+import type { GpuDriver, GuestPages } from "../../virtio-gpu/driver/virtio-gpu-driver.ts";
+import type { ViewRegion } from "../../virtio-gpu/host-visible-region.ts";
+import { GpuCommandType as T } from "../../virtio-gpu/protocol.ts";
+import { WaylandObjectMap } from "../../wayland/object-map.ts";
+import { readHeader, WAYLAND_MAX_MESSAGE_SIZE } from "../../wayland/wire.ts";
+import { closeFd } from "../os/fd.ts";
+import { createMemfd } from "../os/memfd.ts";
+import { MemoryMapping } from "../os/memory-mapping.ts";
+import type { UnixSocket } from "../os/unix-socket.ts";
+import type { RegionAllocator } from "./region-allocator.ts";
+
+/** What every session of one proxy shares. */
+export interface ProxyShared {
+  driver: GpuDriver;
+  region: ViewRegion;
+  regionAllocator: RegionAllocator;
+  nextResourceId(): number;
+  nextContextId(): number;
+  log(message: string): void;
+  /** Counters for figures and leak checks. */
+  stats: ProxyStats;
+}
+
+/** Traffic and objects, for figures and leak checks. */
+export interface ProxyStats {
+  requestBytes: number;
+  requestMessages: number;
+  eventBytes: number;
+  eventMessages: number;
+  fdsToCompositor: number;
+  fdsToClient: number;
+  sessions: number;
+}
+
+/** Most shm pools one client may have. */
+export const MAX_POOLS_PER_CLIENT = 256;
+/** Bytes a client may have buffered towards the compositor before we read no more. */
+const MAX_PENDING = 64 * 1024 + WAYLAND_MAX_MESSAGE_SIZE;
+/** SEND payload per command: cmd_size is 16 bits. */
+const MAX_SEND_DATA = 0xffff - SendReceive.size - 3;
+
+interface Pool {
+  resourceId: number;
+  offset: bigint;
+  client: MemoryMapping;
+  clientFd: number;
+  host: Uint8Array;
+  size: number;
+}
+
+/** A message that cannot cross: the session ends (the client sees its connection close). */
+class NotCarried extends Error {}
+
+/**
+ * One Wayland client carried through a cross-domain context, by the commands a guest driver sends: CTX_CREATE with
+ * capset 5, two guest-page rings, INIT, SEND on SUBMIT_3D, a POLL fence on ring 1 always outstanding. shm pools
+ * become host blobs (GET_IMAGE_REQUIREMENTS R8, RESOURCE_CREATE_BLOB, MAP_BLOB) refreshed from the client's pool at
+ * each wl_surface.commit; memory the compositor sends (keymaps) comes back through a blob into a fresh memfd.
+ */
+export class ClientSession {
+  readonly #client: UnixSocket;
+  readonly #shared: ProxyShared;
+  readonly #ctxId: number;
+  readonly #rings: { resourceId: number; pages: GuestPages }[] = [];
+  readonly #requests = new WaylandObjectMap();
+  readonly #events = new WaylandObjectMap();
+  readonly #pools = new Map<number, Pool>();
+  readonly #fds: number[] = [];
+  #pending = new Uint8Array(0);
+  #eventPending = new Uint8Array(0);
+  readonly #buf = new Uint8Array(64 * 1024);
+  #closed = false;
+  readonly #onClose: () => void;
+
+  constructor(client: UnixSocket, shared: ProxyShared, onClose: () => void) {
+    this.#client = client;
+    this.#shared = shared;
+    this.#onClose = onClose;
+    this.#ctxId = shared.nextContextId();
+  }
+
+  /** Creates the context and rings, connects to the compositor, starts both directions. */
+  start(): void {
+    const d = this.#shared.driver;
+    const ctx = { ctxId: this.#ctxId };
+    this.#shared.stats.sessions++;
+    try {
+      d.command({ type: T.CtxCreate, contextInit: RutabagaCapset.CrossDomain, debugName: "wayland-proxy" }, ctx);
+      for (let i = 0; i < 2; i++) {
+        const pages = d.allocPage();
+        const resourceId = this.#shared.nextResourceId();
+        this.#rings.push({ resourceId, pages });
+        const blob = {
+          blobMem: RutabagaBlobMem.Guest,
+          blobFlags: RutabagaBlobFlags.UseMappable,
+          blobId: 0n,
+          size: 4096n,
+        };
+        d.command({ type: T.ResourceCreateBlob, resourceId, ...blob, entries: pages.entries }, ctx);
+        d.command({ type: T.CtxAttachResource, resourceId }, ctx);
+      }
+      this.#submit(encodeInit(this.#rings[0]!.resourceId, this.#rings[1]!.resourceId, RutabagaChannelType.Wayland, 20));
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+    this.#client.onReadable(() => this.#fromClient());
+    this.#client.onClose(() => this.close());
+    void this.#pollLoop();
+  }
+
+  #submit(commands: Uint8Array): void {
+    this.#shared.driver.command({ type: T.Submit3d, commands, numInFences: 0 }, { ctxId: this.#ctxId });
+  }
+
+  #fromClient(): void {
+    if (this.#closed) return;
+    try {
+      for (;;) {
+        if (this.#pending.length >= MAX_PENDING) break;
+        const got = this.#client.recv(this.#buf, CROSS_DOMAIN_MAX_IDENTIFIERS);
+        if (got === undefined) break;
+        if (got.bytes === 0 && got.fds.length === 0) {
+          this.close();
+          return;
+        }
+        this.#fds.push(...got.fds);
+        if (got.fdsTruncated) throw new NotCarried("client sent more descriptors than a message may carry");
+        const joined = new Uint8Array(this.#pending.length + got.bytes);
+        joined.set(this.#pending);
+        joined.set(this.#buf.subarray(0, got.bytes), this.#pending.length);
+        this.#pending = joined;
+      }
+      this.#forwardRequests();
+    } catch (e) {
+      this.#shared.log(`client of context ${this.#ctxId}: ${e instanceof Error ? e.message : String(e)}`);
+      this.close();
+    }
+  }
+
+  /** Frames complete requests and sends them in SEND commands, descriptors turned into identifiers. */
+  #forwardRequests(): void {
+    const bytes = this.#pending;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let at = 0;
+    let sendFrom = 0;
+    let ids: CrossDomainIdentifier[] = [];
+    const flush = (to: number) => {
+      if (to > sendFrom) this.#submit(encodeSend(ids, bytes.subarray(sendFrom, to)));
+      sendFrom = to;
+      ids = [];
+    };
+    for (;;) {
+      const header = readHeader(view, at, bytes.length);
+      if (header === undefined || at + header.size > bytes.length) break;
+      const m = this.#requests.observe("request", header.objectId, header.opcode, view, at, header.size);
+      const fdCount = m.message?.fdCount ?? 0;
+      if (m.message === undefined && this.#fds.length > 0) {
+        throw new NotCarried(`descriptors with a message of unknown interface (object ${header.objectId})`);
+      }
+      if (at + header.size - sendFrom > MAX_SEND_DATA || ids.length + fdCount > CROSS_DOMAIN_MAX_IDENTIFIERS) flush(at);
+      const iface = m.interface?.name;
+      const name = m.message?.name;
+      if (iface === "wl_surface" && name === "commit") this.#refreshPools();
+      if (iface === "wl_shm_pool" && name === "resize") {
+        const pool = this.#pools.get(header.objectId);
+        const size = m.values![0] as number;
+        if (pool !== undefined && size > pool.host.length) throw new NotCarried(`shm pool grown to ${size} bytes`);
+        if (pool !== undefined) this.#resizePool(pool, size);
+      }
+      if (fdCount > 0) {
+        if (this.#fds.length < fdCount) throw new NotCarried(`${iface}.${name} without its descriptor`);
+        if (iface === "wl_shm" && name === "create_pool") {
+          const fd = this.#fds.shift()!;
+          const pool = this.#createPool(fd, m.values![2] as number);
+          this.#pools.set(m.values![0] as number, pool);
+          ids.push({ id: pool.resourceId, type: CrossDomainIdType.VirtgpuBlob, size: 0 });
+        } else {
+          throw new NotCarried(`${iface}.${name} carries a descriptor the proxy does not translate`);
+        }
+      }
+      this.#shared.stats.requestMessages++;
+      this.#shared.stats.requestBytes += header.size;
+      at += header.size;
+    }
+    flush(at);
+    this.#pending = bytes.slice(at);
+  }
+
+  /** Takes ownership of `fd` (closed on failure). */
+  #createPool(fd: number, size: number): Pool {
+    let client: MemoryMapping | undefined;
+    try {
+      if (this.#pools.size >= MAX_POOLS_PER_CLIENT) throw new NotCarried("too many shm pools");
+      if (size <= 0) throw new NotCarried(`shm pool of ${size} bytes`);
+      client = MemoryMapping.map(fd, size);
+      return this.#poolBlob(fd, client, size);
+    } catch (e) {
+      client?.unmap();
+      closeFd(fd);
+      throw e;
+    }
+  }
+
+  #poolBlob(fd: number, client: MemoryMapping, size: number): Pool {
+    const d = this.#shared.driver;
+    const ctx = { ctxId: this.#ctxId };
+    this.#submit(encodeGetImageRequirements(size, 1, fourcc("R8  "), 0));
+    const reqs = decodeImageRequirements(this.#rings[0]!.pages.bytes);
+    const resourceId = this.#shared.nextResourceId();
+    const flags = RutabagaBlobFlags.UseMappable | RutabagaBlobFlags.UseShareable;
+    d.command(
+      {
+        type: T.ResourceCreateBlob,
+        resourceId,
+        blobMem: RutabagaBlobMem.Host3D,
+        blobFlags: flags,
+        blobId: BigInt(reqs.blobId),
+        size: reqs.size,
+        entries: [],
+      },
+      ctx,
+    );
+    const offset = this.#shared.regionAllocator.alloc(reqs.size);
+    try {
+      if (offset === undefined) throw new NotCarried("host-visible region full");
+      d.command({ type: T.CtxAttachResource, resourceId }, ctx);
+      d.command({ type: T.ResourceMapBlob, resourceId, offset }, ctx);
+    } catch (e) {
+      if (offset !== undefined) this.#shared.regionAllocator.free(offset);
+      d.command({ type: T.ResourceUnref, resourceId }, ctx);
+      throw e;
+    }
+    const host = this.#shared.region.viewAt(offset)!;
+    host.set(client.bytes);
+    this.#shared.stats.fdsToCompositor++;
+    return { resourceId, offset: offset!, client, clientFd: fd, host: host.subarray(0, Number(reqs.size)), size };
+  }
+
+  #resizePool(pool: Pool, size: number): void {
+    const grown = MemoryMapping.map(pool.clientFd, size);
+    pool.client.unmap();
+    pool.client = grown;
+    pool.size = size;
+  }
+
+  /** Copies each pool from the client's memory into its host blob before a commit reaches the compositor. */
+  #refreshPools(): void {
+    for (const pool of this.#pools.values()) pool.host.set(pool.client.bytes.subarray(0, pool.size));
+  }
+
+  async #pollLoop(): Promise<void> {
+    const d = this.#shared.driver;
+    while (!this.#closed) {
+      try {
+        await d.fenced(
+          { type: T.Submit3d, commands: encodePoll(), numInFences: 0 },
+          this.#ctxId,
+          CrossDomainRing.Channel,
+        );
+      } catch (e) {
+        if (!this.#closed) this.#shared.log(`poll: ${e instanceof Error ? e.message : String(e)}`);
+        this.close();
+        return;
+      }
+      if (this.#closed) return;
+      try {
+        this.#fromCompositor();
+      } catch (e) {
+        this.#shared.log(`compositor to client: ${e instanceof Error ? e.message : String(e)}`);
+        this.close();
+      }
+    }
+  }
+
+  #fromCompositor(): void {
+    const msg = decodeChannelRing(this.#rings[1]!.pages.bytes);
+    if (!("identifiers" in msg)) return;
+    if (msg.data.length === 0 && msg.identifiers.length === 0) {
+      this.close();
+      return;
+    }
+    const fds: number[] = [];
+    try {
+      for (const id of msg.identifiers) {
+        if (id.type !== CrossDomainIdType.VirtgpuBlob)
+          throw new NotCarried(`compositor sent identifier type ${id.type}`);
+        fds.push(this.#blobToMemfd(id.id, id.size));
+      }
+      this.#trackEvents(msg.data);
+      this.#client.send(msg.data, fds);
+      this.#shared.stats.fdsToClient += fds.length;
+    } finally {
+      if (this.#client.queuedBytes === 0 || fds.length === 0) for (const fd of fds) closeFd(fd);
+      else void this.#client.flushed().then(() => fds.forEach((fd) => void closeFd(fd)));
+    }
+  }
+
+  /** Memory from the compositor (a keymap): a host blob for the item, mapped, copied into a memfd for the client. */
+  #blobToMemfd(itemId: number, size: number): number {
+    const d = this.#shared.driver;
+    const ctx = { ctxId: this.#ctxId };
+    const resourceId = this.#shared.nextResourceId();
+    d.command(
+      {
+        type: T.ResourceCreateBlob,
+        resourceId,
+        blobMem: RutabagaBlobMem.Host3D,
+        blobFlags: RutabagaBlobFlags.UseMappable,
+        blobId: BigInt(itemId),
+        size: BigInt(size),
+        entries: [],
+      },
+      ctx,
+    );
+    const offset = this.#shared.regionAllocator.alloc(BigInt(size));
+    try {
+      if (offset === undefined) throw new NotCarried("host-visible region full");
+      d.command({ type: T.ResourceMapBlob, resourceId, offset }, ctx);
+      const fd = createMemfd("wayland-proxy", size);
+      const m = MemoryMapping.map(fd, size);
+      m.bytes.set(this.#shared.region.viewAt(offset)!.subarray(0, size));
+      m.unmap();
+      d.command({ type: T.ResourceUnmapBlob, resourceId }, ctx);
+      return fd;
+    } finally {
+      if (offset !== undefined) this.#shared.regionAllocator.free(offset);
+      d.command({ type: T.ResourceUnref, resourceId }, ctx);
+    }
+  }
+
+  #trackEvents(data: Uint8Array): void {
+    const joined = new Uint8Array(this.#eventPending.length + data.length);
+    joined.set(this.#eventPending);
+    joined.set(data, this.#eventPending.length);
+    const view = new DataView(joined.buffer);
+    let at = 0;
+    for (;;) {
+      const header = readHeader(view, at, joined.length);
+      if (header === undefined || at + header.size > joined.length) break;
+      this.#events.observe("event", header.objectId, header.opcode, view, at, header.size);
+      this.#shared.stats.eventMessages++;
+      this.#shared.stats.eventBytes += header.size;
+      at += header.size;
+    }
+    this.#eventPending = joined.slice(at);
+  }
+
+  /** Ends the session: the client's connection, the context (its channel to the compositor), rings and pools. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#client.close();
+    for (const fd of this.#fds.splice(0)) closeFd(fd);
+    const d = this.#shared.driver;
+    const ctx = { ctxId: this.#ctxId };
+    const quietly = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        this.#shared.log(`teardown of context ${this.#ctxId}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    quietly(() => d.command({ type: T.CtxDestroy }, ctx));
+    for (const pool of this.#pools.values()) {
+      quietly(() => d.command({ type: T.ResourceUnref, resourceId: pool.resourceId }, ctx));
+      this.#shared.regionAllocator.free(pool.offset);
+      pool.client.unmap();
+      closeFd(pool.clientFd);
+    }
+    this.#pools.clear();
+    for (const ring of this.#rings) {
+      quietly(() => d.command({ type: T.ResourceUnref, resourceId: ring.resourceId }, ctx));
+      d.freePages(ring.pages);
+    }
+    this.#rings.length = 0;
+    this.#shared.stats.sessions--;
+    this.#onClose();
+  }
+}

@@ -57,6 +57,9 @@ const MAX_PENDING = 64 * 1024 + WAYLAND_MAX_MESSAGE_SIZE;
 const MAX_SEND_DATA = 0xffff - SendReceive.size - 3;
 
 interface Pool {
+  /** Live wl_buffers made from it; the blob goes when the pool is destroyed and none is left. */
+  buffers: Set<number>;
+  destroyed: boolean;
   resourceId: number;
   offset: bigint;
   client: MemoryMapping;
@@ -64,6 +67,25 @@ interface Pool {
   host: Uint8Array;
   size: number;
 }
+
+/** Rows `[from, to)` of a buffer. */
+interface RowRange {
+  from: number;
+  to: number;
+}
+
+/** A wl_buffer of an shm pool: where its pixels are and which rows the host copy lacks. */
+interface ShmBuffer {
+  pool: Pool;
+  offset: number;
+  height: number;
+  stride: number;
+  /** Rows changed since the host copy was last refreshed (all of them at first). */
+  dirty: RowRange | undefined;
+}
+
+const union = (a: RowRange | undefined, b: RowRange): RowRange =>
+  a === undefined ? { ...b } : { from: Math.min(a.from, b.from), to: Math.max(a.to, b.to) };
 
 /** A message that cannot cross: the session ends (the client sees its connection close). */
 class NotCarried extends Error {}
@@ -81,7 +103,16 @@ export class ClientSession {
   readonly #rings: { resourceId: number; pages: GuestPages }[] = [];
   readonly #requests = new WaylandObjectMap();
   readonly #events = new WaylandObjectMap();
+  /** Live pools by their wl_shm_pool id (ids are reused once deleted). */
   readonly #pools = new Map<number, Pool>();
+  /** Pools destroyed by the client whose buffers still live. */
+  readonly #retired = new Set<Pool>();
+  readonly #buffers = new Map<number, ShmBuffer>();
+  /** Per surface: the attached buffer and every buffer it has shown (damage is added to each). */
+  readonly #surfaces = new Map<
+    number,
+    { attached: number | undefined; seen: Set<number>; damage: RowRange | undefined }
+  >();
   readonly #fds: number[] = [];
   #pending = new Uint8Array(0);
   #eventPending = new Uint8Array(0);
@@ -178,7 +209,7 @@ export class ClientSession {
       if (at + header.size - sendFrom > MAX_SEND_DATA || ids.length + fdCount > CROSS_DOMAIN_MAX_IDENTIFIERS) flush(at);
       const iface = m.interface?.name;
       const name = m.message?.name;
-      if (iface === "wl_surface" && name === "commit") this.#refreshPools();
+      if (m.values !== undefined) this.#trackShm(iface, name, header.objectId, m.values);
       if (iface === "wl_shm_pool" && name === "resize") {
         const pool = this.#pools.get(header.objectId);
         const size = m.values![0] as number;
@@ -190,7 +221,10 @@ export class ClientSession {
         if (iface === "wl_shm" && name === "create_pool") {
           const fd = this.#fds.shift()!;
           const pool = this.#createPool(fd, m.values![2] as number);
-          this.#pools.set(m.values![0] as number, pool);
+          const id = m.values![0] as number;
+          const old = this.#pools.get(id);
+          if (old !== undefined) this.#retire(old);
+          this.#pools.set(id, pool);
           ids.push({ id: pool.resourceId, type: CrossDomainIdType.VirtgpuBlob, size: 0 });
         } else {
           throw new NotCarried(`${iface}.${name} carries a descriptor the proxy does not translate`);
@@ -208,7 +242,7 @@ export class ClientSession {
   #createPool(fd: number, size: number): Pool {
     let client: MemoryMapping | undefined;
     try {
-      if (this.#pools.size >= MAX_POOLS_PER_CLIENT) throw new NotCarried("too many shm pools");
+      if (this.#pools.size + this.#retired.size >= MAX_POOLS_PER_CLIENT) throw new NotCarried("too many shm pools");
       if (size <= 0) throw new NotCarried(`shm pool of ${size} bytes`);
       client = MemoryMapping.map(fd, size);
       return this.#poolBlob(fd, client, size);
@@ -251,7 +285,16 @@ export class ClientSession {
     const host = this.#shared.region.viewAt(offset)!;
     host.set(client.bytes);
     this.#shared.stats.fdsToCompositor++;
-    return { resourceId, offset: offset!, client, clientFd: fd, host: host.subarray(0, Number(reqs.size)), size };
+    return {
+      buffers: new Set(),
+      destroyed: false,
+      resourceId,
+      offset: offset!,
+      client,
+      clientFd: fd,
+      host: host.subarray(0, Number(reqs.size)),
+      size,
+    };
   }
 
   #resizePool(pool: Pool, size: number): void {
@@ -261,9 +304,94 @@ export class ClientSession {
     pool.size = size;
   }
 
-  /** Copies each pool from the client's memory into its host blob before a commit reaches the compositor. */
-  #refreshPools(): void {
-    for (const pool of this.#pools.values()) pool.host.set(pool.client.bytes.subarray(0, pool.size));
+  /**
+   * Follows shm buffers and surfaces; at wl_surface.commit the attached buffer's changed rows go from the client's
+   * pool to its host blob before the commit reaches the compositor (damage is per row, assuming scale 1 and no
+   * transform; a buffer first shown is copied whole).
+   */
+  #trackShm(iface: string | undefined, name: string | undefined, objectId: number, v: readonly unknown[]): void {
+    if (iface === "wl_shm_pool" && name === "create_buffer") {
+      const pool = this.#pools.get(objectId);
+      if (pool === undefined) return;
+      const [id, offset, , height, stride] = v as number[];
+      pool.buffers.add(id!);
+      this.#buffers.set(id!, {
+        pool,
+        offset: offset!,
+        height: height!,
+        stride: stride!,
+        dirty: { from: 0, to: height! },
+      });
+    } else if (iface === "wl_shm_pool" && name === "destroy") {
+      const pool = this.#pools.get(objectId);
+      if (pool !== undefined) {
+        this.#pools.delete(objectId);
+        this.#retire(pool);
+      }
+    } else if (iface === "wl_buffer" && name === "destroy") {
+      const buffer = this.#buffers.get(objectId);
+      if (buffer === undefined) return;
+      this.#buffers.delete(objectId);
+      buffer.pool.buffers.delete(objectId);
+      for (const s of this.#surfaces.values()) s.seen.delete(objectId);
+      if (buffer.pool.destroyed) this.#retire(buffer.pool);
+    } else if (iface === "wl_surface") {
+      const surface = this.#surfaces.get(objectId) ?? {
+        attached: undefined,
+        seen: new Set<number>(),
+        damage: undefined,
+      };
+      this.#surfaces.set(objectId, surface);
+      if (name === "attach") surface.attached = (v[0] as number) || undefined;
+      else if (name === "damage" || name === "damage_buffer") {
+        const y = Math.max(0, v[1] as number);
+        surface.damage = union(surface.damage, { from: y, to: y + Math.max(0, v[3] as number) });
+      } else if (name === "commit") this.#commit(surface);
+      else if (name === "destroy") this.#surfaces.delete(objectId);
+    }
+  }
+
+  #commit(surface: { attached: number | undefined; seen: Set<number>; damage: RowRange | undefined }): void {
+    const damage = surface.damage;
+    surface.damage = undefined;
+    if (damage !== undefined) {
+      for (const id of surface.seen) {
+        const b = this.#buffers.get(id);
+        if (b !== undefined) b.dirty = union(b.dirty, damage);
+      }
+    }
+    const id = surface.attached;
+    const b = id === undefined ? undefined : this.#buffers.get(id);
+    if (b === undefined) return;
+    surface.seen.add(id!);
+    const dirty = b.dirty;
+    b.dirty = undefined;
+    if (dirty === undefined) return;
+    const from = b.offset + Math.min(dirty.from, b.height) * b.stride;
+    const to = Math.min(b.offset + Math.min(dirty.to, b.height) * b.stride, b.pool.size, b.pool.host.length);
+    if (from < to && from >= 0) b.pool.host.set(b.pool.client.bytes.subarray(from, to), from);
+  }
+
+  /** A pool the client destroyed: its blob and mapping go once its last buffer has. */
+  #retire(pool: Pool): void {
+    pool.destroyed = true;
+    if (pool.buffers.size > 0) {
+      this.#retired.add(pool);
+      return;
+    }
+    this.#retired.delete(pool);
+    this.#releasePool(pool);
+  }
+
+  #releasePool(pool: Pool): void {
+    try {
+      this.#shared.driver.command({ type: T.ResourceUnref, resourceId: pool.resourceId }, { ctxId: this.#ctxId });
+    } catch (e) {
+      this.#shared.log(`releasing pool blob ${pool.resourceId}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.#shared.regionAllocator.free(pool.offset);
+    pool.client.unmap();
+    closeFd(pool.clientFd);
   }
 
   async #pollLoop(): Promise<void> {
@@ -379,12 +507,10 @@ export class ClientSession {
       }
     };
     quietly(() => d.command({ type: T.CtxDestroy }, ctx));
-    for (const pool of this.#pools.values()) {
-      quietly(() => d.command({ type: T.ResourceUnref, resourceId: pool.resourceId }, ctx));
-      this.#shared.regionAllocator.free(pool.offset);
-      pool.client.unmap();
-      closeFd(pool.clientFd);
-    }
+    for (const pool of [...this.#pools.values(), ...this.#retired]) this.#releasePool(pool);
+    this.#retired.clear();
+    this.#buffers.clear();
+    this.#surfaces.clear();
     this.#pools.clear();
     for (const ring of this.#rings) {
       quietly(() => d.command({ type: T.ResourceUnref, resourceId: ring.resourceId }, ctx));

@@ -4,13 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 
-/** weston 10 headless with the pixman renderer and the fullscreen shell (wayland.md's deterministic set-up). */
+/**
+ * weston 10 with the pixman renderer (wayland.md's deterministic set-ups): headless with the fullscreen shell, or the
+ * x11 backend under Xvfb with the kiosk shell (a wl_seat, so keymaps flow compositor → client).
+ */
 export class WestonSession {
   readonly runtimeDir: string;
   readonly socket = "wl-host";
+  readonly #backend: "headless" | "x11";
   #weston: ChildProcess | undefined;
+  #xvfb: ChildProcess | undefined;
 
-  constructor() {
+  constructor(backend: "headless" | "x11" = "headless") {
+    this.#backend = backend;
     this.runtimeDir = mkdtempSync(join(tmpdir(), "rutabaga-wayland-"));
     chmodSync(this.runtimeDir, 0o700);
   }
@@ -20,20 +26,38 @@ export class WestonSession {
   }
 
   async start(): Promise<void> {
+    const env = this.env(this.socket);
+    if (this.#backend === "x11") {
+      const xvfb = spawn("Xvfb", ["-displayfd", "3", "-screen", "0", "704x544x24", "-nolisten", "tcp"], {
+        stdio: ["ignore", "ignore", "ignore", "pipe"],
+      });
+      this.#xvfb = xvfb;
+      const display = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        const pipe = xvfb.stdio[3] as NodeJS.ReadableStream;
+        pipe.on("data", (d) => {
+          text += String(d);
+          if (text.includes("\n")) resolve(text.trim());
+        });
+        setTimeout(() => reject(new Error("Xvfb did not start")), 10000);
+      });
+      env.DISPLAY = `:${display}`;
+    }
+    const shell = this.#backend === "x11" ? "kiosk-shell.so" : "fullscreen-shell.so";
     this.#weston = spawn(
       "weston",
       [
-        "--backend=headless-backend.so",
+        `--backend=${this.#backend}-backend.so`,
         "--use-pixman",
         "--width=640",
         "--height=480",
         `--socket=${this.socket}`,
-        "--shell=fullscreen-shell.so",
+        `--shell=${shell}`,
         "--idle-time=0",
         "--debug",
         `--log=${join(this.runtimeDir, "weston.log")}`,
       ],
-      { env: this.env(this.socket), stdio: "ignore" },
+      { env, stdio: "ignore" },
     );
     const end = Date.now() + 15000;
     while (Date.now() < end) {
@@ -58,6 +82,7 @@ export class WestonSession {
 
   stop(): void {
     this.#weston?.kill("SIGTERM");
+    this.#xvfb?.kill("SIGTERM");
     rmSync(this.runtimeDir, { recursive: true, force: true });
   }
 }

@@ -47,6 +47,10 @@ export interface ProxyStats {
   fdsToCompositor: number;
   fdsToClient: number;
   sessions: number;
+  /** wl_surface.commit requests forwarded (frames, for a client with one surface). */
+  commits: number;
+  /** Bytes copied from clients' shm pools into host blobs. */
+  copiedBytes: number;
 }
 
 /** Most shm pools one client may have. */
@@ -352,6 +356,7 @@ export class ClientSession {
   }
 
   #commit(surface: { attached: number | undefined; seen: Set<number>; damage: RowRange | undefined }): void {
+    this.#shared.stats.commits++;
     const damage = surface.damage;
     surface.damage = undefined;
     if (damage !== undefined) {
@@ -369,7 +374,10 @@ export class ClientSession {
     if (dirty === undefined) return;
     const from = b.offset + Math.min(dirty.from, b.height) * b.stride;
     const to = Math.min(b.offset + Math.min(dirty.to, b.height) * b.stride, b.pool.size, b.pool.host.length);
-    if (from < to && from >= 0) b.pool.host.set(b.pool.client.bytes.subarray(from, to), from);
+    if (from < to && from >= 0) {
+      b.pool.host.set(b.pool.client.bytes.subarray(from, to), from);
+      this.#shared.stats.copiedBytes += to - from;
+    }
   }
 
   /** A pool the client destroyed: its blob and mapping go once its last buffer has. */

@@ -43,6 +43,8 @@ export class WaylandProxy {
     fdsToCompositor: 0,
     fdsToClient: 0,
     sessions: 0,
+    commits: 0,
+    copiedBytes: 0,
   };
   readonly #listener: UnixListener;
   readonly #sessions = new Set<ClientSession>();

@@ -4,10 +4,13 @@ import {
   encodeInit,
   encodePoll,
   encodeSend,
+  encodeWrite,
 } from "../../components/cross-domain/guest-encoder.ts";
+import type { CrossDomainWatch } from "../../components/cross-domain/host.ts";
 import { fourcc } from "../../components/cross-domain/image-layout.ts";
 import {
   CROSS_DOMAIN_MAX_IDENTIFIERS,
+  CROSS_DOMAIN_PIPE_READ_START,
   type CrossDomainIdentifier,
   CrossDomainIdType,
   CrossDomainRing,
@@ -20,6 +23,8 @@ import type { ViewRegion } from "../../virtio-gpu/host-visible-region.ts";
 import { GpuCommandType as T } from "../../virtio-gpu/protocol.ts";
 import { WaylandObjectMap } from "../../wayland/object-map.ts";
 import { readHeader, WAYLAND_MAX_MESSAGE_SIZE } from "../../wayland/wire.ts";
+import type { NodeCrossDomainHost } from "../cross-domain/node-host.ts";
+import { createPipe } from "../cross-domain/pipe.ts";
 import { closeFd } from "../os/fd.ts";
 import { createMemfd } from "../os/memfd.ts";
 import { MemoryMapping } from "../os/memory-mapping.ts";
@@ -29,6 +34,8 @@ import type { RegionAllocator } from "./region-allocator.ts";
 /** What every session of one proxy shares. */
 export interface ProxyShared {
   driver: GpuDriver;
+  /** Pipe I/O with clients (queued writes, close after drain, readiness). */
+  pipes: NodeCrossDomainHost;
   region: ViewRegion;
   regionAllocator: RegionAllocator;
   nextResourceId(): number;
@@ -105,8 +112,8 @@ export class ClientSession {
   readonly #shared: ProxyShared;
   readonly #ctxId: number;
   readonly #rings: { resourceId: number; pages: GuestPages }[] = [];
-  readonly #requests = new WaylandObjectMap();
-  readonly #events = new WaylandObjectMap();
+  /** One object space per connection, fed by both directions (events create objects requests then use). */
+  readonly #objects = new WaylandObjectMap();
   /** Live pools by their wl_shm_pool id (ids are reused once deleted). */
   readonly #pools = new Map<number, Pool>();
   /** Pools destroyed by the client whose buffers still live. */
@@ -118,6 +125,11 @@ export class ClientSession {
     { attached: number | undefined; seen: Set<number>; damage: RowRange | undefined }
   >();
   readonly #fds: number[] = [];
+  /** Read pipes (item id → the client's write end): what the compositor writes comes back as READs. */
+  readonly #readPipes = new Map<number, number>();
+  #lastReadPipeId = CROSS_DOMAIN_PIPE_READ_START;
+  /** Write pipes (item id → our read end, watched): what the client writes goes out as WRITEs. */
+  readonly #writePipes = new Map<number, { fd: number; watch: CrossDomainWatch }>();
   #pending = new Uint8Array(0);
   #eventPending = new Uint8Array(0);
   readonly #buf = new Uint8Array(64 * 1024);
@@ -205,7 +217,7 @@ export class ClientSession {
     for (;;) {
       const header = readHeader(view, at, bytes.length);
       if (header === undefined || at + header.size > bytes.length) break;
-      const m = this.#requests.observe("request", header.objectId, header.opcode, view, at, header.size);
+      const m = this.#objects.observe("request", header.objectId, header.opcode, view, at, header.size);
       const fdCount = m.message?.fdCount ?? 0;
       if (m.message === undefined && this.#fds.length > 0) {
         throw new NotCarried(`descriptors with a message of unknown interface (object ${header.objectId})`);
@@ -230,6 +242,16 @@ export class ClientSession {
           if (old !== undefined) this.#retire(old);
           this.#pools.set(id, pool);
           ids.push({ id: pool.resourceId, type: CrossDomainIdType.VirtgpuBlob, size: 0 });
+        } else if (
+          fdCount === 1 &&
+          this.#shared.pipes.describe({ os: this.#fds[0]!, handleType: 0 }).kind === "writePipe"
+        ) {
+          // The client reads what the compositor writes (wl_data_offer.receive and its kin): one read pipe per SEND.
+          if (ids.length > 0) flush(at);
+          const id = ++this.#lastReadPipeId;
+          this.#readPipes.set(id, this.#fds.shift()!);
+          ids.push({ id, type: CrossDomainIdType.ReadPipe, size: 0 });
+          this.#shared.stats.fdsToCompositor++;
         } else {
           throw new NotCarried(`${iface}.${name} carries a descriptor the proxy does not translate`);
         }
@@ -428,6 +450,10 @@ export class ClientSession {
 
   #fromCompositor(): void {
     const msg = decodeChannelRing(this.#rings[1]!.pages.bytes);
+    if ("identifier" in msg) {
+      this.#pipeData(msg.identifier, msg.data, msg.hangUp);
+      return;
+    }
     if (!("identifiers" in msg)) return;
     if (msg.data.length === 0 && msg.identifiers.length === 0) {
       this.close();
@@ -436,9 +462,9 @@ export class ClientSession {
     const fds: number[] = [];
     try {
       for (const id of msg.identifiers) {
-        if (id.type !== CrossDomainIdType.VirtgpuBlob)
-          throw new NotCarried(`compositor sent identifier type ${id.type}`);
-        fds.push(this.#blobToMemfd(id.id, id.size));
+        if (id.type === CrossDomainIdType.VirtgpuBlob) fds.push(this.#blobToMemfd(id.id, id.size));
+        else if (id.type === CrossDomainIdType.WritePipe) fds.push(this.#writePipe(id.id));
+        else throw new NotCarried(`compositor sent identifier type ${id.type}`);
       }
       this.#trackEvents(msg.data);
       this.#client.send(msg.data, fds);
@@ -447,6 +473,56 @@ export class ClientSession {
       if (this.#client.queuedBytes === 0 || fds.length === 0) for (const fd of fds) closeFd(fd);
       else void this.#client.flushed().then(() => fds.forEach((fd) => void closeFd(fd)));
     }
+  }
+
+  /** A READ from a read pipe: its bytes go to the client's write end; a hang-up closes it. */
+  #pipeData(itemId: number, data: Uint8Array, hangUp: boolean): void {
+    const fd = this.#readPipes.get(itemId);
+    if (fd === undefined) return;
+    const handle = { os: fd, handleType: 0 };
+    if (data.length > 0) this.#shared.pipes.write(handle, data);
+    if (hangUp) {
+      this.#readPipes.delete(itemId);
+      this.#shared.pipes.close(handle);
+    }
+  }
+
+  /**
+   * The compositor wants bytes written (wl_data_source.send): the client gets a pipe's write end, and what it writes
+   * goes out as WRITE commands on the item, its end of stream as a hang-up.
+   */
+  #writePipe(itemId: number): number {
+    const [read, write] = createPipe();
+    const pipes = this.#shared.pipes;
+    const handle = { os: read, handleType: 0 };
+    const buf = new Uint8Array(4096 - 24);
+    const watch = pipes.watch(handle, () => {
+      if (this.#closed) return;
+      try {
+        for (;;) {
+          const n = pipes.read(handle, buf);
+          if (n === undefined) return;
+          this.#submit(encodeWrite(itemId, buf.subarray(0, n), n === 0));
+          if (n === 0) {
+            this.#closeWritePipe(itemId);
+            return;
+          }
+        }
+      } catch (e) {
+        this.#shared.log(`pipe ${itemId}: ${e instanceof Error ? e.message : String(e)}`);
+        this.#closeWritePipe(itemId);
+      }
+    });
+    this.#writePipes.set(itemId, { fd: read, watch });
+    return write;
+  }
+
+  #closeWritePipe(itemId: number): void {
+    const p = this.#writePipes.get(itemId);
+    if (p === undefined) return;
+    this.#writePipes.delete(itemId);
+    p.watch.stop();
+    closeFd(p.fd);
   }
 
   /** Memory from the compositor (a keymap): a host blob for the item, mapped, copied into a memfd for the client. */
@@ -491,7 +567,7 @@ export class ClientSession {
     for (;;) {
       const header = readHeader(view, at, joined.length);
       if (header === undefined || at + header.size > joined.length) break;
-      this.#events.observe("event", header.objectId, header.opcode, view, at, header.size);
+      this.#objects.observe("event", header.objectId, header.opcode, view, at, header.size);
       this.#shared.stats.eventMessages++;
       this.#shared.stats.eventBytes += header.size;
       at += header.size;
@@ -505,6 +581,9 @@ export class ClientSession {
     this.#closed = true;
     this.#client.close();
     for (const fd of this.#fds.splice(0)) closeFd(fd);
+    for (const fd of this.#readPipes.values()) this.#shared.pipes.close({ os: fd, handleType: 0 });
+    this.#readPipes.clear();
+    for (const id of [...this.#writePipes.keys()]) this.#closeWritePipe(id);
     const d = this.#shared.driver;
     const ctx = { ctxId: this.#ctxId };
     const quietly = (f: () => void) => {

@@ -3,7 +3,7 @@ import { RutabagaBuilder } from "../../rutabaga/builder.ts";
 import { RutabagaCapset, RutabagaChannelType, RutabagaComponentType } from "../../rutabaga/constants.ts";
 import { VirtioGpuInProcessDriver } from "../../virtio-gpu/driver/virtio-gpu-driver.ts";
 import { ViewRegion } from "../../virtio-gpu/host-visible-region.ts";
-import { nodeCrossDomainFactory } from "../cross-domain/index.ts";
+import { NodeCrossDomainHost, nodeCrossDomainFactory } from "../cross-domain/index.ts";
 import { UnixListener } from "../os/unix-listener.ts";
 import { ClientSession, type ProxyShared, type ProxyStats } from "./client-session.ts";
 import { RegionAllocator } from "./region-allocator.ts";
@@ -67,6 +67,7 @@ export class WaylandProxy {
     let ctxId = 0;
     this.#shared = {
       driver: this.driver,
+      pipes: new NodeCrossDomainHost(),
       region,
       regionAllocator: new RegionAllocator(PROXY_HOST_VISIBLE_BYTES),
       nextResourceId: () => ++resourceId,

@@ -11,7 +11,7 @@ import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts
 import type { ResourceCreateBlob, RutabagaFence, RutabagaHandle } from "../../rutabaga/types.ts";
 import type { CrossDomainChannel, CrossDomainWatch } from "./host.ts";
 import { linearImageLayout } from "./image-layout.ts";
-import { type CrossDomainItem, CrossDomainItems } from "./items.ts";
+import { type CrossDomainItem, CrossDomainItems, MAX_CROSS_DOMAIN_ITEMS } from "./items.ts";
 import {
   CROSS_DOMAIN_CHANNEL_INTERNAL_SOCKET,
   CROSS_DOMAIN_MAX_IDENTIFIERS,
@@ -338,7 +338,9 @@ export class CrossDomainContext implements RutabagaContext {
         throw new RutabagaError("InvalidCrossDomainItemType", `identifier type ${type} cannot be sent`);
       }
     }
-    if (pipes > 0) this.#items.checkRoom(0);
+    if (pipes > 0 && this.#items.liveCount >= MAX_CROSS_DOMAIN_ITEMS) {
+      throw new RutabagaError("OutOfMemory", `more than ${MAX_CROSS_DOMAIN_ITEMS} cross-domain items`);
+    }
     const host = this.#shared.host;
     const fds: RutabagaHandle[] = [];
     let readEnd: RutabagaHandle | undefined;

@@ -143,3 +143,19 @@ test("limits: ring-1 fences and items are bounded", () => {
   guest.createHostBlob(10, 301, 4096n);
   assert.equal(peers.length, 1);
 });
+
+test("limits: live items are bounded, and a SEND refused for it makes no pipe", () => {
+  const host = new MemoryHost();
+  const { guest, peers } = crossDomainSetup(host);
+  guest.start(1);
+  for (let i = 1; i <= 1024; i++) {
+    guest.send(text("r"), [{ id: 0x80000000 + i, type: CrossDomainIdType.ReadPipe, size: 0 }]);
+  }
+  const open = host.open.size;
+  assert.throws(
+    () => guest.send(text("r"), [{ id: 0x80000000 + 1025, type: CrossDomainIdType.ReadPipe, size: 0 }]),
+    err("OutOfMemory"),
+  );
+  assert.equal(host.open.size, open);
+  assert.equal(peers[0]!.take().length, 1024);
+});

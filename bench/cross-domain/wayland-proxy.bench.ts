@@ -1,5 +1,6 @@
 // `npm run bench -- cross-domain`: the proxy's CPU per frame of weston-simple-shm (weston 10 headless, pixman), and
 // the client's CPU per second straight to weston and through the proxy, in one run.
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { WaylandProxy } from "../../src/node/wayland-proxy/wayland-proxy.ts";
@@ -25,6 +26,28 @@ async function clientRun(env: NodeJS.ProcessEnv): Promise<number> {
   return (c1 - c0) / SECONDS;
 }
 
+/** Frames per second of weston-simple-shm, counted from its own protocol log (commits). */
+async function framesPerSecond(env: NodeJS.ProcessEnv): Promise<number> {
+  const client = spawn("weston-simple-shm", [], {
+    env: { ...env, WAYLAND_DEBUG: "client" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let commits = 0;
+  let rest = "";
+  client.stderr.on("data", (d) => {
+    const lines = (rest + String(d)).split("\n");
+    rest = lines.pop()!;
+    for (const l of lines) if (l.includes(".commit()")) commits++;
+  });
+  await wait(1000);
+  const c0 = commits;
+  await wait(SECONDS * 1000);
+  const fps = (commits - c0) / SECONDS;
+  client.kill("SIGTERM");
+  await new Promise((r) => client.once("close", r));
+  return fps;
+}
+
 const weston = new WestonSession();
 await weston.start();
 const proxy = new WaylandProxy({
@@ -33,6 +56,8 @@ const proxy = new WaylandProxy({
 });
 try {
   const direct = await clientRun(weston.env(weston.socket));
+  const fpsDirect = await framesPerSecond(weston.env(weston.socket));
+  const fpsProxied = await framesPerSecond(weston.env("wl-proxy"));
   const client = start("weston-simple-shm", [], weston.env("wl-proxy"));
   await wait(500);
   const f0 = proxy.stats.commits;
@@ -57,6 +82,8 @@ try {
   console.log(
     `| bytes copied into host blobs per frame (damage rows) | ${Math.round((proxy.stats.copiedBytes - b0) / frames)} | |`,
   );
+  console.log(`| frames/s straight to weston (commits, WAYLAND_DEBUG count) | ${fpsDirect.toFixed(1)} | |`);
+  console.log(`| frames/s through the proxy (same count) | ${fpsProxied.toFixed(1)} | as straight |`);
   console.log(`| client CPU, straight to weston | ${(direct * 1000).toFixed(1)} ms/s | |`);
   console.log(`| client CPU, through the proxy | ${(((c1 - c0) / SECONDS) * 1000).toFixed(1)} ms/s | |`);
 } finally {

@@ -26,7 +26,8 @@ import { readHeader, WAYLAND_MAX_MESSAGE_SIZE } from "../../wayland/wire.ts";
 import type { NodeCrossDomainHost } from "../cross-domain/node-host.ts";
 import { createPipe } from "../cross-domain/pipe.ts";
 import { closeFd } from "../os/fd.ts";
-import { createMemfd } from "../os/memfd.ts";
+import { libc } from "../os/libc.ts";
+import { createMemfd, fileSize } from "../os/memfd.ts";
 import { MemoryMapping } from "../os/memory-mapping.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
 import type { RegionAllocator } from "./region-allocator.ts";
@@ -64,10 +65,17 @@ export interface ProxyStats {
 export const MAX_POOLS_PER_CLIENT = 256;
 /** Bytes a client may have buffered towards the compositor before we read no more. */
 const MAX_PENDING = 64 * 1024 + WAYLAND_MAX_MESSAGE_SIZE;
+/** Descriptors a client may have sent ahead of the messages that take them. */
+const MAX_PENDING_FDS = 4 * CROSS_DOMAIN_MAX_IDENTIFIERS;
+const F_ADD_SEALS = 1033;
+const F_GET_SEALS = 1034;
+const F_SEAL_SHRINK = 2;
 /** SEND payload per command: cmd_size is 16 bits. */
 const MAX_SEND_DATA = 0xffff - SendReceive.size - 3;
 
 interface Pool {
+  /** The client's file is sealed against shrinking (seals are never removed). */
+  sealed: boolean;
   /** Live wl_buffers made from it; the blob goes when the pool is destroyed and none is left. */
   buffers: Set<number>;
   destroyed: boolean;
@@ -77,6 +85,12 @@ interface Pool {
   clientFd: number;
   host: Uint8Array;
   size: number;
+}
+
+/** True when `fd`'s file cannot shrink any more (F_SEAL_SHRINK in place). */
+function shrinkSealed(fd: number): boolean {
+  const seals = libc().fcntl(fd, F_GET_SEALS, 0) as number;
+  return seals >= 0 && (seals & F_SEAL_SHRINK) !== 0;
 }
 
 /** Rows `[from, to)` of a buffer. */
@@ -189,6 +203,7 @@ export class ClientSession {
           return;
         }
         this.#fds.push(...got.fds);
+        if (this.#fds.length > MAX_PENDING_FDS) throw new NotCarried("descriptors that no message takes");
         if (got.fdsTruncated) throw new NotCarried("client sent more descriptors than a message may carry");
         const joined = new Uint8Array(this.#pending.length + got.bytes);
         joined.set(this.#pending);
@@ -270,8 +285,14 @@ export class ClientSession {
     try {
       if (this.#pools.size + this.#retired.size >= MAX_POOLS_PER_CLIENT) throw new NotCarried("too many shm pools");
       if (size <= 0) throw new NotCarried(`shm pool of ${size} bytes`);
+      // Reading a mapping past its file's end raises SIGBUS and would kill the proxy: the file must be large enough,
+      // and is sealed against shrinking when the client allowed seals (else its size is checked at every copy).
+      if (fileSize(fd) < size) throw new NotCarried(`shm pool of ${size} bytes on a ${fileSize(fd)}-byte file`);
+      libc().fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK);
       client = MemoryMapping.map(fd, size);
-      return this.#poolBlob(fd, client, size);
+      const pool = this.#poolBlob(fd, client, size);
+      pool.sealed = shrinkSealed(fd);
+      return pool;
     } catch (e) {
       client?.unmap();
       closeFd(fd);
@@ -312,6 +333,7 @@ export class ClientSession {
     host.set(client.bytes);
     this.#shared.stats.fdsToCompositor++;
     return {
+      sealed: false,
       buffers: new Set(),
       destroyed: false,
       resourceId,
@@ -397,6 +419,7 @@ export class ClientSession {
     const from = b.offset + Math.min(dirty.from, b.height) * b.stride;
     const to = Math.min(b.offset + Math.min(dirty.to, b.height) * b.stride, b.pool.size, b.pool.host.length);
     if (from < to && from >= 0) {
+      if (!b.pool.sealed && fileSize(b.pool.clientFd) < to) throw new NotCarried("shm pool file shrank");
       b.pool.host.set(b.pool.client.bytes.subarray(from, to), from);
       this.#shared.stats.copiedBytes += to - from;
     }

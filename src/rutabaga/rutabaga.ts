@@ -77,7 +77,7 @@ const TRANSFER_FIELDS = ["x", "y", "z", "w", "h", "d", "level", "stride", "layer
 
 const isU32 = (v: number) => v >>> 0 === v;
 
-/** Guest memory views, or a function that makes them, called only after the resource id has been checked. */
+/** Guest memory views, or a function that makes them, called only after the resource id has been checked (what it throws propagates). */
 export type IovecSource = readonly RutabagaIovec[] | (() => readonly RutabagaIovec[]);
 
 const iovecsOf = (source: IovecSource): readonly RutabagaIovec[] => (typeof source === "function" ? source() : source);
@@ -335,16 +335,23 @@ export class Rutabaga {
     c.transferRead(ctxId, this.#resource(resourceId), transfer, buf);
   }
 
-  /**
-   * Presents a resource where the component can (2D cannot: presentation is the front end's job, and the component
-   * answers `Unsupported`). A `rect` is checked against a non-blob resource's size first.
-   */
-  resourceFlush(resourceId: number, rect?: Rect2D): void {
+  /** Presents a resource where the component can (2D cannot: presentation is the front end's job). */
+  resourceFlush(resourceId: number): void {
     const c = this.#components.get(this.#defaultType);
     if (c === undefined) throw new RutabagaError("Unsupported", "resource flush without a default component");
+    c.resourceFlush(this.#resource(resourceId));
+  }
+
+  /**
+   * virtio-gpu `RESOURCE_FLUSH`: checks `rect` against a non-blob resource's size, then lets the component present
+   * the resource if it presents flushes itself ({@link RutabagaComponent.presentsFlush}); the front end shows its
+   * scanouts' pixels through {@link readScanout} either way.
+   */
+  flushResource(resourceId: number, rect: Rect2D): void {
+    const c = this.#dc();
     const r = this.#resource(resourceId);
-    if (rect !== undefined && !r.blob) checkRect(rect, r.width, r.height);
-    c.resourceFlush(r);
+    if (!r.blob) checkRect(rect, r.width, r.height);
+    if (c.presentsFlush) c.resourceFlush(r);
   }
 
   /**

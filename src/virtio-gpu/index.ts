@@ -1,7 +1,8 @@
 /** The virtio-gpu device model: codec, virtqueues, device, display sinks, traces and a mock driver. Isomorphic. */
-export { type Decoded, type DecodeFailure, decodeCommand, decodeHeader, MAX_MEM_ENTRIES } from "./codec.ts";
+export { type Decoded, DecodeFailure, decodeCommand, decodeHeader, MAX_MEM_ENTRIES } from "./codec.ts";
 export type { CtrlHeader, GpuBox, GpuCommand, GpuRect, MemEntry } from "./commands.ts";
 export {
+  DEFAULT_SCANOUT,
   MAX_REQUEST_BYTES,
   MIN_SCANOUT_DIMENSION,
   type RequestRecorder,
@@ -22,7 +23,6 @@ export {
   VIRTIO_GPU_SHM_ID_HOST_VISIBLE,
   ViewRegion,
 } from "./host-visible-region.ts";
-export { MockGuestRam, type MockQueueOptions, MockVirtqueueDriver, type PlacedChain } from "./mock-driver.ts";
 export { MockGpuDriver, type MockResponse } from "./mock-gpu-driver.ts";
 export { swizzleToB8G8R8X8 } from "./pixel-swizzle.ts";
 export * from "./protocol.ts";
@@ -55,3 +55,4 @@ export {
   type VirtqueueConfig,
   VirtqueueError,
 } from "./virtqueue.ts";
+export { MockGuestRam, type MockQueueOptions, MockVirtqueueDriver, type PlacedChain } from "./virtqueue-mock-driver.ts";

@@ -16,8 +16,8 @@ export function fourccName(format: number): string {
   return `fourcc(0x${bytes.map((b) => b.toString(16).padStart(2, "0")).join("")})`;
 }
 
-/** Per plane: horizontal subsampling, vertical subsampling, bytes per pixel. */
-type PlaneLayout = readonly [hsub: number, vsub: number, bpp: number];
+/** Per plane of a DRM format: horizontal subsampling, vertical subsampling, bytes per pixel. */
+export type PlaneLayout = readonly [hsub: number, vsub: number, bpp: number];
 
 const ONE_PLANE = (bpp: number): readonly PlaneLayout[] => [[1, 1, bpp]];
 

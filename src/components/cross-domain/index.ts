@@ -10,9 +10,17 @@ export type {
   CrossDomainReceived,
   CrossDomainWatch,
 } from "./host.ts";
-export { DRM_FORMAT_PLANES, fourcc, fourccName, type ImageLayout, linearImageLayout } from "./image-layout.ts";
+export {
+  DRM_FORMAT_PLANES,
+  fourcc,
+  fourccName,
+  IMAGE_PAGE_SIZE,
+  type ImageLayout,
+  linearImageLayout,
+  type PlaneLayout,
+} from "./image-layout.ts";
 export { MAX_CROSS_DOMAIN_ITEMS, MAX_IMAGE_REQUIREMENT_ITEMS } from "./items.ts";
-export { type MemoryHandle, MemoryHost, type MemoryPeer } from "./memory-host.ts";
+export { type MemoryHandle, MemoryHost, type MemoryObject, type MemoryPeer } from "./memory-host.ts";
 export { MockCrossDomainGuest, type MockGuestLayout } from "./mock-guest.ts";
 export * as crossDomainProtocol from "./protocol.ts";
-export { MAX_INTERNAL_SOCKETS } from "./shared.ts";
+export { type BlobState, CrossDomainShared, MAX_INTERNAL_SOCKETS } from "./shared.ts";

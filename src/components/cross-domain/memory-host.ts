@@ -9,7 +9,7 @@ import type {
 } from "./host.ts";
 
 /** One in-memory OS object; handles share it as fds share an open file. */
-type MemoryObject =
+export type MemoryObject =
   | { kind: "memory"; bytes: Uint8Array; writable: boolean }
   | { kind: "pipe"; chunks: Uint8Array[]; readers: number; writers: number }
   | { kind: "event"; counter: bigint }

@@ -3,7 +3,7 @@ import { RutabagaComponentBase } from "../../rutabaga/component-base.ts";
 import { RutabagaComponentType } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { HostMemoryBudget } from "../../rutabaga/host-memory.ts";
-import { emptyResource, ResourceStates, type RutabagaResource } from "../../rutabaga/resource.ts";
+import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
 import {
   isEmptyTransfer,
   type ResourceCreate3D,
@@ -11,10 +11,10 @@ import {
   type RutabagaFenceHandler,
   type Transfer3D,
 } from "../../rutabaga/types.ts";
-import { GL } from "./gl-constants.ts";
-import type { HostGl } from "./host-gl.ts";
-import { encodeVirglCaps, type HostGlLimits, queryHostGlLimits, VirglCap } from "./virgl-caps.ts";
-import { VirglContext, type VirglContextHost } from "./virgl-context.ts";
+import { capabilityBits } from "./caps/capability-bits.ts";
+import { encodeVirglCaps, type HostGlLimits, queryHostGlLimits } from "./caps/caps.ts";
+import { GL } from "./host-gl/gl-constants.ts";
+import type { HostGl } from "./host-gl/host-gl.ts";
 import {
   allocateResource,
   planResource,
@@ -23,50 +23,9 @@ import {
   type TransferMemory,
   transferFromHost,
   transferToHost,
-  type VirglResourceState,
-} from "./virgl-resource.ts";
-
-/**
- * `capability_bits`: features of the host GL (by core version or extension, as virglrenderer decides them) plus the
- * commands this component accepts (transfers, copy transfers, tweaks, debug flags).
- */
-function capabilityBits(limits: HostGlLimits): number {
-  const v = limits.glVersion;
-  const ext = (name: string) => limits.extensions.has(name);
-  let bits =
-    VirglCap.TgsiInvariant |
-    VirglCap.SetMinSamples |
-    VirglCap.TgsiPrecise |
-    VirglCap.AppTweakSupport |
-    VirglCap.GuestMayInitLog |
-    VirglCap.Transfer |
-    VirglCap.CopyTransfer |
-    VirglCap.IndirectInputAddr |
-    VirglCap.FboMixedColorFormats |
-    VirglCap.SrgbWriteControl;
-  const byVersion: readonly [number, boolean][] = [
-    [VirglCap.FbNoAttach, v >= 43 || ext("GL_ARB_framebuffer_no_attachments")],
-    [VirglCap.TextureView, v >= 43 || ext("GL_ARB_texture_view")],
-    [VirglCap.CopyImage, v >= 43 || ext("GL_ARB_copy_image")],
-    [VirglCap.Txqs, v >= 45 || ext("GL_ARB_shader_texture_image_samples")],
-    [VirglCap.MemoryBarrier, v >= 42 || ext("GL_ARB_shader_image_load_store")],
-    [VirglCap.ComputeShader, v >= 43 || ext("GL_ARB_compute_shader")],
-    [VirglCap.RobustBufferAccess, v >= 43 || ext("GL_ARB_robust_buffer_access_behavior")],
-    [VirglCap.TextureBarrier, v >= 45 || ext("GL_ARB_texture_barrier")],
-    [VirglCap.TgsiComponents, v >= 44 || ext("GL_ARB_enhanced_layouts")],
-    [VirglCap.Qbo, v >= 44 || ext("GL_ARB_query_buffer_object")],
-    [VirglCap.BindCommandArgs, v >= 40 || ext("GL_ARB_draw_indirect")],
-    [VirglCap.MultiDrawIndirect, v >= 43 || ext("GL_ARB_multi_draw_indirect")],
-    [VirglCap.IndirectParams, v >= 46 || ext("GL_ARB_indirect_parameters")],
-    [VirglCap.TransformFeedback3, v >= 40 || ext("GL_ARB_transform_feedback3")],
-    [VirglCap.ClipHalfz, v >= 45 || ext("GL_ARB_clip_control")],
-    [VirglCap.ClearTexture, v >= 44 || ext("GL_ARB_clear_texture")],
-    [VirglCap.TgsiFbfetch, ext("GL_EXT_shader_framebuffer_fetch")],
-    [VirglCap.ShaderClock, ext("GL_ARB_shader_clock")],
-  ];
-  for (const [bit, has] of byVersion) if (has) bits |= bit;
-  return bits >>> 0;
-}
+  type VirglResource,
+} from "./resources/resource.ts";
+import { VirglContext, type VirglContextHost } from "./virgl-context.ts";
 
 /** Guest memory of a transfer: the caller's buffer when given, else the resource's backing. */
 function transferMemory(resource: RutabagaResource, buf: Uint8Array | undefined): TransferMemory {
@@ -91,7 +50,8 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   readonly #caps2: Uint8Array;
   readonly #resourceLimits: ResourceLimits;
   readonly #contexts = new Map<number, VirglContext>();
-  readonly #resourceStates = new ResourceStates<VirglResourceState>();
+  /** This component's resources by id: the library's record and the GL state, one entry each. */
+  readonly #resources = new Map<number, VirglResource>();
   #destroyed = false;
 
   constructor(init: ComponentInit, gl: HostGl) {
@@ -133,13 +93,18 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     this.fenceHandler({ ...fence });
   }
 
-  /** The component state of a resource this component created. */
-  stateOf(resource: RutabagaResource): VirglResourceState {
-    const s = this.#resourceStates.get(resource);
-    if (s === undefined) {
+  /** The resource `resourceId` this component created, if it still exists. */
+  resource(resourceId: number): VirglResource | undefined {
+    return this.#resources.get(resourceId);
+  }
+
+  /** The component's record of `resource` (every resource the library hands this component was made by it). */
+  #own(resource: RutabagaResource): VirglResource {
+    const r = this.#resources.get(resource.resourceId);
+    if (r === undefined) {
       throw new RutabagaError("InvalidResourceId", `resource ${resource.resourceId} is not a virgl resource`);
     }
-    return s;
+    return r;
   }
 
   override createResource3d(resourceId: number, create: ResourceCreate3D): RutabagaResource {
@@ -156,16 +121,17 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     resource.format = create.format;
     resource.componentMask = 1 << RutabagaComponentType.VirglRenderer;
     resource.hostBytes = state.hostBytes;
-    this.#resourceStates.set(resource, state);
+    this.#resources.set(resourceId, { record: resource, state });
     return resource;
   }
 
   override unrefResource(resource: RutabagaResource): void {
-    const s = this.#resourceStates.get(resource);
+    const own = this.#resources.get(resource.resourceId);
     for (const c of this.#contexts.values()) c.forgetResource(resource.resourceId);
-    if (s !== undefined) {
+    if (own !== undefined && own.record === resource) {
+      this.#resources.delete(resource.resourceId);
       this.gl.makeCurrent(undefined);
-      releaseResource(this.gl, s);
+      releaseResource(this.gl, own.state);
     }
     this.#hostMemory.release(resource.hostBytes);
     resource.hostBytes = 0;
@@ -179,14 +145,14 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     if (isEmptyTransfer(t)) return;
     const mem = transferMemory(resource, buf);
     this.gl.makeCurrent(undefined);
-    transferToHost(this.gl, this.stateOf(resource), mem, t);
+    transferToHost(this.gl, this.#own(resource).state, mem, t);
   }
 
   override transferRead(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
     if (isEmptyTransfer(t)) return;
     const mem = transferMemory(resource, buf);
     this.gl.makeCurrent(undefined);
-    transferFromHost(this.gl, this.stateOf(resource), mem, t);
+    transferFromHost(this.gl, this.#own(resource).state, mem, t);
   }
 
   /** The live context `ctxId` (for its statistics), if any. */

@@ -1,5 +1,7 @@
 import koffi from "koffi";
-import type { HostGl, HostGlContext } from "../../components/virgl/host-gl.ts";
+import type { GlRect } from "../../components/virgl/host-gl/framebuffers.ts";
+import type { HostGl, HostGlContext } from "../../components/virgl/host-gl/host-gl.ts";
+import type { GlBox, GlImageRef, GlTextureStorage } from "../../components/virgl/host-gl/textures.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 
 const EGL_PLATFORM_SURFACELESS_MESA = 0x31dd;
@@ -313,30 +315,15 @@ export class EglHostGl implements HostGl {
     this.#u32[0] = texture;
     this.#gl.glDeleteTextures(1, this.#u32);
   }
-  textureStorage(
-    texture: number,
-    dims: 1 | 2 | 3,
-    levels: number,
-    ifmt: number,
-    w: number,
-    h: number,
-    d: number,
-  ): void {
-    if (dims === 1) this.#gl.glTextureStorage1D(texture, levels, ifmt, w);
-    else if (dims === 2) this.#gl.glTextureStorage2D(texture, levels, ifmt, w, h);
-    else this.#gl.glTextureStorage3D(texture, levels, ifmt, w, h, d);
-  }
-  textureStorageMultisample(
-    texture: number,
-    dims: 2 | 3,
-    samples: number,
-    ifmt: number,
-    w: number,
-    h: number,
-    d: number,
-  ): void {
-    if (dims === 2) this.#gl.glTextureStorage2DMultisample(texture, samples, ifmt, w, h, 1);
-    else this.#gl.glTextureStorage3DMultisample(texture, samples, ifmt, w, h, d, 1);
+  textureStorage(texture: number, st: GlTextureStorage): void {
+    const g = this.#gl;
+    if (st.samples > 1) {
+      if (st.dims === 3)
+        g.glTextureStorage3DMultisample(texture, st.samples, st.internalFormat, st.width, st.height, st.depth, 1);
+      else g.glTextureStorage2DMultisample(texture, st.samples, st.internalFormat, st.width, st.height, 1);
+    } else if (st.dims === 1) g.glTextureStorage1D(texture, st.levels, st.internalFormat, st.width);
+    else if (st.dims === 2) g.glTextureStorage2D(texture, st.levels, st.internalFormat, st.width, st.height);
+    else g.glTextureStorage3D(texture, st.levels, st.internalFormat, st.width, st.height, st.depth);
   }
   textureParameteri(texture: number, pname: number, value: number): void {
     this.#gl.glTextureParameteri(texture, pname, value);
@@ -344,102 +331,44 @@ export class EglHostGl implements HostGl {
   textureParameteriv(texture: number, pname: number, values: Int32Array): void {
     this.#gl.glTextureParameteriv(texture, pname, values);
   }
-  textureSubImage(
-    t: number,
-    dims: 1 | 2 | 3,
-    l: number,
-    x: number,
-    y: number,
-    z: number,
-    w: number,
-    h: number,
-    d: number,
-    f: number,
-    ty: number,
-    data: Uint8Array,
-  ): void {
-    if (dims === 1) this.#gl.glTextureSubImage1D(t, l, x, w, f, ty, data);
-    else if (dims === 2) this.#gl.glTextureSubImage2D(t, l, x, y, w, h, f, ty, data);
-    else this.#gl.glTextureSubImage3D(t, l, x, y, z, w, h, d, f, ty, data);
+  textureSubImage(t: number, dims: 1 | 2 | 3, l: number, b: GlBox, f: number, ty: number, data: Uint8Array): void {
+    if (dims === 1) this.#gl.glTextureSubImage1D(t, l, b.x, b.w, f, ty, data);
+    else if (dims === 2) this.#gl.glTextureSubImage2D(t, l, b.x, b.y, b.w, b.h, f, ty, data);
+    else this.#gl.glTextureSubImage3D(t, l, b.x, b.y, b.z, b.w, b.h, b.d, f, ty, data);
   }
-  compressedTextureSubImage(
-    t: number,
-    dims: 1 | 2 | 3,
-    l: number,
-    x: number,
-    y: number,
-    z: number,
-    w: number,
-    h: number,
-    d: number,
-    ifmt: number,
-    data: Uint8Array,
-  ): void {
-    if (dims === 1) this.#gl.glCompressedTextureSubImage1D(t, l, x, w, ifmt, data.byteLength, data);
-    else if (dims === 2) this.#gl.glCompressedTextureSubImage2D(t, l, x, y, w, h, ifmt, data.byteLength, data);
-    else this.#gl.glCompressedTextureSubImage3D(t, l, x, y, z, w, h, d, ifmt, data.byteLength, data);
+  compressedTextureSubImage(t: number, dims: 1 | 2 | 3, l: number, b: GlBox, ifmt: number, data: Uint8Array): void {
+    const n = data.byteLength;
+    if (dims === 1) this.#gl.glCompressedTextureSubImage1D(t, l, b.x, b.w, ifmt, n, data);
+    else if (dims === 2) this.#gl.glCompressedTextureSubImage2D(t, l, b.x, b.y, b.w, b.h, ifmt, n, data);
+    else this.#gl.glCompressedTextureSubImage3D(t, l, b.x, b.y, b.z, b.w, b.h, b.d, ifmt, n, data);
   }
-  getTextureSubImage(
-    t: number,
-    l: number,
-    x: number,
-    y: number,
-    z: number,
-    w: number,
-    h: number,
-    d: number,
-    f: number,
-    ty: number,
-    out: Uint8Array,
-  ): void {
-    this.#gl.glGetTextureSubImage(t, l, x, y, z, w, h, d, f, ty, out.byteLength, out);
+  getTextureSubImage(t: number, l: number, b: GlBox, f: number, ty: number, out: Uint8Array): void {
+    this.#gl.glGetTextureSubImage(t, l, b.x, b.y, b.z, b.w, b.h, b.d, f, ty, out.byteLength, out);
   }
-  getCompressedTextureSubImage(
-    t: number,
-    l: number,
-    x: number,
-    y: number,
-    z: number,
-    w: number,
-    h: number,
-    d: number,
-    out: Uint8Array,
-  ): void {
-    this.#gl.glGetCompressedTextureSubImage(t, l, x, y, z, w, h, d, out.byteLength, out);
+  getCompressedTextureSubImage(t: number, l: number, b: GlBox, out: Uint8Array): void {
+    this.#gl.glGetCompressedTextureSubImage(t, l, b.x, b.y, b.z, b.w, b.h, b.d, out.byteLength, out);
   }
-  clearTexSubImage(
-    t: number,
-    l: number,
-    x: number,
-    y: number,
-    z: number,
-    w: number,
-    h: number,
-    d: number,
-    f: number,
-    ty: number,
-    data: Uint8Array,
-  ): void {
-    this.#gl.glClearTexSubImage(t, l, x, y, z, w, h, d, f, ty, data);
+  clearTexSubImage(t: number, l: number, b: GlBox, f: number, ty: number, data: Uint8Array): void {
+    this.#gl.glClearTexSubImage(t, l, b.x, b.y, b.z, b.w, b.h, b.d, f, ty, data);
   }
-  copyImageSubData(
-    s: number,
-    st: number,
-    sl: number,
-    sx: number,
-    sy: number,
-    sz: number,
-    dst: number,
-    dt: number,
-    dl: number,
-    dx: number,
-    dy: number,
-    dz: number,
-    w: number,
-    h: number,
-    d: number,
-  ): void {
-    this.#gl.glCopyImageSubData(s, st, sl, sx, sy, sz, dst, dt, dl, dx, dy, dz, w, h, d);
+  copyImageSubData(s: GlImageRef, d: GlImageRef, w: number, h: number, depth: number): void {
+    this.#gl.glCopyImageSubData(
+      s.name,
+      s.target,
+      s.level,
+      s.x,
+      s.y,
+      s.z,
+      d.name,
+      d.target,
+      d.level,
+      d.x,
+      d.y,
+      d.z,
+      w,
+      h,
+      depth,
+    );
   }
 
   createBuffer(size: number): number {
@@ -502,21 +431,8 @@ export class EglHostGl implements HostGl {
   clearBufferfi(fb: number, depth: number, stencil: number): void {
     this.#gl.glClearNamedFramebufferfi(fb, 0x84f9, 0, depth, stencil);
   }
-  blitFramebuffer(
-    r: number,
-    d: number,
-    a: number,
-    b: number,
-    c: number,
-    e: number,
-    f: number,
-    g: number,
-    h: number,
-    i: number,
-    mask: number,
-    filter: number,
-  ): void {
-    this.#gl.glBlitNamedFramebuffer(r, d, a, b, c, e, f, g, h, i, mask, filter);
+  blitFramebuffer(read: number, draw: number, s: GlRect, d: GlRect, mask: number, filter: number): void {
+    this.#gl.glBlitNamedFramebuffer(read, draw, s.x0, s.y0, s.x1, s.y1, d.x0, d.y0, d.x1, d.y1, mask, filter);
   }
   enable(cap: number): void {
     this.#gl.glEnable(cap);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CapsOffset, VIRGL_CAPS_V1_SIZE, VIRGL_CAPS_V2_SIZE } from "../../../src/components/virgl/virgl-caps.ts";
+import { CapsOffset, VIRGL_CAPS_V1_SIZE, VIRGL_CAPS_V2_SIZE } from "../../../src/components/virgl/caps/caps.ts";
 import { makeVirgl } from "./helpers.ts";
 
 test("caps blobs are sized as Mesa 22.3 reads them and agree with the host GL", () => {

@@ -1,27 +1,26 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { VirglCmd, VirglObject } from "../../../src/components/virgl/virgl-commands.ts";
+import { PipeClear, PipeShaderType, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
+import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
+import { VirglShader } from "../../../src/components/virgl/state/shader.ts";
 import { isRutabagaError, RutabagaFenceFlags } from "../../../src/index.ts";
-import { createWithBacking, makeVirgl, res, stream } from "./helpers.ts";
+import { createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
 
 test("commands Mesa sends for state are stored or counted, not failed; shaders keep their TGSI text", () => {
   const { rutabaga, component } = makeVirgl();
   try {
-    const tgsi = new TextEncoder().encode(
-      "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {1.0, 0.0, 0.0, 1.0}\n  0: MOV OUT[0], IMM[0]\n  1: END\n\0\0\0",
-    );
-    const text = Array.from(new Uint32Array(tgsi.buffer, 0, tgsi.byteLength >> 2));
+    const tgsi = "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {1.0, 0.0, 0.0, 1.0}\n  0: MOV OUT[0], IMM[0]\n  1: END\n";
     rutabaga.submitCommand(
       1,
-      stream(
-        [VirglCmd.CreateObject, VirglObject.Shader, 3, 1, tgsi.byteLength, 20, 0, ...text],
-        [VirglCmd.CreateObject, VirglObject.Blend, 4, 0, 0, 0],
-        [VirglCmd.BindObject, VirglObject.Blend, 4],
-        [VirglCmd.BindShader, 0, 3, 1],
-        [VirglCmd.SetBlendColor, 0, 0, 0, 0, 0],
-        [VirglCmd.SetSampleMask, 0, 0xffffffff],
-        [VirglCmd.DestroyObject, VirglObject.Blend, 4],
-      ),
+      new VirglEncoder()
+        .createShader(3, PipeShaderType.Fragment, tgsi, 20)
+        .createBlend(4, 0, 0)
+        .bindObject(VirglObject.Blend, 4)
+        .bindShader(3, PipeShaderType.Fragment)
+        .setBlendColor([0, 0, 0, 0])
+        .setSampleMask(0xffffffff)
+        .destroyObject(VirglObject.Blend, 4)
+        .finish(),
     );
     const ctx = component.context(1)!;
     assert.equal(ctx.unsupported.get("CreateObject(4)"), 1);
@@ -29,7 +28,10 @@ test("commands Mesa sends for state are stored or counted, not failed; shaders k
     assert.equal(ctx.unsupported.get("SetBlendColor"), 1);
     const shader = ctx.currentSubContext.objects.get(3)!;
     assert.equal(shader.type, VirglObject.Shader);
-    assert.match(new TextDecoder().decode(shader.payload), /MOV OUT\[0\], IMM\[0\]/);
+    assert.ok(shader.state instanceof VirglShader);
+    assert.equal(shader.state.stage, PipeShaderType.Fragment);
+    assert.equal(shader.state.numTokens, 20);
+    assert.equal(shader.state.text, tgsi);
     assert.equal(ctx.currentSubContext.objects.has(4), false);
   } finally {
     rutabaga.destroy();
@@ -70,7 +72,7 @@ test("resources are only visible to contexts they are attached to; sub-contexts 
   try {
     createWithBacking(rutabaga, 1, res({}), 64);
     rutabaga.createContext(2, 2, "other");
-    const surf = stream([VirglCmd.CreateObject, VirglObject.Surface, 1, 1, 67, 0, 0]);
+    const surf = new VirglEncoder().createSurface(1, 1, RGBA8).finish();
     assert.throws(
       () => rutabaga.submitCommand(2, surf),
       (e: unknown) => isRutabagaError(e, "InvalidCommandBuffer"),
@@ -84,19 +86,19 @@ test("resources are only visible to contexts they are attached to; sub-contexts 
     );
     // Sub-context 5 does not see sub-context 0's surface 1.
     rutabaga.submitCommand(1, surf);
-    const fb = stream([VirglCmd.SetFramebufferState, 0, 1, 0, 1]);
+    const fb = new VirglEncoder().setFramebufferState(0, [1]).finish();
     rutabaga.submitCommand(1, fb);
-    rutabaga.submitCommand(1, stream([VirglCmd.CreateSubCtx, 0, 5], [VirglCmd.SetSubCtx, 0, 5]));
+    rutabaga.submitCommand(1, new VirglEncoder().createSubCtx(5).setSubCtx(5).finish());
     assert.throws(
       () => rutabaga.submitCommand(1, fb),
       (e: unknown) => isRutabagaError(e, "InvalidCommandBuffer"),
     );
-    rutabaga.submitCommand(1, stream([VirglCmd.DestroySubCtx, 0, 5]));
+    rutabaga.submitCommand(1, new VirglEncoder().destroySubCtx(5).finish());
     rutabaga.submitCommand(1, fb); // back on sub-context 0
     rutabaga.destroyContext(2);
     rutabaga.unrefResource(1);
     // The surface outlives its resource; using it is a typed error, not a GL call on a deleted texture.
-    const clear = stream([VirglCmd.Clear, 0, 4, 0, 0, 0, 0, 0, 0, 0]);
+    const clear = new VirglEncoder().clear(PipeClear.Color0, [0, 0, 0, 0]).finish();
     assert.throws(
       () => rutabaga.submitCommand(1, clear),
       (e: unknown) => isRutabagaError(e, "InvalidCommandBuffer"),
@@ -126,9 +128,13 @@ test("multisampled and compressed resources: create, and compressed blocks round
 test("stored objects and sub-contexts are bounded per context; freeing makes room again", () => {
   const { rutabaga } = makeVirgl();
   try {
-    const big = new Array<number>(65534).fill(0);
-    const batch = (first: number) =>
-      stream(...Array.from({ length: 60 }, (_, i) => [VirglCmd.CreateObject, VirglObject.Blend, first + i, ...big]));
+    // Shaders of 65535 payload dwords (5 header words + 65530 of text): each is charged 65534 × 4 bytes.
+    const text = `FRAG\n${"#".repeat(65530 * 4 - 7)}`;
+    const batch = (first: number) => {
+      const e = new VirglEncoder();
+      for (let i = 0; i < 60; i++) e.createShader(first + i, PipeShaderType.Fragment, text, 0, 65530);
+      return e.finish();
+    };
     let failedAt = -1;
     for (let b = 0; b < 6 && failedAt < 0; b++) {
       try {
@@ -139,18 +145,18 @@ test("stored objects and sub-contexts are bounded per context; freeing makes roo
       }
     }
     assert.equal(failedAt, 4, "the 64 MiB budget is reached in the fifth batch of 60 × 256 KiB");
-    const destroys = stream(
-      ...Array.from({ length: 60 }, (_, i) => [VirglCmd.DestroyObject, VirglObject.Blend, 1 + i]),
-    );
-    rutabaga.submitCommand(1, destroys);
+    const destroys = new VirglEncoder();
+    for (let i = 0; i < 60; i++) destroys.destroyObject(VirglObject.Shader, 1 + i);
+    rutabaga.submitCommand(1, destroys.finish());
     rutabaga.submitCommand(1, batch(1));
-    const subs = stream(...Array.from({ length: 63 }, (_, i) => [VirglCmd.CreateSubCtx, 0, 100 + i]));
-    rutabaga.submitCommand(1, subs);
+    const subs = new VirglEncoder();
+    for (let i = 0; i < 63; i++) subs.createSubCtx(100 + i);
+    rutabaga.submitCommand(1, subs.finish());
     assert.throws(
-      () => rutabaga.submitCommand(1, stream([VirglCmd.CreateSubCtx, 0, 999])),
+      () => rutabaga.submitCommand(1, new VirglEncoder().createSubCtx(999).finish()),
       (e: unknown) => isRutabagaError(e, "InvalidCommandBuffer"),
     );
-    rutabaga.submitCommand(1, stream([VirglCmd.DestroySubCtx, 0, 100], [VirglCmd.CreateSubCtx, 0, 999]));
+    rutabaga.submitCommand(1, new VirglEncoder().destroySubCtx(100).createSubCtx(999).finish());
   } finally {
     rutabaga.destroy();
   }

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { VirglCmd } from "../../../src/components/virgl/virgl-commands.ts";
+import { PipeMask } from "../../../src/components/virgl/protocol/commands.ts";
+import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d } from "../../../src/index.ts";
-import { createWithBacking, makeVirgl, res, stream } from "./helpers.ts";
+import { createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
 
 /** The whole `w`×`h` level 0, tightly packed. */
 const full = (w: number, h: number) => transfer2d(0, 0, w, h);
@@ -16,7 +17,14 @@ test("RESOURCE_COPY_REGION copies texture boxes and buffer ranges exactly", () =
     rutabaga.transferWrite(1, 1, full(4, 4));
     rutabaga.transferWrite(1, 2, full(4, 4)); // zeros
     // dst (2) level 0 at (1,1,0) <- src (1) level 0 box (0,0,0) 2x2x1
-    rutabaga.submitCommand(1, stream([VirglCmd.ResourceCopyRegion, 0, 2, 0, 1, 1, 0, 1, 0, 0, 0, 0, 2, 2, 1]));
+    const copy = new VirglEncoder().copyRegion(
+      { resourceId: 2, level: 0, x: 1, y: 1, z: 0 },
+      { resourceId: 1, level: 0, x: 0, y: 0, z: 0 },
+      2,
+      2,
+      1,
+    );
+    rutabaga.submitCommand(1, copy.finish());
     rutabaga.transferRead(1, 2, full(4, 4));
     for (let y = 0; y < 4; y++)
       for (let x = 0; x < 4; x++) {
@@ -30,7 +38,14 @@ test("RESOURCE_COPY_REGION copies texture boxes and buffer ranges exactly", () =
     bufA.set(Array.from({ length: 32 }, (_, i) => 100 + i));
     rutabaga.transferWrite(1, 3, full(32, 1));
     rutabaga.transferWrite(1, 4, full(32, 1));
-    rutabaga.submitCommand(1, stream([VirglCmd.ResourceCopyRegion, 0, 4, 0, 8, 0, 0, 3, 0, 2, 0, 0, 10, 1, 1]));
+    const bufferCopy = new VirglEncoder().copyRegion(
+      { resourceId: 4, level: 0, x: 8, y: 0, z: 0 },
+      { resourceId: 3, level: 0, x: 2, y: 0, z: 0 },
+      10,
+      1,
+      1,
+    );
+    rutabaga.submitCommand(1, bufferCopy.finish());
     rutabaga.transferRead(1, 4, full(32, 1));
     assert.deepEqual(
       [...bufB.subarray(8, 18)],
@@ -52,10 +67,12 @@ test("BLIT scales with nearest filtering and honours the destination box", () =>
     rutabaga.transferWrite(1, 1, full(2, 2));
     rutabaga.transferWrite(1, 2, full(4, 4));
     // mask RGBA, nearest; dst 4x4 at 0,0 <- src 2x2
-    rutabaga.submitCommand(
-      1,
-      stream([VirglCmd.Blit, 0, 0xf, 0, 0, 2, 0, 67, 0, 0, 0, 4, 4, 1, 1, 0, 67, 0, 0, 0, 2, 2, 1]),
+    const blit = new VirglEncoder().blit(
+      { resourceId: 2, level: 0, format: RGBA8, x: 0, y: 0, z: 0, w: 4, h: 4, d: 1 },
+      { resourceId: 1, level: 0, format: RGBA8, x: 0, y: 0, z: 0, w: 2, h: 2, d: 1 },
+      PipeMask.Rgba,
     );
+    rutabaga.submitCommand(1, blit.finish());
     rutabaga.transferRead(1, 2, full(4, 4));
     for (let y = 0; y < 4; y++)
       for (let x = 0; x < 4; x++) {
@@ -77,10 +94,8 @@ test("RESOURCE_INLINE_WRITE uploads the command's own bytes into a box", () => {
     const b = createWithBacking(rutabaga, 1, res({ width: 4, height: 4 }), 64);
     rutabaga.transferWrite(1, 1, full(4, 4));
     // 2x1 box at (1,2): two RGBA8 texels, stride 8
-    rutabaga.submitCommand(
-      1,
-      stream([VirglCmd.ResourceInlineWrite, 0, 1, 0, 0, 8, 0, 1, 2, 0, 2, 1, 1, 0x04030201, 0x08070605]),
-    );
+    const box = { level: 0, stride: 8, layerStride: 0, x: 1, y: 2, z: 0, w: 2, h: 1, d: 1, offset: 0 };
+    rutabaga.submitCommand(1, new VirglEncoder().inlineWrite(1, box, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)).finish());
     rutabaga.transferRead(1, 1, full(4, 4));
     assert.deepEqual([...b.subarray(36, 44)], [1, 2, 3, 4, 5, 6, 7, 8]);
     assert.deepEqual([...b.subarray(32, 36)], [0, 0, 0, 0]);

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { VirglCmd, VirglObject } from "../../../src/components/virgl/virgl-commands.ts";
+import { PipeClear } from "../../../src/components/virgl/protocol/commands.ts";
+import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d } from "../../../src/index.ts";
-import { createWithBacking, makeVirgl, res, stream } from "./helpers.ts";
+import { createWithBacking, makeVirgl, res } from "./helpers.ts";
 
 const full = transfer2d(0, 0, 4, 4);
 
@@ -10,14 +11,13 @@ function clearDepthStencil(format: number, depth: number, stencil: number): Uint
   const { rutabaga } = makeVirgl();
   try {
     const backing = createWithBacking(rutabaga, 1, res({ format, bind: 1 }), 64);
-    const d = new Uint32Array(Float64Array.of(depth).buffer);
     rutabaga.submitCommand(
       1,
-      stream(
-        [VirglCmd.CreateObject, VirglObject.Surface, 5, 1, format, 0, 0],
-        [VirglCmd.SetFramebufferState, 0, 0, 5],
-        [VirglCmd.Clear, 0, 3, 0, 0, 0, 0, d[0]!, d[1]!, stencil],
-      ),
+      new VirglEncoder()
+        .createSurface(5, 1, format)
+        .setFramebufferState(5, [])
+        .clear(PipeClear.Depth | PipeClear.Stencil, [0, 0, 0, 0], depth, stencil)
+        .finish(),
     );
     rutabaga.transferRead(1, 1, full);
     return new Uint32Array(backing.buffer.slice(0));

@@ -1,3 +1,4 @@
+import { floatBits, VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import type { VirglComponent } from "../../../src/components/virgl/virgl-component.ts";
 import {
   type ResourceCreate3D,
@@ -32,6 +33,9 @@ export function makeVirgl(hostMemoryLimit?: number): {
   return { rutabaga, fences, component };
 }
 
+/** `VIRGL_FORMAT_R8G8B8A8_UNORM` (virgl_formats.h). */
+export const RGBA8 = 67;
+
 /** Resource creation arguments with defaults for a 2D RGBA8 texture. */
 export function res(over: Partial<ResourceCreate3D>): ResourceCreate3D {
   return {
@@ -58,16 +62,12 @@ export function createWithBacking(r: Rutabaga, id: number, create: ResourceCreat
   return backing;
 }
 
-/** Builds a virgl command stream from `[cmd, object, ...payload]` entries. */
+/** Builds a virgl command stream from `[cmd, object, ...payload]` entries (for tests outside this folder). */
 export function stream(...cmds: (readonly number[])[]): Uint8Array {
-  const words: number[] = [];
-  for (const [cmd, object, ...payload] of cmds) {
-    words.push((cmd! | (object! << 8) | (payload.length << 16)) >>> 0, ...payload.map((w) => w >>> 0));
-  }
-  return new Uint8Array(Uint32Array.from(words).buffer);
+  const e = new VirglEncoder();
+  for (const [cmd, object, ...payload] of cmds) e.raw(cmd!, object!, payload);
+  return e.finish();
 }
 
 /** The bits of a float as a dword. */
-export function f32bits(v: number): number {
-  return new Uint32Array(Float32Array.of(v).buffer)[0]!;
-}
+export const f32bits = floatBits;

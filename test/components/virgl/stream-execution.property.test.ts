@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { CMD_LENGTH, VIRGL_CMD_COUNT, VirglCmd, VirglObject } from "../../../src/components/virgl/virgl-commands.ts";
+import { PipeClear, VIRGL_CMD_COUNT, VirglCmd, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
+import { commandRule, objectLengthRule } from "../../../src/components/virgl/protocol/decoder.ts";
+import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { isRutabagaError } from "../../../src/index.ts";
-import { createWithBacking, f32bits, makeVirgl, res, stream } from "./helpers.ts";
+import { createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
 
@@ -27,20 +29,19 @@ const cmdId = fc.oneof(
   { arbitrary: fc.constantFrom(...EXECUTED), weight: 4 },
   { arbitrary: fc.integer({ min: 0, max: VIRGL_CMD_COUNT - 1 }), weight: 1 },
 );
-const command = cmdId.chain((cmd) => {
-  const [min, max] = CMD_LENGTH[cmd]!;
-  const top = max < 0 ? min + 8 : max;
+const objectType = fc.integer({ min: 0, max: VirglObject.MsaaSurface + 1 });
+const command = fc.tuple(cmdId, objectType).chain(([cmd, object]) => {
+  // CREATE_OBJECT mostly takes its object type's length, so most creates get past the length rule.
+  const rule = (cmd === VirglCmd.CreateObject ? objectLengthRule(object) : undefined) ?? commandRule(cmd)!.length;
+  const min = rule.min;
+  const top = Math.min(rule.max, min + 8);
   const word = fc.oneof(
     fc.integer({ min: 0, max: 6 }),
     fc.integer({ min: 0, max: 40 }),
     fc.integer({ min: 0, max: 0xffffffff }),
     fc.constantFrom(67, 19, 0x80000000, 0xffff0000, 0x00010000),
   );
-  return fc.tuple(
-    fc.constant(cmd),
-    fc.integer({ min: 0, max: VirglObject.MsaaSurface + 1 }),
-    fc.array(word, { minLength: min, maxLength: top }),
-  );
+  return fc.tuple(fc.constant(cmd), fc.constant(object), fc.array(word, { minLength: min, maxLength: top }));
 });
 
 test("well-framed random commands execute or fail with typed errors; the context keeps working", () => {
@@ -55,7 +56,9 @@ test("well-framed random commands execute or fail with typed errors; the context
     fc.assert(
       fc.property(fc.array(command, { minLength: 1, maxLength: 8 }), (cmds) => {
         try {
-          rutabaga.submitCommand(1, stream(...cmds.map(([c, o, p]) => [c, o, ...p])));
+          const e = new VirglEncoder();
+          for (const [c, o, p] of cmds) e.raw(c, o, p);
+          rutabaga.submitCommand(1, e.finish());
           outcomes.ok++;
         } catch (e) {
           assert.ok(isRutabagaError(e), `untyped error: ${String(e)}`);
@@ -68,12 +71,12 @@ test("well-framed random commands execute or fail with typed errors; the context
     // Sub-context 0 always exists (long runs may have filled every other slot); the handle is one no run makes.
     rutabaga.submitCommand(
       1,
-      stream(
-        [VirglCmd.SetSubCtx, 0, 0],
-        [VirglCmd.CreateObject, VirglObject.Surface, 0x7654321, 1, 67, 0, 0],
-        [VirglCmd.SetFramebufferState, 0, 1, 0, 0x7654321],
-        [VirglCmd.Clear, 0, 4, f32bits(1), 0, f32bits(1), f32bits(1), 0, 0, 0],
-      ),
+      new VirglEncoder()
+        .setSubCtx(0)
+        .createSurface(0x7654321, 1, RGBA8)
+        .setFramebufferState(0, [0x7654321])
+        .clear(PipeClear.Color0, [1, 0, 1, 1])
+        .finish(),
     );
     rutabaga.transferRead(1, 1, { x: 0, y: 0, z: 0, w: 4, h: 4, d: 1, level: 0, stride: 0, layerStride: 0, offset: 0 });
     for (let i = 0; i < 16; i++) assert.deepEqual([...colour.subarray(i * 4, i * 4 + 4)], [255, 0, 255, 255]);

@@ -1,0 +1,59 @@
+import { RutabagaError } from "../../../rutabaga/error.ts";
+import type { HostGlBuffers } from "./buffers.ts";
+import type { HostGlFramebuffers } from "./framebuffers.ts";
+import { GL } from "./gl-constants.ts";
+import type { HostGlTextures } from "./textures.ts";
+
+/** Contexts and queries of the host GL. */
+export interface HostGlContexts {
+  /** Desktop GL version × 10 (45 for 4.5), or 0 on GLES. */
+  readonly glVersion: number;
+  /** GLES version × 10, or 0 on desktop GL. */
+  readonly glesVersion: number;
+
+  /** A new context sharing objects with every other one; not made current. */
+  createContext(): HostGlContext;
+  /** Makes `ctx` current; `undefined` selects the host's own context (resource work outside any guest context). */
+  makeCurrent(ctx: HostGlContext | undefined): void;
+  destroyContext(ctx: HostGlContext): void;
+  /** Releases every context and the display. */
+  destroy(): void;
+
+  getError(): number;
+  getString(name: number): string;
+  getStringi(name: number, index: number): string;
+  getInteger(pname: number): number;
+  getIntegerIndexed(pname: number, index: number): number;
+  /** `count` floats of a float query (2 for ranges). */
+  getFloats(pname: number, count: number): Float32Array;
+  getInternalformat(target: number, internalFormat: number, pname: number): number;
+  finish(): void;
+}
+
+/**
+ * Every host GL call the virgl component makes goes through this interface, so a GLES 3 or WebGL2 host can provide
+ * it. Object names are GL names (numbers); objects live in one share group, except framebuffers. Methods follow GL
+ * 4.5 direct state access; an implementation without it binds internally. Calls act on the current context.
+ */
+export interface HostGl extends HostGlContexts, HostGlTextures, HostGlBuffers, HostGlFramebuffers {}
+
+/** An opaque context made by {@link HostGl.createContext}. */
+export interface HostGlContext {
+  readonly id: number;
+}
+
+/** Most GL errors a drain reads (GL keeps at most one flag per error kind). */
+const MAX_PENDING_GL_ERRORS = 16;
+
+/** Clears pending GL errors so a later check sees only its own operation's. */
+export function drainGlErrors(gl: HostGl): void {
+  for (let i = 0; i < MAX_PENDING_GL_ERRORS && gl.getError() !== GL.NO_ERROR; i++) {
+    /* keep reading */
+  }
+}
+
+/** Throws `ComponentError` naming `what` if the GL recorded an error since the last drain. */
+export function checkGl(gl: HostGl, what: string): void {
+  const err = gl.getError();
+  if (err !== GL.NO_ERROR) throw new RutabagaError("ComponentError", `GL error 0x${err.toString(16)} in ${what}`);
+}

@@ -1,0 +1,98 @@
+import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
+import { GL } from "../host-gl/gl-constants.ts";
+import type { HostGl } from "../host-gl/host-gl.ts";
+import { invalid, type VirglError } from "../protocol/errors.ts";
+import { isLayeredTarget, type VirglResourceState } from "../resources/resource.ts";
+import type { VirglSubContext } from "../state/sub-context.ts";
+import type { VirglSurface } from "../state/surface.ts";
+import type { ResourceLookup } from "./lookup.ts";
+
+/** The attachment point of a texture of `state`'s format kind. */
+export function attachmentOf(state: VirglResourceState): number {
+  const k = state.format!.kind;
+  if (k === "depth") return GL.DEPTH_ATTACHMENT;
+  if (k === "stencil") return GL.STENCIL_ATTACHMENT;
+  if (k === "depthstencil") return GL.DEPTH_STENCIL_ATTACHMENT;
+  return GL.COLOR_ATTACHMENT0;
+}
+
+/** Attaches one level (and, for layered targets, one layer) of a texture. */
+export function attachLevel(
+  gl: HostGl,
+  fb: number,
+  attachment: number,
+  state: VirglResourceState,
+  level: number,
+  layer: number,
+  wholeLevel: boolean,
+): void {
+  if (isLayeredTarget(state.target) && !wholeLevel) {
+    gl.framebufferTextureLayer(fb, attachment, state.glName, level, layer);
+  } else {
+    gl.framebufferTexture(fb, attachment, state.glName, level);
+  }
+}
+
+/** A surface with its resource's state, or the refusal. */
+export function surfaceState(
+  sub: VirglSubContext,
+  handle: number,
+  lookup: ResourceLookup,
+): { surface: VirglSurface; state: VirglResourceState } | VirglError {
+  const surface = sub.surfaces.get(handle);
+  if (surface === undefined) return invalid(`no surface ${handle}`);
+  const res = lookup(surface.resourceId);
+  if ("message" in res) return invalid(`surface ${handle} resource ${surface.resourceId} is gone`);
+  const state = res.state;
+  if (state.target === PipeTextureTarget.Buffer || state.glName === 0)
+    return invalid(`surface ${handle} is not a texture`);
+  return { surface, state };
+}
+
+/** Format kinds of the attached colour buffers ("" where none) and of the depth/stencil buffer. */
+export interface BoundFramebuffer {
+  readonly fb: number;
+  readonly colorKinds: readonly string[];
+  readonly zsKind: string;
+}
+
+/**
+ * Builds the sub-context's GL framebuffer from its current surfaces (rebuilt each time: surfaces may have been
+ * recreated); `undefined` when nothing is attached.
+ */
+export function bindSubContextFramebuffer(
+  gl: HostGl,
+  sub: VirglSubContext,
+  lookup: ResourceLookup,
+): BoundFramebuffer | VirglError | undefined {
+  if (sub.zsSurface === 0 && sub.colorSurfaces.every((h) => h === 0)) return undefined;
+  const resolved = sub.colorSurfaces.map((h) => (h === 0 ? undefined : surfaceState(sub, h, lookup)));
+  const zs = sub.zsSurface === 0 ? undefined : surfaceState(sub, sub.zsSurface, lookup);
+  for (const r of [...resolved, zs]) if (r !== undefined && "message" in r) return r;
+  if (sub.fbo === 0) sub.fbo = gl.createFramebuffer();
+  const fb = sub.fbo;
+  const drawBuffers = new Uint32Array(sub.colorSurfaces.length);
+  for (let i = 0; i < 8; i++) gl.framebufferTexture(fb, GL.COLOR_ATTACHMENT0 + i, 0, 0);
+  gl.framebufferTexture(fb, GL.DEPTH_STENCIL_ATTACHMENT, 0, 0);
+  const colorKinds: string[] = [];
+  resolved.forEach((r, i) => {
+    if (r === undefined || "message" in r) {
+      colorKinds.push("");
+      return;
+    }
+    const { surface, state } = r;
+    const whole = surface.firstLayer !== surface.lastLayer;
+    attachLevel(gl, fb, GL.COLOR_ATTACHMENT0 + i, state, surface.level, surface.firstLayer, whole);
+    drawBuffers[i] = GL.COLOR_ATTACHMENT0 + i;
+    colorKinds.push(state.format!.kind);
+  });
+  gl.framebufferDrawBuffers(fb, drawBuffers);
+  let zsKind = "";
+  if (zs !== undefined && !("message" in zs)) {
+    const { surface, state } = zs;
+    zsKind = state.format!.kind;
+    const whole = surface.firstLayer !== surface.lastLayer;
+    attachLevel(gl, fb, attachmentOf(state), state, surface.level, surface.firstLayer, whole);
+  }
+  return { fb, colorKinds, zsKind };
+}

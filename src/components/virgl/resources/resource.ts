@@ -1,0 +1,430 @@
+import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
+import { RutabagaError } from "../../../rutabaga/error.ts";
+import type { IovecList } from "../../../rutabaga/iovec-list.ts";
+import type { RutabagaResource } from "../../../rutabaga/resource.ts";
+import type { ResourceCreate3D, Transfer3D } from "../../../rutabaga/types.ts";
+import { GL } from "../host-gl/gl-constants.ts";
+import { checkGl, drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
+import type { GlBox } from "../host-gl/textures.ts";
+import { VIRGL_FORMATS, type VirglFormatInfo } from "./formats.ts";
+
+/** virgl_hw.h bind flags the component looks at. */
+export const VirglBind = {
+  DepthStencil: 1 << 0,
+  RenderTarget: 1 << 1,
+  SamplerView: 1 << 3,
+  Staging: 1 << 19,
+} as const;
+
+/** Largest buffer resource: 1 GiB (GL buffer sizes are signed pointers; we keep well inside the host limit). */
+export const MAX_BUFFER_BYTES = 1 << 30;
+
+/** Host limits resource creation checks against (from the GL). */
+export interface ResourceLimits {
+  readonly max2d: number;
+  readonly max3d: number;
+  readonly maxCube: number;
+  readonly maxLayers: number;
+  readonly maxSamples: number;
+  /** Formats the host can render to, use as depth/stencil, and sample (the caps masks). */
+  readonly render: ReadonlySet<number>;
+  readonly depthStencil: ReadonlySet<number>;
+  readonly sampler: ReadonlySet<number>;
+}
+
+/** What the virgl component keeps for one resource: its GL object and shape. */
+export interface VirglResourceState {
+  readonly target: number;
+  readonly format: VirglFormatInfo | undefined;
+  readonly bind: number;
+  readonly width: number;
+  readonly height: number;
+  readonly depth: number;
+  readonly arraySize: number;
+  readonly levels: number;
+  readonly samples: number;
+  /** GL texture target, or 0 for buffers and guest-only staging buffers. */
+  readonly glTarget: number;
+  /** GL texture or buffer name; 0 for a guest-only staging buffer (its bytes live in the backing only). */
+  glName: number;
+  readonly hostBytes: number;
+}
+
+/** A resource of the virgl component: the library's record (guest backing) and the component's GL state. */
+export interface VirglResource {
+  readonly record: RutabagaResource;
+  readonly state: VirglResourceState;
+}
+
+/** Whether `target` has layers GL addresses one at a time (arrays, cubes, 3D). */
+export function isLayeredTarget(target: number): boolean {
+  return (
+    target !== PipeTextureTarget.Texture1D &&
+    target !== PipeTextureTarget.Texture2D &&
+    target !== PipeTextureTarget.TextureRect
+  );
+}
+
+function glTargetOf(target: number, samples: number): number {
+  switch (target) {
+    case PipeTextureTarget.Texture1D:
+      return GL.TEXTURE_1D;
+    case PipeTextureTarget.Texture2D:
+      return samples > 1 ? GL.TEXTURE_2D_MULTISAMPLE : GL.TEXTURE_2D;
+    case PipeTextureTarget.Texture3D:
+      return GL.TEXTURE_3D;
+    case PipeTextureTarget.TextureCube:
+      return GL.TEXTURE_CUBE_MAP;
+    case PipeTextureTarget.TextureRect:
+      return GL.TEXTURE_RECTANGLE;
+    case PipeTextureTarget.Texture1DArray:
+      return GL.TEXTURE_1D_ARRAY;
+    case PipeTextureTarget.Texture2DArray:
+      return samples > 1 ? GL.TEXTURE_2D_MULTISAMPLE_ARRAY : GL.TEXTURE_2D_ARRAY;
+    case PipeTextureTarget.TextureCubeArray:
+      return GL.TEXTURE_CUBE_MAP_ARRAY;
+    default:
+      return 0;
+  }
+}
+
+function invalid(message: string): never {
+  throw new RutabagaError("InvalidResourceId", message);
+}
+
+/**
+ * Width, height and depth of `level` in Gallium box terms: depth is 3D slices or the layers of array and cube
+ * targets (Gallium puts 1D-array layers in z too; GL puts them in y, see {@link toGlBox}).
+ */
+export function levelExtent(s: VirglResourceState, level: number): [number, number, number] {
+  const w = Math.max(1, s.width >>> level);
+  const h = Math.max(1, s.height >>> level);
+  let d = 1;
+  if (s.target === PipeTextureTarget.Texture3D) d = Math.max(1, s.depth >>> level);
+  else if (
+    s.target === PipeTextureTarget.Texture1DArray ||
+    s.target === PipeTextureTarget.Texture2DArray ||
+    s.target === PipeTextureTarget.TextureCube ||
+    s.target === PipeTextureTarget.TextureCubeArray
+  ) {
+    d = s.arraySize;
+  }
+  return [w, h, d];
+}
+
+/** A Gallium box in GL's coordinates: 1D-array layers move from z/depth to y/height. */
+export function toGlBox(target: number, b: GlBox): GlBox {
+  if (target === PipeTextureTarget.Texture1DArray) return { x: b.x, y: b.z, z: 0, w: b.w, h: b.d, d: 1 };
+  return b;
+}
+
+function imageBytes(f: VirglFormatInfo, w: number, h: number): number {
+  return Math.ceil(w / f.blockWidth) * Math.ceil(h / f.blockHeight) * f.blockBytes;
+}
+
+/** Validates a create request against Gallium's rules and the host limits; returns the state without GL objects. */
+export function planResource(create: ResourceCreate3D, limits: ResourceLimits): VirglResourceState {
+  const { target, width, height, depth, lastLevel, bind } = create;
+  const samples = create.nrSamples;
+  if (target > PipeTextureTarget.TextureCubeArray) invalid(`unknown target ${target}`);
+  const arrayTarget =
+    target === PipeTextureTarget.Texture1DArray ||
+    target === PipeTextureTarget.Texture2DArray ||
+    target === PipeTextureTarget.TextureCube ||
+    target === PipeTextureTarget.TextureCubeArray;
+  // Mesa sends array_size 0 for some buffers (query results); Gallium reads 0 as 1 outside array targets.
+  const arraySize = create.arraySize === 0 && !arrayTarget ? 1 : create.arraySize;
+  if (width === 0 || height === 0 || depth === 0 || arraySize === 0) invalid("zero-sized resource");
+  if (target === PipeTextureTarget.Buffer) {
+    if (height !== 1 || depth !== 1 || arraySize !== 1 || lastLevel !== 0 || samples > 1) {
+      invalid("buffers are width × 1 × 1, one level, one sample");
+    }
+    if (width > MAX_BUFFER_BYTES) invalid(`buffer of ${width} bytes exceeds ${MAX_BUFFER_BYTES}`);
+    return {
+      target,
+      format: VIRGL_FORMATS.get(create.format),
+      bind,
+      width,
+      height: 1,
+      depth: 1,
+      arraySize: 1,
+      levels: 1,
+      samples: 0,
+      glTarget: 0,
+      glName: 0,
+      hostBytes: (bind & VirglBind.Staging) !== 0 ? 0 : width,
+    };
+  }
+  const format = VIRGL_FORMATS.get(create.format);
+  if (format === undefined) throw new RutabagaError("Unsupported", `virgl format ${create.format} has no GL mapping`);
+  // Bind flags are honoured as virglrenderer does: each use must be one the host offers for the format.
+  if ((bind & VirglBind.RenderTarget) !== 0 && !limits.render.has(format.virgl)) {
+    throw new RutabagaError("Unsupported", `${format.name} cannot be a render target`);
+  }
+  if ((bind & VirglBind.DepthStencil) !== 0 && !limits.depthStencil.has(format.virgl)) {
+    throw new RutabagaError("Unsupported", `${format.name} cannot be a depth/stencil buffer`);
+  }
+  if (
+    (bind & VirglBind.SamplerView) !== 0 &&
+    !limits.sampler.has(format.virgl) &&
+    !limits.depthStencil.has(format.virgl)
+  ) {
+    throw new RutabagaError("Unsupported", `${format.name} cannot be sampled`);
+  }
+  const is1d = target === PipeTextureTarget.Texture1D || target === PipeTextureTarget.Texture1DArray;
+  const isCube = target === PipeTextureTarget.TextureCube || target === PipeTextureTarget.TextureCubeArray;
+  const isArray =
+    target === PipeTextureTarget.Texture1DArray ||
+    target === PipeTextureTarget.Texture2DArray ||
+    target === PipeTextureTarget.TextureCubeArray;
+  if (is1d && height !== 1) invalid("1D resources have height 1");
+  if (target !== PipeTextureTarget.Texture3D && depth !== 1) invalid("only 3D resources have depth");
+  if (!isArray && !isCube && arraySize !== 1) invalid(`target ${target} has one layer`);
+  if (target === PipeTextureTarget.TextureCube && arraySize !== 6) invalid("cube maps have 6 faces");
+  if (target === PipeTextureTarget.TextureCubeArray && arraySize % 6 !== 0) invalid("cube arrays have 6n layers");
+  if (isCube && width !== height) invalid("cube faces are square");
+  const maxDim = target === PipeTextureTarget.Texture3D ? limits.max3d : isCube ? limits.maxCube : limits.max2d;
+  if (width > maxDim || height > maxDim || depth > limits.max3d)
+    invalid(`${width}x${height}x${depth} exceeds ${maxDim}`);
+  if (arraySize > (isCube ? limits.maxLayers * 6 : limits.maxLayers)) invalid(`${arraySize} layers exceed the host`);
+  const largest = Math.max(width, is1d ? 1 : height, target === PipeTextureTarget.Texture3D ? depth : 1);
+  const maxLevels = 32 - Math.clz32(largest);
+  if (lastLevel + 1 > maxLevels) invalid(`last level ${lastLevel} beyond ${maxLevels - 1}`);
+  if (target === PipeTextureTarget.TextureRect && lastLevel !== 0) invalid("rectangle textures have one level");
+  if (format.compressed && (is1d || target === PipeTextureTarget.TextureRect)) {
+    throw new RutabagaError("Unsupported", `${format.name} cannot be a 1D or rectangle texture`);
+  }
+  if (samples > 1) {
+    if (target !== PipeTextureTarget.Texture2D && target !== PipeTextureTarget.Texture2DArray)
+      invalid("multisampling needs 2D");
+    if (samples > limits.maxSamples || lastLevel !== 0) invalid(`${samples} samples not supported`);
+    if (format.compressed) invalid("compressed formats cannot be multisampled");
+  }
+  const state: VirglResourceState = {
+    target,
+    format,
+    bind,
+    width,
+    height,
+    depth,
+    arraySize,
+    levels: lastLevel + 1,
+    samples: samples > 1 ? samples : 0,
+    glTarget: glTargetOf(target, samples),
+    glName: 0,
+    hostBytes: 0,
+  };
+  let bytes = 0;
+  for (let l = 0; l < state.levels; l++) {
+    const [w, h, d] = levelExtent(state, l);
+    bytes += imageBytes(format, w, h) * d;
+  }
+  return { ...state, hostBytes: bytes * Math.max(1, state.samples) };
+}
+
+/** Creates the GL object of a planned resource in the current (host) context. */
+export function allocateResource(gl: HostGl, s: VirglResourceState): void {
+  if (s.target === PipeTextureTarget.Buffer) {
+    if ((s.bind & VirglBind.Staging) === 0) s.glName = gl.createBuffer(s.width);
+    return;
+  }
+  const f = s.format!;
+  drainGlErrors(gl);
+  const tex = gl.createTexture(s.glTarget);
+  const t = s.target;
+  const storage = { levels: s.levels, samples: s.samples, internalFormat: f.internalFormat, width: s.width };
+  if (t === PipeTextureTarget.Texture1D) {
+    gl.textureStorage(tex, { ...storage, dims: 1, height: 1, depth: 1 });
+  } else if (
+    t === PipeTextureTarget.Texture2D ||
+    t === PipeTextureTarget.TextureRect ||
+    t === PipeTextureTarget.TextureCube
+  ) {
+    gl.textureStorage(tex, { ...storage, dims: 2, height: s.height, depth: 1 });
+  } else if (t === PipeTextureTarget.Texture1DArray) {
+    gl.textureStorage(tex, { ...storage, dims: 2, height: s.arraySize, depth: 1 });
+  } else if (t === PipeTextureTarget.Texture3D) {
+    gl.textureStorage(tex, { ...storage, dims: 3, height: s.height, depth: s.depth });
+  } else {
+    gl.textureStorage(tex, { ...storage, dims: 3, height: s.height, depth: s.arraySize });
+  }
+  if (s.samples <= 1 && s.glTarget !== GL.TEXTURE_RECTANGLE)
+    gl.textureParameteri(tex, GL.TEXTURE_MAX_LEVEL, s.levels - 1);
+  if (f.swizzle !== undefined && s.samples <= 1)
+    gl.textureParameteriv(tex, GL.TEXTURE_SWIZZLE_RGBA, Int32Array.from(f.swizzle));
+  try {
+    if (tex === 0) throw new RutabagaError("ComponentError", `no texture name for ${f.name} target ${t}`);
+    checkGl(gl, `creating ${f.name} target ${t}`);
+  } catch (e) {
+    if (tex !== 0) gl.deleteTexture(tex);
+    throw e;
+  }
+  s.glName = tex;
+}
+
+/** Deletes the GL object (current context must be the host's). */
+export function releaseResource(gl: HostGl, s: VirglResourceState): void {
+  if (s.glName === 0) return;
+  if (s.target === PipeTextureTarget.Buffer) gl.deleteBuffer(s.glName);
+  else gl.deleteTexture(s.glName);
+  s.glName = 0;
+}
+
+/** The box's rows as copied: bytes per row, rows per image, guest row and image pitch. */
+interface BoxLayout {
+  rowBytes: number;
+  rows: number;
+  stride: number;
+  layerStride: number;
+  /** Bytes the box spans in guest memory from `offset`. */
+  span: number;
+}
+
+function layoutOf(s: VirglResourceState, b: Transfer3D): BoxLayout {
+  if (s.target === PipeTextureTarget.Buffer) {
+    if (b.level !== 0 || b.y !== 0 || b.z !== 0 || b.h !== 1 || b.d !== 1 || b.x + b.w > s.width) {
+      throw new RutabagaError("InvalidCommandBuffer", `buffer box ${b.x}+${b.w} outside ${s.width} bytes`);
+    }
+    return { rowBytes: b.w, rows: 1, stride: b.w, layerStride: b.w, span: b.w };
+  }
+  const f = s.format!;
+  if (b.level >= s.levels) throw new RutabagaError("InvalidCommandBuffer", `level ${b.level} of ${s.levels}`);
+  const [lw, lh, ld] = levelExtent(s, b.level);
+  if (b.x + b.w > lw || b.y + b.h > lh || b.z + b.d > ld) {
+    throw new RutabagaError(
+      "InvalidCommandBuffer",
+      `box ${b.x},${b.y},${b.z} ${b.w}x${b.h}x${b.d} outside level ${b.level} (${lw}x${lh}x${ld})`,
+    );
+  }
+  if (f.compressed && (b.x % f.blockWidth !== 0 || b.y % f.blockHeight !== 0)) {
+    throw new RutabagaError("InvalidCommandBuffer", "compressed box not block aligned");
+  }
+  const rowBytes = Math.ceil(b.w / f.blockWidth) * f.blockBytes;
+  const rows = Math.ceil(b.h / f.blockHeight);
+  const stride = b.stride !== 0 ? b.stride : Math.ceil(lw / f.blockWidth) * f.blockBytes;
+  const layerStride = b.layerStride !== 0 ? b.layerStride : stride * Math.ceil(lh / f.blockHeight);
+  if (stride < rowBytes || (b.d > 1 && layerStride < stride * (rows - 1) + rowBytes)) {
+    throw new RutabagaError("InvalidCommandBuffer", `stride ${stride}/${layerStride} smaller than the box rows`);
+  }
+  const span = (b.d - 1) * layerStride + (rows - 1) * stride + rowBytes;
+  return { rowBytes, rows, stride, layerStride, span };
+}
+
+/** Rotates 32-bit words between Gallium Z24S8 (depth low) and GL 24_8 (depth high). */
+function convertZ24S8(data: Uint8Array, toGl: boolean): void {
+  const words = new Uint32Array(data.buffer, data.byteOffset, data.byteLength >>> 2);
+  if (toGl) for (let i = 0; i < words.length; i++) words[i] = (words[i]! << 8) | (words[i]! >>> 24);
+  else for (let i = 0; i < words.length; i++) words[i] = (words[i]! >>> 8) | (words[i]! << 24);
+}
+
+/** Guest memory a transfer reads or writes: attached backing or a caller buffer. */
+export type TransferMemory = { kind: "iovecs"; list: IovecList } | { kind: "buffer"; bytes: Uint8Array };
+
+function memLength(m: TransferMemory): number {
+  return m.kind === "iovecs" ? m.list.totalLength : m.bytes.byteLength;
+}
+
+function gather(m: TransferMemory, offset: number, dst: Uint8Array, dstOffset: number, n: number): void {
+  if (m.kind === "iovecs") m.list.read(offset, dst, dstOffset, n);
+  else dst.set(m.bytes.subarray(offset, offset + n), dstOffset);
+}
+
+function scatter(m: TransferMemory, offset: number, src: Uint8Array, srcOffset: number, n: number): void {
+  if (m.kind === "iovecs") m.list.write(offset, src, srcOffset, n);
+  else m.bytes.set(src.subarray(srcOffset, srcOffset + n), offset);
+}
+
+function checkSpan(m: TransferMemory, b: Transfer3D, layout: BoxLayout): void {
+  if (b.offset + layout.span > memLength(m)) {
+    throw new RutabagaError(
+      "InvalidIovec",
+      `transfer needs ${layout.span} bytes at ${b.offset}; backing has ${memLength(m)}`,
+    );
+  }
+}
+
+/** Packs the guest rows of a box tightly: one copy when the guest layout is already tight. */
+function packRows(m: TransferMemory, b: Transfer3D, L: BoxLayout): Uint8Array {
+  const tight = new Uint8Array(L.rowBytes * L.rows * b.d);
+  if (L.stride === L.rowBytes && L.layerStride === L.rowBytes * L.rows) {
+    gather(m, b.offset, tight, 0, tight.byteLength);
+    return tight;
+  }
+  let o = 0;
+  for (let z = 0; z < b.d; z++) {
+    for (let y = 0; y < L.rows; y++) {
+      gather(m, b.offset + z * L.layerStride + y * L.stride, tight, o, L.rowBytes);
+      o += L.rowBytes;
+    }
+  }
+  return tight;
+}
+
+function unpackRows(m: TransferMemory, b: Transfer3D, L: BoxLayout, tight: Uint8Array): void {
+  if (L.stride === L.rowBytes && L.layerStride === L.rowBytes * L.rows) {
+    scatter(m, b.offset, tight, 0, tight.byteLength);
+    return;
+  }
+  let o = 0;
+  for (let z = 0; z < b.d; z++) {
+    for (let y = 0; y < L.rows; y++) {
+      scatter(m, b.offset + z * L.layerStride + y * L.stride, tight, o, L.rowBytes);
+      o += L.rowBytes;
+    }
+  }
+}
+
+function subImageDims(target: number): 1 | 2 | 3 {
+  if (target === PipeTextureTarget.Texture1D) return 1;
+  if (
+    target === PipeTextureTarget.Texture2D ||
+    target === PipeTextureTarget.TextureRect ||
+    target === PipeTextureTarget.Texture1DArray
+  )
+    return 2;
+  return 3;
+}
+
+/** Guest → host: copies the box from guest memory into the GL object (validated first, nothing moves on error). */
+export function transferToHost(gl: HostGl, s: VirglResourceState, m: TransferMemory, b: Transfer3D): void {
+  if (b.w === 0 || b.h === 0 || b.d === 0) return;
+  if (s.samples > 1) throw new RutabagaError("Unsupported", "transfers to multisampled resources");
+  const L = layoutOf(s, b);
+  checkSpan(m, b, L);
+  if (s.glName === 0) return;
+  drainGlErrors(gl);
+  const data = packRows(m, b, L);
+  if (s.target === PipeTextureTarget.Buffer) {
+    gl.bufferSubData(s.glName, b.x, data);
+    return;
+  }
+  const f = s.format!;
+  if (f.conversion === "z24s8") convertZ24S8(data, true);
+  const dims = subImageDims(s.target);
+  const g = toGlBox(s.target, b);
+  if (f.compressed) gl.compressedTextureSubImage(s.glName, dims, b.level, g, f.internalFormat, data);
+  else gl.textureSubImage(s.glName, dims, b.level, g, f.glFormat, f.glType, data);
+  checkGl(gl, `uploading ${f.name}`);
+}
+
+/** Host → guest: reads the box out of the GL object into guest memory. */
+export function transferFromHost(gl: HostGl, s: VirglResourceState, m: TransferMemory, b: Transfer3D): void {
+  if (b.w === 0 || b.h === 0 || b.d === 0) return;
+  if (s.samples > 1) throw new RutabagaError("Unsupported", "transfers from multisampled resources");
+  const L = layoutOf(s, b);
+  checkSpan(m, b, L);
+  if (s.glName === 0) return;
+  drainGlErrors(gl);
+  const data = new Uint8Array(L.rowBytes * L.rows * b.d);
+  if (s.target === PipeTextureTarget.Buffer) {
+    gl.getBufferSubData(s.glName, b.x, data);
+  } else {
+    const f = s.format!;
+    const g = toGlBox(s.target, b);
+    if (f.compressed) gl.getCompressedTextureSubImage(s.glName, b.level, g, data);
+    else gl.getTextureSubImage(s.glName, b.level, g, f.glFormat, f.glType, data);
+    checkGl(gl, `reading ${f.name}`);
+    if (f.conversion === "z24s8") convertZ24S8(data, false);
+  }
+  unpackRows(m, b, L, data);
+}

@@ -1,4 +1,5 @@
 export { Rutabaga2D } from "./components/2d/rutabaga-2d.ts";
+export * from "./components/cross-domain/index.ts";
 export type * from "./components/virgl/host-gl/buffers.ts";
 export type * from "./components/virgl/host-gl/draws.ts";
 export type * from "./components/virgl/host-gl/framebuffers.ts";

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export * from "./cross-domain/index.ts";
 export { decodePng, encodePng } from "./display/png.ts";
 export { PngSink, type PngSinkOptions } from "./display/png-sink.ts";
 export { EglHostGl } from "./gl/egl-host-gl.ts";
@@ -27,3 +28,4 @@ export {
   type VtestServerOptions,
   virglRutabaga,
 } from "./vtest/vtest-server.ts";
+export * from "./wayland-proxy/index.ts";

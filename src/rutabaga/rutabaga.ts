@@ -5,6 +5,7 @@ import {
   PipeTextureTarget,
   RUTABAGA_CONTEXT_INIT_CAPSET_ID_MASK,
   RutabagaBlobFlags,
+  RutabagaBlobMem,
   RutabagaComponentType,
   RutabagaFenceFlags,
   VirtioGpuFormat,
@@ -305,6 +306,17 @@ export class Rutabaga {
     const r = this.#resource(resourceId);
     this.#resources.delete(resourceId);
     c.unrefResource(r);
+    // rutabaga_gfx tells only the default component, so host objects another component made (cross-domain blobs
+    // beside a virgl default) would stay open: their maker releases them too.
+    const maker = this.#makerOf(r);
+    if (maker !== undefined && maker !== c) maker.unrefResource(r);
+  }
+
+  /** The one present component a resource's mask names, if it names exactly one. */
+  #makerOf(r: RutabagaResource): RutabagaComponent | undefined {
+    const mask = r.componentMask;
+    if (mask === 0 || (mask & (mask - 1)) !== 0) return undefined;
+    return this.#components.get(Math.log2(mask) as RutabagaComponentType);
   }
 
   /** Moves a box from the resource's backing (or `buf`, where a component allows) into host storage. */
@@ -431,8 +443,10 @@ export class Rutabaga {
     let resource: RutabagaResource;
     if (ctxId > 0) {
       const ctx = this.#context(ctxId);
+      // A guest-memory blob made in a cross-domain context (Linux sets the context on every blob) is a ring: the
+      // default component makes it with its backing (rutabaga_gfx before PR #81 dropped the backing here).
       resource =
-        ctx.componentType === RutabagaComponentType.CrossDomain
+        ctx.componentType === RutabagaComponentType.CrossDomain && args.blobMem !== RutabagaBlobMem.Guest
           ? ctx.contextCreateBlob(resourceId, args, handle)
           : c.createBlob(ctxId, resourceId, args, backing, handle);
     } else {

@@ -1,4 +1,4 @@
-import { RutabagaBlobMem, VirtioGpuFormat } from "../rutabaga/constants.ts";
+import { RutabagaBlobMem, RutabagaMapInfo, VirtioGpuFormat } from "../rutabaga/constants.ts";
 import { isRutabagaError, type RutabagaErrorCode } from "../rutabaga/error.ts";
 import type { Rutabaga } from "../rutabaga/rutabaga.ts";
 import type { RutabagaFence, Transfer3D } from "../rutabaga/types.ts";
@@ -7,6 +7,7 @@ import type { CtrlHeader, GpuCommand, GpuRect, MemEntry } from "./commands.ts";
 import type { DisplayModel } from "./display-model.ts";
 import { buildEdid } from "./edid.ts";
 import type { GuestMemory } from "./guest-memory.ts";
+import { HOST_VISIBLE_ALIGNMENT, type HostVisibleRegion } from "./host-visible-region.ts";
 import {
   CURSOR_SIZE,
   GpuFlags,
@@ -69,6 +70,9 @@ export class CommandDispatcher {
   readonly #capture: TraceCapture | undefined;
   readonly #log: (message: string) => void;
   readonly #backings = new Map<number, GuestBacking>();
+  /** Blobs placed in the host-visible region: where and how long. */
+  readonly #mapped = new Map<number, { offset: bigint; length: bigint }>();
+  readonly #hostVisible: HostVisibleRegion | undefined;
   #memory: GuestMemory | undefined;
 
   constructor(
@@ -76,7 +80,9 @@ export class CommandDispatcher {
     display: DisplayModel,
     capture: TraceCapture | undefined,
     log: (message: string) => void,
+    hostVisible?: HostVisibleRegion,
   ) {
+    this.#hostVisible = hostVisible;
     this.rutabaga = rutabaga;
     this.#display = display;
     this.#capture = capture;
@@ -86,6 +92,8 @@ export class CommandDispatcher {
   /** Forgets every backing record (device reset). */
   reset(): void {
     this.#backings.clear();
+    for (const [id, m] of this.#mapped) this.#hostVisible?.unmap(m.offset, id);
+    this.#mapped.clear();
   }
 
   /** Runs the request in the first `length` bytes of `bytes` (read through `view`); the response is in `encoder`. */
@@ -166,6 +174,51 @@ export class CommandDispatcher {
     return this.#display.has(id) ? undefined : new CommandError(R.ErrInvalidScanoutId, `no scanout ${id}`);
   }
 
+  /**
+   * `RESOURCE_MAP_BLOB`: the blob's host memory goes to `offset` of the host-visible region (page aligned, inside it,
+   * overlapping no other blob); the response carries its cache type. A refusal leaves nothing mapped.
+   */
+  #mapBlob(hdr: CtrlHeader, resourceId: number, offset: bigint): number | CommandError {
+    const rb = this.rutabaga;
+    const info = rb.resourceInfo(resourceId);
+    const region = this.#hostVisible;
+    if (region === undefined) return new CommandError(R.ErrUnspec, "no host-visible memory region to map blobs into");
+    if (!info.blob || info.blobMem === RutabagaBlobMem.Guest) {
+      return new CommandError(R.ErrInvalidParameter, `resource ${resourceId} is not a host blob`);
+    }
+    if (this.#mapped.has(resourceId))
+      return new CommandError(R.ErrInvalidParameter, `resource ${resourceId} is mapped`);
+    const length = (info.size + BigInt(HOST_VISIBLE_ALIGNMENT - 1)) & ~BigInt(HOST_VISIBLE_ALIGNMENT - 1);
+    if (offset % BigInt(HOST_VISIBLE_ALIGNMENT) !== 0n || offset + length > region.size) {
+      return new CommandError(R.ErrInvalidParameter, `blob of ${length} bytes at ${offset} does not fit the region`);
+    }
+    for (const m of this.#mapped.values()) {
+      if (offset < m.offset + m.length && m.offset < offset + length) {
+        return new CommandError(R.ErrInvalidParameter, `blob at ${offset} overlaps one at ${m.offset}`);
+      }
+    }
+    const mapInfo = rb.mapInfo(resourceId) & RutabagaMapInfo.CacheMask;
+    const bytes = rb.map(resourceId);
+    try {
+      region.map(offset, bytes, resourceId);
+    } catch (e) {
+      rb.unmap(resourceId);
+      throw e;
+    }
+    this.#mapped.set(resourceId, { offset, length });
+    return this.encoder.mapInfo(hdr, mapInfo);
+  }
+
+  /** Takes a blob out of the region (if it is there); true when it was. */
+  #unmapBlob(resourceId: number): boolean {
+    const m = this.#mapped.get(resourceId);
+    if (m === undefined) return false;
+    this.#mapped.delete(resourceId);
+    this.#hostVisible?.unmap(m.offset, resourceId);
+    this.rutabaga.unmap(resourceId);
+    return true;
+  }
+
   #dispatch(hdr: CtrlHeader, c: GpuCommand): number | CommandError {
     const enc = this.encoder;
     const ok = () => enc.plain(R.OkNodata, hdr);
@@ -190,6 +243,8 @@ export class CommandDispatcher {
         return ok();
       }
       case T.ResourceUnref:
+        rb.resourceInfo(c.resourceId);
+        this.#unmapBlob(c.resourceId);
         rb.unrefResource(c.resourceId);
         this.#backings.delete(c.resourceId);
         display.forgetResource(c.resourceId);
@@ -288,11 +343,13 @@ export class CommandDispatcher {
         return ok();
       }
       case T.ResourceMapBlob:
-        rb.resourceInfo(c.resourceId);
-        return new CommandError(R.ErrUnspec, "no host-visible memory region to map blobs into");
+        return this.#mapBlob(hdr, c.resourceId, c.offset);
       case T.ResourceUnmapBlob:
         rb.resourceInfo(c.resourceId);
-        return new CommandError(R.ErrUnspec, `resource ${c.resourceId} is not mapped`);
+        if (!this.#unmapBlob(c.resourceId)) {
+          return new CommandError(R.ErrInvalidParameter, `resource ${c.resourceId} is not mapped`);
+        }
+        return ok();
       case T.CtxCreate:
         rb.createContext(hdr.ctxId, c.contextInit, c.debugName.replace(/\0+$/, "") || undefined);
         return ok();

@@ -7,6 +7,7 @@ import { GpuConfigSpace } from "./config-space.ts";
 import { DEFAULT_SCANOUT, DisplayModel, type ScanoutConfig } from "./display-model.ts";
 import type { DisplaySink } from "./display-sink.ts";
 import type { GuestMemory } from "./guest-memory.ts";
+import type { HostVisibleRegion } from "./host-visible-region.ts";
 import { GpuEvent, GpuFeature } from "./protocol.ts";
 import { QueueService } from "./queue-service.ts";
 import { type RequestRecorder, TraceCapture } from "./trace-capture.ts";
@@ -34,6 +35,8 @@ export interface VirtioGpuDeviceOptions {
   recorder?: RequestRecorder;
   /** Diagnostics about guest misbehaviour (never thrown). */
   log?: (message: string) => void;
+  /** The host-visible shared memory region `RESOURCE_MAP_BLOB` places blobs in; without one it is refused. */
+  hostVisible?: HostVisibleRegion;
 }
 
 /**
@@ -58,7 +61,13 @@ export class VirtioGpuDevice {
     this.#display = new DisplayModel(options.scanouts ?? [{ ...DEFAULT_SCANOUT }], options.sink, log);
     this.#capture = options.recorder === undefined ? undefined : new TraceCapture(options.recorder);
     // The fence handler is bound before the queue service exists; completions only arrive once requests run.
-    this.#dispatcher = new CommandDispatcher(this.#buildRutabaga(), this.#display, this.#capture, log);
+    this.#dispatcher = new CommandDispatcher(
+      this.#buildRutabaga(),
+      this.#display,
+      this.#capture,
+      log,
+      options.hostVisible,
+    );
     this.#queues = new QueueService(this.#dispatcher, options.onQueueNotify, log);
   }
 

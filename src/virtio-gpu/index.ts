@@ -11,11 +11,18 @@ export {
   type VirtioGpuDeviceOptions,
 } from "./device.ts";
 export type { CursorState, DisplaySink, ScanoutFrame } from "./display-sink.ts";
+export * from "./driver/index.ts";
 export { buildEdid, EDID_BLOCK_SIZE, EDID_MAX_DIMENSION, type EdidOptions } from "./edid.ts";
 export { FenceTimelines, GLOBAL_TIMELINE, ringTimeline, type TimelineKey } from "./fence-timelines.ts";
 export { type Framebuffer, FramebufferSink } from "./framebuffer-sink.ts";
 export type { GuestMemory } from "./guest-memory.ts";
 export { GuestMemoryRegions, type GuestRegion } from "./guest-memory-regions.ts";
+export {
+  HOST_VISIBLE_ALIGNMENT,
+  type HostVisibleRegion,
+  VIRTIO_GPU_SHM_ID_HOST_VISIBLE,
+  ViewRegion,
+} from "./host-visible-region.ts";
 export { MockGpuDriver, type MockResponse } from "./mock-gpu-driver.ts";
 export { swizzleToB8G8R8X8 } from "./pixel-swizzle.ts";
 export * from "./protocol.ts";

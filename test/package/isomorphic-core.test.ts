@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 
 // The library, the components' protocol logic and the device model must run in a browser as well as in Node.
-const ISOMORPHIC = ["src/rutabaga", "src/components", "src/virtio-gpu", "src/index.ts"];
+const ISOMORPHIC = ["src/rutabaga", "src/components", "src/virtio-gpu", "src/wayland", "src/index.ts"];
 const NODE_ONLY = /from\s+["'](node:[^"']+|koffi|pngjs|fs|path|os|net|child_process)["']|require\(/;
 
 function files(path: string): string[] {

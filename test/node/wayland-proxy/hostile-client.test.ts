@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { closeFd } from "../../../src/node/os/fd.ts";
+import { createMemfd } from "../../../src/node/os/memfd.ts";
+import { UnixListener } from "../../../src/node/os/unix-listener.ts";
+import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
+import { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
+import { waylandInterfaces } from "../../../src/wayland/protocol-table.ts";
+import { encodeMessage, type WaylandValue } from "../../../src/wayland/wire.ts";
+
+const ifaces = waylandInterfaces();
+function msg(id: number, iface: string, name: string, values: WaylandValue[]): Uint8Array {
+  const list = ifaces.get(iface)!.requests;
+  const opcode = list.findIndex((m) => m.name === name);
+  return encodeMessage(id, opcode, list[opcode]!, values);
+}
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (const end = Date.now() + 5000; !cond(); await wait(2))
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+}
+
+test("hostile clients: a pool larger than its file, stray descriptors and garbage end only their own session", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "wayland-proxy-"));
+  const compositor = UnixListener.listen(join(dir, "wl-host"));
+  const accepted: UnixSocket[] = [];
+  compositor.onConnection((s) => accepted.push(s));
+  const logs: string[] = [];
+  const proxy = new WaylandProxy({
+    socketPath: join(dir, "wl-proxy"),
+    upstreamPath: join(dir, "wl-host"),
+    log: (m) => logs.push(m),
+  });
+  t.after(() => {
+    proxy.close();
+    for (const s of accepted) s.close();
+    compositor.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const bind = new Uint8Array([
+    ...msg(1, "wl_display", "get_registry", [2]),
+    ...msg(2, "wl_registry", "bind", [1, "wl_shm", 1, 3]),
+  ]);
+  const attempt = async (send: (c: UnixSocket) => void, why: RegExp) => {
+    const client = UnixSocket.connect(join(dir, "wl-proxy"));
+    await until(() => proxy.clients === 1, "the session");
+    send(client);
+    await until(() => proxy.clients === 0, "the session to end");
+    assert.match(logs.at(-1) ?? "", why);
+    client.close();
+  };
+  // A pool claiming 1 MiB of a 4 KiB file: mapping it would fault the proxy on the first copy.
+  const small = createMemfd("small", 4096);
+  await attempt(
+    (c) => c.send(new Uint8Array([...bind, ...msg(3, "wl_shm", "create_pool", [4, "fd", 1 << 20])]), [small]),
+    /4096-byte file/,
+  );
+  closeFd(small);
+  // Descriptors riding on messages that take none, more than any message could use.
+  const fds = Array.from({ length: 28 }, () => createMemfd("stray", 16));
+  await attempt((c) => {
+    for (let i = 0; i < 5; i++) c.send(msg(1, "wl_display", "sync", [10 + i]), fds);
+  }, /descriptors that no message takes/);
+  for (const fd of fds) closeFd(fd);
+  // A header with an impossible size.
+  await attempt((c) => c.send(new Uint8Array([1, 0, 0, 0, 0, 0, 6, 0])), /message size 6/);
+  // The proxy still serves a well-behaved client.
+  const good = UnixSocket.connect(join(dir, "wl-proxy"));
+  good.send(bind);
+  await until(() => accepted.length === 4, "a fourth compositor connection");
+  const buf = new Uint8Array(256);
+  let got: ReturnType<UnixSocket["recv"]>;
+  await until(() => {
+    got = accepted[3]!.recv(buf);
+    return got !== undefined;
+  }, "the good client's bytes");
+  assert.equal(got!.bytes, bind.length);
+  good.close();
+});

@@ -56,6 +56,8 @@ export class QueueService {
   #requestView = new DataView(this.#request.buffer);
   /** Chains refused because they were malformed. */
   faultyChains = 0;
+  #executing = false;
+  #drainScheduled = false;
 
   constructor(
     dispatcher: CommandDispatcher,
@@ -75,7 +77,14 @@ export class QueueService {
   /** The library's fence handler: queues the completion and schedules a drain. */
   fenceCompleted(fence: RutabagaFence): void {
     this.#completions.push({ ...fence });
-    if (this.#completions.length === 1) queueMicrotask(() => this.drainCompletions());
+    // A completion raised while a request executes is applied when that request returns (#serve); only one that
+    // arrives from outside (GL finishing later, a host socket) needs the microtask.
+    if (this.#executing || this.#drainScheduled) return;
+    this.#drainScheduled = true;
+    queueMicrotask(() => {
+      this.#drainScheduled = false;
+      this.drainCompletions();
+    });
   }
 
   /** Applies queued fence completions: released responses go to the used rings, and their drivers are notified. */
@@ -143,7 +152,13 @@ export class QueueService {
 
   /** The one path both entry points share: run the request in the buffer, then apply what completed meanwhile. */
   #serve(queueIndex: number, length: number, memory: GuestMemory, touched: Set<number>): ExecutedRequest {
-    const result = this.#dispatcher.execute(queueIndex, this.#request, this.#requestView, length, memory);
+    this.#executing = true;
+    let result: ExecutedRequest;
+    try {
+      result = this.#dispatcher.execute(queueIndex, this.#request, this.#requestView, length, memory);
+    } finally {
+      this.#executing = false;
+    }
     this.#applyCompletions(touched);
     return result;
   }

@@ -142,3 +142,45 @@ test("an occlusion query's result is written DONE into its resource for the gues
     rutabaga.destroy();
   }
 });
+
+test("a draw that would read past a bound vertex buffer is refused; draws inside it still run", () => {
+  const { rutabaga, target } = scene();
+  try {
+    const ib = createWithBacking(
+      rutabaga,
+      3,
+      res({ target: 0, format: R8, bind: BIND_INDEX_BUFFER, width: 8, height: 1 }),
+      8,
+    );
+    // The 48-byte vertex buffer holds vertices 0..2; index 3 and a bias of 1 over index 2 reach vertex 3.
+    ib.set([0, 1, 3, 3, 0, 1, 2, 0]);
+    rutabaga.transferWrite(1, 3, transfer2d(0, 0, 8, 1));
+    const refused = (e: VirglEncoder) => assert.throws(() => rutabaga.submitCommand(1, e.finish()), /vertex buffer/);
+    refused(new VirglEncoder().drawVbo({ count: 4, mode: TRIANGLES }));
+    refused(new VirglEncoder().drawVbo({ start: 1, count: 3, mode: TRIANGLES }));
+    refused(new VirglEncoder().setIndexBuffer(3, 1, 0).drawVbo({ count: 3, mode: TRIANGLES, indexed: true }));
+    refused(
+      new VirglEncoder().setIndexBuffer(3, 1, 5).drawVbo({ count: 3, mode: TRIANGLES, indexed: true, indexBias: 1 }),
+    );
+    // Primitive restart's index is not a vertex.
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .setConstantBuffer(PipeShaderType.Fragment, 0, [0, 1, 1, 1])
+        .setIndexBuffer(3, 1, 3)
+        .drawVbo({ count: 4, mode: TRIANGLES, indexed: true, primitiveRestart: true, restartIndex: 3 })
+        .finish(),
+    );
+    assert.deepEqual(pixels(rutabaga, target), new Array(16).fill([0, 255, 255, 255]));
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .setConstantBuffer(PipeShaderType.Fragment, 0, [1, 0, 1, 1])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .finish(),
+    );
+    assert.deepEqual(pixels(rutabaga, target), new Array(16).fill([255, 0, 255, 255]));
+  } finally {
+    rutabaga.destroy();
+  }
+});

@@ -184,3 +184,32 @@ test("a draw that would read past a bound vertex buffer is refused; draws inside
     rutabaga.destroy();
   }
 });
+
+test("a buffer sampler view is fetched as a GL texture buffer over its element range", () => {
+  const { rutabaga, target } = scene();
+  try {
+    // Eight RGBA8 texels: 0..3 red, 4..7 green; the view starts at element 4 (16 bytes, the host's alignment or a
+    // multiple of it on llvmpipe).
+    const tb = createWithBacking(rutabaga, 4, res({ target: 0, format: R8, bind: 1 << 3, width: 32, height: 1 }), 32);
+    for (let i = 0; i < 8; i++) tb.set(i < 4 ? [255, 0, 0, 255] : [0, 255, 0, 255], i * 4);
+    rutabaga.transferWrite(1, 4, transfer2d(0, 0, 32, 1));
+    const fs =
+      "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], BUFFER, FLOAT\n" +
+      "IMM[0] INT32 {1, 0, 0, 0}\n  0: TXF OUT[0], IMM[0].xxxx, SAMP[0], BUFFER\n  1: END\n";
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .createShader(22, PipeShaderType.Fragment, fs)
+        .bindShader(22, PipeShaderType.Fragment)
+        .createBufferSamplerView(40, 4, RGBA8, 4, 7)
+        .setSamplerViews(PipeShaderType.Fragment, 0, [40])
+        .createSamplerState(41, 0)
+        .bindSamplerStates(PipeShaderType.Fragment, 0, [41])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .finish(),
+    );
+    assert.deepEqual(pixels(rutabaga, target), new Array(16).fill([0, 255, 0, 255]));
+  } finally {
+    rutabaga.destroy();
+  }
+});

@@ -275,6 +275,9 @@ export class EglHostGl implements HostGl {
     else if (st.dims === 2) g.glTextureStorage2D(texture, st.levels, st.internalFormat, st.width, st.height);
     else g.glTextureStorage3D(texture, st.levels, st.internalFormat, st.width, st.height, st.depth);
   }
+  textureBufferRange(texture: number, internalFormat: number, buffer: number, offset: number, size: number): void {
+    this.#gl.glTextureBufferRange(texture, internalFormat, buffer, offset, size);
+  }
   textureParameteri(texture: number, pname: number, value: number): void {
     this.#gl.glTextureParameteri(texture, pname, value);
   }

@@ -12,6 +12,7 @@ export const GL_PROTOTYPES = {
   glPixelStorei: "void glPixelStorei(uint32 pname, int32 value)",
   glCreateTextures: "void glCreateTextures(uint32 target, int32 n, void *out)",
   glDeleteTextures: "void glDeleteTextures(int32 n, void *names)",
+  glTextureBufferRange: "void glTextureBufferRange(uint32 t, uint32 ifmt, uint32 buf, intptr off, intptr size)",
   glTextureStorage1D: "void glTextureStorage1D(uint32 t, int32 levels, uint32 ifmt, int32 w)",
   glTextureStorage2D: "void glTextureStorage2D(uint32 t, int32 levels, uint32 ifmt, int32 w, int32 h)",
   glTextureStorage3D: "void glTextureStorage3D(uint32 t, int32 levels, uint32 ifmt, int32 w, int32 h, int32 d)",

@@ -142,3 +142,74 @@ test("an occlusion query's result is written DONE into its resource for the gues
     rutabaga.destroy();
   }
 });
+
+test("a draw that would read past a bound vertex buffer is refused; draws inside it still run", () => {
+  const { rutabaga, target } = scene();
+  try {
+    const ib = createWithBacking(
+      rutabaga,
+      3,
+      res({ target: 0, format: R8, bind: BIND_INDEX_BUFFER, width: 8, height: 1 }),
+      8,
+    );
+    // The 48-byte vertex buffer holds vertices 0..2; index 3 and a bias of 1 over index 2 reach vertex 3.
+    ib.set([0, 1, 3, 3, 0, 1, 2, 0]);
+    rutabaga.transferWrite(1, 3, transfer2d(0, 0, 8, 1));
+    const refused = (e: VirglEncoder) => assert.throws(() => rutabaga.submitCommand(1, e.finish()), /vertex buffer/);
+    refused(new VirglEncoder().drawVbo({ count: 4, mode: TRIANGLES }));
+    refused(new VirglEncoder().drawVbo({ start: 1, count: 3, mode: TRIANGLES }));
+    refused(new VirglEncoder().setIndexBuffer(3, 1, 0).drawVbo({ count: 3, mode: TRIANGLES, indexed: true }));
+    refused(
+      new VirglEncoder().setIndexBuffer(3, 1, 5).drawVbo({ count: 3, mode: TRIANGLES, indexed: true, indexBias: 1 }),
+    );
+    // Primitive restart's index is not a vertex.
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .setConstantBuffer(PipeShaderType.Fragment, 0, [0, 1, 1, 1])
+        .setIndexBuffer(3, 1, 3)
+        .drawVbo({ count: 4, mode: TRIANGLES, indexed: true, primitiveRestart: true, restartIndex: 3 })
+        .finish(),
+    );
+    assert.deepEqual(pixels(rutabaga, target), new Array(16).fill([0, 255, 255, 255]));
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .setConstantBuffer(PipeShaderType.Fragment, 0, [1, 0, 1, 1])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .finish(),
+    );
+    assert.deepEqual(pixels(rutabaga, target), new Array(16).fill([255, 0, 255, 255]));
+  } finally {
+    rutabaga.destroy();
+  }
+});
+
+test("a buffer sampler view is fetched as a GL texture buffer over its element range", () => {
+  const { rutabaga, target } = scene();
+  try {
+    // Eight RGBA8 texels: 0..3 red, 4..7 green; the view starts at element 4 (16 bytes, the host's alignment or a
+    // multiple of it on llvmpipe).
+    const tb = createWithBacking(rutabaga, 4, res({ target: 0, format: R8, bind: 1 << 3, width: 32, height: 1 }), 32);
+    for (let i = 0; i < 8; i++) tb.set(i < 4 ? [255, 0, 0, 255] : [0, 255, 0, 255], i * 4);
+    rutabaga.transferWrite(1, 4, transfer2d(0, 0, 32, 1));
+    const fs =
+      "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], BUFFER, FLOAT\n" +
+      "IMM[0] INT32 {1, 0, 0, 0}\n  0: TXF OUT[0], IMM[0].xxxx, SAMP[0], BUFFER\n  1: END\n";
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .createShader(22, PipeShaderType.Fragment, fs)
+        .bindShader(22, PipeShaderType.Fragment)
+        .createBufferSamplerView(40, 4, RGBA8, 4, 7)
+        .setSamplerViews(PipeShaderType.Fragment, 0, [40])
+        .createSamplerState(41, 0)
+        .bindSamplerStates(PipeShaderType.Fragment, 0, [41])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .finish(),
+    );
+    assert.deepEqual(pixels(rutabaga, target), new Array(16).fill([0, 255, 0, 255]));
+  } finally {
+    rutabaga.destroy();
+  }
+});

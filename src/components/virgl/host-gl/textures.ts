@@ -36,6 +36,8 @@ export interface HostGlTextures {
   createTexture(target: number): number;
   deleteTexture(texture: number): void;
   textureStorage(texture: number, storage: GlTextureStorage): void;
+  /** Points a `TEXTURE_BUFFER` texture at bytes `[offset, offset + size)` of a buffer (`glTextureBufferRange`). */
+  textureBufferRange(texture: number, internalFormat: number, buffer: number, offset: number, size: number): void;
   textureParameteri(texture: number, pname: number, value: number): void;
   textureParameteriv(texture: number, pname: number, values: Int32Array): void;
   /** Uploads tightly packed rows (unpack alignment 1). */

@@ -189,6 +189,18 @@ export class VirglEncoder {
     });
   }
 
+  /** CREATE_OBJECT(SAMPLER_VIEW) of a buffer resource: elements `first..last` of `format`, target PIPE_BUFFER. */
+  createBufferSamplerView(handle: number, resourceId: number, format: number, first: number, last: number): this {
+    return this.#cmd(VirglCmd.CreateObject, VirglObject.SamplerView, 6, {
+      [ObjectOffset.Handle]: handle,
+      [SamplerViewOffset.Resource]: resourceId,
+      [SamplerViewOffset.Format]: format,
+      [SamplerViewOffset.FirstElementOrLayers]: first,
+      [SamplerViewOffset.LastElementOrLevels]: last,
+      [SamplerViewOffset.Swizzle]: 0 | (1 << 3) | (2 << 6) | (3 << 9),
+    });
+  }
+
   /** CREATE_OBJECT(SAMPLER_STATE) from its S0 word and LOD range. */
   createSamplerState(handle: number, s0: number, minLod = 0, maxLod = 1000): this {
     return this.#cmd(VirglCmd.CreateObject, VirglObject.SamplerState, 9, {

@@ -62,6 +62,8 @@ export class VirglRenderer {
   readonly #programs: ProgramCache;
   readonly #resources: ShaderResources;
   #vertexInput: VertexInput | undefined;
+  /** Index read-back scratch, grown to the largest indexed draw seen (bounded by the 1 GiB buffer limit). */
+  #indexScratch = new ArrayBuffer(0);
   readonly #applied: Applied = {
     sub: undefined,
     version: -1,
@@ -277,7 +279,14 @@ export class VirglRenderer {
       gl.bindVertexArray(this.#vertexInput.vao);
     }
     const vi = this.#vertexInput;
-    const failed = vi.apply(d.ve, b.vertexBuffers, lookup);
+    const indices = c.indexed ? this.#indexRange(b, c, lookup) : undefined;
+    if (indices !== undefined && "message" in indices) return indices;
+    const failed = vi.apply(d.ve, b.vertexBuffers, lookup, {
+      firstVertex: indices === undefined ? c.start : indices.first,
+      lastVertex: indices === undefined ? c.start + c.count - 1 : indices.last,
+      startInstance: c.startInstance,
+      instanceCount: c.instanceCount,
+    });
     if (failed !== undefined) return failed;
     const stipple = d.rasterizer?.polyStipple === true;
     const clip = (d.rasterizer?.clipPlaneEnable ?? 0) !== 0;
@@ -307,6 +316,29 @@ export class VirglRenderer {
       });
       return undefined;
     }
+    vi.elementBuffer(indices!.glName);
+    gl.drawElements({
+      mode: c.mode,
+      count: c.count,
+      type: indices!.type,
+      offset: b.indexBuffer!.offset,
+      instances: c.instanceCount,
+      baseVertex: c.indexBias,
+      baseInstance: c.startInstance,
+    });
+    return undefined;
+  }
+
+  /**
+   * Checks an indexed draw's index range against its index buffer and reads the indices back (the host GL holds the
+   * only copy) for the lowest and highest vertex they fetch, bias added, restart index skipped; `last < first`
+   * when no vertex is fetched.
+   */
+  #indexRange(
+    b: VirglSubContext["bound"],
+    c: VirglCommandOf<typeof VirglCmd.DrawVbo>,
+    lookup: ResourceLookup,
+  ): { glName: number; type: number; first: number; last: number } | VirglError {
     const ib = b.indexBuffer;
     if (ib === undefined) return invalid("indexed draw without an index buffer");
     const res = lookup(ib.resourceId);
@@ -317,19 +349,32 @@ export class VirglRenderer {
     if (type === undefined) return invalid(`index size ${ib.indexSize}`);
     // Mesa folds the draw's start into the index buffer offset (virgl_context.c), so `start` is not added again.
     const offset = ib.offset;
-    if (offset + c.count * ib.indexSize > res.state.width)
+    const bytes = c.count * ib.indexSize;
+    if (offset + bytes > res.state.width)
       return invalid(`indices ${offset}+${c.count}×${ib.indexSize} past the ${res.state.width}-byte index buffer`);
-    vi.elementBuffer(res.state.glName);
-    gl.drawElements({
-      mode: c.mode,
-      count: c.count,
-      type,
-      offset,
-      instances: c.instanceCount,
-      baseVertex: c.indexBias,
-      baseInstance: c.startInstance,
-    });
-    return undefined;
+    if (c.count === 0 || c.instanceCount === 0) return { glName: res.state.glName, type, first: 0, last: -1 };
+    if (this.#indexScratch.byteLength < bytes) this.#indexScratch = new ArrayBuffer(bytes);
+    const raw = new Uint8Array(this.#indexScratch, 0, bytes);
+    this.#gl.getBufferSubData(res.state.glName, offset, raw);
+    const values =
+      ib.indexSize === 1
+        ? raw
+        : ib.indexSize === 2
+          ? new Uint16Array(this.#indexScratch, 0, c.count)
+          : new Uint32Array(this.#indexScratch, 0, c.count);
+    const restart = c.primitiveRestart ? c.restartIndex : -1;
+    let min = Number.POSITIVE_INFINITY;
+    let max = -1;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v === restart) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (max < 0) return { glName: res.state.glName, type, first: 0, last: -1 };
+    const first = min + c.indexBias;
+    if (first < 0) return invalid(`index ${min} + bias ${c.indexBias} is a negative vertex`);
+    return { glName: res.state.glName, type, first, last: max + c.indexBias };
   }
 
   /** Deletes the renderer's GL objects (current context must be the owner's). */

@@ -41,6 +41,9 @@ export class ShaderResources {
   readonly #constantBuffers: number[] = [];
   readonly #uploaded: (Uint32Array | undefined)[] = [];
   #zeroBuffer = 0;
+  #tboAlignment = 0;
+  /** Buffer-view textures by view object; deleted with the renderer (views are bounded by the object limit). */
+  readonly #bufferTextures = new Map<VirglSamplerView, { name: number; key: string }>();
   #sysvalBuffer = 0;
   #sysvalVersion = -1;
   readonly #samplers = new WeakMap<VirglSamplerState, number>();
@@ -136,7 +139,9 @@ export class ShaderResources {
       let texture = 0;
       if (view !== undefined) {
         const res = lookup(view.resourceId);
-        if (!("message" in res) && res.state.target !== PipeTextureTarget.Buffer) {
+        if ("message" in res || res.state.glName === 0) texture = 0;
+        else if (res.state.target === PipeTextureTarget.Buffer) texture = this.#bufferTexture(res.state, view);
+        else {
           texture = res.state.glName;
           this.#swizzle(res.state, view);
         }
@@ -146,6 +151,35 @@ export class ShaderResources {
       const state = stateObj?.type === VirglObject.SamplerState ? (stateObj.state as VirglSamplerState) : undefined;
       gl.bindSampler(unit, state === undefined ? 0 : this.#sampler(state));
     }
+  }
+
+  /**
+   * A `TEXTURE_BUFFER` texture over a buffer view's elements `first..last` (bytes clamped to the buffer; a range
+   * outside it or misaligned for the host binds nothing, so the shader reads zeros), made once per view.
+   */
+  #bufferTexture(state: VirglResourceState, view: VirglSamplerView): number {
+    const format = VIRGL_FORMATS.get(view.format);
+    if (format === undefined || format.compressed) return 0;
+    const offset = view.firstElementOrLayers * format.blockBytes;
+    const end = Math.min(state.width, (view.lastElementOrLevels + 1) * format.blockBytes);
+    if (offset >= end || offset % this.#bufferOffsetAlignment() !== 0) return 0;
+    const key = `${state.glName}:${format.internalFormat}:${offset}:${end}`;
+    let t = this.#bufferTextures.get(view);
+    if (t === undefined) {
+      t = { name: this.#gl.createTexture(GL.TEXTURE_BUFFER), key: "" };
+      this.#bufferTextures.set(view, t);
+    }
+    if (t.key !== key) {
+      this.#gl.textureBufferRange(t.name, format.internalFormat, state.glName, offset, end - offset);
+      t.key = key;
+    }
+    return t.name;
+  }
+
+  #bufferOffsetAlignment(): number {
+    if (this.#tboAlignment === 0)
+      this.#tboAlignment = Math.max(1, this.#gl.getInteger(GL.TEXTURE_BUFFER_OFFSET_ALIGNMENT));
+    return this.#tboAlignment;
   }
 
   /** The view's swizzle (composed with the format's emulation swizzle) and level range, set on the texture when they change. */
@@ -202,6 +236,8 @@ export class ShaderResources {
     const gl = this.#gl;
     for (const b of this.#constantBuffers) if (b !== undefined && b !== 0) gl.deleteBuffer(b);
     if (this.#zeroBuffer !== 0) gl.deleteBuffer(this.#zeroBuffer);
+    for (const t of this.#bufferTextures.values()) gl.deleteTexture(t.name);
+    this.#bufferTextures.clear();
     if (this.#sysvalBuffer !== 0) gl.deleteBuffer(this.#sysvalBuffer);
     for (const s of this.#allSamplers) gl.deleteSampler(s);
   }

@@ -41,6 +41,24 @@ export function vertexFormat(virglFormat: number): VertexFormat | undefined {
   return table.get(virglFormat);
 }
 
+const TYPE_BYTES = new Map<number, number>([
+  [GL.FLOAT, 4],
+  [GL.UNSIGNED_INT, 4],
+  [GL.INT, 4],
+  [GL.UNSIGNED_SHORT, 2],
+  [GL.SHORT, 2],
+  [GL.HALF_FLOAT, 2],
+  [GL.UNSIGNED_BYTE, 1],
+  [GL.BYTE, 1],
+  [GL.DOUBLE, 8],
+]);
+
+/** Bytes one vertex of an attribute format reads from its buffer (packed and BGRA formats read one dword). */
+export function vertexFormatBytes(f: VertexFormat): number {
+  if (f.size === GL.BGRA || f.type === GL.UNSIGNED_INT_2_10_10_10_REV) return 4;
+  return f.size * (TYPE_BYTES.get(f.type) ?? 4);
+}
+
 /** Whether a vertex format is a pure signed / unsigned integer (the shader declares ivec4 / uvec4). */
 export function integerKind(virglFormat: number): "sint" | "uint" | undefined {
   const f = table.get(virglFormat);

@@ -4,7 +4,7 @@ import { invalid, type VirglError } from "../protocol/errors.ts";
 import type { VirglVertexBuffer } from "../protocol/typed-commands.ts";
 import type { VirglVertexElementsState } from "../state/vertex-elements.ts";
 import type { ResourceLookup } from "./lookup.ts";
-import { vertexFormat } from "./vertex-formats.ts";
+import { vertexFormat, vertexFormatBytes } from "./vertex-formats.ts";
 
 /** What one attribute was last set to, to skip unchanged GL calls. */
 interface AppliedAttrib {
@@ -13,6 +13,34 @@ interface AppliedAttrib {
   offset: number;
   stride: number;
   divisor: number;
+}
+
+/**
+ * The vertices and instances a draw fetches: per-vertex attributes read vertices `firstVertex..lastVertex` (none when
+ * `lastVertex < firstVertex`), per-instance attributes read `startInstance + floor(i / divisor)` for
+ * `i < instanceCount`.
+ */
+export interface VertexReach {
+  readonly firstVertex: number;
+  readonly lastVertex: number;
+  readonly startInstance: number;
+  readonly instanceCount: number;
+}
+
+/**
+ * The highest byte (exclusive) a draw reads from one attribute's buffer, or 0 when it reads none: stride 0 reads
+ * the first element only.
+ */
+function bytesRead(offset: number, stride: number, formatBytes: number, divisor: number, r: VertexReach): number {
+  let last: number;
+  if (divisor === 0) {
+    if (r.lastVertex < r.firstVertex) return 0;
+    last = r.lastVertex;
+  } else {
+    if (r.instanceCount === 0) return 0;
+    last = r.startInstance + Math.floor((r.instanceCount - 1) / divisor);
+  }
+  return offset + formatBytes + stride * last;
 }
 
 /**
@@ -30,35 +58,58 @@ export class VertexInput {
     this.vao = gl.createVertexArray();
   }
 
-  /** Points the attributes at the bound buffers; unknown formats and non-buffer resources are refused. */
+  /**
+   * Points the attributes at the bound buffers. Unknown formats, non-buffer resources and a draw that would read past
+   * the end of a bound vertex buffer (`reach`) are refused before any GL state changes; an element without a GL
+   * buffer is disabled (it reads the current generic attribute), never pointed at client memory.
+   */
   apply(
     ve: VirglVertexElementsState | undefined,
     buffers: readonly VirglVertexBuffer[],
     lookup: ResourceLookup,
+    reach: VertexReach,
   ): VirglError | undefined {
     const gl = this.#gl;
     const elements = ve?.elements ?? [];
+    const wants: (AppliedAttrib | undefined)[] = [];
     for (let i = 0; i < elements.length; i++) {
       const e = elements[i]!;
       const format = vertexFormat(e.format);
       if (format === undefined) return invalid(`vertex format ${e.format}`);
       const vb = buffers[e.vertexBufferIndex];
-      let buffer = 0;
-      if (vb !== undefined && vb.resourceId !== 0) {
-        const res = lookup(vb.resourceId);
-        if ("message" in res) return res;
-        if (res.state.target !== PipeTextureTarget.Buffer)
-          return invalid(`vertex buffer ${vb.resourceId} is a texture`);
-        buffer = res.state.glName;
+      if (vb === undefined || vb.resourceId === 0) {
+        wants.push(undefined);
+        continue;
+      }
+      const res = lookup(vb.resourceId);
+      if ("message" in res) return res;
+      if (res.state.target !== PipeTextureTarget.Buffer) return invalid(`vertex buffer ${vb.resourceId} is a texture`);
+      if (res.state.glName === 0) {
+        wants.push(undefined);
+        continue;
       }
       const want: AppliedAttrib = {
         format: e.format,
-        buffer,
-        offset: (vb?.offset ?? 0) + e.srcOffset,
-        stride: vb?.stride ?? 0,
+        buffer: res.state.glName,
+        offset: vb.offset + e.srcOffset,
+        stride: vb.stride,
         divisor: e.instanceDivisor,
       };
+      const end = bytesRead(want.offset, want.stride, vertexFormatBytes(format), want.divisor, reach);
+      if (end > res.state.width) {
+        return invalid(`vertex element ${i} reads to byte ${end} of the ${res.state.width}-byte vertex buffer`);
+      }
+      wants.push(want);
+    }
+    for (let i = 0; i < elements.length; i++) {
+      const want = wants[i];
       const had = this.#applied[i];
+      if (want === undefined) {
+        if (had !== undefined) gl.enableVertexArrayAttrib(this.vao, i, false);
+        this.#applied[i] = undefined;
+        continue;
+      }
+      const format = vertexFormat(want.format)!;
       if (had === undefined) {
         gl.enableVertexArrayAttrib(this.vao, i, true);
         gl.vertexArrayAttribBinding(this.vao, i, i);

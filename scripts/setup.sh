@@ -19,8 +19,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # Another apt or dpkg run (unattended-upgrades, a second setup) holds the locks: wait for it, up to 10 minutes.
+  WAIT_FOR_LOCK=(-o DPkg::Lock::Timeout=600)
+  $SUDO apt-get "${WAIT_FOR_LOCK[@]}" update -qq
+  $SUDO apt-get "${WAIT_FOR_LOCK[@]}" install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -3,8 +3,8 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { buildInitramfs, prepareTools } from "../../test/e2e/qemu/guest-image.ts";
-import { GuestSession } from "../../test/e2e/qemu/guest-session.ts";
+import { buildInitramfs, prepareTools } from "../../scripts/lib/guest-image.ts";
+import { GuestSession } from "../../scripts/lib/guest-session.ts";
 
 const W = 1280;
 const H = 800;

@@ -2,8 +2,8 @@
 // (/usr/lib/qemu/vhost-user-gpu from the same QEMU 10 packages); prints each backend's CPU seconds and the ratio.
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { buildInitramfs, prepareTools } from "../../test/e2e/qemu/guest-image.ts";
-import { type BackendKind, GuestSession } from "../../test/e2e/qemu/guest-session.ts";
+import { buildInitramfs, prepareTools } from "../../scripts/lib/guest-image.ts";
+import { type BackendKind, GuestSession } from "../../scripts/lib/guest-session.ts";
 
 const W = 1280;
 const H = 800;

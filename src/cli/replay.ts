@@ -1,10 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { encodePng } from "../node/display/png.ts";
-import { FramebufferSink } from "../virtio-gpu/framebuffer-sink.ts";
-import { replayTrace, TraceError } from "../virtio-gpu/trace.ts";
-import type { CliCommand } from "./command.ts";
+import { mkdirSync, readFileSync } from "node:fs";
+import { PngSink } from "../node/display/png-sink.ts";
+import { decodeTrace, replayTrace, TraceError } from "../virtio-gpu/trace.ts";
+import { type CliCommand, parseCommandLine, UsageError } from "./command.ts";
 
 const HELP = `Usage: rutabaga-ts replay TRACE --png OUTDIR [--every-flush]
 
@@ -14,8 +11,8 @@ OUTDIR/scanout-N.png at the end, and with --every-flush OUTDIR/scanout-N-flush-K
 /** `rutabaga-ts replay`: a recorded trace to PNG frames. */
 export const replayCommand: CliCommand = {
   summary: "replay a virtio-gpu trace headless and write the frames as PNG",
-  async run(args) {
-    const { values, positionals } = parseArgs({
+  async run(args, program) {
+    const { values, positionals } = parseCommandLine({
       args,
       allowPositionals: true,
       options: { png: { type: "string" }, "every-flush": { type: "boolean" }, help: { type: "boolean", short: "h" } },
@@ -24,46 +21,33 @@ export const replayCommand: CliCommand = {
       console.log(HELP);
       return 0;
     }
-    if (positionals.length !== 1 || values.png === undefined) {
-      console.error(HELP);
-      return 2;
-    }
-    const outDir = values.png;
-    mkdirSync(outDir, { recursive: true });
-    const sink = new FramebufferSink();
-    const counts: number[] = [];
-    if (values["every-flush"]) {
-      sink.onFlush = (scanoutId) => {
-        const fb = sink.framebuffers[scanoutId]!;
-        const k = (counts[scanoutId] ?? 0) + 1;
-        counts[scanoutId] = k;
-        const frame = {
-          width: fb.width,
-          height: fb.height,
-          stride: fb.width * 4,
-          format: fb.format,
-          pixels: fb.pixels,
-        };
-        writeFileSync(join(outDir, `scanout-${scanoutId}-flush-${k}.png`), encodePng(frame));
-      };
-    }
-    let result: ReturnType<typeof replayTrace>;
+    if (positionals.length !== 1) throw new UsageError("give exactly one TRACE file");
+    if (values.png === undefined) throw new UsageError("--png OUTDIR is required");
+    // The input is read before the output directory exists: a wrong TRACE leaves nothing behind.
+    const trace = new Uint8Array(readFileSync(positionals[0]!));
     try {
-      result = replayTrace(new Uint8Array(readFileSync(positionals[0]!)), sink);
+      decodeTrace(trace);
     } catch (e) {
       if (e instanceof TraceError) {
-        console.error(`rutabaga-ts replay: ${positionals[0]}: ${e.message}`);
+        console.error(`${program}: ${positionals[0]}: ${e.message}`);
         return 1;
       }
       throw e;
     }
-    let written = 0;
-    sink.framebuffers.forEach((fb, i) => {
-      if (fb === undefined) return;
-      const frame = { width: fb.width, height: fb.height, stride: fb.width * 4, format: fb.format, pixels: fb.pixels };
-      writeFileSync(join(outDir, `scanout-${i}.png`), encodePng(frame));
-      written++;
-    });
+    const outDir = values.png;
+    mkdirSync(outDir, { recursive: true });
+    const sink = new PngSink(outDir, { everyFlush: values["every-flush"] === true });
+    let result: ReturnType<typeof replayTrace>;
+    try {
+      result = replayTrace(trace, sink);
+    } catch (e) {
+      if (e instanceof TraceError) {
+        console.error(`${program}: ${positionals[0]}: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    }
+    const written = sink.writeAll();
     const errors = [...result.errors].map(([t, n]) => `0x${t.toString(16)}×${n}`).join(", ");
     console.log(
       `${result.requests} requests replayed, ${written} scanout(s) written to ${outDir}${errors ? `; error responses: ${errors}` : ""}`,

@@ -1,38 +1,49 @@
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { serveVhostUserGpu, type VhostUserEndpoint } from "../node/vhost-user/server.ts";
 import type { ScanoutConfig } from "../virtio-gpu/device.ts";
 import { EDID_MAX_DIMENSION } from "../virtio-gpu/edid.ts";
 import { TraceRecorder } from "../virtio-gpu/trace.ts";
-import type { CliCommand } from "./command.ts";
+import { type CliCommand, parseCommandLine, parseCount, UsageError } from "./command.ts";
+import { VERSION } from "./version.ts";
 
-const HELP = `Usage: rutabaga-ts vhost-user-gpu (--socket-path PATH | --fd N) [options]
-       rutabaga-ts vhost-user-gpu --print-capabilities
+const help = (program: string) => `Usage: ${program} (-s PATH | -f N) [options]
+       ${program} -c
 
-A vhost-user-gpu backend for QEMU's vhost-user-gpu-pci: serves one QEMU, exits 0 when it goes away.
+A vhost-user-gpu backend for QEMU's vhost-user-gpu-pci: serves one QEMU, exits 0 when it goes away. Takes the options
+of QEMU's own vhost-user-gpu program.
 
-  -s, --socket-path PATH     listen on PATH (created; prints "listening on PATH" when ready)
-      --fd N                 use the connected vhost-user socket on descriptor N
-      --print-capabilities   print the backend's capabilities as JSON and exit
+  -s, --socket-path PATH     listen on PATH (created; prints "listening on PATH" when ready); a path another live
+                             server listens on is refused, a stale socket file is replaced
+  -f, --fd N                 use the connected vhost-user socket on descriptor N
+  -c, --print-capabilities   print the backend's capabilities as JSON and exit (other options are ignored)
+  -r, --render-node PATH     accepted for QEMU's spelling and ignored: this backend is 2D, it renders on no GPU
+  -v, --virgl                refused for now: 3D (virgl) for guests is not available yet
       --scanouts N           number of outputs (default 1; QEMU's max_outputs must match)
       --display WxH          size of every output (repeat once per output for different sizes);
                              without it the sizes come from QEMU (xres/yres, default 1280x800)
       --host-memory-limit N  bytes of host memory for resources (default 268435456, QEMU's max_hostmem)
       --trace FILE           record every request for 'rutabaga-ts replay' (written when QEMU disconnects)
-  -v, --verbose              log guest and protocol errors to stderr
+      --verbose              log the connection, its end, and guest and protocol errors to stderr
+      --version              print the version
+  -h, --help                 show this help
+
+SIGTERM and SIGINT end the connection (or stop listening) and remove the socket file.
 
 Example:
-  rutabaga-ts vhost-user-gpu --socket-path /tmp/gpu.sock &
+  ${program} --socket-path /tmp/gpu.sock &
   qemu-system-x86_64 -object memory-backend-memfd,id=mem,size=512M,share=on -machine q35,memory-backend=mem \\
       -chardev socket,id=vgpu,path=/tmp/gpu.sock -device vhost-user-gpu-pci,chardev=vgpu ...`;
 
+/** vhost-user.rst "Backend program conventions": a 2D backend has no render-node or virgl feature. */
+export const VHOST_USER_GPU_CAPABILITIES = { type: "gpu", features: [] as string[] };
+
 function parseSize(text: string): ScanoutConfig {
   const m = /^(\d+)x(\d+)$/.exec(text);
-  if (m === null) throw new Error(`--display ${text}: expected WxH`);
+  if (m === null) throw new UsageError(`--display ${text}: expected WxH`);
   const width = Number(m[1]);
   const height = Number(m[2]);
   if (width < 16 || height < 16 || width > EDID_MAX_DIMENSION || height > EDID_MAX_DIMENSION) {
-    throw new Error(`--display ${text}: each side must be 16..${EDID_MAX_DIMENSION}`);
+    throw new UsageError(`--display ${text}: each side must be 16..${EDID_MAX_DIMENSION}`);
   }
   return { width, height };
 }
@@ -40,78 +51,89 @@ function parseSize(text: string): ScanoutConfig {
 /** `rutabaga-ts vhost-user-gpu`: the QEMU backend, the CLI's main job. */
 export const vhostUserGpuCommand: CliCommand = {
   summary: "serve QEMU's vhost-user-gpu-pci (the main job)",
-  async run(args) {
-    const { values } = parseArgs({
+  async run(args, program) {
+    // The backend-program conventions: --print-capabilities answers whatever else the command line holds.
+    if (args.includes("-c") || args.includes("--print-capabilities")) {
+      console.log(JSON.stringify(VHOST_USER_GPU_CAPABILITIES, null, 2));
+      return 0;
+    }
+    const { values } = parseCommandLine({
       args,
       options: {
         "socket-path": { type: "string", short: "s" },
-        fd: { type: "string" },
-        "print-capabilities": { type: "boolean" },
+        fd: { type: "string", short: "f" },
+        "print-capabilities": { type: "boolean", short: "c" },
+        "render-node": { type: "string", short: "r" },
+        virgl: { type: "boolean", short: "v" },
         scanouts: { type: "string" },
         display: { type: "string", multiple: true },
         "host-memory-limit": { type: "string" },
         trace: { type: "string" },
-        verbose: { type: "boolean", short: "v" },
+        verbose: { type: "boolean" },
+        version: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
     if (values.help) {
-      console.log(HELP);
+      console.log(help(program));
       return 0;
     }
-    if (values["print-capabilities"]) {
-      // vhost-user.rst "Backend program conventions": a 2D backend has no render-node or virgl feature.
-      console.log(JSON.stringify({ type: "gpu", features: [] }, null, 2));
+    if (values.version) {
+      console.log(VERSION);
       return 0;
+    }
+    if (values.virgl) {
+      throw new UsageError(
+        "--virgl: 3D (virgl) for guests is not available yet; without --virgl the backend serves 2D",
+      );
     }
     const path = values["socket-path"];
     const fd = values.fd;
-    if ((path === undefined) === (fd === undefined)) {
-      console.error("rutabaga-ts vhost-user-gpu: give exactly one of --socket-path and --fd\n");
-      console.error(HELP);
-      return 2;
-    }
-    const count = values.scanouts === undefined ? undefined : Number(values.scanouts);
-    if (count !== undefined && (!Number.isInteger(count) || count < 1 || count > 16)) {
-      console.error(`rutabaga-ts vhost-user-gpu: --scanouts ${values.scanouts}: 1..16`);
-      return 2;
-    }
+    if ((path === undefined) === (fd === undefined)) throw new UsageError("give exactly one of --socket-path and --fd");
+    const count =
+      values.scanouts === undefined ? undefined : parseCount(values.scanouts, "--scanouts", "a count 1..16", 1, 16);
     let scanouts: ScanoutConfig[] | undefined;
     if (values.display !== undefined && values.display.length > 0) {
       const sizes = values.display.map(parseSize);
       const n = count ?? sizes.length;
       scanouts = Array.from({ length: n }, (_, i) => ({ ...sizes[Math.min(i, sizes.length - 1)]! }));
     }
-    const limit = values["host-memory-limit"] === undefined ? undefined : Number(values["host-memory-limit"]);
-    if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
-      console.error(`rutabaga-ts vhost-user-gpu: --host-memory-limit ${values["host-memory-limit"]}: bytes`);
-      return 2;
-    }
-    const endpoint: VhostUserEndpoint = path !== undefined ? { socketPath: path } : { fd: Number(fd) };
-    if ("fd" in endpoint && !(Number.isInteger(endpoint.fd) && endpoint.fd >= 0)) {
-      console.error(`rutabaga-ts vhost-user-gpu: --fd ${fd}: a descriptor number`);
-      return 2;
+    const limitText = values["host-memory-limit"];
+    const limit = limitText === undefined ? undefined : parseCount(limitText, "--host-memory-limit", "bytes");
+    const endpoint: VhostUserEndpoint =
+      path !== undefined ? { socketPath: path } : { fd: parseCount(fd!, "--fd", "a descriptor number") };
+    if (values["render-node"] !== undefined) {
+      console.error(`${program}: --render-node ${values["render-node"]} ignored: this 2D backend renders on no GPU`);
     }
     const initial = scanouts ?? Array.from({ length: count ?? 1 }, () => ({ width: 1280, height: 800 }));
     const recorder = values.trace === undefined ? undefined : new TraceRecorder({ scanouts: initial });
     const verbose = values.verbose === true;
-    const reason = await serveVhostUserGpu(
-      endpoint,
-      {
-        scanouts,
-        scanoutCount: count,
-        hostMemoryLimit: limit,
-        recorder,
-        log: verbose ? (m) => console.error(`rutabaga-ts: ${m}`) : undefined,
-      },
-      (where) => console.log(`listening on ${where}`),
-      (backend) => {
-        for (const signal of ["SIGTERM", "SIGINT"] as const)
-          process.once(signal, () => backend.close(`${signal} received`));
-      },
-    );
-    if (recorder !== undefined) writeFileSync(values.trace!, recorder.finish());
-    if (verbose) console.error(`rutabaga-ts: ${reason}`);
-    return 0;
+    const log = (m: string) => console.error(`${program}: ${m}`);
+    // Installed before the first accept: a signal at any time removes the socket file.
+    const stop = new AbortController();
+    const handlers = (["SIGTERM", "SIGINT"] as const).map((signal) => {
+      const handler = () => stop.abort(`${signal} received`);
+      process.once(signal, handler);
+      return [signal, handler] as const;
+    });
+    let connected = false;
+    try {
+      const reason = await serveVhostUserGpu(
+        endpoint,
+        { scanouts, scanoutCount: count, hostMemoryLimit: limit, recorder, log: verbose ? log : undefined },
+        (where) => console.log(`listening on ${where}`),
+        () => {
+          connected = true;
+          if (verbose) log("front-end connected");
+        },
+        stop.signal,
+      );
+      if (recorder !== undefined) writeFileSync(values.trace!, recorder.finish());
+      if (verbose)
+        log(connected ? `front-end disconnected: ${reason}` : `stopped before a front-end connected: ${reason}`);
+      return 0;
+    } finally {
+      for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+    }
   },
 };

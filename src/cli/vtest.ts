@@ -1,64 +1,105 @@
-import { parseArgs } from "node:util";
 import { DEFAULT_VTEST_LIMITS, DEFAULT_VTEST_SOCKET } from "../node/vtest/protocol.ts";
 import { VtestServer } from "../node/vtest/vtest-server.ts";
-import type { CliCommand } from "./command.ts";
+import { type CliCommand, parseCommandLine, parseCount, UsageError } from "./command.ts";
 
-const HELP = `Usage: rutabaga-ts vtest [--socket-path PATH] [options]
+const help = (program: string) => `Usage: ${program} [--socket-path PATH] [options]
 
 A vtest server for Mesa's virgl driver: run GL programs with GALLIUM_DRIVER=virpipe and they render through
 rutabaga-ts's virgl component on this host's GL. Mesa 22.3 always connects to ${DEFAULT_VTEST_SOCKET}.
+Takes virgl_test_server's options; every client gets its own library instance whichever is given.
 
-  -s, --socket-path PATH       listen on PATH (default ${DEFAULT_VTEST_SOCKET})
+  -s, --socket-path PATH       listen on PATH (default ${DEFAULT_VTEST_SOCKET}); a path another live server
+                               listens on is refused, a stale socket file is replaced
       --max-shm-bytes N        shared memory per client (default ${DEFAULT_VTEST_LIMITS.maxShmBytes})
       --host-memory-limit N    host memory for one client's resources (default ${DEFAULT_VTEST_LIMITS.hostMemoryLimit})
-  -v, --verbose                log clients that connect, leave or are dropped`;
+      --verbose                log clients that connect, leave or are dropped, and the commands each one sent that
+                               were counted but not executed
+
+virgl_test_server's options:
+      --no-fork                no-op: clients are served in this process, each isolated in its own instance
+      --no-loop-or-fork        serve one client, then exit (the socket file goes when it connects)
+      --multi-clients          no-op: clients are always served side by side (and kept apart)
+      --use-egl-surfaceless    no-op: the host GL is always Mesa's surfaceless EGL display
+      --rendernode PATH        ignored with a notice: Mesa's surfaceless EGL display picks its render node itself
+      --use-glx                refused: the host GL is EGL, not GLX
+      --use-gles               refused: the host GL is desktop GL (core profile), not GLES
+      --venus                  refused: there is no Venus (Vulkan) component
+      --render-server          no-op: only Venus contexts run in virglrenderer's render server
+  -h, --help                   show this help
+
+SIGTERM and SIGINT stop the server and remove the socket file.`;
 
 /** `rutabaga-ts vtest`: serve Mesa's virpipe clients until SIGINT/SIGTERM. */
 export const vtestCommand: CliCommand = {
   summary: "serve Mesa's virgl driver (GALLIUM_DRIVER=virpipe) over the vtest protocol",
-  async run(args) {
-    const { values } = parseArgs({
+  async run(args, program) {
+    const { values, positionals } = parseCommandLine({
       args,
+      allowPositionals: true,
       options: {
         "socket-path": { type: "string", short: "s" },
         "max-shm-bytes": { type: "string" },
         "host-memory-limit": { type: "string" },
-        verbose: { type: "boolean", short: "v" },
+        verbose: { type: "boolean" },
+        "no-fork": { type: "boolean" },
+        "no-loop-or-fork": { type: "boolean" },
+        "multi-clients": { type: "boolean" },
+        "use-glx": { type: "boolean" },
+        "use-egl-surfaceless": { type: "boolean" },
+        "use-gles": { type: "boolean" },
+        rendernode: { type: "string" },
+        venus: { type: "boolean" },
+        "render-server": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
     if (values.help) {
-      console.log(HELP);
+      console.log(help(program));
       return 0;
     }
-    const number = (text: string | undefined, name: string): number | undefined => {
-      if (text === undefined) return undefined;
-      const n = Number(text);
-      if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} ${text}: bytes`);
-      return n;
-    };
+    if (positionals.length > 0) {
+      throw new UsageError(`${positionals[0]}: replaying a vtest command file is not supported (no [file] argument)`);
+    }
+    if (values["use-glx"]) throw new UsageError("--use-glx: the host GL is EGL, not GLX");
+    if (values["use-gles"]) throw new UsageError("--use-gles: the host GL is desktop GL (core profile), not GLES");
+    if (values.venus) throw new UsageError("--venus: there is no Venus (Vulkan) component");
+    if (values.rendernode !== undefined) {
+      console.error(
+        `${program}: --rendernode ${values.rendernode} ignored: Mesa's surfaceless EGL display picks its render node`,
+      );
+    }
+    const shm = values["max-shm-bytes"];
+    const hostMemory = values["host-memory-limit"];
     const limits = {
-      ...(values["max-shm-bytes"] !== undefined
-        ? { maxShmBytes: number(values["max-shm-bytes"], "max-shm-bytes")! }
-        : {}),
-      ...(values["host-memory-limit"] !== undefined
-        ? { hostMemoryLimit: number(values["host-memory-limit"], "host-memory-limit")! }
-        : {}),
+      ...(shm !== undefined ? { maxShmBytes: parseCount(shm, "--max-shm-bytes", "bytes") } : {}),
+      ...(hostMemory !== undefined ? { hostMemoryLimit: parseCount(hostMemory, "--host-memory-limit", "bytes") } : {}),
     };
     const path = values["socket-path"] ?? DEFAULT_VTEST_SOCKET;
-    const server = new VtestServer(path, {
-      limits,
-      log: values.verbose ? (m) => console.error(`rutabaga-ts vtest: ${m}`) : undefined,
+    const single = values["no-loop-or-fork"] === true;
+    let server: VtestServer | undefined;
+    let finish: (() => void) | undefined;
+    const done = new Promise<void>((resolve) => {
+      finish = resolve;
     });
-    console.log(`listening on ${server.path}`);
-    await new Promise<void>((resolve) => {
-      for (const signal of ["SIGINT", "SIGTERM"] as const) {
-        process.once(signal, () => {
-          server.close();
-          resolve();
-        });
-      }
+    // Installed before the first accept: a signal at any time removes the socket file.
+    const handlers = (["SIGINT", "SIGTERM"] as const).map((signal) => {
+      const handler = () => finish!();
+      process.once(signal, handler);
+      return [signal, handler] as const;
     });
-    return 0;
+    try {
+      server = new VtestServer(path, {
+        limits,
+        log: values.verbose ? (m) => console.error(`${program}: ${m}`) : undefined,
+        singleClient: single,
+        onClientEnd: single ? () => finish!() : undefined,
+      });
+      console.log(`listening on ${server.path}`);
+      await done;
+      return 0;
+    } finally {
+      server?.close();
+      for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+    }
   },
 };

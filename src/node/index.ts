@@ -1,2 +1,17 @@
-/** Node-only parts of rutabaga-ts: OS access through koffi (and, as they land, GL bindings and servers). */
+/**
+ * Node-only parts of rutabaga-ts: the servers (QEMU's vhost-user-gpu backend, the vtest server for Mesa's virpipe
+ * driver), the virgl component on the host's GL (EGL surfaceless through koffi), a display sink that writes PNG files,
+ * and the OS wrappers they stand on (memfds, mappings, eventfds, `AF_UNIX` sockets with descriptor passing).
+ *
+ * @packageDocumentation
+ */
+
+export { decodePng, encodePng } from "./display/png.ts";
+export { PngSink, type PngSinkOptions } from "./display/png-sink.ts";
+export { EglHostGl } from "./gl/egl-host-gl.ts";
+export { virglComponentFactory } from "./gl/virgl-factory.ts";
 export * from "./os/index.ts";
+export { VhostUserGpuBackend, type VhostUserGpuOptions } from "./vhost-user/backend.ts";
+export { serveVhostUserGpu, type VhostUserEndpoint } from "./vhost-user/server.ts";
+export { DEFAULT_VTEST_LIMITS, DEFAULT_VTEST_SOCKET, type VtestLimits } from "./vtest/protocol.ts";
+export { VtestServer, type VtestServerOptions, virglRutabaga } from "./vtest/vtest-server.ts";

@@ -6,35 +6,54 @@ import { Errno, OsError } from "./os-error.ts";
 import { encodeSockaddrUn, UnixSocket } from "./unix-socket.ts";
 
 /**
- * A listening `AF_UNIX` stream socket served from Node's event loop. A stale socket file left at the path by a dead
- * server is replaced; any other file there is an error.
+ * A listening `AF_UNIX` stream socket served from Node's event loop. It never harms another process's server: a socket
+ * file at the path that still accepts connections is refused (`PATH is in use by another server`, code
+ * `EADDRINUSE`), only a stale one (connection refused) is replaced, any other file is an error; on close the path is
+ * removed only while it is still the socket this listener bound.
  */
 export class UnixListener {
   /** The listening descriptor. */
   readonly fd: number;
   /** The filesystem path it is bound to. */
   readonly path: string;
+  readonly #dev: number;
+  readonly #ino: number;
   #watch: FdWatch | undefined;
   #closed = false;
 
-  private constructor(fd: number, path: string) {
+  private constructor(fd: number, path: string, dev: number, ino: number) {
     this.fd = fd;
     this.path = path;
+    this.#dev = dev;
+    this.#ino = ino;
   }
 
   /** Binds and listens on `path` (the socket exists and accepts connections when this returns). */
   static listen(path: string, backlog = 16): UnixListener {
     const addr = encodeSockaddrUn(path);
-    removeStaleSocket(path);
+    removeStaleSocket(path, addr);
     const type = LinuxConst.SOCK_STREAM | LinuxConst.SOCK_NONBLOCK | LinuxConst.SOCK_CLOEXEC;
     const fd = libc().socket(LinuxConst.AF_UNIX, type, 0) as number;
     if (fd < 0) throw new OsError("socket", errno());
-    if ((libc().bind(fd, addr, addr.length) as number) !== 0 || (libc().listen(fd, backlog) as number) !== 0) {
+    if ((libc().bind(fd, addr, addr.length) as number) !== 0) {
       const e = errno();
       closeFd(fd);
-      throw new OsError("bind/listen", e, path);
+      throw new OsError("bind", e, path);
     }
-    return new UnixListener(fd, path);
+    // bind created the file: its identity tells our socket from one another process puts at the path later.
+    const { dev, ino } = lstatSync(path);
+    if ((libc().listen(fd, backlog) as number) !== 0) {
+      const e = errno();
+      closeFd(fd);
+      unlinkIfSame(path, dev, ino);
+      throw new OsError("listen", e, path);
+    }
+    return new UnixListener(fd, path, dev, ino);
+  }
+
+  /** True after {@link close}. */
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /** Calls `cb` with each accepted connection. */
@@ -45,38 +64,61 @@ export class UnixListener {
         if (this.#closed) return;
         const type = LinuxConst.SOCK_NONBLOCK | LinuxConst.SOCK_CLOEXEC;
         const fd = libc().accept4(this.fd, null, null, type) as number;
-        if (fd < 0) {
-          const e = errno();
-          if (e === Errno.EAGAIN || e === Errno.EINTR) return;
-          // A connection that died in the backlog (ECONNABORTED) or a transient shortage: try again later.
-          return;
-        }
+        // EAGAIN/EINTR, a connection that died in the backlog (ECONNABORTED) or a transient shortage: try again later.
+        if (fd < 0) return;
         cb(UnixSocket.fromFd(fd));
       }
     });
   }
 
-  /** Stops accepting, closes the descriptor and removes the socket file; calling it again does nothing. */
+  /**
+   * Stops accepting, closes the descriptor and removes the socket file if the path still names the socket this
+   * listener bound (another server may have replaced it since); calling it again does nothing.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#watch?.stop();
     closeFd(this.fd);
-    try {
-      unlinkSync(this.path);
-    } catch {
-      // Already gone.
-    }
+    unlinkIfSame(this.path, this.#dev, this.#ino);
   }
 }
 
-function removeStaleSocket(path: string): void {
+function unlinkIfSame(path: string, dev: number, ino: number): void {
+  try {
+    const now = lstatSync(path);
+    if (now.dev === dev && now.ino === ino) unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Removes a socket file nobody listens on; refuses a live one and any other kind of file. */
+function removeStaleSocket(path: string, addr: Uint8Array): void {
   let isSocket: boolean;
   try {
     isSocket = lstatSync(path).isSocket();
   } catch {
     return;
   }
-  if (!isSocket) throw new OsError("bind", 17, `${path} exists and is not a socket`);
-  unlinkSync(path);
+  if (!isSocket) throw new OsError("bind", Errno.EEXIST, path, `${path} exists and is not a socket`);
+  const probe = libc().socket(
+    LinuxConst.AF_UNIX,
+    LinuxConst.SOCK_STREAM | LinuxConst.SOCK_NONBLOCK | LinuxConst.SOCK_CLOEXEC,
+    0,
+  ) as number;
+  if (probe < 0) throw new OsError("socket", errno());
+  const connected = (libc().connect(probe, addr, addr.length) as number) === 0;
+  const e = connected ? 0 : errno();
+  closeFd(probe);
+  // A full backlog (EAGAIN) is a live server too; only a refused connection proves nobody listens.
+  if (connected || e === Errno.EAGAIN) {
+    throw new OsError("bind", Errno.EADDRINUSE, path, `${path} is in use by another server`);
+  }
+  if (e !== Errno.ECONNREFUSED && e !== Errno.ENOENT) throw new OsError("connect", e, path);
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
 }

@@ -1,3 +1,4 @@
+import type { VirglComponent } from "../../components/virgl/virgl-component.ts";
 import { RutabagaBuilder } from "../../rutabaga/builder.ts";
 import { RutabagaComponentType } from "../../rutabaga/constants.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
@@ -8,7 +9,7 @@ import type { UnixSocket } from "../os/unix-socket.ts";
 import { DEFAULT_VTEST_LIMITS, type VtestLimits } from "./protocol.ts";
 import { VtestError } from "./vtest-error.ts";
 import { VtestReader } from "./vtest-reader.ts";
-import { VtestSession } from "./vtest-session.ts";
+import { VTEST_CONTEXT_ID, VtestSession } from "./vtest-session.ts";
 
 /** How the server is set up. */
 export interface VtestServerOptions {
@@ -16,12 +17,27 @@ export interface VtestServerOptions {
   log?: (message: string) => void;
   /** Builds each client's library instance; default: the virgl component on the host GL (capsets VIRGL, VIRGL2). */
   rutabaga?: (fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number) => Rutabaga;
+  /** Stop listening after the first connection (the socket file goes): `virgl_test_server --no-loop-or-fork`. */
+  singleClient?: boolean;
+  /** Runs after a client has gone (disconnected or dropped) and its resources are released. */
+  onClientEnd?: (clientId: number) => void;
 }
 
-/** Each client's own library instance with the virgl component on the host GL. */
-export function virglRutabaga(fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number): Rutabaga {
+/**
+ * Each client's own library instance with the virgl component on the host GL; `onComponent` receives the component
+ * (for its contexts' statistics).
+ */
+export function virglRutabaga(
+  fenceHandler: RutabagaFenceHandler,
+  hostMemoryLimit: number,
+  onComponent?: (component: VirglComponent) => void,
+): Rutabaga {
   return new RutabagaBuilder((1n << 1n) | (1n << 2n), fenceHandler)
-    .setComponentFactory(RutabagaComponentType.VirglRenderer, virglComponentFactory)
+    .setComponentFactory(RutabagaComponentType.VirglRenderer, (init) => {
+      const component = virglComponentFactory(init);
+      onComponent?.(component as VirglComponent);
+      return component;
+    })
     .setHostMemoryLimit(hostMemoryLimit)
     .build();
 }
@@ -62,11 +78,14 @@ export class VtestServer {
   #accept(socket: UnixSocket): void {
     const id = this.#next++;
     this.stats.accepted++;
+    if (this.#options.singleClient) this.#listener.close();
+    this.#log(`client ${id} connected`);
     const limits = { ...DEFAULT_VTEST_LIMITS, ...this.#options.limits };
+    let component: VirglComponent | undefined;
     const session = new VtestSession(
       { send: (bytes, fds) => socket.send(bytes, fds) },
       {
-        rutabaga: this.#options.rutabaga ?? virglRutabaga,
+        rutabaga: this.#options.rutabaga ?? ((fh, limit) => virglRutabaga(fh, limit, (c) => (component = c))),
         limits,
       },
     );
@@ -81,10 +100,15 @@ export class VtestServer {
       } else {
         this.#log(`${who} disconnected`);
       }
+      // What the client asked for that was not drawn (e.g. DRAW_VBO before draws land): said once, at its end.
+      const notExecuted = [...(component?.context(VTEST_CONTEXT_ID)?.unsupported ?? [])];
+      if (notExecuted.length > 0)
+        this.#log(`${who}: commands counted but not executed: ${notExecuted.map(([n, k]) => `${n}×${k}`).join(", ")}`);
       try {
         session.close();
       } finally {
         socket.close();
+        this.#options.onClientEnd?.(id);
       }
     };
     new VtestReader(

@@ -33,7 +33,8 @@ interface ShmBacking {
 }
 
 /** The one context each client renders in. */
-const CONTEXT_ID = 1;
+export const VTEST_CONTEXT_ID = 1;
+const CONTEXT_ID = VTEST_CONTEXT_ID;
 
 function words(payload: Uint8Array, count: number, what: string): Uint32Array {
   if (payload.length < count * 4) throw new VtestError(`${what}: ${payload.length} bytes, ${count * 4} needed`);

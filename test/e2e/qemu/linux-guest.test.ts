@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
+import { buildInitramfs, prepareTools } from "../../../scripts/lib/guest-image.ts";
+import { type BackendKind, GuestSession, type Screen } from "../../../scripts/lib/guest-session.ts";
 import { saveMismatch } from "../../virtio-gpu/helpers.ts";
-import { buildInitramfs, prepareTools } from "./guest-image.ts";
-import { type BackendKind, GuestSession, type Screen } from "./guest-session.ts";
 
 const W = 1280;
 const H = 800;

@@ -1,11 +1,15 @@
 // Fetches QEMU 10 (bookworm-backports) and Debian's 6.1 kernel with `apt-get download`, unpacks them without install
-// hooks, and builds a busybox initramfs that loads virtio_gpu and obeys commands on its serial line.
+// hooks, and builds a busybox initramfs that loads virtio_gpu and obeys commands on its serial line. Shared by the
+// QEMU end-to-end test, the QEMU benchmarks and scripts/run-guest.sh.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-/** Where downloads and unpacked trees are kept between runs (gitignored). */
-export const CACHE = resolve(".cache/qemu-e2e");
+/** Where downloads and unpacked trees are kept between runs (gitignored): `.cache/qemu-e2e/` in the checkout. */
+export const CACHE = fileURLToPath(new URL("../../.cache/qemu-e2e", import.meta.url));
+/** A download older than this is taken for one whose process died, and its lock is broken. */
+const STALE_LOCK_MS = 15 * 60_000;
 const QEMU_VERSION = "1:10.0.2+ds-2+deb13u1~bpo12+1";
 const QEMU_PACKAGES = ["qemu-system-x86", "qemu-system-common", "qemu-system-data", "qemu-system-gui"];
 /** Modules in load order (vhost-user-gpu.md); those built into the kernel are skipped. */
@@ -50,41 +54,35 @@ function aptOptions(): string[] {
   ];
 }
 
-/** Downloads and unpacks what the guest test needs, once; later calls find it in the cache. */
+/** Runs `fn` holding a lock directory (mkdir is atomic), so parallel test files download once. */
+function withDownloadLock<T>(fn: () => T): T {
+  const lock = join(CACHE, "download.lock");
+  mkdirSync(CACHE, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // Released meanwhile.
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Downloads and unpacks what the guest needs, once; later calls find it in the cache. */
 export function prepareTools(): GuestTools {
   const root = join(CACHE, "root");
   const stamp = join(CACHE, "unpacked.stamp");
-  if (!existsSync(stamp)) {
-    const apt = join(CACHE, "apt");
-    const debs = join(CACHE, "debs");
-    for (const d of [join(apt, "lists", "partial"), join(apt, "cache", "archives", "partial"), debs])
-      mkdirSync(d, { recursive: true });
-    const keyring = "signed-by=/usr/share/keyrings/debian-archive-keyring.gpg";
-    writeFileSync(
-      join(apt, "sources.list"),
-      [
-        `deb [${keyring}] http://deb.debian.org/debian bookworm main`,
-        `deb [${keyring}] http://deb.debian.org/debian bookworm-backports main`,
-        "",
-      ].join("\n"),
-    );
-    execFileSync("apt-get", [...aptOptions(), "-qq", "update"], { stdio: "inherit" });
-    const depends = execFileSync("apt-cache", [...aptOptions(), "depends", "linux-image-amd64/bookworm"], {
-      encoding: "utf8",
-    });
-    const kernelPackage = /Depends: (linux-image-6\.1\.\S+)/.exec(depends)?.[1];
-    if (kernelPackage === undefined) throw new Error(`no 6.1 kernel package in:\n${depends}`);
-    const packages = [...QEMU_PACKAGES.map((p) => `${p}=${QEMU_VERSION}`), "seabios/bookworm-backports", kernelPackage];
-    execFileSync("apt-get", [...aptOptions(), "-qq", "download", ...packages], {
-      cwd: debs,
-      stdio: "inherit",
-    });
-    rmSync(root, { recursive: true, force: true });
-    mkdirSync(root, { recursive: true });
-    for (const deb of readdirSync(debs).filter((f) => f.endsWith(".deb")))
-      execFileSync("dpkg-deb", ["-x", join(debs, deb), root]);
-    writeFileSync(stamp, "");
-  }
+  if (!existsSync(stamp)) withDownloadLock(() => download(root, stamp));
   const kernelVersion = readdirSync(join(root, "lib", "modules"))[0]!;
   const modulesDir = join(root, "lib", "modules", kernelVersion);
   if (!existsSync(join(modulesDir, "modules.dep"))) execFileSync("depmod", ["-b", root, kernelVersion]);
@@ -96,6 +94,39 @@ export function prepareTools(): GuestTools {
     modulesDir,
     kernelVersion,
   };
+}
+
+function download(root: string, stamp: string): void {
+  if (existsSync(stamp)) return; // another process finished while we waited for the lock
+  const apt = join(CACHE, "apt");
+  const debs = join(CACHE, "debs");
+  for (const d of [join(apt, "lists", "partial"), join(apt, "cache", "archives", "partial"), debs])
+    mkdirSync(d, { recursive: true });
+  const keyring = "signed-by=/usr/share/keyrings/debian-archive-keyring.gpg";
+  writeFileSync(
+    join(apt, "sources.list"),
+    [
+      `deb [${keyring}] http://deb.debian.org/debian bookworm main`,
+      `deb [${keyring}] http://deb.debian.org/debian bookworm-backports main`,
+      "",
+    ].join("\n"),
+  );
+  execFileSync("apt-get", [...aptOptions(), "-qq", "update"], { stdio: "inherit" });
+  const depends = execFileSync("apt-cache", [...aptOptions(), "depends", "linux-image-amd64/bookworm"], {
+    encoding: "utf8",
+  });
+  const kernelPackage = /Depends: (linux-image-6\.1\.\S+)/.exec(depends)?.[1];
+  if (kernelPackage === undefined) throw new Error(`no 6.1 kernel package in:\n${depends}`);
+  const packages = [...QEMU_PACKAGES.map((p) => `${p}=${QEMU_VERSION}`), "seabios/bookworm-backports", kernelPackage];
+  execFileSync("apt-get", [...aptOptions(), "-qq", "download", ...packages], {
+    cwd: debs,
+    stdio: "inherit",
+  });
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  for (const deb of readdirSync(debs).filter((f) => f.endsWith(".deb")))
+    execFileSync("dpkg-deb", ["-x", join(debs, deb), root]);
+  writeFileSync(stamp, "");
 }
 
 /** The guest's /init: load the GPU stack, announce itself, then run numbered commands from the serial line. */
@@ -121,9 +152,12 @@ done
 poweroff -f
 `;
 
-/** Builds the initramfs (busybox, the GPU modules, /init and `files`) and returns its path. */
-export function buildInitramfs(tools: GuestTools, files: Record<string, Uint8Array>): string {
-  const dir = join(CACHE, "initramfs");
+/**
+ * Builds the initramfs (busybox, the GPU modules, /init and `files` under /data) in `outDir` (default: the cache)
+ * and returns its path.
+ */
+export function buildInitramfs(tools: GuestTools, files: Record<string, Uint8Array>, outDir = CACHE): string {
+  const dir = join(outDir, "initramfs");
   rmSync(dir, { recursive: true, force: true });
   for (const d of ["bin", "proc", "sys", "dev", "data", `lib/modules/${tools.kernelVersion}`])
     mkdirSync(join(dir, d), { recursive: true });
@@ -137,7 +171,7 @@ export function buildInitramfs(tools: GuestTools, files: Record<string, Uint8Arr
     if (path !== undefined) copyFileSync(path, join(dir, "lib", "modules", tools.kernelVersion, names[0]!));
   }
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, "data", name), bytes);
-  const out = join(CACHE, "initramfs.cpio.gz");
+  const out = join(outDir, "initramfs.cpio.gz");
   execFileSync("sh", ["-c", `cd '${dir}' && find . | cpio -o -H newc --quiet | gzip -1 > '${out}'`]);
   return out;
 }

@@ -32,6 +32,61 @@ function waitFor(check: () => boolean, what: string, timeoutMs: number): Promise
   });
 }
 
+/** Where the guest's pieces are. */
+export interface GuestPaths {
+  /** The backend's vhost-user socket. */
+  gpuSocket: string;
+  initramfs: string;
+  /** A QMP socket QEMU creates; omitted, no QMP. */
+  qmpSocket?: string;
+}
+
+/**
+ * QEMU 10's command line for the guest (TCG, so no KVM is needed): guest RAM in a shared memfd the backend maps,
+ * vhost-user-gpu-pci on the backend's socket, the serial console on stdio, no display window. The unpacked QEMU
+ * needs `-L` for its firmware and {@link qemuEnv} for its modules.
+ */
+export function qemuArgs(tools: GuestTools, paths: GuestPaths): string[] {
+  return [
+    "-L",
+    join(tools.root, "usr/share/qemu"),
+    "-L",
+    join(tools.root, "usr/share/seabios"),
+    "-nodefaults",
+    "-display",
+    "none",
+    "-machine",
+    "q35,memory-backend=mem,accel=tcg",
+    "-cpu",
+    "max",
+    "-smp",
+    "1",
+    "-m",
+    "512M",
+    "-object",
+    "memory-backend-memfd,id=mem,size=512M,share=on",
+    "-chardev",
+    `socket,id=vgpu,path=${paths.gpuSocket}`,
+    "-device",
+    "vhost-user-gpu-pci,chardev=vgpu",
+    "-serial",
+    "stdio",
+    ...(paths.qmpSocket === undefined ? [] : ["-qmp", `unix:${paths.qmpSocket},server=on,wait=off`]),
+    "-kernel",
+    tools.kernel,
+    "-initrd",
+    paths.initramfs,
+    "-append",
+    "console=ttyS0 loglevel=4 rdinit=/init",
+    "-no-reboot",
+  ];
+}
+
+/** The environment the unpacked QEMU needs: where its display and device modules are. */
+export function qemuEnv(tools: GuestTools): Record<string, string> {
+  return { QEMU_MODULE_DIR: join(tools.root, "usr/lib/x86_64-linux-gnu/qemu") };
+}
+
 /** A running guest: QEMU, the backend, the serial console and QMP. */
 export class GuestSession {
   readonly dir = mkdtempSync(join(tmpdir(), "rutabaga-e2e-"));
@@ -51,10 +106,11 @@ export class GuestSession {
     kind: BackendKind,
     timeoutMs = 90_000,
     nodeFlags: string[] = [],
+    extraQemuArgs: string[] = [],
   ): Promise<void> {
     const sock = join(this.dir, "gpu.sock");
     const qmp = join(this.dir, "qmp.sock");
-    const bin = new URL("../../../bin/rutabaga-ts.js", import.meta.url).pathname;
+    const bin = new URL("../../bin/rutabaga-ts.js", import.meta.url).pathname;
     this.backend =
       kind === "ours"
         ? spawn(process.execPath, [...nodeFlags, bin, "vhost-user-gpu", "--socket-path", sock, "--verbose"], {
@@ -70,43 +126,10 @@ export class GuestSession {
     await waitFor(() => existsSync(sock), "the backend's socket", 20_000);
     this.qemu = spawn(
       tools.qemu,
-      [
-        "-L",
-        join(tools.root, "usr/share/qemu"),
-        "-L",
-        join(tools.root, "usr/share/seabios"),
-        "-nodefaults",
-        "-display",
-        "none",
-        "-machine",
-        "q35,memory-backend=mem,accel=tcg",
-        "-cpu",
-        "max",
-        "-smp",
-        "1",
-        "-m",
-        "512M",
-        "-object",
-        "memory-backend-memfd,id=mem,size=512M,share=on",
-        "-chardev",
-        `socket,id=vgpu,path=${sock}`,
-        "-device",
-        "vhost-user-gpu-pci,chardev=vgpu",
-        "-serial",
-        "stdio",
-        "-qmp",
-        `unix:${qmp},server=on,wait=off`,
-        "-kernel",
-        tools.kernel,
-        "-initrd",
-        initramfs,
-        "-append",
-        "console=ttyS0 loglevel=4 rdinit=/init",
-        "-no-reboot",
-      ],
+      [...qemuArgs(tools, { gpuSocket: sock, initramfs, qmpSocket: qmp }), ...extraQemuArgs],
       {
         stdio: ["pipe", "pipe", "pipe"],
-        env: { ...process.env, QEMU_MODULE_DIR: join(tools.root, "usr/lib/x86_64-linux-gnu/qemu") },
+        env: { ...process.env, ...qemuEnv(tools) },
       },
     );
     this.qemu.stdout!.on("data", (d: Buffer) => {

@@ -1,7 +1,15 @@
 import { writeFileSync } from "node:fs";
+import { glObjectCensus } from "../node/gl/gl-object-census.ts";
+import { virglComponentFactory } from "../node/gl/virgl-factory.ts";
 import { serveVhostUserGpu, type VhostUserEndpoint } from "../node/vhost-user/server.ts";
+import { RutabagaBuilder } from "../rutabaga/builder.ts";
+import { RutabagaComponentType } from "../rutabaga/constants.ts";
+import { RutabagaError } from "../rutabaga/error.ts";
+import type { Rutabaga } from "../rutabaga/rutabaga.ts";
+import type { RutabagaFenceHandler } from "../rutabaga/types.ts";
 import type { ScanoutConfig } from "../virtio-gpu/device.ts";
 import { EDID_MAX_DIMENSION } from "../virtio-gpu/edid.ts";
+import { GpuFeature } from "../virtio-gpu/protocol.ts";
 import { TraceRecorder } from "../virtio-gpu/trace.ts";
 import { type CliCommand, parseCommandLine, parseCount, UsageError } from "./command.ts";
 import { VERSION } from "./version.ts";
@@ -16,8 +24,10 @@ of QEMU's own vhost-user-gpu program.
                              server listens on is refused, a stale socket file is replaced
   -f, --fd N                 use the connected vhost-user socket on descriptor N
   -c, --print-capabilities   print the backend's capabilities as JSON and exit (other options are ignored)
-  -r, --render-node PATH     accepted for QEMU's spelling and ignored: this backend is 2D, it renders on no GPU
-  -v, --virgl                refused for now: 3D (virgl) for guests is not available yet
+  -r, --render-node PATH     accepted for QEMU's spelling and ignored: virgl renders through EGL's surfaceless
+                             display (Mesa picks the GPU, or llvmpipe), 2D needs no GPU
+  -v, --virgl                3D for the guest's OpenGL: offers VIRGL (and EDID) with the VIRGL and VIRGL2 capsets,
+                             renders through the host's GL, shows 3D scanouts as pixels read back per flush
       --scanouts N           number of outputs (default 1; QEMU's max_outputs must match)
       --display WxH          size of every output (repeat once per output for different sizes);
                              without it the sizes come from QEMU (xres/yres, default 1280x800)
@@ -34,8 +44,31 @@ Example:
   qemu-system-x86_64 -object memory-backend-memfd,id=mem,size=512M,share=on -machine q35,memory-backend=mem \\
       -chardev socket,id=vgpu,path=/tmp/gpu.sock -device vhost-user-gpu-pci,chardev=vgpu ...`;
 
-/** vhost-user.rst "Backend program conventions": a 2D backend has no render-node or virgl feature. */
-export const VHOST_USER_GPU_CAPABILITIES = { type: "gpu", features: [] as string[] };
+/** vhost-user.rst "Backend program conventions": virgl is served (`--virgl`); no render node is needed. */
+export const VHOST_USER_GPU_CAPABILITIES = { type: "gpu", features: ["virgl"] as string[] };
+
+/** What `--virgl` offers, as QEMU's built-in virtio-gpu-gl does: VIRGL and EDID (vm-3d.md). */
+const VIRGL_FEATURES = (1n << GpuFeature.Virgl) | (1n << GpuFeature.Edid);
+/** Capsets VIRGL (1) and VIRGL2 (2). */
+const VIRGL_CAPSET_MASK = (1n << 1n) | (1n << 2n);
+
+/** The library `--virgl` serves with: virgl by default, the console's 2D resources on the CPU. */
+function virglRutabaga(limit: number | undefined, fenceHandler: RutabagaFenceHandler): Rutabaga {
+  const b = new RutabagaBuilder(VIRGL_CAPSET_MASK, fenceHandler)
+    .setComponentFactory(RutabagaComponentType.VirglRenderer, virglComponentFactory)
+    .setConsoleOn2D(true);
+  if (limit !== undefined) b.setHostMemoryLimit(limit);
+  let failure: string | undefined;
+  b.setWarningHandler((m) => {
+    failure = m;
+  });
+  const rutabaga = b.build();
+  if (rutabaga.defaultComponent !== RutabagaComponentType.VirglRenderer) {
+    rutabaga.destroy();
+    throw new RutabagaError("ComponentError", failure ?? "virgl is not available");
+  }
+  return rutabaga;
+}
 
 function parseSize(text: string): ScanoutConfig {
   const m = /^(\d+)x(\d+)$/.exec(text);
@@ -82,11 +115,6 @@ export const vhostUserGpuCommand: CliCommand = {
       console.log(VERSION);
       return 0;
     }
-    if (values.virgl) {
-      throw new UsageError(
-        "--virgl: 3D (virgl) for guests is not available yet; without --virgl the backend serves 2D",
-      );
-    }
     const path = values["socket-path"];
     const fd = values.fd;
     if ((path === undefined) === (fd === undefined)) throw new UsageError("give exactly one of --socket-path and --fd");
@@ -102,8 +130,19 @@ export const vhostUserGpuCommand: CliCommand = {
     const limit = limitText === undefined ? undefined : parseCount(limitText, "--host-memory-limit", "bytes");
     const endpoint: VhostUserEndpoint =
       path !== undefined ? { socketPath: path } : { fd: parseCount(fd!, "--fd", "a descriptor number") };
+    const virgl = values.virgl === true;
     if (values["render-node"] !== undefined) {
-      console.error(`${program}: --render-node ${values["render-node"]} ignored: this 2D backend renders on no GPU`);
+      const why = virgl ? "GL comes from EGL's surfaceless display" : "this 2D backend renders on no GPU";
+      console.error(`${program}: --render-node ${values["render-node"]} ignored: ${why}`);
+    }
+    if (virgl) {
+      // Fail now, before QEMU connects, when the host has no usable GL.
+      try {
+        virglRutabaga(limit, () => {}).destroy();
+      } catch (e) {
+        console.error(`${program}: --virgl: ${e instanceof Error ? e.message : String(e)}`);
+        return 1;
+      }
     }
     const initial = scanouts ?? Array.from({ length: count ?? 1 }, () => ({ width: 1280, height: 800 }));
     const recorder = values.trace === undefined ? undefined : new TraceRecorder({ scanouts: initial });
@@ -120,7 +159,16 @@ export const vhostUserGpuCommand: CliCommand = {
     try {
       const reason = await serveVhostUserGpu(
         endpoint,
-        { scanouts, scanoutCount: count, hostMemoryLimit: limit, recorder, log: verbose ? log : undefined },
+        {
+          scanouts,
+          scanoutCount: count,
+          hostMemoryLimit: limit,
+          recorder,
+          log: verbose ? log : undefined,
+          ...(virgl
+            ? { features: VIRGL_FEATURES, rutabaga: (h: RutabagaFenceHandler) => virglRutabaga(limit, h) }
+            : {}),
+        },
         (where) => console.log(`listening on ${where}`),
         () => {
           connected = true;
@@ -129,8 +177,11 @@ export const vhostUserGpuCommand: CliCommand = {
         stop.signal,
       );
       if (recorder !== undefined) writeFileSync(values.trace!, recorder.finish());
-      if (verbose)
+      if (verbose) {
         log(connected ? `front-end disconnected: ${reason}` : `stopped before a front-end connected: ${reason}`);
+        if (virgl)
+          log(`host GL objects still live: ${glObjectCensus.total()} ${JSON.stringify(glObjectCensus.live())}`);
+      }
       return 0;
     } finally {
       for (const [signal, handler] of handlers) process.removeListener(signal, handler);

@@ -3,6 +3,7 @@ import type { GlRect } from "../../components/virgl/host-gl/framebuffers.ts";
 import type { HostGl, HostGlContext } from "../../components/virgl/host-gl/host-gl.ts";
 import type { GlBox, GlImageRef, GlTextureStorage } from "../../components/virgl/host-gl/textures.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
+import { glObjectCensus } from "./gl-object-census.ts";
 
 const EGL_PLATFORM_SURFACELESS_MESA = 0x31dd;
 const EGL_OPENGL_API = 0x30a2;
@@ -184,6 +185,7 @@ export class EglHostGl implements HostGl {
       throw new RutabagaError("ComponentError", `eglInitialize failed (0x${egl.getError().toString(16)})`);
     }
     displayUsers++;
+    glObjectCensus.created("display");
     this.#dpy = dpy;
     if (!egl.bindAPI(EGL_OPENGL_API)) {
       releaseDisplay(egl, dpy);
@@ -212,6 +214,7 @@ export class EglHostGl implements HostGl {
       releaseDisplay(egl, dpy);
       throw new RutabagaError("ComponentError", "no desktop GL 3.3+ core context on the surfaceless display");
     }
+    glObjectCensus.created("context");
     this.#attribs = attribs;
     this.glVersion = version;
     this.#root = { id: 0, handle };
@@ -236,6 +239,7 @@ export class EglHostGl implements HostGl {
       throw new RutabagaError("ComponentError", `eglCreateContext failed (0x${this.#egl.getError().toString(16)})`);
     const ctx: NodeGlContext = { id: this.#nextId++, handle };
     this.#contexts.add(ctx);
+    glObjectCensus.created("context");
     const previous = this.#current;
     this.makeCurrent(ctx);
     this.#gl.glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
@@ -259,6 +263,7 @@ export class EglHostGl implements HostGl {
     if (!this.#contexts.delete(c)) return;
     if (this.#current === c) this.makeCurrent(undefined);
     this.#egl.destroyContext(this.#dpy, c.handle);
+    glObjectCensus.deleted("context");
   }
 
   destroy(): void {
@@ -268,6 +273,7 @@ export class EglHostGl implements HostGl {
     this.#current = undefined;
     threadCurrent = undefined;
     for (const c of this.#contexts) this.#egl.destroyContext(this.#dpy, c.handle);
+    glObjectCensus.deleted("context", this.#contexts.size + 1);
     this.#contexts.clear();
     this.#egl.destroyContext(this.#dpy, this.#root.handle);
     releaseDisplay(this.#egl, this.#dpy);
@@ -309,11 +315,13 @@ export class EglHostGl implements HostGl {
   createTexture(target: number): number {
     this.#u32[0] = 0;
     this.#gl.glCreateTextures(target, 1, this.#u32);
+    if (this.#u32[0] !== 0) glObjectCensus.created("texture");
     return this.#u32[0]!;
   }
   deleteTexture(texture: number): void {
     this.#u32[0] = texture;
     this.#gl.glDeleteTextures(1, this.#u32);
+    if (texture !== 0) glObjectCensus.deleted("texture");
   }
   textureStorage(texture: number, st: GlTextureStorage): void {
     const g = this.#gl;
@@ -375,12 +383,14 @@ export class EglHostGl implements HostGl {
     this.#u32[0] = 0;
     this.#gl.glCreateBuffers(1, this.#u32);
     const b = this.#u32[0]!;
+    if (b !== 0) glObjectCensus.created("buffer");
     this.#gl.glNamedBufferStorage(b, Math.max(size, 1), null, 0x0100 /* DYNAMIC_STORAGE_BIT */);
     return b;
   }
   deleteBuffer(buffer: number): void {
     this.#u32[0] = buffer;
     this.#gl.glDeleteBuffers(1, this.#u32);
+    if (buffer !== 0) glObjectCensus.deleted("buffer");
   }
   bufferSubData(buffer: number, offset: number, data: Uint8Array): void {
     this.#gl.glNamedBufferSubData(buffer, offset, data.byteLength, data);
@@ -395,11 +405,13 @@ export class EglHostGl implements HostGl {
   createFramebuffer(): number {
     this.#u32[0] = 0;
     this.#gl.glCreateFramebuffers(1, this.#u32);
+    if (this.#u32[0] !== 0) glObjectCensus.created("framebuffer");
     return this.#u32[0]!;
   }
   deleteFramebuffer(fb: number): void {
     this.#u32[0] = fb;
     this.#gl.glDeleteFramebuffers(1, this.#u32);
+    if (fb !== 0) glObjectCensus.deleted("framebuffer");
   }
   framebufferTexture(fb: number, att: number, tex: number, level: number): void {
     this.#gl.glNamedFramebufferTexture(fb, att, tex, level);
@@ -448,6 +460,7 @@ export class EglHostGl implements HostGl {
 /** Drops one user of the display, terminating it when none is left. */
 function releaseDisplay(egl: { terminate: (dpy: unknown) => number }, dpy: unknown): void {
   displayUsers--;
+  glObjectCensus.deleted("display");
   if (displayUsers <= 0) {
     displayUsers = 0;
     egl.terminate(dpy);

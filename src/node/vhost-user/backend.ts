@@ -1,5 +1,7 @@
 import { RutabagaBuilder } from "../../rutabaga/builder.ts";
 import { RutabagaComponentType } from "../../rutabaga/constants.ts";
+import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
+import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import type { GpuRect } from "../../virtio-gpu/commands.ts";
 import { type RequestRecorder, type ScanoutConfig, VirtioGpuDevice } from "../../virtio-gpu/device.ts";
 import type { CursorState, DisplaySink, ScanoutFrame } from "../../virtio-gpu/display-sink.ts";
@@ -35,6 +37,10 @@ export interface VhostUserGpuOptions {
   log?: (message: string) => void;
   /** Records every request for `rutabaga-ts replay`. */
   recorder?: RequestRecorder;
+  /** Builds the library (default: 2D only, with `hostMemoryLimit`); `--virgl` passes one with the virgl component. */
+  rutabaga?: (fenceHandler: RutabagaFenceHandler) => Rutabaga;
+  /** The virtio-gpu features to offer instead of the device's default set. */
+  features?: bigint;
 }
 
 interface Vring {
@@ -114,11 +120,14 @@ export class VhostUserGpuBackend {
       sink: forward,
       log: (m) => this.#log(m),
       recorder: options.recorder,
-      rutabaga: (handler) => {
-        const b = new RutabagaBuilder(0n, handler).setDefaultComponent(RutabagaComponentType.Rutabaga2D);
-        if (options.hostMemoryLimit !== undefined) b.setHostMemoryLimit(options.hostMemoryLimit);
-        return b.build();
-      },
+      features: options.features,
+      rutabaga:
+        options.rutabaga ??
+        ((handler) => {
+          const b = new RutabagaBuilder(0n, handler).setDefaultComponent(RutabagaComponentType.Rutabaga2D);
+          if (options.hostMemoryLimit !== undefined) b.setHostMemoryLimit(options.hostMemoryLimit);
+          return b.build();
+        }),
       onQueueNotify: (q) => this.#vrings[q]?.call?.signal(),
     });
     new MessageReader(
@@ -155,7 +164,8 @@ export class VhostUserGpuBackend {
     this.#ended = true;
     for (let i = 0; i < this.#vrings.length; i++) this.#stopRing(i, true);
     this.#display?.close();
-    this.device.reset();
+    // The connection is over: every resource, context and host GL object goes now, not at the next connection.
+    this.device.destroy();
     this.#memory.close();
     this.#socket.close();
     for (const cb of this.#onEnd.splice(0)) cb(why);

@@ -1,6 +1,12 @@
 export { Rutabaga2D } from "./components/2d/rutabaga-2d.ts";
+export type { HostGl, HostGlContext } from "./components/virgl/host-gl.ts";
 export { RutabagaBuilder } from "./rutabaga/builder.ts";
-export { CAPSET_TABLE, calculateCapsetMask, calculateCapsetNames } from "./rutabaga/capsets.ts";
+export {
+  CAPSET_TABLE,
+  type CapsetDefinition,
+  calculateCapsetMask,
+  calculateCapsetNames,
+} from "./rutabaga/capsets.ts";
 export type {
   ComponentInit,
   RutabagaComponent,
@@ -13,6 +19,6 @@ export { isRutabagaError, RutabagaError, type RutabagaErrorCode } from "./rutaba
 export { DEFAULT_HOST_MEMORY_LIMIT, HostMemoryBudget } from "./rutabaga/host-memory.ts";
 export { IovecList } from "./rutabaga/iovec-list.ts";
 export { emptyResource, type Rutabaga2DInfo, type RutabagaResource } from "./rutabaga/resource.ts";
-export { type CapsetEntry, Rutabaga, type RutabagaResourceInfo } from "./rutabaga/rutabaga.ts";
+export { type CapsetEntry, Rutabaga, type RutabagaParts, type RutabagaResourceInfo } from "./rutabaga/rutabaga.ts";
 export { SNAPSHOT_VERSION } from "./rutabaga/snapshot-format.ts";
 export * from "./rutabaga/types.ts";

@@ -14,4 +14,9 @@ export * from "./os/index.ts";
 export { VhostUserGpuBackend, type VhostUserGpuOptions } from "./vhost-user/backend.ts";
 export { serveVhostUserGpu, type VhostUserEndpoint } from "./vhost-user/server.ts";
 export { DEFAULT_VTEST_LIMITS, DEFAULT_VTEST_SOCKET, type VtestLimits } from "./vtest/protocol.ts";
-export { VtestServer, type VtestServerOptions, virglRutabaga } from "./vtest/vtest-server.ts";
+export {
+  type VirglCommandStatistics,
+  VtestServer,
+  type VtestServerOptions,
+  virglRutabaga,
+} from "./vtest/vtest-server.ts";

@@ -35,7 +35,7 @@ export class MockGuestRam {
     return this.base + BigInt(at);
   }
 
-  /** Frees everything allocated after `mark` (from {@link mark}). */
+  /** Frees everything allocated after `mark` (from {@link MockGuestRam.mark}). */
   release(mark: number): void {
     this.#next = mark;
   }

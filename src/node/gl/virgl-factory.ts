@@ -4,7 +4,7 @@ import { EglHostGl } from "./egl-host-gl.ts";
 
 /**
  * Factory for `RutabagaBuilder.setComponentFactory(RutabagaComponentType.VirglRenderer, virglComponentFactory)`:
- * a {@link VirglComponent} on Mesa's EGL surfaceless display with a desktop GL core context.
+ * a `VirglComponent` on Mesa's EGL surfaceless display with a desktop GL core context.
  * Throws `RutabagaError("ComponentError")` when libEGL or a GL 3.3+ core context is unavailable.
  */
 export function virglComponentFactory(init: ComponentInit): RutabagaComponent {

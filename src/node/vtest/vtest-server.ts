@@ -23,6 +23,11 @@ export interface VtestServerOptions {
   onClientEnd?: (clientId: number) => void;
 }
 
+/** What the server reads of a client's virgl component: per context, the commands counted but not executed. */
+export interface VirglCommandStatistics {
+  context(ctxId: number): { readonly unsupported: ReadonlyMap<string, number> } | undefined;
+}
+
 /**
  * Each client's own library instance with the virgl component on the host GL; `onComponent` receives the component
  * (for its contexts' statistics).
@@ -30,7 +35,7 @@ export interface VtestServerOptions {
 export function virglRutabaga(
   fenceHandler: RutabagaFenceHandler,
   hostMemoryLimit: number,
-  onComponent?: (component: VirglComponent) => void,
+  onComponent?: (component: VirglCommandStatistics) => void,
 ): Rutabaga {
   return new RutabagaBuilder((1n << 1n) | (1n << 2n), fenceHandler)
     .setComponentFactory(RutabagaComponentType.VirglRenderer, (init) => {
@@ -81,7 +86,7 @@ export class VtestServer {
     if (this.#options.singleClient) this.#listener.close();
     this.#log(`client ${id} connected`);
     const limits = { ...DEFAULT_VTEST_LIMITS, ...this.#options.limits };
-    let component: VirglComponent | undefined;
+    let component: VirglCommandStatistics | undefined;
     const session = new VtestSession(
       { send: (bytes, fds) => socket.send(bytes, fds) },
       {

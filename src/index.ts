@@ -1,5 +1,5 @@
 export { Rutabaga2D } from "./components/2d/rutabaga-2d.ts";
-export type { HostGl, HostGlContext } from "./components/virgl/host-gl.ts";
+export type { HostGl, HostGlContext } from "./components/virgl/host-gl/host-gl.ts";
 export { RutabagaBuilder } from "./rutabaga/builder.ts";
 export {
   CAPSET_TABLE,

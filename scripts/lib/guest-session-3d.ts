@@ -48,12 +48,15 @@ export function decodeXwd(xwd: Uint8Array, x: number, y: number, width: number, 
     field(19),
   ];
   const [imageWidth, imageHeight] = [field(4), field(5)];
-  if (format !== 2 || (bitsPerPixel !== 32 && bitsPerPixel !== 24) || byteOrder !== 0) {
+  // Xvfb's depth-24 images say 24 bits per pixel but lay pixels out in 4 bytes; the line length tells.
+  const bytes = Math.floor(bytesPerLine / field(4));
+  if (format !== 2 || (bytes !== 4 && bytes !== 3) || byteOrder !== 0) {
     throw new Error(`xwd image format ${format}, ${bitsPerPixel} bpp, byte order ${byteOrder}: not ZPixmap LSB`);
   }
-  if (x + width > imageWidth || y + height > imageHeight) throw new Error("window outside the xwd image");
+  if (x + width > imageWidth || y + height > imageHeight) {
+    throw new Error(`window ${width}x${height}+${x}+${y} outside the ${imageWidth}x${imageHeight} xwd image`);
+  }
   const data = headerSize + ncolors * 12;
-  const bytes = bitsPerPixel / 8;
   const bgrx = new Uint8Array(width * height * 4);
   for (let row = 0; row < height; row++) {
     const src = data + (y + row) * bytesPerLine + x * bytes;
@@ -190,7 +193,7 @@ export class Guest3dSession {
     for (let n = 90 + (process.pid % 100); ; n++) {
       if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
       const display = `:${n}`;
-      this.xvfb = spawn("Xvfb", [display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"], { stdio: "ignore" });
+      this.xvfb = spawn("Xvfb", [display, "-screen", "0", "1920x1200x24", "-nolisten", "tcp"], { stdio: "ignore" });
       await waitFor(() => existsSync(`/tmp/.X11-unix/X${n}`) || this.xvfb!.exitCode !== null, "Xvfb", 20_000);
       if (this.xvfb.exitCode === null) return display;
     }
@@ -257,7 +260,11 @@ export class Guest3dSession {
     if (m === null) throw new Error(`no QEMU window on ${this.display}:\n${tree}`);
     const [w, h, x, y] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
     const xwd = execFileSync("xwd", ["-root", "-silent"], { env, maxBuffer: 64 * 1024 * 1024 });
-    return decodeXwd(xwd, x, y, w, h);
+    try {
+      return decodeXwd(xwd, x, y, w, h);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; windows:\n${tree}`);
+    }
   }
 
   /** The whole serial log so far. */

@@ -1,15 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { glObjectCensus } from "../node/gl/gl-object-census.ts";
-import { virglComponentFactory } from "../node/gl/virgl-factory.ts";
+import { buildVirglRutabaga, VIRGL_DEVICE_FEATURES } from "../node/gl/virgl-rutabaga.ts";
 import { serveVhostUserGpu, type VhostUserEndpoint } from "../node/vhost-user/server.ts";
-import { RutabagaBuilder } from "../rutabaga/builder.ts";
-import { RutabagaComponentType } from "../rutabaga/constants.ts";
-import { RutabagaError } from "../rutabaga/error.ts";
-import type { Rutabaga } from "../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../rutabaga/types.ts";
 import type { ScanoutConfig } from "../virtio-gpu/device.ts";
 import { EDID_MAX_DIMENSION } from "../virtio-gpu/edid.ts";
-import { GpuFeature } from "../virtio-gpu/protocol.ts";
 import { TraceRecorder } from "../virtio-gpu/trace.ts";
 import { type CliCommand, parseCommandLine, parseCount, UsageError } from "./command.ts";
 import { VERSION } from "./version.ts";
@@ -46,29 +41,6 @@ Example:
 
 /** vhost-user.rst "Backend program conventions": virgl is served (`--virgl`); no render node is needed. */
 export const VHOST_USER_GPU_CAPABILITIES = { type: "gpu", features: ["virgl"] as string[] };
-
-/** What `--virgl` offers, as QEMU's built-in virtio-gpu-gl does: VIRGL and EDID (vm-3d.md). */
-const VIRGL_FEATURES = (1n << GpuFeature.Virgl) | (1n << GpuFeature.Edid);
-/** Capsets VIRGL (1) and VIRGL2 (2). */
-const VIRGL_CAPSET_MASK = (1n << 1n) | (1n << 2n);
-
-/** The library `--virgl` serves with: virgl by default, the console's 2D resources on the CPU. */
-function virglRutabaga(limit: number | undefined, fenceHandler: RutabagaFenceHandler): Rutabaga {
-  const b = new RutabagaBuilder(VIRGL_CAPSET_MASK, fenceHandler)
-    .setComponentFactory(RutabagaComponentType.VirglRenderer, virglComponentFactory)
-    .setConsoleOn2D(true);
-  if (limit !== undefined) b.setHostMemoryLimit(limit);
-  let failure: string | undefined;
-  b.setWarningHandler((m) => {
-    failure = m;
-  });
-  const rutabaga = b.build();
-  if (rutabaga.defaultComponent !== RutabagaComponentType.VirglRenderer) {
-    rutabaga.destroy();
-    throw new RutabagaError("ComponentError", failure ?? "virgl is not available");
-  }
-  return rutabaga;
-}
 
 function parseSize(text: string): ScanoutConfig {
   const m = /^(\d+)x(\d+)$/.exec(text);
@@ -138,7 +110,7 @@ export const vhostUserGpuCommand: CliCommand = {
     if (virgl) {
       // Fail now, before QEMU connects, when the host has no usable GL.
       try {
-        virglRutabaga(limit, () => {}).destroy();
+        buildVirglRutabaga(() => {}, { hostMemoryLimit: limit }).destroy();
       } catch (e) {
         console.error(`${program}: --virgl: ${e instanceof Error ? e.message : String(e)}`);
         return 1;
@@ -166,7 +138,10 @@ export const vhostUserGpuCommand: CliCommand = {
           recorder,
           log: verbose ? log : undefined,
           ...(virgl
-            ? { features: VIRGL_FEATURES, rutabaga: (h: RutabagaFenceHandler) => virglRutabaga(limit, h) }
+            ? {
+                features: VIRGL_DEVICE_FEATURES,
+                rutabaga: (h: RutabagaFenceHandler) => buildVirglRutabaga(h, { hostMemoryLimit: limit }),
+              }
             : {}),
         },
         (where) => console.log(`listening on ${where}`),

@@ -48,8 +48,8 @@ export function decodeXwd(xwd: Uint8Array, x: number, y: number, width: number, 
     field(19),
   ];
   const [imageWidth, imageHeight] = [field(4), field(5)];
-  // Xvfb's depth-24 images say 24 bits per pixel but lay pixels out in 4 bytes; the line length tells.
-  const bytes = Math.floor(bytesPerLine / field(4));
+  // Xvfb's depth-24 screen is 24 bits per pixel, packed, in lines of bytes_per_line.
+  const bytes = bitsPerPixel / 8;
   if (format !== 2 || (bytes !== 4 && bytes !== 3) || byteOrder !== 0) {
     throw new Error(`xwd image format ${format}, ${bitsPerPixel} bpp, byte order ${byteOrder}: not ZPixmap LSB`);
   }

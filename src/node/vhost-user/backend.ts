@@ -9,7 +9,7 @@ import { SplitVirtqueue, VirtqueueError } from "../../virtio-gpu/virtqueue.ts";
 import { EventFd } from "../os/eventfd.ts";
 import { closeFd } from "../os/fd.ts";
 import { UnixSocket } from "../os/unix-socket.ts";
-import { DisplayChannel } from "./display-channel.ts";
+import { DisplayChannel, type QemuDisplayMode } from "./display-channel.ts";
 import { type MemoryRegionDescriptor, MemoryTable } from "./memory-table.ts";
 import { type FramedMessage, frameMessage, MessageReader, type ReaderEnd } from "./message-reader.ts";
 import {
@@ -67,6 +67,8 @@ const TRANSPORT_FEATURES =
   bit(TransportFeature.EventIdx) |
   bit(TransportFeature.ProtocolFeatures) |
   bit(TransportFeature.Version1);
+/** How long the control queue waits for QEMU's display info after a config read. */
+const DISPLAY_REFRESH_TIMEOUT_MS = 1000;
 /** Largest GET_CONFIG/SET_CONFIG window (virtio config spaces are at most 256 bytes). */
 const MAX_CONFIG_BYTES = 256;
 
@@ -98,6 +100,8 @@ export class VhostUserGpuBackend {
   #features = 0n;
   #protocolFeatures = 0n;
   #display: DisplayChannel | undefined;
+  /** QEMU's display info being fetched: the control queue waits for it (see {@link #refreshDisplay}). */
+  #displayRefresh: Promise<void> | undefined;
   #ended = false;
   readonly #onEnd: ((why: string) => void)[] = [];
   /** Messages handled, by request id (for logs and tests). */
@@ -336,6 +340,7 @@ export class VhostUserGpuBackend {
       }
       case Q.GetConfig: {
         need(P.ConfigHeader);
+        this.#refreshDisplay();
         const offset = v.getUint32(0, true);
         const size = Math.min(v.getUint32(4, true), MAX_CONFIG_BYTES);
         const reply = new Uint8Array(P.ConfigHeader + size);
@@ -372,17 +377,53 @@ export class VhostUserGpuBackend {
   async #negotiateDisplay(display: DisplayChannel): Promise<void> {
     try {
       await display.negotiate();
-      const modes = await display.displayInfo();
-      if (this.#options.scanouts !== undefined) return;
-      for (let i = 0; i < this.device.numScanouts; i++) {
-        const mode = modes[i];
-        if (mode === undefined || mode.width < 16 || mode.height < 16 || mode.width > 4095 || mode.height > 4095)
-          continue;
-        this.device.setScanoutConfig(i, { width: mode.width, height: mode.height, connected: mode.enabled || i === 0 });
-      }
+      this.#applyModes(await display.displayInfo());
     } catch (e) {
       this.#log(`display negotiation: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** Takes QEMU's output modes as the device's (unless `--display` fixed them); unchanged modes are left alone. */
+  #applyModes(modes: readonly QemuDisplayMode[]): void {
+    if (this.#options.scanouts !== undefined) return;
+    const current = this.device.scanoutConfigs();
+    for (let i = 0; i < this.device.numScanouts; i++) {
+      const mode = modes[i];
+      if (mode === undefined || mode.width < 16 || mode.height < 16 || mode.width > 4095 || mode.height > 4095)
+        continue;
+      const next = { width: mode.width, height: mode.height, connected: mode.enabled || i === 0 };
+      const c = current[i]!;
+      if (c.width === next.width && c.height === next.height && (c.connected !== false) === next.connected) continue;
+      this.device.setScanoutConfig(i, next);
+    }
+  }
+
+  /**
+   * QEMU owns `events_read` for this device and drops a backend's config-change message, so a display change (a
+   * window resized) reaches the guest from QEMU's side; the guest then reads the config (our GET_CONFIG) before it
+   * asks GET_DISPLAY_INFO / GET_EDID. Each GET_CONFIG therefore fetches QEMU's current modes, and the control queue
+   * waits for them (at most {@link DISPLAY_REFRESH_TIMEOUT_MS}), as QEMU's own backend asks QEMU synchronously.
+   */
+  #refreshDisplay(): void {
+    const display = this.#display;
+    if (display === undefined || display.closed || this.#options.scanouts !== undefined) return;
+    if (this.#displayRefresh !== undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.#log(`QEMU did not answer GET_DISPLAY_INFO within ${DISPLAY_REFRESH_TIMEOUT_MS} ms; modes unchanged`);
+        resolve();
+      }, DISPLAY_REFRESH_TIMEOUT_MS);
+    });
+    const fetched = display.displayInfo().then(
+      (modes) => this.#applyModes(modes),
+      (e) => this.#log(`display info: ${e instanceof Error ? e.message : String(e)}`),
+    );
+    this.#displayRefresh = Promise.race([fetched, timeout]).finally(() => {
+      clearTimeout(timer);
+      this.#displayRefresh = undefined;
+      this.#serve(0);
+    });
   }
 
   #startRing(index: number, kick: EventFd): void {
@@ -459,6 +500,7 @@ export class VhostUserGpuBackend {
     const r = this.#vrings[index]!;
     const q = r.queue;
     if (q === undefined || !r.enabled || this.#ended) return;
+    if (index === 0 && this.#displayRefresh !== undefined) return; // served again once QEMU's modes are in
     let notify: boolean;
     try {
       notify = this.device.processQueue(index, q);

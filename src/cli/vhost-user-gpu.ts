@@ -1,5 +1,8 @@
 import { writeFileSync } from "node:fs";
+import type { ScanoutReadback } from "../components/virgl/scanout-readback.ts";
+import type { VirglComponent } from "../components/virgl/virgl-component.ts";
 import { glObjectCensus } from "../node/gl/gl-object-census.ts";
+import { virglComponentFactory } from "../node/gl/virgl-factory.ts";
 import { buildVirglRutabaga, VIRGL_DEVICE_FEATURES } from "../node/gl/virgl-rutabaga.ts";
 import { serveVhostUserGpu, type VhostUserEndpoint } from "../node/vhost-user/server.ts";
 import type { RutabagaFenceHandler } from "../rutabaga/types.ts";
@@ -103,6 +106,7 @@ export const vhostUserGpuCommand: CliCommand = {
     const endpoint: VhostUserEndpoint =
       path !== undefined ? { socketPath: path } : { fd: parseCount(fd!, "--fd", "a descriptor number") };
     const virgl = values.virgl === true;
+    const readbacks: ScanoutReadback[] = [];
     if (values["render-node"] !== undefined) {
       const why = virgl ? "GL comes from EGL's surfaceless display" : "this 2D backend renders on no GPU";
       console.error(`${program}: --render-node ${values["render-node"]} ignored: ${why}`);
@@ -140,7 +144,15 @@ export const vhostUserGpuCommand: CliCommand = {
           ...(virgl
             ? {
                 features: VIRGL_DEVICE_FEATURES,
-                rutabaga: (h: RutabagaFenceHandler) => buildVirglRutabaga(h, { hostMemoryLimit: limit }),
+                rutabaga: (h: RutabagaFenceHandler) =>
+                  buildVirglRutabaga(h, {
+                    hostMemoryLimit: limit,
+                    factory: (init) => {
+                      const c = virglComponentFactory(init) as VirglComponent;
+                      readbacks.push(c.scanoutReadback);
+                      return c;
+                    },
+                  }),
               }
             : {}),
         },
@@ -154,8 +166,13 @@ export const vhostUserGpuCommand: CliCommand = {
       if (recorder !== undefined) writeFileSync(values.trace!, recorder.finish());
       if (verbose) {
         log(connected ? `front-end disconnected: ${reason}` : `stopped before a front-end connected: ${reason}`);
-        if (virgl)
+        if (virgl) {
+          const reads = readbacks.reduce((n, r) => n + r.reads, 0);
+          const ms = readbacks.reduce((n, r) => n + r.milliseconds, 0);
+          const pixels = readbacks.reduce((n, r) => n + r.pixels, 0);
+          log(`scanout read-backs: ${reads}, ${pixels} pixels, ${ms.toFixed(1)} ms`);
           log(`host GL objects still live: ${glObjectCensus.total()} ${JSON.stringify(glObjectCensus.live())}`);
+        }
       }
       return 0;
     } finally {

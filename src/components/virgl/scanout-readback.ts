@@ -16,9 +16,10 @@ const SCANOUT_PIXEL_BYTES = 4;
  */
 export class ScanoutReadback {
   #scratch = new Uint8Array(0);
-  /** Read-backs done, and the pixels they moved (for per-frame cost figures). */
+  /** Read-backs done, the pixels they moved and the milliseconds they took (for per-frame cost figures). */
   reads = 0;
   pixels = 0;
+  milliseconds = 0;
 
   read(gl: HostGl, s: VirglResourceState, rect: Rect2D, target: ScanoutTarget): ScanoutPixels {
     const f = s.format;
@@ -40,6 +41,7 @@ export class ScanoutReadback {
     const out: ScanoutPixels = { pixels: bytes, offset: target.offset, stride: target.stride };
     if (rect.w === 0 || rect.h === 0 || s.glName === 0) return out;
     const box = { x: rect.x, y: rect.y, z: 0, w: rect.w, h: rect.h, d: 1 };
+    const started = performance.now();
     gl.makeCurrent(undefined);
     drainGlErrors(gl);
     if (row === target.stride) {
@@ -62,6 +64,7 @@ export class ScanoutReadback {
     checkGl(gl, `reading ${f.name} back for a scanout`);
     this.reads++;
     this.pixels += rect.w * rect.h;
+    this.milliseconds += performance.now() - started;
     return out;
   }
 }

@@ -18,7 +18,15 @@ export * from "./rutabaga/constants.ts";
 export { isRutabagaError, RutabagaError, type RutabagaErrorCode } from "./rutabaga/error.ts";
 export { DEFAULT_HOST_MEMORY_LIMIT, HostMemoryBudget } from "./rutabaga/host-memory.ts";
 export { IovecList } from "./rutabaga/iovec-list.ts";
-export { emptyResource, type Rutabaga2DInfo, type RutabagaResource } from "./rutabaga/resource.ts";
-export { type CapsetEntry, Rutabaga, type RutabagaParts, type RutabagaResourceInfo } from "./rutabaga/rutabaga.ts";
-export { SNAPSHOT_VERSION } from "./rutabaga/snapshot-format.ts";
+export { checkRect, checkVisibleRect, type Rect2D } from "./rutabaga/rect.ts";
+export { emptyResource, ResourceStates, type Rutabaga2DInfo, type RutabagaResource } from "./rutabaga/resource.ts";
+export {
+  type CapsetEntry,
+  type IovecSource,
+  Rutabaga,
+  type RutabagaParts,
+  type RutabagaResourceInfo,
+  type ScanoutView,
+} from "./rutabaga/rutabaga.ts";
+export { MAX_SNAPSHOT_HEADER_BYTES, SNAPSHOT_VERSION } from "./rutabaga/snapshot-format.ts";
 export * from "./rutabaga/types.ts";

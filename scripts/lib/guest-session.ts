@@ -99,13 +99,17 @@ export class GuestSession {
   #nextId = 1;
   backendLog = "";
 
-  /** Starts the backend, waits for its socket, boots QEMU and waits for the guest's `@@READY`. */
+  /**
+   * Starts the backend (ours with `backendArgs`, e.g. `--trace FILE`), waits for its socket, boots QEMU and waits for
+   * the guest's `@@READY`.
+   */
   async start(
     tools: GuestTools,
     initramfs: string,
     kind: BackendKind,
     timeoutMs = 90_000,
     nodeFlags: string[] = [],
+    backendArgs: string[] = [],
     extraQemuArgs: string[] = [],
   ): Promise<void> {
     const sock = join(this.dir, "gpu.sock");
@@ -113,9 +117,13 @@ export class GuestSession {
     const bin = new URL("../../bin/rutabaga-ts.js", import.meta.url).pathname;
     this.backend =
       kind === "ours"
-        ? spawn(process.execPath, [...nodeFlags, bin, "vhost-user-gpu", "--socket-path", sock, "--verbose"], {
-            stdio: ["ignore", "pipe", "pipe"],
-          })
+        ? spawn(
+            process.execPath,
+            [...nodeFlags, bin, "vhost-user-gpu", "--socket-path", sock, "--verbose", ...backendArgs],
+            {
+              stdio: ["ignore", "pipe", "pipe"],
+            },
+          )
         : spawn(tools.referenceBackend, [`--socket-path=${sock}`], { stdio: ["ignore", "pipe", "pipe"] });
     this.backend.stdout!.on("data", (d: Buffer) => {
       this.backendLog += d.toString();

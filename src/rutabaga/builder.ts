@@ -1,14 +1,15 @@
 import { Rutabaga2D } from "../components/2d/rutabaga-2d.ts";
 import type { ComponentInit, RutabagaComponent, RutabagaComponentFactory } from "./component.ts";
-import { RutabagaComponentType } from "./constants.ts";
+import { RutabagaCapset, RutabagaComponentType } from "./constants.ts";
 import { RutabagaError } from "./error.ts";
 import { DEFAULT_HOST_MEMORY_LIMIT, HostMemoryBudget } from "./host-memory.ts";
 import { type CapsetEntry, capsetEntry, Rutabaga } from "./rutabaga.ts";
 import type { RutabagaFenceHandler, RutabagaPath } from "./types.ts";
 import { checkU32, checkU64 } from "./validate.ts";
 
-const VIRGL_CAPSETS = [1, 2, 4, 6] as const;
-const GFXSTREAM_CAPSETS = [3, 8, 9] as const;
+const C = RutabagaCapset;
+const VIRGL_CAPSETS = [C.Virgl, C.Virgl2, C.Venus, C.Drm] as const;
+const GFXSTREAM_CAPSETS = [C.GfxstreamVulkan, C.GfxstreamGles, C.GfxstreamComposer] as const;
 
 /**
  * Configures and builds a {@link Rutabaga}. A non-zero capset mask picks the default component as rutabaga_gfx does
@@ -102,7 +103,7 @@ export class RutabagaBuilder {
     let defaultType = this.#defaultComponent;
     if (mask !== 0n) {
       if (GFXSTREAM_CAPSETS.some(enabled)) defaultType = RutabagaComponentType.Gfxstream;
-      else if ([2, 4, 6].some(enabled)) defaultType = RutabagaComponentType.VirglRenderer;
+      else if ([C.Virgl2, C.Venus, C.Drm].some(enabled)) defaultType = RutabagaComponentType.VirglRenderer;
       else defaultType = RutabagaComponentType.CrossDomain;
     }
     const hostMemory = new HostMemoryBudget(this.#hostMemoryLimit);
@@ -138,13 +139,13 @@ export class RutabagaBuilder {
           for (const id of GFXSTREAM_CAPSETS) pushCapset(id);
         }
         if (defaultType !== RutabagaComponentType.Rutabaga2D) {
-          if (enabled(7) && this.#factories.has(RutabagaComponentType.Magma)) {
+          if (enabled(C.Magma) && this.#factories.has(RutabagaComponentType.Magma)) {
             components.set(RutabagaComponentType.Magma, make(RutabagaComponentType.Magma));
-            pushCapset(7);
+            pushCapset(C.Magma);
           }
           if (this.#factories.has(RutabagaComponentType.CrossDomain)) {
             components.set(RutabagaComponentType.CrossDomain, make(RutabagaComponentType.CrossDomain));
-            pushCapset(5);
+            pushCapset(C.CrossDomain);
           } else if (defaultType === RutabagaComponentType.CrossDomain) {
             throw new RutabagaError("InvalidRutabagaBuild", "cross-domain requested but no cross-domain component");
           }

@@ -1,4 +1,4 @@
-import { RutabagaComponentType } from "./constants.ts";
+import { RutabagaCapset, RutabagaComponentType } from "./constants.ts";
 
 /** One row of rutabaga_gfx's static capset table. */
 export interface CapsetDefinition {
@@ -9,15 +9,19 @@ export interface CapsetDefinition {
 
 /** rutabaga_gfx's capset table, in its order. */
 export const CAPSET_TABLE: readonly CapsetDefinition[] = [
-  { name: "virgl", capsetId: 1, component: RutabagaComponentType.VirglRenderer },
-  { name: "virgl2", capsetId: 2, component: RutabagaComponentType.VirglRenderer },
-  { name: "gfxstream-vulkan", capsetId: 3, component: RutabagaComponentType.Gfxstream },
-  { name: "venus", capsetId: 4, component: RutabagaComponentType.VirglRenderer },
-  { name: "cross-domain", capsetId: 5, component: RutabagaComponentType.CrossDomain },
-  { name: "drm", capsetId: 6, component: RutabagaComponentType.VirglRenderer },
-  { name: "magma", capsetId: 7, component: RutabagaComponentType.Magma },
-  { name: "gfxstream-gles", capsetId: 8, component: RutabagaComponentType.Gfxstream },
-  { name: "gfxstream-composer", capsetId: 9, component: RutabagaComponentType.Gfxstream },
+  { name: "virgl", capsetId: RutabagaCapset.Virgl, component: RutabagaComponentType.VirglRenderer },
+  { name: "virgl2", capsetId: RutabagaCapset.Virgl2, component: RutabagaComponentType.VirglRenderer },
+  { name: "gfxstream-vulkan", capsetId: RutabagaCapset.GfxstreamVulkan, component: RutabagaComponentType.Gfxstream },
+  { name: "venus", capsetId: RutabagaCapset.Venus, component: RutabagaComponentType.VirglRenderer },
+  { name: "cross-domain", capsetId: RutabagaCapset.CrossDomain, component: RutabagaComponentType.CrossDomain },
+  { name: "drm", capsetId: RutabagaCapset.Drm, component: RutabagaComponentType.VirglRenderer },
+  { name: "magma", capsetId: RutabagaCapset.Magma, component: RutabagaComponentType.Magma },
+  { name: "gfxstream-gles", capsetId: RutabagaCapset.GfxstreamGles, component: RutabagaComponentType.Gfxstream },
+  {
+    name: "gfxstream-composer",
+    capsetId: RutabagaCapset.GfxstreamComposer,
+    component: RutabagaComponentType.Gfxstream,
+  },
 ];
 
 /** The table row of a capset id, if any. */

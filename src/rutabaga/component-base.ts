@@ -21,6 +21,8 @@ function unsupported(what: string): never {
 /** rutabaga_gfx's default behaviour for every component method (its trait's default bodies); extend and override. */
 export abstract class RutabagaComponentBase implements RutabagaComponent {
   abstract readonly componentType: RutabagaComponentType;
+  /** rutabaga_gfx's components present nothing on flush: the VMM's display does. */
+  readonly presentsFlush: boolean = false;
 
   getCapsetInfo(_capsetId: number): { version: number; size: number } {
     return { version: 0, size: 0 };

@@ -40,6 +40,8 @@ export interface RutabagaComponent {
   transferWrite(ctxId: number, resource: RutabagaResource, transfer: Transfer3D, buf: Uint8Array | undefined): void;
   transferRead(ctxId: number, resource: RutabagaResource, transfer: Transfer3D, buf: Uint8Array | undefined): void;
   resourceFlush(resource: RutabagaResource): void;
+  /** True when `resourceFlush` presents the resource itself (a window of its own); false leaves it to the front end. */
+  readonly presentsFlush: boolean;
   /**
    * The pixels of `rect` of a resource a scanout shows: a view of host storage where the component keeps the image
    * (2D), else copied into `target` (a guest-memory blob read with the stride `setScanout` recorded, starting

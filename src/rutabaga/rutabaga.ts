@@ -86,7 +86,7 @@ const TRANSFER_FIELDS = ["x", "y", "z", "w", "h", "d", "level", "stride", "layer
 
 const isU32 = (v: number) => v >>> 0 === v;
 
-/** Guest memory views, or a function that makes them, called only after the resource id has been checked. */
+/** Guest memory views, or a function that makes them, called only after the resource id has been checked (what it throws propagates). */
 export type IovecSource = readonly RutabagaIovec[] | (() => readonly RutabagaIovec[]);
 
 const iovecsOf = (source: IovecSource): readonly RutabagaIovec[] => (typeof source === "function" ? source() : source);
@@ -348,17 +348,26 @@ export class Rutabaga {
     this.#owner(r).transferRead(ctxId, r, transfer, buf);
   }
 
-  /**
-   * Presents a resource where the component can (2D cannot: presentation is the front end's job, and the component
-   * answers `Unsupported`). A `rect` is checked against a non-blob resource's size first.
-   */
-  resourceFlush(resourceId: number, rect?: Rect2D): void {
+  /** Presents a resource where the component can (2D cannot: presentation is the front end's job). */
+  resourceFlush(resourceId: number): void {
     if (!this.#components.has(this.#defaultType)) {
       throw new RutabagaError("Unsupported", "resource flush without a default component");
     }
     const r = this.#resource(resourceId);
-    if (rect !== undefined && !r.blob) checkRect(rect, r.width, r.height);
     this.#owner(r).resourceFlush(r);
+  }
+
+  /**
+   * virtio-gpu `RESOURCE_FLUSH`: checks `rect` against a non-blob resource's size, then lets the component present
+   * the resource if it presents flushes itself ({@link RutabagaComponent.presentsFlush}); the front end shows its
+   * scanouts' pixels through {@link readScanout} either way.
+   */
+  flushResource(resourceId: number, rect: Rect2D): void {
+    this.#dc();
+    const r = this.#resource(resourceId);
+    if (!r.blob) checkRect(rect, r.width, r.height);
+    const c = this.#owner(r);
+    if (c.presentsFlush) c.resourceFlush(r);
   }
 
   /**

@@ -9,7 +9,7 @@ import type { Resource3DInfo, VulkanInfo } from "./types.ts";
  * `"RUTABAGA"` magic (8) · u32 format version · u32 header length H · H bytes of UTF-8 JSON header · the payload (every
  * section's bytes, at the offsets the header gives, relative to the payload start) · u32 CRC-32 of all bytes before it.
  */
-export const SNAPSHOT_MAGIC = new TextEncoder().encode("RUTABAGA");
+const SNAPSHOT_MAGIC = new TextEncoder().encode("RUTABAGA");
 /** The format version this build writes and reads. */
 export const SNAPSHOT_VERSION = 1;
 const PREFIX_BYTES = 16;

@@ -1,5 +1,5 @@
 import type { CtrlHeader, GpuCommand, GpuRect, MemEntry } from "./commands.ts";
-import { GpuCommandType, GpuWireSize as S } from "./protocol.ts";
+import { CTX_DEBUG_NAME_BYTES, GpuCommandType, GpuLayout as L, SCANOUT_BLOB_PLANES } from "./protocol.ts";
 
 /** Why a request could not be decoded; the device turns it into a response at its edge. */
 export const DecodeFailure = {
@@ -19,27 +19,32 @@ export type Decoded =
 /** Most `mem_entry` items one attach or blob request may carry: 1 GiB in scattered 4 KiB pages. */
 export const MAX_MEM_ENTRIES = 1 << 18;
 
-const DEBUG_NAME_BYTES = 64;
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 
 /** Reads `virtio_gpu_ctrl_hdr` at 0. */
 export function decodeHeader(v: DataView): CtrlHeader {
+  const H = L.CtrlHdr;
   return {
-    type: v.getUint32(0, true),
-    flags: v.getUint32(4, true),
-    fenceId: v.getBigUint64(8, true),
-    ctxId: v.getUint32(16, true),
-    ringIdx: v.getUint8(20),
+    type: v.getUint32(H.type, true),
+    flags: v.getUint32(H.flags, true),
+    fenceId: v.getBigUint64(H.fenceId, true),
+    ctxId: v.getUint32(H.ctxId, true),
+    ringIdx: v.getUint8(H.ringIdx),
   };
 }
 
 function rect(v: DataView, at: number): GpuRect {
   return {
-    x: v.getUint32(at, true),
-    y: v.getUint32(at + 4, true),
-    width: v.getUint32(at + 8, true),
-    height: v.getUint32(at + 12, true),
+    x: v.getUint32(at + L.Rect.x, true),
+    y: v.getUint32(at + L.Rect.y, true),
+    width: v.getUint32(at + L.Rect.width, true),
+    height: v.getUint32(at + L.Rect.height, true),
   };
+}
+
+/** `count` u32 fields from `at`, 4 bytes apart. */
+function u32s(v: DataView, at: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => v.getUint32(at + 4 * i, true));
 }
 
 /** The entry list, or why it cannot be read. */
@@ -47,23 +52,24 @@ type Entries = { ok: true; list: MemEntry[] } | { ok: false; why: DecodeFailure 
 
 function entries(v: DataView, at: number, count: number, length: number): Entries {
   if (count > MAX_MEM_ENTRIES) return { ok: false, why: DecodeFailure.TooManyEntries };
-  if (at + count * S.MemEntry > length) return { ok: false, why: DecodeFailure.ShortRequest };
+  if (at + count * L.MemEntry.size > length) return { ok: false, why: DecodeFailure.ShortRequest };
   const out: MemEntry[] = new Array(count);
   for (let i = 0; i < count; i++) {
-    const p = at + i * S.MemEntry;
-    out[i] = { addr: v.getBigUint64(p, true), length: v.getUint32(p + 8, true) };
+    const p = at + i * L.MemEntry.size;
+    out[i] = { addr: v.getBigUint64(p + L.MemEntry.addr, true), length: v.getUint32(p + L.MemEntry.length, true) };
   }
   return { ok: true, list: out };
 }
 
 const u32 = (v: DataView, at: number) => v.getUint32(at, true);
+const u64 = (v: DataView, at: number) => v.getBigUint64(at, true);
 
 /**
  * Decodes one request from the first `length` bytes of `bytes`, read through `view` (a DataView over the same
  * buffer, made once by the caller). `SUBMIT_3D`'s command bytes are a view into `bytes`.
  */
 export function decodeCommand(bytes: Uint8Array, view: DataView, length: number): Decoded {
-  if (length < S.CtrlHdr) return { ok: false, hdr: undefined, why: DecodeFailure.ShortHeader };
+  if (length < L.CtrlHdr.size) return { ok: false, hdr: undefined, why: DecodeFailure.ShortHeader };
   const hdr = decodeHeader(view);
   const need = (n: number) => length >= n;
   const fail = (why: DecodeFailure): Decoded => ({ ok: false, hdr, why });
@@ -73,140 +79,187 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
   switch (hdr.type) {
     case T.GetDisplayInfo:
       return done({ type: T.GetDisplayInfo });
-    case T.ResourceCreate2d:
-      if (!need(S.ResourceCreate2d)) return fail(DecodeFailure.ShortRequest);
+    case T.ResourceCreate2d: {
+      const F = L.ResourceCreate2d;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
       return done({
         type: T.ResourceCreate2d,
-        resourceId: u32(v, 24),
-        format: u32(v, 28),
-        width: u32(v, 32),
-        height: u32(v, 36),
+        resourceId: u32(v, F.resourceId),
+        format: u32(v, F.format),
+        width: u32(v, F.width),
+        height: u32(v, F.height),
       });
+    }
     case T.ResourceUnref:
     case T.ResourceDetachBacking:
     case T.ResourceAssignUuid:
     case T.CtxAttachResource:
     case T.CtxDetachResource:
-    case T.ResourceUnmapBlob:
-      if (!need(32)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: hdr.type, resourceId: u32(v, 24) });
-    case T.SetScanout:
-      if (!need(S.SetScanout)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: T.SetScanout, rect: rect(v, 24), scanoutId: u32(v, 40), resourceId: u32(v, 44) });
-    case T.ResourceFlush:
-      if (!need(S.ResourceFlush)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: T.ResourceFlush, rect: rect(v, 24), resourceId: u32(v, 40) });
-    case T.TransferToHost2d:
-      if (!need(S.TransferToHost2d)) return fail(DecodeFailure.ShortRequest);
+    case T.ResourceUnmapBlob: {
+      // Every one of these is the header and a resource id (`virtio_gpu_resource_unref`'s layout).
+      const F = L.ResourceUnref;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      return done({ type: hdr.type, resourceId: u32(v, F.resourceId) });
+    }
+    case T.SetScanout: {
+      const F = L.SetScanout;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      return done({
+        type: T.SetScanout,
+        rect: rect(v, F.rect),
+        scanoutId: u32(v, F.scanoutId),
+        resourceId: u32(v, F.resourceId),
+      });
+    }
+    case T.ResourceFlush: {
+      const F = L.ResourceFlush;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      return done({ type: T.ResourceFlush, rect: rect(v, F.rect), resourceId: u32(v, F.resourceId) });
+    }
+    case T.TransferToHost2d: {
+      const F = L.TransferToHost2d;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
       return done({
         type: T.TransferToHost2d,
-        rect: rect(v, 24),
-        offset: v.getBigUint64(40, true),
-        resourceId: u32(v, 48),
+        rect: rect(v, F.rect),
+        offset: u64(v, F.offset),
+        resourceId: u32(v, F.resourceId),
       });
-    case T.ResourceAttachBacking: {
-      if (!need(S.ResourceAttachBacking)) return fail(DecodeFailure.ShortRequest);
-      const list = entries(v, S.ResourceAttachBacking, u32(v, 28), length);
-      if (!list.ok) return fail(list.why);
-      return done({ type: T.ResourceAttachBacking, resourceId: u32(v, 24), entries: list.list });
     }
-    case T.GetCapsetInfo:
-      if (!need(S.GetCapsetInfo)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: T.GetCapsetInfo, capsetIndex: u32(v, 24) });
-    case T.GetCapset:
-      if (!need(S.GetCapset)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: T.GetCapset, capsetId: u32(v, 24), capsetVersion: u32(v, 28) });
-    case T.GetEdid:
-      if (!need(S.GetEdid)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: T.GetEdid, scanoutId: u32(v, 24) });
+    case T.ResourceAttachBacking: {
+      const F = L.ResourceAttachBacking;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      const list = entries(v, F.size, u32(v, F.nrEntries), length);
+      if (!list.ok) return fail(list.why);
+      return done({ type: T.ResourceAttachBacking, resourceId: u32(v, F.resourceId), entries: list.list });
+    }
+    case T.GetCapsetInfo: {
+      const F = L.GetCapsetInfo;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      return done({ type: T.GetCapsetInfo, capsetIndex: u32(v, F.capsetIndex) });
+    }
+    case T.GetCapset: {
+      const F = L.GetCapset;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      return done({ type: T.GetCapset, capsetId: u32(v, F.capsetId), capsetVersion: u32(v, F.capsetVersion) });
+    }
+    case T.GetEdid: {
+      const F = L.GetEdid;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      return done({ type: T.GetEdid, scanoutId: u32(v, F.scanout) });
+    }
     case T.ResourceCreateBlob: {
-      if (!need(S.ResourceCreateBlob)) return fail(DecodeFailure.ShortRequest);
-      const list = entries(v, S.ResourceCreateBlob, u32(v, 36), length);
+      const F = L.ResourceCreateBlob;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      const list = entries(v, F.size, u32(v, F.nrEntries), length);
       if (!list.ok) return fail(list.why);
       return done({
         type: T.ResourceCreateBlob,
-        resourceId: u32(v, 24),
-        blobMem: u32(v, 28),
-        blobFlags: u32(v, 32),
-        blobId: v.getBigUint64(40, true),
-        size: v.getBigUint64(48, true),
+        resourceId: u32(v, F.resourceId),
+        blobMem: u32(v, F.blobMem),
+        blobFlags: u32(v, F.blobFlags),
+        blobId: u64(v, F.blobId),
+        size: u64(v, F.blobSize),
         entries: list.list,
       });
     }
-    case T.SetScanoutBlob:
-      if (!need(S.SetScanoutBlob)) return fail(DecodeFailure.ShortRequest);
+    case T.SetScanoutBlob: {
+      const F = L.SetScanoutBlob;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      const [s0, s1, s2, s3] = u32s(v, F.strides, SCANOUT_BLOB_PLANES) as [number, number, number, number];
+      const [o0, o1, o2, o3] = u32s(v, F.offsets, SCANOUT_BLOB_PLANES) as [number, number, number, number];
       return done({
         type: T.SetScanoutBlob,
-        rect: rect(v, 24),
-        scanoutId: u32(v, 40),
-        resourceId: u32(v, 44),
-        width: u32(v, 48),
-        height: u32(v, 52),
-        format: u32(v, 56),
-        strides: [u32(v, 64), u32(v, 68), u32(v, 72), u32(v, 76)],
-        offsets: [u32(v, 80), u32(v, 84), u32(v, 88), u32(v, 92)],
+        rect: rect(v, F.rect),
+        scanoutId: u32(v, F.scanoutId),
+        resourceId: u32(v, F.resourceId),
+        width: u32(v, F.width),
+        height: u32(v, F.height),
+        format: u32(v, F.format),
+        strides: [s0, s1, s2, s3],
+        offsets: [o0, o1, o2, o3],
       });
+    }
     case T.CtxCreate: {
-      if (!need(S.CtxCreate)) return fail(DecodeFailure.ShortRequest);
-      const nameLength = Math.min(u32(v, 24), DEBUG_NAME_BYTES);
-      const debugName = utf8.decode(bytes.subarray(32, 32 + nameLength));
-      return done({ type: T.CtxCreate, contextInit: u32(v, 28), debugName });
+      const F = L.CtxCreate;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      const nameLength = Math.min(u32(v, F.nlen), CTX_DEBUG_NAME_BYTES);
+      const debugName = utf8.decode(bytes.subarray(F.debugName, F.debugName + nameLength));
+      return done({ type: T.CtxCreate, contextInit: u32(v, F.contextInit), debugName });
     }
     case T.CtxDestroy:
       return done({ type: T.CtxDestroy });
-    case T.ResourceCreate3d:
-      if (!need(S.ResourceCreate3d)) return fail(DecodeFailure.ShortRequest);
+    case T.ResourceCreate3d: {
+      const F = L.ResourceCreate3d;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
       return done({
         type: T.ResourceCreate3d,
-        resourceId: u32(v, 24),
-        target: u32(v, 28),
-        format: u32(v, 32),
-        bind: u32(v, 36),
-        width: u32(v, 40),
-        height: u32(v, 44),
-        depth: u32(v, 48),
-        arraySize: u32(v, 52),
-        lastLevel: u32(v, 56),
-        nrSamples: u32(v, 60),
-        flags: u32(v, 64),
-      });
-    case T.TransferToHost3d:
-    case T.TransferFromHost3d:
-      if (!need(S.TransferHost3d)) return fail(DecodeFailure.ShortRequest);
-      return done({
-        type: hdr.type,
-        box: { x: u32(v, 24), y: u32(v, 28), z: u32(v, 32), w: u32(v, 36), h: u32(v, 40), d: u32(v, 44) },
-        offset: v.getBigUint64(48, true),
-        resourceId: u32(v, 56),
-        level: u32(v, 60),
-        stride: u32(v, 64),
-        layerStride: u32(v, 68),
-      });
-    case T.Submit3d: {
-      if (!need(S.CmdSubmit)) return fail(DecodeFailure.ShortRequest);
-      const size = u32(v, 24);
-      if (length - S.CmdSubmit < size) return fail(DecodeFailure.ShortRequest);
-      return done({
-        type: T.Submit3d,
-        commands: bytes.subarray(S.CmdSubmit, S.CmdSubmit + size),
-        numInFences: u32(v, 28),
+        resourceId: u32(v, F.resourceId),
+        target: u32(v, F.target),
+        format: u32(v, F.format),
+        bind: u32(v, F.bind),
+        width: u32(v, F.width),
+        height: u32(v, F.height),
+        depth: u32(v, F.depth),
+        arraySize: u32(v, F.arraySize),
+        lastLevel: u32(v, F.lastLevel),
+        nrSamples: u32(v, F.nrSamples),
+        flags: u32(v, F.flags),
       });
     }
-    case T.ResourceMapBlob:
-      if (!need(S.ResourceMapBlob)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: T.ResourceMapBlob, resourceId: u32(v, 24), offset: v.getBigUint64(32, true) });
-    case T.UpdateCursor:
-    case T.MoveCursor:
-      if (!need(S.UpdateCursor)) return fail(DecodeFailure.ShortRequest);
+    case T.TransferToHost3d:
+    case T.TransferFromHost3d: {
+      const F = L.TransferHost3d;
+      const B = L.Box;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
       return done({
         type: hdr.type,
-        scanoutId: u32(v, 24),
-        x: u32(v, 28),
-        y: u32(v, 32),
-        resourceId: u32(v, 40),
-        hotX: u32(v, 44),
-        hotY: u32(v, 48),
+        box: {
+          x: u32(v, F.box + B.x),
+          y: u32(v, F.box + B.y),
+          z: u32(v, F.box + B.z),
+          w: u32(v, F.box + B.w),
+          h: u32(v, F.box + B.h),
+          d: u32(v, F.box + B.d),
+        },
+        offset: u64(v, F.offset),
+        resourceId: u32(v, F.resourceId),
+        level: u32(v, F.level),
+        stride: u32(v, F.stride),
+        layerStride: u32(v, F.layerStride),
       });
+    }
+    case T.Submit3d: {
+      const F = L.CmdSubmit;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      const size = u32(v, F.commandsSize);
+      if (length - F.size < size) return fail(DecodeFailure.ShortRequest);
+      return done({
+        type: T.Submit3d,
+        commands: bytes.subarray(F.size, F.size + size),
+        numInFences: u32(v, F.numInFences),
+      });
+    }
+    case T.ResourceMapBlob: {
+      const F = L.ResourceMapBlob;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      return done({ type: T.ResourceMapBlob, resourceId: u32(v, F.resourceId), offset: u64(v, F.offset) });
+    }
+    case T.UpdateCursor:
+    case T.MoveCursor: {
+      const F = L.UpdateCursor;
+      const P = L.CursorPos;
+      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      return done({
+        type: hdr.type,
+        scanoutId: u32(v, F.pos + P.scanoutId),
+        x: u32(v, F.pos + P.x),
+        y: u32(v, F.pos + P.y),
+        resourceId: u32(v, F.resourceId),
+        hotX: u32(v, F.hotX),
+        hotY: u32(v, F.hotY),
+      });
+    }
     default:
       return fail(DecodeFailure.UnknownType);
   }

@@ -12,13 +12,14 @@ import {
   GpuFlags,
   type GpuResponseTypeValue,
   GpuResponseType as R,
+  RESOURCE_UUID_BYTES,
   GpuCommandType as T,
 } from "./protocol.ts";
 import { ResponseEncoder } from "./responses.ts";
 import type { GuestBacking, TraceCapture } from "./trace-capture.ts";
 
 /** A command the device refuses, as a value: the response the guest gets and why (for the log). */
-export class CommandError {
+class CommandError {
   readonly response: GpuResponseTypeValue;
   readonly why: string;
   constructor(response: GpuResponseTypeValue, why: string) {
@@ -237,12 +238,7 @@ export class CommandDispatcher {
       }
       case T.ResourceFlush:
         if (c.resourceId === 0) return ok();
-        try {
-          rb.resourceFlush(c.resourceId, toRect(c.rect));
-        } catch (e) {
-          // A component that presents nothing itself (2D) leaves presentation to the scanouts below (as crosvm).
-          if (!isRutabagaError(e) || e.code !== "Unsupported") throw e;
-        }
+        rb.flushResource(c.resourceId, toRect(c.rect));
         display.flushResource(rb, c.resourceId, c.rect);
         return ok();
       case T.TransferToHost2d:
@@ -276,8 +272,9 @@ export class CommandDispatcher {
       }
       case T.ResourceAssignUuid: {
         rb.resourceInfo(c.resourceId);
-        const uuid = new Uint8Array(16);
-        new DataView(uuid.buffer).setUint32(12, c.resourceId, false);
+        // The resource id, big-endian, in the UUID's last 4 bytes: unique per resource.
+        const uuid = new Uint8Array(RESOURCE_UUID_BYTES);
+        new DataView(uuid.buffer).setUint32(RESOURCE_UUID_BYTES - 4, c.resourceId, false);
         return enc.uuid(hdr, uuid);
       }
       case T.ResourceCreateBlob: {

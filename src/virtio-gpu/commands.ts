@@ -36,7 +36,7 @@ export interface GpuBox {
 
 type C = typeof GpuCommandType;
 
-/** Every request, decoded; the codec checks sizes only, the device checks ids and bounds against its state. */
+/** Every request, decoded; the codec checks sizes only, the library checks ids and bounds against its resources. */
 export type GpuCommand =
   | { type: C["GetDisplayInfo"] }
   | { type: C["ResourceCreate2d"]; resourceId: number; format: number; width: number; height: number }

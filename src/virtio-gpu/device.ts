@@ -12,7 +12,7 @@ import { QueueService } from "./queue-service.ts";
 import { type RequestRecorder, TraceCapture } from "./trace-capture.ts";
 import type { SplitVirtqueue } from "./virtqueue.ts";
 
-export { MIN_SCANOUT_DIMENSION, type ScanoutConfig } from "./display-model.ts";
+export { DEFAULT_SCANOUT, MIN_SCANOUT_DIMENSION, type ScanoutConfig } from "./display-model.ts";
 export { MAX_REQUEST_BYTES } from "./queue-service.ts";
 export type { RequestRecorder } from "./trace-capture.ts";
 

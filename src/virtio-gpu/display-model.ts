@@ -74,7 +74,7 @@ interface Cursor {
 }
 
 /** Throws `RangeError` unless both sides are within the configurable range. */
-export function checkScanoutConfig(c: ScanoutConfig): void {
+function checkScanoutConfig(c: ScanoutConfig): void {
   const ok = (n: number) => Number.isInteger(n) && n >= MIN_SCANOUT_DIMENSION && n <= EDID_MAX_DIMENSION;
   if (!ok(c.width) || !ok(c.height)) {
     throw new RangeError(

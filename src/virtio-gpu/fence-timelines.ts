@@ -10,14 +10,14 @@ export function ringTimeline(ctxId: number, ringIdx: number): TimelineKey {
 }
 
 /** A response held back until its fence completes. */
-export interface ParkedResponse<T> {
+interface ParkedResponse<T> {
   readonly timeline: TimelineKey;
   readonly fenceId: bigint;
   readonly item: T;
 }
 
 /**
- * Per-timeline fence bookkeeping (rutabaga.md §8.5): the last completed id of each timeline and the responses parked
+ * Per-timeline fence bookkeeping (virtio 1.3 §5.7.6.7: with `INFO_RING_IDX` each context ring is its own timeline): the last completed id of each timeline and the responses parked
  * behind later fences. A completed fence releases, in the order they were parked, every response of its timeline
  * whose fence id is not above it.
  */

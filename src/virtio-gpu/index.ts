@@ -1,7 +1,8 @@
 /** The virtio-gpu device model: codec, virtqueues, device, display sinks, traces and a mock driver. Isomorphic. */
-export { type Decoded, type DecodeFailure, decodeCommand, decodeHeader, MAX_MEM_ENTRIES } from "./codec.ts";
+export { type Decoded, DecodeFailure, decodeCommand, decodeHeader, MAX_MEM_ENTRIES } from "./codec.ts";
 export type { CtrlHeader, GpuBox, GpuCommand, GpuRect, MemEntry } from "./commands.ts";
 export {
+  DEFAULT_SCANOUT,
   MAX_REQUEST_BYTES,
   MIN_SCANOUT_DIMENSION,
   type RequestRecorder,
@@ -15,7 +16,6 @@ export { FenceTimelines, GLOBAL_TIMELINE, ringTimeline, type TimelineKey } from 
 export { type Framebuffer, FramebufferSink } from "./framebuffer-sink.ts";
 export type { GuestMemory } from "./guest-memory.ts";
 export { GuestMemoryRegions, type GuestRegion } from "./guest-memory-regions.ts";
-export { MockGuestRam, type MockQueueOptions, MockVirtqueueDriver, type PlacedChain } from "./mock-driver.ts";
 export { MockGpuDriver, type MockResponse } from "./mock-gpu-driver.ts";
 export { swizzleToB8G8R8X8 } from "./pixel-swizzle.ts";
 export * from "./protocol.ts";
@@ -48,3 +48,4 @@ export {
   type VirtqueueConfig,
   VirtqueueError,
 } from "./virtqueue.ts";
+export { MockGuestRam, type MockQueueOptions, MockVirtqueueDriver, type PlacedChain } from "./virtqueue-mock-driver.ts";

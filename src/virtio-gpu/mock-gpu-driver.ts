@@ -1,9 +1,9 @@
 import type { GpuCommand, MemEntry } from "./commands.ts";
 import type { VirtioGpuDevice } from "./device.ts";
-import { MockGuestRam, type MockQueueOptions, MockVirtqueueDriver } from "./mock-driver.ts";
-import { GpuWireSize } from "./protocol.ts";
+import { GpuLayout } from "./protocol.ts";
 import { encodeRequest, type RequestHeader } from "./request-encoder.ts";
 import { SplitVirtqueue } from "./virtqueue.ts";
+import { MockGuestRam, type MockQueueOptions, MockVirtqueueDriver } from "./virtqueue-mock-driver.ts";
 
 /** A response as the mock driver read it back. */
 export interface MockResponse {
@@ -86,7 +86,7 @@ export class MockGpuDriver {
   sendBytes(
     request: Uint8Array,
     queueIndex: 0 | 1 = 0,
-    responseSize = GpuWireSize.RespEdid + 4096,
+    responseSize = GpuLayout.RespEdid.size + 4096,
   ): MockResponse | undefined {
     this.ram.release(this.#scratchMark);
     const q = this.queues[queueIndex];
@@ -96,7 +96,7 @@ export class MockGpuDriver {
     if (used === undefined) return undefined;
     const bytes = this.ram.view(placed.writable[0]!.addr, used.length).slice();
     const view = new DataView(bytes.buffer);
-    return { type: bytes.length >= 4 ? view.getUint32(0, true) : -1, bytes, view };
+    return { type: bytes.length >= 4 ? view.getUint32(GpuLayout.CtrlHdr.type, true) : -1, bytes, view };
   }
 
   /** Encodes and sends one command; `undefined` when its response is parked behind a fence. */

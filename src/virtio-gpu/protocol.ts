@@ -73,43 +73,85 @@ export const GpuEvent = {
   Display: 1 << 0,
 } as const;
 
-/** Byte sizes of the wire structs, checked by the golden-size tests. */
-export const GpuWireSize = {
-  CtrlHdr: 24,
-  Rect: 16,
-  DisplayOne: 24,
-  RespDisplayInfo: 408,
-  ResourceCreate2d: 40,
-  ResourceUnref: 32,
-  SetScanout: 48,
-  ResourceFlush: 48,
-  TransferToHost2d: 56,
-  MemEntry: 16,
-  ResourceAttachBacking: 32,
-  ResourceDetachBacking: 32,
-  GetCapsetInfo: 32,
-  RespCapsetInfo: 40,
-  GetCapset: 32,
-  RespCapset: 24,
-  GetEdid: 32,
-  RespEdid: 1056,
-  ResourceAssignUuid: 32,
-  RespResourceUuid: 40,
-  ResourceCreateBlob: 56,
-  SetScanoutBlob: 96,
-  CtxCreate: 96,
-  CtxDestroy: 24,
-  CtxResource: 32,
-  ResourceCreate3d: 72,
-  TransferHost3d: 72,
-  CmdSubmit: 32,
-  ResourceMapBlob: 40,
-  RespMapInfo: 32,
-  ResourceUnmapBlob: 32,
-  CursorPos: 16,
-  UpdateCursor: 56,
-  Config: 16,
+/**
+ * The wire layout of every virtio-gpu struct (virtio 1.3 §5.7.6; Linux `include/uapi/linux/virtio_gpu.h`): each
+ * field's byte offset from the start of the request or response, and the struct's `size`. Requests and responses
+ * begin with the 24-byte `virtio_gpu_ctrl_hdr`; nested structs (`Rect`, `Box`, `CursorPos`, `MemEntry`,
+ * `DisplayOne`) give offsets from their own start. The decoder, the request encoder and the response encoder all
+ * read this one table.
+ */
+export const GpuLayout = {
+  CtrlHdr: { type: 0, flags: 4, fenceId: 8, ctxId: 16, ringIdx: 20, size: 24 },
+  Rect: { x: 0, y: 4, width: 8, height: 12, size: 16 },
+  Box: { x: 0, y: 4, z: 8, w: 12, h: 16, d: 20, size: 24 },
+  MemEntry: { addr: 0, length: 8, size: 16 },
+  CursorPos: { scanoutId: 0, x: 4, y: 8, size: 16 },
+  DisplayOne: { rect: 0, enabled: 16, flags: 20, size: 24 },
+  RespDisplayInfo: { pmodes: 24, size: 408 },
+  ResourceCreate2d: { resourceId: 24, format: 28, width: 32, height: 36, size: 40 },
+  ResourceUnref: { resourceId: 24, size: 32 },
+  SetScanout: { rect: 24, scanoutId: 40, resourceId: 44, size: 48 },
+  ResourceFlush: { rect: 24, resourceId: 40, size: 48 },
+  TransferToHost2d: { rect: 24, offset: 40, resourceId: 48, size: 56 },
+  ResourceAttachBacking: { resourceId: 24, nrEntries: 28, size: 32 },
+  ResourceDetachBacking: { resourceId: 24, size: 32 },
+  GetCapsetInfo: { capsetIndex: 24, size: 32 },
+  RespCapsetInfo: { capsetId: 24, capsetMaxVersion: 28, capsetMaxSize: 32, size: 40 },
+  GetCapset: { capsetId: 24, capsetVersion: 28, size: 32 },
+  RespCapset: { capsetData: 24, size: 24 },
+  GetEdid: { scanout: 24, size: 32 },
+  RespEdid: { edidSize: 24, edid: 32, size: 1056 },
+  ResourceAssignUuid: { resourceId: 24, size: 32 },
+  RespResourceUuid: { uuid: 24, size: 40 },
+  ResourceCreateBlob: { resourceId: 24, blobMem: 28, blobFlags: 32, nrEntries: 36, blobId: 40, blobSize: 48, size: 56 },
+  SetScanoutBlob: {
+    rect: 24,
+    scanoutId: 40,
+    resourceId: 44,
+    width: 48,
+    height: 52,
+    format: 56,
+    strides: 64,
+    offsets: 80,
+    size: 96,
+  },
+  CtxCreate: { nlen: 24, contextInit: 28, debugName: 32, size: 96 },
+  CtxDestroy: { size: 24 },
+  CtxResource: { resourceId: 24, size: 32 },
+  ResourceCreate3d: {
+    resourceId: 24,
+    target: 28,
+    format: 32,
+    bind: 36,
+    width: 40,
+    height: 44,
+    depth: 48,
+    arraySize: 52,
+    lastLevel: 56,
+    nrSamples: 60,
+    flags: 64,
+    size: 72,
+  },
+  TransferHost3d: { box: 24, offset: 48, resourceId: 56, level: 60, stride: 64, layerStride: 68, size: 72 },
+  CmdSubmit: { commandsSize: 24, numInFences: 28, size: 32 },
+  ResourceMapBlob: { resourceId: 24, offset: 32, size: 40 },
+  RespMapInfo: { mapInfo: 24, size: 32 },
+  ResourceUnmapBlob: { resourceId: 24, size: 32 },
+  UpdateCursor: { pos: 24, resourceId: 40, hotX: 44, hotY: 48, size: 56 },
+  Config: { eventsRead: 0, eventsClear: 4, numScanouts: 8, numCapsets: 12, size: 16 },
 } as const;
+
+/** Byte size of each wire struct (the `size` of its {@link GpuLayout} entry), checked by the golden-size tests. */
+export const GpuWireSize = Object.fromEntries(Object.entries(GpuLayout).map(([name, l]) => [name, l.size])) as {
+  readonly [K in keyof typeof GpuLayout]: (typeof GpuLayout)[K]["size"];
+};
+
+/** Longest `debug_name` a `CTX_CREATE` carries. */
+export const CTX_DEBUG_NAME_BYTES = 64;
+/** Planes a `SET_SCANOUT_BLOB` describes (`strides[4]`, `offsets[4]`). */
+export const SCANOUT_BLOB_PLANES = 4;
+/** Bytes of a resource UUID. */
+export const RESOURCE_UUID_BYTES = 16;
 
 /** Most scanouts the protocol describes (`VIRTIO_GPU_MAX_SCANOUTS`). */
 export const MAX_SCANOUTS = 16;
@@ -117,11 +159,3 @@ export const MAX_SCANOUTS = 16;
 export const EDID_BLOB_SIZE = 1024;
 /** The cursor image is always 64×64 pixels of 4 bytes. */
 export const CURSOR_SIZE = 64;
-
-/** Where `virtio_gpu_config`'s fields sit. */
-export const GpuConfigOffset = {
-  EventsRead: 0,
-  EventsClear: 4,
-  NumScanouts: 8,
-  NumCapsets: 12,
-} as const;

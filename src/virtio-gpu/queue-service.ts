@@ -2,7 +2,7 @@ import type { RutabagaFence } from "../rutabaga/types.ts";
 import type { CommandDispatcher, ExecutedRequest } from "./command-dispatch.ts";
 import { FenceTimelines, GLOBAL_TIMELINE, ringTimeline, type TimelineKey } from "./fence-timelines.ts";
 import type { GuestMemory } from "./guest-memory.ts";
-import { GpuFlags, GpuResponseType, GpuWireSize } from "./protocol.ts";
+import { GpuFlags, GpuLayout, GpuResponseType } from "./protocol.ts";
 import { isFaulty, type SplitVirtqueue } from "./virtqueue.ts";
 
 /** Most bytes of one request the device reads (a 1 GiB backing in scattered 4 KiB pages, or a large 3D submit). */
@@ -23,9 +23,9 @@ function timelineOf(f: { flags: number; ctxId: number; ringIdx: number }): Timel
 function scatter(src: Uint8Array, length: number, dst: readonly Uint8Array[], capacity: number): number {
   if (capacity < length) {
     // The driver gave too little room: a bare header still tells it something went wrong.
-    if (capacity < GpuWireSize.CtrlHdr) return 0;
-    new DataView(src.buffer, src.byteOffset).setUint32(0, GpuResponseType.ErrUnspec, true);
-    length = GpuWireSize.CtrlHdr;
+    if (capacity < GpuLayout.CtrlHdr.size) return 0;
+    new DataView(src.buffer, src.byteOffset).setUint32(GpuLayout.CtrlHdr.type, GpuResponseType.ErrUnspec, true);
+    length = GpuLayout.CtrlHdr.size;
   }
   let at = 0;
   for (const view of dst) {

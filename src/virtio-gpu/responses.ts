@@ -1,12 +1,12 @@
 import type { CtrlHeader, GpuRect } from "./commands.ts";
-import { GpuFlags, GpuResponseType, MAX_SCANOUTS, GpuWireSize as S } from "./protocol.ts";
+import { EDID_BLOB_SIZE, GpuFlags, GpuResponseType, GpuLayout as L, MAX_SCANOUTS } from "./protocol.ts";
 
 /**
  * Writes responses into one reusable buffer. A fenced request's fence fields are echoed (§5.7.6.7: the device
  * copies flags, fence_id, ctx_id and ring_idx); any other response carries zeros there.
  */
 export class ResponseEncoder {
-  #bytes = new Uint8Array(S.RespEdid);
+  #bytes = new Uint8Array(L.RespEdid.size);
   #view = new DataView(this.#bytes.buffer);
 
   /** The encoded response, valid until the next call. */
@@ -26,72 +26,81 @@ export class ResponseEncoder {
 
   #header(type: number, req: CtrlHeader | undefined, size: number): DataView {
     const v = this.#reserve(size);
-    v.setUint32(0, type, true);
+    const H = L.CtrlHdr;
+    v.setUint32(H.type, type, true);
     if (req !== undefined && (req.flags & GpuFlags.Fence) !== 0) {
-      v.setUint32(4, req.flags & (GpuFlags.Fence | GpuFlags.InfoRingIdx), true);
-      v.setBigUint64(8, req.fenceId, true);
-      v.setUint32(16, req.ctxId, true);
-      v.setUint8(20, req.ringIdx);
+      v.setUint32(H.flags, req.flags & (GpuFlags.Fence | GpuFlags.InfoRingIdx), true);
+      v.setBigUint64(H.fenceId, req.fenceId, true);
+      v.setUint32(H.ctxId, req.ctxId, true);
+      v.setUint8(H.ringIdx, req.ringIdx);
     }
     return v;
   }
 
   /** A header-only response (`OK_NODATA` or any `ERR_*`); returns its length. */
   plain(type: number, req: CtrlHeader | undefined): number {
-    this.#header(type, req, S.CtrlHdr);
-    return S.CtrlHdr;
+    this.#header(type, req, L.CtrlHdr.size);
+    return L.CtrlHdr.size;
   }
 
   /** `RESP_OK_DISPLAY_INFO`: one entry per scanout slot, unused slots zero. */
   displayInfo(req: CtrlHeader, modes: readonly { rect: GpuRect; enabled: boolean }[]): number {
-    const v = this.#header(GpuResponseType.OkDisplayInfo, req, S.RespDisplayInfo);
+    const F = L.RespDisplayInfo;
+    const D = L.DisplayOne;
+    const v = this.#header(GpuResponseType.OkDisplayInfo, req, F.size);
     for (let i = 0; i < Math.min(modes.length, MAX_SCANOUTS); i++) {
       const m = modes[i]!;
-      const at = S.CtrlHdr + i * S.DisplayOne;
-      v.setUint32(at, m.rect.x, true);
-      v.setUint32(at + 4, m.rect.y, true);
-      v.setUint32(at + 8, m.rect.width, true);
-      v.setUint32(at + 12, m.rect.height, true);
-      v.setUint32(at + 16, m.enabled ? 1 : 0, true);
+      const at = F.pmodes + i * D.size;
+      v.setUint32(at + D.rect + L.Rect.x, m.rect.x, true);
+      v.setUint32(at + D.rect + L.Rect.y, m.rect.y, true);
+      v.setUint32(at + D.rect + L.Rect.width, m.rect.width, true);
+      v.setUint32(at + D.rect + L.Rect.height, m.rect.height, true);
+      v.setUint32(at + D.enabled, m.enabled ? 1 : 0, true);
     }
-    return S.RespDisplayInfo;
+    return F.size;
   }
 
   /** `RESP_OK_CAPSET_INFO`. */
   capsetInfo(req: CtrlHeader, capsetId: number, maxVersion: number, maxSize: number): number {
-    const v = this.#header(GpuResponseType.OkCapsetInfo, req, S.RespCapsetInfo);
-    v.setUint32(24, capsetId, true);
-    v.setUint32(28, maxVersion, true);
-    v.setUint32(32, maxSize, true);
-    return S.RespCapsetInfo;
+    const F = L.RespCapsetInfo;
+    const v = this.#header(GpuResponseType.OkCapsetInfo, req, F.size);
+    v.setUint32(F.capsetId, capsetId, true);
+    v.setUint32(F.capsetMaxVersion, maxVersion, true);
+    v.setUint32(F.capsetMaxSize, maxSize, true);
+    return F.size;
   }
 
   /** `RESP_OK_CAPSET`: the header then the capset's bytes. */
   capset(req: CtrlHeader, data: Uint8Array): number {
-    this.#header(GpuResponseType.OkCapset, req, S.RespCapset + data.length);
-    this.#bytes.set(data, S.RespCapset);
-    return S.RespCapset + data.length;
+    const F = L.RespCapset;
+    this.#header(GpuResponseType.OkCapset, req, F.size + data.length);
+    this.#bytes.set(data, F.capsetData);
+    return F.size + data.length;
   }
 
-  /** `RESP_OK_EDID` with a blob of at most 1024 bytes. */
+  /** `RESP_OK_EDID` with a blob of at most {@link EDID_BLOB_SIZE} bytes (longer ones are cut). */
   edid(req: CtrlHeader, edid: Uint8Array): number {
-    const v = this.#header(GpuResponseType.OkEdid, req, S.RespEdid);
-    v.setUint32(24, edid.length, true);
-    this.#bytes.set(edid, 32);
-    return S.RespEdid;
+    const F = L.RespEdid;
+    const v = this.#header(GpuResponseType.OkEdid, req, F.size);
+    const blob = edid.length > EDID_BLOB_SIZE ? edid.subarray(0, EDID_BLOB_SIZE) : edid;
+    v.setUint32(F.edidSize, blob.length, true);
+    this.#bytes.set(blob, F.edid);
+    return F.size;
   }
 
   /** `RESP_OK_RESOURCE_UUID`. */
   uuid(req: CtrlHeader, uuid: Uint8Array): number {
-    this.#header(GpuResponseType.OkResourceUuid, req, S.RespResourceUuid);
-    this.#bytes.set(uuid, 24);
-    return S.RespResourceUuid;
+    const F = L.RespResourceUuid;
+    this.#header(GpuResponseType.OkResourceUuid, req, F.size);
+    this.#bytes.set(uuid, F.uuid);
+    return F.size;
   }
 
   /** `RESP_OK_MAP_INFO`. */
   mapInfo(req: CtrlHeader, mapInfo: number): number {
-    const v = this.#header(GpuResponseType.OkMapInfo, req, S.RespMapInfo);
-    v.setUint32(24, mapInfo, true);
-    return S.RespMapInfo;
+    const F = L.RespMapInfo;
+    const v = this.#header(GpuResponseType.OkMapInfo, req, F.size);
+    v.setUint32(F.mapInfo, mapInfo, true);
+    return F.size;
   }
 }

@@ -4,8 +4,8 @@ import { VirtioGpuFormat } from "../../src/index.ts";
 import { GpuWireSize, GpuResponseType as R } from "../../src/virtio-gpu/index.ts";
 import { assertFrame, pattern, setup, T } from "./helpers.ts";
 
-// What a Linux 6.1 guest sends (vhost-user-gpu.md): EDID, display info, create, attach scattered pages, scanout
-// disabled then enabled, full transfer and flush, then partial damage, then a cursor.
+// What a Linux 6.1 guest sends (test/fixtures/virtio-gpu/ holds captured requests): EDID, display info, create,
+// attach scattered pages, scanout disabled then enabled, full transfer and flush, then partial damage, then a cursor.
 test("a Linux-like boot sequence produces the right responses and frames", () => {
   const { sink, driver, logs } = setup();
   const W = 1280;

@@ -28,12 +28,6 @@ export const LinuxConst = {
   F_GETFL: 3,
   F_SETFL: 4,
   O_NONBLOCK: 0o4000,
-  /** `sizeof(struct sockaddr_un)`. */
-  SOCKADDR_UN_SIZE: 110,
-  /** `sizeof(struct msghdr)` on LP64. */
-  MSGHDR_SIZE: 56,
-  /** `CMSG_LEN(0)`: the cmsghdr header on LP64. */
-  CMSG_HEADER_SIZE: 16,
 } as const;
 
 /** An opaque native pointer as koffi returns it. */

@@ -5,12 +5,32 @@ import { Errno, OsError } from "./os-error.ts";
 
 /** Most descriptors one message may carry (Linux `SCM_MAX_FD`). */
 export const MAX_FDS_PER_MESSAGE = 253;
+/** `struct msghdr` on LP64 Linux (<bits/socket.h>). */
+export const Msghdr = {
+  name: 0,
+  namelen: 8,
+  iov: 16,
+  iovlen: 24,
+  control: 32,
+  controllen: 40,
+  flags: 48,
+  SIZE: 56,
+} as const;
+/** `struct iovec` on LP64. */
+export const Iovec = { base: 0, len: 8, SIZE: 16 } as const;
+/** `struct cmsghdr` on LP64; its data starts at `CMSG_LEN(0)`, and each header is padded to 8 bytes (`CMSG_ALIGN`). */
+export const Cmsghdr = { len: 0, level: 8, type: 12, data: 16 } as const;
+/** `struct sockaddr_un`: a u16 family, then the NUL-terminated path. */
+export const SockaddrUn = { family: 0, path: 2, SIZE: 110 } as const;
+/** Bytes of one descriptor in an `SCM_RIGHTS` message. */
+const FD_BYTES = 4;
 /** Bytes one `recv` with descriptors reads at most; callers loop for more. */
 const RECVMSG_CHUNK = 64 * 1024;
-const align8 = (n: number) => (n + 7) & ~7;
-/** Layout of the native buffer: msghdr, one iovec (16 bytes), control buffer for the most descriptors, data. */
-const CONTROL_OFFSET = LinuxConst.MSGHDR_SIZE + 16;
-const DATA_OFFSET = CONTROL_OFFSET + LinuxConst.CMSG_HEADER_SIZE + align8(4 * MAX_FDS_PER_MESSAGE);
+const cmsgAlign = (n: number) => (n + 7) & ~7;
+/** Layout of the native buffer: msghdr, one iovec, control buffer for the most descriptors, data. */
+const IOVEC_OFFSET = Msghdr.SIZE;
+const CONTROL_OFFSET = IOVEC_OFFSET + Iovec.SIZE;
+const DATA_OFFSET = CONTROL_OFFSET + Cmsghdr.data + cmsgAlign(FD_BYTES * MAX_FDS_PER_MESSAGE);
 
 /** What one {@link UnixSocket.recv} got: `bytes === 0` is end of stream. */
 export interface Received {
@@ -29,12 +49,13 @@ interface Pending {
 /** Writes a `struct sockaddr_un` for `path` and returns its length. */
 export function encodeSockaddrUn(path: string): Uint8Array {
   const name = new TextEncoder().encode(path);
-  if (name.length === 0 || name.length > LinuxConst.SOCKADDR_UN_SIZE - 3) {
-    throw new OsError("sockaddr_un", 36, `path of ${name.length} bytes: ${path}`);
+  // The path and its NUL must fit after the family.
+  if (name.length === 0 || name.length + 1 > SockaddrUn.SIZE - SockaddrUn.path) {
+    throw new OsError("sockaddr_un", Errno.ENAMETOOLONG, `path of ${name.length} bytes: ${path}`);
   }
-  const addr = new Uint8Array(2 + name.length + 1);
-  new DataView(addr.buffer).setUint16(0, LinuxConst.AF_UNIX, true);
-  addr.set(name, 2);
+  const addr = new Uint8Array(SockaddrUn.path + name.length + 1);
+  new DataView(addr.buffer).setUint16(SockaddrUn.family, LinuxConst.AF_UNIX, true);
+  addr.set(name, SockaddrUn.path);
   return addr;
 }
 
@@ -123,18 +144,18 @@ export class UnixSocket {
     if (n < 0) return this.#recvError("recvmsg");
     buf.set(native.subarray(DATA_OFFSET, DATA_OFFSET + n));
     const fds: number[] = [];
-    const received = Number(view.getBigUint64(40, true));
-    for (let off = CONTROL_OFFSET; off + LinuxConst.CMSG_HEADER_SIZE <= CONTROL_OFFSET + received; ) {
-      const len = Number(view.getBigUint64(off, true));
-      if (len < LinuxConst.CMSG_HEADER_SIZE) break;
-      const level = view.getInt32(off + 8, true);
-      const type = view.getInt32(off + 12, true);
+    const received = Number(view.getBigUint64(Msghdr.controllen, true));
+    for (let off = CONTROL_OFFSET; off + Cmsghdr.data <= CONTROL_OFFSET + received; ) {
+      const len = Number(view.getBigUint64(off + Cmsghdr.len, true));
+      if (len < Cmsghdr.data) break;
+      const level = view.getInt32(off + Cmsghdr.level, true);
+      const type = view.getInt32(off + Cmsghdr.type, true);
       if (level === LinuxConst.SOL_SOCKET && type === LinuxConst.SCM_RIGHTS) {
-        for (let p = off + LinuxConst.CMSG_HEADER_SIZE; p + 4 <= off + len; p += 4) fds.push(view.getInt32(p, true));
+        for (let p = off + Cmsghdr.data; p + FD_BYTES <= off + len; p += FD_BYTES) fds.push(view.getInt32(p, true));
       }
-      off += align8(len);
+      off += cmsgAlign(len);
     }
-    let fdsTruncated = (view.getInt32(48, true) & LinuxConst.MSG_CTRUNC) !== 0;
+    let fdsTruncated = (view.getInt32(Msghdr.flags, true) & LinuxConst.MSG_CTRUNC) !== 0;
     // The control buffer is 8-byte aligned, so the kernel may install one descriptor more than asked for.
     if (fds.length > fdCount) {
       for (const extra of fds.splice(fdCount)) closeFd(extra);
@@ -150,9 +171,9 @@ export class UnixSocket {
    */
   send(data: Uint8Array, fds: readonly number[] = [], owned = false): void {
     if (this.#closed) return;
-    if (fds.length > MAX_FDS_PER_MESSAGE) throw new OsError("sendmsg", 22, `${fds.length} descriptors`);
+    if (fds.length > MAX_FDS_PER_MESSAGE) throw new OsError("sendmsg", Errno.EINVAL, `${fds.length} descriptors`);
     if (data.length === 0 && fds.length === 0) return;
-    if (data.length === 0) throw new OsError("sendmsg", 22, "descriptors need at least one byte");
+    if (data.length === 0) throw new OsError("sendmsg", Errno.EINVAL, "descriptors need at least one byte");
     if (this.#queue.length === 0) {
       const sent = this.#trySend(data, fds);
       if (sent === data.length || this.#closed) return;
@@ -222,22 +243,20 @@ export class UnixSocket {
   #prepareMsghdr(fdCount: number, length: number): Uint8Array {
     const { bytes: native, address } = this.#nativeBuffer();
     const view = this.#nativeView!;
-    const controlLength = LinuxConst.CMSG_HEADER_SIZE + align8(4 * fdCount);
+    const controlLength = Cmsghdr.data + cmsgAlign(FD_BYTES * fdCount);
     native.fill(0, 0, CONTROL_OFFSET + controlLength);
-    view.setBigUint64(16, address + BigInt(LinuxConst.MSGHDR_SIZE), true);
-    view.setBigUint64(24, 1n, true);
-    view.setBigUint64(32, address + BigInt(CONTROL_OFFSET), true);
-    view.setBigUint64(40, BigInt(controlLength), true);
-    view.setBigUint64(LinuxConst.MSGHDR_SIZE, address + BigInt(DATA_OFFSET), true);
-    view.setBigUint64(LinuxConst.MSGHDR_SIZE + 8, BigInt(length), true);
+    view.setBigUint64(Msghdr.iov, address + BigInt(IOVEC_OFFSET), true);
+    view.setBigUint64(Msghdr.iovlen, 1n, true);
+    view.setBigUint64(Msghdr.control, address + BigInt(CONTROL_OFFSET), true);
+    view.setBigUint64(Msghdr.controllen, BigInt(controlLength), true);
+    view.setBigUint64(IOVEC_OFFSET + Iovec.base, address + BigInt(DATA_OFFSET), true);
+    view.setBigUint64(IOVEC_OFFSET + Iovec.len, BigInt(length), true);
     return native;
   }
 
   #nativeBuffer(): ReturnType<typeof allocNative> {
     if (this.#native === undefined) {
-      this.#native = allocNative(
-        LinuxConst.MSGHDR_SIZE + 16 + LinuxConst.CMSG_HEADER_SIZE + align8(4 * MAX_FDS_PER_MESSAGE) + RECVMSG_CHUNK,
-      );
+      this.#native = allocNative(DATA_OFFSET + RECVMSG_CHUNK);
       this.#nativeView = new DataView(this.#native.bytes.buffer);
     }
     return this.#native;
@@ -254,11 +273,10 @@ export class UnixSocket {
       const native = this.#prepareMsghdr(fds.length, length);
       const view = this.#nativeView!;
       native.set(data.subarray(0, length), DATA_OFFSET);
-      view.setBigUint64(CONTROL_OFFSET, BigInt(LinuxConst.CMSG_HEADER_SIZE + 4 * fds.length), true);
-      view.setInt32(CONTROL_OFFSET + 8, LinuxConst.SOL_SOCKET, true);
-      view.setInt32(CONTROL_OFFSET + 12, LinuxConst.SCM_RIGHTS, true);
-      for (let i = 0; i < fds.length; i++)
-        view.setInt32(CONTROL_OFFSET + LinuxConst.CMSG_HEADER_SIZE + 4 * i, fds[i]!, true);
+      view.setBigUint64(CONTROL_OFFSET + Cmsghdr.len, BigInt(Cmsghdr.data + FD_BYTES * fds.length), true);
+      view.setInt32(CONTROL_OFFSET + Cmsghdr.level, LinuxConst.SOL_SOCKET, true);
+      view.setInt32(CONTROL_OFFSET + Cmsghdr.type, LinuxConst.SCM_RIGHTS, true);
+      for (let i = 0; i < fds.length; i++) view.setInt32(CONTROL_OFFSET + Cmsghdr.data + FD_BYTES * i, fds[i]!, true);
       n = libc().sendmsg(this.fd, this.#native!.pointer, flags) as number;
     }
     if (n >= 0) return n;

@@ -4,31 +4,47 @@ import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import type { GpuRect } from "../../virtio-gpu/commands.ts";
 import { type RequestRecorder, type ScanoutConfig, VirtioGpuDevice } from "../../virtio-gpu/device.ts";
+import { DEFAULT_SCANOUT } from "../../virtio-gpu/display-model.ts";
 import type { CursorState, DisplaySink, ScanoutFrame } from "../../virtio-gpu/display-sink.ts";
+import { EDID_MAX_DIMENSION, MIN_SCANOUT_DIMENSION } from "../../virtio-gpu/index.ts";
 import { SplitVirtqueue, VirtqueueError } from "../../virtio-gpu/virtqueue.ts";
 import { EventFd } from "../os/eventfd.ts";
 import { closeFd } from "../os/fd.ts";
+import { OsError } from "../os/os-error.ts";
 import { UnixSocket } from "../os/unix-socket.ts";
-import { DisplayChannel, type QemuDisplayMode } from "./display-channel.ts";
-import { type MemoryRegionDescriptor, MemoryTable } from "./memory-table.ts";
-import { type FramedMessage, frameMessage, MessageReader, type ReaderEnd } from "./message-reader.ts";
+import {
+  decodeConfig,
+  decodeMemTable,
+  decodeSingleMemRegion,
+  decodeU64,
+  decodeVringAddr,
+  decodeVringFd,
+  decodeVringState,
+  encodeConfig,
+  encodeU64,
+  encodeVringState,
+  frameMessage,
+  VhostUserRefusal,
+} from "./codec.ts";
+import { DisplayChannel } from "./display-channel.ts";
+import type { QemuDisplayMode } from "./display-codec.ts";
+import { MemoryTable, MemoryTableError } from "./memory-table.ts";
+import { type FramedMessage, MessageReader, type ReaderEnd } from "./message-reader.ts";
 import {
   VhostUserFlags as F,
   GPU_QUEUE_COUNT,
+  MAX_CONFIG_BYTES,
   MAX_MEM_SLOTS,
   MAX_VHOST_USER_PAYLOAD,
-  MEMORY_REGION_SIZE,
-  VhostUserPayloadSize as P,
+  MAX_VRING_SIZE,
   VhostUserRequest as Q,
   TransportFeature,
   VhostUserProtocolFeature,
-  VRING_INDEX_MASK,
-  VRING_NOFD_MASK,
 } from "./protocol.ts";
 
 /** How the backend is set up. */
 export interface VhostUserGpuOptions {
-  /** Display outputs; `undefined` takes QEMU's sizes from GET_DISPLAY_INFO (one 1280×800 until it answers). */
+  /** Display outputs; `undefined` takes QEMU's sizes from GET_DISPLAY_INFO (one {@link DEFAULT_SCANOUT} until it answers). */
   scanouts?: readonly ScanoutConfig[];
   /** How many scanouts to serve when sizes come from QEMU (QEMU's `max_outputs`); default 1. */
   scanoutCount?: number;
@@ -67,13 +83,13 @@ const TRANSPORT_FEATURES =
   bit(TransportFeature.EventIdx) |
   bit(TransportFeature.ProtocolFeatures) |
   bit(TransportFeature.Version1);
+/** What one message came to: its own reply sent, nothing to answer, or a refusal the edge answers. */
+type Outcome = "replied" | "done" | VhostUserRefusal;
+/** REPLY_ACK's u64 status (vhost-user.rst: zero is success). */
+const ACK_OK = 0n;
+const ACK_FAILED = 1n;
 /** How long the control queue waits for QEMU's display info after a config read. */
 const DISPLAY_REFRESH_TIMEOUT_MS = 1000;
-/** Largest GET_CONFIG/SET_CONFIG window (virtio config spaces are at most 256 bytes). */
-const MAX_CONFIG_BYTES = 256;
-
-/** A message the backend will not act on; `reply` is the REPLY_ACK status. */
-class Refused extends Error {}
 
 /**
  * One vhost-user-gpu connection: the front-end's messages (vhost-user.rst) drive guest memory, the two vrings and
@@ -111,7 +127,7 @@ export class VhostUserGpuBackend {
     this.#socket = socket;
     this.#options = options;
     const count = options.scanouts?.length ?? options.scanoutCount ?? 1;
-    const scanouts = options.scanouts ?? Array.from({ length: count }, () => ({ width: 1280, height: 800 }));
+    const scanouts = options.scanouts ?? Array.from({ length: count }, () => ({ ...DEFAULT_SCANOUT }));
     const forward: DisplaySink = {
       scanoutChanged: (id: number, mode: { width: number; height: number } | undefined) =>
         this.#display?.scanoutChanged(id, mode),
@@ -179,12 +195,7 @@ export class VhostUserGpuBackend {
     this.#socket.send(frameMessage(m.request, F.Version | F.Reply, payload));
   }
 
-  #u64(value: bigint): Uint8Array {
-    const p = new Uint8Array(8);
-    new DataView(p.buffer).setBigUint64(0, value, true);
-    return p;
-  }
-
+  /** The edge: a refusal becomes a log line and, when the front-end asked for REPLY_ACK, a failure status. */
   #handle(m: FramedMessage): void {
     if ((m.flags & F.VersionMask) !== F.Version) {
       for (const fd of m.fds) closeFd(fd);
@@ -195,128 +206,143 @@ export class VhostUserGpuBackend {
     this.handled.set(m.request, (this.handled.get(m.request) ?? 0) + 1);
     const needsAck =
       (m.flags & F.NeedReply) !== 0 && (this.#protocolFeatures & bit(VhostUserProtocolFeature.ReplyAck)) !== 0n;
-    let fds = m.fds;
+    const fds = { left: m.fds };
     const takeFd = (): number | undefined => {
-      const [fd, ...rest] = fds;
-      fds = rest;
+      const [fd, ...rest] = fds.left;
+      fds.left = rest;
       return fd;
     };
-    let ok = true;
-    let replied = false;
+    let outcome: Outcome;
     try {
-      replied = this.#dispatch(m, takeFd);
+      outcome = this.#dispatch(m, takeFd);
     } catch (e) {
-      ok = false;
-      this.#log(`request ${m.request}: refused: ${e instanceof Error ? e.message : String(e)}`);
+      outcome = refusalOf(e);
     } finally {
-      for (const fd of fds) closeFd(fd);
+      for (const fd of fds.left) closeFd(fd);
     }
-    if (needsAck && !replied) this.#reply(m, this.#u64(ok ? 0n : 1n));
+    if (outcome instanceof VhostUserRefusal) this.#log(`request ${m.request}: refused: ${outcome.reason}`);
+    if (needsAck && outcome !== "replied")
+      this.#reply(m, encodeU64(outcome instanceof VhostUserRefusal ? ACK_FAILED : ACK_OK));
   }
 
-  /** Executes one message; returns true when it already sent its own reply. */
-  #dispatch(m: FramedMessage, takeFd: () => number | undefined): boolean {
+  #ring(index: number): Vring | VhostUserRefusal {
+    return this.#vrings[index] ?? new VhostUserRefusal(`no vring ${index}`);
+  }
+
+  /** Executes one message. */
+  #dispatch(m: FramedMessage, takeFd: () => number | undefined): Outcome {
     const p = m.payload;
-    const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
-    const need = (n: number) => {
-      if (p.length < n) throw new Refused(`payload of ${p.length} bytes, ${n} needed`);
-    };
-    const ring = (index: number): Vring => this.#vrings[index] ?? refuse(`no vring ${index}`);
     switch (m.request) {
       case Q.GetFeatures:
-        this.#reply(m, this.#u64(TRANSPORT_FEATURES | this.device.deviceFeatures()));
-        return true;
-      case Q.SetFeatures:
-        need(P.U64);
-        this.#features = v.getBigUint64(0, true);
+        this.#reply(m, encodeU64(TRANSPORT_FEATURES | this.device.deviceFeatures()));
+        return "replied";
+      case Q.SetFeatures: {
+        const features = decodeU64(p);
+        if (features instanceof VhostUserRefusal) return features;
+        this.#features = features;
         this.device.setDriverFeatures(this.#features);
-        return false;
+        return "done";
+      }
       case Q.GetProtocolFeatures:
-        this.#reply(m, this.#u64(PROTOCOL_FEATURES));
-        return true;
-      case Q.SetProtocolFeatures:
-        need(P.U64);
-        this.#protocolFeatures = v.getBigUint64(0, true) & PROTOCOL_FEATURES;
-        return false;
+        this.#reply(m, encodeU64(PROTOCOL_FEATURES));
+        return "replied";
+      case Q.SetProtocolFeatures: {
+        const features = decodeU64(p);
+        if (features instanceof VhostUserRefusal) return features;
+        this.#protocolFeatures = features & PROTOCOL_FEATURES;
+        return "done";
+      }
       case Q.SetOwner:
-        return false;
+        return "done";
       case Q.ResetOwner:
       case Q.ResetDevice:
         for (let i = 0; i < this.#vrings.length; i++) this.#stopRing(i, true);
         this.device.reset();
-        return false;
+        return "done";
       case Q.GetQueueNum:
-        this.#reply(m, this.#u64(BigInt(GPU_QUEUE_COUNT)));
-        return true;
+        this.#reply(m, encodeU64(BigInt(GPU_QUEUE_COUNT)));
+        return "replied";
       case Q.GetMaxMemSlots:
-        this.#reply(m, this.#u64(BigInt(MAX_MEM_SLOTS)));
-        return true;
+        this.#reply(m, encodeU64(BigInt(MAX_MEM_SLOTS)));
+        return "replied";
       case Q.SetMemTable: {
-        need(P.MemTableHeader);
-        const n = v.getUint32(0, true);
-        if (n > 8 || n === 0) throw new Refused(`${n} regions`);
-        need(P.MemTableHeader + n * MEMORY_REGION_SIZE);
+        const regions = decodeMemTable(p);
+        if (regions instanceof VhostUserRefusal) return regions;
         const fds: number[] = [];
-        for (let i = 0; i < n; i++) fds.push(takeFd() ?? refuse(`region ${i} came without a descriptor`));
-        const regions = Array.from({ length: n }, (_, i) => region(v, P.MemTableHeader + i * MEMORY_REGION_SIZE));
+        for (let i = 0; i < regions.length; i++) {
+          const fd = takeFd();
+          if (fd === undefined) {
+            for (const taken of fds) closeFd(taken);
+            return new VhostUserRefusal(`region ${i} came without a descriptor`);
+          }
+          fds.push(fd);
+        }
         this.#memory.replace(regions, fds);
         this.#remapRings();
-        return false;
+        return "done";
       }
       case Q.AddMemReg: {
-        need(P.SingleMemRegion);
-        const fd = takeFd() ?? refuse("ADD_MEM_REG without a descriptor");
-        this.#memory.add(region(v, 8), fd);
+        const region = decodeSingleMemRegion(p);
+        if (region instanceof VhostUserRefusal) return region;
+        const fd = takeFd();
+        if (fd === undefined) return new VhostUserRefusal("ADD_MEM_REG without a descriptor");
+        this.#memory.add(region, fd);
         this.#remapRings();
-        return false;
+        return "done";
       }
       case Q.RemMemReg: {
-        need(P.SingleMemRegion);
-        if (!this.#memory.remove(region(v, 8))) throw new Refused("no such region");
+        const region = decodeSingleMemRegion(p);
+        if (region instanceof VhostUserRefusal) return region;
+        if (!this.#memory.remove(region)) return new VhostUserRefusal("no such region");
         this.#remapRings();
-        return false;
+        return "done";
       }
       case Q.SetVringNum: {
-        need(P.VringState);
-        const r = ring(v.getUint32(0, true));
-        const num = v.getUint32(4, true);
-        if (num === 0 || num > 32768 || (num & (num - 1)) !== 0) throw new Refused(`vring size ${num}`);
+        const state = decodeVringState(p);
+        if (state instanceof VhostUserRefusal) return state;
+        const r = this.#ring(state.index);
+        if (r instanceof VhostUserRefusal) return r;
+        const num = state.num;
+        if (num === 0 || num > MAX_VRING_SIZE || (num & (num - 1)) !== 0)
+          return new VhostUserRefusal(`vring size ${num}`);
         r.num = num;
-        return false;
+        return "done";
       }
       case Q.SetVringBase: {
-        need(P.VringState);
-        ring(v.getUint32(0, true)).base = v.getUint32(4, true) & 0xffff;
-        return false;
+        const state = decodeVringState(p);
+        if (state instanceof VhostUserRefusal) return state;
+        const r = this.#ring(state.index);
+        if (r instanceof VhostUserRefusal) return r;
+        r.base = state.num & 0xffff;
+        return "done";
       }
       case Q.SetVringAddr: {
-        need(P.VringAddr);
-        const r = ring(v.getUint32(0, true));
-        r.addr = { desc: v.getBigUint64(8, true), used: v.getBigUint64(16, true), avail: v.getBigUint64(24, true) };
-        return false;
+        const addr = decodeVringAddr(p);
+        if (addr instanceof VhostUserRefusal) return addr;
+        const r = this.#ring(addr.index);
+        if (r instanceof VhostUserRefusal) return r;
+        r.addr = { desc: addr.desc, used: addr.used, avail: addr.avail };
+        return "done";
       }
       case Q.GetVringBase: {
-        need(P.VringState);
-        const index = v.getUint32(0, true);
-        const r = ring(index);
+        const state = decodeVringState(p);
+        if (state instanceof VhostUserRefusal) return state;
+        const r = this.#ring(state.index);
+        if (r instanceof VhostUserRefusal) return r;
         const base = r.queue?.lastAvailIdx ?? r.base;
-        this.#stopRing(index, false);
+        this.#stopRing(state.index, false);
         r.base = base;
-        const reply = new Uint8Array(8);
-        const rv = new DataView(reply.buffer);
-        rv.setUint32(0, index, true);
-        rv.setUint32(4, base, true);
-        this.#reply(m, reply);
-        return true;
+        this.#reply(m, encodeVringState({ index: state.index, num: base }));
+        return "replied";
       }
       case Q.SetVringKick:
       case Q.SetVringCall:
       case Q.SetVringErr: {
-        need(P.U64);
-        const word = v.getBigUint64(0, true);
-        const index = Number(word & VRING_INDEX_MASK);
-        const r = ring(index);
-        const fd = (word & VRING_NOFD_MASK) === 0n ? takeFd() : undefined;
+        const word = decodeVringFd(p);
+        if (word instanceof VhostUserRefusal) return word;
+        const r = this.#ring(word.index);
+        if (r instanceof VhostUserRefusal) return r;
+        const fd = word.noFd ? undefined : takeFd();
         const efd = fd === undefined ? undefined : adopt(fd, EventFd.fromFd);
         if (m.request === Q.SetVringCall) {
           r.call?.close();
@@ -326,58 +352,61 @@ export class VhostUserGpuBackend {
           r.err = efd;
         } else {
           if (efd === undefined)
-            throw new Refused(`vring ${index}: polling mode (no kick descriptor) is not supported`);
-          this.#startRing(index, efd);
+            return new VhostUserRefusal(`vring ${word.index}: polling mode (no kick descriptor) is not supported`);
+          this.#startRing(word.index, efd);
         }
-        return false;
+        return "done";
       }
       case Q.SetVringEnable: {
-        need(P.VringState);
-        const index = v.getUint32(0, true);
-        ring(index).enabled = v.getUint32(4, true) !== 0;
-        if (ring(index).enabled) this.#serve(index);
-        return false;
+        const state = decodeVringState(p);
+        if (state instanceof VhostUserRefusal) return state;
+        const r = this.#ring(state.index);
+        if (r instanceof VhostUserRefusal) return r;
+        r.enabled = state.num !== 0;
+        if (r.enabled) this.#serve(state.index);
+        return "done";
       }
       case Q.GetConfig: {
-        need(P.ConfigHeader);
+        const config = decodeConfig(p, false);
         this.#refreshDisplay();
-        const offset = v.getUint32(0, true);
-        const size = Math.min(v.getUint32(4, true), MAX_CONFIG_BYTES);
-        const reply = new Uint8Array(P.ConfigHeader + size);
-        reply.set(p.subarray(0, P.ConfigHeader));
-        new DataView(reply.buffer).setUint32(4, size, true);
-        reply.set(this.device.readConfig(offset, size), P.ConfigHeader);
-        this.#reply(m, reply);
-        return true;
+        if (config instanceof VhostUserRefusal) return config;
+        const size = Math.min(config.size, MAX_CONFIG_BYTES);
+        const data = this.device.readConfig(config.offset, size);
+        this.#reply(m, encodeConfig({ offset: config.offset, flags: config.flags, data }));
+        return "replied";
       }
       case Q.SetConfig: {
-        need(P.ConfigHeader);
-        const offset = v.getUint32(0, true);
-        const size = v.getUint32(4, true);
-        need(P.ConfigHeader + size);
-        this.device.writeConfig(offset, p.subarray(P.ConfigHeader, P.ConfigHeader + size));
-        return false;
+        const config = decodeConfig(p, true);
+        if (config instanceof VhostUserRefusal) return config;
+        this.device.writeConfig(config.offset, config.data);
+        return "done";
       }
       case Q.GpuSetSocket: {
-        const fd = takeFd() ?? refuse("GPU_SET_SOCKET without a descriptor");
+        const fd = takeFd();
+        if (fd === undefined) return new VhostUserRefusal("GPU_SET_SOCKET without a descriptor");
         this.#display?.close();
         const display = new DisplayChannel(adopt(fd, UnixSocket.fromFd), (msg) => this.#log(msg));
         this.#display = display;
         this.#negotiateDisplay(display);
-        return false;
+        return "done";
       }
       case Q.SetBackendReqFd:
         // BACKEND_REQ is not offered; a front-end that sends it anyway gets the descriptor closed.
-        throw new Refused("backend requests are not supported");
+        return new VhostUserRefusal("backend requests are not supported");
       default:
-        throw new Refused(`unknown request ${m.request}`);
+        return new VhostUserRefusal(`unknown request ${m.request}`);
     }
   }
 
   async #negotiateDisplay(display: DisplayChannel): Promise<void> {
     try {
       await display.negotiate();
-      this.#applyModes(await display.displayInfo());
+      const modes = await display.displayInfo();
+      if (modes instanceof VhostUserRefusal) {
+        this.#log(`display negotiation: ${modes.reason}`);
+        return;
+      }
+      this.#applyModes(modes);
     } catch (e) {
       this.#log(`display negotiation: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -389,8 +418,8 @@ export class VhostUserGpuBackend {
     const current = this.device.scanoutConfigs();
     for (let i = 0; i < this.device.numScanouts; i++) {
       const mode = modes[i];
-      if (mode === undefined || mode.width < 16 || mode.height < 16 || mode.width > 4095 || mode.height > 4095)
-        continue;
+      const fits = (n: number) => n >= MIN_SCANOUT_DIMENSION && n <= EDID_MAX_DIMENSION;
+      if (mode === undefined || !fits(mode.width) || !fits(mode.height)) continue;
       const next = { width: mode.width, height: mode.height, connected: mode.enabled || i === 0 };
       const c = current[i]!;
       if (c.width === next.width && c.height === next.height && (c.connected !== false) === next.connected) continue;
@@ -416,7 +445,10 @@ export class VhostUserGpuBackend {
       }, DISPLAY_REFRESH_TIMEOUT_MS);
     });
     const fetched = display.displayInfo().then(
-      (modes) => this.#applyModes(modes),
+      (modes) => {
+        if (modes instanceof VhostUserRefusal) this.#log(`display info: ${modes.reason}`);
+        else this.#applyModes(modes);
+      },
       (e) => this.#log(`display info: ${e instanceof Error ? e.message : String(e)}`),
     );
     this.#displayRefresh = Promise.race([fetched, timeout]).finally(() => {
@@ -530,17 +562,11 @@ function adopt<T>(fd: number, wrap: (fd: number) => T): T {
   }
 }
 
-function refuse(why: string): never {
-  throw new Refused(why);
-}
-
-function region(v: DataView, at: number): MemoryRegionDescriptor {
-  return {
-    guestPhysAddr: v.getBigUint64(at, true),
-    memorySize: v.getBigUint64(at + 8, true),
-    userspaceAddr: v.getBigUint64(at + 16, true),
-    mmapOffset: v.getBigUint64(at + 24, true),
-  };
+/** An error from the layers below (a region that cannot be mapped, a descriptor that is not what it claims). */
+function refusalOf(e: unknown): VhostUserRefusal {
+  if (e instanceof MemoryTableError || e instanceof OsError) return new VhostUserRefusal(e.message);
+  // Anything else is a bug of ours; the front-end still gets its answer and the connection goes on.
+  return new VhostUserRefusal(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 }
 
 function describeEnd(why: ReaderEnd): string {

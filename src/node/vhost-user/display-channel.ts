@@ -1,23 +1,27 @@
 import type { GpuRect } from "../../virtio-gpu/commands.ts";
 import type { CursorState, DisplaySink, ScanoutFrame } from "../../virtio-gpu/display-sink.ts";
 import { swizzleToB8G8R8X8 } from "../../virtio-gpu/pixel-swizzle.ts";
-import { CURSOR_SIZE, GpuWireSize } from "../../virtio-gpu/protocol.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
-import { type FramedMessage, frameMessage, MessageReader } from "./message-reader.ts";
+import { decodeU64, encodeU64, frameMessage, VhostUserRefusal, writeHeader } from "./codec.ts";
+import {
+  decodeDisplayInfo,
+  encodeCursorPos,
+  encodeCursorUpdate,
+  encodeScanout,
+  type QemuDisplayMode,
+  writeUpdateRect,
+} from "./display-codec.ts";
+import { type FramedMessage, MessageReader } from "./message-reader.ts";
 import {
   GpuDisplayRequest as D,
-  GPU_CURSOR_UPDATE_HEADER_SIZE,
   GPU_DISPLAY_REPLY_FLAG,
-  GPU_UPDATE_HEADER_SIZE,
-  VHOST_USER_HEADER_SIZE,
+  GpuUpdate,
+  MAX_DISPLAY_REPLY,
+  VhostUserHeader,
 } from "./protocol.ts";
 
-/** A display mode QEMU reported for one of its outputs. */
-export interface QemuDisplayMode {
-  width: number;
-  height: number;
-  enabled: boolean;
-}
+/** No display protocol feature is used: we serve our own EDID and send no dmabufs. */
+const DISPLAY_PROTOCOL_FEATURES = 0n;
 
 /**
  * The vhost-user-gpu display protocol to QEMU over the GPU_SET_SOCKET socket, as a {@link DisplaySink}: scanout
@@ -41,7 +45,7 @@ export class DisplayChannel implements DisplaySink {
     socket.setSendBuffer(16 * 1024 * 1024);
     new MessageReader(
       socket,
-      64 * 1024,
+      MAX_DISPLAY_REPLY,
       (m) => {
         if ((m.flags & GPU_DISPLAY_REPLY_FLAG) === 0) {
           this.#log(`display socket: unexpected request ${m.request} from QEMU, ignored`);
@@ -82,42 +86,25 @@ export class DisplayChannel implements DisplaySink {
   /** GET_PROTOCOL_FEATURES then SET_PROTOCOL_FEATURES with none of them (we serve our own EDID, no dmabufs). */
   async negotiate(): Promise<bigint> {
     const reply = await this.#ask(D.GetProtocolFeatures);
-    const offered = reply.payload.length >= 8 ? new DataView(reply.payload.buffer).getBigUint64(0, true) : 0n;
-    this.#send(D.SetProtocolFeatures, new Uint8Array(8));
-    return offered;
+    const offered = decodeU64(reply.payload);
+    this.#send(D.SetProtocolFeatures, encodeU64(DISPLAY_PROTOCOL_FEATURES));
+    return offered instanceof VhostUserRefusal ? 0n : offered;
   }
 
-  /** QEMU's outputs as GET_DISPLAY_INFO reports them (its `xres`/`yres`, or a window's size). */
-  async displayInfo(): Promise<QemuDisplayMode[]> {
-    const reply = await this.#ask(D.GetDisplayInfo);
-    const p = reply.payload;
-    if (p.length < GpuWireSize.RespDisplayInfo) throw new Error(`display info of ${p.length} bytes`);
-    const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
-    const modes: QemuDisplayMode[] = [];
-    for (let i = 0; i < 16; i++) {
-      const at = GpuWireSize.CtrlHdr + i * GpuWireSize.DisplayOne;
-      modes.push({
-        width: v.getUint32(at + 8, true),
-        height: v.getUint32(at + 12, true),
-        enabled: v.getUint32(at + 16, true) !== 0,
-      });
-    }
-    return modes;
+  /** QEMU's outputs as GET_DISPLAY_INFO reports them (its `xres`/`yres`, or a window's size), or why not. */
+  async displayInfo(): Promise<QemuDisplayMode[] | VhostUserRefusal> {
+    return decodeDisplayInfo((await this.#ask(D.GetDisplayInfo)).payload);
   }
 
   scanoutChanged(scanoutId: number, mode: { width: number; height: number } | undefined): void {
-    const p = new Uint8Array(12);
-    const v = new DataView(p.buffer);
-    v.setUint32(0, scanoutId, true);
-    v.setUint32(4, mode?.width ?? 0, true);
-    v.setUint32(8, mode?.height ?? 0, true);
-    this.#send(D.Scanout, p);
+    this.#send(D.Scanout, encodeScanout({ scanoutId, width: mode?.width ?? 0, height: mode?.height ?? 0 }));
   }
 
   flush(scanoutId: number, rect: GpuRect, frame: ScanoutFrame): void {
     if (this.#closed) return;
     const row = rect.width * 4;
-    const size = VHOST_USER_HEADER_SIZE + GPU_UPDATE_HEADER_SIZE + row * rect.height;
+    const base = VhostUserHeader.SIZE + GpuUpdate.pixels;
+    const size = base + row * rect.height;
     // Reuse one buffer while the socket keeps up; when bytes are still queued, hand a fresh one over instead.
     const reuse = this.#socket.queuedBytes === 0;
     if (!reuse || this.#update.length < size) {
@@ -129,15 +116,8 @@ export class DisplayChannel implements DisplaySink {
     }
     const msg = this.#message.subarray(0, size);
     const v = new DataView(msg.buffer, msg.byteOffset, size);
-    v.setUint32(0, D.Update, true);
-    v.setUint32(4, 0, true);
-    v.setUint32(8, size - VHOST_USER_HEADER_SIZE, true);
-    v.setUint32(12, scanoutId, true);
-    v.setUint32(16, rect.x, true);
-    v.setUint32(20, rect.y, true);
-    v.setUint32(24, rect.width, true);
-    v.setUint32(28, rect.height, true);
-    const base = VHOST_USER_HEADER_SIZE + GPU_UPDATE_HEADER_SIZE;
+    writeHeader(v, D.Update, 0, size - VhostUserHeader.SIZE);
+    writeUpdateRect(v, VhostUserHeader.SIZE, { scanoutId, ...rect });
     if (rect.x === 0 && rect.width === frame.width && frame.stride === row) {
       const start = rect.y * frame.stride;
       msg.set(frame.pixels.subarray(start, start + row * rect.height), base);
@@ -154,21 +134,19 @@ export class DisplayChannel implements DisplaySink {
   }
 
   cursorChanged(cursor: CursorState): void {
+    const { scanoutId, x, y } = cursor;
     if (cursor.image === undefined) {
-      this.#send(D.CursorPosHide, position(cursor.scanoutId, cursor.x, cursor.y));
+      this.#send(D.CursorPosHide, encodeCursorPos({ scanoutId, x, y }));
       return;
     }
-    const p = new Uint8Array(GPU_CURSOR_UPDATE_HEADER_SIZE + CURSOR_SIZE * CURSOR_SIZE * 4);
-    p.set(position(cursor.scanoutId, cursor.x, cursor.y), 0);
-    const v = new DataView(p.buffer);
-    v.setUint32(12, cursor.hotX, true);
-    v.setUint32(16, cursor.hotY, true);
-    p.set(cursor.image, GPU_CURSOR_UPDATE_HEADER_SIZE);
-    this.#send(D.CursorUpdate, p);
+    this.#send(
+      D.CursorUpdate,
+      encodeCursorUpdate({ scanoutId, x, y, hotX: cursor.hotX, hotY: cursor.hotY, image: cursor.image }),
+    );
   }
 
   cursorMoved(scanoutId: number, x: number, y: number): void {
-    this.#send(D.CursorPos, position(scanoutId, x, y));
+    this.#send(D.CursorPos, encodeCursorPos({ scanoutId, x, y }));
   }
 
   /** Closes the socket. */
@@ -176,13 +154,4 @@ export class DisplayChannel implements DisplaySink {
     this.#closed = true;
     this.#socket.close();
   }
-}
-
-function position(scanoutId: number, x: number, y: number): Uint8Array {
-  const p = new Uint8Array(12);
-  const v = new DataView(p.buffer);
-  v.setUint32(0, scanoutId, true);
-  v.setUint32(4, x, true);
-  v.setUint32(8, y, true);
-  return p;
 }

@@ -1,6 +1,7 @@
 import { closeFd } from "../os/fd.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
-import { VHOST_USER_HEADER_SIZE } from "./protocol.ts";
+import { readHeader } from "./codec.ts";
+import { MemTable, VhostUserHeader } from "./protocol.ts";
 
 /** One framed message: `{u32 request, u32 flags, u32 size}` and its payload, with the descriptors that came with it. */
 export interface FramedMessage {
@@ -16,9 +17,6 @@ export type ReaderEnd =
   | { kind: "oversize"; request: number; size: number }
   | { kind: "error"; error: unknown };
 
-/** Most descriptors one message may bring (SET_MEM_TABLE: one per region). */
-export const MAX_FDS_PER_VHOST_MESSAGE = 8;
-
 /**
  * Frames `{header, payload}` messages off a stream socket (vhost-user and its display protocol share the shape).
  * A payload larger than `maxPayload` ends the stream instead of being buffered; descriptors ride on the header.
@@ -26,7 +24,7 @@ export const MAX_FDS_PER_VHOST_MESSAGE = 8;
 export class MessageReader {
   readonly #socket: UnixSocket;
   readonly #maxPayload: number;
-  readonly #header = new Uint8Array(VHOST_USER_HEADER_SIZE);
+  readonly #header = new Uint8Array(VhostUserHeader.SIZE);
   readonly #headerView = new DataView(this.#header.buffer);
   #headerGot = 0;
   #payload: Uint8Array | undefined;
@@ -63,7 +61,7 @@ export class MessageReader {
   #pump(onMessage: (m: FramedMessage) => void, onEnd: (why: ReaderEnd) => void): void {
     while (!this.#ended) {
       if (this.#payload === undefined) {
-        const r = this.#socket.recv(this.#header.subarray(this.#headerGot), MAX_FDS_PER_VHOST_MESSAGE);
+        const r = this.#socket.recv(this.#header.subarray(this.#headerGot), MemTable.MAX_REGIONS);
         if (r === undefined) return;
         if (r.bytes === 0) {
           this.#end(onEnd, { kind: "eof" });
@@ -71,10 +69,10 @@ export class MessageReader {
         }
         this.#fds.push(...r.fds);
         this.#headerGot += r.bytes;
-        if (this.#headerGot < VHOST_USER_HEADER_SIZE) continue;
-        const size = this.#headerView.getUint32(8, true);
+        if (this.#headerGot < VhostUserHeader.SIZE) continue;
+        const { request, size } = readHeader(this.#headerView);
         if (size > this.#maxPayload) {
-          this.#end(onEnd, { kind: "oversize", request: this.#headerView.getUint32(0, true), size });
+          this.#end(onEnd, { kind: "oversize", request, size });
           return;
         }
         this.#payload = new Uint8Array(size);
@@ -90,9 +88,10 @@ export class MessageReader {
         this.#payloadGot += r.bytes;
         if (this.#payloadGot < this.#payload.length) continue;
       }
+      const { request, flags } = readHeader(this.#headerView);
       const message: FramedMessage = {
-        request: this.#headerView.getUint32(0, true),
-        flags: this.#headerView.getUint32(4, true),
+        request,
+        flags,
         payload: this.#payload,
         fds: this.#fds,
       };
@@ -102,15 +101,4 @@ export class MessageReader {
       onMessage(message);
     }
   }
-}
-
-/** Encodes `{request, flags, size}` + payload into one buffer. */
-export function frameMessage(request: number, flags: number, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const out = new Uint8Array(VHOST_USER_HEADER_SIZE + payload.length);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, request, true);
-  v.setUint32(4, flags, true);
-  v.setUint32(8, payload.length, true);
-  out.set(payload, VHOST_USER_HEADER_SIZE);
-  return out;
 }

@@ -1,4 +1,5 @@
 // vhost-user (QEMU docs/interop/vhost-user.rst) and its GPU display protocol (vhost-user-gpu.rst). Little-endian.
+import { GpuWireSize } from "../../virtio-gpu/protocol.ts";
 
 /** Front-end → back-end request ids. */
 export const VhostUserRequest = {
@@ -58,28 +59,35 @@ export const TransportFeature = {
   Version1: 32n,
 } as const;
 
-/** Bytes of the message header `{u32 request, u32 flags, u32 size}`. */
-export const VHOST_USER_HEADER_SIZE = 12;
+/** `VhostUserMsg` header: `{u32 request, u32 flags, u32 size}`, then `size` bytes of payload. */
+export const VhostUserHeader = { request: 0, flags: 4, size: 8, SIZE: 12 } as const;
+/** `u64` payloads: features, protocol features, queue count, slot count, REPLY_ACK status. */
+export const U64Payload = { value: 0, SIZE: 8 } as const;
+/** `struct vhost_vring_state`: SET_VRING_NUM/BASE/ENABLE, GET_VRING_BASE and its reply. */
+export const VringState = { index: 0, num: 4, SIZE: 8 } as const;
+/** `struct vhost_vring_addr`: ring addresses are the front-end's virtual addresses. */
+export const VringAddr = { index: 0, flags: 4, desc: 8, used: 16, avail: 24, log: 32, SIZE: 40 } as const;
+/** SET_VRING_KICK/CALL/ERR's u64: queue index in bits 0–7; bit 8 says no descriptor was sent. */
+export const VringFdWord = { INDEX_MASK: 0xffn, NOFD_MASK: 0x100n } as const;
+/** `VhostUserMemoryRegion`. */
+export const MemoryRegion = { guestPhysAddr: 0, memorySize: 8, userspaceAddr: 16, mmapOffset: 24, SIZE: 32 } as const;
+/** SET_MEM_TABLE: `{u32 nregions, u32 padding}` then the regions, one descriptor each (the most any message brings). */
+export const MemTable = { nregions: 0, regions: 8, MAX_REGIONS: 8 } as const;
+/** ADD_MEM_REG/REM_MEM_REG (`VhostUserMemRegMsg`): `{u64 padding, region}`. */
+export const SingleMemRegion = { region: 8, SIZE: 40 } as const;
+/** GET_CONFIG/SET_CONFIG (`VhostUserConfig`): `{u32 offset, u32 size, u32 flags}` then `size` bytes. */
+export const ConfigSpace = { offset: 0, size: 4, flags: 8, payload: 12 } as const;
+
 /** Largest payload accepted from the front-end (the biggest real one, SET_MEM_TABLE with 8 regions, is 264). */
 export const MAX_VHOST_USER_PAYLOAD = 4096;
 /** Memory regions the backend maps at most (also the answer to GET_MAX_MEM_SLOTS). */
 export const MAX_MEM_SLOTS = 32;
 /** Queues of virtio-gpu: control and cursor. */
 export const GPU_QUEUE_COUNT = 2;
-/** `{u64 guest_phys_addr, u64 memory_size, u64 userspace_addr, u64 mmap_offset}`. */
-export const MEMORY_REGION_SIZE = 32;
-/** Payload layouts' sizes. */
-export const VhostUserPayloadSize = {
-  U64: 8,
-  VringState: 8,
-  VringAddr: 40,
-  MemTableHeader: 8,
-  SingleMemRegion: 40,
-  ConfigHeader: 12,
-} as const;
-/** `SET_VRING_KICK/CALL/ERR` payload: queue index in bits 0–7; bit 8 says no descriptor was sent. */
-export const VRING_INDEX_MASK = 0xffn;
-export const VRING_NOFD_MASK = 0x100n;
+/** Largest split virtqueue (virtio 1.2 §2.7: Queue Size is at most 32768, a power of 2). */
+export const MAX_VRING_SIZE = 32768;
+/** Largest GET_CONFIG/SET_CONFIG window (virtio config spaces are at most 256 bytes). */
+export const MAX_CONFIG_BYTES = 256;
 
 /** Back-end → QEMU display messages on the GPU_SET_SOCKET socket (vhost-user-gpu.rst). */
 export const GpuDisplayRequest = {
@@ -97,9 +105,25 @@ export const GpuDisplayRequest = {
   DmabufScanout2: 12,
 } as const;
 
+/** Display protocol feature bits (GET/SET_PROTOCOL_FEATURES on the display socket). */
+export const GpuDisplayProtocolFeature = {
+  Edid: 0n,
+  Dmabuf2: 1n,
+} as const;
+
 /** Display reply flag (QEMU sends 0x4 alone). */
 export const GPU_DISPLAY_REPLY_FLAG = 0x4;
-/** Bytes of `{u32 scanout_id, u32 x, u32 y, u32 w, u32 h}` before an UPDATE's pixels. */
-export const GPU_UPDATE_HEADER_SIZE = 20;
-/** Bytes of `{pos (12), u32 hot_x, u32 hot_y}` before CURSOR_UPDATE's 64×64 pixels. */
-export const GPU_CURSOR_UPDATE_HEADER_SIZE = 20;
+/** `VhostUserGpuCursorPos`: CURSOR_POS, CURSOR_POS_HIDE, and the head of CURSOR_UPDATE. */
+export const GpuCursorPos = { scanoutId: 0, x: 4, y: 8, SIZE: 12 } as const;
+/** `VhostUserGpuCursorUpdate`: the position, the hot spot, then 64×64 pixels of 4 bytes. */
+export const GpuCursorUpdate = { pos: 0, hotX: 12, hotY: 16, pixels: 20 } as const;
+/** `VhostUserGpuScanout`: width and height 0 disable the output. */
+export const GpuScanout = { scanoutId: 0, width: 4, height: 8, SIZE: 12 } as const;
+/** `VhostUserGpuUpdate`: the rectangle, then its x8r8g8b8 pixels in rows of `width * 4` bytes. */
+export const GpuUpdate = { scanoutId: 0, x: 4, y: 8, width: 12, height: 16, pixels: 20 } as const;
+/** Largest reply QEMU sends on the display socket (GET_EDID's 1056 bytes, with room to spare). */
+export const MAX_DISPLAY_REPLY = 64 * 1024;
+/** GET_DISPLAY_INFO's reply is virtio-gpu's `virtio_gpu_resp_display_info`: a control header, then 16 modes. */
+export const DisplayInfoReply = { type: 0, pmodes: GpuWireSize.CtrlHdr } as const;
+/** One `virtio_gpu_display_one` of that reply (`GpuWireSize.DisplayOne` bytes). */
+export const DisplayOne = { x: 0, y: 4, width: 8, height: 12, enabled: 16, flags: 20 } as const;

@@ -1,13 +1,13 @@
 import type { UnixSocket } from "../os/unix-socket.ts";
-import { VTEST_HEADER_SIZE, VtestCommand } from "./protocol.ts";
+import { MAX_RENDERER_NAME_BYTES, VTEST_HEADER_SIZE, VtestCommand, VtestHeader } from "./protocol.ts";
 import { VtestError } from "./vtest-error.ts";
 
-/** Longest CREATE_RENDERER name accepted (its length word counts bytes, not words). */
-const MAX_NAME_BYTES = 4096;
+/** Why a client's stream ended: `undefined` at end of stream, a {@link VtestError}, or the socket's own error. */
+export type VtestReaderEnd = VtestError | Error | undefined;
 
 /**
  * Frames vtest messages off a client's socket: `[length, id]` then `length` words (bytes for CREATE_RENDERER).
- * A length past `maxPayload` is a {@link VtestError} before anything is allocated.
+ * A length past `maxPayload` ends the stream with a {@link VtestError} before anything is allocated.
  */
 export class VtestReader {
   readonly #socket: UnixSocket;
@@ -24,47 +24,48 @@ export class VtestReader {
     socket: UnixSocket,
     maxPayload: number,
     onMessage: (command: number, payload: Uint8Array) => void,
-    onEnd: (error: unknown) => void,
+    onEnd: (why: VtestReaderEnd) => void,
   ) {
     this.#socket = socket;
     this.#maxPayload = maxPayload;
     socket.onReadable(() => {
       try {
-        if (this.#pump(onMessage)) this.#finish(onEnd, undefined);
+        const end = this.#pump(onMessage);
+        if (end !== "more") this.#finish(onEnd, end);
       } catch (e) {
-        this.#finish(onEnd, e);
+        this.#finish(onEnd, e instanceof Error ? e : new Error(String(e)));
       }
     });
   }
 
-  #finish(onEnd: (error: unknown) => void, error: unknown): void {
+  #finish(onEnd: (why: VtestReaderEnd) => void, why: VtestReaderEnd): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#socket.onReadable(undefined);
-    onEnd(error);
+    onEnd(why);
   }
 
-  /** Reads what is there; returns true at end of stream. */
-  #pump(onMessage: (command: number, payload: Uint8Array) => void): boolean {
+  /** Reads what is there; "more" when the socket has nothing more for now, else why the stream ended. */
+  #pump(onMessage: (command: number, payload: Uint8Array) => void): "more" | VtestReaderEnd {
     while (!this.#ended) {
       if (this.#payload === undefined) {
         const r = this.#socket.recv(this.#header.subarray(this.#headerGot));
-        if (r === undefined) return false;
-        if (r.bytes === 0) return true;
+        if (r === undefined) return "more";
+        if (r.bytes === 0) return undefined;
         this.#headerGot += r.bytes;
         if (this.#headerGot < VTEST_HEADER_SIZE) continue;
-        const length = this.#headerView.getUint32(0, true);
-        this.#command = this.#headerView.getUint32(4, true);
+        const length = this.#headerView.getUint32(VtestHeader.length * 4, true);
+        this.#command = this.#headerView.getUint32(VtestHeader.command * 4, true);
         const bytes = this.#command === VtestCommand.CreateRenderer ? length : length * 4;
-        const max = this.#command === VtestCommand.CreateRenderer ? MAX_NAME_BYTES : this.#maxPayload;
-        if (bytes > max) throw new VtestError(`command ${this.#command} announces ${bytes} bytes (limit ${max})`);
+        const max = this.#command === VtestCommand.CreateRenderer ? MAX_RENDERER_NAME_BYTES : this.#maxPayload;
+        if (bytes > max) return new VtestError(`command ${this.#command} announces ${bytes} bytes (limit ${max})`);
         this.#payload = new Uint8Array(bytes);
         this.#payloadGot = 0;
       }
       if (this.#payloadGot < this.#payload.length) {
         const r = this.#socket.recv(this.#payload.subarray(this.#payloadGot));
-        if (r === undefined) return false;
-        if (r.bytes === 0) return true;
+        if (r === undefined) return "more";
+        if (r.bytes === 0) return undefined;
         this.#payloadGot += r.bytes;
         if (this.#payloadGot < this.#payload.length) continue;
       }
@@ -73,6 +74,6 @@ export class VtestReader {
       this.#headerGot = 0;
       onMessage(this.#command, payload);
     }
-    return false;
+    return "more";
   }
 }

@@ -1,13 +1,13 @@
 import type { VirglComponent } from "../../components/virgl/virgl-component.ts";
 import { RutabagaBuilder } from "../../rutabaga/builder.ts";
-import { RutabagaComponentType } from "../../rutabaga/constants.ts";
+import { RutabagaCapset, RutabagaComponentType } from "../../rutabaga/constants.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import { virglComponentFactory } from "../gl/virgl-factory.ts";
 import { UnixListener } from "../os/unix-listener.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
 import { DEFAULT_VTEST_LIMITS, type VtestLimits } from "./protocol.ts";
-import { VtestError } from "./vtest-error.ts";
+import type { VtestError } from "./vtest-error.ts";
 import { VtestReader } from "./vtest-reader.ts";
 import { VTEST_CONTEXT_ID, VtestSession } from "./vtest-session.ts";
 
@@ -37,7 +37,8 @@ export function virglRutabaga(
   hostMemoryLimit: number,
   onComponent?: (component: VirglCommandStatistics) => void,
 ): Rutabaga {
-  return new RutabagaBuilder((1n << 1n) | (1n << 2n), fenceHandler)
+  const capsets = (1n << BigInt(RutabagaCapset.Virgl)) | (1n << BigInt(RutabagaCapset.Virgl2));
+  return new RutabagaBuilder(capsets, fenceHandler)
     .setComponentFactory(RutabagaComponentType.VirglRenderer, (init) => {
       const component = virglComponentFactory(init);
       onComponent?.(component as VirglComponent);
@@ -120,19 +121,18 @@ export class VtestServer {
       socket,
       limits.maxMessageBytes,
       (command, payload) => {
+        let refusal: VtestError | undefined;
         try {
-          session.handle(command, payload);
+          refusal = session.handle(command, payload);
         } catch (e) {
-          if (!(e instanceof VtestError)) {
-            // A bug of ours, not the client's: still only this client goes.
-            this.stats.internalErrors++;
-            drop(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-            return;
-          }
-          drop(e.message);
+          // A bug of ours, not the client's: still only this client goes.
+          this.stats.internalErrors++;
+          drop(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+          return;
         }
+        if (refusal !== undefined) drop(refusal.message);
       },
-      (error) => drop(error === undefined ? undefined : error instanceof Error ? error.message : String(error)),
+      (why) => drop(why?.message),
     );
     socket.onClose(() => drop(undefined));
   }

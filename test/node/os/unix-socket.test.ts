@@ -93,7 +93,12 @@ test("more descriptors than asked for are truncated and reported", async () => {
   const fds = [createMemfd("a", 0), createMemfd("b", 0), createMemfd("c", 0)];
   a.send(new Uint8Array([1]), fds);
   for (const fd of fds) closeFd(fd);
-  await new Promise((r) => setTimeout(r, 5));
+  await new Promise<void>((resolve) =>
+    b.onReadable(() => {
+      b.onReadable(undefined);
+      resolve();
+    }),
+  );
   const r = b.recv(new Uint8Array(1), 1)!;
   assert.equal(r.bytes, 1);
   assert.equal(r.fds.length, 1);

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { VhostUserGpuBackend } from "../../../src/node/vhost-user/backend.ts";
+import { configRequest, MockFrontEnd } from "../../../src/node/vhost-user/mock-front-end.ts";
 import { GpuDisplayRequest as D, VhostUserRequest as Q } from "../../../src/node/vhost-user/protocol.ts";
 import { GpuResponseType as R, GpuCommandType as T } from "../../../src/virtio-gpu/index.ts";
-import { configRequest, MockFrontEnd } from "./mock-front-end.ts";
 
 const FEATURES = (1n << 32n) | (1n << 29n) | (1n << 28n) | (1n << 30n) | (1n << 1n);
 

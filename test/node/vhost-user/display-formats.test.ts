@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { VirtioGpuFormat as F } from "../../../src/index.ts";
 import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { DisplayChannel } from "../../../src/node/vhost-user/display-channel.ts";
-import { GPU_UPDATE_HEADER_SIZE, VHOST_USER_HEADER_SIZE } from "../../../src/node/vhost-user/protocol.ts";
+import { GpuUpdate, VhostUserHeader } from "../../../src/node/vhost-user/protocol.ts";
 
 /** One pixel with red 0x11, green 0x22, blue 0x33, alpha 0x44, laid out in each format's byte order. */
 const PIXEL: Record<number, number[]> = {
@@ -17,16 +17,29 @@ const PIXEL: Record<number, number[]> = {
   [F.X8B8G8R8Unorm]: [0x44, 0x33, 0x22, 0x11],
 };
 
-async function readMessage(socket: UnixSocket, n: number): Promise<Uint8Array> {
+/** Resolves with the next `n` bytes, read as the socket becomes readable. */
+function readMessage(socket: UnixSocket, n: number): Promise<Uint8Array> {
   const out = new Uint8Array(n);
   let got = 0;
-  while (got < n) {
-    const r = socket.recv(out.subarray(got));
-    if (r === undefined) await new Promise((res) => setTimeout(res, 5));
-    else if (r.bytes === 0) throw new Error("closed");
-    else got += r.bytes;
-  }
-  return out;
+  return new Promise((resolve, reject) => {
+    socket.onReadable(() => {
+      for (;;) {
+        const r = socket.recv(out.subarray(got));
+        if (r === undefined) return;
+        if (r.bytes === 0) {
+          socket.onReadable(undefined);
+          reject(new Error("closed"));
+          return;
+        }
+        got += r.bytes;
+        if (got === n) {
+          socket.onReadable(undefined);
+          resolve(out);
+          return;
+        }
+      }
+    });
+  });
 }
 
 test("UPDATE carries x8r8g8b8 pixels whatever the scanout's virtio-gpu format", async () => {
@@ -44,8 +57,8 @@ test("UPDATE carries x8r8g8b8 pixels whatever the scanout's virtio-gpu format", 
         { x: 1, y: 0, width: 2, height: 2 },
         { width: W, height: H, stride, format: Number(format), pixels },
       );
-      const message = await readMessage(qemu, VHOST_USER_HEADER_SIZE + GPU_UPDATE_HEADER_SIZE + 2 * 2 * 4);
-      const body = message.subarray(VHOST_USER_HEADER_SIZE + GPU_UPDATE_HEADER_SIZE);
+      const message = await readMessage(qemu, VhostUserHeader.SIZE + GpuUpdate.pixels + 2 * 2 * 4);
+      const body = message.subarray(VhostUserHeader.SIZE + GpuUpdate.pixels);
       for (let i = 0; i < 4; i++) {
         assert.deepEqual(
           [...body.subarray(i * 4, i * 4 + 3)],

@@ -5,7 +5,8 @@ import { closeFd } from "../../../src/node/os/fd.ts";
 import { createMemfd } from "../../../src/node/os/memfd.ts";
 import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { VhostUserGpuBackend } from "../../../src/node/vhost-user/backend.ts";
-import { frameMessage, MessageReader } from "../../../src/node/vhost-user/message-reader.ts";
+import { frameMessage } from "../../../src/node/vhost-user/codec.ts";
+import { MessageReader } from "../../../src/node/vhost-user/message-reader.ts";
 import { VhostUserFlags as F, VhostUserRequest as Q } from "../../../src/node/vhost-user/protocol.ts";
 
 const RUNS = Number(process.env.FC_RUNS ?? 60);

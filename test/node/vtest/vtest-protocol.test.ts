@@ -6,18 +6,20 @@ import { after, before, test } from "node:test";
 import { VirglCmd, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
 import { closeFd } from "../../../src/node/os/fd.ts";
 import { MemoryMapping } from "../../../src/node/os/memory-mapping.ts";
+import { MockVtestClient, VIRGL_FORMAT_R8G8B8A8_UNORM as RGBA8 } from "../../../src/node/vtest/mock-client.ts";
 import { VtestCommand as C, CAPS2_REPLY_ID } from "../../../src/node/vtest/protocol.ts";
 import { VtestServer } from "../../../src/node/vtest/vtest-server.ts";
+import { PipeTextureTarget } from "../../../src/rutabaga/constants.ts";
 import { f32bits, stream } from "../../components/virgl/helpers.ts";
-import { BUFFER, MockVtestClient, RGBA8 } from "./mock-vtest-client.ts";
+import { ServerLog } from "./server-log.ts";
 
 let dir: string;
 let server: VtestServer;
-const log: string[] = [];
+const log = new ServerLog();
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "rutabaga-vtest-"));
-  server = new VtestServer(join(dir, "vtest.sock"), { log: (m) => log.push(m) });
+  server = new VtestServer(join(dir, "vtest.sock"), { log: log.push });
 });
 after(() => {
   server.close();
@@ -116,8 +118,15 @@ test("SUBMIT_CMD clears through the virgl component and RESOURCE_BUSY_WAIT repor
 
 test("a buffer resource of protocol 2 round-trips bytes at an offset", async () => {
   const c = new MockVtestClient(server.path);
-  await c.handshake();
-  const fd = await c.createResource2(9, { target: BUFFER, format: 64, bind: 16, width: 256, height: 1, bytes: 512 });
+  await c.handshake("buffer-offset");
+  const fd = await c.createResource2(9, {
+    target: PipeTextureTarget.Buffer,
+    format: 64,
+    bind: 16,
+    width: 256,
+    height: 1,
+    bytes: 512,
+  });
   const shm = MemoryMapping.map(fd, 512);
   closeFd(fd);
   for (let i = 0; i < 256; i++) shm.bytes[i] = 255 - i;
@@ -127,8 +136,9 @@ test("a buffer resource of protocol 2 round-trips bytes at an offset", async () 
   await c.reply();
   assert.deepEqual([...shm.bytes.subarray(256 + 16, 256 + 48)], [...shm.bytes.subarray(16, 48)]);
   shm.unmap();
+  const gone = log.next(/\(buffer-offset\) (disconnected|dropped)/);
   c.close();
-  await new Promise((r) => setTimeout(r, 50));
-  assert.equal(server.stats.dropped, 0, log.join("\n"));
+  await gone;
+  assert.equal(server.stats.dropped, 0, log.lines.join("\n"));
   assert.equal(server.stats.internalErrors, 0);
 });

@@ -1,0 +1,98 @@
+import type { TgsiIoSlot, TgsiSemantic, TgsiShaderInfo, TgsiStage } from "./tgsi-ir.ts";
+
+/** Stage numbers of the virgl protocol (CREATE_OBJECT(SHADER) dword 2); they order the binding ranges below. */
+export const STAGE_INDEX: Readonly<Record<TgsiStage, number>> = {
+  VERT: 0,
+  FRAG: 1,
+  GEOM: 2,
+  TESS_CTRL: 3,
+  TESS_EVAL: 4,
+  COMP: 5,
+};
+
+/** Name prefix of each stage's GLSL globals (uniform blocks, samplers, output varyings). */
+export const STAGE_PREFIX: Readonly<Record<TgsiStage, string>> = {
+  VERT: "vs",
+  FRAG: "fs",
+  GEOM: "gs",
+  TESS_CTRL: "tc",
+  TESS_EVAL: "te",
+  COMP: "cs",
+};
+
+/** Sampler units per stage the emitter accepts (0..15). */
+export const SAMPLERS_PER_STAGE = 16;
+/** Uniform-buffer binding points reserved per stage: slot 0 (CONST file) .. 10 (UBOs), 11 = sysval block. */
+export const UBO_BINDINGS_PER_STAGE = 12;
+/** Highest guest UBO slot the emitter accepts (slot 0 is the default constant buffer). */
+export const MAX_UBO_SLOT = UBO_BINDINGS_PER_STAGE - 2;
+
+/** GL texture unit (`layout(binding)`) of sampler unit `unit` of `stage`: stage*16 + unit. */
+export function samplerBinding(stage: TgsiStage, unit: number): number {
+  return STAGE_INDEX[stage] * SAMPLERS_PER_STAGE + unit;
+}
+
+/** GL uniform-buffer binding of guest constant-buffer slot `slot` (0 = the CONST file) of `stage`: stage*12 + slot. */
+export function uboBinding(stage: TgsiStage, slot: number): number {
+  return STAGE_INDEX[stage] * UBO_BINDINGS_PER_STAGE + slot;
+}
+
+/** GL uniform-buffer binding of the stage's sysval block (clip planes, stipple): stage*12 + 11. */
+export function sysvalBinding(stage: TgsiStage): number {
+  return STAGE_INDEX[stage] * UBO_BINDINGS_PER_STAGE + UBO_BINDINGS_PER_STAGE - 1;
+}
+
+/** Byte offsets inside the sysval block (std140): `vec4 clip_plane[8]` then `uvec4 stipple[8]` (32 rows, packed). */
+export const SYSVAL_LAYOUT = { clipPlanes: 0, stipple: 128, size: 256 } as const;
+
+/** Identity of a user varying across stages: semantic name + index (`GENERIC3`, `COLOR0`, `BCOLOR1`, `PATCH2`). */
+export function varyingId(semantic: TgsiSemantic): string {
+  return `${semantic.name}${semantic.index}`;
+}
+
+const SUFFIX: Readonly<Record<string, string>> = {
+  GENERIC: "g",
+  TEXCOORD: "t",
+  COLOR: "c",
+  BCOLOR: "bc",
+  FOG: "f",
+  PATCH: "patch",
+  NORMAL: "n",
+  CLIPVERTEX: "cv",
+};
+
+/** GLSL name of the varying `semantic` written by `producer`: `<prefix>_<suffix><index>` (`vs_g3`, `gs_c0`). */
+export function varyingName(producer: TgsiStage, semantic: TgsiSemantic): string {
+  const suffix = SUFFIX[semantic.name] ?? semantic.name.toLowerCase();
+  return `${STAGE_PREFIX[producer]}_${suffix}${semantic.index}`;
+}
+
+/** Output semantics that become GL built-ins (or nothing), never user varyings. */
+const BUILTIN_OUTPUTS = new Set<string>([
+  "POSITION",
+  "PSIZE",
+  "CLIPDIST",
+  "CLIPVERTEX",
+  "LAYER",
+  "VIEWPORT_INDEX",
+  "PRIM_ID",
+  "EDGEFLAG",
+  "TESSOUTER",
+  "TESSINNER",
+  "VIEWPORT_MASK",
+]);
+
+/**
+ * The user varyings (as {@link varyingId}) a shader writes: what the next stage's key lists in `producerOutputs`.
+ */
+export function producedVaryings(outputs: readonly TgsiIoSlot[]): string[] {
+  return outputs.filter((s) => !BUILTIN_OUTPUTS.has(s.semantic.name)).map((s) => varyingId(s.semantic));
+}
+
+/**
+ * Rows (16 bytes each) of every block of the stage's UBO array `<p>_ubo[]`: the largest declared UBO range. The
+ * draw code binds at least `16 * rows` bytes per slot (pad a copy when the guest's buffer is shorter).
+ */
+export function uboBlockRows(info: TgsiShaderInfo): number {
+  return Math.max(1, ...info.uniformBuffers.values());
+}

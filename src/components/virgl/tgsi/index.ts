@@ -1,0 +1,30 @@
+// TGSI text → typed IR → GLSL: pure functions for the virgl draw path (contract: README.md in this folder).
+export {
+  MAX_UBO_SLOT,
+  producedVaryings,
+  SAMPLERS_PER_STAGE,
+  STAGE_INDEX,
+  STAGE_PREFIX,
+  SYSVAL_LAYOUT,
+  samplerBinding,
+  sysvalBinding,
+  UBO_BINDINGS_PER_STAGE,
+  uboBinding,
+  uboBlockRows,
+  varyingId,
+  varyingName,
+} from "./glsl-bindings.ts";
+export { emitGlsl, type GlslResult, inputQualifiers } from "./glsl-emitter.ts";
+export {
+  DEFAULT_SHADER_KEY,
+  type GlslTarget,
+  MAX_STREAM_OUTPUTS,
+  type ShaderKey,
+  type StreamOutputEntry,
+  transformFeedbackVaryings,
+  type ViewSwizzle,
+} from "./shader-key.ts";
+export type * from "./tgsi-ir.ts";
+export { TGSI_OPCODES, type TgsiOpcodeInfo, type TgsiOpcodeKind, type TgsiValueType } from "./tgsi-opcodes.ts";
+export { TgsiParseError } from "./tgsi-parse-error.ts";
+export { parseTgsi, TGSI_LIMITS, type TgsiParseResult } from "./tgsi-parser.ts";

@@ -1,0 +1,244 @@
+import type { GpuCommand } from "../../virtio-gpu/commands.ts";
+import { GpuWireSize } from "../../virtio-gpu/protocol.ts";
+import { encodeRequest, type RequestHeader } from "../../virtio-gpu/request-encoder.ts";
+import { MockGuestRam, MockVirtqueueDriver } from "../../virtio-gpu/virtqueue-mock-driver.ts";
+import { EventFd } from "../os/eventfd.ts";
+import { createMemfd } from "../os/memfd.ts";
+import { MemoryMapping } from "../os/memory-mapping.ts";
+import { UnixSocket } from "../os/unix-socket.ts";
+import {
+  decodeU64,
+  encodeConfig,
+  encodeSingleMemRegion,
+  encodeU64,
+  encodeVringAddr,
+  encodeVringFd,
+  encodeVringState,
+  frameMessage,
+  VhostUserRefusal,
+} from "./codec.ts";
+import { encodeDisplayInfo } from "./display-codec.ts";
+import { type FramedMessage, MessageReader } from "./message-reader.ts";
+import {
+  GpuDisplayRequest as D,
+  VhostUserFlags as F,
+  GPU_DISPLAY_REPLY_FLAG,
+  GpuDisplayProtocolFeature,
+  MAX_VHOST_USER_PAYLOAD,
+  VhostUserRequest as Q,
+  VhostUserProtocolFeature,
+} from "./protocol.ts";
+
+/** Where QEMU's address space puts guest RAM in this mock (SET_VRING_ADDR carries these addresses). */
+export const USER_BASE = 0x7f00_0000_0000n;
+export const GUEST_BASE = 0n;
+
+const bit = (b: bigint) => 1n << b;
+/** What QEMU 10 answers to the display socket's GET_PROTOCOL_FEATURES. */
+const QEMU_DISPLAY_FEATURES = bit(GpuDisplayProtocolFeature.Edid) | bit(GpuDisplayProtocolFeature.Dmabuf2);
+/** The protocol features QEMU 10 accepts from our backend's offer. */
+const ACCEPTED_PROTOCOL_FEATURES =
+  bit(VhostUserProtocolFeature.ReplyAck) |
+  bit(VhostUserProtocolFeature.Config) |
+  bit(VhostUserProtocolFeature.ConfigureMemSlots);
+/** Bytes of `virtio_gpu_config`, which QEMU reads with GET_CONFIG. */
+const GPU_CONFIG_BYTES = GpuWireSize.Config;
+/** Largest UPDATE the mock accepts on its display socket (a 1280×800 frame is 4 MB). */
+const MAX_DISPLAY_MESSAGE = 8 << 20;
+
+/**
+ * A stand-in for QEMU's vhost-user front-end, driving a backend over a socket the way QEMU 10 does: shared memfd
+ * guest RAM, eventfds, virtqueues filled by {@link MockVirtqueueDriver}, and a display socket it answers. Every
+ * message is written with the codec the backend reads with. For tests, fuzzers and benchmarks.
+ */
+export class MockFrontEnd {
+  readonly socket: UnixSocket;
+  readonly ramFd: number;
+  readonly ram: MockGuestRam;
+  readonly mapping: MemoryMapping;
+  readonly display: UnixSocket;
+  readonly displayPeer: UnixSocket;
+  readonly displayMessages: FramedMessage[] = [];
+  readonly queues: MockVirtqueueDriver[];
+  readonly kicks = [EventFd.create(), EventFd.create()];
+  readonly calls = [EventFd.create(), EventFd.create()];
+  #replies: ((m: FramedMessage | undefined) => void)[] = [];
+  #displayWaiters: (() => void)[] = [];
+  ended = false;
+  /** The size QEMU reports in GET_DISPLAY_INFO. */
+  displayMode = { width: 640, height: 480 };
+
+  constructor(socket: UnixSocket, ramBytes = 16 * 1024 * 1024) {
+    this.socket = socket;
+    const [display, peer] = UnixSocket.pair();
+    this.display = display;
+    this.displayPeer = peer;
+    this.ramFd = createMemfd("guest-ram", ramBytes);
+    this.mapping = MemoryMapping.map(this.ramFd, ramBytes);
+    this.ram = new MockGuestRam(this.mapping.bytes, GUEST_BASE);
+    this.queues = [
+      new MockVirtqueueDriver(this.ram, { size: 64, eventIdx: true, indirect: true }),
+      new MockVirtqueueDriver(this.ram, { size: 16, eventIdx: true }),
+    ];
+    new MessageReader(
+      socket,
+      MAX_VHOST_USER_PAYLOAD,
+      (m) => this.#replies.shift()?.(m),
+      () => {
+        this.ended = true;
+        for (const reply of this.#replies.splice(0)) reply(undefined);
+      },
+    );
+    new MessageReader(
+      display,
+      MAX_DISPLAY_MESSAGE,
+      (m) => this.#onDisplay(m),
+      () => {},
+    );
+  }
+
+  #onDisplay(m: FramedMessage): void {
+    this.displayMessages.push(m);
+    if (m.request === D.GetProtocolFeatures) {
+      this.display.send(frameMessage(D.GetProtocolFeatures, GPU_DISPLAY_REPLY_FLAG, encodeU64(QEMU_DISPLAY_FEATURES)));
+    } else if (m.request === D.GetDisplayInfo) {
+      const reply = encodeDisplayInfo([{ ...this.displayMode, enabled: true }]);
+      this.display.send(frameMessage(D.GetDisplayInfo, GPU_DISPLAY_REPLY_FLAG, reply));
+    }
+    for (const wake of this.#displayWaiters.splice(0)) wake();
+  }
+
+  /**
+   * Sends a message; resolves with the reply when one is expected (GET_* or NEED_REPLY), or `undefined` when the
+   * backend ended the connection instead.
+   */
+  send(
+    request: number,
+    payload: Uint8Array = new Uint8Array(0),
+    fds: number[] = [],
+    options: { needReply?: boolean; expectReply?: boolean; flags?: number } = {},
+  ): Promise<FramedMessage | undefined> {
+    const flags = options.flags ?? F.Version | (options.needReply ? F.NeedReply : 0);
+    const expect = options.expectReply ?? options.needReply ?? false;
+    const reply = expect
+      ? new Promise<FramedMessage | undefined>((resolve) => this.#replies.push(resolve))
+      : Promise.resolve(undefined);
+    this.socket.send(frameMessage(request, flags, payload), fds);
+    return reply;
+  }
+
+  /** The u64 of a reply. */
+  static u64(m: FramedMessage | undefined): bigint {
+    const value = m === undefined ? new VhostUserRefusal("no reply") : decodeU64(m.payload);
+    if (value instanceof VhostUserRefusal) throw new Error(`no u64 reply: ${value.reason}`);
+    return value;
+  }
+
+  /** A u64 payload. */
+  static u64Payload(value: bigint): Uint8Array {
+    return encodeU64(value);
+  }
+
+  /** A `{index, num}` payload. */
+  static vringState(index: number, num: number): Uint8Array {
+    return encodeVringState({ index, num });
+  }
+
+  /** The messages QEMU 10 sends at realize, probe and DRIVER_OK (vhost-user-gpu.md), up to enabled rings. */
+  async start(features: bigint): Promise<void> {
+    await this.send(Q.GetFeatures, undefined, [], { expectReply: true });
+    await this.send(Q.GetProtocolFeatures, undefined, [], { expectReply: true });
+    await this.send(Q.SetProtocolFeatures, encodeU64(ACCEPTED_PROTOCOL_FEATURES));
+    await this.send(Q.GetQueueNum, undefined, [], { expectReply: true });
+    await this.send(Q.GetMaxMemSlots, undefined, [], { expectReply: true });
+    await this.send(Q.SetOwner);
+    for (const i of [0, 1])
+      await this.send(Q.SetVringCall, encodeVringFd({ index: i, noFd: false }), [this.calls[i]!.fd]);
+    await this.send(Q.GetConfig, configRequest(0, GPU_CONFIG_BYTES), [], { expectReply: true });
+    await this.send(Q.GpuSetSocket, undefined, [this.displayPeer.fd]);
+    this.displayPeer.close();
+    await this.send(Q.SetFeatures, encodeU64(features));
+    const region = encodeSingleMemRegion({
+      guestPhysAddr: GUEST_BASE,
+      memorySize: BigInt(this.mapping.length),
+      userspaceAddr: USER_BASE,
+      mmapOffset: 0n,
+    });
+    const ack = await this.send(Q.AddMemReg, region, [this.ramFd], { needReply: true });
+    if (MockFrontEnd.u64(ack) !== 0n) throw new Error("ADD_MEM_REG refused");
+    for (const i of [0, 1]) {
+      const q = this.queues[i]!;
+      await this.send(Q.SetVringNum, encodeVringState({ index: i, num: q.config.size }));
+      await this.send(Q.SetVringBase, encodeVringState({ index: i, num: 0 }));
+      const addr = encodeVringAddr({
+        index: i,
+        flags: 0,
+        desc: USER_BASE + q.config.descAddr - GUEST_BASE,
+        used: USER_BASE + q.config.usedAddr - GUEST_BASE,
+        avail: USER_BASE + q.config.availAddr - GUEST_BASE,
+        log: 0n,
+      });
+      await this.send(Q.SetVringAddr, addr);
+      await this.send(Q.SetVringKick, encodeVringFd({ index: i, noFd: false }), [this.kicks[i]!.fd]);
+    }
+    for (const i of [0, 1]) {
+      const ack = await this.send(Q.SetVringEnable, encodeVringState({ index: i, num: 1 }), [], { needReply: true });
+      if (MockFrontEnd.u64(ack) !== 0n) throw new Error("SET_VRING_ENABLE refused");
+    }
+  }
+
+  /** Puts a request on a queue, kicks, and waits for the call eventfd; returns the response bytes. */
+  async request(
+    command: GpuCommand,
+    hdr: RequestHeader = {},
+    queueIndex = 0,
+  ): Promise<{ type: number; bytes: Uint8Array }> {
+    const q = this.queues[queueIndex]!;
+    // Room for the largest response this mock's requests get (RESP_OK_EDID).
+    const placed = q.add([encodeRequest(command, hdr)], [GpuWireSize.RespEdid]);
+    const called = new Promise<void>((resolve) =>
+      this.calls[queueIndex]!.watch(() => {
+        this.calls[queueIndex]!.drain();
+        resolve();
+      }),
+    );
+    this.kicks[queueIndex]!.signal();
+    await called;
+    const used = q.takeUsed().find((u) => u.head === placed.head);
+    if (used === undefined) throw new Error("no response");
+    const bytes = this.ram.view(placed.writable[0]!.addr, used.length).slice();
+    return { type: new DataView(bytes.buffer).getUint32(0, true), bytes };
+  }
+
+  /** Resolves once the display socket has seen `count` messages of `request`; rejects after `timeoutMs`. */
+  waitForDisplay(request: number, count = 1, timeoutMs = 5000): Promise<FramedMessage[]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const seen = this.displayMessages.map((m) => m.request).join(",");
+        reject(new Error(`waited for display message ${request} ×${count}; saw ${seen}`));
+      }, timeoutMs);
+      const check = () => {
+        const got = this.displayMessages.filter((m) => m.request === request);
+        if (got.length >= count) {
+          clearTimeout(timer);
+          resolve(got);
+        } else {
+          this.#displayWaiters.push(check);
+        }
+      };
+      check();
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+    this.display.close();
+    for (const e of [...this.kicks, ...this.calls]) e.close();
+    this.mapping.unmap();
+  }
+}
+
+/** GET_CONFIG's payload: `{offset, size, flags}` and `size` bytes of room for the answer. */
+export function configRequest(offset: number, size: number): Uint8Array {
+  return encodeConfig({ offset, flags: 0, data: new Uint8Array(size) });
+}

@@ -1,0 +1,232 @@
+// Test-only: compiles and links GLSL on the host GL (libEGL surfaceless, desktop GL 4.5 core) through koffi.
+import koffi from "koffi";
+
+const EGL_PLATFORM_SURFACELESS_MESA = 0x31dd;
+const EGL_OPENGL_API = 0x30a2;
+const EGL_OPENGL_ES_API = 0x30a0;
+const EGL_NONE = 0x3038;
+const GL_COMPILE_STATUS = 0x8b81;
+const GL_LINK_STATUS = 0x8b82;
+const GL_INFO_LOG_LENGTH = 0x8b84;
+
+/** virgl stage → GL shader type. */
+export const GL_SHADER_TYPE: Readonly<Record<string, number>> = {
+  VERT: 0x8b31,
+  FRAG: 0x8b30,
+  GEOM: 0x8dd9,
+  TESS_CTRL: 0x8e88,
+  TESS_EVAL: 0x8e87,
+  COMP: 0x91b9,
+};
+
+const PROTOS = {
+  glCreateShader: "uint32 tgsitest_glCreateShader(uint32 type)",
+  glShaderSource: "void tgsitest_glShaderSource(uint32 s, int32 n, const char **src, const int32 *len)",
+  glCompileShader: "void tgsitest_glCompileShader(uint32 s)",
+  glGetShaderiv: "void tgsitest_glGetShaderiv(uint32 s, uint32 pname, _Out_ int32 *out)",
+  glGetShaderInfoLog: "void tgsitest_glGetShaderInfoLog(uint32 s, int32 max, _Out_ int32 *len, _Out_ uint8_t *log)",
+  glDeleteShader: "void tgsitest_glDeleteShader(uint32 s)",
+  glCreateProgram: "uint32 tgsitest_glCreateProgram()",
+  glAttachShader: "void tgsitest_glAttachShader(uint32 p, uint32 s)",
+  glLinkProgram: "void tgsitest_glLinkProgram(uint32 p)",
+  glGetProgramiv: "void tgsitest_glGetProgramiv(uint32 p, uint32 pname, _Out_ int32 *out)",
+  glGetProgramInfoLog: "void tgsitest_glGetProgramInfoLog(uint32 p, int32 max, _Out_ int32 *len, _Out_ uint8_t *log)",
+  glDeleteProgram: "void tgsitest_glDeleteProgram(uint32 p)",
+  glTransformFeedbackVaryings:
+    "void tgsitest_glTransformFeedbackVaryings(uint32 p, int32 n, const char **names, uint32 mode)",
+  glUseProgram: "void tgsitest_glUseProgram(uint32 p)",
+  glCreateVertexArrays: "void tgsitest_glCreateVertexArrays(int32 n, _Out_ uint32 *out)",
+  glBindVertexArray: "void tgsitest_glBindVertexArray(uint32 v)",
+  glDeleteVertexArrays: "void tgsitest_glDeleteVertexArrays(int32 n, const uint32 *v)",
+  glCreateBuffers: "void tgsitest_glCreateBuffers(int32 n, _Out_ uint32 *out)",
+  glNamedBufferData: "void tgsitest_glNamedBufferData(uint32 b, intptr size, const void *data, uint32 usage)",
+  glBindBufferBase: "void tgsitest_glBindBufferBase(uint32 target, uint32 index, uint32 b)",
+  glDeleteBuffers: "void tgsitest_glDeleteBuffers(int32 n, const uint32 *b)",
+  glGetNamedBufferSubData:
+    "void tgsitest_glGetNamedBufferSubData(uint32 b, intptr off, intptr size, _Out_ uint8_t *data)",
+  glEnable: "void tgsitest_glEnable(uint32 cap)",
+  glDisable: "void tgsitest_glDisable(uint32 cap)",
+  glBeginTransformFeedback: "void tgsitest_glBeginTransformFeedback(uint32 mode)",
+  glEndTransformFeedback: "void tgsitest_glEndTransformFeedback()",
+  glDrawArrays: "void tgsitest_glDrawArrays(uint32 mode, int32 first, int32 count)",
+  glFinish: "void tgsitest_glFinish()",
+  glGetError: "uint32 tgsitest_glGetError()",
+  glCreateFramebuffers: "void tgsitest_glCreateFramebuffers(int32 n, _Out_ uint32 *out)",
+  glCreateRenderbuffers: "void tgsitest_glCreateRenderbuffers(int32 n, _Out_ uint32 *out)",
+  glNamedRenderbufferStorage: "void tgsitest_glNamedRenderbufferStorage(uint32 rb, uint32 fmt, int32 w, int32 h)",
+  glNamedFramebufferRenderbuffer:
+    "void tgsitest_glNamedFramebufferRenderbuffer(uint32 fb, uint32 att, uint32 target, uint32 rb)",
+  glBindFramebuffer: "void tgsitest_glBindFramebuffer(uint32 target, uint32 fb)",
+} as const;
+
+// biome-ignore lint/suspicious/noExplicitAny: koffi functions are variadic by prototype
+type Fn = (...args: any[]) => any;
+
+/** A compile/link outcome: `ok`, and the driver's info log. */
+export interface GlCompileResult {
+  readonly ok: boolean;
+  readonly log: string;
+}
+
+/** koffi prototypes are process-wide named types: made once. */
+const protoCache = new Map<string, unknown>();
+
+/**
+ * One surfaceless context with shader compile/link entry points: desktop GL 4.5 core, or with `es` an OpenGL ES 3
+ * context (compile/link only; {@link GlCompiler.evaluate} needs desktop GL).
+ */
+export class GlCompiler {
+  readonly #gl: Record<keyof typeof PROTOS, Fn>;
+  readonly #egl: Record<string, Fn>;
+  readonly #dpy: unknown;
+  readonly #ctx: unknown;
+
+  readonly es: boolean;
+
+  constructor(es = false) {
+    this.es = es;
+    const lib = koffi.load("libEGL.so.1");
+    const egl: Record<string, Fn> = {
+      getPlatformDisplay: lib.func("void *eglGetPlatformDisplay(uint32 platform, void *native, void *attribs)"),
+      initialize: lib.func("uint32 eglInitialize(void *dpy, void *major, void *minor)"),
+      bindAPI: lib.func("uint32 eglBindAPI(uint32 api)"),
+      createContext: lib.func("void *eglCreateContext(void *dpy, void *config, void *share, const int32 *attribs)"),
+      destroyContext: lib.func("uint32 eglDestroyContext(void *dpy, void *ctx)"),
+      makeCurrent: lib.func("uint32 eglMakeCurrent(void *dpy, void *draw, void *read, void *ctx)"),
+      getProcAddress: lib.func("void *eglGetProcAddress(const char *name)"),
+    };
+    this.#egl = egl;
+    const dpy = egl.getPlatformDisplay!(EGL_PLATFORM_SURFACELESS_MESA, null, null);
+    if (!dpy || !egl.initialize!(dpy, null, null)) throw new Error("no EGL surfaceless display");
+    if (!egl.bindAPI!(es ? EGL_OPENGL_ES_API : EGL_OPENGL_API)) throw new Error("eglBindAPI failed");
+    // EGL_CONTEXT_MAJOR_VERSION 4, MINOR 5, core profile; or ES 3.0.
+    const attribs = new Int32Array(es ? [0x3098, 3, 0x30fb, 0, EGL_NONE] : [0x3098, 4, 0x30fb, 5, 0x30fd, 1, EGL_NONE]);
+    const ctx = egl.createContext!(dpy, null, null, attribs);
+    if (!ctx) throw new Error(es ? "no OpenGL ES 3.0 context" : "no GL 4.5 core context");
+    if (!egl.makeCurrent!(dpy, null, null, ctx)) throw new Error("eglMakeCurrent failed");
+    this.#dpy = dpy;
+    this.#ctx = ctx;
+    const gl: Partial<Record<keyof typeof PROTOS, Fn>> = {};
+    for (const [name, proto] of Object.entries(PROTOS) as [keyof typeof PROTOS, string][]) {
+      const ptr = egl.getProcAddress!(name);
+      if (!ptr) {
+        if (es) continue;
+        throw new Error(`missing ${name}`);
+      }
+      let type = protoCache.get(proto);
+      if (type === undefined) {
+        type = koffi.proto(proto);
+        protoCache.set(proto, type);
+      }
+      gl[name] = (koffi.decode as (p: unknown, t: unknown) => Fn)(ptr, type);
+    }
+    this.#gl = gl as Record<keyof typeof PROTOS, Fn>;
+    if (es) return;
+    // A surfaceless context has no default framebuffer; draws need a complete one even with rasterizer discard.
+    const fb = [0];
+    const rb = [0];
+    this.#gl.glCreateFramebuffers(1, fb);
+    this.#gl.glCreateRenderbuffers(1, rb);
+    this.#gl.glNamedRenderbufferStorage(rb[0], 0x8058 /* GL_RGBA8 */, 4, 4);
+    this.#gl.glNamedFramebufferRenderbuffer(fb[0], 0x8ce0 /* COLOR_ATTACHMENT0 */, 0x8d41 /* RENDERBUFFER */, rb[0]);
+    this.#gl.glBindFramebuffer(0x8d40 /* GL_FRAMEBUFFER */, fb[0]);
+  }
+
+  #log(getLen: Fn, getLog: Fn, obj: number): string {
+    const len = [0];
+    getLen(obj, GL_INFO_LOG_LENGTH, len);
+    if (len[0]! <= 0) return "";
+    const buf = Buffer.alloc(len[0]!);
+    getLog(obj, len[0], [0], buf);
+    return buf.toString("utf8").replace(/\0.*$/s, "");
+  }
+
+  /** Compiles one shader; returns its GL name (to link, then {@link release}) with the outcome. */
+  compile(stage: string, source: string): GlCompileResult & { readonly shader: number } {
+    const gl = this.#gl;
+    const s = gl.glCreateShader(GL_SHADER_TYPE[stage]!) as number;
+    gl.glShaderSource(s, 1, [source], null);
+    gl.glCompileShader(s);
+    const status = [0];
+    gl.glGetShaderiv(s, GL_COMPILE_STATUS, status);
+    return { ok: status[0] === 1, log: this.#log(gl.glGetShaderiv, gl.glGetShaderInfoLog, s), shader: s };
+  }
+
+  /** Links compiled shaders into a program (deleted again); the shaders are released. */
+  link(shaders: readonly number[]): GlCompileResult {
+    const gl = this.#gl;
+    const p = gl.glCreateProgram() as number;
+    for (const s of shaders) gl.glAttachShader(p, s);
+    gl.glLinkProgram(p);
+    const status = [0];
+    gl.glGetProgramiv(p, GL_LINK_STATUS, status);
+    const log = this.#log(gl.glGetProgramiv, gl.glGetProgramInfoLog, p);
+    gl.glDeleteProgram(p);
+    for (const s of shaders) gl.glDeleteShader(s);
+    return { ok: status[0] === 1, log };
+  }
+
+  /**
+   * Runs a linked VS once (one point, rasterizer discard) and returns the 32-bit words of the varyings `names`
+   * captured by transform feedback (4 words per vec4 varying), so emitted arithmetic can be checked numerically.
+   */
+  evaluate(
+    vertexShader: number,
+    names: readonly string[],
+    words = names.length * 4,
+    uniformBuffers: readonly { binding: number; data: Uint32Array }[] = [],
+  ): Uint32Array {
+    const gl = this.#gl;
+    const p = gl.glCreateProgram() as number;
+    gl.glAttachShader(p, vertexShader);
+    gl.glTransformFeedbackVaryings(p, names.length, names, 0x8c8c /* GL_INTERLEAVED_ATTRIBS */);
+    gl.glLinkProgram(p);
+    const status = [0];
+    gl.glGetProgramiv(p, GL_LINK_STATUS, status);
+    if (status[0] !== 1) throw new Error(`link: ${this.#log(gl.glGetProgramiv, gl.glGetProgramInfoLog, p)}`);
+    const vao = [0];
+    gl.glCreateVertexArrays(1, vao);
+    const buf = [0];
+    gl.glCreateBuffers(1, buf);
+    const bytes = words * 4;
+    gl.glNamedBufferData(buf[0], bytes, null, 0x88e1 /* GL_STREAM_READ */);
+    const ubos: number[] = [];
+    for (const u of uniformBuffers) {
+      const b = [0];
+      gl.glCreateBuffers(1, b);
+      gl.glNamedBufferData(b[0], u.data.byteLength, u.data, 0x88e4 /* GL_STATIC_DRAW */);
+      gl.glBindBufferBase(0x8a11 /* GL_UNIFORM_BUFFER */, u.binding, b[0]);
+      ubos.push(b[0]!);
+    }
+    gl.glUseProgram(p);
+    gl.glBindVertexArray(vao[0]);
+    gl.glBindBufferBase(0x8c8e /* GL_TRANSFORM_FEEDBACK_BUFFER */, 0, buf[0]);
+    gl.glEnable(0x8c89 /* GL_RASTERIZER_DISCARD */);
+    gl.glBeginTransformFeedback(0 /* GL_POINTS */);
+    gl.glDrawArrays(0, 0, 1);
+    gl.glEndTransformFeedback();
+    gl.glDisable(0x8c89);
+    gl.glFinish();
+    const out = Buffer.alloc(bytes);
+    gl.glGetNamedBufferSubData(buf[0], 0, bytes, out);
+    const err = gl.glGetError() as number;
+    gl.glUseProgram(0);
+    gl.glBindVertexArray(0);
+    gl.glDeleteBuffers(1, buf);
+    for (const b of ubos) gl.glDeleteBuffers(1, [b]);
+    gl.glDeleteVertexArrays(1, vao);
+    gl.glDeleteProgram(p);
+    gl.glDeleteShader(vertexShader);
+    if (err !== 0) throw new Error(`GL error 0x${err.toString(16)}`);
+    return new Uint32Array(out.buffer, out.byteOffset, bytes / 4).slice();
+  }
+
+  release(shader: number): void {
+    this.#gl.glDeleteShader(shader);
+  }
+
+  destroy(): void {
+    this.#egl.makeCurrent!(this.#dpy, null, null, null);
+    this.#egl.destroyContext!(this.#dpy, this.#ctx);
+  }
+}

@@ -35,7 +35,9 @@ interface KmscubeRun {
 async function kmscube(guest: Guest3dSession, args: string, tag: string): Promise<KmscubeRun> {
   const log = `/tmp/kmscube-${tag}.log`;
   const start = Date.now();
-  await guest.run(`rm -f ${HOLD_RELEASE}; LD_PRELOAD=${HOLD_SHIM} kmscube -c 60 ${args} > ${log} 2>&1 &`);
+  // kmscube quits ("user interrupted!") once its stdin is readable, and a background job's stdin is /dev/null, always
+  // readable at EOF: the console's tty, where nobody types, keeps it drawing.
+  await guest.run(`rm -f ${HOLD_RELEASE}; LD_PRELOAD=${HOLD_SHIM} kmscube -c 60 ${args} < /dev/tty1 > ${log} 2>&1 &`);
   const held = await guest.run(
     `i=0; while ! grep -q @@HELD ${log} && [ $i -lt 3000 ]; do sleep 0.1; i=$((i+1)); done; cat ${log}`,
     330_000,
@@ -114,7 +116,7 @@ test("kmscube's frames from a Linux guest on our --virgl backend match QEMU's bu
   let killed: { exit: number | null; log: string } | undefined;
   const ours = await session("ours", async (guest) => {
     // A guest that dies mid-frame: kmscube draws without end, QEMU is killed while frames are in flight.
-    await guest.run("kmscube > /tmp/kmscube-endless.log 2>&1 &");
+    await guest.run("kmscube < /dev/tty1 > /tmp/kmscube-endless.log 2>&1 &");
     await guest.run("sleep 3");
     await guest.killQemu();
     const backend = guest.backend!;

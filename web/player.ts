@@ -1,0 +1,206 @@
+// The trace player: a trace from the file picker, a drop or ?trace=URL, replayed on this page into canvases.
+import { CanvasSink, TraceStepper } from "../src/browser/index.ts";
+import { FramebufferSink, replayTrace } from "../src/virtio-gpu/index.ts";
+
+/** What the page exposes for tests and the bench. */
+interface PlayerApi {
+  ready: boolean;
+  error?: string;
+  frames: number;
+  frame: number;
+  requests: number;
+  errors: [number, number][];
+  /** Replays the loaded trace `rounds` times into a framebuffer sink (no canvas); returns milliseconds per round. */
+  measure(rounds: number): number[];
+  /** The same, painting every flush on a canvas (not in the page) through a `CanvasSink`. */
+  measureCanvas(rounds: number): number[];
+  seek(frame: number): void;
+  /** The loaded trace's last frame painted by a `CanvasSink` on an `OffscreenCanvas`, as base64 RGBA. */
+  offscreenFrame(): { width: number; height: number; rgba: string };
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = $<HTMLParagraphElement>("status");
+const stats = $<HTMLDivElement>("stats");
+const scrubber = $<HTMLInputElement>("scrubber");
+const frameLabel = $<HTMLSpanElement>("frame");
+const play = $<HTMLButtonElement>("play");
+const save = $<HTMLButtonElement>("save");
+const screens = $<HTMLDivElement>("screens");
+
+let current: { trace: Uint8Array; stepper: TraceStepper; canvases: HTMLCanvasElement[]; frames: number } | undefined;
+let timer: number | undefined;
+
+const api: PlayerApi = {
+  ready: false,
+  frames: 0,
+  frame: 0,
+  requests: 0,
+  errors: [],
+  measure(rounds) {
+    if (current === undefined) throw new Error("no trace loaded");
+    const times: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const start = performance.now();
+      replayTrace(current.trace, new FramebufferSink());
+      times.push(performance.now() - start);
+    }
+    return times;
+  },
+  measureCanvas(rounds) {
+    if (current === undefined) throw new Error("no trace loaded");
+    const times: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const start = performance.now();
+      new TraceStepper(current.trace, new CanvasSink(document.createElement("canvas"))).advance();
+      times.push(performance.now() - start);
+    }
+    return times;
+  },
+  seek(frame) {
+    show(frame);
+  },
+  offscreenFrame() {
+    if (current === undefined) throw new Error("no trace loaded");
+    const canvas = new OffscreenCanvas(1, 1);
+    new TraceStepper(current.trace, new CanvasSink(canvas)).advance();
+    const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let s = "";
+    for (let i = 0; i < data.length; i += 0x8000) s += String.fromCharCode(...data.subarray(i, i + 0x8000));
+    return { width: canvas.width, height: canvas.height, rgba: btoa(s) };
+  },
+};
+(globalThis as { rutabagaPlayer?: PlayerApi }).rutabagaPlayer = api;
+
+function fail(message: string): void {
+  api.error = message;
+  status.textContent = message;
+  status.className = "error";
+}
+
+function show(frame: number): void {
+  if (current === undefined) return;
+  const target = Math.max(0, Math.min(frame, current.frames));
+  current.stepper.seek(target);
+  if (current.stepper.flushesDone >= current.frames) current.stepper.advance();
+  api.frame = current.stepper.flushesDone;
+  api.requests = current.stepper.requestsDone;
+  api.errors = [...current.stepper.errors];
+  scrubber.value = String(api.frame);
+  frameLabel.textContent = `frame ${api.frame} / ${current.frames} · request ${api.requests} / ${current.stepper.requestCount}`;
+}
+
+function stop(): void {
+  if (timer !== undefined) clearInterval(timer);
+  timer = undefined;
+  play.textContent = "Play";
+}
+
+function load(trace: Uint8Array, name: string, startFrame: number | "end"): void {
+  stop();
+  api.ready = false;
+  status.className = "";
+  // One headless pass first: the frame count for the scrubber and the replay speed for the stats.
+  const counter = new FramebufferSink();
+  const t0 = performance.now();
+  const pass = replayTrace(trace, counter);
+  const ms = performance.now() - t0;
+  screens.replaceChildren();
+  const stepperCanvases: HTMLCanvasElement[] = [];
+  let cursor: HTMLCanvasElement | undefined;
+  pass.device.scanoutConfigs().forEach((_, i) => {
+    const box = document.createElement("div");
+    box.className = "screen";
+    const canvas = document.createElement("canvas");
+    canvas.id = `scanout-${i}`;
+    box.append(canvas);
+    if (i === 0) {
+      cursor = document.createElement("canvas");
+      cursor.className = "cursor";
+      cursor.id = "cursor";
+      box.append(cursor);
+    }
+    screens.append(box);
+    stepperCanvases.push(canvas);
+  });
+  const sink = new CanvasSink(stepperCanvases, cursor === undefined ? {} : { cursor });
+  const stepper = new TraceStepper(trace, sink);
+  current = { trace, stepper, canvases: stepperCanvases, frames: counter.flushes };
+  api.frames = counter.flushes;
+  scrubber.max = String(counter.flushes);
+  for (const c of [scrubber, play, save]) c.disabled = false;
+  stats.textContent = [
+    `trace          ${name}: ${trace.length} bytes, ${stepper.records.length} records`,
+    `scanouts       ${stepper.header.scanouts.map((s) => `${s.width}×${s.height}`).join(", ")}`,
+    `requests       ${pass.requests} (${[...pass.errors.values()].reduce((a, b) => a + b, 0)} error responses)`,
+    `frames         ${counter.flushes} flushes`,
+    `replay speed   ${((pass.requests / ms) * 1000).toFixed(0)} requests/s, ${(trace.length / 1e3 / ms).toFixed(1)} MB/s (headless, ${ms.toFixed(1)} ms)`,
+  ].join("\n");
+  show(startFrame === "end" ? counter.flushes : startFrame);
+  status.textContent = `${name} loaded`;
+  api.ready = true;
+}
+
+function loadBytes(bytes: ArrayBuffer, name: string, startFrame: number | "end"): void {
+  try {
+    load(new Uint8Array(bytes), name, startFrame);
+  } catch (e) {
+    fail(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+play.onclick = () => {
+  if (timer !== undefined) return stop();
+  if (current === undefined) return;
+  if (api.frame >= current.frames) show(0);
+  play.textContent = "Pause";
+  timer = setInterval(() => {
+    if (current === undefined || api.frame >= current.frames) return stop();
+    show(api.frame + 1);
+  }, 40) as unknown as number;
+};
+scrubber.oninput = () => {
+  stop();
+  show(Number(scrubber.value));
+};
+save.onclick = () => {
+  const canvas = current?.canvases[0];
+  canvas?.toBlob((blob) => {
+    if (blob === null) return;
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = `scanout-0-frame-${api.frame}.png`;
+    a.click();
+    URL.revokeObjectURL(a.href);
+  }, "image/png");
+};
+$<HTMLInputElement>("file").onchange = async (event) => {
+  const file = (event.target as HTMLInputElement).files?.[0];
+  if (file !== undefined) loadBytes(await file.arrayBuffer(), file.name, 0);
+};
+document.body.ondragover = (event) => {
+  event.preventDefault();
+  document.body.classList.add("dragging");
+};
+document.body.ondragleave = () => document.body.classList.remove("dragging");
+document.body.ondrop = async (event) => {
+  event.preventDefault();
+  document.body.classList.remove("dragging");
+  const file = event.dataTransfer?.files[0];
+  if (file !== undefined) loadBytes(await file.arrayBuffer(), file.name, 0);
+};
+
+const params = new URLSearchParams(location.search);
+const url = params.get("trace");
+if (url !== null) {
+  const frame = params.get("frame");
+  fetch(url)
+    .then(async (r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      loadBytes(await r.arrayBuffer(), url, frame === null ? 0 : frame === "end" ? "end" : Number(frame));
+      if (frame === null) play.click();
+    })
+    .catch((e: unknown) => fail(`${url}: ${e instanceof Error ? e.message : String(e)}`));
+} else {
+  status.textContent = "open or drop a trace file";
+}

@@ -1,5 +1,7 @@
 export { Rutabaga2D } from "./components/2d/rutabaga-2d.ts";
+export type { GlRect } from "./components/virgl/host-gl/framebuffers.ts";
 export type { HostGl, HostGlContext } from "./components/virgl/host-gl/host-gl.ts";
+export type { GlBox, GlImageRef, GlTextureStorage } from "./components/virgl/host-gl/textures.ts";
 export { RutabagaBuilder } from "./rutabaga/builder.ts";
 export {
   CAPSET_TABLE,

@@ -9,7 +9,9 @@
 export { decodePng, encodePng } from "./display/png.ts";
 export { PngSink, type PngSinkOptions } from "./display/png-sink.ts";
 export { EglHostGl } from "./gl/egl-host-gl.ts";
+export { type GlObjectKind, glObjectCensus } from "./gl/gl-object-census.ts";
 export { virglComponentFactory } from "./gl/virgl-factory.ts";
+export { buildVirglRutabaga, VIRGL_CAPSET_MASK, VIRGL_DEVICE_FEATURES } from "./gl/virgl-rutabaga.ts";
 export * from "./os/index.ts";
 export { VhostUserGpuBackend, type VhostUserGpuOptions } from "./vhost-user/backend.ts";
 export { serveVhostUserGpu, type VhostUserEndpoint } from "./vhost-user/server.ts";

@@ -31,6 +31,25 @@ interface KmscubeRun {
   seconds: number;
 }
 
+const sameScreen = (a: Screen, b: Screen) =>
+  a.width === b.width && a.height === b.height && Buffer.from(a.bgrx).equals(Buffer.from(b.bgrx));
+
+/**
+ * The held frame once the display shows it: QEMU's window repaints on its own refresh timer (after a second kmscube in
+ * the same guest it still said "Display output is not active" at the first look), so captures are repeated until two
+ * in a row agree.
+ */
+async function steadyCapture(guest: Guest3dSession): Promise<Screen> {
+  let last = await guest.capture();
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const next = await guest.capture();
+    if (sameScreen(last, next)) return next;
+    last = next;
+  }
+  return last;
+}
+
 /** Runs `kmscube -c 60 ARGS` held on its last frame, takes the screen, then lets it exit. */
 async function kmscube(guest: Guest3dSession, args: string, tag: string): Promise<KmscubeRun> {
   const log = `/tmp/kmscube-${tag}.log`;
@@ -44,7 +63,7 @@ async function kmscube(guest: Guest3dSession, args: string, tag: string): Promis
   );
   assert.match(held.out, /@@HELD/, `kmscube ${args} reached its last frame:\n${held.out}`);
   const seconds = (Date.now() - start) / 1000;
-  const screen = await guest.capture();
+  const screen = await steadyCapture(guest);
   await guest.run(`touch ${HOLD_RELEASE}; wait`);
   return { screen, log: held.out, seconds };
 }

@@ -72,6 +72,7 @@ async function kmscube(guest: Guest3dSession, args: string, tag: string): Promis
 async function session(
   kind: Gpu3dKind,
   more: (guest: Guest3dSession) => Promise<void> = async () => {},
+  variants: readonly (typeof VARIANTS)[number][] = VARIANTS,
 ): Promise<Map<string, KmscubeRun>> {
   const tools = prepareTools3d();
   const guest = new Guest3dSession(kind);
@@ -79,10 +80,10 @@ async function session(
   try {
     const initramfs = buildInitramfs3d(tools, {}, guest.dir);
     await guest.start(tools, initramfs, 400_000);
-    for (const v of VARIANTS) runs.set(v.name, await kmscube(guest, v.args, v.name));
+    for (const v of variants) runs.set(v.name, await kmscube(guest, v.args, v.name));
     console.log(
       `${kind}: boot ${(guest.bootMs / 1000).toFixed(1)} s; ` +
-        VARIANTS.map((v) => `kmscube ${v.name} ${runs.get(v.name)!.seconds.toFixed(1)} s`).join(", "),
+        variants.map((v) => `kmscube ${v.name} ${runs.get(v.name)!.seconds.toFixed(1)} s`).join(", "),
     );
     await more(guest);
   } catch (e) {
@@ -125,7 +126,11 @@ function compare(name: string, reference: Screen, ours: Screen): { differing: nu
 test("kmscube's frames from a Linux guest on our --virgl backend match QEMU's built-in virgl device; a guest killed mid-frame leaves no GL object behind", {
   timeout: 25 * 60_000,
 }, async (t) => {
-  const reference = await session("builtin");
+  // One guest per variant for the reference: in QEMU's SDL GL window a second KMS program in the same guest stayed
+  // on "Display output is not active" while held.
+  const reference = new Map<string, KmscubeRun>();
+  for (const v of VARIANTS)
+    for (const [name, run] of await session("builtin", undefined, [v])) reference.set(name, run);
   for (const v of VARIANTS) {
     const run = reference.get(v.name)!;
     assert.match(run.log, /renderer: "virgl/, `the reference renders through virgl (${v.name})`);

@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 export const CACHE = fileURLToPath(new URL("../../.cache/qemu-e2e", import.meta.url));
 /** A download older than this is taken for one whose process died, and its lock is broken. */
 const STALE_LOCK_MS = 15 * 60_000;
-const QEMU_VERSION = "1:10.0.2+ds-2+deb13u1~bpo12+1";
+/** QEMU 10 from bookworm-backports. */
+export const QEMU_VERSION = "1:10.0.2+ds-2+deb13u1~bpo12+1";
 const QEMU_PACKAGES = ["qemu-system-x86", "qemu-system-common", "qemu-system-data", "qemu-system-gui"];
 /** Modules in load order (vhost-user-gpu.md); those built into the kernel are skipped. */
 const MODULES = [
@@ -36,7 +37,8 @@ export interface GuestTools {
   kernelVersion: string;
 }
 
-function aptOptions(): string[] {
+/** apt options for the private package lists in the cache (bookworm + bookworm-backports, bookworm preferred). */
+export function aptOptions(): string[] {
   const apt = join(CACHE, "apt");
   return [
     "-o",
@@ -55,7 +57,7 @@ function aptOptions(): string[] {
 }
 
 /** Runs `fn` holding a lock directory (mkdir is atomic), so parallel test files download once. */
-function withDownloadLock<T>(fn: () => T): T {
+export function withDownloadLock<T>(fn: () => T): T {
   const lock = join(CACHE, "download.lock");
   mkdirSync(CACHE, { recursive: true });
   for (;;) {

@@ -1,5 +1,11 @@
 import { writeFileSync } from "node:fs";
+import type { ScanoutReadback } from "../components/virgl/scanout-readback.ts";
+import type { VirglComponent } from "../components/virgl/virgl-component.ts";
+import { glObjectCensus } from "../node/gl/gl-object-census.ts";
+import { virglComponentFactory } from "../node/gl/virgl-factory.ts";
+import { buildVirglRutabaga, VIRGL_DEVICE_FEATURES } from "../node/gl/virgl-rutabaga.ts";
 import { serveVhostUserGpu, type VhostUserEndpoint } from "../node/vhost-user/server.ts";
+import type { RutabagaFenceHandler } from "../rutabaga/types.ts";
 import type { ScanoutConfig } from "../virtio-gpu/device.ts";
 import { EDID_MAX_DIMENSION } from "../virtio-gpu/edid.ts";
 import { TraceRecorder } from "../virtio-gpu/trace.ts";
@@ -16,8 +22,10 @@ of QEMU's own vhost-user-gpu program.
                              server listens on is refused, a stale socket file is replaced
   -f, --fd N                 use the connected vhost-user socket on descriptor N
   -c, --print-capabilities   print the backend's capabilities as JSON and exit (other options are ignored)
-  -r, --render-node PATH     accepted for QEMU's spelling and ignored: this backend is 2D, it renders on no GPU
-  -v, --virgl                refused for now: 3D (virgl) for guests is not available yet
+  -r, --render-node PATH     accepted for QEMU's spelling and ignored: virgl renders through EGL's surfaceless
+                             display (Mesa picks the GPU, or llvmpipe), 2D needs no GPU
+  -v, --virgl                3D for the guest's OpenGL: offers VIRGL (and EDID) with the VIRGL and VIRGL2 capsets,
+                             renders through the host's GL, shows 3D scanouts as pixels read back per flush
       --scanouts N           number of outputs (default 1; QEMU's max_outputs must match)
       --display WxH          size of every output (repeat once per output for different sizes);
                              without it the sizes come from QEMU (xres/yres, default 1280x800)
@@ -34,8 +42,8 @@ Example:
   qemu-system-x86_64 -object memory-backend-memfd,id=mem,size=512M,share=on -machine q35,memory-backend=mem \\
       -chardev socket,id=vgpu,path=/tmp/gpu.sock -device vhost-user-gpu-pci,chardev=vgpu ...`;
 
-/** vhost-user.rst "Backend program conventions": a 2D backend has no render-node or virgl feature. */
-export const VHOST_USER_GPU_CAPABILITIES = { type: "gpu", features: [] as string[] };
+/** vhost-user.rst "Backend program conventions": virgl is served (`--virgl`); no render node is needed. */
+export const VHOST_USER_GPU_CAPABILITIES = { type: "gpu", features: ["virgl"] as string[] };
 
 function parseSize(text: string): ScanoutConfig {
   const m = /^(\d+)x(\d+)$/.exec(text);
@@ -82,11 +90,6 @@ export const vhostUserGpuCommand: CliCommand = {
       console.log(VERSION);
       return 0;
     }
-    if (values.virgl) {
-      throw new UsageError(
-        "--virgl: 3D (virgl) for guests is not available yet; without --virgl the backend serves 2D",
-      );
-    }
     const path = values["socket-path"];
     const fd = values.fd;
     if ((path === undefined) === (fd === undefined)) throw new UsageError("give exactly one of --socket-path and --fd");
@@ -102,8 +105,20 @@ export const vhostUserGpuCommand: CliCommand = {
     const limit = limitText === undefined ? undefined : parseCount(limitText, "--host-memory-limit", "bytes");
     const endpoint: VhostUserEndpoint =
       path !== undefined ? { socketPath: path } : { fd: parseCount(fd!, "--fd", "a descriptor number") };
+    const virgl = values.virgl === true;
+    const readbacks: ScanoutReadback[] = [];
     if (values["render-node"] !== undefined) {
-      console.error(`${program}: --render-node ${values["render-node"]} ignored: this 2D backend renders on no GPU`);
+      const why = virgl ? "GL comes from EGL's surfaceless display" : "this 2D backend renders on no GPU";
+      console.error(`${program}: --render-node ${values["render-node"]} ignored: ${why}`);
+    }
+    if (virgl) {
+      // Fail now, before QEMU connects, when the host has no usable GL.
+      try {
+        buildVirglRutabaga(() => {}, { hostMemoryLimit: limit }).destroy();
+      } catch (e) {
+        console.error(`${program}: --virgl: ${e instanceof Error ? e.message : String(e)}`);
+        return 1;
+      }
     }
     const initial = scanouts ?? Array.from({ length: count ?? 1 }, () => ({ width: 1280, height: 800 }));
     const recorder = values.trace === undefined ? undefined : new TraceRecorder({ scanouts: initial });
@@ -120,7 +135,27 @@ export const vhostUserGpuCommand: CliCommand = {
     try {
       const reason = await serveVhostUserGpu(
         endpoint,
-        { scanouts, scanoutCount: count, hostMemoryLimit: limit, recorder, log: verbose ? log : undefined },
+        {
+          scanouts,
+          scanoutCount: count,
+          hostMemoryLimit: limit,
+          recorder,
+          log: verbose ? log : undefined,
+          ...(virgl
+            ? {
+                features: VIRGL_DEVICE_FEATURES,
+                rutabaga: (h: RutabagaFenceHandler) =>
+                  buildVirglRutabaga(h, {
+                    hostMemoryLimit: limit,
+                    factory: (init) => {
+                      const c = virglComponentFactory(init) as VirglComponent;
+                      readbacks.push(c.scanoutReadback);
+                      return c;
+                    },
+                  }),
+              }
+            : {}),
+        },
         (where) => console.log(`listening on ${where}`),
         () => {
           connected = true;
@@ -129,8 +164,16 @@ export const vhostUserGpuCommand: CliCommand = {
         stop.signal,
       );
       if (recorder !== undefined) writeFileSync(values.trace!, recorder.finish());
-      if (verbose)
+      if (verbose) {
         log(connected ? `front-end disconnected: ${reason}` : `stopped before a front-end connected: ${reason}`);
+        if (virgl) {
+          const reads = readbacks.reduce((n, r) => n + r.reads, 0);
+          const ms = readbacks.reduce((n, r) => n + r.milliseconds, 0);
+          const pixels = readbacks.reduce((n, r) => n + r.pixels, 0);
+          log(`scanout read-backs: ${reads}, ${pixels} pixels, ${ms.toFixed(1)} ms`);
+          log(`host GL objects still live: ${glObjectCensus.total()} ${JSON.stringify(glObjectCensus.live())}`);
+        }
+      }
       return 0;
     } finally {
       for (const [signal, handler] of handlers) process.removeListener(signal, handler);

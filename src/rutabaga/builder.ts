@@ -28,6 +28,7 @@ export class RutabagaBuilder {
   #hostMemoryLimit = DEFAULT_HOST_MEMORY_LIMIT;
   readonly #factories = new Map<RutabagaComponentType, RutabagaComponentFactory>();
   #warn: (message: string) => void = () => {};
+  #consoleOn2D = false;
 
   /** `capsetMask` has bit `1 << capset_id` per enabled capset; `fenceHandler` receives completed fences. */
   constructor(capsetMask: bigint, fenceHandler: RutabagaFenceHandler) {
@@ -72,6 +73,16 @@ export class RutabagaBuilder {
   /** Provides a component the core cannot build by itself (virgl on host GL, cross-domain on host sockets). */
   setComponentFactory(type: RutabagaComponentType, factory: RutabagaComponentFactory): this {
     this.#factories.set(type, factory);
+    return this;
+  }
+
+  /**
+   * With another default component (virgl), also builds the 2D component and serves `resourceCreate2d` resources
+   * with it: a virtio-gpu console's pixels then stay on the CPU instead of becoming GL textures read back per flush
+   * (our choice; rutabaga_gfx and QEMU hand them to virgl). Off by default.
+   */
+  setConsoleOn2D(enabled: boolean): this {
+    this.#consoleOn2D = enabled;
     return this;
   }
 
@@ -140,8 +151,8 @@ export class RutabagaBuilder {
           }
         }
       }
-      if (defaultType === RutabagaComponentType.Rutabaga2D) {
-        components.set(defaultType, make(defaultType));
+      if (defaultType === RutabagaComponentType.Rutabaga2D || this.#consoleOn2D) {
+        components.set(RutabagaComponentType.Rutabaga2D, make(RutabagaComponentType.Rutabaga2D));
       }
     } catch (e) {
       for (const c of components.values()) c.destroy();

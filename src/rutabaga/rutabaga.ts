@@ -73,6 +73,16 @@ const CREATE_3D_FIELDS = [
   "nrSamples",
   "flags",
 ] as const;
+/** What `RESOURCE_CREATE_2D` creates: a render-target 2D texture (format and size filled in). */
+const CREATE_2D_TEMPLATE = {
+  target: PipeTextureTarget.Texture2D,
+  bind: PipeBind.RenderTarget,
+  depth: 1,
+  arraySize: 1,
+  lastLevel: 0,
+  nrSamples: 0,
+  flags: 0,
+} as const;
 const TRANSFER_FIELDS = ["x", "y", "z", "w", "h", "d", "level", "stride", "layerStride"] as const;
 
 const isU32 = (v: number) => v >>> 0 === v;
@@ -161,6 +171,16 @@ export class Rutabaga {
     const c = this.#components.get(this.#defaultType);
     if (c === undefined) throw new RutabagaError("InvalidComponent", `no default component (${this.#defaultType})`);
     return c;
+  }
+
+  /**
+   * The component that serves a resource's calls: the one that created it when it is not the default (a console's
+   * 2D resource on a virgl instance, see {@link RutabagaBuilder.setConsoleOn2D}), else the default component.
+   */
+  #owner(r: RutabagaResource): RutabagaComponent {
+    const twoD = this.#components.get(RutabagaComponentType.Rutabaga2D);
+    if (twoD !== undefined && r.componentMask === 1 << RutabagaComponentType.Rutabaga2D) return twoD;
+    return this.#dc();
   }
 
   #resource(resourceId: number): RutabagaResource {
@@ -260,7 +280,8 @@ export class Rutabaga {
 
   /**
    * Creates a 2D resource (virtio-gpu `RESOURCE_CREATE_2D`): a render-target 2D texture of a 4-byte
-   * `VIRTIO_GPU_FORMAT_*` (`Invalid2DInfo` for any other), by the default component.
+   * `VIRTIO_GPU_FORMAT_*` (`Invalid2DInfo` for any other), by the default component, or by the 2D component when the
+   * instance has one beside another default (the console stays on the CPU).
    */
   resourceCreate2d(resourceId: number, format: number, width: number, height: number): void {
     checkU32(resourceId, "resource id");
@@ -269,24 +290,23 @@ export class Rutabaga {
     }
     if (!VIRTIO_GPU_FORMATS.has(format))
       throw new RutabagaError("Invalid2DInfo", `format ${format} is not a 2D format`);
-    this.resourceCreate3d(resourceId, {
-      target: PipeTextureTarget.Texture2D,
-      format,
-      bind: PipeBind.RenderTarget,
-      width,
-      height,
-      depth: 1,
-      arraySize: 1,
-      lastLevel: 0,
-      nrSamples: 0,
-      flags: 0,
-    });
+    const twoD = this.#components.get(RutabagaComponentType.Rutabaga2D);
+    if (twoD !== undefined && this.#defaultType !== RutabagaComponentType.Rutabaga2D) {
+      const create = { ...CREATE_2D_TEMPLATE, format, width, height };
+      checkU32Fields(create, CREATE_3D_FIELDS, "create");
+      const resource = twoD.createResource3d(resourceId, create);
+      resource.width = width;
+      resource.height = height;
+      this.#resources.set(resourceId, resource);
+      return;
+    }
+    this.resourceCreate3d(resourceId, { ...CREATE_2D_TEMPLATE, format, width, height });
   }
 
   /** Attaches guest memory views as the resource's backing, replacing any earlier backing. */
   attachBacking(resourceId: number, iovecs: IovecSource): void {
-    const c = this.#dc();
     const r = this.#resource(resourceId);
+    const c = this.#owner(r);
     const backing = IovecList.from(iovecsOf(iovecs));
     c.attachBacking(r, backing);
     r.backing = backing;
@@ -294,18 +314,21 @@ export class Rutabaga {
 
   /** Forgets the resource's backing. */
   detachBacking(resourceId: number): void {
-    const c = this.#dc();
     const r = this.#resource(resourceId);
+    const c = this.#owner(r);
     c.detachBacking(r);
     r.backing = undefined;
   }
 
   /** Destroys a resource (the default component releases it, whoever made it). */
   unrefResource(resourceId: number): void {
-    const c = this.#dc();
+    this.#dc();
     const r = this.#resource(resourceId);
+    const c = this.#owner(r);
     this.#resources.delete(resourceId);
     c.unrefResource(r);
+    // The default component forgets a resource in its contexts itself; another owner's resource is detached here.
+    if (c !== this.#dc()) for (const ctx of this.#contexts.values()) ctx.detach(r);
     // rutabaga_gfx tells only the default component, so host objects another component made (cross-domain blobs
     // beside a virgl default) would stay open: their maker releases them too.
     const maker = this.#makerOf(r);
@@ -323,23 +346,27 @@ export class Rutabaga {
   transferWrite(ctxId: number, resourceId: number, transfer: Transfer3D, buf?: Uint8Array): void {
     checkU32(ctxId, "context id");
     checkTransfer(transfer);
-    const c = this.#dc();
-    c.transferWrite(ctxId, this.#resource(resourceId), transfer, buf);
+    this.#dc();
+    const r = this.#resource(resourceId);
+    this.#owner(r).transferWrite(ctxId, r, transfer, buf);
   }
 
   /** Moves a box from host storage into `buf` (or the resource's backing, for components that write it). */
   transferRead(ctxId: number, resourceId: number, transfer: Transfer3D, buf?: Uint8Array): void {
     checkU32(ctxId, "context id");
     checkTransfer(transfer);
-    const c = this.#dc();
-    c.transferRead(ctxId, this.#resource(resourceId), transfer, buf);
+    this.#dc();
+    const r = this.#resource(resourceId);
+    this.#owner(r).transferRead(ctxId, r, transfer, buf);
   }
 
   /** Presents a resource where the component can (2D cannot: presentation is the front end's job). */
   resourceFlush(resourceId: number): void {
-    const c = this.#components.get(this.#defaultType);
-    if (c === undefined) throw new RutabagaError("Unsupported", "resource flush without a default component");
-    c.resourceFlush(this.#resource(resourceId));
+    if (!this.#components.has(this.#defaultType)) {
+      throw new RutabagaError("Unsupported", "resource flush without a default component");
+    }
+    const r = this.#resource(resourceId);
+    this.#owner(r).resourceFlush(r);
   }
 
   /**
@@ -348,9 +375,10 @@ export class Rutabaga {
    * scanouts' pixels through {@link readScanout} either way.
    */
   flushResource(resourceId: number, rect: Rect2D): void {
-    const c = this.#dc();
+    this.#dc();
     const r = this.#resource(resourceId);
     if (!r.blob) checkRect(rect, r.width, r.height);
+    const c = this.#owner(r);
     if (c.presentsFlush) c.resourceFlush(r);
   }
 
@@ -395,7 +423,8 @@ export class Rutabaga {
     const r = this.#resource(resourceId);
     if (!r.blob) checkRect(rect, r.width, r.height);
     checkOffset(imageOffset, "image offset");
-    return this.#dc().readScanout(r, rect, target, imageOffset);
+    this.#dc();
+    return this.#owner(r).readScanout(r, rect, target, imageOffset);
   }
 
   /**
@@ -664,8 +693,8 @@ export class Rutabaga {
   destroy(): void {
     for (const ctx of this.#contexts.values()) ctx.destroy();
     this.#contexts.clear();
-    const c = this.#components.get(this.#defaultType);
-    for (const r of this.#resources.values()) c?.unrefResource(r);
+    if (this.#components.has(this.#defaultType))
+      for (const r of this.#resources.values()) this.#owner(r).unrefResource(r);
     this.#resources.clear();
     for (const component of this.#components.values()) component.destroy();
     this.#components.clear();

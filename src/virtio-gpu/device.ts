@@ -33,6 +33,11 @@ export interface VirtioGpuDeviceOptions {
   onConfigChange?: () => void;
   /** Receives every request (and the guest memory it reads) for trace files. */
   recorder?: RequestRecorder;
+  /**
+   * The virtio-gpu feature bits to offer (`1n << GpuFeature.*`) instead of the default set; a front end that
+   * mirrors another device (QEMU's virtio-gpu-gl offers VIRGL and EDID) names them here.
+   */
+  features?: bigint;
   /** Diagnostics about guest misbehaviour (never thrown). */
   log?: (message: string) => void;
   /** The host-visible shared memory region `RESOURCE_MAP_BLOB` places blobs in; without one it is refused. */
@@ -107,6 +112,7 @@ export class VirtioGpuDevice {
 
   /** virtio-gpu feature bits the device offers (the transport adds its own, like VERSION_1 and EVENT_IDX). */
   deviceFeatures(): bigint {
+    if (this.#options.features !== undefined) return this.#options.features;
     let f = (1n << GpuFeature.Edid) | (1n << GpuFeature.ResourceBlob);
     const rb = this.rutabaga;
     const threeD = rb.defaultComponent !== RutabagaComponentType.Rutabaga2D || rb.getNumCapsets() > 0;
@@ -159,6 +165,14 @@ export class VirtioGpuDevice {
     this.#config.reset();
     this.#driverFeatures = 0n;
     this.#dispatcher.rutabaga = this.#buildRutabaga();
+  }
+
+  /** Releases the library instance (every resource, context and host object) for good; the device is unusable after. */
+  destroy(): void {
+    this.#display.reset();
+    this.rutabaga.destroy();
+    this.#dispatcher.reset();
+    this.#queues.reset();
   }
 
   /**

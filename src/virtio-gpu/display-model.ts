@@ -60,6 +60,8 @@ interface Scanout {
   format: number;
   blob: BlobLayout | undefined;
   readonly frame: ScanoutFrameBuffer;
+  /** Switched to another resource of the same size (a page flip) and not shown yet: the next flush shows it whole. */
+  stale: boolean;
 }
 
 interface Cursor {
@@ -109,6 +111,7 @@ export class DisplayModel {
       format: 0,
       blob: undefined,
       frame: new ScanoutFrameBuffer(),
+      stale: false,
     }));
   }
 
@@ -163,14 +166,18 @@ export class DisplayModel {
     s.blob = blob;
     s.frame.resize(rect.width, rect.height);
     if (resized) this.#sink("scanoutChanged", id, { width: rect.width, height: rect.height });
-    // The sink starts from what the resource holds; what cannot be read yet shows at the next flush.
-    this.#flush(rutabaga, id, s, s.rect, true);
+    // A new mode starts from what the resource holds (what cannot be read yet shows at the next flush). A page flip
+    // is followed by the guest's RESOURCE_FLUSH (Linux always flushes a plane update), which then shows the whole
+    // image once: a GL read-back per flip, not two.
+    s.stale = !resized;
+    if (resized) this.#flush(rutabaga, id, s, s.rect, true);
   }
 
   disable(id: number): void {
     const s = this.#scanouts[id]!;
     if (s.resourceId === 0) return;
     s.resourceId = 0;
+    s.stale = false;
     s.blob = undefined;
     s.rect = { x: 0, y: 0, width: 0, height: 0 };
     s.frame.release();
@@ -180,7 +187,10 @@ export class DisplayModel {
   /** Tells the sink of every scanout showing `resourceId` that `rect` (resource or blob-image coordinates) changed. */
   flushResource(rutabaga: Rutabaga, resourceId: number, rect: GpuRect): void {
     this.#scanouts.forEach((s, i) => {
-      if (s.resourceId === resourceId) this.#flush(rutabaga, i, s, rect, false);
+      if (s.resourceId !== resourceId) return;
+      const whole = s.stale;
+      s.stale = false;
+      this.#flush(rutabaga, i, s, whole ? s.rect : rect, false);
     });
   }
 

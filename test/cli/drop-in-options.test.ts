@@ -16,16 +16,23 @@ test("vhost-user-gpu --print-capabilities and -c answer whatever else the comman
   for (const args of [["-c"], ["--print-capabilities", "--socket-path", "/nonexistent/x", "--no-such-option"]]) {
     const r = runCli("vhost-user-gpu", ...args);
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { type: "gpu", features: [] });
+    assert.deepEqual(JSON.parse(r.stdout), { type: "gpu", features: ["virgl"] });
   }
 });
 
-test("vhost-user-gpu --virgl and -v are refused with one line, exit 2", () => {
+test("vhost-user-gpu --virgl and -v start the 3D backend: it listens, and SIGTERM ends it with exit 0", async () => {
   for (const flag of ["--virgl", "-v"]) {
-    const r = runCli("vhost-user-gpu", flag, "-s", join(dir, "virgl.sock"));
-    assert.equal(r.status, 2);
-    assert.match(r.stderr, /^rutabaga-ts vhost-user-gpu: --virgl: 3D \(virgl\) for guests is not available yet.*\n$/);
-    assert.equal(existsSync(join(dir, "virgl.sock")), false);
+    const path = join(dir, `virgl${flag}.sock`);
+    const server = new CliServer(["vhost-user-gpu", flag, "-s", path, "--verbose"]);
+    try {
+      await server.waitFor(`listening on ${path}`);
+      server.child.kill("SIGTERM");
+      assert.equal((await server.exited).code, 0, server.output);
+      assert.match(server.output, /host GL objects still live: 0 /);
+      assert.equal(existsSync(path), false);
+    } finally {
+      await server.kill();
+    }
   }
 });
 

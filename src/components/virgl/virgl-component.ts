@@ -3,12 +3,15 @@ import { RutabagaComponentBase } from "../../rutabaga/component-base.ts";
 import { RutabagaComponentType } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { HostMemoryBudget } from "../../rutabaga/host-memory.ts";
+import type { Rect2D } from "../../rutabaga/rect.ts";
 import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
 import {
   isEmptyTransfer,
   type ResourceCreate3D,
   type RutabagaFence,
   type RutabagaFenceHandler,
+  type ScanoutPixels,
+  type ScanoutTarget,
   type Transfer3D,
 } from "../../rutabaga/types.ts";
 import { capabilityBits } from "./caps/capability-bits.ts";
@@ -25,6 +28,7 @@ import {
   transferToHost,
   type VirglResource,
 } from "./resources/resource.ts";
+import { ScanoutReadback } from "./scanout-readback.ts";
 import { VirglContext, type VirglContextHost } from "./virgl-context.ts";
 
 /** Guest memory of a transfer: the caller's buffer when given, else the resource's backing. */
@@ -54,6 +58,8 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   readonly #contexts = new Map<number, VirglContext>();
   /** This component's resources by id: the library's record and the GL state, one entry each. */
   readonly #resources = new Map<number, VirglResource>();
+  /** Reads scanouts of GL-rendered resources back for the display. */
+  readonly scanoutReadback = new ScanoutReadback();
   #destroyed = false;
 
   constructor(init: ComponentInit, gl: HostGl) {
@@ -155,6 +161,16 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     const mem = transferMemory(resource, buf);
     this.gl.ensureCurrent();
     transferFromHost(this.gl, this.#own(resource).state, mem, t);
+  }
+
+  /** The flushed rectangle of a scanout resource, read back from the GL (see {@link ScanoutReadback}). */
+  override readScanout(
+    resource: RutabagaResource,
+    rect: Rect2D,
+    target: ScanoutTarget,
+    _offset: number,
+  ): ScanoutPixels {
+    return this.scanoutReadback.read(this.gl, this.#own(resource).state, rect, target);
   }
 
   /** The live context `ctxId` (for its statistics), if any. */

@@ -10,6 +10,7 @@ import type { HostGl, HostGlContext } from "../../components/virgl/host-gl/host-
 import type { GlBuildResult } from "../../components/virgl/host-gl/programs.ts";
 import type { GlBox, GlImageRef, GlTextureStorage } from "../../components/virgl/host-gl/textures.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
+import { glObjectCensus } from "./gl-object-census.ts";
 import { GL_PROTOTYPES } from "./gl-prototypes.ts";
 
 const EGL_PLATFORM_SURFACELESS_MESA = 0x31dd;
@@ -126,6 +127,7 @@ export class EglHostGl implements HostGl {
       throw new RutabagaError("ComponentError", `eglInitialize failed (0x${egl.getError().toString(16)})`);
     }
     displayUsers++;
+    glObjectCensus.created("display");
     this.#dpy = dpy;
     if (!egl.bindAPI(EGL_OPENGL_API)) {
       releaseDisplay(egl, dpy);
@@ -154,6 +156,7 @@ export class EglHostGl implements HostGl {
       releaseDisplay(egl, dpy);
       throw new RutabagaError("ComponentError", "no desktop GL 3.3+ core context on the surfaceless display");
     }
+    glObjectCensus.created("context");
     this.#attribs = attribs;
     this.glVersion = version;
     this.#root = { id: 0, handle };
@@ -178,6 +181,7 @@ export class EglHostGl implements HostGl {
       throw new RutabagaError("ComponentError", `eglCreateContext failed (0x${this.#egl.getError().toString(16)})`);
     const ctx: NodeGlContext = { id: this.#nextId++, handle };
     this.#contexts.add(ctx);
+    glObjectCensus.created("context");
     const previous = this.#current;
     this.makeCurrent(ctx);
     this.#gl.glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
@@ -206,6 +210,7 @@ export class EglHostGl implements HostGl {
     if (!this.#contexts.delete(c)) return;
     if (this.#current === c) this.makeCurrent(undefined);
     this.#egl.destroyContext(this.#dpy, c.handle);
+    glObjectCensus.deleted("context");
   }
 
   destroy(): void {
@@ -215,6 +220,7 @@ export class EglHostGl implements HostGl {
     this.#current = undefined;
     threadCurrent = undefined;
     for (const c of this.#contexts) this.#egl.destroyContext(this.#dpy, c.handle);
+    glObjectCensus.deleted("context", this.#contexts.size + 1);
     this.#contexts.clear();
     this.#egl.destroyContext(this.#dpy, this.#root.handle);
     releaseDisplay(this.#egl, this.#dpy);
@@ -259,11 +265,13 @@ export class EglHostGl implements HostGl {
   createTexture(target: number): number {
     this.#u32[0] = 0;
     this.#gl.glCreateTextures(target, 1, this.#u32);
+    if (this.#u32[0] !== 0) glObjectCensus.created("texture");
     return this.#u32[0]!;
   }
   deleteTexture(texture: number): void {
     this.#u32[0] = texture;
     this.#gl.glDeleteTextures(1, this.#u32);
+    if (texture !== 0) glObjectCensus.deleted("texture");
   }
   textureStorage(texture: number, st: GlTextureStorage): void {
     const g = this.#gl;
@@ -328,12 +336,14 @@ export class EglHostGl implements HostGl {
     this.#u32[0] = 0;
     this.#gl.glCreateBuffers(1, this.#u32);
     const b = this.#u32[0]!;
+    if (b !== 0) glObjectCensus.created("buffer");
     this.#gl.glNamedBufferStorage(b, Math.max(size, 1), null, 0x0100 /* DYNAMIC_STORAGE_BIT */);
     return b;
   }
   deleteBuffer(buffer: number): void {
     this.#u32[0] = buffer;
     this.#gl.glDeleteBuffers(1, this.#u32);
+    if (buffer !== 0) glObjectCensus.deleted("buffer");
   }
   bufferSubData(buffer: number, offset: number, data: Uint8Array): void {
     this.#gl.glNamedBufferSubData(buffer, offset, data.byteLength, data);
@@ -348,11 +358,13 @@ export class EglHostGl implements HostGl {
   createFramebuffer(): number {
     this.#u32[0] = 0;
     this.#gl.glCreateFramebuffers(1, this.#u32);
+    if (this.#u32[0] !== 0) glObjectCensus.created("framebuffer");
     return this.#u32[0]!;
   }
   deleteFramebuffer(fb: number): void {
     this.#u32[0] = fb;
     this.#gl.glDeleteFramebuffers(1, this.#u32);
+    if (fb !== 0) glObjectCensus.deleted("framebuffer");
   }
   framebufferTexture(fb: number, att: number, tex: number, level: number): void {
     this.#gl.glNamedFramebufferTexture(fb, att, tex, level);
@@ -402,13 +414,17 @@ export class EglHostGl implements HostGl {
     g.glShaderSource(shader, 1, [source], null);
     g.glCompileShader(shader);
     g.glGetShaderiv(shader, 0x8b81 /* COMPILE_STATUS */, this.#i32);
-    if (this.#i32[0] !== 0) return { name: shader, log: "" };
+    if (this.#i32[0] !== 0) {
+      glObjectCensus.created("shader");
+      return { name: shader, log: "" };
+    }
     const log = this.#infoLog((size, len, out) => g.glGetShaderInfoLog(shader, size, len, out));
     g.glDeleteShader(shader);
     return { name: 0, log };
   }
   deleteShader(shader: number): void {
     this.#gl.glDeleteShader(shader);
+    if (shader !== 0) glObjectCensus.deleted("shader");
   }
   linkProgram(shaders: readonly number[]): GlBuildResult {
     const g = this.#gl;
@@ -417,7 +433,10 @@ export class EglHostGl implements HostGl {
     g.glLinkProgram(program);
     for (const s of shaders) g.glDetachShader(program, s);
     g.glGetProgramiv(program, 0x8b82 /* LINK_STATUS */, this.#i32);
-    if (this.#i32[0] !== 0) return { name: program, log: "" };
+    if (this.#i32[0] !== 0) {
+      glObjectCensus.created("program");
+      return { name: program, log: "" };
+    }
     const log = this.#infoLog((size, len, out) => g.glGetProgramInfoLog(program, size, len, out));
     g.glDeleteProgram(program);
     return { name: 0, log };
@@ -430,6 +449,7 @@ export class EglHostGl implements HostGl {
   }
   deleteProgram(program: number): void {
     this.#gl.glDeleteProgram(program);
+    if (program !== 0) glObjectCensus.deleted("program");
   }
   useProgram(program: number): void {
     this.#gl.glUseProgram(program);
@@ -438,11 +458,13 @@ export class EglHostGl implements HostGl {
   createVertexArray(): number {
     this.#u32[0] = 0;
     this.#gl.glCreateVertexArrays(1, this.#u32);
+    if (this.#u32[0] !== 0) glObjectCensus.created("vertex array");
     return this.#u32[0]!;
   }
   deleteVertexArray(vao: number): void {
     this.#u32[0] = vao;
     this.#gl.glDeleteVertexArrays(1, this.#u32);
+    if (vao !== 0) glObjectCensus.deleted("vertex array");
   }
   bindVertexArray(vao: number): void {
     this.#gl.glBindVertexArray(vao);
@@ -492,11 +514,13 @@ export class EglHostGl implements HostGl {
   createSampler(): number {
     this.#u32[0] = 0;
     this.#gl.glCreateSamplers(1, this.#u32);
+    if (this.#u32[0] !== 0) glObjectCensus.created("sampler");
     return this.#u32[0]!;
   }
   deleteSampler(sampler: number): void {
     this.#u32[0] = sampler;
     this.#gl.glDeleteSamplers(1, this.#u32);
+    if (sampler !== 0) glObjectCensus.deleted("sampler");
   }
   samplerParameteri(sampler: number, pname: number, value: number): void {
     this.#gl.glSamplerParameteri(sampler, pname, value);
@@ -585,11 +609,13 @@ export class EglHostGl implements HostGl {
   createQuery(target: number): number {
     this.#u32[0] = 0;
     this.#gl.glCreateQueries(target, 1, this.#u32);
+    if (this.#u32[0] !== 0) glObjectCensus.created("query");
     return this.#u32[0]!;
   }
   deleteQuery(query: number): void {
     this.#u32[0] = query;
     this.#gl.glDeleteQueries(1, this.#u32);
+    if (query !== 0) glObjectCensus.deleted("query");
   }
   beginQuery(target: number, query: number): void {
     this.#gl.glBeginQuery(target, query);
@@ -616,6 +642,7 @@ export class EglHostGl implements HostGl {
 /** Drops one user of the display, terminating it when none is left. */
 function releaseDisplay(egl: { terminate: (dpy: unknown) => number }, dpy: unknown): void {
   displayUsers--;
+  glObjectCensus.deleted("display");
   if (displayUsers <= 0) {
     displayUsers = 0;
     egl.terminate(dpy);

@@ -1,5 +1,7 @@
 import { RutabagaBuilder } from "../../rutabaga/builder.ts";
 import { RutabagaComponentType } from "../../rutabaga/constants.ts";
+import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
+import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import type { GpuRect } from "../../virtio-gpu/commands.ts";
 import { type RequestRecorder, type ScanoutConfig, VirtioGpuDevice } from "../../virtio-gpu/device.ts";
 import { DEFAULT_SCANOUT } from "../../virtio-gpu/display-model.ts";
@@ -25,6 +27,7 @@ import {
   VhostUserRefusal,
 } from "./codec.ts";
 import { DisplayChannel } from "./display-channel.ts";
+import type { QemuDisplayMode } from "./display-codec.ts";
 import { MemoryTable, MemoryTableError } from "./memory-table.ts";
 import { type FramedMessage, MessageReader, type ReaderEnd } from "./message-reader.ts";
 import {
@@ -50,6 +53,10 @@ export interface VhostUserGpuOptions {
   log?: (message: string) => void;
   /** Records every request for `rutabaga-ts replay`. */
   recorder?: RequestRecorder;
+  /** Builds the library (default: 2D only, with `hostMemoryLimit`); `--virgl` passes one with the virgl component. */
+  rutabaga?: (fenceHandler: RutabagaFenceHandler) => Rutabaga;
+  /** The virtio-gpu features to offer instead of the device's default set. */
+  features?: bigint;
 }
 
 interface Vring {
@@ -81,6 +88,8 @@ type Outcome = "replied" | "done" | VhostUserRefusal;
 /** REPLY_ACK's u64 status (vhost-user.rst: zero is success). */
 const ACK_OK = 0n;
 const ACK_FAILED = 1n;
+/** How long the control queue waits for QEMU's display info after a config read. */
+const DISPLAY_REFRESH_TIMEOUT_MS = 1000;
 
 /**
  * One vhost-user-gpu connection: the front-end's messages (vhost-user.rst) drive guest memory, the two vrings and
@@ -107,6 +116,8 @@ export class VhostUserGpuBackend {
   #features = 0n;
   #protocolFeatures = 0n;
   #display: DisplayChannel | undefined;
+  /** QEMU's display info being fetched: the control queue waits for it (see {@link #refreshDisplay}). */
+  #displayRefresh: Promise<void> | undefined;
   #ended = false;
   readonly #onEnd: ((why: string) => void)[] = [];
   /** Messages handled, by request id (for logs and tests). */
@@ -129,11 +140,14 @@ export class VhostUserGpuBackend {
       sink: forward,
       log: (m) => this.#log(m),
       recorder: options.recorder,
-      rutabaga: (handler) => {
-        const b = new RutabagaBuilder(0n, handler).setDefaultComponent(RutabagaComponentType.Rutabaga2D);
-        if (options.hostMemoryLimit !== undefined) b.setHostMemoryLimit(options.hostMemoryLimit);
-        return b.build();
-      },
+      features: options.features,
+      rutabaga:
+        options.rutabaga ??
+        ((handler) => {
+          const b = new RutabagaBuilder(0n, handler).setDefaultComponent(RutabagaComponentType.Rutabaga2D);
+          if (options.hostMemoryLimit !== undefined) b.setHostMemoryLimit(options.hostMemoryLimit);
+          return b.build();
+        }),
       onQueueNotify: (q) => this.#vrings[q]?.call?.signal(),
     });
     new MessageReader(
@@ -170,7 +184,8 @@ export class VhostUserGpuBackend {
     this.#ended = true;
     for (let i = 0; i < this.#vrings.length; i++) this.#stopRing(i, true);
     this.#display?.close();
-    this.device.reset();
+    // The connection is over: every resource, context and host GL object goes now, not at the next connection.
+    this.device.destroy();
     this.#memory.close();
     this.#socket.close();
     for (const cb of this.#onEnd.splice(0)) cb(why);
@@ -353,6 +368,7 @@ export class VhostUserGpuBackend {
       }
       case Q.GetConfig: {
         const config = decodeConfig(p, false);
+        this.#refreshDisplay();
         if (config instanceof VhostUserRefusal) return config;
         const size = Math.min(config.size, MAX_CONFIG_BYTES);
         const data = this.device.readConfig(config.offset, size);
@@ -390,16 +406,56 @@ export class VhostUserGpuBackend {
         this.#log(`display negotiation: ${modes.reason}`);
         return;
       }
-      if (this.#options.scanouts !== undefined) return;
-      for (let i = 0; i < this.device.numScanouts; i++) {
-        const mode = modes[i];
-        const fits = (n: number) => n >= MIN_SCANOUT_DIMENSION && n <= EDID_MAX_DIMENSION;
-        if (mode === undefined || !fits(mode.width) || !fits(mode.height)) continue;
-        this.device.setScanoutConfig(i, { width: mode.width, height: mode.height, connected: mode.enabled || i === 0 });
-      }
+      this.#applyModes(modes);
     } catch (e) {
       this.#log(`display negotiation: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** Takes QEMU's output modes as the device's (unless `--display` fixed them); unchanged modes are left alone. */
+  #applyModes(modes: readonly QemuDisplayMode[]): void {
+    if (this.#options.scanouts !== undefined) return;
+    const current = this.device.scanoutConfigs();
+    for (let i = 0; i < this.device.numScanouts; i++) {
+      const mode = modes[i];
+      const fits = (n: number) => n >= MIN_SCANOUT_DIMENSION && n <= EDID_MAX_DIMENSION;
+      if (mode === undefined || !fits(mode.width) || !fits(mode.height)) continue;
+      const next = { width: mode.width, height: mode.height, connected: mode.enabled || i === 0 };
+      const c = current[i]!;
+      if (c.width === next.width && c.height === next.height && (c.connected !== false) === next.connected) continue;
+      this.device.setScanoutConfig(i, next);
+    }
+  }
+
+  /**
+   * QEMU owns `events_read` for this device and drops a backend's config-change message, so a display change (a
+   * window resized) reaches the guest from QEMU's side; the guest then reads the config (our GET_CONFIG) before it
+   * asks GET_DISPLAY_INFO / GET_EDID. Each GET_CONFIG therefore fetches QEMU's current modes, and the control queue
+   * waits for them (at most {@link DISPLAY_REFRESH_TIMEOUT_MS}), as QEMU's own backend asks QEMU synchronously.
+   */
+  #refreshDisplay(): void {
+    const display = this.#display;
+    if (display === undefined || display.closed || this.#options.scanouts !== undefined) return;
+    if (this.#displayRefresh !== undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.#log(`QEMU did not answer GET_DISPLAY_INFO within ${DISPLAY_REFRESH_TIMEOUT_MS} ms; modes unchanged`);
+        resolve();
+      }, DISPLAY_REFRESH_TIMEOUT_MS);
+    });
+    const fetched = display.displayInfo().then(
+      (modes) => {
+        if (modes instanceof VhostUserRefusal) this.#log(`display info: ${modes.reason}`);
+        else this.#applyModes(modes);
+      },
+      (e) => this.#log(`display info: ${e instanceof Error ? e.message : String(e)}`),
+    );
+    this.#displayRefresh = Promise.race([fetched, timeout]).finally(() => {
+      clearTimeout(timer);
+      this.#displayRefresh = undefined;
+      this.#serve(0);
+    });
   }
 
   #startRing(index: number, kick: EventFd): void {
@@ -476,6 +532,7 @@ export class VhostUserGpuBackend {
     const r = this.#vrings[index]!;
     const q = r.queue;
     if (q === undefined || !r.enabled || this.#ended) return;
+    if (index === 0 && this.#displayRefresh !== undefined) return; // served again once QEMU's modes are in
     let notify: boolean;
     try {
       notify = this.device.processQueue(index, q);

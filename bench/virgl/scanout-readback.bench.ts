@@ -1,0 +1,64 @@
+// npm run bench -- scanout-readback: a GL-rendered scanout read back for the display (what `--virgl` does per
+// RESOURCE_FLUSH of a 3D scanout), against the transfer path a guest's TRANSFER_FROM_HOST_3D takes for the same box
+// (reads into a fresh buffer, then copies rows into the backing).
+import { cpus } from "node:os";
+import type { VirglComponent } from "../../src/components/virgl/virgl-component.ts";
+import { transfer2d, VirtioGpuFormat } from "../../src/index.ts";
+import { virglComponentFactory } from "../../src/node/gl/virgl-factory.ts";
+import { buildVirglRutabaga } from "../../src/node/gl/virgl-rutabaga.ts";
+import { compare } from "../harness.ts";
+
+const W = 1280;
+const H = 800;
+let component: VirglComponent | undefined;
+const rutabaga = buildVirglRutabaga(() => {}, {
+  factory: (init) => {
+    component = virglComponentFactory(init) as VirglComponent;
+    return component;
+  },
+});
+// A 1280×800 B8G8R8X8 scanout buffer, as Mesa creates kmscube's (render target | sampler view | scanout).
+rutabaga.resourceCreate3d(1, {
+  target: 2,
+  format: VirtioGpuFormat.B8G8R8X8Unorm,
+  bind: 0x2 | 0x8 | 0x40000,
+  width: W,
+  height: H,
+  depth: 1,
+  arraySize: 1,
+  lastLevel: 0,
+  nrSamples: 0,
+  flags: 0,
+});
+const backing = new Uint8Array(W * H * 4).map((_, i) => i * 7);
+rutabaga.attachBacking(1, [backing]);
+rutabaga.transferWrite(0, 1, { ...transfer2d(0, 0, W, H), stride: W * 4 });
+const frame = { offset: 0, stride: W * 4, bytes: () => pixels };
+const pixels = new Uint8Array(W * H * 4);
+const guest = new Uint8Array(W * H * 4);
+
+console.log(`machine: ${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`);
+const rows: string[][] = [
+  ["rectangle", "scanout read-back", "per frame (60 Hz budget 16.7 ms)", "transfer path", "ratio"],
+];
+for (const [name, x, y, w, h] of [
+  ["full frame 1280×800", 0, 0, W, H],
+  ["728×64 strip", 0, 700, 728, 64],
+  ["8×16 glyph cell", 136, 48, 8, 16],
+] as const) {
+  frame.offset = y * W * 4 + x * 4;
+  const { baselineMs, subjectMs } = compare(
+    () => rutabaga.transferRead(0, 1, { ...transfer2d(x, y, w, h, y * W * 4 + x * 4), stride: W * 4 }, guest),
+    () => rutabaga.readScanout(1, { x, y, w, h }, frame),
+    { rounds: 9 },
+  );
+  rows.push([
+    name,
+    `${((w * h * 4) / subjectMs / 1e6).toFixed(2)} GB/s`,
+    `${subjectMs.toFixed(3)} ms`,
+    `${baselineMs.toFixed(3)} ms`,
+    `${(subjectMs / baselineMs).toFixed(2)}× time`,
+  ]);
+}
+for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+rutabaga.destroy();

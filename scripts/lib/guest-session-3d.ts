@@ -1,0 +1,303 @@
+// Boots the 3D guest (guest-image-3d.ts) under QEMU 10 (TCG) with either our vhost-user-gpu backend in --virgl mode
+// (`-display none`, frames by QMP screendump) or, as the reference, QEMU's built-in virtio-vga-gl with virglrenderer
+// on llvmpipe through `-display sdl,gl=on` in a private Xvfb (frames taken from the X window with xwd: QMP answers
+// "no surface" for a GL scanout). The guest obeys numbered commands on its serial line, as the 2D guest does.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createConnection, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PNG } from "pngjs";
+import type { GuestTools3d } from "./guest-image-3d.ts";
+import type { Screen } from "./guest-session.ts";
+
+/** Which device renders the guest's OpenGL. */
+export type Gpu3dKind = "ours" | "builtin";
+
+/** Guest RAM: the 3D initramfs alone unpacks to about 250 MB. */
+const GUEST_MEMORY = "1G";
+
+function waitFor(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (check()) return resolve();
+      if (Date.now() - start > timeoutMs)
+        return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+const exited = (p: ChildProcess | undefined) =>
+  p === undefined || p.exitCode !== null || p.signalCode !== null
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => p.once("exit", () => resolve()));
+
+/** An X window's contents from `xwd` output (ZPixmap, 24 or 32 bits per pixel, LSB first), as B, G, R, 0 bytes. */
+export function decodeXwd(xwd: Uint8Array, x: number, y: number, width: number, height: number): Screen {
+  const v = new DataView(xwd.buffer, xwd.byteOffset, xwd.byteLength);
+  const field = (i: number) => v.getUint32(i * 4, false);
+  const headerSize = field(0);
+  const [format, bitsPerPixel, bytesPerLine, byteOrder, ncolors] = [
+    field(2),
+    field(11),
+    field(12),
+    field(7),
+    field(19),
+  ];
+  const [imageWidth, imageHeight] = [field(4), field(5)];
+  // Xvfb's depth-24 screen is 24 bits per pixel, packed, in lines of bytes_per_line.
+  const bytes = bitsPerPixel / 8;
+  if (format !== 2 || (bytes !== 4 && bytes !== 3) || byteOrder !== 0) {
+    throw new Error(`xwd image format ${format}, ${bitsPerPixel} bpp, byte order ${byteOrder}: not ZPixmap LSB`);
+  }
+  if (x + width > imageWidth || y + height > imageHeight) {
+    throw new Error(`window ${width}x${height}+${x}+${y} outside the ${imageWidth}x${imageHeight} xwd image`);
+  }
+  const data = headerSize + ncolors * 12;
+  const bgrx = new Uint8Array(width * height * 4);
+  for (let row = 0; row < height; row++) {
+    const src = data + (y + row) * bytesPerLine + x * bytes;
+    for (let i = 0; i < width; i++) {
+      const o = (row * width + i) * 4;
+      bgrx[o] = xwd[src + i * bytes]!;
+      bgrx[o + 1] = xwd[src + i * bytes + 1]!;
+      bgrx[o + 2] = xwd[src + i * bytes + 2]!;
+    }
+  }
+  return { width, height, bgrx };
+}
+
+/** A running 3D guest. */
+export class Guest3dSession {
+  readonly dir = mkdtempSync(join(tmpdir(), "rutabaga-3d-"));
+  qemu: ChildProcess | undefined;
+  backend: ChildProcess | undefined;
+  xvfb: ChildProcess | undefined;
+  display = "";
+  backendLog = "";
+  #serial = "";
+  #qmp: Socket | undefined;
+  #qmpBuffer = "";
+  #qmpWaiters: ((line: Record<string, unknown>) => void)[] = [];
+  #nextId = 1;
+  /** Milliseconds from QEMU's start to the guest's `@@READY`. */
+  bootMs = 0;
+
+  readonly kind: Gpu3dKind;
+
+  constructor(kind: Gpu3dKind) {
+    this.kind = kind;
+  }
+
+  /** Starts the display side (Xvfb or our backend), then QEMU, and waits for the guest's `@@READY`. */
+  async start(tools: GuestTools3d, initramfs: string, timeoutMs = 180_000, backendArgs: string[] = []): Promise<void> {
+    const qmp = join(this.dir, "qmp.sock");
+    const env: Record<string, string | undefined> = { ...process.env, QEMU_MODULE_DIR: qemuModules(tools) };
+    let device: string[];
+    if (this.kind === "builtin") {
+      this.display = await this.#startXvfb();
+      env.DISPLAY = this.display;
+      env.SDL_VIDEODRIVER = "x11";
+      device = ["-device", "virtio-vga-gl", "-display", "sdl,gl=on"];
+    } else {
+      const sock = join(this.dir, "gpu.sock");
+      const bin = new URL("../../bin/rutabaga-ts.js", import.meta.url).pathname;
+      this.backend = spawn(
+        process.execPath,
+        [bin, "vhost-user-gpu", "--socket-path", sock, "--virgl", "--verbose", ...backendArgs],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      const log = (d: Buffer) => {
+        this.backendLog += d.toString();
+      };
+      this.backend.stdout!.on("data", log);
+      this.backend.stderr!.on("data", log);
+      await waitFor(() => existsSync(sock) || this.backend!.exitCode !== null, "the backend's socket", 30_000);
+      if (this.backend.exitCode !== null)
+        throw new Error(`backend exited ${this.backend.exitCode}: ${this.backendLog}`);
+      device = [
+        "-object",
+        `memory-backend-memfd,id=mem,size=${GUEST_MEMORY},share=on`,
+        "-machine",
+        "memory-backend=mem",
+        "-chardev",
+        `socket,id=vgpu,path=${sock}`,
+        "-device",
+        "vhost-user-gpu-pci,chardev=vgpu",
+        "-display",
+        "none",
+      ];
+    }
+    const args = [
+      "-L",
+      join(tools.root, "usr/share/qemu"),
+      "-L",
+      join(tools.root, "usr/share/seabios"),
+      "-nodefaults",
+      "-machine",
+      "q35,accel=tcg",
+      "-cpu",
+      "max",
+      "-smp",
+      "1",
+      "-m",
+      GUEST_MEMORY,
+      ...device,
+      "-serial",
+      "stdio",
+      "-qmp",
+      `unix:${qmp},server=on,wait=off`,
+      "-kernel",
+      tools.kernel,
+      "-initrd",
+      initramfs,
+      "-append",
+      "console=ttyS0 loglevel=4 rdinit=/init",
+      "-no-reboot",
+    ];
+    const started = Date.now();
+    this.qemu = spawn(tools.qemu, args, { stdio: ["pipe", "pipe", "pipe"], env });
+    this.qemu.stdout!.on("data", (d: Buffer) => {
+      this.#serial += d.toString("latin1");
+    });
+    this.qemu.stderr!.on("data", (d: Buffer) => {
+      this.#serial += `[qemu] ${d.toString()}`;
+    });
+    await waitFor(
+      () => this.#serial.includes("@@READY") || this.qemu!.exitCode !== null,
+      "the guest to boot",
+      timeoutMs,
+    );
+    if (!this.#serial.includes("@@READY"))
+      throw new Error(`QEMU exited ${this.qemu.exitCode}:\n${this.#serial}\n${this.backendLog}`);
+    this.bootMs = Date.now() - started;
+    await waitFor(() => existsSync(qmp), "QMP", 10_000);
+    this.#qmp = createConnection(qmp);
+    this.#qmp.on("data", (d) => {
+      this.#qmpBuffer += d.toString();
+      for (let nl = this.#qmpBuffer.indexOf("\n"); nl >= 0; nl = this.#qmpBuffer.indexOf("\n")) {
+        const line = this.#qmpBuffer.slice(0, nl);
+        this.#qmpBuffer = this.#qmpBuffer.slice(nl + 1);
+        const msg = JSON.parse(line) as Record<string, unknown>;
+        if (!("event" in msg)) this.#qmpWaiters.shift()?.(msg);
+      }
+    });
+    await this.#qmpReply();
+    await this.qmp({ execute: "qmp_capabilities" });
+  }
+
+  async #startXvfb(): Promise<string> {
+    for (let n = 90 + (process.pid % 100); ; n++) {
+      if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
+      const display = `:${n}`;
+      this.xvfb = spawn("Xvfb", [display, "-screen", "0", "1920x1200x24", "-nolisten", "tcp"], { stdio: "ignore" });
+      await waitFor(() => existsSync(`/tmp/.X11-unix/X${n}`) || this.xvfb!.exitCode !== null, "Xvfb", 20_000);
+      if (this.xvfb.exitCode === null) return display;
+    }
+  }
+
+  #qmpReply(): Promise<Record<string, unknown>> {
+    return new Promise((resolve) => this.#qmpWaiters.push(resolve));
+  }
+
+  /** Sends a QMP command and returns its reply. */
+  async qmp(command: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const reply = this.#qmpReply();
+    this.#qmp!.write(`${JSON.stringify(command)}\n`);
+    const r = await reply;
+    if ("error" in r) throw new Error(`QMP ${JSON.stringify(command)}: ${JSON.stringify(r.error)}`);
+    return r;
+  }
+
+  /** Runs a shell command line in the guest; resolves with its output and exit status. */
+  async run(line: string, timeoutMs = 120_000): Promise<{ out: string; rc: number }> {
+    const id = this.#nextId++;
+    const done = new RegExp(`@@DONE ${id} (\\d+)`);
+    const from = this.#serial.length;
+    this.qemu!.stdin!.write(`${id} ${line}\n`);
+    await waitFor(
+      () => done.test(this.#serial.slice(from)) || this.qemu!.exitCode !== null,
+      `guest command ${id}: ${line}`,
+      timeoutMs,
+    );
+    const text = this.#serial.slice(from);
+    const m = done.exec(text);
+    if (m === null) throw new Error(`QEMU exited while running ${line}:\n${text}\n${this.backendLog}`);
+    const out = text
+      .slice(0, m.index)
+      .split(/\r?\n/)
+      .filter((l) => l.startsWith("@@OUT "))
+      .map((l) => l.slice(6))
+      .join("\n");
+    return { out, rc: Number(m[1]) };
+  }
+
+  /** Waits until `pattern` appears in the serial log after `from` (a length of {@link serial}). */
+  async waitSerial(pattern: RegExp, from: number, timeoutMs: number): Promise<void> {
+    await waitFor(() => pattern.test(this.#serial.slice(from)), `${pattern} on the serial line`, timeoutMs);
+  }
+
+  /** The guest's screen: a QMP screendump (ours) or the QEMU window taken from Xvfb (built-in GL device). */
+  async capture(): Promise<Screen> {
+    if (this.kind === "ours") {
+      const file = join(this.dir, `screen-${this.#nextId++}.png`);
+      await this.qmp({ execute: "screendump", arguments: { filename: file, format: "png" } });
+      const png = PNG.sync.read(readFileSync(file));
+      const bgrx = new Uint8Array(png.width * png.height * 4);
+      for (let i = 0; i < bgrx.length; i += 4) {
+        bgrx[i] = png.data[i + 2]!;
+        bgrx[i + 1] = png.data[i + 1]!;
+        bgrx[i + 2] = png.data[i]!;
+      }
+      return { width: png.width, height: png.height, bgrx };
+    }
+    const env = { ...process.env, DISPLAY: this.display };
+    const tree = execFileSync("xwininfo", ["-root", "-tree"], { env, encoding: "utf8" });
+    const m = /"QEMU[^"]*".*?(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)/.exec(tree);
+    if (m === null) throw new Error(`no QEMU window on ${this.display}:\n${tree}`);
+    const [w, h, x, y] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+    const xwd = execFileSync("xwd", ["-root", "-silent"], { env, maxBuffer: 64 * 1024 * 1024 });
+    try {
+      return decodeXwd(xwd, x, y, w, h);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; windows:\n${tree}`);
+    }
+  }
+
+  /** The whole serial log so far. */
+  get serial(): string {
+    return this.#serial;
+  }
+
+  /** Kills QEMU at once (a guest that dies mid-frame) and returns when it is gone. */
+  async killQemu(): Promise<void> {
+    this.qemu?.kill("SIGKILL");
+    await exited(this.qemu);
+  }
+
+  /** Stops QEMU, the backend and Xvfb; returns the backend's exit status (undefined for the built-in device). */
+  async stop(): Promise<{ backendExit: number | null | undefined }> {
+    this.#qmp?.destroy();
+    if (this.qemu !== undefined && this.qemu.exitCode === null) {
+      this.qemu.stdin!.end();
+      this.qemu.kill("SIGTERM");
+    }
+    await Promise.race([exited(this.qemu), new Promise((r) => setTimeout(r, 10_000))]);
+    this.qemu?.kill("SIGKILL");
+    await Promise.race([exited(this.backend), new Promise((r) => setTimeout(r, 15_000))]);
+    const backendExit = this.backend === undefined ? undefined : this.backend.exitCode;
+    this.backend?.kill("SIGKILL");
+    this.xvfb?.kill("SIGTERM");
+    await Promise.race([exited(this.xvfb), new Promise((r) => setTimeout(r, 5_000))]);
+    this.xvfb?.kill("SIGKILL");
+    rmSync(this.dir, { recursive: true, force: true });
+    return { backendExit };
+  }
+}
+
+function qemuModules(tools: GuestTools3d): string {
+  return join(tools.root, "usr/lib/x86_64-linux-gnu/qemu");
+}

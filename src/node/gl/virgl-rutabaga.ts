@@ -1,0 +1,39 @@
+import { RutabagaBuilder } from "../../rutabaga/builder.ts";
+import type { RutabagaComponentFactory } from "../../rutabaga/component.ts";
+import { RutabagaComponentType } from "../../rutabaga/constants.ts";
+import { RutabagaError } from "../../rutabaga/error.ts";
+import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
+import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
+import { GpuFeature } from "../../virtio-gpu/protocol.ts";
+import { virglComponentFactory } from "./virgl-factory.ts";
+
+/** What a virgl device offers, as QEMU's built-in virtio-gpu-gl does for a Linux guest: VIRGL and EDID (vm-3d.md). */
+export const VIRGL_DEVICE_FEATURES = (1n << GpuFeature.Virgl) | (1n << GpuFeature.Edid);
+/** Capsets VIRGL (1) and VIRGL2 (2). */
+export const VIRGL_CAPSET_MASK = (1n << 1n) | (1n << 2n);
+
+/**
+ * The library a virgl virtio-gpu device serves with: the virgl component by default (VIRGL and VIRGL2 capsets) and
+ * the console's 2D resources on the 2D component, so a console flush never becomes a GL read-back. Throws
+ * `RutabagaError("ComponentError")` when the host GL cannot run the virgl component (no silent 2D fallback).
+ * `factory` replaces the virgl component's factory (tests keep a handle on the component).
+ */
+export function buildVirglRutabaga(
+  fenceHandler: RutabagaFenceHandler,
+  options: { hostMemoryLimit?: number; factory?: RutabagaComponentFactory } = {},
+): Rutabaga {
+  const b = new RutabagaBuilder(VIRGL_CAPSET_MASK, fenceHandler)
+    .setComponentFactory(RutabagaComponentType.VirglRenderer, options.factory ?? virglComponentFactory)
+    .setConsoleOn2D(true);
+  if (options.hostMemoryLimit !== undefined) b.setHostMemoryLimit(options.hostMemoryLimit);
+  let failure: string | undefined;
+  b.setWarningHandler((m) => {
+    failure = m;
+  });
+  const rutabaga = b.build();
+  if (rutabaga.defaultComponent !== RutabagaComponentType.VirglRenderer) {
+    rutabaga.destroy();
+    throw new RutabagaError("ComponentError", failure ?? "virgl is not available");
+  }
+  return rutabaga;
+}

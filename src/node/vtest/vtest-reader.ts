@@ -6,18 +6,28 @@ import { VtestError } from "./vtest-error.ts";
 export type VtestReaderEnd = VtestError | Error | undefined;
 
 /**
+ * Bytes of the reused receive buffer: one `recv` takes as many whole messages as fit, and a payload up to this size
+ * is copied out of it; a larger payload is received straight into its own buffer.
+ */
+export const VTEST_READ_BUFFER_BYTES = 256 * 1024;
+
+/**
  * Frames vtest messages off a client's socket: `[length, id]` then `length` words (bytes for CREATE_RENDERER).
- * A length past `maxPayload` ends the stream with a {@link VtestError} before anything is allocated.
+ * A length past `maxPayload` ends the stream with a {@link VtestError} before anything is allocated. The socket is
+ * read in large chunks into one reused buffer, so a burst of small messages costs one `recv`, not two per message.
  */
 export class VtestReader {
   readonly #socket: UnixSocket;
   readonly #maxPayload: number;
-  readonly #header = new Uint8Array(VTEST_HEADER_SIZE);
-  readonly #headerView = new DataView(this.#header.buffer);
-  #headerGot = 0;
-  #payload: Uint8Array | undefined;
-  #payloadGot = 0;
-  #command = 0;
+  readonly #buffer = new Uint8Array(VTEST_READ_BUFFER_BYTES);
+  readonly #view = new DataView(this.#buffer.buffer);
+  /** Unparsed bytes are `#buffer[#start, #end)`. */
+  #start = 0;
+  #end = 0;
+  /** A payload larger than the buffer, being received into its own array. */
+  #large: Uint8Array | undefined;
+  #largeGot = 0;
+  #largeCommand = 0;
   #ended = false;
 
   constructor(
@@ -45,34 +55,67 @@ export class VtestReader {
     onEnd(why);
   }
 
-  /** Reads what is there; "more" when the socket has nothing more for now, else why the stream ended. */
+  /**
+   * Reads what is there; "more" when the socket has nothing more for now, else why the stream ended. A read that
+   * leaves room in the buffer took everything the kernel had, so the (level-triggered) watch calls again for more
+   * instead of a `recv` that would only say EAGAIN.
+   */
   #pump(onMessage: (command: number, payload: Uint8Array) => void): "more" | VtestReaderEnd {
     while (!this.#ended) {
-      if (this.#payload === undefined) {
-        const r = this.#socket.recv(this.#header.subarray(this.#headerGot));
+      if (this.#socket.closed) return undefined;
+      if (this.#large !== undefined) {
+        const r = this.#socket.recv(this.#large.subarray(this.#largeGot));
         if (r === undefined) return "more";
         if (r.bytes === 0) return undefined;
-        this.#headerGot += r.bytes;
-        if (this.#headerGot < VTEST_HEADER_SIZE) continue;
-        const length = this.#headerView.getUint32(VtestHeader.length * 4, true);
-        this.#command = this.#headerView.getUint32(VtestHeader.command * 4, true);
-        const bytes = this.#command === VtestCommand.CreateRenderer ? length : length * 4;
-        const max = this.#command === VtestCommand.CreateRenderer ? MAX_RENDERER_NAME_BYTES : this.#maxPayload;
-        if (bytes > max) return new VtestError(`command ${this.#command} announces ${bytes} bytes (limit ${max})`);
-        this.#payload = new Uint8Array(bytes);
-        this.#payloadGot = 0;
+        this.#largeGot += r.bytes;
+        if (this.#largeGot < this.#large.length) continue;
+        const payload = this.#large;
+        this.#large = undefined;
+        onMessage(this.#largeCommand, payload);
+        continue;
       }
-      if (this.#payloadGot < this.#payload.length) {
-        const r = this.#socket.recv(this.#payload.subarray(this.#payloadGot));
-        if (r === undefined) return "more";
-        if (r.bytes === 0) return undefined;
-        this.#payloadGot += r.bytes;
-        if (this.#payloadGot < this.#payload.length) continue;
+      if (this.#start > 0) {
+        this.#buffer.copyWithin(0, this.#start, this.#end);
+        this.#end -= this.#start;
+        this.#start = 0;
       }
-      const payload = this.#payload;
-      this.#payload = undefined;
-      this.#headerGot = 0;
-      onMessage(this.#command, payload);
+      const room = this.#buffer.length - this.#end;
+      const r = this.#socket.recv(this.#buffer.subarray(this.#end));
+      if (r === undefined) return "more";
+      if (r.bytes === 0) return undefined;
+      this.#end += r.bytes;
+      const end = this.#parse(onMessage);
+      if (end !== "more") return end;
+      if (r.bytes < room && this.#large === undefined) return "more";
+    }
+    return "more";
+  }
+
+  /** Hands on every whole message in the buffer; starts a large payload's own receive when one begins. */
+  #parse(onMessage: (command: number, payload: Uint8Array) => void): "more" | VtestReaderEnd {
+    while (!this.#ended && this.#end - this.#start >= VTEST_HEADER_SIZE) {
+      // A message before this one got the client dropped.
+      if (this.#socket.closed) return undefined;
+      const length = this.#view.getUint32(this.#start + VtestHeader.length * 4, true);
+      const command = this.#view.getUint32(this.#start + VtestHeader.command * 4, true);
+      const bytes = command === VtestCommand.CreateRenderer ? length : length * 4;
+      const max = command === VtestCommand.CreateRenderer ? MAX_RENDERER_NAME_BYTES : this.#maxPayload;
+      if (bytes > max) return new VtestError(`command ${command} announces ${bytes} bytes (limit ${max})`);
+      const at = this.#start + VTEST_HEADER_SIZE;
+      if (bytes > this.#buffer.length - VTEST_HEADER_SIZE) {
+        const large = new Uint8Array(bytes);
+        const have = Math.min(this.#end - at, bytes);
+        large.set(this.#buffer.subarray(at, at + have));
+        this.#start = at + have;
+        this.#large = large;
+        this.#largeGot = have;
+        this.#largeCommand = command;
+        return "more";
+      }
+      if (this.#end - at < bytes) return "more";
+      this.#start = at + bytes;
+      // A copy: the buffer is reused and the session may keep what it is handed.
+      onMessage(command, this.#buffer.slice(at, at + bytes));
     }
     return "more";
   }

@@ -201,6 +201,7 @@ export class VirglContext implements RutabagaContext {
         const s = this.#subs.get(c.subCtxId);
         if (c.subCtxId === 0 || s === undefined) return undefined;
         if (s.fbo !== 0) gl.deleteFramebuffer(s.fbo);
+        this.#renderer.forgetSubContext(s);
         this.#objectBytes -= s.payloadBytes;
         this.#subs.delete(c.subCtxId);
         if (this.#sub === s) this.#sub = this.#subs.get(0)!;

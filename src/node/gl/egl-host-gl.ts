@@ -6,6 +6,7 @@ import type {
   GlViewport,
 } from "../../components/virgl/host-gl/draws.ts";
 import type { GlRect } from "../../components/virgl/host-gl/framebuffers.ts";
+import { GL } from "../../components/virgl/host-gl/gl-constants.ts";
 import type { HostGl, HostGlContext } from "../../components/virgl/host-gl/host-gl.ts";
 import type { GlBuildResult } from "../../components/virgl/host-gl/programs.ts";
 import type { GlBox, GlImageRef, GlTextureStorage } from "../../components/virgl/host-gl/textures.ts";
@@ -426,10 +427,13 @@ export class EglHostGl implements HostGl {
     this.#gl.glDeleteShader(shader);
     if (shader !== 0) glObjectCensus.deleted("shader");
   }
-  linkProgram(shaders: readonly number[]): GlBuildResult {
+  linkProgram(shaders: readonly number[], feedbackVaryings: readonly string[] = []): GlBuildResult {
     const g = this.#gl;
     const program = g.glCreateProgram() as number;
     for (const s of shaders) g.glAttachShader(program, s);
+    if (feedbackVaryings.length > 0) {
+      g.glTransformFeedbackVaryings(program, feedbackVaryings.length, feedbackVaryings, GL.INTERLEAVED_ATTRIBS);
+    }
     g.glLinkProgram(program);
     for (const s of shaders) g.glDetachShader(program, s);
     g.glGetProgramiv(program, 0x8b82 /* LINK_STATUS */, this.#i32);
@@ -505,6 +509,36 @@ export class EglHostGl implements HostGl {
     );
   }
 
+  createTransformFeedback(): number {
+    this.#u32[0] = 0;
+    this.#gl.glCreateTransformFeedbacks(1, this.#u32);
+    return this.#u32[0]!;
+  }
+  deleteTransformFeedback(xfb: number): void {
+    this.#u32[0] = xfb;
+    this.#gl.glDeleteTransformFeedbacks(1, this.#u32);
+  }
+  bindTransformFeedback(xfb: number): void {
+    this.#gl.glBindTransformFeedback(GL.TRANSFORM_FEEDBACK, xfb);
+  }
+  transformFeedbackBufferRange(xfb: number, index: number, buffer: number, offset: number, size: number): void {
+    this.#gl.glTransformFeedbackBufferRange(xfb, index, buffer, offset, size);
+  }
+  beginTransformFeedback(mode: number): void {
+    this.#gl.glBeginTransformFeedback(mode);
+  }
+  endTransformFeedback(): void {
+    this.#gl.glEndTransformFeedback();
+  }
+  pauseTransformFeedback(): void {
+    this.#gl.glPauseTransformFeedback();
+  }
+  resumeTransformFeedback(): void {
+    this.#gl.glResumeTransformFeedback();
+  }
+  drawTransformFeedback(mode: number, xfb: number, instances: number): void {
+    this.#gl.glDrawTransformFeedbackInstanced(mode, xfb, instances);
+  }
   bindBufferRange(target: number, index: number, buffer: number, offset: number, size: number): void {
     this.#gl.glBindBufferRange(target, index, buffer, offset, size);
   }

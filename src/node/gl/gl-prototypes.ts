@@ -139,4 +139,15 @@ export const GL_PROTOTYPES = {
   glBeginConditionalRender: "void glBeginConditionalRender(uint32 q, uint32 mode)",
   glEndConditionalRender: "void glEndConditionalRender()",
   glGetQueryObjectui64v: "void glGetQueryObjectui64v(uint32 q, uint32 pname, void *out)",
+  glTransformFeedbackVaryings: "void glTransformFeedbackVaryings(uint32 p, int32 n, const char **names, uint32 mode)",
+  glCreateTransformFeedbacks: "void glCreateTransformFeedbacks(int32 n, void *out)",
+  glDeleteTransformFeedbacks: "void glDeleteTransformFeedbacks(int32 n, void *names)",
+  glBindTransformFeedback: "void glBindTransformFeedback(uint32 target, uint32 xfb)",
+  glTransformFeedbackBufferRange:
+    "void glTransformFeedbackBufferRange(uint32 xfb, uint32 i, uint32 buf, intptr off, intptr size)",
+  glBeginTransformFeedback: "void glBeginTransformFeedback(uint32 mode)",
+  glEndTransformFeedback: "void glEndTransformFeedback()",
+  glPauseTransformFeedback: "void glPauseTransformFeedback()",
+  glResumeTransformFeedback: "void glResumeTransformFeedback()",
+  glDrawTransformFeedbackInstanced: "void glDrawTransformFeedbackInstanced(uint32 mode, uint32 xfb, int32 n)",
 } as const;

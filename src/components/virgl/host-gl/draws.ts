@@ -95,4 +95,18 @@ export interface HostGlDraws {
   endConditionalRender(): void;
   /** `glGetQueryObjectui64v(query, GL_QUERY_RESULT)`: waits for the GL to finish the query. */
   getQueryResult(query: number): bigint;
+
+  createTransformFeedback(): number;
+  deleteTransformFeedback(xfb: number): void;
+  /** `glBindTransformFeedback(GL_TRANSFORM_FEEDBACK, xfb)`. */
+  bindTransformFeedback(xfb: number): void;
+  /** Points capture buffer `index` of `xfb` at bytes `[offset, offset + size)` (offset and size multiples of 4). */
+  transformFeedbackBufferRange(xfb: number, index: number, buffer: number, offset: number, size: number): void;
+  /** `mode` is GL_POINTS, GL_LINES or GL_TRIANGLES. */
+  beginTransformFeedback(mode: number): void;
+  endTransformFeedback(): void;
+  pauseTransformFeedback(): void;
+  resumeTransformFeedback(): void;
+  /** Draws the vertices `xfb` captured (stream 0) in its last begin..end (`glDrawTransformFeedbackInstanced`). */
+  drawTransformFeedback(mode: number, xfb: number, instances: number): void;
 }

@@ -9,8 +9,11 @@ export interface HostGlPrograms {
   /** Compiles `source` as a shader of GL `type` (`GL_VERTEX_SHADER`...); a failed shader is deleted, name 0. */
   compileShader(type: number, source: string): GlBuildResult;
   deleteShader(shader: number): void;
-  /** Links `shaders` into a program; a failed program is deleted, name 0. The shaders stay the caller's. */
-  linkProgram(shaders: readonly number[]): GlBuildResult;
+  /**
+   * Links `shaders` into a program; a failed program is deleted, name 0. The shaders stay the caller's.
+   * `feedbackVaryings` (non-empty) are captured by transform feedback in GL_INTERLEAVED_ATTRIBS mode.
+   */
+  linkProgram(shaders: readonly number[], feedbackVaryings?: readonly string[]): GlBuildResult;
   deleteProgram(program: number): void;
   useProgram(program: number): void;
 }

@@ -1,4 +1,5 @@
 import type { Transfer3D } from "../../../rutabaga/types.ts";
+import type { VirglStreamOutputInfo } from "../state/shader.ts";
 import {
   BindShaderOffset,
   BlendOffset,
@@ -215,7 +216,14 @@ export class VirglEncoder {
    * CREATE_OBJECT(SHADER) with TGSI `text` (NUL-terminated, padded to dwords), split into chunks of at most
    * `chunkWords` text dwords as Mesa splits long shaders.
    */
-  createShader(handle: number, stage: number, text: string, numTokens = 0, chunkWords = 0xfff0): this {
+  createShader(
+    handle: number,
+    stage: number,
+    text: string,
+    numTokens = 0,
+    chunkWords = 0xfff0,
+    streamOutput: VirglStreamOutputInfo = { strides: [], outputs: [] },
+  ): this {
     const bytes = new TextEncoder().encode(`${text}\0`);
     const padded = new Uint8Array((bytes.byteLength + 3) & ~3);
     padded.set(bytes);
@@ -223,7 +231,25 @@ export class VirglEncoder {
     for (let at = 0; at === 0 || at < words.length; at += chunkWords) {
       const chunk = words.subarray(at, at + chunkWords);
       // Without stream output the header ends at SoNumOutputs; a continuation's at Offset.
-      const header = new Array<number>(at === 0 ? ShaderOffset.SoNumOutputs : ShaderOffset.Offset).fill(0);
+      const so = streamOutput.outputs;
+      const first = so.length === 0 ? ShaderOffset.SoNumOutputs : ShaderOffset.SoOutputs - 1 + 2 * so.length;
+      const header = new Array<number>(at === 0 ? first : ShaderOffset.Offset).fill(0);
+      if (at === 0 && so.length > 0) {
+        header[ShaderOffset.SoNumOutputs - 1] = so.length;
+        streamOutput.strides.forEach((stride, i) => {
+          header[ShaderOffset.SoStride0 - 1 + i] = stride;
+        });
+        so.forEach((o, i) => {
+          header[ShaderOffset.SoOutputs - 1 + 2 * i] =
+            (o.registerIndex |
+              (o.startComponent << 8) |
+              (o.numComponents << 10) |
+              (o.buffer << 13) |
+              (o.dstOffset << 16)) >>>
+            0;
+          header[ShaderOffset.SoOutputs + 2 * i] = o.stream;
+        });
+      }
       header[ObjectOffset.Handle - 1] = handle;
       header[ShaderOffset.Type - 1] = stage;
       header[ShaderOffset.Offset - 1] = at === 0 ? bytes.byteLength : ((at * 4) | SHADER_OFFSET_CONTINUATION) >>> 0;
@@ -234,6 +260,16 @@ export class VirglEncoder {
       this.raw(VirglCmd.CreateObject, VirglObject.Shader, payload);
     }
     return this;
+  }
+
+  /** CREATE_OBJECT(STREAMOUT_TARGET): bytes `[offset, offset + size)` of buffer `resourceId`. */
+  createStreamoutTarget(handle: number, resourceId: number, offset: number, size: number): this {
+    return this.raw(VirglCmd.CreateObject, VirglObject.StreamoutTarget, [handle, resourceId, offset, size]);
+  }
+
+  /** SET_STREAMOUT_TARGETS: target handle per capture buffer; bit i of `appendBitmask` appends to target i. */
+  setStreamoutTargets(handles: readonly number[], appendBitmask = 0): this {
+    return this.raw(VirglCmd.SetStreamoutTargets, 0, [appendBitmask, ...handles]);
   }
 
   /** CREATE_OBJECT(QUERY) of `PIPE_QUERY_*` `queryType`, its result at `offset` in `resourceId`. */

@@ -1,7 +1,7 @@
 import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import type { VirglShader } from "../state/shader.ts";
-import { emitGlsl, type ShaderKey, type TgsiShader, type TgsiStage } from "../tgsi/index.ts";
+import { emitGlsl, type ShaderKey, type TgsiShader, type TgsiStage, transformFeedbackVaryings } from "../tgsi/index.ts";
 
 /** Programs (and compiled stages) one context keeps before it starts over: a guest cannot grow the cache unbounded. */
 export const MAX_CACHED_PROGRAMS = 512;
@@ -78,7 +78,14 @@ export class ProgramCache {
     if (program === undefined) {
       program = 0;
       if (built.every((b) => b.name !== 0)) {
-        const linked = this.#gl.linkProgram(built.map((b) => b.name));
+        let last: ProgramStage | undefined;
+        for (const s of stages) if (s.key.streamOutput !== undefined) last = s;
+        const varyings =
+          last === undefined ? [] : transformFeedbackVaryings(last.key.streamOutput!, last.shader.streamOutput.strides);
+        const linked = this.#gl.linkProgram(
+          built.map((b) => b.name),
+          varyings,
+        );
         if (linked.name === 0) this.#warn(`program does not link: ${linked.log.slice(0, 400)}`);
         program = linked.name;
       }

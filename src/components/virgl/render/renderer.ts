@@ -18,6 +18,7 @@ import type { ResourceLookup } from "./lookup.ts";
 import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
 import { ProgramCache, type ProgramStage } from "./programs.ts";
 import { ShaderResources } from "./shader-resources.ts";
+import { drawCaptureMode, StreamOutput } from "./stream-output.ts";
 import { integerKind } from "./vertex-formats.ts";
 import { VertexInput } from "./vertex-input.ts";
 
@@ -61,6 +62,7 @@ export class VirglRenderer {
   readonly #gl: HostGl;
   readonly #programs: ProgramCache;
   readonly #resources: ShaderResources;
+  readonly #streamOutput: StreamOutput;
   #vertexInput: VertexInput | undefined;
   /** Index read-back scratch, grown to the largest indexed draw seen (bounded by the 1 GiB buffer limit). */
   #indexScratch = new ArrayBuffer(0);
@@ -83,6 +85,12 @@ export class VirglRenderer {
     this.#gl = gl;
     this.#programs = new ProgramCache(gl, warn);
     this.#resources = new ShaderResources(gl);
+    this.#streamOutput = new StreamOutput(gl);
+  }
+
+  /** Deletes what the renderer keeps for a destroyed sub-context (current context must be the owner's). */
+  forgetSubContext(sub: VirglSubContext): void {
+    this.#streamOutput.forget(sub);
   }
 
   /**
@@ -146,9 +154,22 @@ export class VirglRenderer {
     const fsTgsi = d.fs.tgsi!;
     const flipY = (b.viewports[0]?.scale[1] ?? 1) < 0;
     const clipPlaneEnable = rs?.clipPlaneEnable ?? 0;
+    const so = (d.gs ?? d.vs).streamOutput.outputs;
     const last: Partial<ShaderKey> = {
       ...(flipY ? { flipY } : {}),
       ...(clipPlaneEnable !== 0 ? { clipPlaneEnable } : {}),
+      ...(so.length > 0
+        ? {
+            streamOutput: so.map((o) => ({
+              register: o.registerIndex,
+              startComponent: o.startComponent,
+              numComponents: o.numComponents,
+              outputBuffer: o.buffer,
+              dstOffset: o.dstOffset,
+              stream: o.stream,
+            })),
+          }
+        : {}),
     };
     let vsInt = 0;
     let vsUint = 0;
@@ -219,10 +240,9 @@ export class VirglRenderer {
     lookup: ResourceLookup,
   ): VirglError | undefined {
     const gl = this.#gl;
-    if (c.count === 0 && c.indirectHandle === 0) return undefined;
+    if (c.count === 0 && c.indirectHandle === 0 && c.countFromSo === 0) return undefined;
     if (!isCorePrimitive(c.mode)) return invalid(`primitive ${c.mode} (not advertised)`);
-    if (c.indirectHandle !== 0 || c.countFromSo !== 0)
-      return invalid("indirect and stream-output draws (not advertised)");
+    if (c.indirectHandle !== 0) return invalid("indirect draws (not advertised)");
     const d = this.#gather(sub);
     if (d === undefined) {
       this.skippedDraws++;
@@ -279,11 +299,17 @@ export class VirglRenderer {
       gl.bindVertexArray(this.#vertexInput.vao);
     }
     const vi = this.#vertexInput;
-    const indices = c.indexed ? this.#indexRange(b, c, lookup) : undefined;
+    const fromSo = c.countFromSo !== 0 ? this.#streamOutput.countSource(sub, c.countFromSo) : undefined;
+    if (c.countFromSo !== 0 && fromSo === undefined) {
+      this.skippedDraws++;
+      return undefined;
+    }
+    const indices = c.indexed && fromSo === undefined ? this.#indexRange(b, c, lookup) : undefined;
     if (indices !== undefined && "message" in indices) return indices;
     const failed = vi.apply(d.ve, b.vertexBuffers, lookup, {
-      firstVertex: indices === undefined ? c.start : indices.first,
-      lastVertex: indices === undefined ? c.start + c.count - 1 : indices.last,
+      firstVertex: indices === undefined ? (fromSo === undefined ? c.start : 0) : indices.first,
+      lastVertex:
+        indices === undefined ? (fromSo === undefined ? c.start + c.count - 1 : fromSo.maxVertices - 1) : indices.last,
       startInstance: c.startInstance,
       instanceCount: c.instanceCount,
     });
@@ -306,7 +332,12 @@ export class VirglRenderer {
       }
       a.restart = restart;
     }
-    if (!c.indexed) {
+    const capturing = (d.gs ?? d.vs).streamOutput.outputs.length > 0 ? (d.gs ?? d.vs).streamOutput.strides : undefined;
+    const mode = drawCaptureMode(c.mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined);
+    const so = this.#streamOutput.beforeDraw(sub, program, capturing, mode, lookup);
+    if (so !== undefined) return so;
+    if (fromSo !== undefined) gl.drawTransformFeedback(c.mode, fromSo.xfb, c.instanceCount);
+    else if (!c.indexed) {
       gl.drawArrays({
         mode: c.mode,
         first: c.start,
@@ -314,18 +345,19 @@ export class VirglRenderer {
         instances: c.instanceCount,
         baseInstance: c.startInstance,
       });
-      return undefined;
+    } else {
+      vi.elementBuffer(indices!.glName);
+      gl.drawElements({
+        mode: c.mode,
+        count: c.count,
+        type: indices!.type,
+        offset: b.indexBuffer!.offset,
+        instances: c.instanceCount,
+        baseVertex: c.indexBias,
+        baseInstance: c.startInstance,
+      });
     }
-    vi.elementBuffer(indices!.glName);
-    gl.drawElements({
-      mode: c.mode,
-      count: c.count,
-      type: indices!.type,
-      offset: b.indexBuffer!.offset,
-      instances: c.instanceCount,
-      baseVertex: c.indexBias,
-      baseInstance: c.startInstance,
-    });
+    this.#streamOutput.afterDraw(sub, capturing);
     return undefined;
   }
 
@@ -381,6 +413,7 @@ export class VirglRenderer {
   destroy(): void {
     this.#programs.clear();
     this.#resources.destroy();
+    this.#streamOutput.destroy();
     this.#vertexInput?.destroy();
   }
 }

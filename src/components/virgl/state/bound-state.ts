@@ -52,6 +52,10 @@ export class VirglBoundState {
   readonly clipPlanes = new Float32Array(32);
   readonly stipple = new Uint32Array(32);
   sysvalVersion = 0;
+  /** SET_STREAMOUT_TARGETS: target handles per capture buffer (0 = none) and which ones append. */
+  streamoutTargets: readonly number[] = [];
+  streamoutAppend = 0;
+  streamoutVersion = 0;
   /** Bumps when a fixed-function value changes (viewports, scissors, blend colour, stencil ref, sample mask). */
   version = 0;
 }

@@ -1,4 +1,4 @@
-import { VirglCmd, VirglObject } from "../protocol/commands.ts";
+import { PipeLimits, VirglCmd, VirglObject } from "../protocol/commands.ts";
 import { invalid, type VirglError } from "../protocol/errors.ts";
 import type { VirglCommand } from "../protocol/typed-commands.ts";
 import { MAX_CONSTANT_BYTES, MAX_SAMPLER_SLOTS, MAX_UBO_SLOTS } from "./bound-state.ts";
@@ -106,6 +106,16 @@ export function applySetter(sub: VirglSubContext, c: VirglCommand): SetterOutcom
     case VirglCmd.SetPolygonStipple:
       b.stipple.set(c.pattern);
       b.sysvalVersion++;
+      break;
+    case VirglCmd.SetStreamoutTargets:
+      if (c.handles.length > PipeLimits.MaxSoBuffers) return refuse(`${c.handles.length} streamout targets`);
+      for (const h of c.handles) {
+        if (h !== 0 && sub.objects.get(h)?.type !== VirglObject.StreamoutTarget)
+          return refuse(`no streamout target ${h}`);
+      }
+      b.streamoutTargets = c.handles;
+      b.streamoutAppend = c.appendBitmask;
+      b.streamoutVersion++;
       break;
     default:
       return { handled: false };

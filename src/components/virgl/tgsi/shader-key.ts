@@ -89,22 +89,31 @@ export const MAX_STREAM_OUTPUTS = 64;
 
 /**
  * The names to pass to glTransformFeedbackVaryings (GL_INTERLEAVED_ATTRIBS) for `entries`: `tfout<i>` in order,
- * `gl_SkipComponents1..4` for gaps before an entry's `dstOffset`, `gl_NextBuffer` when the buffer advances.
+ * `gl_SkipComponents1..4` for gaps before an entry's `dstOffset`, `gl_NextBuffer` when the buffer advances. With
+ * `strides` (dwords per vertex of each buffer), each buffer is padded with skips up to its stride.
  */
-export function transformFeedbackVaryings(entries: readonly StreamOutputEntry[]): string[] {
+export function transformFeedbackVaryings(
+  entries: readonly StreamOutputEntry[],
+  strides: readonly number[] = [],
+): string[] {
   const names: string[] = [];
   let buffer = 0;
   let offset = 0;
+  const skip = (dwords: number): void => {
+    for (let gap = dwords; gap > 0; gap -= 4) names.push(`gl_SkipComponents${Math.min(4, gap)}`);
+  };
   entries.forEach((e, i) => {
     while (buffer < e.outputBuffer) {
+      skip((strides[buffer] ?? 0) - offset);
       names.push("gl_NextBuffer");
       buffer++;
       offset = 0;
     }
-    for (let gap = e.dstOffset - offset; gap > 0; gap -= 4) names.push(`gl_SkipComponents${Math.min(4, gap)}`);
+    skip(e.dstOffset - offset);
     names.push(`tfout${i}`);
     offset = Math.max(offset, e.dstOffset) + e.numComponents;
   });
+  if (entries.length > 0) skip((strides[buffer] ?? 0) - offset);
   return names;
 }
 

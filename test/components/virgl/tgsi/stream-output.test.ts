@@ -32,6 +32,18 @@ test("transform feedback names: gaps become gl_SkipComponents, buffer changes gl
   ]);
 });
 
+test("transform feedback names with strides: each buffer is padded with skips up to its stride", () => {
+  assert.deepEqual(transformFeedbackVaryings([so(0, 0, 2, 0, 0), so(1, 0, 1, 1, 1)], [7, 3]), [
+    "tfout0",
+    "gl_SkipComponents4",
+    "gl_SkipComponents1",
+    "gl_NextBuffer",
+    "gl_SkipComponents1",
+    "tfout1",
+    "gl_SkipComponents1",
+  ]);
+});
+
 test("stream-output entries capture the chosen components of OUT registers on the host GL", () => {
   const r = parseTgsi(`VERT
 DCL OUT[0], POSITION

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { PipeShaderType, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
+import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
+import { transfer2d } from "../../../src/index.ts";
+import { createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
+
+// virgl_hw.h / p_defines.h values typed here: VIRGL_FORMAT_R32G32B32A32_FLOAT, VIRGL_FORMAT_R8_UNORM,
+// VIRGL_BIND_VERTEX_BUFFER, VIRGL_BIND_STREAM_OUTPUT, PIPE_PRIM_TRIANGLES.
+const RGBA32F = 31;
+const R8 = 64;
+const BIND_VERTEX_BUFFER = 1 << 4;
+const BIND_STREAM_OUTPUT = 1 << 11;
+const TRIANGLES = 4;
+
+/** GENERIC[0] = position × (2, 1, 0.5, 3). */
+const VS =
+  "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], GENERIC[0]\n" +
+  "IMM[0] FLT32 {    2.0000,     1.0000,     0.5000,     3.0000}\n" +
+  "  0: MOV OUT[0], IN[0]\n  1: MUL OUT[1], IN[0], IMM[0]\n  2: END\n";
+const FS =
+  "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\nDCL OUT[0], COLOR\nDCL CONST[0]\n  0: MOV OUT[0], CONST[0]\n  1: END\n";
+/** GENERIC[0].xy at dwords 0..1, POSITION.w at dword 3, 5 dwords per vertex: dwords 2 and 4 are skipped. */
+const STREAM_OUTPUT = {
+  strides: [5, 0, 0, 0],
+  outputs: [
+    { registerIndex: 1, startComponent: 0, numComponents: 2, buffer: 0, dstOffset: 0, stream: 0 },
+    { registerIndex: 0, startComponent: 3, numComponents: 1, buffer: 0, dstOffset: 3, stream: 0 },
+  ],
+};
+const VERTICES = [
+  [-1, -1, 0, 1],
+  [3, -1, 0, 1],
+  [-1, 3, 0, 1],
+  [1, 1, 0, 1],
+] as const;
+const SENTINEL = 0xdeadbeef;
+/** The capture buffer (resource 4): 136 bytes; the target covers bytes 8..128 (6 vertices). */
+const SO_BYTES = 136;
+
+function captured(v: readonly number[]): number[] {
+  const f = new Float32Array([v[0]! * 2, v[1]!, 0, v[3]!]);
+  const u = new Uint32Array(f.buffer);
+  return [u[0]!, u[1]!, SENTINEL, u[3]!, SENTINEL];
+}
+
+function scene() {
+  const v = makeVirgl();
+  createWithBacking(v.rutabaga, 1, res({ width: 4, height: 4 }), 64);
+  const vb = createWithBacking(
+    v.rutabaga,
+    2,
+    res({ target: 0, format: R8, bind: BIND_VERTEX_BUFFER, width: 64, height: 1 }),
+    64,
+  );
+  vb.set(new Uint8Array(Float32Array.from(VERTICES.flat()).buffer));
+  v.rutabaga.transferWrite(1, 2, transfer2d(0, 0, 64, 1));
+  const so = createWithBacking(
+    v.rutabaga,
+    4,
+    res({ target: 0, format: R8, bind: BIND_STREAM_OUTPUT, width: SO_BYTES, height: 1 }),
+    SO_BYTES,
+  );
+  new Uint32Array(so.buffer).fill(SENTINEL);
+  v.rutabaga.transferWrite(1, 4, transfer2d(0, 0, SO_BYTES, 1));
+  const setup = new VirglEncoder()
+    .createSurface(10, 1, RGBA8)
+    .setFramebufferState(0, [10])
+    .createShader(20, PipeShaderType.Vertex, VS, 0, 0xfff0, STREAM_OUTPUT)
+    .createShader(21, PipeShaderType.Fragment, FS)
+    .bindShader(20, PipeShaderType.Vertex)
+    .bindShader(21, PipeShaderType.Fragment)
+    .createBlend(30, 0, 0, [0xf << 27])
+    .bindObject(VirglObject.Blend, 30)
+    .createRasterizer(31, 1 << 1)
+    .bindObject(VirglObject.Rasterizer, 31)
+    .createDsa(32, 0, 0, 0)
+    .bindObject(VirglObject.Dsa, 32)
+    .createVertexElements(33, [{ srcOffset: 0, instanceDivisor: 0, vertexBufferIndex: 0, format: RGBA32F }])
+    .bindObject(VirglObject.VertexElements, 33)
+    .setVertexBuffers([{ stride: 16, offset: 0, resourceId: 2 }])
+    .setViewports(0, [{ scale: [2, 2, 0.5], translate: [2, 2, 0.5] }])
+    .createStreamoutTarget(40, 4, 8, 120);
+  v.rutabaga.submitCommand(1, setup.finish());
+  const read = (): number[] => {
+    v.rutabaga.transferRead(1, 4, transfer2d(0, 0, SO_BYTES, 1));
+    return [...new Uint32Array(so.buffer.slice(0))];
+  };
+  return { ...v, read };
+}
+
+test("stream output captures the shader's listed components into the target's range, skips and stride kept", () => {
+  const { rutabaga, component, read } = scene();
+  try {
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .setStreamoutTargets([40])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .setStreamoutTargets([])
+        .finish(),
+    );
+    const expected = new Array<number>(SO_BYTES / 4).fill(SENTINEL);
+    expected.splice(2, 15, ...captured(VERTICES[0]), ...captured(VERTICES[1]), ...captured(VERTICES[2]));
+    assert.deepEqual(read(), expected);
+    // Set again with the append bit: the next vertices follow; without it, capture starts over at the range's start.
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .setStreamoutTargets([40], 1)
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .setStreamoutTargets([])
+        .finish(),
+    );
+    expected.splice(17, 15, ...captured(VERTICES[0]), ...captured(VERTICES[1]), ...captured(VERTICES[2]));
+    assert.deepEqual(read(), expected);
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder().setStreamoutTargets([40]).drawVbo({ start: 1, count: 3, mode: TRIANGLES }).finish(),
+    );
+    expected.splice(2, 15, ...captured(VERTICES[1]), ...captured(VERTICES[2]), ...captured(VERTICES[3]));
+    assert.deepEqual(read(), expected);
+    assert.equal(component.context(1)!.unsupported.size, 0);
+  } finally {
+    rutabaga.destroy();
+  }
+});
+
+test("a draw counted from stream output draws the vertices its target captured", () => {
+  const { rutabaga, read } = scene();
+  try {
+    // Capture 3 vertices into target 40, then draw from that count with the capture buffer as the vertex input
+    // (20-byte vertices, xy of GENERIC[0] read as position) while capturing into target 41 (bytes 72..132).
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .createStreamoutTarget(41, 4, 72, 60)
+        .setStreamoutTargets([40])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .setStreamoutTargets([])
+        .setVertexBuffers([{ stride: 20, offset: 8, resourceId: 4 }])
+        .setStreamoutTargets([41])
+        .drawVbo({ count: 0, mode: TRIANGLES, countFromSo: 40 })
+        .setStreamoutTargets([])
+        .finish(),
+    );
+    const words = read();
+    const f = new Float32Array(new Uint32Array(words).buffer);
+    // Second pass input vertex i = (2x, y, SENTINEL bits, w) of the first pass; GENERIC[0].xy = (4x, y).
+    for (let i = 0; i < 3; i++) {
+      assert.equal(f[18 + 5 * i], VERTICES[i]![0] * 4);
+      assert.equal(f[18 + 5 * i + 1], VERTICES[i]![1]);
+    }
+    assert.equal(words[33], SENTINEL);
+  } finally {
+    rutabaga.destroy();
+  }
+});

@@ -72,9 +72,12 @@ export const PipeTextureTarget = {
   TextureCubeArray: 8,
 } as const;
 
-/** Gallium bind flags used by virtio-gpu 2D resources. */
-export const PipeBind = {
+/** Resource bind flags (`VIRGL_BIND_*` of virglrenderer's virgl_hw.h) that the library and components look at. */
+export const VirglBind = {
+  DepthStencil: 1 << 0,
   RenderTarget: 1 << 1,
+  SamplerView: 1 << 3,
+  Staging: 1 << 19,
 } as const;
 
 /** virtio-gpu 2D pixel formats (`VIRTIO_GPU_FORMAT_*`), all 4 bytes per pixel. */

@@ -1,13 +1,13 @@
 import { capsetDefinition } from "./capsets.ts";
 import type { RutabagaComponent, RutabagaContext } from "./component.ts";
 import {
-  PipeBind,
   PipeTextureTarget,
   RUTABAGA_CONTEXT_INIT_CAPSET_ID_MASK,
   RutabagaBlobFlags,
   RutabagaBlobMem,
   RutabagaComponentType,
   RutabagaFenceFlags,
+  VirglBind,
   VirtioGpuFormat,
 } from "./constants.ts";
 import { RutabagaError } from "./error.ts";
@@ -76,7 +76,7 @@ const CREATE_3D_FIELDS = [
 /** What `RESOURCE_CREATE_2D` creates: a render-target 2D texture (format and size filled in). */
 const CREATE_2D_TEMPLATE = {
   target: PipeTextureTarget.Texture2D,
-  bind: PipeBind.RenderTarget,
+  bind: VirglBind.RenderTarget,
   depth: 1,
   arraySize: 1,
   lastLevel: 0,

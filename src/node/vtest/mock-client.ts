@@ -1,5 +1,4 @@
-import { VirglBind } from "../../components/virgl/resources/resource.ts";
-import { PipeTextureTarget } from "../../rutabaga/constants.ts";
+import { PipeTextureTarget, VirglBind } from "../../rutabaga/constants.ts";
 import { closeFd } from "../os/fd.ts";
 import { UnixSocket } from "../os/unix-socket.ts";
 import { encodeVtestRequest, frameVtest, type VtestRequest } from "./codec.ts";

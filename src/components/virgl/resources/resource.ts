@@ -1,4 +1,4 @@
-import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
+import { PipeTextureTarget, VirglBind } from "../../../rutabaga/constants.ts";
 import { RutabagaError } from "../../../rutabaga/error.ts";
 import type { IovecList } from "../../../rutabaga/iovec-list.ts";
 import type { RutabagaResource } from "../../../rutabaga/resource.ts";
@@ -7,14 +7,6 @@ import { GL } from "../host-gl/gl-constants.ts";
 import { checkGl, drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import type { GlBox } from "../host-gl/textures.ts";
 import { VIRGL_FORMATS, type VirglFormatInfo } from "./formats.ts";
-
-/** virgl_hw.h bind flags the component looks at. */
-export const VirglBind = {
-  DepthStencil: 1 << 0,
-  RenderTarget: 1 << 1,
-  SamplerView: 1 << 3,
-  Staging: 1 << 19,
-} as const;
 
 /** Largest buffer resource: 1 GiB (GL buffer sizes are signed pointers; we keep well inside the host limit). */
 export const MAX_BUFFER_BYTES = 1 << 30;

@@ -47,18 +47,23 @@ async function measure(kind: BackendKind, tools: ReturnType<typeof prepareTools>
     // The workload runs twice: the first pass pays V8's warm-up (bytecode, JIT compiles on V8's worker threads),
     // the second shows the steady cost.
     const passes: number[] = [];
+    const parts: { frames: number; lines: number }[] = [];
     for (let pass = 0; pass < 2; pass++) {
       const before = cpuSeconds(pid);
       await guest.run(
         `i=0; while [ $i -lt ${FRAMES / 2} ]; do cat /data/a.raw > /dev/fb0; cat /data/b.raw > /dev/fb0; i=$((i+1)); done`,
         600_000,
       );
+      await guest.run("sleep 1");
+      const afterFrames = cpuSeconds(pid);
       await guest.run(
         `i=0; while [ $i -lt ${LINES} ]; do echo "console line $i: the quick brown fox jumps over the lazy dog"; i=$((i+1)); done > /dev/tty1`,
         600_000,
       );
       await guest.run("sleep 1");
-      passes.push(cpuSeconds(pid) - before);
+      const after = cpuSeconds(pid);
+      passes.push(after - before);
+      parts.push({ frames: afterFrames - before, lines: after - afterFrames });
     }
     const total = cpuSeconds(pid);
     const split = cpuTimes(pid);
@@ -67,6 +72,10 @@ async function measure(kind: BackendKind, tools: ReturnType<typeof prepareTools>
       boot: atBoot,
       workload: passes[0]!,
       warm: passes[1]!,
+      frames: parts[0]!.frames,
+      lines: parts[0]!.lines,
+      warmFrames: parts[1]!.frames,
+      warmLines: parts[1]!.lines,
       total,
       wallSeconds: (performance.now() - started) / 1000,
     };
@@ -81,10 +90,7 @@ async function main2d(): Promise<void> {
   console.log(`machine: ${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`);
   console.log(`workload: boot, ${FRAMES} full-screen writes to /dev/fb0, ${LINES} console lines on tty1`);
   const rounds = Number(process.env.ROUNDS ?? 3);
-  const results: Record<
-    BackendKind,
-    { boot: number; workload: number; warm: number; total: number; wallSeconds: number }[]
-  > = {
+  const results: Record<BackendKind, Awaited<ReturnType<typeof measure>>[]> = {
     ours: [],
     reference: [],
   };
@@ -100,10 +106,19 @@ async function main2d(): Promise<void> {
         `total ${median(rs.map((x) => x.total)).toFixed(2)} (wall ${median(rs.map((x) => x.wallSeconds)).toFixed(1)} s for the workload)`,
     );
   }
-  const ratio = (f: (x: { boot: number; workload: number; warm: number; total: number }) => number) =>
+  for (const kind of ["reference", "ours"] as const) {
+    const rs = results[kind];
+    const f = (g: (x: (typeof rs)[number]) => number) => median(rs.map(g)).toFixed(2);
+    console.log(
+      `${kind.padEnd(10)} CPU s by part: frames ${f((x) => x.frames)} (warm ${f((x) => x.warmFrames)}), ` +
+        `console lines ${f((x) => x.lines)} (warm ${f((x) => x.warmLines)})`,
+    );
+  }
+  const ratio = (f: (x: Awaited<ReturnType<typeof measure>>) => number) =>
     (median(results.ours.map(f)) / median(results.reference.map(f))).toFixed(2);
   console.log(
-    `ours / reference: workload ${ratio((x) => x.workload)}×, warm workload ${ratio((x) => x.warm)}×, total ${ratio((x) => x.total)}× (target ≤ 1.0×)`,
+    `ours / reference: workload ${ratio((x) => x.workload)}×, warm workload ${ratio((x) => x.warm)}×, total ${ratio((x) => x.total)}× (target ≤ 1.0×); ` +
+      `frames ${ratio((x) => x.frames)}× (warm ${ratio((x) => x.warmFrames)}×), console ${ratio((x) => x.lines)}× (warm ${ratio((x) => x.warmLines)}×)`,
   );
 }
 

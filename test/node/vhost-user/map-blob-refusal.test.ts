@@ -27,14 +27,14 @@ test("vhost-user: RESOURCE_MAP_BLOB is refused with ERR_UNSPEC and a reason, and
 
     const page = fe.ram.alloc(4096, 4096);
     const blob = {
-      type: T.ResourceCreateBlob,
+      type: T.ResourceCreateBlob as typeof T.ResourceCreateBlob,
       resourceId: 7,
       blobMem: RutabagaBlobMem.Guest,
       blobFlags: RutabagaBlobFlags.UseMappable,
       blobId: 0n,
       size: 4096n,
       entries: [{ addr: page, length: 4096 }],
-    } as const;
+    };
     assert.equal((await fe.request(blob)).type, R.OkNodata);
     const map = await fe.request({ type: T.ResourceMapBlob, resourceId: 7, offset: 0n });
     assert.equal(map.type, R.ErrUnspec);

@@ -1,3 +1,4 @@
+import { ALU_EXPRESSIONS, ALU_HELPERS, type AluOperands } from "./alu-expressions.ts";
 import {
   MAX_UBO_SLOT,
   SAMPLERS_PER_STAGE,
@@ -852,253 +853,16 @@ class GlslEmitter {
     });
     if (this.es && ES_MISSING_OPS.has(op.name)) this.fail(`${op.name} on GLSL ES 3.00`, L);
     const [x, y, z, w] = [a[0]!, a[1] ?? "", a[2] ?? "", a[3] ?? ""];
-    const rep = (s: string): string => `vec4(${s})`;
-    const bmask = (b: string): string => `(uvec4(${b}) * 0xffffffffu)`;
+    const operands: AluOperands = [x, y, z, w];
+    const plain = ALU_EXPRESSIONS.get(op.name);
+    const helper = ALU_HELPERS.get(op.name);
     let e: string;
     switch (op.name) {
       case "MOV":
         e = x;
         break;
-      case "ARL":
-        e = `ivec4(floor(${x}))`;
-        break;
-      case "UARL":
-        e = `ivec4(${x})`;
-        break;
-      case "ADD":
-      case "UADD":
-        e = `(${x} + ${y})`;
-        break;
-      case "MUL":
-      case "UMUL":
-        e = `(${x} * ${y})`;
-        break;
-      case "DIV":
-        e = `(${x} / ${y})`;
-        break;
-      case "MAD":
-      case "UMAD":
-        e = `(${x} * ${y} + ${z})`;
-        break;
-      case "FMA":
-        e = this.es ? `(${x} * ${y} + ${z})` : `fma(${x}, ${y}, ${z})`;
-        break;
-      case "LRP":
-        e = `mix(${z}, ${y}, ${x})`;
-        break;
-      case "MIN":
-      case "IMIN":
-      case "UMIN":
-        e = `min(${x}, ${y})`;
-        break;
-      case "MAX":
-      case "IMAX":
-      case "UMAX":
-        e = `max(${x}, ${y})`;
-        break;
-      case "DP2":
-        e = rep(`dot((${x}).xy, (${y}).xy)`);
-        break;
-      case "DP3":
-        e = rep(`dot((${x}).xyz, (${y}).xyz)`);
-        break;
-      case "DP4":
-        e = rep(`dot(${x}, ${y})`);
-        break;
-      case "DPH":
-        e = rep(`dot(vec4((${x}).xyz, 1.0), ${y})`);
-        break;
-      case "DST":
-        e = `vec4(1.0, (${x}).y * (${y}).y, (${x}).z, (${y}).w)`;
-        break;
-      case "XPD":
-        e = `vec4(cross((${x}).xyz, (${y}).xyz), 1.0)`;
-        break;
-      case "RCP":
-        e = rep(`1.0 / (${x}).x`);
-        break;
-      case "RSQ":
-        e = rep(`inversesqrt((${x}).x)`);
-        break;
-      case "SQRT":
-        e = rep(`sqrt((${x}).x)`);
-        break;
-      case "EX2":
-        e = rep(`exp2((${x}).x)`);
-        break;
-      case "LG2":
-        e = rep(`log2((${x}).x)`);
-        break;
-      case "POW":
-        e = rep(`pow((${x}).x, (${y}).x)`);
-        break;
-      case "SIN":
-        e = rep(`sin((${x}).x)`);
-        break;
-      case "COS":
-        e = rep(`cos((${x}).x)`);
-        break;
-      case "EXP":
-        e = this.call(
-          "tgsi_exp",
-          "vec4 tgsi_exp(vec4 a) { float f = floor(a.x); return vec4(exp2(f), a.x - f, exp2(a.x), 1.0); }",
-          `${x}`,
-        );
-        break;
-      case "LOG":
-        e = this.call(
-          "tgsi_log",
-          "vec4 tgsi_log(vec4 a) { float l = log2(abs(a.x)); float f = floor(l); return vec4(f, abs(a.x) / exp2(f), l, 1.0); }",
-          `${x}`,
-        );
-        break;
-      case "LIT":
-        e = this.call(
-          "tgsi_lit",
-          "vec4 tgsi_lit(vec4 a) { float d = max(a.x, 0.0); float s = a.x > 0.0 ? pow(max(a.y, 0.0), clamp(a.w, -128.0, 128.0)) : 0.0; return vec4(1.0, d, s, 1.0); }",
-          `${x}`,
-        );
-        break;
-      case "LDEXP":
-        e = `ldexp(${x}, ${y})`;
-        break;
-      case "FRC":
-        e = `fract(${x})`;
-        break;
-      case "FLR":
-        e = `floor(${x})`;
-        break;
-      case "CEIL":
-        e = `ceil(${x})`;
-        break;
-      case "TRUNC":
-        e = `trunc(${x})`;
-        break;
-      case "ROUND":
-        e = `roundEven(${x})`;
-        break;
-      case "SSG":
-      case "ISSG":
-        e = `sign(${x})`;
-        break;
-      case "CMP":
-        e = `mix(${z}, ${y}, lessThan(${x}, vec4(0.0)))`;
-        break;
       case "UCMP":
         e = `${this.imix("u")}(${z}, ${y}, notEqual(${x}, uvec4(0u)))`;
-        break;
-      case "DDX":
-        e = `dFdx(${x})`;
-        break;
-      case "DDY":
-        e = `dFdy(${x})`;
-        break;
-      case "DDX_FINE":
-        e = this.es ? `dFdx(${x})` : `dFdxFine(${x})`;
-        break;
-      case "DDY_FINE":
-        e = this.es ? `dFdy(${x})` : `dFdyFine(${x})`;
-        break;
-      case "SLT":
-        e = `vec4(lessThan(${x}, ${y}))`;
-        break;
-      case "SGE":
-        e = `vec4(greaterThanEqual(${x}, ${y}))`;
-        break;
-      case "SEQ":
-        e = `vec4(equal(${x}, ${y}))`;
-        break;
-      case "SNE":
-        e = `vec4(notEqual(${x}, ${y}))`;
-        break;
-      case "SGT":
-        e = `vec4(greaterThan(${x}, ${y}))`;
-        break;
-      case "SLE":
-        e = `vec4(lessThanEqual(${x}, ${y}))`;
-        break;
-      case "FSEQ":
-      case "USEQ":
-        e = bmask(`equal(${x}, ${y})`);
-        break;
-      case "FSNE":
-      case "USNE":
-        e = bmask(`notEqual(${x}, ${y})`);
-        break;
-      case "FSLT":
-      case "ISLT":
-      case "USLT":
-        e = bmask(`lessThan(${x}, ${y})`);
-        break;
-      case "FSGE":
-      case "ISGE":
-      case "USGE":
-        e = bmask(`greaterThanEqual(${x}, ${y})`);
-        break;
-      case "F2I":
-        e = `ivec4(${x})`;
-        break;
-      case "F2U":
-        e = `uvec4(${x})`;
-        break;
-      case "I2F":
-      case "U2F":
-        e = `vec4(${x})`;
-        break;
-      case "INEG":
-        e = `(-${x})`;
-        break;
-      case "IABS":
-        e = `abs(${x})`;
-        break;
-      case "IDIV":
-        e = this.call(
-          "tgsi_idiv",
-          `ivec4 tgsi_idiv(ivec4 a, ivec4 b) { bvec4 z = equal(b, ivec4(0)); return ${this.imix("i")}(a / ${this.imix("i")}(b, ivec4(1), z), ivec4(-1), z); }`,
-          `${x}, ${y}`,
-        );
-        break;
-      case "MOD":
-        e = this.call(
-          "tgsi_imod",
-          `ivec4 tgsi_imod(ivec4 a, ivec4 b) { bvec4 z = equal(b, ivec4(0)); return ${this.imix("i")}(a % ${this.imix("i")}(b, ivec4(1), z), ivec4(-1), z); }`,
-          `${x}, ${y}`,
-        );
-        break;
-      case "UDIV":
-        e = this.call(
-          "tgsi_udiv",
-          `uvec4 tgsi_udiv(uvec4 a, uvec4 b) { bvec4 z = equal(b, uvec4(0u)); return ${this.imix("u")}(a / ${this.imix("u")}(b, uvec4(1u), z), uvec4(0xffffffffu), z); }`,
-          `${x}, ${y}`,
-        );
-        break;
-      case "UMOD":
-        e = this.call(
-          "tgsi_umod",
-          `uvec4 tgsi_umod(uvec4 a, uvec4 b) { bvec4 z = equal(b, uvec4(0u)); return ${this.imix("u")}(a % ${this.imix("u")}(b, uvec4(1u), z), uvec4(0xffffffffu), z); }`,
-          `${x}, ${y}`,
-        );
-        break;
-      case "SHL":
-        e = `(${x} << (${y} & 31u))`;
-        break;
-      case "USHR":
-        e = `(${x} >> (${y} & 31u))`;
-        break;
-      case "ISHR":
-        e = `(${x} >> (${y} & 31))`;
-        break;
-      case "AND":
-        e = `(${x} & ${y})`;
-        break;
-      case "OR":
-        e = `(${x} | ${y})`;
-        break;
-      case "XOR":
-        e = `(${x} ^ ${y})`;
-        break;
-      case "NOT":
-        e = `(~${x})`;
         break;
       case "IMUL_HI":
       case "UMUL_HI": {
@@ -1118,42 +882,6 @@ class GlslEmitter {
               );
         break;
       }
-      case "IBFE":
-        e = this.call(
-          "tgsi_ibfe",
-          "ivec4 tgsi_ibfe(ivec4 v, ivec4 o, ivec4 b) { ivec4 r; for (int i = 0; i < 4; i++) r[i] = bitfieldExtract(v[i], o[i] & 31, clamp(b[i], 0, 32 - (o[i] & 31))); return r; }",
-          `${x}, ${y}, ${z}`,
-        );
-        break;
-      case "UBFE":
-        e = this.call(
-          "tgsi_ubfe",
-          "uvec4 tgsi_ubfe(uvec4 v, ivec4 o, ivec4 b) { uvec4 r; for (int i = 0; i < 4; i++) r[i] = bitfieldExtract(v[i], o[i] & 31, clamp(b[i], 0, 32 - (o[i] & 31))); return r; }",
-          `${x}, ${y}, ${z}`,
-        );
-        break;
-      case "BFI":
-        e = this.call(
-          "tgsi_bfi",
-          "uvec4 tgsi_bfi(uvec4 base, uvec4 ins, ivec4 o, ivec4 b) { uvec4 r; for (int i = 0; i < 4; i++) r[i] = bitfieldInsert(base[i], ins[i], o[i] & 31, clamp(b[i], 0, 32 - (o[i] & 31))); return r; }",
-          `${x}, ${y}, ${z}, ${w}`,
-        );
-        break;
-      case "BREV":
-        e = `bitfieldReverse(${x})`;
-        break;
-      case "POPC":
-        e = `uvec4(bitCount(${x}))`;
-        break;
-      case "LSB":
-        e = `uvec4(findLSB(${x}))`;
-        break;
-      case "UMSB":
-        e = `uvec4(findMSB(${x}))`;
-        break;
-      case "IMSB":
-        e = `findMSB(${x})`;
-        break;
       case "INTERP_CENTROID":
       case "INTERP_SAMPLE":
       case "INTERP_OFFSET": {
@@ -1175,7 +903,14 @@ class GlslEmitter {
         break;
       }
       default:
-        this.fail(`opcode ${op.name}`, L);
+        if (plain !== undefined) e = plain(operands, this.es);
+        else if (helper !== undefined) {
+          e = this.call(
+            helper.name,
+            helper.code((t) => this.imix(t)),
+            operands.slice(0, helper.arity).join(", "),
+          );
+        } else this.fail(`opcode ${op.name}`, L);
     }
     if ((op.name === "ISHR" || op.name === "IMSB") && dt !== "i") dt = "i";
     for (const d of inst.dst) this.assign(d, e, dt, inst.saturate, L);

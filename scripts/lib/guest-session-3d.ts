@@ -3,37 +3,17 @@
 // on llvmpipe through `-display sdl,gl=on` in a private Xvfb (frames taken from the X window with xwd: QMP answers
 // "no surface" for a GL scanout). The guest obeys numbered commands on its serial line, as the 2D guest does.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createConnection, type Socket } from "node:net";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PNG } from "pngjs";
 import type { GuestTools3d } from "./guest-image-3d.ts";
-import type { Screen } from "./guest-session.ts";
+import { exited, QemuConsole, reap, type Screen, waitFor } from "./qemu-console.ts";
 
 /** Which device renders the guest's OpenGL. */
 export type Gpu3dKind = "ours" | "builtin";
 
 /** Guest RAM: the 3D initramfs alone unpacks to about 250 MB. */
 const GUEST_MEMORY = "1G";
-
-function waitFor(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (check()) return resolve();
-      if (Date.now() - start > timeoutMs)
-        return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
-
-const exited = (p: ChildProcess | undefined) =>
-  p === undefined || p.exitCode !== null || p.signalCode !== null
-    ? Promise.resolve()
-    : new Promise<void>((resolve) => p.once("exit", () => resolve()));
 
 /** An X window's contents from `xwd` output (ZPixmap, 24 or 32 bits per pixel, LSB first), as B, G, R, 0 bytes. */
 export function decodeXwd(xwd: Uint8Array, x: number, y: number, width: number, height: number): Screen {
@@ -78,11 +58,7 @@ export class Guest3dSession {
   xvfb: ChildProcess | undefined;
   display = "";
   backendLog = "";
-  #serial = "";
-  #qmp: Socket | undefined;
-  #qmpBuffer = "";
-  #qmpWaiters: ((line: Record<string, unknown>) => void)[] = [];
-  #nextId = 1;
+  #console: QemuConsole | undefined;
   /** Milliseconds from QEMU's start to the guest's `@@READY`. */
   bootMs = 0;
 
@@ -160,33 +136,9 @@ export class Guest3dSession {
     ];
     const started = Date.now();
     this.qemu = spawn(tools.qemu, args, { stdio: ["pipe", "pipe", "pipe"], env });
-    this.qemu.stdout!.on("data", (d: Buffer) => {
-      this.#serial += d.toString("latin1");
-    });
-    this.qemu.stderr!.on("data", (d: Buffer) => {
-      this.#serial += `[qemu] ${d.toString()}`;
-    });
-    await waitFor(
-      () => this.#serial.includes("@@READY") || this.qemu!.exitCode !== null,
-      "the guest to boot",
-      timeoutMs,
-    );
-    if (!this.#serial.includes("@@READY"))
-      throw new Error(`QEMU exited ${this.qemu.exitCode}:\n${this.#serial}\n${this.backendLog}`);
+    this.#console = new QemuConsole(this.qemu, () => this.backendLog);
+    await this.#console.ready(qmp, timeoutMs);
     this.bootMs = Date.now() - started;
-    await waitFor(() => existsSync(qmp), "QMP", 10_000);
-    this.#qmp = createConnection(qmp);
-    this.#qmp.on("data", (d) => {
-      this.#qmpBuffer += d.toString();
-      for (let nl = this.#qmpBuffer.indexOf("\n"); nl >= 0; nl = this.#qmpBuffer.indexOf("\n")) {
-        const line = this.#qmpBuffer.slice(0, nl);
-        this.#qmpBuffer = this.#qmpBuffer.slice(nl + 1);
-        const msg = JSON.parse(line) as Record<string, unknown>;
-        if (!("event" in msg)) this.#qmpWaiters.shift()?.(msg);
-      }
-    });
-    await this.#qmpReply();
-    await this.qmp({ execute: "qmp_capabilities" });
   }
 
   async #startXvfb(): Promise<string> {
@@ -199,61 +151,24 @@ export class Guest3dSession {
     }
   }
 
-  #qmpReply(): Promise<Record<string, unknown>> {
-    return new Promise((resolve) => this.#qmpWaiters.push(resolve));
-  }
-
   /** Sends a QMP command and returns its reply. */
-  async qmp(command: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const reply = this.#qmpReply();
-    this.#qmp!.write(`${JSON.stringify(command)}\n`);
-    const r = await reply;
-    if ("error" in r) throw new Error(`QMP ${JSON.stringify(command)}: ${JSON.stringify(r.error)}`);
-    return r;
+  qmp(command: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.#console!.qmp(command);
   }
 
   /** Runs a shell command line in the guest; resolves with its output and exit status. */
-  async run(line: string, timeoutMs = 120_000): Promise<{ out: string; rc: number }> {
-    const id = this.#nextId++;
-    const done = new RegExp(`@@DONE ${id} (\\d+)`);
-    const from = this.#serial.length;
-    this.qemu!.stdin!.write(`${id} ${line}\n`);
-    await waitFor(
-      () => done.test(this.#serial.slice(from)) || this.qemu!.exitCode !== null,
-      `guest command ${id}: ${line}`,
-      timeoutMs,
-    );
-    const text = this.#serial.slice(from);
-    const m = done.exec(text);
-    if (m === null) throw new Error(`QEMU exited while running ${line}:\n${text}\n${this.backendLog}`);
-    const out = text
-      .slice(0, m.index)
-      .split(/\r?\n/)
-      .filter((l) => l.startsWith("@@OUT "))
-      .map((l) => l.slice(6))
-      .join("\n");
-    return { out, rc: Number(m[1]) };
+  run(line: string, timeoutMs = 120_000): Promise<{ out: string; rc: number }> {
+    return this.#console!.run(line, timeoutMs);
   }
 
   /** Waits until `pattern` appears in the serial log after `from` (a length of {@link serial}). */
-  async waitSerial(pattern: RegExp, from: number, timeoutMs: number): Promise<void> {
-    await waitFor(() => pattern.test(this.#serial.slice(from)), `${pattern} on the serial line`, timeoutMs);
+  waitSerial(pattern: RegExp, from: number, timeoutMs: number): Promise<void> {
+    return this.#console!.waitSerial(pattern, from, timeoutMs);
   }
 
   /** The guest's screen: a QMP screendump (ours) or the QEMU window taken from Xvfb (built-in GL device). */
   async capture(): Promise<Screen> {
-    if (this.kind === "ours") {
-      const file = join(this.dir, `screen-${this.#nextId++}.png`);
-      await this.qmp({ execute: "screendump", arguments: { filename: file, format: "png" } });
-      const png = PNG.sync.read(readFileSync(file));
-      const bgrx = new Uint8Array(png.width * png.height * 4);
-      for (let i = 0; i < bgrx.length; i += 4) {
-        bgrx[i] = png.data[i + 2]!;
-        bgrx[i + 1] = png.data[i + 1]!;
-        bgrx[i + 2] = png.data[i]!;
-      }
-      return { width: png.width, height: png.height, bgrx };
-    }
+    if (this.kind === "ours") return this.#console!.screendump(join(this.dir, `screen-${this.#console!.nextId()}.png`));
     const env = { ...process.env, DISPLAY: this.display };
     const tree = execFileSync("xwininfo", ["-root", "-tree"], { env, encoding: "utf8" });
     const m = /"QEMU[^"]*".*?(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)/.exec(tree);
@@ -269,7 +184,7 @@ export class Guest3dSession {
 
   /** The whole serial log so far. */
   get serial(): string {
-    return this.#serial;
+    return this.#console?.serial ?? "";
   }
 
   /** Kills QEMU at once (a guest that dies mid-frame) and returns when it is gone. */
@@ -280,19 +195,12 @@ export class Guest3dSession {
 
   /** Stops QEMU, the backend and Xvfb; returns the backend's exit status (undefined for the built-in device). */
   async stop(): Promise<{ backendExit: number | null | undefined }> {
-    this.#qmp?.destroy();
-    if (this.qemu !== undefined && this.qemu.exitCode === null) {
-      this.qemu.stdin!.end();
-      this.qemu.kill("SIGTERM");
-    }
-    await Promise.race([exited(this.qemu), new Promise((r) => setTimeout(r, 10_000))]);
-    this.qemu?.kill("SIGKILL");
+    await this.#console?.stop();
     await Promise.race([exited(this.backend), new Promise((r) => setTimeout(r, 15_000))]);
     const backendExit = this.backend === undefined ? undefined : this.backend.exitCode;
     this.backend?.kill("SIGKILL");
     this.xvfb?.kill("SIGTERM");
-    await Promise.race([exited(this.xvfb), new Promise((r) => setTimeout(r, 5_000))]);
-    this.xvfb?.kill("SIGKILL");
+    await reap(this.xvfb, 5_000);
     rmSync(this.dir, { recursive: true, force: true });
     return { backendExit };
   }

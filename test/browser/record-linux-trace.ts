@@ -30,20 +30,11 @@ function picture(): Uint8Array {
 
 const work = mkdtempSync(join(tmpdir(), "rutabaga-record-"));
 const rawTrace = join(work, "raw.trace");
-// GuestSession starts `node [nodeFlags] bin/rutabaga-ts.js vhost-user-gpu ...`: a first "flag" that is a script runs
-// that script instead, which adds the recording options and runs the CLI.
-const wrapper = join(work, "backend.mjs");
-const bin = resolve("bin/rutabaga-ts.js");
-writeFileSync(
-  wrapper,
-  `process.argv.splice(1, 2, ${JSON.stringify(bin)}); process.argv.push("--trace", ${JSON.stringify(rawTrace)}, "--display", "${W}x${H}");\nawait import(${JSON.stringify(bin)});\n`,
-);
-
 const tools = prepareTools();
 const initramfs = buildInitramfs(tools, { "picture.raw": picture() });
 const guest = new GuestSession();
 try {
-  await guest.start(tools, initramfs, "ours", 120_000, [wrapper]);
+  await guest.start(tools, initramfs, "ours", 120_000, [], ["--trace", rawTrace, "--display", `${W}x${H}`]);
   const tty = (text: string) => guest.run(`printf '${text}' > /dev/tty1`);
   await guest.run("echo 0 > /sys/class/graphics/fbcon/cursor_blink");
   await tty("\\033[2J\\033[H\\033[?25l");

@@ -6,7 +6,7 @@ import { invalid, type VirglError } from "../protocol/errors.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import { levelExtent } from "../resources/resource.ts";
 import { attachLevel, attachmentOf } from "./framebuffer.ts";
-import type { ResourceLookup } from "./lookup.ts";
+import { lookupDstSrc, type ResourceLookup } from "./lookup.ts";
 
 /** `PIPE_TEX_FILTER_LINEAR`, BLIT's filter for linear scaling. */
 const PIPE_TEX_FILTER_LINEAR = 1;
@@ -24,12 +24,9 @@ export function executeBlit(
   c: VirglCommandOf<typeof VirglCmd.Blit>,
   lookup: ResourceLookup,
 ): VirglError | undefined {
-  const dstRes = lookup(c.dst.resourceId);
-  if ("message" in dstRes) return dstRes;
-  const srcRes = lookup(c.src.resourceId);
-  if ("message" in srcRes) return srcRes;
-  const dst = dstRes.state;
-  const src = srcRes.state;
+  const pair = lookupDstSrc(lookup, c.dst.resourceId, c.src.resourceId);
+  if ("message" in pair) return pair;
+  const { dst, src } = pair;
   const { dst: d, src: s } = c;
   if (dst.target === PipeTextureTarget.Buffer || src.target === PipeTextureTarget.Buffer)
     return invalid("blit of a buffer");

@@ -4,7 +4,7 @@ import type { VirglCmd } from "../protocol/commands.ts";
 import { invalid, type VirglError } from "../protocol/errors.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import { levelExtent, toGlBox } from "../resources/resource.ts";
-import type { ResourceLookup } from "./lookup.ts";
+import { lookupDstSrc, type ResourceLookup } from "./lookup.ts";
 
 /** RESOURCE_COPY_REGION: a texel box between textures, or a byte range between buffers. */
 export function executeCopyRegion(
@@ -12,12 +12,9 @@ export function executeCopyRegion(
   c: VirglCommandOf<typeof VirglCmd.ResourceCopyRegion>,
   lookup: ResourceLookup,
 ): VirglError | undefined {
-  const dstRes = lookup(c.dst.resourceId);
-  if ("message" in dstRes) return dstRes;
-  const srcRes = lookup(c.src.resourceId);
-  if ("message" in srcRes) return srcRes;
-  const dst = dstRes.state;
-  const src = srcRes.state;
+  const pair = lookupDstSrc(lookup, c.dst.resourceId, c.src.resourceId);
+  if ("message" in pair) return pair;
+  const { dst, src } = pair;
   const { w, h, d } = c;
   const isBuffer = (t: number) => t === PipeTextureTarget.Buffer;
   if (isBuffer(dst.target) !== isBuffer(src.target)) return invalid("copy between a buffer and a texture");

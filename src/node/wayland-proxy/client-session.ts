@@ -31,6 +31,7 @@ import { createMemfd, fileSize } from "../os/memfd.ts";
 import { MemoryMapping } from "../os/memory-mapping.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
 import type { RegionAllocator } from "./region-allocator.ts";
+import { encodePoolMove, grownCapacity, MAX_SHM_BYTES_PER_CLIENT, OwedDeleteIds, type PoolBlob } from "./shm-pools.ts";
 
 /** What every session of one proxy shares. */
 export interface ProxyShared {
@@ -61,7 +62,7 @@ export interface ProxyStats {
   copiedBytes: number;
 }
 
-/** Most shm pools one client may have. */
+/** Most shm pools one client may have, and most host blobs behind them (a grown pool's old blobs count). */
 export const MAX_POOLS_PER_CLIENT = 256;
 /** Bytes a client may have buffered towards the compositor before we read no more. */
 const MAX_PENDING = 64 * 1024 + WAYLAND_MAX_MESSAGE_SIZE;
@@ -74,16 +75,17 @@ const F_SEAL_SHRINK = 2;
 const MAX_SEND_DATA = 0xffff - SendReceive.size - 3;
 
 interface Pool {
+  /** The wl_shm it was made from (a grown pool is made again there). */
+  shmId: number;
   /** The client's file is sealed against shrinking (seals are never removed). */
   sealed: boolean;
-  /** Live wl_buffers made from it; the blob goes when the pool is destroyed and none is left. */
+  /** Live wl_buffers made from it; its mapping goes when the pool is destroyed and none is left. */
   buffers: Set<number>;
   destroyed: boolean;
-  resourceId: number;
-  offset: bigint;
   client: MemoryMapping;
   clientFd: number;
-  host: Uint8Array;
+  /** The blob behind the compositor's pool now (shm-pools.ts). */
+  blob: PoolBlob;
   size: number;
 }
 
@@ -102,6 +104,8 @@ interface RowRange {
 /** A wl_buffer of an shm pool: where its pixels are and which rows the host copy lacks. */
 interface ShmBuffer {
   pool: Pool;
+  /** The pool's blob when the buffer was made (the compositor reads the buffer there). */
+  blob: PoolBlob;
   offset: number;
   height: number;
   stride: number;
@@ -132,6 +136,15 @@ export class ClientSession {
   readonly #pools = new Map<number, Pool>();
   /** Pools destroyed by the client whose buffers still live. */
   readonly #retired = new Set<Pool>();
+  readonly #blobs = new Set<PoolBlob>();
+  /** Blobs no longer used, released once the SENDs naming them are out. */
+  readonly #unusedBlobs: PoolBlob[] = [];
+  #blobBytes = 0;
+  readonly #owedDeleteIds = new OwedDeleteIds();
+  /** Bytes at the end of #eventPending not yet forwarded to the client. */
+  #eventHeld = 0;
+  /** Descriptors from the compositor waiting for a byte to ride on. */
+  #eventFds: number[] = [];
   readonly #buffers = new Map<number, ShmBuffer>();
   /** Per surface: the attached buffer and every buffer it has shown (damage is added to each). */
   readonly #surfaces = new Map<
@@ -243,20 +256,24 @@ export class ClientSession {
       if (m.values !== undefined) this.#trackShm(iface, name, header.objectId, m.values);
       if (iface === "wl_shm_pool" && name === "resize") {
         const pool = this.#pools.get(header.objectId);
-        const size = m.values![0] as number;
-        if (pool !== undefined && size > pool.host.length) throw new NotCarried(`shm pool grown to ${size} bytes`);
-        if (pool !== undefined) this.#resizePool(pool, size);
+        const move = pool && this.#resizePool(pool, header.objectId, m.values![0] as number);
+        if (move !== undefined) {
+          // The pool outgrew its blob: the compositor gets it made again on a larger one instead of this resize.
+          flush(at);
+          this.#submit(move);
+          sendFrom = at + header.size;
+        }
       }
       if (fdCount > 0) {
         if (this.#fds.length < fdCount) throw new NotCarried(`${iface}.${name} without its descriptor`);
         if (iface === "wl_shm" && name === "create_pool") {
           const fd = this.#fds.shift()!;
-          const pool = this.#createPool(fd, m.values![2] as number);
+          const pool = this.#createPool(fd, m.values![2] as number, header.objectId);
           const id = m.values![0] as number;
           const old = this.#pools.get(id);
-          if (old !== undefined) this.#retire(old);
+          if (old !== undefined) this.#dropPool(old);
           this.#pools.set(id, pool);
-          ids.push({ id: pool.resourceId, type: CrossDomainIdType.VirtgpuBlob, size: 0 });
+          ids.push({ id: pool.blob.resourceId, type: CrossDomainIdType.VirtgpuBlob, size: 0 });
         } else if (
           fdCount === 1 &&
           this.#shared.pipes.describe({ os: this.#fds[0]!, handleType: 0 }).kind === "writePipe"
@@ -276,11 +293,12 @@ export class ClientSession {
       at += header.size;
     }
     flush(at);
+    for (const blob of this.#unusedBlobs.splice(0)) this.#releaseBlob(blob);
     this.#pending = bytes.slice(at);
   }
 
   /** Takes ownership of `fd` (closed on failure). */
-  #createPool(fd: number, size: number): Pool {
+  #createPool(fd: number, size: number, shmId: number): Pool {
     let client: MemoryMapping | undefined;
     try {
       if (this.#pools.size + this.#retired.size >= MAX_POOLS_PER_CLIENT) throw new NotCarried("too many shm pools");
@@ -290,9 +308,19 @@ export class ClientSession {
       if (fileSize(fd) < size) throw new NotCarried(`shm pool of ${size} bytes on a ${fileSize(fd)}-byte file`);
       libc().fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK);
       client = MemoryMapping.map(fd, size);
-      const pool = this.#poolBlob(fd, client, size);
-      pool.sealed = shrinkSealed(fd);
-      return pool;
+      const capacity = grownCapacity(size, 0, MAX_SHM_BYTES_PER_CLIENT - this.#blobBytes);
+      if (capacity === undefined) throw new NotCarried(`shm pools of more than ${MAX_SHM_BYTES_PER_CLIENT} bytes`);
+      const blob = this.#poolBlob(client.bytes, capacity);
+      return {
+        shmId,
+        sealed: shrinkSealed(fd),
+        buffers: new Set(),
+        destroyed: false,
+        client,
+        clientFd: fd,
+        blob,
+        size,
+      };
     } catch (e) {
       client?.unmap();
       closeFd(fd);
@@ -300,10 +328,12 @@ export class ClientSession {
     }
   }
 
-  #poolBlob(fd: number, client: MemoryMapping, size: number): Pool {
+  /** A host blob of `capacity` bytes holding `bytes`, used by the compositor's pool made on it. */
+  #poolBlob(bytes: Uint8Array, capacity: number): PoolBlob {
+    if (this.#blobs.size >= MAX_POOLS_PER_CLIENT) throw new NotCarried("too many shm pool blobs");
     const d = this.#shared.driver;
     const ctx = { ctxId: this.#ctxId };
-    this.#submit(encodeGetImageRequirements(size, 1, fourcc("R8  "), 0));
+    this.#submit(encodeGetImageRequirements(capacity, 1, fourcc("R8  "), 0));
     const reqs = decodeImageRequirements(this.#rings[0]!.pages.bytes);
     const resourceId = this.#shared.nextResourceId();
     const flags = RutabagaBlobFlags.UseMappable | RutabagaBlobFlags.UseShareable;
@@ -329,27 +359,53 @@ export class ClientSession {
       d.command({ type: T.ResourceUnref, resourceId }, ctx);
       throw e;
     }
-    const host = this.#shared.region.viewAt(offset)!;
-    host.set(client.bytes);
+    const host = this.#shared.region.viewAt(offset)!.subarray(0, Number(reqs.size));
+    host.set(bytes);
     this.#shared.stats.fdsToCompositor++;
-    return {
-      sealed: false,
-      buffers: new Set(),
-      destroyed: false,
-      resourceId,
-      offset: offset!,
-      client,
-      clientFd: fd,
-      host: host.subarray(0, Number(reqs.size)),
-      size,
-    };
+    const blob = { resourceId, offset: offset!, host, users: 1 };
+    this.#blobs.add(blob);
+    this.#blobBytes += host.length;
+    return blob;
   }
 
-  #resizePool(pool: Pool, size: number): void {
+  /** One user fewer: the blob goes with its last (after the SENDs being gathered, which may name it). */
+  #unuse(blob: PoolBlob): void {
+    if (--blob.users > 0 || !this.#blobs.delete(blob)) return;
+    this.#blobBytes -= blob.host.length;
+    this.#unusedBlobs.push(blob);
+  }
+
+  #releaseBlob(blob: PoolBlob): void {
+    try {
+      this.#shared.driver.command({ type: T.ResourceUnref, resourceId: blob.resourceId }, { ctxId: this.#ctxId });
+    } catch (e) {
+      this.#shared.log(`releasing pool blob ${blob.resourceId}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.#shared.regionAllocator.free(blob.offset);
+  }
+
+  /**
+   * Follows the client's resize. Past the blob's capacity the pool moves to a larger blob (shm-pools.ts): returns the
+   * SEND to submit in place of the resize. A shrink passes unchanged (the compositor answers it with an error).
+   */
+  #resizePool(pool: Pool, poolId: number, size: number): Uint8Array | undefined {
+    if (size <= pool.size) return undefined;
+    const file = fileSize(pool.clientFd);
+    if (file < size) throw new NotCarried(`shm pool of ${size} bytes on a ${file}-byte file`);
     const grown = MemoryMapping.map(pool.clientFd, size);
     pool.client.unmap();
     pool.client = grown;
     pool.size = size;
+    if (size <= pool.blob.host.length) return undefined;
+    const old = pool.blob;
+    const freed = old.users === 1 ? old.host.length : 0;
+    const capacity = grownCapacity(size, old.host.length, MAX_SHM_BYTES_PER_CLIENT - this.#blobBytes + freed);
+    if (capacity === undefined) throw new NotCarried(`shm pools of more than ${MAX_SHM_BYTES_PER_CLIENT} bytes`);
+    this.#unuse(old);
+    pool.blob = this.#poolBlob(grown.bytes, capacity);
+    this.#owedDeleteIds.owe(poolId);
+    const blobId = { id: pool.blob.resourceId, type: CrossDomainIdType.VirtgpuBlob, size: 0 };
+    return encodeSend([blobId], encodePoolMove(pool.shmId, poolId, size));
   }
 
   /**
@@ -362,9 +418,12 @@ export class ClientSession {
       const pool = this.#pools.get(objectId);
       if (pool === undefined) return;
       const [id, offset, , height, stride] = v as number[];
+      this.#dropBuffer(id!);
       pool.buffers.add(id!);
+      pool.blob.users++;
       this.#buffers.set(id!, {
         pool,
+        blob: pool.blob,
         offset: offset!,
         height: height!,
         stride: stride!,
@@ -374,15 +433,10 @@ export class ClientSession {
       const pool = this.#pools.get(objectId);
       if (pool !== undefined) {
         this.#pools.delete(objectId);
-        this.#retire(pool);
+        this.#dropPool(pool);
       }
     } else if (iface === "wl_buffer" && name === "destroy") {
-      const buffer = this.#buffers.get(objectId);
-      if (buffer === undefined) return;
-      this.#buffers.delete(objectId);
-      buffer.pool.buffers.delete(objectId);
-      for (const s of this.#surfaces.values()) s.seen.delete(objectId);
-      if (buffer.pool.destroyed) this.#retire(buffer.pool);
+      this.#dropBuffer(objectId);
     } else if (iface === "wl_surface") {
       const surface = this.#surfaces.get(objectId) ?? {
         attached: undefined,
@@ -417,15 +471,31 @@ export class ClientSession {
     b.dirty = undefined;
     if (dirty === undefined) return;
     const from = b.offset + Math.min(dirty.from, b.height) * b.stride;
-    const to = Math.min(b.offset + Math.min(dirty.to, b.height) * b.stride, b.pool.size, b.pool.host.length);
+    const to = Math.min(b.offset + Math.min(dirty.to, b.height) * b.stride, b.pool.size, b.blob.host.length);
     if (from < to && from >= 0) {
       if (!b.pool.sealed && fileSize(b.pool.clientFd) < to) throw new NotCarried("shm pool file shrank");
-      b.pool.host.set(b.pool.client.bytes.subarray(from, to), from);
+      b.blob.host.set(b.pool.client.bytes.subarray(from, to), from);
       this.#shared.stats.copiedBytes += to - from;
     }
   }
 
-  /** A pool the client destroyed: its blob and mapping go once its last buffer has. */
+  /** The client destroyed a pool: the compositor's pool object leaves its blob. */
+  #dropPool(pool: Pool): void {
+    this.#unuse(pool.blob);
+    this.#retire(pool);
+  }
+
+  #dropBuffer(id: number): void {
+    const buffer = this.#buffers.get(id);
+    if (buffer === undefined) return;
+    this.#buffers.delete(id);
+    buffer.pool.buffers.delete(id);
+    for (const s of this.#surfaces.values()) s.seen.delete(id);
+    this.#unuse(buffer.blob);
+    if (buffer.pool.destroyed) this.#retire(buffer.pool);
+  }
+
+  /** A pool the client destroyed: its mapping goes once its last buffer has. */
   #retire(pool: Pool): void {
     pool.destroyed = true;
     if (pool.buffers.size > 0) {
@@ -437,12 +507,6 @@ export class ClientSession {
   }
 
   #releasePool(pool: Pool): void {
-    try {
-      this.#shared.driver.command({ type: T.ResourceUnref, resourceId: pool.resourceId }, { ctxId: this.#ctxId });
-    } catch (e) {
-      this.#shared.log(`releasing pool blob ${pool.resourceId}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    this.#shared.regionAllocator.free(pool.offset);
     pool.client.unmap();
     closeFd(pool.clientFd);
   }
@@ -482,15 +546,20 @@ export class ClientSession {
       this.close();
       return;
     }
-    const fds: number[] = [];
+    const fds: number[] = this.#eventFds.splice(0);
     try {
       for (const id of msg.identifiers) {
         if (id.type === CrossDomainIdType.VirtgpuBlob) fds.push(this.#blobToMemfd(id.id, id.size));
         else if (id.type === CrossDomainIdType.WritePipe) fds.push(this.#writePipe(id.id));
         else throw new NotCarried(`compositor sent identifier type ${id.type}`);
       }
-      this.#trackEvents(msg.data);
-      this.#client.send(msg.data, fds);
+      const data = this.#trackEvents(msg.data);
+      if (data.length === 0) {
+        if (fds.length > CROSS_DOMAIN_MAX_IDENTIFIERS) throw new NotCarried("descriptors that no event carries");
+        this.#eventFds = fds.splice(0);
+        return;
+      }
+      this.#client.send(data, fds);
       this.#shared.stats.fdsToClient += fds.length;
     } finally {
       if (this.#client.queuedBytes === 0 || fds.length === 0) for (const fd of fds) closeFd(fd);
@@ -581,21 +650,44 @@ export class ClientSession {
     }
   }
 
-  #trackEvents(data: Uint8Array): void {
+  /**
+   * Frames events for the object map and returns what the client gets: the bytes as they come, but while the
+   * compositor owes delete_ids for the proxy's own destroys (shm-pools.ts), complete messages only with those cut
+   * out (a partial message waits for its end).
+   */
+  #trackEvents(data: Uint8Array): Uint8Array {
     const joined = new Uint8Array(this.#eventPending.length + data.length);
     joined.set(this.#eventPending);
     joined.set(data, this.#eventPending.length);
     const view = new DataView(joined.buffer);
+    const owed = this.#owedDeleteIds.size > 0;
+    /** joined[0, sent) is with the client already (or cut out). */
+    let sent = this.#eventPending.length - this.#eventHeld;
+    const parts: Uint8Array[] = [];
     let at = 0;
     for (;;) {
       const header = readHeader(view, at, joined.length);
       if (header === undefined || at + header.size > joined.length) break;
-      this.#objects.observe("event", header.objectId, header.opcode, view, at, header.size);
+      if (owed && at >= sent && this.#owedDeleteIds.takes(view, at, header)) {
+        parts.push(joined.subarray(sent, at));
+        sent = at + header.size;
+      } else this.#objects.observe("event", header.objectId, header.opcode, view, at, header.size);
       this.#shared.stats.eventMessages++;
       this.#shared.stats.eventBytes += header.size;
       at += header.size;
     }
     this.#eventPending = joined.slice(at);
+    const end = owed ? Math.max(sent, at) : joined.length;
+    this.#eventHeld = joined.length - end;
+    parts.push(joined.subarray(sent, end));
+    if (parts.length === 1) return parts[0]!;
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
   }
 
   /** Ends the session: the client's connection, the context (its channel to the compositor), rings and pools. */
@@ -618,6 +710,10 @@ export class ClientSession {
     };
     quietly(() => d.command({ type: T.CtxDestroy }, ctx));
     for (const pool of [...this.#pools.values(), ...this.#retired]) this.#releasePool(pool);
+    for (const blob of [...this.#blobs, ...this.#unusedBlobs.splice(0)]) this.#releaseBlob(blob);
+    this.#blobs.clear();
+    this.#blobBytes = 0;
+    for (const fd of this.#eventFds.splice(0)) closeFd(fd);
     this.#retired.clear();
     this.#buffers.clear();
     this.#surfaces.clear();

@@ -60,6 +60,8 @@ export interface ProxyStats {
   commits: number;
   /** Bytes copied from clients' shm pools into host blobs. */
   copiedBytes: number;
+  /** shm pools moved to a larger blob (a resize past the old one). */
+  poolMoves: number;
 }
 
 /** Most shm pools one client may have, and most host blobs behind them (a grown pool's old blobs count). */
@@ -404,6 +406,7 @@ export class ClientSession {
     this.#unuse(old);
     pool.blob = this.#poolBlob(grown.bytes, capacity);
     this.#owedDeleteIds.owe(poolId);
+    this.#shared.stats.poolMoves++;
     const blobId = { id: pool.blob.resourceId, type: CrossDomainIdType.VirtgpuBlob, size: 0 };
     return encodeSend([blobId], encodePoolMove(pool.shmId, poolId, size));
   }

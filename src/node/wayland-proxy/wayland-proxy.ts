@@ -45,6 +45,7 @@ export class WaylandProxy {
     sessions: 0,
     commits: 0,
     copiedBytes: 0,
+    poolMoves: 0,
   };
   readonly #listener: UnixListener;
   readonly #sessions = new Set<ClientSession>();

@@ -24,7 +24,7 @@ import { GpuCommandType as T } from "../../virtio-gpu/protocol.ts";
 import { WaylandObjectMap } from "../../wayland/object-map.ts";
 import { readHeader, WAYLAND_MAX_MESSAGE_SIZE } from "../../wayland/wire.ts";
 import type { NodeCrossDomainHost } from "../cross-domain/node-host.ts";
-import { createPipe } from "../cross-domain/pipe.ts";
+import { createPipeForWriter } from "../cross-domain/pipe.ts";
 import { closeFd } from "../os/fd.ts";
 import { libc } from "../os/libc.ts";
 import { createMemfd, fileSize } from "../os/memfd.ts";
@@ -515,7 +515,7 @@ export class ClientSession {
    * goes out as WRITE commands on the item, its end of stream as a hang-up.
    */
   #writePipe(itemId: number): number {
-    const [read, write] = createPipe();
+    const [read, write] = createPipeForWriter();
     const pipes = this.#shared.pipes;
     const handle = { os: read, handleType: 0 };
     const buf = new Uint8Array(4096 - 24);

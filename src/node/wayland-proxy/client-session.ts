@@ -59,6 +59,10 @@ export interface ProxyStats {
   commits: number;
   /** Bytes copied from clients' shm pools into host blobs. */
   copiedBytes: number;
+  /** Bytes clients wrote into pipes the compositor gave them (wl_data_source.send), sent as WRITEs. */
+  pipeBytesToCompositor: number;
+  /** Bytes the compositor's side wrote into clients' pipes (wl_data_offer.receive), come back as READs. */
+  pipeBytesToClient: number;
 }
 
 /** Most shm pools one client may have. */
@@ -503,7 +507,10 @@ export class ClientSession {
     const fd = this.#readPipes.get(itemId);
     if (fd === undefined) return;
     const handle = { os: fd, handleType: 0 };
-    if (data.length > 0) this.#shared.pipes.write(handle, data);
+    if (data.length > 0) {
+      this.#shared.pipes.write(handle, data);
+      this.#shared.stats.pipeBytesToClient += data.length;
+    }
     if (hangUp) {
       this.#readPipes.delete(itemId);
       this.#shared.pipes.close(handle);
@@ -526,6 +533,7 @@ export class ClientSession {
           const n = pipes.read(handle, buf);
           if (n === undefined) return;
           this.#submit(encodeWrite(itemId, buf.subarray(0, n), n === 0));
+          this.#shared.stats.pipeBytesToCompositor += n;
           if (n === 0) {
             this.#closeWritePipe(itemId);
             return;

@@ -56,7 +56,6 @@ client.on(device, (event, v) => {
   const flags = libc().fcntl(write, LinuxConst.F_GETFL, 0) as number;
   libc().fcntl(write, LinuxConst.F_SETFL, flags & ~LinuxConst.O_NONBLOCK);
   client.request(offer, "receive", [CLIPBOARD_MIME, "fd"], [write]);
-  closeFd(write);
   void readToEnd(read).then((text) => {
     process.stderr.write(`received ${text.length} bytes\n`);
     process.stdout.write(text, () => process.exit(0));

@@ -79,13 +79,16 @@ export class TestClient {
     this.#handlers.set(id, handler);
   }
 
-  /** Sends request `name` on object `id`; `fds` ride with it (ours stay open: the caller closes them). */
+  /** Sends request `name` on object `id`; `fds` ride with it and are closed here once the kernel has them. */
   request(id: number, name: string, values: WaylandValue[], fds: number[] = []): void {
     const iface = this.#objects.get(id);
     if (iface === undefined) throw new Error(`request ${name} on unknown object ${id}`);
     const opcode = iface.requests.findIndex((m) => m.name === name);
     if (opcode < 0) throw new Error(`${iface.name} has no request ${name}`);
     this.#socket.send(encodeMessage(id, opcode, iface.requests[opcode]!, values), fds);
+    if (fds.length === 0) return;
+    if (this.#socket.queuedBytes === 0) for (const fd of fds) closeFd(fd);
+    else void this.#socket.flushed().then(() => fds.forEach((fd) => void closeFd(fd)));
   }
 
   /** Binds global `name` at the lower of `version` and what the compositor offers. */
@@ -125,7 +128,6 @@ export class TestClient {
     pixels.unmap();
     const pool = this.create("wl_shm_pool");
     this.request(shm, "create_pool", [pool, "fd", size], [fd]);
-    closeFd(fd);
     const buffer = this.create("wl_buffer");
     this.request(pool, "create_buffer", [buffer, 0, width, height, stride, XRGB8888]);
     this.request(pool, "destroy", []);

@@ -24,7 +24,7 @@ import { GpuCommandType as T } from "../../virtio-gpu/protocol.ts";
 import { WaylandObjectMap } from "../../wayland/object-map.ts";
 import { readHeader, WAYLAND_MAX_MESSAGE_SIZE } from "../../wayland/wire.ts";
 import type { NodeCrossDomainHost } from "../cross-domain/node-host.ts";
-import { createPipe } from "../cross-domain/pipe.ts";
+import { createPipeForWriter } from "../cross-domain/pipe.ts";
 import { closeFd } from "../os/fd.ts";
 import { libc } from "../os/libc.ts";
 import { createMemfd, fileSize } from "../os/memfd.ts";
@@ -59,6 +59,10 @@ export interface ProxyStats {
   commits: number;
   /** Bytes copied from clients' shm pools into host blobs. */
   copiedBytes: number;
+  /** Bytes clients wrote into pipes the compositor gave them (wl_data_source.send), sent as WRITEs. */
+  pipeBytesToCompositor: number;
+  /** Bytes the compositor's side wrote into clients' pipes (wl_data_offer.receive), come back as READs. */
+  pipeBytesToClient: number;
 }
 
 /** Most shm pools one client may have. */
@@ -503,7 +507,10 @@ export class ClientSession {
     const fd = this.#readPipes.get(itemId);
     if (fd === undefined) return;
     const handle = { os: fd, handleType: 0 };
-    if (data.length > 0) this.#shared.pipes.write(handle, data);
+    if (data.length > 0) {
+      this.#shared.pipes.write(handle, data);
+      this.#shared.stats.pipeBytesToClient += data.length;
+    }
     if (hangUp) {
       this.#readPipes.delete(itemId);
       this.#shared.pipes.close(handle);
@@ -515,7 +522,7 @@ export class ClientSession {
    * goes out as WRITE commands on the item, its end of stream as a hang-up.
    */
   #writePipe(itemId: number): number {
-    const [read, write] = createPipe();
+    const [read, write] = createPipeForWriter();
     const pipes = this.#shared.pipes;
     const handle = { os: read, handleType: 0 };
     const buf = new Uint8Array(4096 - 24);
@@ -526,6 +533,7 @@ export class ClientSession {
           const n = pipes.read(handle, buf);
           if (n === undefined) return;
           this.#submit(encodeWrite(itemId, buf.subarray(0, n), n === 0));
+          this.#shared.stats.pipeBytesToCompositor += n;
           if (n === 0) {
             this.#closeWritePipe(itemId);
             return;

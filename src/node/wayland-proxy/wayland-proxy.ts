@@ -45,6 +45,8 @@ export class WaylandProxy {
     sessions: 0,
     commits: 0,
     copiedBytes: 0,
+    pipeBytesToCompositor: 0,
+    pipeBytesToClient: 0,
   };
   readonly #listener: UnixListener;
   readonly #sessions = new Set<ClientSession>();

@@ -50,12 +50,15 @@ export interface CrossDomainHost {
   channelFromSocket(handle: RutabagaHandle): CrossDomainChannel;
   /** Shared memory of `size` bytes, zero-filled, handle type `MEM_SHM`. */
   allocateSharedMemory(size: number, name: string): RutabagaHandle;
-  /** A pipe; both ends non-blocking. */
+  /** A pipe: the read end (ours) non-blocking, the write end (for the peer) blocking, as pipes peers make are. */
   createPipe(): { read: RutabagaHandle; write: RutabagaHandle };
   describe(handle: RutabagaHandle): CrossDomainDescriptorInfo;
   /** Reads from a pipe: bytes read, 0 at end of stream, `undefined` when nothing is there yet. */
   read(handle: RutabagaHandle, buf: Uint8Array): number | undefined;
-  /** Queues bytes for a pipe; never blocks (the host buffers what the pipe does not take yet). */
+  /**
+   * Queues bytes for a pipe; never blocks, even on a write end a peer made blocking (the host buffers what the pipe
+   * does not take yet).
+   */
   write(handle: RutabagaHandle, data: Uint8Array): void;
   /** Adds to an eventfd's counter. */
   signalEvent(handle: RutabagaHandle, value: bigint): void;

@@ -13,7 +13,7 @@ import { addressOf, errno, LinuxConst, libc, viewOf } from "../os/libc.ts";
 import { createMemfd, fileSize } from "../os/memfd.ts";
 import { Errno, OsError } from "../os/os-error.ts";
 import { UnixSocket } from "../os/unix-socket.ts";
-import { createPipe } from "./pipe.ts";
+import { createPipeForWriter, makeNonBlocking } from "./pipe.ts";
 
 const O_ACCMODE = 3;
 const O_WRONLY = 1;
@@ -59,7 +59,7 @@ export class NodeCrossDomainHost implements CrossDomainHost {
   }
 
   createPipe(): { read: RutabagaHandle; write: RutabagaHandle } {
-    const [r, w] = createPipe();
+    const [r, w] = createPipeForWriter();
     return { read: handle(r), write: handle(w) };
   }
 
@@ -95,6 +95,7 @@ export class NodeCrossDomainHost implements CrossDomainHost {
       this.#enqueue(fd, queue, data);
       return;
     }
+    makeNonBlocking(fd);
     const n = libc().write(fd, data, data.length) as number;
     if (n === data.length) return;
     if (n < 0) {

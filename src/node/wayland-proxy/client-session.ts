@@ -24,7 +24,7 @@ import { GpuCommandType as T } from "../../virtio-gpu/protocol.ts";
 import { WaylandObjectMap } from "../../wayland/object-map.ts";
 import { readHeader, WAYLAND_MAX_MESSAGE_SIZE } from "../../wayland/wire.ts";
 import type { NodeCrossDomainHost } from "../cross-domain/node-host.ts";
-import { createPipe } from "../cross-domain/pipe.ts";
+import { createPipeForWriter } from "../cross-domain/pipe.ts";
 import { closeFd } from "../os/fd.ts";
 import { libc } from "../os/libc.ts";
 import { createMemfd, fileSize } from "../os/memfd.ts";
@@ -62,6 +62,10 @@ export interface ProxyStats {
   copiedBytes: number;
   /** shm pools moved to a larger blob (a resize past the old one). */
   poolMoves: number;
+  /** Bytes clients wrote into pipes the compositor gave them (wl_data_source.send), sent as WRITEs. */
+  pipeBytesToCompositor: number;
+  /** Bytes the compositor's side wrote into clients' pipes (wl_data_offer.receive), come back as READs. */
+  pipeBytesToClient: number;
 }
 
 /** Most shm pools one client may have, and most host blobs behind them (a grown pool's old blobs count). */
@@ -575,7 +579,10 @@ export class ClientSession {
     const fd = this.#readPipes.get(itemId);
     if (fd === undefined) return;
     const handle = { os: fd, handleType: 0 };
-    if (data.length > 0) this.#shared.pipes.write(handle, data);
+    if (data.length > 0) {
+      this.#shared.pipes.write(handle, data);
+      this.#shared.stats.pipeBytesToClient += data.length;
+    }
     if (hangUp) {
       this.#readPipes.delete(itemId);
       this.#shared.pipes.close(handle);
@@ -587,7 +594,7 @@ export class ClientSession {
    * goes out as WRITE commands on the item, its end of stream as a hang-up.
    */
   #writePipe(itemId: number): number {
-    const [read, write] = createPipe();
+    const [read, write] = createPipeForWriter();
     const pipes = this.#shared.pipes;
     const handle = { os: read, handleType: 0 };
     const buf = new Uint8Array(4096 - 24);
@@ -598,6 +605,7 @@ export class ClientSession {
           const n = pipes.read(handle, buf);
           if (n === undefined) return;
           this.#submit(encodeWrite(itemId, buf.subarray(0, n), n === 0));
+          this.#shared.stats.pipeBytesToCompositor += n;
           if (n === 0) {
             this.#closeWritePipe(itemId);
             return;

@@ -46,6 +46,8 @@ export class WaylandProxy {
     commits: 0,
     copiedBytes: 0,
     poolMoves: 0,
+    pipeBytesToCompositor: 0,
+    pipeBytesToClient: 0,
   };
   readonly #listener: UnixListener;
   readonly #sessions = new Set<ClientSession>();

@@ -1,21 +1,24 @@
-// `npm run bench -- cross-domain`: weston-simple-shm (weston 10 headless, pixman) straight to weston and through
-// `rutabaga-ts wayland-proxy` (the real CLI, a child process), in alternating rounds of one run: commit-to-screen
-// latency from the client's own protocol log, and the CPU per frame of the proxy, the client and weston.
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+// `npm run bench -- cross-domain`: weston-simple-shm (weston 10 headless, pixman) straight to weston, through a plain
+// pass-through on the same socket code (the floor of any Node proxy here), and through `rutabaga-ts wayland-proxy` (the
+// real CLI, built, as a child process), in alternating rounds of one run: commit-to-screen latency and commit round
+// trip from the client's own protocol log, and the CPU per frame of the middle process, the client and weston.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WestonSession } from "../../test/e2e/wayland/weston-session.ts";
 import { median } from "../harness.ts";
 
 /** Seconds measured per mode, split over the rounds. */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 const ROUNDS = 3;
 const WARM_UP_MS = 1500;
 const TICKS = 100; // USER_HZ
 const TARGET_MS = 1;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const cli = fileURLToPath(new URL("../../bin/rutabaga-ts.js", import.meta.url));
+const root = fileURLToPath(new URL("../..", import.meta.url));
+/** The CLI run as the proxy (BENCH_PROXY_CLI: another checkout's built `bin/rutabaga-ts.js`, to compare versions). */
+const cli = process.env.BENCH_PROXY_CLI ?? join(root, "bin", "rutabaga-ts.js");
 
 function cpuSecondsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
@@ -26,7 +29,8 @@ function cpuSecondsOf(pid: number): number {
 const LINE = /^\[\s*(\d+\.\d+)\]\s+(->\s+)?(\w+)@(\d+)\.(\w+)\((.*)\)/;
 
 /**
- * Follows one weston-simple-shm's protocol log. Commit-to-screen: a `wl_surface.commit` to the `done` of the frame
+ * Reads one weston-simple-shm's protocol log; only lines in the byte range `[from, to)` (the measured window) count.
+ * Commit-to-screen: a `wl_surface.commit` to the `done` of the frame
  * callback requested just before it (weston sends it when it repaints the output with that content). Commit round
  * trip: the commit to the first `wl_buffer.release` after it (weston releases the previous buffer when the commit
  * reaches it), i.e. the way there and back, without the wait for the repaint.
@@ -35,36 +39,43 @@ class FrameLog {
   commits = 0;
   readonly toScreen: number[] = [];
   readonly roundTrip: number[] = [];
-  recording = false;
-  #rest = "";
+  /** The line being read lies in the measured window. */
+  #recording = false;
   #frameCallback: string | undefined;
   readonly #pending = new Map<string, number>();
   #lastCommit: number | undefined;
 
-  feed(chunk: string): void {
-    const lines = (this.#rest + chunk).split("\n");
-    this.#rest = lines.pop()!;
-    for (const line of lines) {
-      const m = LINE.exec(line);
-      if (m === null) continue;
-      const t = Number(m[1]);
-      const [, , request, iface, id, name, args] = m;
-      if (request !== undefined && iface === "wl_surface" && name === "frame") {
-        this.#frameCallback = /wl_callback@(\d+)/.exec(args!)?.[1];
-      } else if (request !== undefined && iface === "wl_surface" && name === "commit") {
-        if (this.recording) this.commits++;
-        if (this.#frameCallback !== undefined) this.#pending.set(this.#frameCallback, t);
-        this.#frameCallback = undefined;
-        this.#lastCommit = t;
-      } else if (request === undefined && iface === "wl_callback" && name === "done") {
-        const c = this.#pending.get(id!);
-        this.#pending.delete(id!);
-        if (c !== undefined && this.recording && t >= c) this.toScreen.push(t - c);
-      } else if (request === undefined && iface === "wl_buffer" && name === "release") {
-        const c = this.#lastCommit;
-        this.#lastCommit = undefined;
-        if (c !== undefined && this.recording && t >= c) this.roundTrip.push(t - c);
-      }
+  constructor(text: Buffer, from: number, to: number) {
+    let at = 0;
+    for (;;) {
+      const eol = text.indexOf(10, at);
+      if (eol < 0) break;
+      this.#recording = at >= from && eol < to;
+      this.#line(text.toString("latin1", at, eol));
+      at = eol + 1;
+    }
+  }
+
+  #line(line: string): void {
+    const m = LINE.exec(line);
+    if (m === null) return;
+    const t = Number(m[1]);
+    const [, , request, iface, id, name, args] = m;
+    if (request !== undefined && iface === "wl_surface" && name === "frame") {
+      this.#frameCallback = /wl_callback@(\d+)/.exec(args!)?.[1];
+    } else if (request !== undefined && iface === "wl_surface" && name === "commit") {
+      if (this.#recording) this.commits++;
+      if (this.#frameCallback !== undefined) this.#pending.set(this.#frameCallback, t);
+      this.#frameCallback = undefined;
+      this.#lastCommit = t;
+    } else if (request === undefined && iface === "wl_callback" && name === "done") {
+      const c = this.#pending.get(id!);
+      this.#pending.delete(id!);
+      if (c !== undefined && this.#recording && t >= c) this.toScreen.push(t - c);
+    } else if (request === undefined && iface === "wl_buffer" && name === "release") {
+      const c = this.#lastCommit;
+      this.#lastCommit = undefined;
+      if (c !== undefined && this.#recording && t >= c) this.roundTrip.push(t - c);
     }
   }
 }
@@ -79,55 +90,68 @@ interface Totals {
   roundTrip: number[];
 }
 
+let rounds = 0;
+let logDir = "";
 const totals = (): Totals => ({ frames: 0, seconds: 0, client: 0, weston: 0, proxy: 0, toScreen: [], roundTrip: [] });
 
-async function round(env: NodeJS.ProcessEnv, westonPid: number, proxyPid: number, seconds: number, into: Totals) {
+/** One client for `seconds` after a warm-up; `middlePid` is the process between client and weston (or weston). */
+async function round(env: NodeJS.ProcessEnv, westonPid: number, middlePid: number, seconds: number, into: Totals) {
+  // The log goes to a file, read afterwards: nothing of ours wakes up per line while the round runs.
+  const path = join(logDir, `client-${++rounds}.log`);
+  const fd = openSync(path, "w");
   const client = spawn("weston-simple-shm", [], {
     env: { ...env, WAYLAND_DEBUG: "client" },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "ignore", fd],
   });
-  const log = new FrameLog();
-  client.stderr.on("data", (d) => log.feed(String(d)));
+  closeSync(fd);
   try {
     await wait(WARM_UP_MS);
     const c0 = cpuSecondsOf(client.pid!);
     const w0 = cpuSecondsOf(westonPid);
-    const p0 = cpuSecondsOf(proxyPid);
+    const p0 = cpuSecondsOf(middlePid);
+    const from = statSync(path).size;
     const t0 = performance.now();
-    log.recording = true;
     await wait(seconds * 1000);
-    log.recording = false;
+    const to = statSync(path).size;
     into.seconds += (performance.now() - t0) / 1000;
     into.client += cpuSecondsOf(client.pid!) - c0;
     into.weston += cpuSecondsOf(westonPid) - w0;
-    into.proxy += cpuSecondsOf(proxyPid) - p0;
+    into.proxy += cpuSecondsOf(middlePid) - p0;
+    client.kill("SIGTERM");
+    await new Promise((r) => client.once("close", r));
+    const log = new FrameLog(readFileSync(path), from, to);
     into.frames += log.commits;
     into.toScreen.push(...log.toScreen);
     into.roundTrip.push(...log.roundTrip);
   } finally {
-    client.kill("SIGTERM");
-    await new Promise((r) => client.once("close", r));
+    if (client.exitCode === null && client.signalCode === null) {
+      client.kill("SIGTERM");
+      await new Promise((r) => client.once("close", r));
+    }
   }
 }
 
-async function startProxy(weston: WestonSession): Promise<ChildProcess> {
-  const proxy = spawn(
-    process.execPath,
-    [cli, "wayland-proxy", "--socket", "wl-proxy", "--upstream", weston.socket, "--verbose"],
-    { env: weston.env(weston.socket), stdio: ["ignore", "pipe", "inherit"] },
-  );
+/** Starts a middle process (Node) that prints `listening on` when its socket `name` is ready. */
+async function startMiddle(weston: WestonSession, name: string, args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env: weston.env(weston.socket), stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("wayland-proxy did not start")), 30000);
-    proxy.stdout!.on("data", (d) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 30000);
+    child.stdout!.on("data", (d) => {
       if (String(d).includes("listening on")) {
         clearTimeout(timer);
         resolve();
       }
     });
-    proxy.once("exit", (code) => reject(new Error(`wayland-proxy exited (${code})`)));
+    child.once("exit", (code) => reject(new Error(`${name} exited (${code})`)));
   });
-  if (!existsSync(join(weston.runtimeDir, "wl-proxy"))) throw new Error("no proxy socket");
-  return proxy;
+  if (!existsSync(join(weston.runtimeDir, name))) throw new Error(`no socket ${name}`);
+  return child;
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
 }
 
 const quantile = (values: number[], q: number) => {
@@ -135,62 +159,100 @@ const quantile = (values: number[], q: number) => {
   return s.length === 0 ? Number.NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
 const ms = (v: number) => `${v.toFixed(3)} ms`;
+const met = (v: number) => (v <= TARGET_MS ? "met" : "NOT met");
 
+if (process.env.BENCH_PROXY_CLI === undefined) {
+  // The CLI runs from dist/ when it is newer than the sources, as installed; else it would run through tsx.
+  const build = spawnSync("npm", ["run", "build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  if (build.status !== 0) throw new Error("npm run build failed");
+}
 const weston = new WestonSession();
 await weston.start();
+logDir = weston.runtimeDir;
 let proxy: ChildProcess | undefined;
+let passThrough: ChildProcess | undefined;
 try {
-  proxy = await startProxy(weston);
-  // A first client warms the proxy's code up (JIT), unmeasured.
-  await round(weston.env("wl-proxy"), weston.pid, proxy.pid!, 1, totals());
-  const direct = totals();
-  const proxied = totals();
+  proxy = await startMiddle(weston, "wl-proxy", [cli, "wayland-proxy", "--socket", "wl-proxy", "--verbose"]);
+  const passArgs = ["--import", "tsx", join(root, "bench", "cross-domain", "pass-through.ts")];
+  passThrough = await startMiddle(weston, "wl-pass", [
+    ...passArgs,
+    join(weston.runtimeDir, "wl-pass"),
+    join(weston.runtimeDir, weston.socket),
+  ]);
+  const modes = [
+    { name: "straight to weston", display: weston.socket, middle: weston.pid, totals: totals() },
+    { name: "plain pass-through", display: "wl-pass", middle: passThrough.pid!, totals: totals() },
+    { name: "through the proxy", display: "wl-proxy", middle: proxy.pid!, totals: totals() },
+  ];
+  // A first client through each middle warms its code up (JIT), unmeasured.
+  for (const m of modes.slice(1)) await round(weston.env(m.display), weston.pid, m.middle, 1, totals());
   for (let r = 0; r < ROUNDS; r++) {
-    await round(weston.env(weston.socket), weston.pid, proxy.pid!, SECONDS / ROUNDS, direct);
-    await round(weston.env("wl-proxy"), weston.pid, proxy.pid!, SECONDS / ROUNDS, proxied);
+    for (const m of modes) await round(weston.env(m.display), weston.pid, m.middle, SECONDS / ROUNDS, m.totals);
   }
+  const [direct, pass, proxied] = modes.map((m) => m.totals) as [Totals, Totals, Totals];
   const per = (t: Totals, k: "client" | "weston" | "proxy") => (t[k] * 1000) / t.frames;
-  const proxyCpu = per(proxied, "proxy");
-  const clientDelta = per(proxied, "client") - per(direct, "client");
-  const westonDelta = per(proxied, "weston") - per(direct, "weston");
-  const added = proxyCpu + clientDelta + westonDelta;
-  const screen = [median(direct.toScreen), median(proxied.toScreen)];
-  const trip = [median(direct.roundTrip), median(proxied.roundTrip)];
-  const met = (v: number) => (v <= TARGET_MS ? "met" : "NOT met");
+  const added = (t: Totals) =>
+    per(t, "proxy") + per(t, "client") - per(direct, "client") + per(t, "weston") - per(direct, "weston");
+  const row = (name: string, values: string[], target = "") =>
+    console.log(`| ${name} | ${values.join(" | ")} | ${target} |`);
+  const lat = (pick: (t: Totals) => number[], f: (v: number[]) => number) => {
+    const v = [direct, pass, proxied].map((t) => f(pick(t)));
+    return [...v.map(ms), ms(v[2]! - v[0]!)];
+  };
   console.log(
-    `weston-simple-shm 250x250 on weston 10 headless (pixman), ${ROUNDS} alternating rounds of ${(SECONDS / ROUNDS).toFixed(1)} s per mode; ` +
-      `proxy: the rutabaga-ts wayland-proxy CLI as its own process; CPU from /proc/PID/stat (10 ms ticks); ` +
-      `frames = the client's wl_surface.commit requests`,
-  );
-  console.log("| measure | straight to weston | through the proxy | difference | target |");
-  console.log("|---|---|---|---|---|");
-  console.log(
-    `| frames/s | ${(direct.frames / direct.seconds).toFixed(1)} | ${(proxied.frames / proxied.seconds).toFixed(1)} | | |`,
+    `weston-simple-shm 250x250 on weston 10 headless (pixman); ${ROUNDS} rounds of ${(SECONDS / ROUNDS).toFixed(1)} s per mode, ` +
+      "modes alternating; the proxy is the built `rutabaga-ts wayland-proxy` CLI in its own process; CPU from " +
+      "/proc/PID/stat (10 ms ticks); frames = the client's wl_surface.commit requests",
   );
   console.log(
-    `| commit → frame done (to screen), median | ${ms(screen[0]!)} | ${ms(screen[1]!)} | ${ms(screen[1]! - screen[0]!)} | ≤ ${TARGET_MS} ms added: ${met(screen[1]! - screen[0]!)} |`,
+    "| per frame | straight to weston | plain pass-through | through the proxy | proxy − straight | target |",
   );
-  console.log(
-    `| commit → frame done, p90 | ${ms(quantile(direct.toScreen, 0.9))} | ${ms(quantile(proxied.toScreen, 0.9))} | ${ms(quantile(proxied.toScreen, 0.9) - quantile(direct.toScreen, 0.9))} | |`,
+  console.log("|---|---|---|---|---|---|");
+  row("frames/s", [...[direct, pass, proxied].map((t) => (t.frames / t.seconds).toFixed(1)), ""]);
+  const screen = lat((t) => t.toScreen, median);
+  row(
+    "commit → frame done (to screen), median",
+    screen,
+    `≤ ${TARGET_MS} ms added: ${met(Number.parseFloat(screen[3]!))}`,
   );
-  console.log(
-    `| commit → buffer release (round trip), median | ${ms(trip[0]!)} | ${ms(trip[1]!)} | ${ms(trip[1]! - trip[0]!)} | ≤ ${TARGET_MS} ms added: ${met(trip[1]! - trip[0]!)} |`,
+  row(
+    "commit → frame done, p90",
+    lat(
+      (t) => t.toScreen,
+      (v) => quantile(v, 0.9),
+    ),
   );
-  console.log(
-    `| commit → buffer release, p90 | ${ms(quantile(direct.roundTrip, 0.9))} | ${ms(quantile(proxied.roundTrip, 0.9))} | ${ms(quantile(proxied.roundTrip, 0.9) - quantile(direct.roundTrip, 0.9))} | |`,
+  const trip = lat((t) => t.roundTrip, median);
+  row(
+    "commit → buffer release (round trip), median",
+    trip,
+    `≤ ${TARGET_MS} ms added: ${met(Number.parseFloat(trip[3]!))}`,
   );
-  console.log(`| proxy CPU per frame | | ${ms(proxyCpu)} | ${ms(proxyCpu)} | ≤ ${TARGET_MS} ms: ${met(proxyCpu)} |`);
-  console.log(
-    `| client CPU per frame (WAYLAND_DEBUG on) | ${ms(per(direct, "client"))} | ${ms(per(proxied, "client"))} | ${ms(clientDelta)} | |`,
+  row(
+    "commit → buffer release, p90",
+    lat(
+      (t) => t.roundTrip,
+      (v) => quantile(v, 0.9),
+    ),
   );
-  console.log(
-    `| weston CPU per frame | ${ms(per(direct, "weston"))} | ${ms(per(proxied, "weston"))} | ${ms(westonDelta)} | |`,
+  row(
+    "CPU of the middle process",
+    ["", ms(per(pass, "proxy")), ms(per(proxied, "proxy")), ms(per(proxied, "proxy"))],
+    `≤ ${TARGET_MS} ms: ${met(per(proxied, "proxy"))}`,
   );
-  console.log(`| CPU the proxy adds per frame (sum) | | | ${ms(added)} | ≤ ${TARGET_MS} ms: ${met(added)} |`);
+  const cpu = (k: "client" | "weston") => [
+    ...[direct, pass, proxied].map((t) => ms(per(t, k))),
+    ms(per(proxied, k) - per(direct, k)),
+  ];
+  row("client CPU (WAYLAND_DEBUG on)", cpu("client"));
+  row("weston CPU", cpu("weston"));
+  row(
+    "CPU added (middle + client and weston changes)",
+    ["", ms(added(pass)), ms(added(proxied)), ms(added(proxied))],
+    `≤ ${TARGET_MS} ms: ${met(added(proxied))}`,
+  );
 } finally {
-  if (proxy !== undefined && proxy.exitCode === null) {
-    proxy.kill("SIGTERM");
-    await new Promise((r) => proxy!.once("exit", r));
-  }
+  await stop(proxy);
+  await stop(passThrough);
   weston.stop();
 }

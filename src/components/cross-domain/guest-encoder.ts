@@ -63,19 +63,43 @@ export function encodePoll(): Uint8Array {
 
 /** SEND of `data` with identifiers (at most 28); cmd_size is rounded up to 4 bytes as Sommelier does. */
 export function encodeSend(identifiers: readonly CrossDomainIdentifier[], data: Uint8Array): Uint8Array {
-  if (identifiers.length > CROSS_DOMAIN_MAX_IDENTIFIERS) throw new RangeError("too many identifiers");
-  const size = (SendReceive.size + data.length + 3) & ~3;
+  const bytes = new Uint8Array(sendSize(data.length));
+  encodeSendInto(bytes, new DataView(bytes.buffer), identifiers, data);
+  return bytes;
+}
+
+function sendSize(dataLength: number): number {
+  const size = (SendReceive.size + dataLength + 3) & ~3;
   if (size > 0xffff) throw new RangeError("SEND larger than cmd_size can say");
-  const { bytes, view } = command(size, CrossDomainCmd.Send);
+  return size;
+}
+
+/**
+ * {@link encodeSend} into the start of `out` (a reused buffer, `view` over it from its offset 0): every byte of the
+ * command is written, unused identifier slots and padding zeroed. Returns the command's size.
+ */
+export function encodeSendInto(
+  out: Uint8Array,
+  view: DataView,
+  identifiers: readonly CrossDomainIdentifier[],
+  data: Uint8Array,
+): number {
+  if (identifiers.length > CROSS_DOMAIN_MAX_IDENTIFIERS) throw new RangeError("too many identifiers");
+  const size = sendSize(data.length);
+  if (out.length < size) throw new RangeError(`SEND of ${size} bytes into ${out.length}`);
+  out.fill(0, 0, SendReceive.size);
+  writeHeader(view, 0, CrossDomainCmd.Send, size);
   view.setUint32(SendReceive.numIdentifiers, identifiers.length, true);
   view.setUint32(SendReceive.opaqueDataSize, data.length, true);
-  identifiers.forEach((id, i) => {
+  for (let i = 0; i < identifiers.length; i++) {
+    const id = identifiers[i]!;
     view.setUint32(SendReceive.identifiers + 4 * i, id.id, true);
     view.setUint32(SendReceive.identifierTypes + 4 * i, id.type, true);
     view.setUint32(SendReceive.identifierSizes + 4 * i, id.size, true);
-  });
-  bytes.set(data, SendReceive.size);
-  return bytes;
+  }
+  out.set(data, SendReceive.size);
+  out.fill(0, SendReceive.size + data.length, size);
+  return size;
 }
 
 /** WRITE of `data` to a pipe or event item. */

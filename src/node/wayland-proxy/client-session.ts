@@ -3,13 +3,14 @@ import {
   encodeGetImageRequirements,
   encodeInit,
   encodePoll,
-  encodeSend,
+  encodeSendInto,
   encodeWrite,
 } from "../../components/cross-domain/guest-encoder.ts";
 import type { CrossDomainWatch } from "../../components/cross-domain/host.ts";
 import { fourcc } from "../../components/cross-domain/image-layout.ts";
 import {
   CROSS_DOMAIN_MAX_IDENTIFIERS,
+  CROSS_DOMAIN_MAX_SEND_RECV_SIZE,
   CROSS_DOMAIN_PIPE_READ_START,
   type CrossDomainIdentifier,
   CrossDomainIdType,
@@ -21,6 +22,7 @@ import { RutabagaBlobFlags, RutabagaBlobMem, RutabagaCapset, RutabagaChannelType
 import type { GpuDriver, GuestPages } from "../../virtio-gpu/driver/virtio-gpu-driver.ts";
 import type { ViewRegion } from "../../virtio-gpu/host-visible-region.ts";
 import { GpuCommandType as T } from "../../virtio-gpu/protocol.ts";
+import { ByteQueue } from "../../wayland/byte-queue.ts";
 import { WaylandObjectMap } from "../../wayland/object-map.ts";
 import { readHeader, WAYLAND_MAX_MESSAGE_SIZE } from "../../wayland/wire.ts";
 import type { NodeCrossDomainHost } from "../cross-domain/node-host.ts";
@@ -65,11 +67,17 @@ export interface ProxyStats {
 export const MAX_POOLS_PER_CLIENT = 256;
 /** Bytes a client may have buffered towards the compositor before we read no more. */
 const MAX_PENDING = 64 * 1024 + WAYLAND_MAX_MESSAGE_SIZE;
+/** Bytes read from the client per recv. */
+const RECV_CHUNK = 64 * 1024;
+/** Events buffered: less than one message left over, then one RECEIVE's data. */
+const MAX_EVENT_PENDING = WAYLAND_MAX_MESSAGE_SIZE + CROSS_DOMAIN_MAX_SEND_RECV_SIZE;
 /** Descriptors a client may have sent ahead of the messages that take them. */
 const MAX_PENDING_FDS = 4 * CROSS_DOMAIN_MAX_IDENTIFIERS;
 const F_ADD_SEALS = 1033;
 const F_GET_SEALS = 1034;
 const F_SEAL_SHRINK = 2;
+/** The POLL command (the device copies it from the request: one instance serves every session). */
+const POLL = encodePoll();
 /** SEND payload per command: cmd_size is 16 bits. */
 const MAX_SEND_DATA = 0xffff - SendReceive.size - 3;
 
@@ -144,9 +152,12 @@ export class ClientSession {
   #lastReadPipeId = CROSS_DOMAIN_PIPE_READ_START;
   /** Write pipes (item id → our read end, watched): what the client writes goes out as WRITEs. */
   readonly #writePipes = new Map<number, { fd: number; watch: CrossDomainWatch }>();
-  #pending = new Uint8Array(0);
-  #eventPending = new Uint8Array(0);
-  readonly #buf = new Uint8Array(64 * 1024);
+  /** Requests received and not yet sent (a partial message at most, once forwarded). */
+  readonly #pending = new ByteQueue(MAX_PENDING + RECV_CHUNK);
+  readonly #eventPending = new ByteQueue(MAX_EVENT_PENDING);
+  /** One SEND command, reused. */
+  readonly #send = new Uint8Array(SendReceive.size + MAX_SEND_DATA + 3);
+  readonly #sendView = new DataView(this.#send.buffer);
   #closed = false;
   readonly #onClose: () => void;
 
@@ -184,7 +195,7 @@ export class ClientSession {
     }
     this.#client.onReadable(() => this.#fromClient());
     this.#client.onClose(() => this.close());
-    void this.#pollLoop();
+    this.#armPoll();
   }
 
   #submit(commands: Uint8Array): void {
@@ -196,19 +207,19 @@ export class ClientSession {
     try {
       for (;;) {
         if (this.#pending.length >= MAX_PENDING) break;
-        const got = this.#client.recv(this.#buf, CROSS_DOMAIN_MAX_IDENTIFIERS);
+        const room = this.#pending.reserve(RECV_CHUNK);
+        const got = this.#client.recv(room, CROSS_DOMAIN_MAX_IDENTIFIERS);
         if (got === undefined) break;
         if (got.bytes === 0 && got.fds.length === 0) {
           this.close();
           return;
         }
-        this.#fds.push(...got.fds);
+        for (const fd of got.fds) this.#fds.push(fd);
         if (this.#fds.length > MAX_PENDING_FDS) throw new NotCarried("descriptors that no message takes");
         if (got.fdsTruncated) throw new NotCarried("client sent more descriptors than a message may carry");
-        const joined = new Uint8Array(this.#pending.length + got.bytes);
-        joined.set(this.#pending);
-        joined.set(this.#buf.subarray(0, got.bytes), this.#pending.length);
-        this.#pending = joined;
+        this.#pending.commit(got.bytes);
+        // A short read emptied the socket (the watch is level-triggered: it reports anything that comes later).
+        if (got.bytes < room.length) break;
       }
       this.#forwardRequests();
     } catch (e) {
@@ -219,19 +230,24 @@ export class ClientSession {
 
   /** Frames complete requests and sends them in SEND commands, descriptors turned into identifiers. */
   #forwardRequests(): void {
-    const bytes = this.#pending;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let at = 0;
-    let sendFrom = 0;
+    const queue = this.#pending;
+    const bytes = queue.bytes;
+    const view = queue.view;
+    const end = queue.end;
+    let at = queue.start;
+    let sendFrom = at;
     let ids: CrossDomainIdentifier[] = [];
     const flush = (to: number) => {
-      if (to > sendFrom) this.#submit(encodeSend(ids, bytes.subarray(sendFrom, to)));
+      if (to > sendFrom) {
+        const size = encodeSendInto(this.#send, this.#sendView, ids, bytes.subarray(sendFrom, to));
+        this.#submit(this.#send.subarray(0, size));
+      }
       sendFrom = to;
-      ids = [];
+      if (ids.length > 0) ids = [];
     };
     for (;;) {
-      const header = readHeader(view, at, bytes.length);
-      if (header === undefined || at + header.size > bytes.length) break;
+      const header = readHeader(view, at, end);
+      if (header === undefined || at + header.size > end) break;
       const m = this.#objects.observe("request", header.objectId, header.opcode, view, at, header.size);
       const fdCount = m.message?.fdCount ?? 0;
       if (m.message === undefined && this.#fds.length > 0) {
@@ -276,7 +292,7 @@ export class ClientSession {
       at += header.size;
     }
     flush(at);
-    this.#pending = bytes.slice(at);
+    queue.consume(at - queue.start);
   }
 
   /** Takes ownership of `fd` (closed on failure). */
@@ -447,29 +463,32 @@ export class ClientSession {
     closeFd(pool.clientFd);
   }
 
-  async #pollLoop(): Promise<void> {
-    const d = this.#shared.driver;
-    while (!this.#closed) {
-      try {
-        await d.fenced(
-          { type: T.Submit3d, commands: encodePoll(), numInFences: 0 },
-          this.#ctxId,
-          CrossDomainRing.Channel,
-        );
-      } catch (e) {
-        if (!this.#closed) this.#shared.log(`poll: ${e instanceof Error ? e.message : String(e)}`);
-        this.close();
-        return;
-      }
-      if (this.#closed) return;
-      try {
-        this.#fromCompositor();
-      } catch (e) {
-        this.#shared.log(`compositor to client: ${e instanceof Error ? e.message : String(e)}`);
-        this.close();
-      }
+  /** Keeps one POLL with a ring-1 fence outstanding; each completion brings one message in the channel ring. */
+  #armPoll(): void {
+    if (this.#closed) return;
+    try {
+      this.#shared.driver.whenFenced(
+        { type: T.Submit3d, commands: POLL, numInFences: 0 },
+        this.#ctxId,
+        CrossDomainRing.Channel,
+        this.#onPollFence,
+      );
+    } catch (e) {
+      if (!this.#closed) this.#shared.log(`poll: ${e instanceof Error ? e.message : String(e)}`);
+      this.close();
     }
   }
+
+  readonly #onPollFence = (): void => {
+    if (this.#closed) return;
+    try {
+      this.#fromCompositor();
+    } catch (e) {
+      this.#shared.log(`compositor to client: ${e instanceof Error ? e.message : String(e)}`);
+      this.close();
+    }
+    this.#armPoll();
+  };
 
   #fromCompositor(): void {
     const msg = decodeChannelRing(this.#rings[1]!.pages.bytes);
@@ -582,20 +601,20 @@ export class ClientSession {
   }
 
   #trackEvents(data: Uint8Array): void {
-    const joined = new Uint8Array(this.#eventPending.length + data.length);
-    joined.set(this.#eventPending);
-    joined.set(data, this.#eventPending.length);
-    const view = new DataView(joined.buffer);
-    let at = 0;
+    const queue = this.#eventPending;
+    queue.push(data);
+    const view = queue.view;
+    const end = queue.end;
+    let at = queue.start;
     for (;;) {
-      const header = readHeader(view, at, joined.length);
-      if (header === undefined || at + header.size > joined.length) break;
+      const header = readHeader(view, at, end);
+      if (header === undefined || at + header.size > end) break;
       this.#objects.observe("event", header.objectId, header.opcode, view, at, header.size);
       this.#shared.stats.eventMessages++;
       this.#shared.stats.eventBytes += header.size;
       at += header.size;
     }
-    this.#eventPending = joined.slice(at);
+    queue.consume(at - queue.start);
   }
 
   /** Ends the session: the client's connection, the context (its channel to the compositor), rings and pools. */

@@ -10,9 +10,12 @@ import { WestonSession } from "../../test/e2e/wayland/weston-session.ts";
 import { median } from "../harness.ts";
 
 /** Seconds measured per mode, split over the rounds. */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10.5);
 const ROUNDS = 3;
-const WARM_UP_MS = 1500;
+/** Per round: the client connects and draws its first frames unmeasured. */
+const WARM_UP_MS = 1000;
+/** Before the rounds: a client through each middle process for this long, so its code is compiled (a proxy runs for hours). */
+const JIT_WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 5);
 const TICKS = 100; // USER_HZ
 const TARGET_MS = 1;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -185,7 +188,8 @@ try {
     { name: "through the proxy", display: "wl-proxy", middle: proxy.pid!, totals: totals() },
   ];
   // A first client through each middle warms its code up (JIT), unmeasured.
-  for (const m of modes.slice(1)) await round(weston.env(m.display), weston.pid, m.middle, 1, totals());
+  for (const m of modes.slice(1))
+    await round(weston.env(m.display), weston.pid, m.middle, JIT_WARM_UP_SECONDS, totals());
   for (let r = 0; r < ROUNDS; r++) {
     for (const m of modes) await round(weston.env(m.display), weston.pid, m.middle, SECONDS / ROUNDS, m.totals);
   }

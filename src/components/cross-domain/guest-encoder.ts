@@ -132,9 +132,11 @@ export type ChannelRingMessage =
   | { cmd: 6; identifier: number; hangUp: boolean; data: Uint8Array }
   | { cmd: number };
 
-/** Decodes the channel ring as a guest does after a ring-1 fence (data is copied out). */
-export function decodeChannelRing(ring: Uint8Array): ChannelRingMessage {
-  const view = new DataView(ring.buffer, ring.byteOffset, ring.byteLength);
+/**
+ * {@link decodeChannelRing} without copies: `data` is a view of the ring, valid until the guest's next ring-1 fence
+ * lets the host write it again (read it, or copy it, before that).
+ */
+export function peekChannelRing(ring: Uint8Array, view: DataView): ChannelRingMessage {
   const cmd = view.getUint8(Header.cmd);
   if (cmd === CrossDomainCmd.Receive) {
     const count = Math.min(view.getUint32(SendReceive.numIdentifiers, true), CROSS_DOMAIN_MAX_IDENTIFIERS);
@@ -147,7 +149,7 @@ export function decodeChannelRing(ring: Uint8Array): ChannelRingMessage {
         size: view.getUint32(SendReceive.identifierSizes + 4 * i, true),
       });
     }
-    return { cmd, identifiers, data: ring.slice(SendReceive.size, SendReceive.size + size) };
+    return { cmd, identifiers, data: ring.subarray(SendReceive.size, SendReceive.size + size) };
   }
   if (cmd === CrossDomainCmd.Read) {
     const size = view.getUint32(ReadWrite.opaqueDataSize, true);
@@ -155,8 +157,15 @@ export function decodeChannelRing(ring: Uint8Array): ChannelRingMessage {
       cmd,
       identifier: view.getUint32(ReadWrite.identifier, true),
       hangUp: view.getUint32(ReadWrite.hangUp, true) !== 0,
-      data: ring.slice(ReadWrite.size, ReadWrite.size + size),
+      data: ring.subarray(ReadWrite.size, ReadWrite.size + size),
     };
   }
   return { cmd };
+}
+
+/** Decodes the channel ring as a guest does after a ring-1 fence (data is copied out). */
+export function decodeChannelRing(ring: Uint8Array): ChannelRingMessage {
+  const message = peekChannelRing(ring, new DataView(ring.buffer, ring.byteOffset, ring.byteLength));
+  if ("data" in message) message.data = message.data.slice();
+  return message;
 }

@@ -1,10 +1,10 @@
 import {
-  decodeChannelRing,
   encodeGetImageRequirements,
   encodeInit,
   encodePoll,
   encodeSendInto,
   encodeWrite,
+  peekChannelRing,
 } from "../../components/cross-domain/guest-encoder.ts";
 import type { CrossDomainWatch } from "../../components/cross-domain/host.ts";
 import { fourcc } from "../../components/cross-domain/image-layout.ts";
@@ -133,7 +133,7 @@ export class ClientSession {
   readonly #client: UnixSocket;
   readonly #shared: ProxyShared;
   readonly #ctxId: number;
-  readonly #rings: { resourceId: number; pages: GuestPages }[] = [];
+  readonly #rings: { resourceId: number; pages: GuestPages; view: DataView }[] = [];
   /** One object space per connection, fed by both directions (events create objects requests then use). */
   readonly #objects = new WaylandObjectMap();
   /** Live pools by their wl_shm_pool id (ids are reused once deleted). */
@@ -178,7 +178,8 @@ export class ClientSession {
       for (let i = 0; i < 2; i++) {
         const pages = d.allocPage();
         const resourceId = this.#shared.nextResourceId();
-        this.#rings.push({ resourceId, pages });
+        const view = new DataView(pages.bytes.buffer, pages.bytes.byteOffset, pages.bytes.byteLength);
+        this.#rings.push({ resourceId, pages, view });
         const blob = {
           blobMem: RutabagaBlobMem.Guest,
           blobFlags: RutabagaBlobFlags.UseMappable,
@@ -491,7 +492,9 @@ export class ClientSession {
   };
 
   #fromCompositor(): void {
-    const msg = decodeChannelRing(this.#rings[1]!.pages.bytes);
+    // The ring is read (and its bytes copied or sent) before the next POLL lets the host write it again.
+    const ring = this.#rings[1]!;
+    const msg = peekChannelRing(ring.pages.bytes, ring.view);
     if ("identifier" in msg) {
       this.#pipeData(msg.identifier, msg.data, msg.hangUp);
       return;

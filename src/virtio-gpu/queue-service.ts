@@ -76,6 +76,11 @@ export class QueueService {
 
   /** The library's fence handler: queues the completion and schedules a drain. */
   fenceCompleted(fence: RutabagaFence): void {
+    if (!this.#executing && !this.#drainScheduled && this.#completions.length === 0 && this.#fences.parkedCount === 0) {
+      // Nothing is held back: recording the completion releases nothing and notifies no one, so it needs no drain.
+      this.#fences.complete(timelineOf(fence), fence.fenceId);
+      return;
+    }
     this.#completions.push({ ...fence });
     // A completion raised while a request executes is applied when that request returns (#serve); only one that
     // arrives from outside (GL finishing later, a host socket) needs the microtask.

@@ -70,6 +70,8 @@ export class CrossDomainContext implements RutabagaContext {
   readonly #fences: RutabagaFence[] = [];
   readonly #ready: Source[] = [];
   readonly #readySet = new Set<Source>();
+  /** Sources whose watch is paused while they wait in {@link #ready} for a fence. */
+  readonly #paused = new Set<Source>();
   #pumping = false;
   #destroyed = false;
   readonly #scratch = new Uint8Array(SendReceive.size + CROSS_DOMAIN_MAX_SEND_RECV_SIZE);
@@ -207,6 +209,7 @@ export class CrossDomainContext implements RutabagaContext {
     this.#resources.clear();
     this.#ready.length = 0;
     this.#readySet.clear();
+    this.#paused.clear();
     // rutabaga_gfx's kill event lets a waiting guest make progress during teardown: complete what waits.
     for (const fence of this.#fences.splice(0)) this.#shared.fenceHandler(fence);
   }
@@ -444,14 +447,25 @@ export class CrossDomainContext implements RutabagaContext {
     return item !== undefined && (item.kind === "readPipe" || item.kind === "event") ? item.watch : undefined;
   }
 
+  /**
+   * A source became readable: served now when a ring-1 fence waits, else queued and its watch paused until a fence
+   * comes (a level-triggered watch would otherwise report it again and again).
+   */
   #onReadable(source: Source): void {
     if (this.#destroyed) return;
-    this.#watchOf(source)?.pause();
     if (!this.#readySet.has(source)) {
       this.#readySet.add(source);
       this.#ready.push(source);
     }
     this.#pump();
+    if (this.#readySet.has(source) && !this.#paused.has(source)) {
+      this.#paused.add(source);
+      this.#watchOf(source)?.pause();
+    }
+  }
+
+  #resume(source: Source): void {
+    if (this.#paused.delete(source)) this.#watchOf(source)?.resume();
   }
 
   /** Pairs waiting ring-1 fences with ready sources, oldest first; one ring write per fence. */
@@ -475,7 +489,7 @@ export class CrossDomainContext implements RutabagaContext {
           this.#ready.unshift(source);
           break;
         }
-        this.#watchOf(source)?.resume();
+        this.#resume(source);
         if (outcome === "wrote") this.#shared.fenceHandler(this.#fences.shift()!);
       }
     } finally {
@@ -495,6 +509,7 @@ export class CrossDomainContext implements RutabagaContext {
     state.channel?.close();
     state.channelWatch = undefined;
     state.channel = undefined;
+    this.#paused.delete("channel");
   }
 
   /** The channel ring, or `undefined` while the guest has none usable (the source waits for a later fence). */
@@ -608,6 +623,7 @@ export class CrossDomainContext implements RutabagaContext {
     const item = this.#items.remove(id);
     if (item !== undefined) this.#closeItem(item);
     if (this.#readySet.delete(id)) this.#ready.splice(this.#ready.indexOf(id), 1);
+    this.#paused.delete(id);
   }
 
   #removeItemQuiet(id: number): void {

@@ -63,19 +63,43 @@ export function encodePoll(): Uint8Array {
 
 /** SEND of `data` with identifiers (at most 28); cmd_size is rounded up to 4 bytes as Sommelier does. */
 export function encodeSend(identifiers: readonly CrossDomainIdentifier[], data: Uint8Array): Uint8Array {
-  if (identifiers.length > CROSS_DOMAIN_MAX_IDENTIFIERS) throw new RangeError("too many identifiers");
-  const size = (SendReceive.size + data.length + 3) & ~3;
+  const bytes = new Uint8Array(sendSize(data.length));
+  encodeSendInto(bytes, new DataView(bytes.buffer), identifiers, data);
+  return bytes;
+}
+
+function sendSize(dataLength: number): number {
+  const size = (SendReceive.size + dataLength + 3) & ~3;
   if (size > 0xffff) throw new RangeError("SEND larger than cmd_size can say");
-  const { bytes, view } = command(size, CrossDomainCmd.Send);
+  return size;
+}
+
+/**
+ * {@link encodeSend} into the start of `out` (a reused buffer, `view` over it from its offset 0): every byte of the
+ * command is written, unused identifier slots and padding zeroed. Returns the command's size.
+ */
+export function encodeSendInto(
+  out: Uint8Array,
+  view: DataView,
+  identifiers: readonly CrossDomainIdentifier[],
+  data: Uint8Array,
+): number {
+  if (identifiers.length > CROSS_DOMAIN_MAX_IDENTIFIERS) throw new RangeError("too many identifiers");
+  const size = sendSize(data.length);
+  if (out.length < size) throw new RangeError(`SEND of ${size} bytes into ${out.length}`);
+  out.fill(0, 0, SendReceive.size);
+  writeHeader(view, 0, CrossDomainCmd.Send, size);
   view.setUint32(SendReceive.numIdentifiers, identifiers.length, true);
   view.setUint32(SendReceive.opaqueDataSize, data.length, true);
-  identifiers.forEach((id, i) => {
+  for (let i = 0; i < identifiers.length; i++) {
+    const id = identifiers[i]!;
     view.setUint32(SendReceive.identifiers + 4 * i, id.id, true);
     view.setUint32(SendReceive.identifierTypes + 4 * i, id.type, true);
     view.setUint32(SendReceive.identifierSizes + 4 * i, id.size, true);
-  });
-  bytes.set(data, SendReceive.size);
-  return bytes;
+  }
+  out.set(data, SendReceive.size);
+  out.fill(0, SendReceive.size + data.length, size);
+  return size;
 }
 
 /** WRITE of `data` to a pipe or event item. */
@@ -108,9 +132,11 @@ export type ChannelRingMessage =
   | { cmd: 6; identifier: number; hangUp: boolean; data: Uint8Array }
   | { cmd: number };
 
-/** Decodes the channel ring as a guest does after a ring-1 fence (data is copied out). */
-export function decodeChannelRing(ring: Uint8Array): ChannelRingMessage {
-  const view = new DataView(ring.buffer, ring.byteOffset, ring.byteLength);
+/**
+ * {@link decodeChannelRing} without copies: `data` is a view of the ring, valid until the guest's next ring-1 fence
+ * lets the host write it again (read it, or copy it, before that).
+ */
+export function peekChannelRing(ring: Uint8Array, view: DataView): ChannelRingMessage {
   const cmd = view.getUint8(Header.cmd);
   if (cmd === CrossDomainCmd.Receive) {
     const count = Math.min(view.getUint32(SendReceive.numIdentifiers, true), CROSS_DOMAIN_MAX_IDENTIFIERS);
@@ -123,7 +149,7 @@ export function decodeChannelRing(ring: Uint8Array): ChannelRingMessage {
         size: view.getUint32(SendReceive.identifierSizes + 4 * i, true),
       });
     }
-    return { cmd, identifiers, data: ring.slice(SendReceive.size, SendReceive.size + size) };
+    return { cmd, identifiers, data: ring.subarray(SendReceive.size, SendReceive.size + size) };
   }
   if (cmd === CrossDomainCmd.Read) {
     const size = view.getUint32(ReadWrite.opaqueDataSize, true);
@@ -131,8 +157,15 @@ export function decodeChannelRing(ring: Uint8Array): ChannelRingMessage {
       cmd,
       identifier: view.getUint32(ReadWrite.identifier, true),
       hangUp: view.getUint32(ReadWrite.hangUp, true) !== 0,
-      data: ring.slice(ReadWrite.size, ReadWrite.size + size),
+      data: ring.subarray(ReadWrite.size, ReadWrite.size + size),
     };
   }
   return { cmd };
+}
+
+/** Decodes the channel ring as a guest does after a ring-1 fence (data is copied out). */
+export function decodeChannelRing(ring: Uint8Array): ChannelRingMessage {
+  const message = peekChannelRing(ring, new DataView(ring.buffer, ring.byteOffset, ring.byteLength));
+  if ("data" in message) message.data = message.data.slice();
+  return message;
 }

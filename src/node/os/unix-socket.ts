@@ -241,23 +241,28 @@ export class UnixSocket {
    * room for `fdCount` descriptors at {@link CONTROL_OFFSET}; returns the native bytes.
    */
   #prepareMsghdr(fdCount: number, length: number): Uint8Array {
-    const { bytes: native, address } = this.#nativeBuffer();
+    const { bytes: native } = this.#nativeBuffer();
     const view = this.#nativeView!;
     const controlLength = Cmsghdr.data + cmsgAlign(FD_BYTES * fdCount);
-    native.fill(0, 0, CONTROL_OFFSET + controlLength);
-    view.setBigUint64(Msghdr.iov, address + BigInt(IOVEC_OFFSET), true);
-    view.setBigUint64(Msghdr.iovlen, 1n, true);
-    view.setBigUint64(Msghdr.control, address + BigInt(CONTROL_OFFSET), true);
+    native.fill(0, CONTROL_OFFSET, CONTROL_OFFSET + controlLength);
     view.setBigUint64(Msghdr.controllen, BigInt(controlLength), true);
-    view.setBigUint64(IOVEC_OFFSET + Iovec.base, address + BigInt(DATA_OFFSET), true);
+    view.setInt32(Msghdr.flags, 0, true);
     view.setBigUint64(IOVEC_OFFSET + Iovec.len, BigInt(length), true);
     return native;
   }
 
+  /** The native buffer, its msghdr's fixed fields (no name, one iovec over the data, the control buffer) set once. */
   #nativeBuffer(): ReturnType<typeof allocNative> {
     if (this.#native === undefined) {
-      this.#native = allocNative(DATA_OFFSET + RECVMSG_CHUNK);
-      this.#nativeView = new DataView(this.#native.bytes.buffer);
+      const native = allocNative(DATA_OFFSET + RECVMSG_CHUNK);
+      const view = new DataView(native.bytes.buffer, native.bytes.byteOffset, native.bytes.byteLength);
+      native.bytes.fill(0, 0, CONTROL_OFFSET);
+      view.setBigUint64(Msghdr.iov, native.address + BigInt(IOVEC_OFFSET), true);
+      view.setBigUint64(Msghdr.iovlen, 1n, true);
+      view.setBigUint64(Msghdr.control, native.address + BigInt(CONTROL_OFFSET), true);
+      view.setBigUint64(IOVEC_OFFSET + Iovec.base, native.address + BigInt(DATA_OFFSET), true);
+      this.#native = native;
+      this.#nativeView = view;
     }
     return this.#native;
   }

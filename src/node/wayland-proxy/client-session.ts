@@ -1,15 +1,17 @@
 import {
-  decodeChannelRing,
   encodeGetImageRequirements,
   encodeInit,
   encodePoll,
   encodeSend,
+  encodeSendInto,
   encodeWrite,
+  peekChannelRing,
 } from "../../components/cross-domain/guest-encoder.ts";
 import type { CrossDomainWatch } from "../../components/cross-domain/host.ts";
 import { fourcc } from "../../components/cross-domain/image-layout.ts";
 import {
   CROSS_DOMAIN_MAX_IDENTIFIERS,
+  CROSS_DOMAIN_MAX_SEND_RECV_SIZE,
   CROSS_DOMAIN_PIPE_READ_START,
   type CrossDomainIdentifier,
   CrossDomainIdType,
@@ -21,6 +23,7 @@ import { RutabagaBlobFlags, RutabagaBlobMem, RutabagaCapset, RutabagaChannelType
 import type { GpuDriver, GuestPages } from "../../virtio-gpu/driver/virtio-gpu-driver.ts";
 import type { ViewRegion } from "../../virtio-gpu/host-visible-region.ts";
 import { GpuCommandType as T } from "../../virtio-gpu/protocol.ts";
+import { ByteQueue } from "../../wayland/byte-queue.ts";
 import { WaylandObjectMap } from "../../wayland/object-map.ts";
 import { readHeader, WAYLAND_MAX_MESSAGE_SIZE } from "../../wayland/wire.ts";
 import type { NodeCrossDomainHost } from "../cross-domain/node-host.ts";
@@ -72,11 +75,17 @@ export interface ProxyStats {
 export const MAX_POOLS_PER_CLIENT = 256;
 /** Bytes a client may have buffered towards the compositor before we read no more. */
 const MAX_PENDING = 64 * 1024 + WAYLAND_MAX_MESSAGE_SIZE;
+/** Bytes read from the client per recv. */
+const RECV_CHUNK = 64 * 1024;
+/** Events buffered: less than one message left over, then one RECEIVE's data. */
+const MAX_EVENT_PENDING = WAYLAND_MAX_MESSAGE_SIZE + CROSS_DOMAIN_MAX_SEND_RECV_SIZE;
 /** Descriptors a client may have sent ahead of the messages that take them. */
 const MAX_PENDING_FDS = 4 * CROSS_DOMAIN_MAX_IDENTIFIERS;
 const F_ADD_SEALS = 1033;
 const F_GET_SEALS = 1034;
 const F_SEAL_SHRINK = 2;
+/** The POLL command (the device copies it from the request: one instance serves every session). */
+const POLL = encodePoll();
 /** SEND payload per command: cmd_size is 16 bits. */
 const MAX_SEND_DATA = 0xffff - SendReceive.size - 3;
 
@@ -135,7 +144,7 @@ export class ClientSession {
   readonly #client: UnixSocket;
   readonly #shared: ProxyShared;
   readonly #ctxId: number;
-  readonly #rings: { resourceId: number; pages: GuestPages }[] = [];
+  readonly #rings: { resourceId: number; pages: GuestPages; view: DataView }[] = [];
   /** One object space per connection, fed by both directions (events create objects requests then use). */
   readonly #objects = new WaylandObjectMap();
   /** Live pools by their wl_shm_pool id (ids are reused once deleted). */
@@ -163,9 +172,12 @@ export class ClientSession {
   #lastReadPipeId = CROSS_DOMAIN_PIPE_READ_START;
   /** Write pipes (item id → our read end, watched): what the client writes goes out as WRITEs. */
   readonly #writePipes = new Map<number, { fd: number; watch: CrossDomainWatch }>();
-  #pending = new Uint8Array(0);
-  #eventPending = new Uint8Array(0);
-  readonly #buf = new Uint8Array(64 * 1024);
+  /** Requests received and not yet sent (a partial message at most, once forwarded). */
+  readonly #pending = new ByteQueue(MAX_PENDING + RECV_CHUNK);
+  readonly #eventPending = new ByteQueue(MAX_EVENT_PENDING);
+  /** One SEND command, reused. */
+  readonly #send = new Uint8Array(SendReceive.size + MAX_SEND_DATA + 3);
+  readonly #sendView = new DataView(this.#send.buffer);
   #closed = false;
   readonly #onClose: () => void;
 
@@ -186,7 +198,8 @@ export class ClientSession {
       for (let i = 0; i < 2; i++) {
         const pages = d.allocPage();
         const resourceId = this.#shared.nextResourceId();
-        this.#rings.push({ resourceId, pages });
+        const view = new DataView(pages.bytes.buffer, pages.bytes.byteOffset, pages.bytes.byteLength);
+        this.#rings.push({ resourceId, pages, view });
         const blob = {
           blobMem: RutabagaBlobMem.Guest,
           blobFlags: RutabagaBlobFlags.UseMappable,
@@ -203,7 +216,7 @@ export class ClientSession {
     }
     this.#client.onReadable(() => this.#fromClient());
     this.#client.onClose(() => this.close());
-    void this.#pollLoop();
+    this.#armPoll();
   }
 
   #submit(commands: Uint8Array): void {
@@ -215,19 +228,19 @@ export class ClientSession {
     try {
       for (;;) {
         if (this.#pending.length >= MAX_PENDING) break;
-        const got = this.#client.recv(this.#buf, CROSS_DOMAIN_MAX_IDENTIFIERS);
+        const room = this.#pending.reserve(RECV_CHUNK);
+        const got = this.#client.recv(room, CROSS_DOMAIN_MAX_IDENTIFIERS);
         if (got === undefined) break;
         if (got.bytes === 0 && got.fds.length === 0) {
           this.close();
           return;
         }
-        this.#fds.push(...got.fds);
+        for (const fd of got.fds) this.#fds.push(fd);
         if (this.#fds.length > MAX_PENDING_FDS) throw new NotCarried("descriptors that no message takes");
         if (got.fdsTruncated) throw new NotCarried("client sent more descriptors than a message may carry");
-        const joined = new Uint8Array(this.#pending.length + got.bytes);
-        joined.set(this.#pending);
-        joined.set(this.#buf.subarray(0, got.bytes), this.#pending.length);
-        this.#pending = joined;
+        this.#pending.commit(got.bytes);
+        // A short read emptied the socket (the watch is level-triggered: it reports anything that comes later).
+        if (got.bytes < room.length) break;
       }
       this.#forwardRequests();
     } catch (e) {
@@ -238,19 +251,24 @@ export class ClientSession {
 
   /** Frames complete requests and sends them in SEND commands, descriptors turned into identifiers. */
   #forwardRequests(): void {
-    const bytes = this.#pending;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let at = 0;
-    let sendFrom = 0;
+    const queue = this.#pending;
+    const bytes = queue.bytes;
+    const view = queue.view;
+    const end = queue.end;
+    let at = queue.start;
+    let sendFrom = at;
     let ids: CrossDomainIdentifier[] = [];
     const flush = (to: number) => {
-      if (to > sendFrom) this.#submit(encodeSend(ids, bytes.subarray(sendFrom, to)));
+      if (to > sendFrom) {
+        const size = encodeSendInto(this.#send, this.#sendView, ids, bytes.subarray(sendFrom, to));
+        this.#submit(this.#send.subarray(0, size));
+      }
       sendFrom = to;
-      ids = [];
+      if (ids.length > 0) ids = [];
     };
     for (;;) {
-      const header = readHeader(view, at, bytes.length);
-      if (header === undefined || at + header.size > bytes.length) break;
+      const header = readHeader(view, at, end);
+      if (header === undefined || at + header.size > end) break;
       const m = this.#objects.observe("request", header.objectId, header.opcode, view, at, header.size);
       const fdCount = m.message?.fdCount ?? 0;
       if (m.message === undefined && this.#fds.length > 0) {
@@ -300,7 +318,7 @@ export class ClientSession {
     }
     flush(at);
     for (const blob of this.#unusedBlobs.splice(0)) this.#releaseBlob(blob);
-    this.#pending = bytes.slice(at);
+    queue.consume(at - queue.start);
   }
 
   /** Takes ownership of `fd` (closed on failure). */
@@ -518,32 +536,37 @@ export class ClientSession {
     closeFd(pool.clientFd);
   }
 
-  async #pollLoop(): Promise<void> {
-    const d = this.#shared.driver;
-    while (!this.#closed) {
-      try {
-        await d.fenced(
-          { type: T.Submit3d, commands: encodePoll(), numInFences: 0 },
-          this.#ctxId,
-          CrossDomainRing.Channel,
-        );
-      } catch (e) {
-        if (!this.#closed) this.#shared.log(`poll: ${e instanceof Error ? e.message : String(e)}`);
-        this.close();
-        return;
-      }
-      if (this.#closed) return;
-      try {
-        this.#fromCompositor();
-      } catch (e) {
-        this.#shared.log(`compositor to client: ${e instanceof Error ? e.message : String(e)}`);
-        this.close();
-      }
+  /** Keeps one POLL with a ring-1 fence outstanding; each completion brings one message in the channel ring. */
+  #armPoll(): void {
+    if (this.#closed) return;
+    try {
+      this.#shared.driver.whenFenced(
+        { type: T.Submit3d, commands: POLL, numInFences: 0 },
+        this.#ctxId,
+        CrossDomainRing.Channel,
+        this.#onPollFence,
+      );
+    } catch (e) {
+      if (!this.#closed) this.#shared.log(`poll: ${e instanceof Error ? e.message : String(e)}`);
+      this.close();
     }
   }
 
+  readonly #onPollFence = (): void => {
+    if (this.#closed) return;
+    try {
+      this.#fromCompositor();
+    } catch (e) {
+      this.#shared.log(`compositor to client: ${e instanceof Error ? e.message : String(e)}`);
+      this.close();
+    }
+    this.#armPoll();
+  };
+
   #fromCompositor(): void {
-    const msg = decodeChannelRing(this.#rings[1]!.pages.bytes);
+    // The ring is read (and its bytes copied or sent) before the next POLL lets the host write it again.
+    const ring = this.#rings[1]!;
+    const msg = peekChannelRing(ring.pages.bytes, ring.view);
     if ("identifier" in msg) {
       this.#pipeData(msg.identifier, msg.data, msg.hangUp);
       return;
@@ -664,33 +687,36 @@ export class ClientSession {
   /**
    * Frames events for the object map and returns what the client gets: the bytes as they come, but while the
    * compositor owes delete_ids for the proxy's own destroys (shm-pools.ts), complete messages only with those cut
-   * out (a partial message waits for its end).
+   * out (a partial message waits for its end). The result may be a view of the queue: send it before the next push.
    */
   #trackEvents(data: Uint8Array): Uint8Array {
-    const joined = new Uint8Array(this.#eventPending.length + data.length);
-    joined.set(this.#eventPending);
-    joined.set(data, this.#eventPending.length);
-    const view = new DataView(joined.buffer);
+    const queue = this.#eventPending;
+    /** Queued bytes the client has already (the head of a partial message forwarded as it came). */
+    const alreadySent = queue.length - this.#eventHeld;
+    queue.push(data);
+    const bytes = queue.bytes;
+    const view = queue.view;
+    const end = queue.end;
     const owed = this.#owedDeleteIds.size > 0;
-    /** joined[0, sent) is with the client already (or cut out). */
-    let sent = this.#eventPending.length - this.#eventHeld;
+    /** bytes[queue.start, sent) is with the client already (or cut out). */
+    let sent = queue.start + alreadySent;
     const parts: Uint8Array[] = [];
-    let at = 0;
+    let at = queue.start;
     for (;;) {
-      const header = readHeader(view, at, joined.length);
-      if (header === undefined || at + header.size > joined.length) break;
+      const header = readHeader(view, at, end);
+      if (header === undefined || at + header.size > end) break;
       if (owed && at >= sent && this.#owedDeleteIds.takes(view, at, header)) {
-        parts.push(joined.subarray(sent, at));
+        parts.push(bytes.subarray(sent, at));
         sent = at + header.size;
       } else this.#objects.observe("event", header.objectId, header.opcode, view, at, header.size);
       this.#shared.stats.eventMessages++;
       this.#shared.stats.eventBytes += header.size;
       at += header.size;
     }
-    this.#eventPending = joined.slice(at);
-    const end = owed ? Math.max(sent, at) : joined.length;
-    this.#eventHeld = joined.length - end;
-    parts.push(joined.subarray(sent, end));
+    const forwardEnd = owed ? Math.max(sent, at) : end;
+    this.#eventHeld = end - forwardEnd;
+    parts.push(bytes.subarray(sent, forwardEnd));
+    queue.consume(at - queue.start);
     if (parts.length === 1) return parts[0]!;
     const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;

@@ -18,6 +18,14 @@ const OK_TYPES: ReadonlySet<number> = new Set([
   GpuResponseType.OkMapInfo,
 ]);
 
+interface AwaitedFence {
+  ctxId: number;
+  ringIdx: number;
+  onDone: () => void;
+}
+
+const responseType = (response: Uint8Array) => new DataView(response.buffer, response.byteOffset).getUint32(0, true);
+
 /** A command the device answered with `VIRTIO_GPU_RESP_ERR_*`. */
 export class GpuDriverError extends Error {
   readonly responseType: number;
@@ -41,6 +49,12 @@ export interface GpuDriver {
   command(command: GpuCommand, hdr?: Partial<Omit<CtrlHeader, "type">>): Uint8Array;
   /** Sends a command with a ring fence; the promise settles when the fence completes. */
   fenced(command: GpuCommand, ctxId: number, ringIdx: number): Promise<void>;
+  /**
+   * Sends a command with a ring fence and calls `onDone` as soon as the fence completes (as a guest's fence interrupt
+   * would), never while the device executes a command: a fence completed during one is delivered when it returns.
+   * `onDone` may send commands. Throws (and never calls `onDone`) when the command is refused.
+   */
+  whenFenced(command: GpuCommand, ctxId: number, ringIdx: number, onDone: () => void): void;
   /** One zeroed page of guest memory (a ring), until {@link freePages}. */
   allocPage(): GuestPages;
   freePages(pages: GuestPages): void;
@@ -65,13 +79,21 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
   readonly #memory: GuestMemoryRegions;
   readonly #base = 0x1_0000_0000n;
   readonly #freePages: number[] = [];
-  readonly #waiting = new Map<string, { resolve: () => void }>();
+  /** Fences awaited, by fence id (this driver numbers fences itself, so ids never repeat). */
+  readonly #waiting = new Map<bigint, AwaitedFence>();
+  /** Completed fences whose callbacks are not called yet. */
+  readonly #completed: AwaitedFence[] = [];
+  /** Commands executing now (the device may complete fences meanwhile). */
+  #executing = 0;
+  #delivering = false;
+  readonly #log: (message: string) => void;
   #nextFence = 1n;
 
   constructor(options: InProcessDriverOptions) {
     const ramBytes = options.ramBytes ?? 16 * 1024 * 1024;
     this.#ram = new Uint8Array(ramBytes);
     this.#memory = new GuestMemoryRegions([{ guestAddr: this.#base, bytes: this.#ram }]);
+    this.#log = options.log ?? (() => {});
     for (let p = ramBytes / PAGE - 1; p >= 0; p--) this.#freePages.push(p);
     this.device = new VirtioGpuDevice({
       rutabaga: (handler) => options.rutabaga((fence) => this.#fenceDone(fence, handler)),
@@ -82,31 +104,65 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
 
   #fenceDone(fence: RutabagaFence, deviceHandler: RutabagaFenceHandler): void {
     deviceHandler(fence);
-    const key = `${fence.ctxId}:${fence.ringIdx}:${fence.fenceId}`;
-    const w = this.#waiting.get(key);
-    if (w === undefined) return;
-    this.#waiting.delete(key);
-    // Settled outside the component's fence delivery, never re-entering it.
-    queueMicrotask(w.resolve);
+    const w = this.#waiting.get(fence.fenceId);
+    if (w === undefined || w.ctxId !== fence.ctxId || w.ringIdx !== fence.ringIdx) return;
+    this.#waiting.delete(fence.fenceId);
+    this.#completed.push(w);
+    this.#deliver();
+  }
+
+  /** Calls completed fences' callbacks, in completion order, unless a command executes (it delivers them after). */
+  #deliver(): void {
+    if (this.#executing > 0 || this.#delivering || this.#completed.length === 0) return;
+    this.#delivering = true;
+    try {
+      for (let done = this.#completed.shift(); done !== undefined; done = this.#completed.shift()) {
+        try {
+          done.onDone();
+        } catch (e) {
+          this.#log(`fence callback: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    } finally {
+      this.#delivering = false;
+    }
   }
 
   command(command: GpuCommand, hdr: Partial<Omit<CtrlHeader, "type">> = {}): Uint8Array {
-    const response = this.device.execute(0, encodeRequest(command, hdr), this.#memory);
-    const type = new DataView(response.buffer, response.byteOffset).getUint32(0, true);
+    const response = this.#execute(command, hdr);
+    this.#deliver();
+    const type = responseType(response);
     if (!OK_TYPES.has(type)) throw new GpuDriverError(command.type, type);
     return response;
   }
 
-  fenced(command: GpuCommand, ctxId: number, ringIdx: number): Promise<void> {
+  whenFenced(command: GpuCommand, ctxId: number, ringIdx: number, onDone: () => void): void {
     const fenceId = this.#nextFence++;
-    const done = new Promise<void>((resolve) => this.#waiting.set(`${ctxId}:${ringIdx}:${fenceId}`, { resolve }));
-    try {
-      this.command(command, { flags: GpuFlags.Fence | GpuFlags.InfoRingIdx, fenceId, ctxId, ringIdx });
-    } catch (e) {
-      this.#waiting.delete(`${ctxId}:${ringIdx}:${fenceId}`);
-      throw e;
+    const awaited: AwaitedFence = { ctxId, ringIdx, onDone };
+    this.#waiting.set(fenceId, awaited);
+    const response = this.#execute(command, { flags: GpuFlags.Fence | GpuFlags.InfoRingIdx, fenceId, ctxId, ringIdx });
+    const type = responseType(response);
+    if (!OK_TYPES.has(type)) {
+      // A refused command's fence may still complete: its callback is forgotten either way.
+      this.#waiting.delete(fenceId);
+      const queued = this.#completed.indexOf(awaited);
+      if (queued >= 0) this.#completed.splice(queued, 1);
     }
-    return done;
+    this.#deliver();
+    if (!OK_TYPES.has(type)) throw new GpuDriverError(command.type, type);
+  }
+
+  #execute(command: GpuCommand, hdr: Partial<Omit<CtrlHeader, "type">>): Uint8Array {
+    this.#executing++;
+    try {
+      return this.device.execute(0, encodeRequest(command, hdr), this.#memory);
+    } finally {
+      this.#executing--;
+    }
+  }
+
+  fenced(command: GpuCommand, ctxId: number, ringIdx: number): Promise<void> {
+    return new Promise<void>((resolve) => this.whenFenced(command, ctxId, ringIdx, resolve));
   }
 
   allocPage(): GuestPages {

@@ -7,6 +7,7 @@ import {
   encodePoll,
   encodeReadCreateEvent,
   encodeSend,
+  encodeSendInto,
   encodeWrite,
 } from "../../../src/components/cross-domain/guest-encoder.ts";
 import {
@@ -111,4 +112,17 @@ test("image requirements and capabilities encode field by field", () => {
     ],
   );
   assert.deepEqual([...encodeCapabilities(0x2, false, false)], [1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+});
+
+test("encodeSendInto writes exactly encodeSend's bytes into a reused buffer, whatever it held before", () => {
+  const out = new Uint8Array(SendReceive.size + 64).fill(0xee);
+  const view = new DataView(out.buffer);
+  const ids = Array.from({ length: CROSS_DOMAIN_MAX_IDENTIFIERS }, (_, i) => ({ id: i + 1, type: 1, size: 7 }));
+  encodeSendInto(out, view, ids, new Uint8Array(40).fill(0x55));
+  const data = new Uint8Array([0xaa, 0xbb, 0xcc]);
+  const size = encodeSendInto(out, view, [{ id: 5, type: 1, size: 4096 }], data);
+  assert.equal(size, 356);
+  assert.deepEqual(out.subarray(0, size), encodeSend([{ id: 5, type: 1, size: 4096 }], data));
+  assert.throws(() => encodeSendInto(new Uint8Array(SendReceive.size), view, [], data), RangeError);
+  assert.throws(() => encodeSendInto(out, view, [...ids, ids[0]!], data), RangeError);
 });

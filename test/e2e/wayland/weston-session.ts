@@ -21,6 +21,13 @@ export class WestonSession {
     chmodSync(this.runtimeDir, 0o700);
   }
 
+  /** weston's process id (after {@link start}). */
+  get pid(): number {
+    const pid = this.#weston?.pid;
+    if (pid === undefined) throw new Error("weston is not running");
+    return pid;
+  }
+
   env(display: string): NodeJS.ProcessEnv {
     return { ...process.env, XDG_RUNTIME_DIR: this.runtimeDir, WAYLAND_DISPLAY: display };
   }

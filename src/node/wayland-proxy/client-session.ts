@@ -24,6 +24,7 @@ import type { GpuDriver, GuestPages } from "../../virtio-gpu/driver/virtio-gpu-d
 import type { ViewRegion } from "../../virtio-gpu/host-visible-region.ts";
 import { GpuCommandType as T } from "../../virtio-gpu/protocol.ts";
 import { ByteQueue } from "../../wayland/byte-queue.ts";
+import { encodeDisplayError, WaylandDisplayError } from "../../wayland/display-error.ts";
 import { WaylandObjectMap } from "../../wayland/object-map.ts";
 import { readHeader, WAYLAND_MAX_MESSAGE_SIZE } from "../../wayland/wire.ts";
 import type { NodeCrossDomainHost } from "../cross-domain/node-host.ts";
@@ -131,7 +132,7 @@ interface ShmBuffer {
 const union = (a: RowRange | undefined, b: RowRange): RowRange =>
   a === undefined ? { ...b } : { from: Math.min(a.from, b.from), to: Math.max(a.to, b.to) };
 
-/** A message that cannot cross: the session ends (the client sees its connection close). */
+/** A message that cannot cross: the session ends (the client gets a `wl_display.error` saying why, then the hang-up). */
 class NotCarried extends Error {}
 
 /**
@@ -179,6 +180,8 @@ export class ClientSession {
   readonly #send = new Uint8Array(SendReceive.size + MAX_SEND_DATA + 3);
   readonly #sendView = new DataView(this.#send.buffer);
   #closed = false;
+  /** The object of the request being forwarded (wl_display's id 1 before the first), for a `wl_display.error`. */
+  #requestObject = 1;
   readonly #onClose: () => void;
 
   constructor(client: UnixSocket, shared: ProxyShared, onClose: () => void) {
@@ -244,9 +247,32 @@ export class ClientSession {
       }
       this.#forwardRequests();
     } catch (e) {
-      this.#shared.log(`client of context ${this.#ctxId}: ${e instanceof Error ? e.message : String(e)}`);
-      this.close();
+      this.#end(`client of context ${this.#ctxId}`, this.#requestObject, e);
     }
+  }
+
+  /**
+   * Ends the session as a compositor ends a client it cannot serve: a `wl_display.error` (implementation) naming the
+   * object whose request failed and why, then the hang-up. The event is left out when part of another event has
+   * already gone to the client (it would land inside that message).
+   */
+  #end(where: string, objectId: number, e: unknown): void {
+    const why = e instanceof Error ? e.message : String(e);
+    this.#shared.log(`${where}: ${why}`);
+    if (this.#closed) return;
+    if (this.#eventPending.length === this.#eventHeld) {
+      const error = encodeDisplayError(
+        objectId,
+        WaylandDisplayError.Implementation,
+        `rutabaga-ts wayland-proxy: ${why}`,
+      );
+      try {
+        this.#client.send(error, []);
+      } catch {
+        // The client's socket is gone already; closing is all that is left.
+      }
+    }
+    this.close();
   }
 
   /** Frames complete requests and sends them in SEND commands, descriptors turned into identifiers. */
@@ -267,8 +293,10 @@ export class ClientSession {
       if (ids.length > 0) ids = [];
     };
     for (;;) {
+      this.#requestObject = 1;
       const header = readHeader(view, at, end);
       if (header === undefined || at + header.size > end) break;
+      this.#requestObject = header.objectId;
       const m = this.#objects.observe("request", header.objectId, header.opcode, view, at, header.size);
       const fdCount = m.message?.fdCount ?? 0;
       if (m.message === undefined && this.#fds.length > 0) {
@@ -557,8 +585,7 @@ export class ClientSession {
     try {
       this.#fromCompositor();
     } catch (e) {
-      this.#shared.log(`compositor to client: ${e instanceof Error ? e.message : String(e)}`);
-      this.close();
+      this.#end("compositor to client", 1, e);
     }
     this.#armPoll();
   };

@@ -81,3 +81,57 @@ test("hostile clients: a pool larger than its file, stray descriptors and garbag
   assert.equal(got!.bytes, bind.length);
   good.close();
 });
+
+test("a request the proxy cannot carry: the client gets wl_display.error (implementation) on that object, then EOF", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "wayland-proxy-"));
+  const compositor = UnixListener.listen(join(dir, "wl-host"));
+  const accepted: UnixSocket[] = [];
+  compositor.onConnection((s) => accepted.push(s));
+  const proxy = new WaylandProxy({ socketPath: join(dir, "wl-proxy"), upstreamPath: join(dir, "wl-host") });
+  const client = UnixSocket.connect(join(dir, "wl-proxy"));
+  const memfd = createMemfd("not-a-pipe", 16);
+  t.after(() => {
+    client.close();
+    closeFd(memfd);
+    proxy.close();
+    for (const s of accepted) s.close();
+    compositor.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // wl_data_offer.receive takes the write end of a pipe; a memfd is nothing the proxy can turn into an identifier.
+  client.send(
+    new Uint8Array([
+      ...msg(1, "wl_display", "get_registry", [2]),
+      ...msg(2, "wl_registry", "bind", [1, "wl_data_device_manager", 3, 3]),
+      ...msg(3, "wl_data_device_manager", "get_data_device", [4, 5]),
+    ]),
+  );
+  await until(() => accepted.length === 1, "the compositor connection");
+  const offer = 0xff000000;
+  const events = ifaces.get("wl_data_device")!.events;
+  const dataOffer = events.findIndex((m) => m.name === "data_offer");
+  accepted[0]!.send(encodeMessage(4, dataOffer, events[dataOffer]!, [offer]));
+  const buf = new Uint8Array(4096);
+  await until(() => (client.recv(buf)?.bytes ?? 0) > 0, "the data_offer event");
+  const receive = ifaces.get("wl_data_offer")!.requests.findIndex((m) => m.name === "receive");
+  const request = ifaces.get("wl_data_offer")!.requests[receive]!;
+  client.send(encodeMessage(offer, receive, request, ["text/plain", "fd"]), [memfd]);
+  await until(() => proxy.clients === 0, "the session to end");
+  const received: number[] = [];
+  await until(() => {
+    const got = client.recv(buf);
+    if (got !== undefined) received.push(...buf.subarray(0, got.bytes));
+    return got !== undefined && got.bytes === 0;
+  }, "EOF");
+  const event = new Uint8Array(received);
+  const v = new DataView(event.buffer);
+  assert.equal(v.getUint32(0, true), 1, "from wl_display");
+  assert.equal(v.getUint16(4, true), 0, "error");
+  assert.equal(v.getUint32(8, true), offer, "the object whose request failed");
+  assert.equal(v.getUint32(12, true), 3, "implementation");
+  const text = new TextDecoder().decode(event.subarray(20, 20 + v.getUint32(16, true) - 1));
+  assert.equal(
+    text,
+    "rutabaga-ts wayland-proxy: wl_data_offer.receive carries a descriptor the proxy does not translate",
+  );
+});

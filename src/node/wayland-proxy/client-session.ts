@@ -575,8 +575,7 @@ export class ClientSession {
         this.#onPollFence,
       );
     } catch (e) {
-      if (!this.#closed) this.#shared.log(`poll: ${e instanceof Error ? e.message : String(e)}`);
-      this.close();
+      if (!this.#closed) this.#end("poll", 1, e);
     }
   }
 

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
+import { test } from "node:test";
+import type { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
 import { clipboardText } from "./clients/clipboard-text.ts";
-import { WestonSession } from "./weston-session.ts";
+import { WestonSession, westonWithProxy } from "./weston-session.ts";
 
 // weston 10, x11 backend under Xvfb, kiosk shell (a wl_seat, so a data device and keyboard focus). Our two small
 // clients (clients/clipboard-source.ts, clients/clipboard-receiver.ts) move clipboard text through a pipe, each one
@@ -18,18 +18,8 @@ const ROOT = join(import.meta.dirname, "../../..");
 const LARGE = 200 * 1024;
 const SHORT = 40;
 
-before(async () => {
-  await weston.start();
-  proxy = new WaylandProxy({
-    socketPath: join(weston.runtimeDir, "wl-proxy"),
-    upstreamPath: join(weston.runtimeDir, weston.socket),
-    log: (m) => logs.push(m),
-  });
-});
-
-after(() => {
-  proxy?.close();
-  weston.stop();
+westonWithProxy(weston, logs, (p) => {
+  proxy = p;
 });
 
 /** What to add to an assertion message: the proxy's log and where weston's is. */

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { PNG } from "pngjs";
-import { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
-import { bbox, pixel, start, WestonSession } from "./weston-session.ts";
+import type { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
+import { bbox, pixel, start, WestonSession, westonWithProxy } from "./weston-session.ts";
 
 // weston's toytoolkit demos through the proxy, on weston 10's x11 backend (kiosk shell, so a seat and a pointer):
 // libwayland-cursor grows its cursor pool with wl_shm_pool.resize, so each of them needs pools that grow. Xvfb's
@@ -15,18 +15,8 @@ const logs: string[] = [];
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const openFds = () => readdirSync("/proc/self/fd").length;
 
-before(async () => {
-  await weston.start();
-  proxy = new WaylandProxy({
-    socketPath: join(weston.runtimeDir, "wl-proxy"),
-    upstreamPath: join(weston.runtimeDir, weston.socket),
-    log: (m) => logs.push(m),
-  });
-});
-
-after(() => {
-  proxy?.close();
-  weston.stop();
+westonWithProxy(weston, logs, (p) => {
+  proxy = p;
 });
 
 /**

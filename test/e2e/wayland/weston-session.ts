@@ -2,7 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { PNG } from "pngjs";
+import { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
 
 /**
  * weston 10 with the pixman renderer (wayland.md's deterministic set-ups): headless with the fullscreen shell, or the
@@ -154,4 +156,25 @@ export function pixel(png: PNG, x: number, y: number): string {
 /** Globals `wayland-info` lists, in order. */
 export function globals(info: string): string[] {
   return [...info.matchAll(/interface: '([^']+)'/g)].map((m) => m[1]!);
+}
+
+/**
+ * Starts `weston` and a {@link WaylandProxy} on its `wl-proxy` socket before this file's tests (the proxy's log lines
+ * go to `logs`, the proxy to `started`) and stops both after them.
+ */
+export function westonWithProxy(weston: WestonSession, logs: string[], started: (proxy: WaylandProxy) => void): void {
+  let proxy: WaylandProxy | undefined;
+  before(async () => {
+    await weston.start();
+    proxy = new WaylandProxy({
+      socketPath: join(weston.runtimeDir, "wl-proxy"),
+      upstreamPath: join(weston.runtimeDir, weston.socket),
+      log: (m) => logs.push(m),
+    });
+    started(proxy);
+  });
+  after(() => {
+    proxy?.close();
+    weston.stop();
+  });
 }

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
-import { bbox, globals, pixel, run, start, WestonSession } from "./weston-session.ts";
+import { test } from "node:test";
+import type { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
+import { bbox, globals, pixel, run, start, WestonSession, westonWithProxy } from "./weston-session.ts";
 
 // weston 10 on its x11 backend under Xvfb with the kiosk shell: a wl_seat exists, so the compositor sends keymaps.
 const weston = new WestonSession("x11");
@@ -10,18 +9,8 @@ let proxy: WaylandProxy;
 const logs: string[] = [];
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-before(async () => {
-  await weston.start();
-  proxy = new WaylandProxy({
-    socketPath: join(weston.runtimeDir, "wl-proxy"),
-    upstreamPath: join(weston.runtimeDir, weston.socket),
-    log: (m) => logs.push(m),
-  });
-});
-
-after(() => {
-  proxy?.close();
-  weston.stop();
+westonWithProxy(weston, logs, (p) => {
+  proxy = p;
 });
 
 test("x11 + kiosk: the keymap crosses compositor → client as a blob, and wayland-info sees the seat as directly", async () => {

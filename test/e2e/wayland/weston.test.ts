@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { readdirSync, readlinkSync } from "node:fs";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { PNG } from "pngjs";
-import { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
-import { bbox, globals, pixel, run, start, WestonSession } from "./weston-session.ts";
+import type { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
+import { bbox, globals, pixel, run, start, WestonSession, westonWithProxy } from "./weston-session.ts";
 
 // Real weston 10 (headless, pixman, fullscreen shell) and real clients from Debian's weston and wayland-utils.
 const weston = new WestonSession();
@@ -21,18 +20,8 @@ const fdTargets = () =>
 const openFds = () => fdTargets().length;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-before(async () => {
-  await weston.start();
-  proxy = new WaylandProxy({
-    socketPath: join(weston.runtimeDir, "wl-proxy"),
-    upstreamPath: join(weston.runtimeDir, weston.socket),
-    log: (m) => logs.push(m),
-  });
-});
-
-after(() => {
-  proxy?.close();
-  weston.stop();
+westonWithProxy(weston, logs, (p) => {
+  proxy = p;
 });
 
 async function untilIdle(): Promise<void> {

@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 import { closeFd } from "../../../src/node/os/fd.ts";
 import { createMemfd } from "../../../src/node/os/memfd.ts";
-import { UnixListener } from "../../../src/node/os/unix-listener.ts";
-import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
-import { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
+import type { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { waylandInterfaces } from "../../../src/wayland/protocol-table.ts";
 import { encodeMessage, type WaylandValue } from "../../../src/wayland/wire.ts";
+import { scriptedCompositor } from "./scripted-compositor.ts";
 
 const ifaces = waylandInterfaces();
 function msg(id: number, iface: string, name: string, values: WaylandValue[]): Uint8Array {
@@ -25,28 +21,13 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 }
 
 test("hostile clients: a pool larger than its file, stray descriptors and garbage end only their own session", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "wayland-proxy-"));
-  const compositor = UnixListener.listen(join(dir, "wl-host"));
-  const accepted: UnixSocket[] = [];
-  compositor.onConnection((s) => accepted.push(s));
-  const logs: string[] = [];
-  const proxy = new WaylandProxy({
-    socketPath: join(dir, "wl-proxy"),
-    upstreamPath: join(dir, "wl-host"),
-    log: (m) => logs.push(m),
-  });
-  t.after(() => {
-    proxy.close();
-    for (const s of accepted) s.close();
-    compositor.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { proxy, accepted, logs, connect } = scriptedCompositor(t);
   const bind = new Uint8Array([
     ...msg(1, "wl_display", "get_registry", [2]),
     ...msg(2, "wl_registry", "bind", [1, "wl_shm", 1, 3]),
   ]);
   const attempt = async (send: (c: UnixSocket) => void, why: RegExp) => {
-    const client = UnixSocket.connect(join(dir, "wl-proxy"));
+    const client = connect();
     await until(() => proxy.clients === 1, "the session");
     send(client);
     await until(() => proxy.clients === 0, "the session to end");
@@ -69,7 +50,7 @@ test("hostile clients: a pool larger than its file, stray descriptors and garbag
   // A header with an impossible size.
   await attempt((c) => c.send(new Uint8Array([1, 0, 0, 0, 0, 0, 6, 0])), /message size 6/);
   // The proxy still serves a well-behaved client.
-  const good = UnixSocket.connect(join(dir, "wl-proxy"));
+  const good = connect();
   good.send(bind);
   await until(() => accepted.length === 4, "a fourth compositor connection");
   const buf = new Uint8Array(256);
@@ -83,21 +64,10 @@ test("hostile clients: a pool larger than its file, stray descriptors and garbag
 });
 
 test("a request the proxy cannot carry: the client gets wl_display.error (implementation) on that object, then EOF", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "wayland-proxy-"));
-  const compositor = UnixListener.listen(join(dir, "wl-host"));
-  const accepted: UnixSocket[] = [];
-  compositor.onConnection((s) => accepted.push(s));
-  const proxy = new WaylandProxy({ socketPath: join(dir, "wl-proxy"), upstreamPath: join(dir, "wl-host") });
-  const client = UnixSocket.connect(join(dir, "wl-proxy"));
+  const { proxy, accepted, connect } = scriptedCompositor(t);
+  const client = connect();
   const memfd = createMemfd("not-a-pipe", 16);
-  t.after(() => {
-    client.close();
-    closeFd(memfd);
-    proxy.close();
-    for (const s of accepted) s.close();
-    compositor.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  t.after(() => closeFd(memfd));
   // wl_data_offer.receive takes the write end of a pipe; a memfd is nothing the proxy can turn into an identifier.
   client.send(
     new Uint8Array([

@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
 import { test } from "node:test";
 import { createPipe } from "../../../src/node/cross-domain/pipe.ts";
 import { closeFd } from "../../../src/node/os/fd.ts";
 import { libc } from "../../../src/node/os/libc.ts";
-import { UnixListener } from "../../../src/node/os/unix-listener.ts";
-import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
-import { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
+import type { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { waylandInterfaces } from "../../../src/wayland/protocol-table.ts";
 import { encodeMessage, type WaylandValue } from "../../../src/wayland/wire.ts";
+import { scriptedCompositor } from "./scripted-compositor.ts";
 
 const ifaces = waylandInterfaces();
 const text = (s: string) => new TextEncoder().encode(s);
@@ -45,25 +42,9 @@ async function readAll(fd: number): Promise<string> {
 }
 
 test("clipboard pipes cross the proxy both ways: the client as receiver and as source", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "wayland-proxy-"));
-  const compositor = UnixListener.listen(join(dir, "wl-host"));
-  const accepted: UnixSocket[] = [];
-  compositor.onConnection((s) => accepted.push(s));
-  const logs: string[] = [];
-  const proxy = new WaylandProxy({
-    socketPath: join(dir, "wl-proxy"),
-    upstreamPath: join(dir, "wl-host"),
-    log: (m) => logs.push(m),
-  });
+  const { proxy, accepted, logs, connect } = scriptedCompositor(t);
   const fdsBefore = readdirSync("/proc/self/fd").length;
-  const client = UnixSocket.connect(join(dir, "wl-proxy"));
-  t.after(() => {
-    client.close();
-    proxy.close();
-    for (const s of accepted) s.close();
-    compositor.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const client = connect();
   const server = await until(() => accepted[0], "the proxied connection");
   const buf = new Uint8Array(4096);
   const recv = (s: UnixSocket) => until(() => s.recv(buf, 8), "a message");

@@ -1,17 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
 import { type TestContext, test } from "node:test";
 import { closeFd } from "../../../src/node/os/fd.ts";
 import { createMemfd, fileSize } from "../../../src/node/os/memfd.ts";
 import { MemoryMapping } from "../../../src/node/os/memory-mapping.ts";
-import { UnixListener } from "../../../src/node/os/unix-listener.ts";
 import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { MAX_SHM_BYTES_PER_CLIENT } from "../../../src/node/wayland-proxy/shm-pools.ts";
-import { WaylandProxy } from "../../../src/node/wayland-proxy/wayland-proxy.ts";
 import { waylandInterfaces } from "../../../src/wayland/protocol-table.ts";
 import { encodeMessage, type WaylandValue } from "../../../src/wayland/wire.ts";
+import { scriptedCompositor } from "./scripted-compositor.ts";
 
 // A scripted compositor on one side, a raw client on the other: what each end sees when a pool outgrows its blob.
 const ifaces = waylandInterfaces();
@@ -72,26 +69,12 @@ const blobBytes = (fd: number) => {
 
 /** A proxy between a scripted compositor and a raw client that has bound wl_shm (3) and wl_compositor (7). */
 async function setUp(t: TestContext) {
-  const dir = mkdtempSync(join(tmpdir(), "wayland-proxy-"));
-  const compositor = UnixListener.listen(join(dir, "wl-host"));
-  const accepted: UnixSocket[] = [];
-  compositor.onConnection((s) => accepted.push(s));
-  const logs: string[] = [];
-  const proxy = new WaylandProxy({
-    socketPath: join(dir, "wl-proxy"),
-    upstreamPath: join(dir, "wl-host"),
-    log: (m) => logs.push(m),
-  });
+  const { proxy, accepted, logs, connect } = scriptedCompositor(t);
   const fdsBefore = readdirSync("/proc/self/fd").length;
-  const client = UnixSocket.connect(join(dir, "wl-proxy"));
+  const client = connect();
   const received: number[] = [];
   t.after(() => {
-    client.close();
-    proxy.close();
-    for (const s of accepted) s.close();
-    compositor.close();
     for (const fd of received) closeFd(fd);
-    rmSync(dir, { recursive: true, force: true });
   });
   const server = await until(() => accepted[0], "the proxied connection");
   const intro = cat(

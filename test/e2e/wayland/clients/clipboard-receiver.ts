@@ -33,10 +33,7 @@ function readToEnd(fd: number): Promise<Buffer> {
 
 const client = new TestClient();
 await client.roundtrip();
-const seat = client.bind("wl_seat", 5);
-const manager = client.bind("wl_data_device_manager", 3);
-const device = client.create("wl_data_device");
-client.request(manager, "get_data_device", [device, seat]);
+const { device } = client.dataDevice();
 const offers = new Map<number, string[]>();
 let receiving = false;
 client.on(device, (event, v) => {

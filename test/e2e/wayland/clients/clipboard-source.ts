@@ -35,10 +35,7 @@ function writeAll(fd: number): void {
 
 const client = new TestClient();
 await client.roundtrip();
-const seat = client.bind("wl_seat", 5);
-const manager = client.bind("wl_data_device_manager", 3);
-const device = client.create("wl_data_device");
-client.request(manager, "get_data_device", [device, seat]);
+const { seat, manager, device } = client.dataDevice();
 client.on(device, () => {});
 const keyboard = client.create("wl_keyboard");
 client.request(seat, "get_keyboard", [keyboard]);

@@ -101,6 +101,15 @@ export class TestClient {
     return id;
   }
 
+  /** Binds wl_seat and wl_data_device_manager and makes the seat's wl_data_device (the clipboard's objects). */
+  dataDevice(): { seat: number; manager: number; device: number } {
+    const seat = this.bind("wl_seat", 5);
+    const manager = this.bind("wl_data_device_manager", 3);
+    const device = this.create("wl_data_device");
+    this.request(manager, "get_data_device", [device, seat]);
+    return { seat, manager, device };
+  }
+
   /** Resolves once the compositor has handled every request sent so far (wl_display.sync). */
   roundtrip(): Promise<void> {
     const callback = this.create("wl_callback");

@@ -732,7 +732,7 @@ export class ClientSession {
       if (owed && at >= sent && this.#owedDeleteIds.takes(view, at, header)) {
         parts.push(bytes.subarray(sent, at));
         sent = at + header.size;
-      } else this.#objects.observe("event", header.objectId, header.opcode, view, at, header.size);
+      } else this.#objects.track("event", header.objectId, header.opcode, view, at, header.size);
       this.#shared.stats.eventMessages++;
       this.#shared.stats.eventBytes += header.size;
       at += header.size;

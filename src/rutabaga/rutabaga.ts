@@ -125,8 +125,11 @@ function checkTransfer(t: Transfer3D): void {
   checkOffset(t.offset, "transfer.offset");
 }
 
+const FENCE_U32_FIELDS = ["flags", "ctxId"] as const;
+const BLOB_U32_FIELDS = ["blobMem", "blobFlags"] as const;
+
 function checkFence(f: RutabagaFence): void {
-  checkU32Fields(f, ["flags", "ctxId"], "fence");
+  checkU32Fields(f, FENCE_U32_FIELDS, "fence");
   checkU64(f.fenceId, "fence.fenceId");
   if (!Number.isInteger(f.ringIdx) || f.ringIdx < 0 || f.ringIdx > 0xff) {
     throw new RutabagaError("CheckedRange", `fence.ringIdx ${String(f.ringIdx)} is not a u8`);
@@ -460,7 +463,7 @@ export class Rutabaga {
   ): void {
     checkU32(ctxId, "context id");
     checkU32(resourceId, "resource id");
-    checkU32Fields(create, ["blobMem", "blobFlags"], "create");
+    checkU32Fields(create, BLOB_U32_FIELDS, "create");
     checkU64(create.blobId, "create.blobId");
     checkU64(create.size, "create.size");
     if (this.#resources.has(resourceId)) {

@@ -8,6 +8,11 @@ export function checkU32(value: number, name: string): number {
   return value;
 }
 
+/** True when `value` is an integer in [0, 2^32). */
+export function isU32(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff;
+}
+
 /** Throws `CheckedRange` unless `value` is an integer in [0, 2^64). */
 export function checkU64(value: bigint, name: string): bigint {
   if (typeof value !== "bigint" || value < 0n || value > 0xffff_ffff_ffff_ffffn) {
@@ -27,5 +32,9 @@ export function checkOffset(value: number, name: string): number {
 /** Checks every 32-bit field of an argument object, naming the field on failure. */
 export function checkU32Fields<T extends object>(obj: T, fields: readonly (keyof T & string)[], what: string): void {
   if (typeof obj !== "object" || obj === null) throw new RutabagaError("CheckedRange", `${what} is not an object`);
-  for (const f of fields) checkU32(obj[f] as number, `${what}.${f}`);
+  for (const f of fields) {
+    const value = obj[f] as number;
+    // The field's name is only put together for the error.
+    if (!isU32(value)) checkU32(value, `${what}.${f}`);
+  }
 }

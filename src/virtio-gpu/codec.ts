@@ -61,6 +61,8 @@ function entries(v: DataView, at: number, count: number, length: number): Entrie
   return { ok: true, list: out };
 }
 
+const fail = (hdr: CtrlHeader, why: DecodeFailure): Decoded => ({ ok: false, hdr, why });
+const done = (hdr: CtrlHeader, command: GpuCommand): Decoded => ({ ok: true, hdr, command });
 const u32 = (v: DataView, at: number) => v.getUint32(at, true);
 const u64 = (v: DataView, at: number) => v.getBigUint64(at, true);
 
@@ -71,18 +73,15 @@ const u64 = (v: DataView, at: number) => v.getBigUint64(at, true);
 export function decodeCommand(bytes: Uint8Array, view: DataView, length: number): Decoded {
   if (length < L.CtrlHdr.size) return { ok: false, hdr: undefined, why: DecodeFailure.ShortHeader };
   const hdr = decodeHeader(view);
-  const need = (n: number) => length >= n;
-  const fail = (why: DecodeFailure): Decoded => ({ ok: false, hdr, why });
-  const done = (command: GpuCommand): Decoded => ({ ok: true, hdr, command });
   const v = view;
   const T = GpuCommandType;
   switch (hdr.type) {
     case T.GetDisplayInfo:
-      return done({ type: T.GetDisplayInfo });
+      return done(hdr, { type: T.GetDisplayInfo });
     case T.ResourceCreate2d: {
       const F = L.ResourceCreate2d;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
-      return done({
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, {
         type: T.ResourceCreate2d,
         resourceId: u32(v, F.resourceId),
         format: u32(v, F.format),
@@ -98,13 +97,13 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
     case T.ResourceUnmapBlob: {
       // Every one of these is the header and a resource id (`virtio_gpu_resource_unref`'s layout).
       const F = L.ResourceUnref;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: hdr.type, resourceId: u32(v, F.resourceId) });
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, { type: hdr.type, resourceId: u32(v, F.resourceId) });
     }
     case T.SetScanout: {
       const F = L.SetScanout;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
-      return done({
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, {
         type: T.SetScanout,
         rect: rect(v, F.rect),
         scanoutId: u32(v, F.scanoutId),
@@ -113,13 +112,13 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
     }
     case T.ResourceFlush: {
       const F = L.ResourceFlush;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: T.ResourceFlush, rect: rect(v, F.rect), resourceId: u32(v, F.resourceId) });
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, { type: T.ResourceFlush, rect: rect(v, F.rect), resourceId: u32(v, F.resourceId) });
     }
     case T.TransferToHost2d: {
       const F = L.TransferToHost2d;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
-      return done({
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, {
         type: T.TransferToHost2d,
         rect: rect(v, F.rect),
         offset: u64(v, F.offset),
@@ -128,32 +127,32 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
     }
     case T.ResourceAttachBacking: {
       const F = L.ResourceAttachBacking;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       const list = entries(v, F.size, u32(v, F.nrEntries), length);
-      if (!list.ok) return fail(list.why);
-      return done({ type: T.ResourceAttachBacking, resourceId: u32(v, F.resourceId), entries: list.list });
+      if (!list.ok) return fail(hdr, list.why);
+      return done(hdr, { type: T.ResourceAttachBacking, resourceId: u32(v, F.resourceId), entries: list.list });
     }
     case T.GetCapsetInfo: {
       const F = L.GetCapsetInfo;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: T.GetCapsetInfo, capsetIndex: u32(v, F.capsetIndex) });
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, { type: T.GetCapsetInfo, capsetIndex: u32(v, F.capsetIndex) });
     }
     case T.GetCapset: {
       const F = L.GetCapset;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: T.GetCapset, capsetId: u32(v, F.capsetId), capsetVersion: u32(v, F.capsetVersion) });
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, { type: T.GetCapset, capsetId: u32(v, F.capsetId), capsetVersion: u32(v, F.capsetVersion) });
     }
     case T.GetEdid: {
       const F = L.GetEdid;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: T.GetEdid, scanoutId: u32(v, F.scanout) });
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, { type: T.GetEdid, scanoutId: u32(v, F.scanout) });
     }
     case T.ResourceCreateBlob: {
       const F = L.ResourceCreateBlob;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       const list = entries(v, F.size, u32(v, F.nrEntries), length);
-      if (!list.ok) return fail(list.why);
-      return done({
+      if (!list.ok) return fail(hdr, list.why);
+      return done(hdr, {
         type: T.ResourceCreateBlob,
         resourceId: u32(v, F.resourceId),
         blobMem: u32(v, F.blobMem),
@@ -165,10 +164,10 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
     }
     case T.SetScanoutBlob: {
       const F = L.SetScanoutBlob;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       const [s0, s1, s2, s3] = u32s(v, F.strides, SCANOUT_BLOB_PLANES) as [number, number, number, number];
       const [o0, o1, o2, o3] = u32s(v, F.offsets, SCANOUT_BLOB_PLANES) as [number, number, number, number];
-      return done({
+      return done(hdr, {
         type: T.SetScanoutBlob,
         rect: rect(v, F.rect),
         scanoutId: u32(v, F.scanoutId),
@@ -182,17 +181,17 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
     }
     case T.CtxCreate: {
       const F = L.CtxCreate;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       const nameLength = Math.min(u32(v, F.nlen), CTX_DEBUG_NAME_BYTES);
       const debugName = utf8.decode(bytes.subarray(F.debugName, F.debugName + nameLength));
-      return done({ type: T.CtxCreate, contextInit: u32(v, F.contextInit), debugName });
+      return done(hdr, { type: T.CtxCreate, contextInit: u32(v, F.contextInit), debugName });
     }
     case T.CtxDestroy:
-      return done({ type: T.CtxDestroy });
+      return done(hdr, { type: T.CtxDestroy });
     case T.ResourceCreate3d: {
       const F = L.ResourceCreate3d;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
-      return done({
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, {
         type: T.ResourceCreate3d,
         resourceId: u32(v, F.resourceId),
         target: u32(v, F.target),
@@ -211,8 +210,8 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
     case T.TransferFromHost3d: {
       const F = L.TransferHost3d;
       const B = L.Box;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
-      return done({
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, {
         type: hdr.type,
         box: {
           x: u32(v, F.box + B.x),
@@ -231,10 +230,10 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
     }
     case T.Submit3d: {
       const F = L.CmdSubmit;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       const size = u32(v, F.commandsSize);
-      if (length - F.size < size) return fail(DecodeFailure.ShortRequest);
-      return done({
+      if (length - F.size < size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, {
         type: T.Submit3d,
         commands: bytes.subarray(F.size, F.size + size),
         numInFences: u32(v, F.numInFences),
@@ -242,15 +241,15 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
     }
     case T.ResourceMapBlob: {
       const F = L.ResourceMapBlob;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
-      return done({ type: T.ResourceMapBlob, resourceId: u32(v, F.resourceId), offset: u64(v, F.offset) });
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, { type: T.ResourceMapBlob, resourceId: u32(v, F.resourceId), offset: u64(v, F.offset) });
     }
     case T.UpdateCursor:
     case T.MoveCursor: {
       const F = L.UpdateCursor;
       const P = L.CursorPos;
-      if (!need(F.size)) return fail(DecodeFailure.ShortRequest);
-      return done({
+      if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
+      return done(hdr, {
         type: hdr.type,
         scanoutId: u32(v, F.pos + P.scanoutId),
         x: u32(v, F.pos + P.x),
@@ -261,6 +260,6 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
       });
     }
     default:
-      return fail(DecodeFailure.UnknownType);
+      return fail(hdr, DecodeFailure.UnknownType);
   }
 }

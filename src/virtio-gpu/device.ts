@@ -199,4 +199,12 @@ export class VirtioGpuDevice {
   execute(queueIndex: number, request: Uint8Array, memory: GuestMemory): Uint8Array {
     return this.#queues.execute(queueIndex, request, memory);
   }
+
+  /**
+   * Executes one request given as bytes like {@link execute} and returns only the response's type
+   * (`VIRTIO_GPU_RESP_*`): for a driver in the same process that needs no response body, no copy is made.
+   */
+  executeForType(queueIndex: number, request: Uint8Array, memory: GuestMemory): number {
+    return this.#queues.executeForType(queueIndex, request, memory);
+  }
 }

@@ -4,10 +4,21 @@ export type TimelineKey = string;
 /** The global timeline's key. */
 export const GLOBAL_TIMELINE: TimelineKey = "global";
 
-/** The key of context `ctxId`'s ring `ringIdx`. */
+/** Ring keys made so far, by `ctxId * 256 + ringIdx` (at most {@link MAX_REMEMBERED_KEYS}; others are made anew). */
+const ringKeys = new Map<number, TimelineKey>();
+const MAX_REMEMBERED_KEYS = 4096;
+
+/** The key of context `ctxId`'s ring `ringIdx` (`ringIdx` is a u8). */
 export function ringTimeline(ctxId: number, ringIdx: number): TimelineKey {
-  return `${ctxId}:${ringIdx}`;
+  const n = ctxId * 256 + ringIdx;
+  const known = ringKeys.get(n);
+  if (known !== undefined) return known;
+  const key = `${ctxId}:${ringIdx}`;
+  if (ringKeys.size < MAX_REMEMBERED_KEYS) ringKeys.set(n, key);
+  return key;
 }
+
+const NOTHING_RELEASED: readonly never[] = Object.freeze([]);
 
 /** A response held back until its fence completes. */
 interface ParkedResponse<T> {
@@ -46,8 +57,9 @@ export class FenceTimelines<T> {
   }
 
   /** Records a completion and returns the responses it releases, in parking order. */
-  complete(timeline: TimelineKey, fenceId: bigint): T[] {
+  complete(timeline: TimelineKey, fenceId: bigint): readonly T[] {
     if (fenceId > this.completed(timeline)) this.#completed.set(timeline, fenceId);
+    if (this.#parked.length === 0) return NOTHING_RELEASED;
     const done = this.completed(timeline);
     const released: T[] = [];
     const kept: ParkedResponse<T>[] = [];

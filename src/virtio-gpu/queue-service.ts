@@ -58,6 +58,8 @@ export class QueueService {
   faultyChains = 0;
   #executing = false;
   #drainScheduled = false;
+  /** Queues {@link execute} released responses on (reused: always emptied before it returns). */
+  readonly #executeTouched = new Set<number>();
 
   constructor(
     dispatcher: CommandDispatcher,
@@ -139,13 +141,28 @@ export class QueueService {
 
   /** Runs one request given as bytes and returns a copy of the response; a fence never holds it back. */
   execute(queueIndex: number, request: Uint8Array, memory: GuestMemory): Uint8Array {
+    const responseLength = this.#executeBytes(queueIndex, request, memory);
+    return this.#dispatcher.encoder.bytes.slice(0, responseLength);
+  }
+
+  /** Runs one request given as bytes like {@link execute} and returns only the response's type (no copy made). */
+  executeForType(queueIndex: number, request: Uint8Array, memory: GuestMemory): number {
+    this.#executeBytes(queueIndex, request, memory);
+    return this.#dispatcher.encoder.responseType;
+  }
+
+  /** Runs the request; the response stays in the encoder until the next request. Returns its length. */
+  #executeBytes(queueIndex: number, request: Uint8Array, memory: GuestMemory): number {
     const length = request.length > MAX_REQUEST_BYTES ? 0 : request.length;
-    this.#requestBuffer(length).set(request.subarray(0, length));
-    const touched = new Set<number>();
+    this.#requestBuffer(length).set(length === request.length ? request : request.subarray(0, length));
+    const touched = this.#executeTouched;
     const { responseLength } = this.#serve(queueIndex, length, memory, touched);
-    const response = this.#dispatcher.encoder.bytes.slice(0, responseLength);
-    for (const qi of touched) this.#notifyIfWanted(qi);
-    return response;
+    if (touched.size > 0) {
+      const queues = [...touched];
+      touched.clear();
+      for (const qi of queues) this.#notifyIfWanted(qi);
+    }
+    return responseLength;
   }
 
   /** Forgets parked responses, queued completions and queues (device reset). */

@@ -21,7 +21,8 @@ function writeEntries(v: DataView, at: number, entries: readonly MemEntry[]): vo
   });
 }
 
-function sizeOf(c: GpuCommand): number {
+/** Bytes a request for `c` takes on the wire. */
+export function requestSize(c: GpuCommand): number {
   switch (c.type) {
     case T.GetDisplayInfo:
     case T.CtxDestroy:
@@ -75,26 +76,38 @@ function sizeOf(c: GpuCommand): number {
  * mock driver, tests, fuzzers and benchmarks.
  */
 export function encodeRequest(c: GpuCommand, hdr: RequestHeader = NO_HEADER): Uint8Array {
-  const out = new Uint8Array(sizeOf(c));
-  const v = new DataView(out.buffer);
+  const out = new Uint8Array(requestSize(c));
+  encodeRequestInto(c, hdr, out, new DataView(out.buffer));
+  return out;
+}
+
+/**
+ * Encodes a request into the start of `out` (read through `v`, a DataView over the same bytes from offset 0, made
+ * once by the caller) and returns its length: the way a driver reuses one buffer. `out` must hold
+ * {@link requestSize} bytes, else a `RangeError`; the bytes used are zeroed first, so padding is zero.
+ */
+export function encodeRequestInto(c: GpuCommand, hdr: RequestHeader, out: Uint8Array, v: DataView): number {
+  const size = requestSize(c);
+  if (out.length < size || v.buffer !== out.buffer || v.byteOffset !== out.byteOffset) {
+    throw new RangeError(`request of ${size} bytes does not fit the buffer of ${out.length}`);
+  }
+  out.fill(0, 0, size);
   const H = L.CtrlHdr;
   v.setUint32(H.type, c.type, true);
   v.setUint32(H.flags, hdr.flags ?? 0, true);
   v.setBigUint64(H.fenceId, hdr.fenceId ?? 0n, true);
   v.setUint32(H.ctxId, hdr.ctxId ?? 0, true);
   v.setUint8(H.ringIdx, hdr.ringIdx ?? 0);
-  const u32 = (at: number, value: number) => v.setUint32(at, value, true);
-  const u64 = (at: number, value: bigint) => v.setBigUint64(at, value, true);
   switch (c.type) {
     case T.GetDisplayInfo:
     case T.CtxDestroy:
       break;
     case T.ResourceCreate2d: {
       const F = L.ResourceCreate2d;
-      u32(F.resourceId, c.resourceId);
-      u32(F.format, c.format);
-      u32(F.width, c.width);
-      u32(F.height, c.height);
+      v.setUint32(F.resourceId, c.resourceId, true);
+      v.setUint32(F.format, c.format, true);
+      v.setUint32(F.width, c.width, true);
+      v.setUint32(F.height, c.height, true);
       break;
     }
     case T.ResourceUnref:
@@ -103,133 +116,133 @@ export function encodeRequest(c: GpuCommand, hdr: RequestHeader = NO_HEADER): Ui
     case T.CtxAttachResource:
     case T.CtxDetachResource:
     case T.ResourceUnmapBlob:
-      u32(L.ResourceUnref.resourceId, c.resourceId);
+      v.setUint32(L.ResourceUnref.resourceId, c.resourceId, true);
       break;
     case T.SetScanout: {
       const F = L.SetScanout;
       writeRect(v, F.rect, c.rect);
-      u32(F.scanoutId, c.scanoutId);
-      u32(F.resourceId, c.resourceId);
+      v.setUint32(F.scanoutId, c.scanoutId, true);
+      v.setUint32(F.resourceId, c.resourceId, true);
       break;
     }
     case T.ResourceFlush: {
       const F = L.ResourceFlush;
       writeRect(v, F.rect, c.rect);
-      u32(F.resourceId, c.resourceId);
+      v.setUint32(F.resourceId, c.resourceId, true);
       break;
     }
     case T.TransferToHost2d: {
       const F = L.TransferToHost2d;
       writeRect(v, F.rect, c.rect);
-      u64(F.offset, c.offset);
-      u32(F.resourceId, c.resourceId);
+      v.setBigUint64(F.offset, c.offset, true);
+      v.setUint32(F.resourceId, c.resourceId, true);
       break;
     }
     case T.ResourceAttachBacking: {
       const F = L.ResourceAttachBacking;
-      u32(F.resourceId, c.resourceId);
-      u32(F.nrEntries, c.entries.length);
+      v.setUint32(F.resourceId, c.resourceId, true);
+      v.setUint32(F.nrEntries, c.entries.length, true);
       writeEntries(v, F.size, c.entries);
       break;
     }
     case T.GetCapsetInfo:
-      u32(L.GetCapsetInfo.capsetIndex, c.capsetIndex);
+      v.setUint32(L.GetCapsetInfo.capsetIndex, c.capsetIndex, true);
       break;
     case T.GetCapset:
-      u32(L.GetCapset.capsetId, c.capsetId);
-      u32(L.GetCapset.capsetVersion, c.capsetVersion);
+      v.setUint32(L.GetCapset.capsetId, c.capsetId, true);
+      v.setUint32(L.GetCapset.capsetVersion, c.capsetVersion, true);
       break;
     case T.GetEdid:
-      u32(L.GetEdid.scanout, c.scanoutId);
+      v.setUint32(L.GetEdid.scanout, c.scanoutId, true);
       break;
     case T.ResourceCreateBlob: {
       const F = L.ResourceCreateBlob;
-      u32(F.resourceId, c.resourceId);
-      u32(F.blobMem, c.blobMem);
-      u32(F.blobFlags, c.blobFlags);
-      u32(F.nrEntries, c.entries.length);
-      u64(F.blobId, c.blobId);
-      u64(F.blobSize, c.size);
+      v.setUint32(F.resourceId, c.resourceId, true);
+      v.setUint32(F.blobMem, c.blobMem, true);
+      v.setUint32(F.blobFlags, c.blobFlags, true);
+      v.setUint32(F.nrEntries, c.entries.length, true);
+      v.setBigUint64(F.blobId, c.blobId, true);
+      v.setBigUint64(F.blobSize, c.size, true);
       writeEntries(v, F.size, c.entries);
       break;
     }
     case T.SetScanoutBlob: {
       const F = L.SetScanoutBlob;
       writeRect(v, F.rect, c.rect);
-      u32(F.scanoutId, c.scanoutId);
-      u32(F.resourceId, c.resourceId);
-      u32(F.width, c.width);
-      u32(F.height, c.height);
-      u32(F.format, c.format);
+      v.setUint32(F.scanoutId, c.scanoutId, true);
+      v.setUint32(F.resourceId, c.resourceId, true);
+      v.setUint32(F.width, c.width, true);
+      v.setUint32(F.height, c.height, true);
+      v.setUint32(F.format, c.format, true);
       for (let i = 0; i < SCANOUT_BLOB_PLANES; i++) {
-        u32(F.strides + 4 * i, c.strides[i]!);
-        u32(F.offsets + 4 * i, c.offsets[i]!);
+        v.setUint32(F.strides + 4 * i, c.strides[i]!, true);
+        v.setUint32(F.offsets + 4 * i, c.offsets[i]!, true);
       }
       break;
     }
     case T.CtxCreate: {
       const F = L.CtxCreate;
       const name = new TextEncoder().encode(c.debugName).subarray(0, CTX_DEBUG_NAME_BYTES);
-      u32(F.nlen, name.length);
-      u32(F.contextInit, c.contextInit);
+      v.setUint32(F.nlen, name.length, true);
+      v.setUint32(F.contextInit, c.contextInit, true);
       out.set(name, F.debugName);
       break;
     }
     case T.ResourceCreate3d: {
       const F = L.ResourceCreate3d;
-      u32(F.resourceId, c.resourceId);
-      u32(F.target, c.target);
-      u32(F.format, c.format);
-      u32(F.bind, c.bind);
-      u32(F.width, c.width);
-      u32(F.height, c.height);
-      u32(F.depth, c.depth);
-      u32(F.arraySize, c.arraySize);
-      u32(F.lastLevel, c.lastLevel);
-      u32(F.nrSamples, c.nrSamples);
-      u32(F.flags, c.flags);
+      v.setUint32(F.resourceId, c.resourceId, true);
+      v.setUint32(F.target, c.target, true);
+      v.setUint32(F.format, c.format, true);
+      v.setUint32(F.bind, c.bind, true);
+      v.setUint32(F.width, c.width, true);
+      v.setUint32(F.height, c.height, true);
+      v.setUint32(F.depth, c.depth, true);
+      v.setUint32(F.arraySize, c.arraySize, true);
+      v.setUint32(F.lastLevel, c.lastLevel, true);
+      v.setUint32(F.nrSamples, c.nrSamples, true);
+      v.setUint32(F.flags, c.flags, true);
       break;
     }
     case T.TransferToHost3d:
     case T.TransferFromHost3d: {
       const F = L.TransferHost3d;
       const B = L.Box;
-      u32(F.box + B.x, c.box.x);
-      u32(F.box + B.y, c.box.y);
-      u32(F.box + B.z, c.box.z);
-      u32(F.box + B.w, c.box.w);
-      u32(F.box + B.h, c.box.h);
-      u32(F.box + B.d, c.box.d);
-      u64(F.offset, c.offset);
-      u32(F.resourceId, c.resourceId);
-      u32(F.level, c.level);
-      u32(F.stride, c.stride);
-      u32(F.layerStride, c.layerStride);
+      v.setUint32(F.box + B.x, c.box.x, true);
+      v.setUint32(F.box + B.y, c.box.y, true);
+      v.setUint32(F.box + B.z, c.box.z, true);
+      v.setUint32(F.box + B.w, c.box.w, true);
+      v.setUint32(F.box + B.h, c.box.h, true);
+      v.setUint32(F.box + B.d, c.box.d, true);
+      v.setBigUint64(F.offset, c.offset, true);
+      v.setUint32(F.resourceId, c.resourceId, true);
+      v.setUint32(F.level, c.level, true);
+      v.setUint32(F.stride, c.stride, true);
+      v.setUint32(F.layerStride, c.layerStride, true);
       break;
     }
     case T.Submit3d: {
       const F = L.CmdSubmit;
-      u32(F.commandsSize, c.commands.length);
-      u32(F.numInFences, c.numInFences);
+      v.setUint32(F.commandsSize, c.commands.length, true);
+      v.setUint32(F.numInFences, c.numInFences, true);
       out.set(c.commands, F.size);
       break;
     }
     case T.ResourceMapBlob:
-      u32(L.ResourceMapBlob.resourceId, c.resourceId);
-      u64(L.ResourceMapBlob.offset, c.offset);
+      v.setUint32(L.ResourceMapBlob.resourceId, c.resourceId, true);
+      v.setBigUint64(L.ResourceMapBlob.offset, c.offset, true);
       break;
     case T.UpdateCursor:
     case T.MoveCursor: {
       const F = L.UpdateCursor;
       const P = L.CursorPos;
-      u32(F.pos + P.scanoutId, c.scanoutId);
-      u32(F.pos + P.x, c.x);
-      u32(F.pos + P.y, c.y);
-      u32(F.resourceId, c.resourceId);
-      u32(F.hotX, c.hotX);
-      u32(F.hotY, c.hotY);
+      v.setUint32(F.pos + P.scanoutId, c.scanoutId, true);
+      v.setUint32(F.pos + P.x, c.x, true);
+      v.setUint32(F.pos + P.y, c.y, true);
+      v.setUint32(F.resourceId, c.resourceId, true);
+      v.setUint32(F.hotX, c.hotX, true);
+      v.setUint32(F.hotY, c.hotY, true);
       break;
     }
   }
-  return out;
+  return size;
 }

@@ -14,6 +14,11 @@ export class ResponseEncoder {
     return this.#bytes;
   }
 
+  /** The type (`VIRTIO_GPU_RESP_*`) of the encoded response. */
+  get responseType(): number {
+    return this.#view.getUint32(L.CtrlHdr.type, true);
+  }
+
   #reserve(size: number): DataView {
     if (this.#bytes.length < size) {
       this.#bytes = new Uint8Array(size);

@@ -1,5 +1,5 @@
 import { type WaylandInterface, type WaylandMessage, waylandInterfaces } from "./protocol-table.ts";
-import { decodeArguments, type WaylandValue } from "./wire.ts";
+import { checkArguments, decodeArguments, type WaylandValue } from "./wire.ts";
 
 /** Which way a message goes: requests client → compositor, events compositor → client. */
 export type WaylandDirection = "request" | "event";
@@ -66,4 +66,30 @@ export class WaylandObjectMap {
     }
     return { interface: iface, message, values };
   }
+
+  /**
+   * Applies a message to the table like {@link observe}, checking its arguments the same way (the same errors), for
+   * a caller that only forwards it: arguments are decoded only when the message changes the table.
+   */
+  track(direction: WaylandDirection, objectId: number, opcode: number, view: DataView, offset: number, size: number) {
+    const iface = this.#objects.get(objectId);
+    const message = iface === undefined ? undefined : (direction === "request" ? iface.requests : iface.events)[opcode];
+    if (message === undefined) return;
+    if (changesTable(message, direction, iface!)) this.observe(direction, objectId, opcode, view, offset, size);
+    else checkArguments(message, view, offset, size);
+  }
+}
+
+/** Messages that add objects (a `new_id`) or remove one (`wl_display.delete_id`), remembered per message. */
+const tableChanging = new WeakMap<WaylandMessage, boolean>();
+
+function changesTable(message: WaylandMessage, direction: WaylandDirection, iface: WaylandInterface): boolean {
+  let changes = tableChanging.get(message);
+  if (changes === undefined) {
+    changes =
+      message.args.some((a) => a.kind === "new_id") ||
+      (direction === "event" && iface.name === "wl_display" && message.name === "delete_id");
+    tableChanging.set(message, changes);
+  }
+  return changes;
 }

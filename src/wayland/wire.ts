@@ -46,12 +46,32 @@ const utf8 = new TextDecoder("utf-8", { fatal: false });
  * length, arrays and strings are padded to 4, everything inside the message; fds are out of band.
  */
 export function decodeArguments(message: WaylandMessage, view: DataView, offset: number, size: number): WaylandValue[] {
+  const out: WaylandValue[] = [];
+  walkArguments(message, view, offset, size, out);
+  return out;
+}
+
+/**
+ * Checks a message's arguments exactly as {@link decodeArguments} does (the same `WaylandWireError`s) without making
+ * any value: for a message only forwarded.
+ */
+export function checkArguments(message: WaylandMessage, view: DataView, offset: number, size: number): void {
+  walkArguments(message, view, offset, size, undefined);
+}
+
+/** Walks and checks the arguments; their values go to `out` when given. */
+function walkArguments(
+  message: WaylandMessage,
+  view: DataView,
+  offset: number,
+  size: number,
+  out: WaylandValue[] | undefined,
+): void {
   const end = offset + size;
   let at = offset + WaylandHeader.size;
-  const out: WaylandValue[] = [];
   for (const arg of message.args) {
     if (arg.kind === "fd") {
-      out.push("fd");
+      out?.push("fd");
       continue;
     }
     if (at + 4 > end) throw new WaylandWireError(`${message.name}: truncated at ${arg.kind}`);
@@ -60,34 +80,33 @@ export function decodeArguments(message: WaylandMessage, view: DataView, offset:
     switch (arg.kind) {
       case "int":
       case "fixed":
-        out.push(word | 0);
+        out?.push(word | 0);
         break;
       case "uint":
       case "object":
       case "new_id":
         if (word === 0 && arg.kind === "new_id") throw new WaylandWireError(`${message.name}: new_id 0`);
-        out.push(word);
+        out?.push(word);
         break;
       case "string":
       case "array": {
         const padded = (word + 3) & ~3;
         if (word > end - at || padded > end - at)
           throw new WaylandWireError(`${message.name}: ${arg.kind} past the end`);
-        const bytes = new Uint8Array(view.buffer, view.byteOffset + at, word);
+        const start = at;
         at += padded;
-        if (arg.kind === "array") out.push(bytes);
+        if (arg.kind === "array") out?.push(new Uint8Array(view.buffer, view.byteOffset + start, word));
         else if (word === 0) {
           if (!arg.nullable) throw new WaylandWireError(`${message.name}: null string`);
-          out.push(null);
+          out?.push(null);
         } else {
-          if (bytes[word - 1] !== 0) throw new WaylandWireError(`${message.name}: string without NUL`);
-          out.push(utf8.decode(bytes.subarray(0, word - 1)));
+          if (view.getUint8(start + word - 1) !== 0) throw new WaylandWireError(`${message.name}: string without NUL`);
+          out?.push(utf8.decode(new Uint8Array(view.buffer, view.byteOffset + start, word - 1)));
         }
         break;
       }
     }
   }
-  return out;
 }
 
 /** Encodes a message (for mock clients and tests); fd arguments take no bytes. */

@@ -77,6 +77,8 @@ export class CrossDomainContext implements RutabagaContext {
   readonly #scratch = new Uint8Array(SendReceive.size + CROSS_DOMAIN_MAX_SEND_RECV_SIZE);
   readonly #scratchView = new DataView(this.#scratch.buffer);
   readonly #pipeBuffer = new Uint8Array(MAX_PIPE_READ);
+  /** The view of the last SUBMIT's bytes: a driver submitting from one buffer gets it again (bounds are its extent). */
+  #commandsView: DataView | undefined;
 
   readonly #onDestroy: () => void;
 
@@ -98,7 +100,17 @@ export class CrossDomainContext implements RutabagaContext {
 
   submitCmd(commands: Uint8Array, _fenceIds: readonly bigint[]): void {
     this.#alive();
-    const view = new DataView(commands.buffer, commands.byteOffset, commands.byteLength);
+    if (commands.length === 0) return;
+    let view = this.#commandsView;
+    if (
+      view === undefined ||
+      view.buffer !== commands.buffer ||
+      view.byteOffset !== commands.byteOffset ||
+      view.byteLength !== commands.byteLength
+    ) {
+      view = new DataView(commands.buffer, commands.byteOffset, commands.byteLength);
+      this.#commandsView = view;
+    }
     let offset = 0;
     while (offset < commands.length) {
       const { command, size } = decodeCommand(commands, view, offset);

@@ -20,6 +20,7 @@ import {
   SendReceive,
 } from "../../components/cross-domain/protocol.ts";
 import { RutabagaBlobFlags, RutabagaBlobMem, RutabagaCapset, RutabagaChannelType } from "../../rutabaga/constants.ts";
+import type { GpuCommand } from "../../virtio-gpu/commands.ts";
 import type { GpuDriver, GuestPages } from "../../virtio-gpu/driver/virtio-gpu-driver.ts";
 import type { ViewRegion } from "../../virtio-gpu/host-visible-region.ts";
 import { GpuCommandType as T } from "../../virtio-gpu/protocol.ts";
@@ -87,6 +88,8 @@ const F_GET_SEALS = 1034;
 const F_SEAL_SHRINK = 2;
 /** The POLL command (the device copies it from the request: one instance serves every session). */
 const POLL = encodePoll();
+/** The SUBMIT_3D that carries {@link POLL}: the same every time, so made once. */
+const POLL_SUBMIT: GpuCommand = { type: T.Submit3d, commands: POLL, numInFences: 0 };
 /** SEND payload per command: cmd_size is 16 bits. */
 const MAX_SEND_DATA = 0xffff - SendReceive.size - 3;
 
@@ -568,12 +571,7 @@ export class ClientSession {
   #armPoll(): void {
     if (this.#closed) return;
     try {
-      this.#shared.driver.whenFenced(
-        { type: T.Submit3d, commands: POLL, numInFences: 0 },
-        this.#ctxId,
-        CrossDomainRing.Channel,
-        this.#onPollFence,
-      );
+      this.#shared.driver.whenFenced(POLL_SUBMIT, this.#ctxId, CrossDomainRing.Channel, this.#onPollFence);
     } catch (e) {
       if (!this.#closed) this.#end("poll", 1, e);
     }
@@ -734,7 +732,7 @@ export class ClientSession {
       if (owed && at >= sent && this.#owedDeleteIds.takes(view, at, header)) {
         parts.push(bytes.subarray(sent, at));
         sent = at + header.size;
-      } else this.#objects.observe("event", header.objectId, header.opcode, view, at, header.size);
+      } else this.#objects.track("event", header.objectId, header.opcode, view, at, header.size);
       this.#shared.stats.eventMessages++;
       this.#shared.stats.eventBytes += header.size;
       at += header.size;

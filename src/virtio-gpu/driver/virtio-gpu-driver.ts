@@ -5,7 +5,7 @@ import { VirtioGpuDevice } from "../device.ts";
 import { GuestMemoryRegions } from "../guest-memory-regions.ts";
 import type { HostVisibleRegion } from "../host-visible-region.ts";
 import { GpuFlags, GpuResponseType } from "../protocol.ts";
-import { encodeRequest } from "../request-encoder.ts";
+import { encodeRequestInto, type RequestHeader, requestSize } from "../request-encoder.ts";
 
 const PAGE = 4096;
 const OK_TYPES: ReadonlySet<number> = new Set([
@@ -19,6 +19,7 @@ const OK_TYPES: ReadonlySet<number> = new Set([
 ]);
 
 interface AwaitedFence {
+  fenceId: bigint;
   ctxId: number;
   ringIdx: number;
   onDone: () => void;
@@ -79,15 +80,20 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
   readonly #memory: GuestMemoryRegions;
   readonly #base = 0x1_0000_0000n;
   readonly #freePages: number[] = [];
-  /** Fences awaited, by fence id (this driver numbers fences itself, so ids never repeat). */
-  readonly #waiting = new Map<bigint, AwaitedFence>();
+  /** Fences awaited, by fence id as a number (this driver numbers fences itself, so ids never repeat). */
+  readonly #waiting = new Map<number, AwaitedFence>();
   /** Completed fences whose callbacks are not called yet. */
   readonly #completed: AwaitedFence[] = [];
   /** Commands executing now (the device may complete fences meanwhile). */
   #executing = 0;
   #delivering = false;
   readonly #log: (message: string) => void;
-  #nextFence = 1n;
+  #nextFence = 1;
+  /** The request being encoded: one buffer, grown on demand, and its view (a guest driver reuses its pages too). */
+  #request = new Uint8Array(4096);
+  #requestView = new DataView(this.#request.buffer);
+  /** The header of a fenced request, filled per request. */
+  readonly #fencedHeader = { flags: GpuFlags.Fence | GpuFlags.InfoRingIdx, fenceId: 0n, ctxId: 0, ringIdx: 0 };
 
   constructor(options: InProcessDriverOptions) {
     const ramBytes = options.ramBytes ?? 16 * 1024 * 1024;
@@ -104,9 +110,11 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
 
   #fenceDone(fence: RutabagaFence, deviceHandler: RutabagaFenceHandler): void {
     deviceHandler(fence);
-    const w = this.#waiting.get(fence.fenceId);
-    if (w === undefined || w.ctxId !== fence.ctxId || w.ringIdx !== fence.ringIdx) return;
-    this.#waiting.delete(fence.fenceId);
+    const key = Number(fence.fenceId);
+    const w = this.#waiting.get(key);
+    if (w === undefined || w.fenceId !== fence.fenceId || w.ctxId !== fence.ctxId || w.ringIdx !== fence.ringIdx)
+      return;
+    this.#waiting.delete(key);
     this.#completed.push(w);
     this.#deliver();
   }
@@ -129,7 +137,13 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
   }
 
   command(command: GpuCommand, hdr: Partial<Omit<CtrlHeader, "type">> = {}): Uint8Array {
-    const response = this.#execute(command, hdr);
+    this.#executing++;
+    let response: Uint8Array;
+    try {
+      response = this.device.execute(0, this.#encode(command, hdr), this.#memory);
+    } finally {
+      this.#executing--;
+    }
     this.#deliver();
     const type = responseType(response);
     if (!OK_TYPES.has(type)) throw new GpuDriverError(command.type, type);
@@ -137,14 +151,25 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
   }
 
   whenFenced(command: GpuCommand, ctxId: number, ringIdx: number, onDone: () => void): void {
-    const fenceId = this.#nextFence++;
-    const awaited: AwaitedFence = { ctxId, ringIdx, onDone };
-    this.#waiting.set(fenceId, awaited);
-    const response = this.#execute(command, { flags: GpuFlags.Fence | GpuFlags.InfoRingIdx, fenceId, ctxId, ringIdx });
-    const type = responseType(response);
+    const fenceKey = this.#nextFence++;
+    const fenceId = BigInt(fenceKey);
+    const awaited: AwaitedFence = { fenceId, ctxId, ringIdx, onDone };
+    this.#waiting.set(fenceKey, awaited);
+    const hdr = this.#fencedHeader;
+    hdr.fenceId = fenceId;
+    hdr.ctxId = ctxId;
+    hdr.ringIdx = ringIdx;
+    this.#executing++;
+    let type: number;
+    try {
+      // Only the response's type matters here: the device keeps the body, nothing is copied.
+      type = this.device.executeForType(0, this.#encode(command, hdr), this.#memory);
+    } finally {
+      this.#executing--;
+    }
     if (!OK_TYPES.has(type)) {
       // A refused command's fence may still complete: its callback is forgotten either way.
-      this.#waiting.delete(fenceId);
+      this.#waiting.delete(fenceKey);
       const queued = this.#completed.indexOf(awaited);
       if (queued >= 0) this.#completed.splice(queued, 1);
     }
@@ -152,13 +177,15 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
     if (!OK_TYPES.has(type)) throw new GpuDriverError(command.type, type);
   }
 
-  #execute(command: GpuCommand, hdr: Partial<Omit<CtrlHeader, "type">>): Uint8Array {
-    this.#executing++;
-    try {
-      return this.device.execute(0, encodeRequest(command, hdr), this.#memory);
-    } finally {
-      this.#executing--;
+  /** Encodes `command` into the reused request buffer; returns a view of the request's bytes. */
+  #encode(command: GpuCommand, hdr: RequestHeader): Uint8Array {
+    const size = requestSize(command);
+    if (this.#request.length < size) {
+      this.#request = new Uint8Array(Math.max(size, this.#request.length * 2));
+      this.#requestView = new DataView(this.#request.buffer);
     }
+    encodeRequestInto(command, hdr, this.#request, this.#requestView);
+    return this.#request.subarray(0, size);
   }
 
   fenced(command: GpuCommand, ctxId: number, ringIdx: number): Promise<void> {

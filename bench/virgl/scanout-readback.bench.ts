@@ -3,9 +3,10 @@
 // (reads into a fresh buffer, then copies rows into the backing).
 import { cpus } from "node:os";
 import type { VirglComponent } from "../../src/components/virgl/virgl-component.ts";
-import { transfer2d, VirtioGpuFormat } from "../../src/index.ts";
+import { transfer2d } from "../../src/index.ts";
 import { virglComponentFactory } from "../../src/node/gl/virgl-factory.ts";
 import { buildVirglRutabaga } from "../../src/node/gl/virgl-rutabaga.ts";
+import { scanoutBuffer } from "../../test/components/virgl/helpers.ts";
 import { compare } from "../harness.ts";
 
 const W = 1280;
@@ -18,18 +19,7 @@ const rutabaga = buildVirglRutabaga(() => {}, {
   },
 });
 // A 1280×800 B8G8R8X8 scanout buffer, as Mesa creates kmscube's (render target | sampler view | scanout).
-rutabaga.resourceCreate3d(1, {
-  target: 2,
-  format: VirtioGpuFormat.B8G8R8X8Unorm,
-  bind: 0x2 | 0x8 | 0x40000,
-  width: W,
-  height: H,
-  depth: 1,
-  arraySize: 1,
-  lastLevel: 0,
-  nrSamples: 0,
-  flags: 0,
-});
+rutabaga.resourceCreate3d(1, scanoutBuffer(W, H));
 const backing = new Uint8Array(W * H * 4).map((_, i) => i * 7);
 rutabaga.attachBacking(1, [backing]);
 rutabaga.transferWrite(0, 1, { ...transfer2d(0, 0, W, H), stride: W * 4 });

@@ -6,6 +6,8 @@ import {
   RutabagaBuilder,
   RutabagaComponentType,
   type RutabagaFence,
+  VirglBind,
+  VirtioGpuFormat,
 } from "../../../src/index.ts";
 import { virglComponentFactory } from "../../../src/node/gl/virgl-factory.ts";
 
@@ -51,6 +53,16 @@ export function res(over: Partial<ResourceCreate3D>): ResourceCreate3D {
     flags: 0,
     ...over,
   };
+}
+
+/** `VIRGL_BIND_SCANOUT` (virgl_hw.h): the library does not look at it. */
+const VIRGL_BIND_SCANOUT = 1 << 18;
+/** Render target | sampler view | scanout, the binds Mesa gives kmscube's buffers. */
+export const SCANOUT_BIND = VirglBind.RenderTarget | VirglBind.SamplerView | VIRGL_BIND_SCANOUT;
+
+/** A `width`×`height` B8G8R8X8 scanout buffer, as Mesa creates kmscube's. */
+export function scanoutBuffer(width: number, height: number): ResourceCreate3D {
+  return res({ format: VirtioGpuFormat.B8G8R8X8Unorm, bind: SCANOUT_BIND, width, height });
 }
 
 /** Creates a resource with `bytes` of backing attached to context 1; returns the backing. */

@@ -12,11 +12,10 @@ import { buildVirglRutabaga, VIRGL_DEVICE_FEATURES } from "../../../src/node/gl/
 import { type MockGpuDriver, GpuResponseType as R } from "../../../src/virtio-gpu/index.ts";
 import { GpuFeature } from "../../../src/virtio-gpu/protocol.ts";
 import { assertFrame, pattern, setup, T } from "../../virtio-gpu/helpers.ts";
+import { scanoutBuffer } from "./helpers.ts";
 
 const W = 96;
 const H = 40;
-/** `PIPE_BIND_RENDER_TARGET | PIPE_BIND_SAMPLER_VIEW | PIPE_BIND_SCANOUT`, as Mesa creates a scanout buffer. */
-const SCANOUT_BIND = 0x2 | 0x8 | 0x40000;
 /** `VIRTIO_GPU_FLAG_FENCE`. */
 const FENCE = 1;
 
@@ -52,16 +51,7 @@ function create3d(d: ReturnType<typeof virglDevice>, resourceId: number, ctxId: 
       {
         type: T.ResourceCreate3d,
         resourceId,
-        target: 2,
-        format: VirtioGpuFormat.B8G8R8X8Unorm,
-        bind: SCANOUT_BIND,
-        width: W,
-        height: H,
-        depth: 1,
-        arraySize: 1,
-        lastLevel: 0,
-        nrSamples: 0,
-        flags: 0,
+        ...scanoutBuffer(W, H),
       },
       { ctxId },
     ),
@@ -206,16 +196,7 @@ test("fenced RESOURCE_CREATE_3D and SUBMIT_3D complete on their timelines once t
       {
         type: T.ResourceCreate3d,
         resourceId: 7,
-        target: 2,
-        format: VirtioGpuFormat.B8G8R8X8Unorm,
-        bind: SCANOUT_BIND,
-        width: W,
-        height: H,
-        depth: 1,
-        arraySize: 1,
-        lastLevel: 0,
-        nrSamples: 0,
-        flags: 0,
+        ...scanoutBuffer(W, H),
       },
       { flags: FENCE, fenceId: 10n, ctxId: 1 },
     );

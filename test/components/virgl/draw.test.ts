@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PipeClear, PipeShaderType, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
+import { PipeClear, PipeShaderType } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d } from "../../../src/index.ts";
-import { createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
+import { bindPlainPipeline, createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
 
 // virgl_hw.h / p_defines.h values typed here: VIRGL_FORMAT_R32G32B32A32_FLOAT, VIRGL_BIND_VERTEX_BUFFER,
 // VIRGL_BIND_INDEX_BUFFER, PIPE_PRIM_TRIANGLES, PIPE_QUERY_OCCLUSION_COUNTER, VIRGL_FORMAT_R8_UNORM.
-const RGBA32F = 31;
 const BIND_VERTEX_BUFFER = 1 << 4;
 const BIND_INDEX_BUFFER = 1 << 5;
 const TRIANGLES = 4;
@@ -32,25 +31,15 @@ function scene() {
   );
   vb.set(new Uint8Array(vertices.buffer));
   v.rutabaga.transferWrite(1, 2, transfer2d(0, 0, 48, 1));
-  const setup = new VirglEncoder()
-    .createSurface(10, 1, RGBA8)
-    .setFramebufferState(0, [10])
-    .createShader(20, PipeShaderType.Vertex, VS)
-    .createShader(21, PipeShaderType.Fragment, FS)
-    .bindShader(20, PipeShaderType.Vertex)
-    .bindShader(21, PipeShaderType.Fragment)
-    // Colour mask RGBA on every buffer, blending off; rasterizer: depth clip on, nothing culled.
-    .createBlend(30, 0, 0, [0xf << 27])
-    .bindObject(VirglObject.Blend, 30)
-    .createRasterizer(31, 1 << 1)
-    .bindObject(VirglObject.Rasterizer, 31)
-    .createDsa(32, 0, 0, 0)
-    .bindObject(VirglObject.Dsa, 32)
-    .createVertexElements(33, [{ srcOffset: 0, instanceDivisor: 0, vertexBufferIndex: 0, format: RGBA32F }])
-    .bindObject(VirglObject.VertexElements, 33)
-    .setVertexBuffers([{ stride: 16, offset: 0, resourceId: 2 }])
-    .setViewports(0, [{ scale: [2, 2, 0.5], translate: [2, 2, 0.5] }])
-    .clear(PipeClear.Color0, [1, 0, 0, 1]);
+  const setup = bindPlainPipeline(
+    new VirglEncoder()
+      .createSurface(10, 1, RGBA8)
+      .setFramebufferState(0, [10])
+      .createShader(20, PipeShaderType.Vertex, VS)
+      .createShader(21, PipeShaderType.Fragment, FS)
+      .bindShader(20, PipeShaderType.Vertex)
+      .bindShader(21, PipeShaderType.Fragment),
+  ).clear(PipeClear.Color0, [1, 0, 0, 1]);
   v.rutabaga.submitCommand(1, setup.finish());
   return { ...v, target };
 }

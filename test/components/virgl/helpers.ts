@@ -1,3 +1,4 @@
+import { VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
 import { floatBits, VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import type { VirglComponent } from "../../../src/components/virgl/virgl-component.ts";
 import {
@@ -83,3 +84,25 @@ export function stream(...cmds: (readonly number[])[]): Uint8Array {
 
 /** The bits of a float as a dword. */
 export const f32bits = floatBits;
+
+/** `VIRGL_FORMAT_R32G32B32A32_FLOAT` (virgl_formats.h). */
+export const RGBA32F = 31;
+
+/**
+ * The fixed-function state every draw test starts from: colour writes on and blending off (blend 30), depth clip on
+ * and nothing culled (rasterizer 31), no depth or stencil test (DSA 32), one vec4 float attribute from vertex buffer 0
+ * (elements 33, resource 2, stride 16) and a 4×4 viewport.
+ */
+export function bindPlainPipeline(e: VirglEncoder): VirglEncoder {
+  return e
+    .createBlend(30, 0, 0, [0xf << 27])
+    .bindObject(VirglObject.Blend, 30)
+    .createRasterizer(31, 1 << 1)
+    .bindObject(VirglObject.Rasterizer, 31)
+    .createDsa(32, 0, 0, 0)
+    .bindObject(VirglObject.Dsa, 32)
+    .createVertexElements(33, [{ srcOffset: 0, instanceDivisor: 0, vertexBufferIndex: 0, format: RGBA32F }])
+    .bindObject(VirglObject.VertexElements, 33)
+    .setVertexBuffers([{ stride: 16, offset: 0, resourceId: 2 }])
+    .setViewports(0, [{ scale: [2, 2, 0.5], translate: [2, 2, 0.5] }]);
+}

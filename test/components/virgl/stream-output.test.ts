@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PipeShaderType, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
+import { PipeShaderType } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d } from "../../../src/index.ts";
-import { createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
+import { bindPlainPipeline, createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
 
 // virgl_hw.h / p_defines.h values typed here: VIRGL_FORMAT_R32G32B32A32_FLOAT, VIRGL_FORMAT_R8_UNORM,
 // VIRGL_BIND_VERTEX_BUFFER, VIRGL_BIND_STREAM_OUTPUT, PIPE_PRIM_TRIANGLES.
-const RGBA32F = 31;
 const R8 = 64;
 const BIND_VERTEX_BUFFER = 1 << 4;
 const BIND_STREAM_OUTPUT = 1 << 11;
@@ -63,24 +62,15 @@ function scene() {
   );
   new Uint32Array(so.buffer).fill(SENTINEL);
   v.rutabaga.transferWrite(1, 4, transfer2d(0, 0, SO_BYTES, 1));
-  const setup = new VirglEncoder()
-    .createSurface(10, 1, RGBA8)
-    .setFramebufferState(0, [10])
-    .createShader(20, PipeShaderType.Vertex, VS, 0, 0xfff0, STREAM_OUTPUT)
-    .createShader(21, PipeShaderType.Fragment, FS)
-    .bindShader(20, PipeShaderType.Vertex)
-    .bindShader(21, PipeShaderType.Fragment)
-    .createBlend(30, 0, 0, [0xf << 27])
-    .bindObject(VirglObject.Blend, 30)
-    .createRasterizer(31, 1 << 1)
-    .bindObject(VirglObject.Rasterizer, 31)
-    .createDsa(32, 0, 0, 0)
-    .bindObject(VirglObject.Dsa, 32)
-    .createVertexElements(33, [{ srcOffset: 0, instanceDivisor: 0, vertexBufferIndex: 0, format: RGBA32F }])
-    .bindObject(VirglObject.VertexElements, 33)
-    .setVertexBuffers([{ stride: 16, offset: 0, resourceId: 2 }])
-    .setViewports(0, [{ scale: [2, 2, 0.5], translate: [2, 2, 0.5] }])
-    .createStreamoutTarget(40, 4, 8, 120);
+  const setup = bindPlainPipeline(
+    new VirglEncoder()
+      .createSurface(10, 1, RGBA8)
+      .setFramebufferState(0, [10])
+      .createShader(20, PipeShaderType.Vertex, VS, 0, 0xfff0, STREAM_OUTPUT)
+      .createShader(21, PipeShaderType.Fragment, FS)
+      .bindShader(20, PipeShaderType.Vertex)
+      .bindShader(21, PipeShaderType.Fragment),
+  ).createStreamoutTarget(40, 4, 8, 120);
   v.rutabaga.submitCommand(1, setup.finish());
   const read = (): number[] => {
     v.rutabaga.transferRead(1, 4, transfer2d(0, 0, SO_BYTES, 1));

@@ -346,6 +346,10 @@ export class EglHostGl implements HostGl {
     this.#gl.glDeleteBuffers(1, this.#u32);
     if (buffer !== 0) glObjectCensus.deleted("buffer");
   }
+  zeroBufferSubData(buffer: number, offset: number, size: number): void {
+    // A NULL clear value fills the range with zeros.
+    this.#gl.glClearNamedBufferSubData(buffer, 0x8229 /* R8 */, offset, size, 0x1903 /* RED */, 0x1401, null);
+  }
   bufferSubData(buffer: number, offset: number, data: Uint8Array): void {
     this.#gl.glNamedBufferSubData(buffer, offset, data.byteLength, data);
   }

@@ -44,6 +44,8 @@ export const GL_PROTOTYPES = {
   glCreateBuffers: "void glCreateBuffers(int32 n, void *out)",
   glDeleteBuffers: "void glDeleteBuffers(int32 n, void *names)",
   glNamedBufferStorage: "void glNamedBufferStorage(uint32 b, intptr size, void *data, uint32 flags)",
+  glClearNamedBufferSubData:
+    "void glClearNamedBufferSubData(uint32 b, uint32 ifmt, intptr off, intptr size, uint32 fmt, uint32 type, void *data)",
   glNamedBufferSubData: "void glNamedBufferSubData(uint32 b, intptr offset, intptr size, void *data)",
   glGetNamedBufferSubData: "void glGetNamedBufferSubData(uint32 b, intptr offset, intptr size, void *data)",
   glCopyNamedBufferSubData: "void glCopyNamedBufferSubData(uint32 s, uint32 d, intptr so, intptr dOff, intptr size)",

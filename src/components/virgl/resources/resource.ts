@@ -214,10 +214,52 @@ export function planResource(create: ResourceCreate3D, limits: ResourceLimits): 
   return { ...state, hostBytes: bytes * Math.max(1, state.samples) };
 }
 
-/** Creates the GL object of a planned resource in the current (host) context. */
+/** One texel of zeros, as wide as the widest uncompressed format (RGBA32, Z32F_S8X24). */
+const ZERO_TEXEL = new Uint8Array(16);
+/** Largest compressed upload of zeros per call: bounds the one zero buffer whatever the texture's size. */
+const ZERO_SLAB_BYTES = 256 << 10;
+let zeroSlab: Uint8Array | undefined;
+
+/**
+ * Makes every texel of every level of a new texture read as zeros. GL leaves new storage undefined, and a driver may
+ * hand a texture memory another context wrote (one guest would read another's texels). Uncompressed levels are
+ * cleared on the GPU (`glClearTexSubImage`); compressed ones (which GL cannot clear) get all-zero blocks, uploaded in
+ * slabs of whole block rows of at most {@link ZERO_SLAB_BYTES}.
+ */
+function zeroFillTexture(gl: HostGl, s: VirglResourceState): void {
+  const f = s.format!;
+  for (let level = 0; level < s.levels; level++) {
+    const [w, h, d] = levelExtent(s, level);
+    if (!f.compressed) {
+      const box = toGlBox(s.target, { x: 0, y: 0, z: 0, w, h, d });
+      gl.clearTexSubImage(s.glName, level, box, f.glFormat, f.glType, ZERO_TEXEL.subarray(0, f.blockBytes));
+      continue;
+    }
+    zeroSlab ??= new Uint8Array(ZERO_SLAB_BYTES);
+    const rowBytes = Math.ceil(w / f.blockWidth) * f.blockBytes;
+    const blockRows = Math.ceil(h / f.blockHeight);
+    const rowsPerSlab = Math.max(1, Math.min(blockRows, Math.floor(ZERO_SLAB_BYTES / rowBytes)));
+    const dims = subImageDims(s.target);
+    for (let z = 0; z < d; z++) {
+      for (let row = 0; row < blockRows; row += rowsPerSlab) {
+        const rows = Math.min(rowsPerSlab, blockRows - row);
+        const y = row * f.blockHeight;
+        const box = toGlBox(s.target, { x: 0, y, z, w, h: Math.min(rows * f.blockHeight, h - y), d: 1 });
+        const n = rows * rowBytes;
+        // A single block row wider than the slab (a 16384-wide texture of 16-byte blocks is 256 KiB) gets its own.
+        const data = n <= ZERO_SLAB_BYTES ? zeroSlab.subarray(0, n) : new Uint8Array(n);
+        gl.compressedTextureSubImage(s.glName, dims, level, box, f.internalFormat, data);
+      }
+    }
+  }
+}
+
+/** Creates the GL object of a planned resource in the current (host) context; its contents read as zeros. */
 export function allocateResource(gl: HostGl, s: VirglResourceState): void {
   if (s.target === PipeTextureTarget.Buffer) {
-    if ((s.bind & VirglBind.Staging) === 0) s.glName = gl.createBuffer(s.width);
+    if ((s.bind & VirglBind.Staging) !== 0) return;
+    s.glName = gl.createBuffer(s.width);
+    gl.zeroBufferSubData(s.glName, 0, s.width);
     return;
   }
   const f = s.format!;
@@ -247,11 +289,14 @@ export function allocateResource(gl: HostGl, s: VirglResourceState): void {
   try {
     if (tex === 0) throw new RutabagaError("ComponentError", `no texture name for ${f.name} target ${t}`);
     checkGl(gl, `creating ${f.name} target ${t}`);
+    s.glName = tex;
+    zeroFillTexture(gl, s);
+    checkGl(gl, `clearing ${f.name} target ${t}`);
   } catch (e) {
+    s.glName = 0;
     if (tex !== 0) gl.deleteTexture(tex);
     throw e;
   }
-  s.glName = tex;
 }
 
 /** Deletes the GL object (current context must be the host's). */

@@ -1,6 +1,7 @@
 import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
+import { probeVertexOutputs } from "./vertex-output-probe.ts";
 
 /** `sizeof(struct virgl_caps_v1)`: what capset VIRGL (1) carries. */
 export const VIRGL_CAPS_V1_SIZE = 308;
@@ -133,6 +134,8 @@ export interface HostGlLimits {
   readonly floats: ReadonlyMap<number, Float32Array>;
   readonly computeGrid: readonly number[];
   readonly computeBlock: readonly number[];
+  /** vec4 varyings a vertex shader may write besides `gl_Position`, as the host links them ({@link probeVertexOutputs}). */
+  readonly vertexOutputs: number;
 }
 
 const INT_QUERIES = [
@@ -150,6 +153,7 @@ const INT_QUERIES = [
   GL.MAX_VIEWPORTS,
   GL.MAX_VERTEX_ATTRIBS,
   GL.MAX_VERTEX_OUTPUT_COMPONENTS,
+  GL.MAX_FRAGMENT_INPUT_COMPONENTS,
   GL.MIN_PROGRAM_TEXEL_OFFSET,
   GL.MAX_PROGRAM_TEXEL_OFFSET,
   GL.UNIFORM_BUFFER_OFFSET_ALIGNMENT,
@@ -232,6 +236,11 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
   const computeBlock = [0, 1, 2].map((i) => gl.getIntegerIndexed(GL.MAX_COMPUTE_WORK_GROUP_SIZE, i));
   // Queries the host lacks leave errors; their values read as 0.
   drainGlErrors(gl);
+  const outputComponents = Math.min(
+    ints.get(GL.MAX_VERTEX_OUTPUT_COMPONENTS) ?? 0,
+    ints.get(GL.MAX_FRAGMENT_INPUT_COMPONENTS) || Number.MAX_SAFE_INTEGER,
+  );
+  const vertexOutputs = probeVertexOutputs(gl, outputComponents);
   return {
     glVersion: gl.glVersion,
     renderer: gl.getString(GL.RENDERER),
@@ -245,6 +254,7 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
     floats,
     computeGrid,
     computeBlock,
+    vertexOutputs,
   };
 }
 
@@ -351,7 +361,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   v.setFloat32(O.maxTextureLodBias, limits.floats.get(GL.MAX_TEXTURE_LOD_BIAS)?.[0] ?? 0, true);
   v.setUint32(O.maxGeomOutputVertices, int(GL.MAX_GEOMETRY_OUTPUT_VERTICES), true);
   v.setUint32(O.maxGeomTotalOutputComponents, int(GL.MAX_GEOMETRY_TOTAL_OUTPUT_COMPONENTS), true);
-  v.setUint32(O.maxVertexOutputs, int(GL.MAX_VERTEX_OUTPUT_COMPONENTS) >>> 2, true);
+  v.setUint32(O.maxVertexOutputs, limits.vertexOutputs, true);
   v.setUint32(O.maxVertexAttribs, int(GL.MAX_VERTEX_ATTRIBS), true);
   v.setUint32(O.maxShaderPatchVaryings, int(GL.MAX_TESS_PATCH_COMPONENTS) >>> 2, true);
   v.setInt32(O.minTexelOffset, int(GL.MIN_PROGRAM_TEXEL_OFFSET), true);

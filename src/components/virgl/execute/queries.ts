@@ -1,6 +1,6 @@
 import type { VirglCmd } from "../protocol/commands.ts";
 import { invalid, type VirglError } from "../protocol/errors.ts";
-import type { VirglQueryDesc } from "../state/query.ts";
+import type { VirglQueryDesc } from "../protocol/objects/query.ts";
 import type { VirglExecution } from "./execution.ts";
 import type { Executor } from "./executor.ts";
 

@@ -1,7 +1,7 @@
 import type { VirglCmd } from "../protocol/commands.ts";
 import { invalid, type VirglError } from "../protocol/errors.ts";
+import type { VirglShaderContinuation, VirglShaderStart } from "../protocol/objects/shader.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
-import type { VirglShaderContinuation, VirglShaderStart } from "../state/shader.ts";
 import { VirglShader } from "../state/shader.ts";
 import type { VirglExecution } from "./execution.ts";
 import type { ExecuteResult } from "./executor.ts";

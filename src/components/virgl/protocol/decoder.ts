@@ -1,13 +1,3 @@
-import { parseBlend } from "../state/blend.ts";
-import { parseDsa } from "../state/dsa.ts";
-import { parseQuery } from "../state/query.ts";
-import { parseRasterizer } from "../state/rasterizer.ts";
-import { parseSamplerState } from "../state/sampler-state.ts";
-import { parseSamplerView } from "../state/sampler-view.ts";
-import { parseShaderChunk } from "../state/shader.ts";
-import { parseStreamoutTarget } from "../state/streamout-target.ts";
-import { parseSurface } from "../state/surface.ts";
-import { parseVertexElements } from "../state/vertex-elements.ts";
 import {
   AtomicBuffersOffset,
   BindShaderOffset,
@@ -48,6 +38,16 @@ import {
   VirglObject,
 } from "./commands.ts";
 import { invalid, type VirglError, virglError } from "./errors.ts";
+import { parseBlend } from "./objects/blend.ts";
+import { parseDsa } from "./objects/dsa.ts";
+import { parseQuery } from "./objects/query.ts";
+import { parseRasterizer } from "./objects/rasterizer.ts";
+import { parseSamplerState } from "./objects/sampler-state.ts";
+import { parseSamplerView } from "./objects/sampler-view.ts";
+import { parseShaderChunk } from "./objects/shader.ts";
+import { parseStreamoutTarget } from "./objects/streamout-target.ts";
+import { parseSurface } from "./objects/surface.ts";
+import { parseVertexElements } from "./objects/vertex-elements.ts";
 import type { DwordReader } from "./stream.ts";
 import type {
   VirglBlitSide,

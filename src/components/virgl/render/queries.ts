@@ -1,7 +1,7 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { invalid, type VirglError, virglError } from "../protocol/errors.ts";
-import type { VirglQueryDesc } from "../state/query.ts";
+import type { VirglQueryDesc } from "../protocol/objects/query.ts";
 import { PipeQuery, queryTarget } from "./gallium-to-gl.ts";
 import type { ResourceLookup } from "./lookup.ts";
 

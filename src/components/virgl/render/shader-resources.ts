@@ -2,11 +2,11 @@ import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { VirglObject } from "../protocol/commands.ts";
+import type { VirglSamplerState } from "../protocol/objects/sampler-state.ts";
+import type { VirglSamplerView } from "../protocol/objects/sampler-view.ts";
 import { VIRGL_FORMATS } from "../resources/formats.ts";
 import type { VirglResourceState } from "../resources/resource.ts";
 import { MAX_CONSTANT_BYTES } from "../state/bound-state.ts";
-import type { VirglSamplerState } from "../state/sampler-state.ts";
-import type { VirglSamplerView } from "../state/sampler-view.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import {
   SYSVAL_LAYOUT,

@@ -3,7 +3,7 @@ import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { VirglObject } from "../protocol/commands.ts";
 import { invalid, type VirglError } from "../protocol/errors.ts";
-import type { VirglStreamoutTarget } from "../state/streamout-target.ts";
+import type { VirglStreamoutTarget } from "../protocol/objects/streamout-target.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import type { ResourceLookup } from "./lookup.ts";
 

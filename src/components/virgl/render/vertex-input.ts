@@ -1,8 +1,8 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { invalid, type VirglError } from "../protocol/errors.ts";
+import type { VirglVertexElementsState } from "../protocol/objects/vertex-elements.ts";
 import type { VirglVertexBuffer } from "../protocol/typed-commands.ts";
-import type { VirglVertexElementsState } from "../state/vertex-elements.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { vertexFormat, vertexFormatBytes } from "./vertex-formats.ts";
 

@@ -1,6 +1,6 @@
 import type { RutabagaContext } from "../../rutabaga/component.ts";
 import { RutabagaComponentType } from "../../rutabaga/constants.ts";
-import { RutabagaError } from "../../rutabaga/error.ts";
+import { RutabagaError, type RutabagaErrorCode } from "../../rutabaga/error.ts";
 import type { RutabagaResource } from "../../rutabaga/resource.ts";
 import type { ResourceCreateBlob, RutabagaFence, RutabagaFenceHandler, RutabagaHandle } from "../../rutabaga/types.ts";
 import { VirglExecution } from "./execute/execution.ts";
@@ -9,11 +9,23 @@ import { executorOf } from "./execute/executors.ts";
 import { drainGlErrors, type HostGl, type HostGlContext } from "./host-gl/host-gl.ts";
 import { VIRGL_CMD_NAMES, VirglCmd } from "./protocol/commands.ts";
 import { decodeCommand } from "./protocol/decoder.ts";
-import { invalid, isVirglError, toRutabagaError, type VirglError } from "./protocol/errors.ts";
+import { invalid, VirglRefusal, type VirglRefusalKind } from "./protocol/refusal.ts";
 import { DwordReader, frameVirglStream, MAX_SUBMIT_BYTES } from "./protocol/stream.ts";
 import type { VirglCommand } from "./protocol/typed-commands.ts";
 import type { VirglResource } from "./resources/resource.ts";
 import type { VirglSubContext } from "./state/sub-context.ts";
+
+/** The Rutabaga API's error for each refusal kind (rutabaga_gfx variant names). */
+const REFUSAL_CODES = {
+  size: "InvalidCommandSize",
+  invalid: "InvalidCommandBuffer",
+  iovec: "InvalidIovec",
+} as const satisfies Record<VirglRefusalKind, RutabagaErrorCode>;
+
+/** A refusal as the error `submitCmd` throws: the one place a {@link VirglRefusal} becomes a {@link RutabagaError}. */
+function toRutabagaError(r: VirglRefusal): RutabagaError {
+  return new RutabagaError(REFUSAL_CODES[r.kind], r.message);
+}
 
 /** What a context needs from its component. */
 export interface VirglContextHost {
@@ -77,7 +89,7 @@ export class VirglContext implements RutabagaContext {
     if (fenceIds.length > 0) throw new RutabagaError("Unsupported", "fence ids on submit (stable virgl API)");
     const r = this.#reader;
     const frames = frameVirglStream(r, r.reset(commands));
-    if (isVirglError(frames)) throw toRutabagaError(frames);
+    if (frames instanceof VirglRefusal) throw toRutabagaError(frames);
     const gl = this.#host.gl;
     gl.makeCurrent(this.#glCtx);
     // The context stays current after the submit (transfers need no switch); the flush starts the GL on the
@@ -85,7 +97,7 @@ export class VirglContext implements RutabagaContext {
     try {
       for (const f of frames) {
         const c = decodeCommand(r, f.header, f.cmd, f.object, f.length);
-        if (isVirglError(c)) throw toRutabagaError(c);
+        if (c instanceof VirglRefusal) throw toRutabagaError(c);
         drainGlErrors(gl);
         const execute = executorOf(c.cmd);
         const outcome = typeof execute === "function" ? execute(this.#execution, c) : UNSUPPORTED;
@@ -136,7 +148,7 @@ export class VirglContext implements RutabagaContext {
     this.#attached.delete(resourceId);
   }
 
-  #resource(id: number): VirglResource | VirglError {
+  #resource(id: number): VirglResource | VirglRefusal {
     const r = this.#attached.has(id) ? this.#host.resource(id) : undefined;
     return r ?? invalid(`resource ${id} is not attached to context ${this.ctxId}`);
   }

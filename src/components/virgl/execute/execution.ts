@@ -1,5 +1,5 @@
 import type { HostGl } from "../host-gl/host-gl.ts";
-import { invalid, type VirglError } from "../protocol/errors.ts";
+import { invalid, type VirglRefusal } from "../protocol/refusal.ts";
 import type { BlitFramebuffers } from "../render/blit.ts";
 import type { ResourceLookup } from "../render/lookup.ts";
 import { Queries } from "../render/queries.ts";
@@ -41,7 +41,7 @@ export class VirglExecution {
   }
 
   /** Charges `n` more bytes of stored payload, or refuses past {@link MAX_OBJECT_BYTES_PER_CTX}. */
-  reserveBytes(n: number): VirglError | undefined {
+  reserveBytes(n: number): VirglRefusal | undefined {
     if (this.#objectBytes + n > MAX_OBJECT_BYTES_PER_CTX) {
       return invalid(`stored objects would exceed ${MAX_OBJECT_BYTES_PER_CTX} bytes`);
     }

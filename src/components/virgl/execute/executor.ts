@@ -1,5 +1,5 @@
 import type { VirglCmd } from "../protocol/commands.ts";
-import type { VirglError } from "../protocol/errors.ts";
+import type { VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommand, VirglCommandOf } from "../protocol/typed-commands.ts";
 import type { VirglExecution } from "./execution.ts";
 
@@ -16,7 +16,7 @@ export type Unsupported = typeof UNSUPPORTED;
  * What an executor returns: `undefined` when the command ran, a refusal, or {@link UNSUPPORTED} for a variant of an
  * executed command that is not executed (counted like a command with an unsupported entry).
  */
-export type ExecuteResult = VirglError | Unsupported | undefined;
+export type ExecuteResult = VirglRefusal | Unsupported | undefined;
 
 /** Runs one decoded command of id `C` on a context's runtime. */
 export type Executor<C extends number> = (x: VirglExecution, c: VirglCommandOf<C>) => ExecuteResult;

@@ -1,5 +1,5 @@
 import type { VirglCmd } from "../protocol/commands.ts";
-import { invalid } from "../protocol/errors.ts";
+import { invalid } from "../protocol/refusal.ts";
 import type { Executor } from "./executor.ts";
 
 /** SET_FRAMEBUFFER_STATE: colour and depth/stencil surfaces by handle (0 = none); unknown handles are refused. */

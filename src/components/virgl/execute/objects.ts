@@ -1,8 +1,8 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import type { VirglCmd } from "../protocol/commands.ts";
 import { VirglObject } from "../protocol/commands.ts";
-import { invalid, isVirglError } from "../protocol/errors.ts";
 import type { VirglSurfaceDesc } from "../protocol/objects/surface.ts";
+import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import { isExecutedQuery } from "../render/queries.ts";
 import { levelExtent } from "../resources/resource.ts";
@@ -15,7 +15,7 @@ import { continueShader, startShader } from "./shaders.ts";
 function createSurface(x: VirglExecution, handle: number, desc: VirglSurfaceDesc): ExecuteResult {
   const sub = x.sub;
   const res = x.lookup(desc.resourceId);
-  if (isVirglError(res)) return res;
+  if (res instanceof VirglRefusal) return res;
   const s = res.state;
   const isBuffer = s.target === PipeTextureTarget.Buffer;
   const level = isBuffer ? 0 : desc.levelOrFirstElement;
@@ -62,7 +62,7 @@ export const executeCreateObject: Executor<typeof VirglCmd.CreateObject> = (x, c
       return continueShader(x, c, desc);
     case "shader": {
       const shader = startShader(desc);
-      return isVirglError(shader) ? shader : storeObject(x, c, shader);
+      return shader instanceof VirglRefusal ? shader : storeObject(x, c, shader);
     }
     case "query":
       if (!isExecutedQuery(desc.queryType)) return invalid(`query type ${desc.queryType} (not advertised)`);

@@ -1,11 +1,11 @@
 import type { VirglCmd } from "../protocol/commands.ts";
-import { invalid, type VirglError } from "../protocol/errors.ts";
 import type { VirglQueryDesc } from "../protocol/objects/query.ts";
+import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglExecution } from "./execution.ts";
 import type { Executor } from "./executor.ts";
 
 /** The current sub-context's query object `handle`, or the refusal. */
-function queryOf(x: VirglExecution, handle: number): VirglQueryDesc | VirglError {
+function queryOf(x: VirglExecution, handle: number): VirglQueryDesc | VirglRefusal {
   const q = x.sub.objects.get(handle);
   if (q === undefined || q.state.kind !== "query") return invalid(`no query ${handle}`);
   return q.state;
@@ -14,19 +14,19 @@ function queryOf(x: VirglExecution, handle: number): VirglQueryDesc | VirglError
 /** BEGIN_QUERY. */
 export const executeBeginQuery: Executor<typeof VirglCmd.BeginQuery> = (x, c) => {
   const q = queryOf(x, c.handle);
-  return "message" in q ? q : x.queries.begin(q);
+  return q instanceof VirglRefusal ? q : x.queries.begin(q);
 };
 
 /** END_QUERY. */
 export const executeEndQuery: Executor<typeof VirglCmd.EndQuery> = (x, c) => {
   const q = queryOf(x, c.handle);
-  return "message" in q ? q : x.queries.end(q);
+  return q instanceof VirglRefusal ? q : x.queries.end(q);
 };
 
 /** GET_QUERY_RESULT: the result is written into the query's resource before the submit returns. */
 export const executeGetQueryResult: Executor<typeof VirglCmd.GetQueryResult> = (x, c) => {
   const q = queryOf(x, c.handle);
-  return "message" in q ? q : x.queries.result(q, x.lookup);
+  return q instanceof VirglRefusal ? q : x.queries.result(q, x.lookup);
 };
 
 /** SET_RENDER_CONDITION: handle 0 ends conditional rendering. */
@@ -36,7 +36,7 @@ export const executeSetRenderCondition: Executor<typeof VirglCmd.SetRenderCondit
     return undefined;
   }
   const q = queryOf(x, c.handle);
-  if ("message" in q) return q;
+  if (q instanceof VirglRefusal) return q;
   x.queries.renderCondition(q, c.condition, c.mode);
   return undefined;
 };

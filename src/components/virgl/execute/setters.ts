@@ -1,5 +1,5 @@
 import { PipeLimits, type VirglCmd, VirglObject } from "../protocol/commands.ts";
-import { invalid } from "../protocol/errors.ts";
+import { invalid } from "../protocol/refusal.ts";
 import { MAX_CONSTANT_BYTES, MAX_SAMPLER_SLOTS, MAX_UBO_SLOTS } from "../state/bound-state.ts";
 import { type Executor, UNSUPPORTED } from "./executor.ts";
 

@@ -1,6 +1,6 @@
 import type { VirglCmd } from "../protocol/commands.ts";
-import { invalid, type VirglError } from "../protocol/errors.ts";
 import type { VirglShaderContinuation, VirglShaderStart } from "../protocol/objects/shader.ts";
+import { invalid, type VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import { VirglShader } from "../state/shader.ts";
 import type { VirglExecution } from "./execution.ts";
@@ -10,7 +10,7 @@ import type { ExecuteResult } from "./executor.ts";
 export const MAX_SHADER_TEXT_BYTES = 1 << 20;
 
 /** The stored shader of a first CREATE_OBJECT(SHADER) chunk; its TGSI is parsed at once when it is complete. */
-export function startShader(desc: VirglShaderStart): VirglShader | VirglError {
+export function startShader(desc: VirglShaderStart): VirglShader | VirglRefusal {
   if (desc.text.byteLength > MAX_SHADER_TEXT_BYTES) return invalid("shader text too long");
   const shader = new VirglShader(desc);
   if (shader.complete) {

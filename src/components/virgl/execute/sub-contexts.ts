@@ -1,5 +1,5 @@
 import type { VirglCmd } from "../protocol/commands.ts";
-import { invalid } from "../protocol/errors.ts";
+import { invalid } from "../protocol/refusal.ts";
 import { VirglSubContext } from "../state/sub-context.ts";
 import type { Executor } from "./executor.ts";
 

@@ -1,5 +1,5 @@
-import { invalid, type VirglError } from "../protocol/errors.ts";
 import type { VirglShaderStart, VirglStreamOutputInfo } from "../protocol/objects/shader.ts";
+import { invalid, type VirglRefusal } from "../protocol/refusal.ts";
 import { parseTgsi, type TgsiShader } from "../tgsi/index.ts";
 
 /**
@@ -58,7 +58,7 @@ export class VirglShader {
   }
 
   /** Parses the complete text once; a shader Mesa would not send is refused with the parser's line and excerpt. */
-  parse(): VirglError | undefined {
+  parse(): VirglRefusal | undefined {
     const parsed = parseTgsi(this.text);
     if (!parsed.ok) return invalid(`shader does not parse: ${parsed.error.message}`);
     this.#tgsi = parsed.shader;

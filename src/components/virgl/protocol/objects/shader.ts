@@ -1,5 +1,5 @@
 import { PipeLimits, SHADER_OFFSET_CONTINUATION, ShaderOffset } from "../commands.ts";
-import { invalid, type VirglError } from "../errors.ts";
+import { invalid, type VirglRefusal } from "../refusal.ts";
 import type { DwordReader } from "../stream.ts";
 
 /** One stream-output binding of a shader (`VIRGL_OBJ_SHADER_SO_OUTPUT_*`). */
@@ -44,7 +44,7 @@ export function parseShaderChunk(
   r: DwordReader,
   p: number,
   length: number,
-): VirglShaderStart | VirglShaderContinuation | VirglError {
+): VirglShaderStart | VirglShaderContinuation | VirglRefusal {
   const stage = r.u32(p + ShaderOffset.Type);
   const offsetWord = r.u32(p + ShaderOffset.Offset);
   const val = offsetWord & ~SHADER_OFFSET_CONTINUATION;

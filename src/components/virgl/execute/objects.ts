@@ -61,7 +61,7 @@ export const executeCreateObject: Executor<typeof VirglCmd.CreateObject> = (x, c
     case "shader-continuation":
       return continueShader(x, c, desc);
     case "shader": {
-      const shader = startShader(desc);
+      const shader = startShader(x, c.handle, desc);
       return shader instanceof VirglRefusal ? shader : storeObject(x, c, shader);
     }
     case "query":

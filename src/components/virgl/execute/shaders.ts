@@ -9,14 +9,20 @@ import type { ExecuteResult } from "./executor.ts";
 /** Most bytes of TGSI text one shader object may accumulate. */
 export const MAX_SHADER_TEXT_BYTES = 1 << 20;
 
+/**
+ * Parses a complete shader's TGSI. A shader we cannot translate costs the guest that shader, not its connection:
+ * it is stored refused (warned here), and draws using it are skipped.
+ */
+function parseComplete(x: VirglExecution, handle: number, shader: VirglShader): void {
+  shader.parse();
+  if (shader.parseError !== undefined) x.warn(`shader ${handle} refused: ${shader.parseError}`);
+}
+
 /** The stored shader of a first CREATE_OBJECT(SHADER) chunk; its TGSI is parsed at once when it is complete. */
-export function startShader(desc: VirglShaderStart): VirglShader | VirglRefusal {
+export function startShader(x: VirglExecution, handle: number, desc: VirglShaderStart): VirglShader | VirglRefusal {
   if (desc.text.byteLength > MAX_SHADER_TEXT_BYTES) return invalid("shader text too long");
   const shader = new VirglShader(desc);
-  if (shader.complete) {
-    const refused = shader.parse();
-    if (refused !== undefined) return refused;
-  }
+  if (shader.complete) parseComplete(x, handle, shader);
   return shader;
 }
 
@@ -36,5 +42,6 @@ export function continueShader(
   if (reserved !== undefined) return reserved;
   shader.append(desc.text);
   existing.bytes += desc.text.byteLength;
-  return shader.complete ? shader.parse() : undefined;
+  if (shader.complete) parseComplete(x, c.handle, shader);
+  return undefined;
 }

@@ -1,5 +1,4 @@
 import type { VirglShaderStart, VirglStreamOutputInfo } from "../protocol/objects/shader.ts";
-import { invalid, type VirglRefusal } from "../protocol/refusal.ts";
 import { parseTgsi, type TgsiShader } from "../tgsi/index.ts";
 
 /**
@@ -15,6 +14,9 @@ export class VirglShader {
   #bytes: Uint8Array;
   #text: string | undefined;
   #tgsi: TgsiShader | undefined;
+  #parseError: string | undefined;
+  /** Whether a draw skipped for this refused shader has been reported (once per shader). */
+  drawSkipWarned = false;
 
   constructor(start: VirglShaderStart) {
     this.stage = start.stage;
@@ -57,11 +59,15 @@ export class VirglShader {
     return this.#tgsi;
   }
 
-  /** Parses the complete text once; a shader Mesa would not send is refused with the parser's line and excerpt. */
-  parse(): VirglRefusal | undefined {
+  /** Why the TGSI was refused (the parser's line and excerpt), once {@link parse} failed; draws using it are skipped. */
+  get parseError(): string | undefined {
+    return this.#parseError;
+  }
+
+  /** Parses the complete text once: the shader gets its TGSI, or is kept refused with the parser's message. */
+  parse(): void {
     const parsed = parseTgsi(this.text);
-    if (!parsed.ok) return invalid(`shader does not parse: ${parsed.error.message}`);
-    this.#tgsi = parsed.shader;
-    return undefined;
+    if (parsed.ok) this.#tgsi = parsed.shader;
+    else this.#parseError = parsed.error.message;
   }
 }

@@ -167,11 +167,6 @@ const OBJECT_RULES: ReadonlyMap<
   [VirglObject.MsaaSurface, { length: exactly(6), parse: parseSurface }],
 ]);
 
-/** The length rule of CREATE_OBJECT for `objectType`, if the type exists. */
-export function objectLengthRule(objectType: number): LengthRule | undefined {
-  return OBJECT_RULES.get(objectType)?.length;
-}
-
 type Rules = { readonly [K in keyof typeof VirglCmd]: CommandRule<(typeof VirglCmd)[K]> };
 
 /** The command table, keyed by `VirglCmd`: every length rule and decoder of the virgl stream. */

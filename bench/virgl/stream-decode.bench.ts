@@ -5,7 +5,7 @@ import { cpus } from "node:os";
 import { PipeShaderType, VirglObject } from "../../src/components/virgl/protocol/commands.ts";
 import { decodeCommand } from "../../src/components/virgl/protocol/decoder.ts";
 import { VirglEncoder } from "../../src/components/virgl/protocol/encoder.ts";
-import { isVirglError } from "../../src/components/virgl/protocol/errors.ts";
+import { VirglRefusal } from "../../src/components/virgl/protocol/refusal.ts";
 import { DwordReader, frameVirglStream } from "../../src/components/virgl/protocol/stream.ts";
 import { compare } from "../harness.ts";
 
@@ -56,10 +56,10 @@ function stateStream(): Uint8Array {
 const reader = new DwordReader();
 function decodeAll(bytes: Uint8Array): void {
   const frames = frameVirglStream(reader, reader.reset(bytes));
-  if (isVirglError(frames)) throw new Error(frames.message);
+  if (frames instanceof VirglRefusal) throw new Error(frames.message);
   for (const f of frames) {
     const c = decodeCommand(reader, f.header, f.cmd, f.object, f.length);
-    if (isVirglError(c)) throw new Error(c.message);
+    if (c instanceof VirglRefusal) throw new Error(c.message);
   }
 }
 

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { VIRGL_CMD_NAMES, VirglCmd, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
 import { decodeCommand } from "../../../src/components/virgl/protocol/decoder.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
-import { isVirglError } from "../../../src/components/virgl/protocol/errors.ts";
+import { VirglRefusal } from "../../../src/components/virgl/protocol/refusal.ts";
 import { DwordReader, frameVirglStream } from "../../../src/components/virgl/protocol/stream.ts";
 import type { VirglCommand } from "../../../src/components/virgl/protocol/typed-commands.ts";
 import { VirglShader } from "../../../src/components/virgl/state/shader.ts";
@@ -66,10 +66,10 @@ function decodeAll(file: string): Decoded[] {
   for (const submit of submits(file)) {
     const r = new DwordReader();
     const frames = frameVirglStream(r, r.reset(submit));
-    assert.ok(!isVirglError(frames), `${file}: ${JSON.stringify(frames)}`);
+    assert.ok(!(frames instanceof VirglRefusal), `${file}: ${JSON.stringify(frames)}`);
     for (const f of frames) {
       const c = decodeCommand(r, f.header, f.cmd, f.object, f.length);
-      assert.ok(!isVirglError(c), `${file}: ${VIRGL_CMD_NAMES[f.cmd]}(${f.object}): ${JSON.stringify(c)}`);
+      assert.ok(!(c instanceof VirglRefusal), `${file}: ${VIRGL_CMD_NAMES[f.cmd]}(${f.object}): ${JSON.stringify(c)}`);
       out.push({
         command: c,
         object: f.object,

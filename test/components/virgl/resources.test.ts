@@ -119,6 +119,20 @@ test("bad creates and out-of-range boxes are typed errors and change nothing", (
         (e: unknown) => isRutabagaError(e),
       );
     }
+    // A zero extent is a bad parameter (CheckedRange → ERR_INVALID_PARAMETER), not a bad resource id.
+    for (const c of [
+      res({ width: 0 }),
+      res({ height: 0 }),
+      res({ target: 3, depth: 0 }),
+      res({ target: 4, arraySize: 0 }),
+      res({ target: 0, width: 0, height: 1 }),
+    ]) {
+      assert.throws(
+        () => rutabaga.resourceCreate3d(50, c),
+        (e: unknown) => isRutabagaError(e, "CheckedRange"),
+        JSON.stringify(c),
+      );
+    }
     createWithBacking(rutabaga, 1, res({ width: 4, height: 4 }), 64);
     assert.throws(
       () => rutabaga.transferWrite(1, 1, box({ x: 2, w: 3, h: 1 })),

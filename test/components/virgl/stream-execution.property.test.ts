@@ -5,13 +5,14 @@ import {
   PipeClear,
   PipeShaderType,
   VIRGL_CMD_COUNT,
+  VIRGL_CMD_NAMES,
   VirglCmd,
   VirglObject,
 } from "../../../src/components/virgl/protocol/commands.ts";
-import { commandRule, objectLengthRule } from "../../../src/components/virgl/protocol/decoder.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { isRutabagaError } from "../../../src/index.ts";
 import { createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
+import { LEGAL_COMMAND_LENGTHS, LEGAL_OBJECT_LENGTHS } from "./protocol-lengths.ts";
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
 
@@ -53,7 +54,9 @@ const cmdId = fc.oneof(
 const objectType = fc.integer({ min: 0, max: VirglObject.MsaaSurface + 1 });
 const command = fc.tuple(cmdId, objectType).chain(([cmd, object]) => {
   // CREATE_OBJECT mostly takes its object type's length, so most creates get past the length rule.
-  const rule = (cmd === VirglCmd.CreateObject ? objectLengthRule(object) : undefined) ?? commandRule(cmd)!.length;
+  const rule =
+    (cmd === VirglCmd.CreateObject ? LEGAL_OBJECT_LENGTHS.get(object) : undefined) ??
+    LEGAL_COMMAND_LENGTHS[VIRGL_CMD_NAMES[cmd]!]!;
   const min = rule.min;
   const top = Math.min(rule.max, min + 8);
   const word = fc.oneof(

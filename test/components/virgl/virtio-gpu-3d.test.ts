@@ -150,6 +150,9 @@ test("a TRANSFER_TO_HOST_3D outside the resource or of an unknown resource is re
     assert.notEqual(outside.type, R.OkNodata);
     const missing = d.driver.send(to({ x: 0, y: 0, z: 0, w: 1, h: 1, d: 1 }, 99), { ctxId: 1 })!;
     assert.equal(missing.type, R.ErrInvalidResourceId);
+    // A zero-sized RESOURCE_CREATE_3D is a bad parameter, as rutabaga_gfx answers it.
+    const zero = d.driver.send({ type: T.ResourceCreate3d, resourceId: 6, ...scanoutBuffer(0, H) }, { ctxId: 1 })!;
+    assert.equal(zero.type, R.ErrInvalidParameter);
   } finally {
     d.device.destroy();
   }

@@ -1,13 +1,3 @@
-import { parseBlend } from "../state/blend.ts";
-import { parseDsa } from "../state/dsa.ts";
-import { parseQuery } from "../state/query.ts";
-import { parseRasterizer } from "../state/rasterizer.ts";
-import { parseSamplerState } from "../state/sampler-state.ts";
-import { parseSamplerView } from "../state/sampler-view.ts";
-import { parseShaderChunk } from "../state/shader.ts";
-import { parseStreamoutTarget } from "../state/streamout-target.ts";
-import { parseSurface } from "../state/surface.ts";
-import { parseVertexElements } from "../state/vertex-elements.ts";
 import {
   AtomicBuffersOffset,
   BindShaderOffset,
@@ -47,7 +37,17 @@ import {
   VirglHeader,
   VirglObject,
 } from "./commands.ts";
-import { invalid, type VirglError, virglError } from "./errors.ts";
+import { parseBlend } from "./objects/blend.ts";
+import { parseDsa } from "./objects/dsa.ts";
+import { parseQuery } from "./objects/query.ts";
+import { parseRasterizer } from "./objects/rasterizer.ts";
+import { parseSamplerState } from "./objects/sampler-state.ts";
+import { parseSamplerView } from "./objects/sampler-view.ts";
+import { parseShaderChunk } from "./objects/shader.ts";
+import { parseStreamoutTarget } from "./objects/streamout-target.ts";
+import { parseSurface } from "./objects/surface.ts";
+import { parseVertexElements } from "./objects/vertex-elements.ts";
+import { invalid, VirglRefusal } from "./refusal.ts";
 import type { DwordReader } from "./stream.ts";
 import type {
   VirglBlitSide,
@@ -72,7 +72,7 @@ export interface LengthRule {
 /** A command's entry: its length rule and its decoder (header index `p`, payload word k at `p + k`). */
 export interface CommandRule<C extends number> {
   readonly length: LengthRule;
-  readonly decode: (r: DwordReader, p: number, length: number, object: number) => VirglCommandOf<C> | VirglError;
+  readonly decode: (r: DwordReader, p: number, length: number, object: number) => VirglCommandOf<C> | VirglRefusal;
 }
 
 const ANY = VirglHeader.MaxLength;
@@ -85,7 +85,7 @@ const list = (fixed: number, item: number, maxItems: number, min = fixed): Lengt
 });
 
 /** Checks `length` against `rule`'s list shape. */
-function checkList(rule: LengthRule, length: number, what: string): VirglError | undefined {
+function checkList(rule: LengthRule, length: number, what: string): VirglRefusal | undefined {
   const l = rule.list;
   if (l === undefined) return undefined;
   const n = (length - l.fixed) / l.item;
@@ -93,7 +93,7 @@ function checkList(rule: LengthRule, length: number, what: string): VirglError |
   return undefined;
 }
 
-function stageOf(r: DwordReader, index: number): number | VirglError {
+function stageOf(r: DwordReader, index: number): number | VirglRefusal {
   const stage = r.u32(index);
   return stage < PIPE_SHADER_TYPES ? stage : invalid(`shader stage ${stage}`);
 }
@@ -150,7 +150,7 @@ const OBJECT_RULES: ReadonlyMap<
   number,
   {
     readonly length: LengthRule;
-    readonly parse: (r: DwordReader, p: number, length: number) => VirglObjectDesc | VirglError;
+    readonly parse: (r: DwordReader, p: number, length: number) => VirglObjectDesc | VirglRefusal;
   }
 > = new Map([
   // Mesa always sends all 8 colour buffers; fewer leave the rest disabled.
@@ -167,11 +167,6 @@ const OBJECT_RULES: ReadonlyMap<
   [VirglObject.MsaaSurface, { length: exactly(6), parse: parseSurface }],
 ]);
 
-/** The length rule of CREATE_OBJECT for `objectType`, if the type exists. */
-export function objectLengthRule(objectType: number): LengthRule | undefined {
-  return OBJECT_RULES.get(objectType)?.length;
-}
-
 type Rules = { readonly [K in keyof typeof VirglCmd]: CommandRule<(typeof VirglCmd)[K]> };
 
 /** The command table, keyed by `VirglCmd`: every length rule and decoder of the virgl stream. */
@@ -184,14 +179,14 @@ export const VIRGL_COMMANDS: Rules = {
       const rule = OBJECT_RULES.get(object);
       if (rule === undefined) return invalid(`object type ${object}`);
       if (length < rule.length.min || length > rule.length.max) {
-        return virglError("size", `object type ${object} in ${length} dwords`);
+        return new VirglRefusal("size", `object type ${object} in ${length} dwords`);
       }
       const shape = checkList(rule.length, length, `object type ${object}`);
       if (shape !== undefined) return shape;
       const handle = r.u32(p + ObjectOffset.Handle);
       if (handle === 0) return invalid("object handle 0");
       const desc = rule.parse(r, p, length);
-      if ("message" in desc) return desc;
+      if (desc instanceof VirglRefusal) return desc;
       return { cmd: VirglCmd.CreateObject, objectType: object, handle, desc, bytes: (length - 1) * 4 };
     },
   },
@@ -661,7 +656,7 @@ export function decodeCommand(
   cmd: number,
   object: number,
   length: number,
-): VirglCommand | VirglError {
+): VirglCommand | VirglRefusal {
   const rule = commandRule(cmd);
   if (rule === undefined) return invalid(`unknown virgl command ${cmd}`);
   const shape = checkList(rule.length, length, VIRGL_CMD_NAMES[cmd]!);

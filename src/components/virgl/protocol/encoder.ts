@@ -1,5 +1,4 @@
 import type { Transfer3D } from "../../../rutabaga/types.ts";
-import type { VirglStreamOutputInfo } from "../state/shader.ts";
 import {
   BindShaderOffset,
   BlendOffset,
@@ -32,6 +31,7 @@ import {
   VirglObject,
   VirglTransferDirection,
 } from "./commands.ts";
+import type { VirglStreamOutputInfo } from "./objects/shader.ts";
 import type { VirglBlitSide, VirglDrawInfo, VirglVertexBuffer, VirglViewport } from "./typed-commands.ts";
 
 const f32 = new Float32Array(1);

@@ -1,6 +1,6 @@
 import { VirglHeader } from "./commands.ts";
 import { commandRule } from "./decoder.ts";
-import { invalid, type VirglError, virglError } from "./errors.ts";
+import { invalid, VirglRefusal } from "./refusal.ts";
 
 /** Most dwords one submit may carry: 16 MiB of commands. */
 export const MAX_SUBMIT_BYTES = 16 * 1024 * 1024;
@@ -19,7 +19,7 @@ export interface VirglCommandFrame {
  * decoder.ts) before anything executes; returns the frames, or the first refusal. A stream with any bad header
  * executes nothing.
  */
-export function frameVirglStream(reader: DwordReader, n: number): VirglCommandFrame[] | VirglError {
+export function frameVirglStream(reader: DwordReader, n: number): VirglCommandFrame[] | VirglRefusal {
   const frames: VirglCommandFrame[] = [];
   let i = 0;
   while (i < n) {
@@ -30,11 +30,11 @@ export function frameVirglStream(reader: DwordReader, n: number): VirglCommandFr
     const rule = commandRule(cmd);
     if (rule === undefined) return invalid(`unknown virgl command ${cmd} at dword ${i}`);
     if (i + 1 + length > n) {
-      return virglError("size", `command ${cmd} at dword ${i} needs ${length} dwords, ${n - i - 1} left`);
+      return new VirglRefusal("size", `command ${cmd} at dword ${i} needs ${length} dwords, ${n - i - 1} left`);
     }
     const { min, max } = rule.length;
     if (length < min || length > max) {
-      return virglError("size", `command ${cmd} has ${length} dwords, expected ${min}..${max}`);
+      return new VirglRefusal("size", `command ${cmd} has ${length} dwords, expected ${min}..${max}`);
     }
     frames.push({ cmd, object, length, header: i });
     i += 1 + length;

@@ -1,15 +1,15 @@
 import type { Transfer3D } from "../../../rutabaga/types.ts";
-import type { VirglBlendState } from "../state/blend.ts";
-import type { VirglDsaState } from "../state/dsa.ts";
-import type { VirglQueryDesc } from "../state/query.ts";
-import type { VirglRasterizerState } from "../state/rasterizer.ts";
-import type { VirglSamplerState } from "../state/sampler-state.ts";
-import type { VirglSamplerView } from "../state/sampler-view.ts";
-import type { VirglShaderContinuation, VirglShaderStart } from "../state/shader.ts";
-import type { VirglStreamoutTarget } from "../state/streamout-target.ts";
-import type { VirglSurfaceDesc } from "../state/surface.ts";
-import type { VirglVertexElementsState } from "../state/vertex-elements.ts";
 import type { VirglCmd } from "./commands.ts";
+import type { VirglBlendState } from "./objects/blend.ts";
+import type { VirglDsaState } from "./objects/dsa.ts";
+import type { VirglQueryDesc } from "./objects/query.ts";
+import type { VirglRasterizerState } from "./objects/rasterizer.ts";
+import type { VirglSamplerState } from "./objects/sampler-state.ts";
+import type { VirglSamplerView } from "./objects/sampler-view.ts";
+import type { VirglShaderContinuation, VirglShaderStart } from "./objects/shader.ts";
+import type { VirglStreamoutTarget } from "./objects/streamout-target.ts";
+import type { VirglSurfaceDesc } from "./objects/surface.ts";
+import type { VirglVertexElementsState } from "./objects/vertex-elements.ts";
 
 type Cmd = typeof VirglCmd;
 

@@ -2,7 +2,7 @@ import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import { checkGl, type HostGl } from "../host-gl/host-gl.ts";
 import { PipeMask, type VirglCmd } from "../protocol/commands.ts";
-import { invalid, type VirglError } from "../protocol/errors.ts";
+import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import { levelExtent } from "../resources/resource.ts";
 import { attachLevel, attachmentOf } from "./framebuffer.ts";
@@ -23,9 +23,9 @@ export function executeBlit(
   fbs: BlitFramebuffers,
   c: VirglCommandOf<typeof VirglCmd.Blit>,
   lookup: ResourceLookup,
-): VirglError | undefined {
+): VirglRefusal | undefined {
   const pair = lookupDstSrc(lookup, c.dst.resourceId, c.src.resourceId);
-  if ("message" in pair) return pair;
+  if (pair instanceof VirglRefusal) return pair;
   const { dst, src } = pair;
   const { dst: d, src: s } = c;
   if (dst.target === PipeTextureTarget.Buffer || src.target === PipeTextureTarget.Buffer)

@@ -2,7 +2,7 @@ import { RutabagaError } from "../../../rutabaga/error.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import { checkGl, type HostGl } from "../host-gl/host-gl.ts";
 import { PipeClear, type VirglCmd } from "../protocol/commands.ts";
-import type { VirglError } from "../protocol/errors.ts";
+import { VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import { bindSubContextFramebuffer } from "./framebuffer.ts";
@@ -14,10 +14,10 @@ export function executeClear(
   sub: VirglSubContext,
   c: VirglCommandOf<typeof VirglCmd.Clear>,
   lookup: ResourceLookup,
-): VirglError | undefined {
+): VirglRefusal | undefined {
   const bound = bindSubContextFramebuffer(gl, sub, lookup);
   if (bound === undefined) return undefined;
-  if ("message" in bound) return bound;
+  if (bound instanceof VirglRefusal) return bound;
   const { fb, colorKinds, zsKind } = bound;
   const status = gl.checkFramebufferStatus(fb);
   if (status !== GL.FRAMEBUFFER_COMPLETE) {

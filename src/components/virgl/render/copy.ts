@@ -1,7 +1,7 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import { checkGl, type HostGl } from "../host-gl/host-gl.ts";
 import type { VirglCmd } from "../protocol/commands.ts";
-import { invalid, type VirglError } from "../protocol/errors.ts";
+import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import { levelExtent, toGlBox } from "../resources/resource.ts";
 import { lookupDstSrc, type ResourceLookup } from "./lookup.ts";
@@ -11,9 +11,9 @@ export function executeCopyRegion(
   gl: HostGl,
   c: VirglCommandOf<typeof VirglCmd.ResourceCopyRegion>,
   lookup: ResourceLookup,
-): VirglError | undefined {
+): VirglRefusal | undefined {
   const pair = lookupDstSrc(lookup, c.dst.resourceId, c.src.resourceId);
-  if ("message" in pair) return pair;
+  if (pair instanceof VirglRefusal) return pair;
   const { dst, src } = pair;
   const { w, h, d } = c;
   const isBuffer = (t: number) => t === PipeTextureTarget.Buffer;
@@ -51,9 +51,9 @@ export function executeClearTexture(
   gl: HostGl,
   c: VirglCommandOf<typeof VirglCmd.ClearTexture>,
   lookup: ResourceLookup,
-): VirglError | undefined {
+): VirglRefusal | undefined {
   const res = lookup(c.resourceId);
-  if ("message" in res) return res;
+  if (res instanceof VirglRefusal) return res;
   const state = res.state;
   if (state.target === PipeTextureTarget.Buffer || state.glName === 0) return invalid("clear_texture of a buffer");
   const f = state.format!;

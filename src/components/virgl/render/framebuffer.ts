@@ -1,7 +1,7 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
-import { invalid, type VirglError } from "../protocol/errors.ts";
+import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import { isLayeredTarget, type VirglResourceState } from "../resources/resource.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import type { VirglSurface } from "../state/surface.ts";
@@ -38,11 +38,11 @@ export function surfaceState(
   sub: VirglSubContext,
   handle: number,
   lookup: ResourceLookup,
-): { surface: VirglSurface; state: VirglResourceState } | VirglError {
+): { surface: VirglSurface; state: VirglResourceState } | VirglRefusal {
   const surface = sub.surfaces.get(handle);
   if (surface === undefined) return invalid(`no surface ${handle}`);
   const res = lookup(surface.resourceId);
-  if ("message" in res) return invalid(`surface ${handle} resource ${surface.resourceId} is gone`);
+  if (res instanceof VirglRefusal) return invalid(`surface ${handle} resource ${surface.resourceId} is gone`);
   const state = res.state;
   if (state.target === PipeTextureTarget.Buffer || state.glName === 0)
     return invalid(`surface ${handle} is not a texture`);
@@ -64,11 +64,11 @@ export function bindSubContextFramebuffer(
   gl: HostGl,
   sub: VirglSubContext,
   lookup: ResourceLookup,
-): BoundFramebuffer | VirglError | undefined {
+): BoundFramebuffer | VirglRefusal | undefined {
   if (sub.zsSurface === 0 && sub.colorSurfaces.every((h) => h === 0)) return undefined;
   const resolved = sub.colorSurfaces.map((h) => (h === 0 ? undefined : surfaceState(sub, h, lookup)));
   const zs = sub.zsSurface === 0 ? undefined : surfaceState(sub, sub.zsSurface, lookup);
-  for (const r of [...resolved, zs]) if (r !== undefined && "message" in r) return r;
+  for (const r of [...resolved, zs]) if (r instanceof VirglRefusal) return r;
   if (sub.fbo === 0) sub.fbo = gl.createFramebuffer();
   const fb = sub.fbo;
   const drawBuffers = new Uint32Array(sub.colorSurfaces.length);
@@ -76,7 +76,7 @@ export function bindSubContextFramebuffer(
   gl.framebufferTexture(fb, GL.DEPTH_STENCIL_ATTACHMENT, 0, 0);
   const colorKinds: string[] = [];
   resolved.forEach((r, i) => {
-    if (r === undefined || "message" in r) {
+    if (r === undefined || r instanceof VirglRefusal) {
       colorKinds.push("");
       return;
     }
@@ -88,7 +88,7 @@ export function bindSubContextFramebuffer(
   });
   gl.framebufferDrawBuffers(fb, drawBuffers);
   let zsKind = "";
-  if (zs !== undefined && !("message" in zs)) {
+  if (zs !== undefined && !(zs instanceof VirglRefusal)) {
     const { surface, state } = zs;
     zsKind = state.format!.kind;
     const whole = surface.firstLayer !== surface.lastLayer;

@@ -1,10 +1,10 @@
 import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { PipeLimits } from "../protocol/commands.ts";
+import type { VirglBlendState } from "../protocol/objects/blend.ts";
+import type { VirglDsaState } from "../protocol/objects/dsa.ts";
+import type { VirglRasterizerState } from "../protocol/objects/rasterizer.ts";
 import type { VirglScissor, VirglViewport } from "../protocol/typed-commands.ts";
-import type { VirglBlendState } from "../state/blend.ts";
-import type { VirglDsaState } from "../state/dsa.ts";
-import type { VirglRasterizerState } from "../state/rasterizer.ts";
 import {
   BLEND_FACTOR,
   BLEND_FUNC,

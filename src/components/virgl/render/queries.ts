@@ -1,7 +1,7 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
-import { invalid, type VirglError, virglError } from "../protocol/errors.ts";
-import type { VirglQueryDesc } from "../state/query.ts";
+import type { VirglQueryDesc } from "../protocol/objects/query.ts";
+import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import { PipeQuery, queryTarget } from "./gallium-to-gl.ts";
 import type { ResourceLookup } from "./lookup.ts";
 
@@ -38,14 +38,14 @@ export class Queries {
     return o;
   }
 
-  begin(q: VirglQueryDesc): VirglError | undefined {
+  begin(q: VirglQueryDesc): VirglRefusal | undefined {
     const target = queryTarget(q.queryType);
     if (target === undefined || q.queryType === PipeQuery.Timestamp) return undefined;
     this.#gl.beginQuery(target, this.#object(q, target));
     return undefined;
   }
 
-  end(q: VirglQueryDesc): VirglError | undefined {
+  end(q: VirglQueryDesc): VirglRefusal | undefined {
     const target = queryTarget(q.queryType);
     if (target === undefined) return undefined;
     if (q.queryType === PipeQuery.Timestamp) this.#gl.queryCounter(this.#object(q, target), target);
@@ -54,9 +54,9 @@ export class Queries {
   }
 
   /** Writes the query's result where the guest reads it. */
-  result(q: VirglQueryDesc, lookup: ResourceLookup): VirglError | undefined {
+  result(q: VirglQueryDesc, lookup: ResourceLookup): VirglRefusal | undefined {
     const res = lookup(q.resourceId);
-    if ("message" in res) return res;
+    if (res instanceof VirglRefusal) return res;
     if (res.state.target !== PipeTextureTarget.Buffer) return invalid(`query resource ${q.resourceId} is not a buffer`);
     if (q.offset + HOST_QUERY_STATE_BYTES > res.state.width) return invalid("query result past its buffer");
     const o = this.#objects.get(q);
@@ -72,7 +72,7 @@ export class Queries {
     const backing = res.record.backing;
     if (backing !== undefined) {
       if (q.offset + HOST_QUERY_STATE_BYTES > backing.totalLength)
-        return virglError("iovec", "query backing too short");
+        return new VirglRefusal("iovec", "query backing too short");
       backing.write(q.offset, bytes, 0, HOST_QUERY_STATE_BYTES);
     }
     if (res.state.glName !== 0) this.#gl.bufferSubData(res.state.glName, q.offset, bytes);

@@ -2,15 +2,15 @@ import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { PipeShaderType, type VirglCmd, VirglObject } from "../protocol/commands.ts";
-import { invalid, type VirglError } from "../protocol/errors.ts";
+import type { VirglBlendState } from "../protocol/objects/blend.ts";
+import type { VirglDsaState } from "../protocol/objects/dsa.ts";
+import type { VirglRasterizerState } from "../protocol/objects/rasterizer.ts";
+import type { VirglVertexElementsState } from "../protocol/objects/vertex-elements.ts";
+import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import { VIRGL_FORMATS } from "../resources/formats.ts";
-import type { VirglBlendState } from "../state/blend.ts";
-import type { VirglDsaState } from "../state/dsa.ts";
-import type { VirglRasterizerState } from "../state/rasterizer.ts";
 import { VirglShader } from "../state/shader.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
-import type { VirglVertexElementsState } from "../state/vertex-elements.ts";
 import { producedVaryings, type ShaderKey } from "../tgsi/index.ts";
 import { bindSubContextFramebuffer } from "./framebuffer.ts";
 import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
@@ -238,7 +238,7 @@ export class VirglRenderer {
     sub: VirglSubContext,
     c: VirglCommandOf<typeof VirglCmd.DrawVbo>,
     lookup: ResourceLookup,
-  ): VirglError | undefined {
+  ): VirglRefusal | undefined {
     const gl = this.#gl;
     if (c.count === 0 && c.indirectHandle === 0 && c.countFromSo === 0) return undefined;
     if (!isCorePrimitive(c.mode)) return invalid(`primitive ${c.mode} (not advertised)`);
@@ -252,7 +252,7 @@ export class VirglRenderer {
     const b = sub.bound;
     if (a.sub !== sub || a.framebufferVersion !== sub.framebufferVersion) {
       const fb = bindSubContextFramebuffer(gl, sub, lookup);
-      if (fb !== undefined && "message" in fb) return fb;
+      if (fb instanceof VirglRefusal) return fb;
       gl.bindFramebuffer(GL.DRAW_FRAMEBUFFER, fb?.fb ?? 0);
       if (fb === undefined || gl.checkFramebufferStatus(fb.fb) !== GL.FRAMEBUFFER_COMPLETE) {
         this.skippedDraws++;
@@ -305,7 +305,7 @@ export class VirglRenderer {
       return undefined;
     }
     const indices = c.indexed && fromSo === undefined ? this.#indexRange(b, c, lookup) : undefined;
-    if (indices !== undefined && "message" in indices) return indices;
+    if (indices instanceof VirglRefusal) return indices;
     const failed = vi.apply(d.ve, b.vertexBuffers, lookup, {
       firstVertex: indices === undefined ? (fromSo === undefined ? c.start : 0) : indices.first,
       lastVertex:
@@ -370,11 +370,11 @@ export class VirglRenderer {
     b: VirglSubContext["bound"],
     c: VirglCommandOf<typeof VirglCmd.DrawVbo>,
     lookup: ResourceLookup,
-  ): { glName: number; type: number; first: number; last: number } | VirglError {
+  ): { glName: number; type: number; first: number; last: number } | VirglRefusal {
     const ib = b.indexBuffer;
     if (ib === undefined) return invalid("indexed draw without an index buffer");
     const res = lookup(ib.resourceId);
-    if ("message" in res) return res;
+    if (res instanceof VirglRefusal) return res;
     if (res.state.target !== PipeTextureTarget.Buffer || res.state.glName === 0)
       return invalid("index buffer is not a GL buffer");
     const type = INDEX_TYPE[ib.indexSize];

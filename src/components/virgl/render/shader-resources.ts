@@ -2,11 +2,12 @@ import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { VirglObject } from "../protocol/commands.ts";
+import type { VirglSamplerState } from "../protocol/objects/sampler-state.ts";
+import type { VirglSamplerView } from "../protocol/objects/sampler-view.ts";
+import { VirglRefusal } from "../protocol/refusal.ts";
 import { VIRGL_FORMATS } from "../resources/formats.ts";
 import type { VirglResourceState } from "../resources/resource.ts";
 import { MAX_CONSTANT_BYTES } from "../state/bound-state.ts";
-import type { VirglSamplerState } from "../state/sampler-state.ts";
-import type { VirglSamplerView } from "../state/sampler-view.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import {
   SYSVAL_LAYOUT,
@@ -99,7 +100,11 @@ export class ShaderResources {
         let offset = 0;
         if (range !== undefined) {
           const res = lookup(range.resourceId);
-          if (!("message" in res) && res.state.target === PipeTextureTarget.Buffer && res.state.glName !== 0) {
+          if (
+            !(res instanceof VirglRefusal) &&
+            res.state.target === PipeTextureTarget.Buffer &&
+            res.state.glName !== 0
+          ) {
             // A range shorter than the block reads zeros past its end in GL only with robust access; stay inside.
             if (range.offset + need <= res.state.width) {
               buffer = res.state.glName;
@@ -139,7 +144,7 @@ export class ShaderResources {
       let texture = 0;
       if (view !== undefined) {
         const res = lookup(view.resourceId);
-        if ("message" in res || res.state.glName === 0) texture = 0;
+        if (res instanceof VirglRefusal || res.state.glName === 0) texture = 0;
         else if (res.state.target === PipeTextureTarget.Buffer) texture = this.#bufferTexture(res.state, view);
         else {
           texture = res.state.glName;

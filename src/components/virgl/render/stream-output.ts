@@ -2,8 +2,8 @@ import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { VirglObject } from "../protocol/commands.ts";
-import { invalid, type VirglError } from "../protocol/errors.ts";
-import type { VirglStreamoutTarget } from "../state/streamout-target.ts";
+import type { VirglStreamoutTarget } from "../protocol/objects/streamout-target.ts";
+import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import type { ResourceLookup } from "./lookup.ts";
 
@@ -92,7 +92,7 @@ export class StreamOutput {
   }
 
   /** Applies SET_STREAMOUT_TARGETS when it changed; refuses a target whose range its buffer cannot hold. */
-  #update(sub: VirglSubContext, s: Session, lookup: ResourceLookup): VirglError | undefined {
+  #update(sub: VirglSubContext, s: Session, lookup: ResourceLookup): VirglRefusal | undefined {
     const b = sub.bound;
     if (s.version === b.streamoutVersion) return undefined;
     s.version = b.streamoutVersion;
@@ -123,7 +123,7 @@ export class StreamOutput {
         continue;
       }
       const res = lookup(t.resourceId);
-      if ("message" in res) return res;
+      if (res instanceof VirglRefusal) return res;
       if (res.state.target !== PipeTextureTarget.Buffer || res.state.glName === 0)
         return invalid(`streamout target on resource ${t.resourceId}, not a GL buffer`);
       if (t.bufferOffset % 4 !== 0 || t.bufferSize % 4 !== 0 || t.bufferSize === 0)
@@ -148,7 +148,7 @@ export class StreamOutput {
     strides: readonly number[] | undefined,
     mode: number,
     lookup: ResourceLookup,
-  ): VirglError | undefined {
+  ): VirglRefusal | undefined {
     if (sub.bound.streamoutVersion === 0 && !this.#sessions.has(sub)) return undefined;
     const s = this.#session(sub);
     const failed = this.#update(sub, s, lookup);

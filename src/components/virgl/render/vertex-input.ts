@@ -1,8 +1,8 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
-import { invalid, type VirglError } from "../protocol/errors.ts";
+import type { VirglVertexElementsState } from "../protocol/objects/vertex-elements.ts";
+import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglVertexBuffer } from "../protocol/typed-commands.ts";
-import type { VirglVertexElementsState } from "../state/vertex-elements.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { vertexFormat, vertexFormatBytes } from "./vertex-formats.ts";
 
@@ -68,7 +68,7 @@ export class VertexInput {
     buffers: readonly VirglVertexBuffer[],
     lookup: ResourceLookup,
     reach: VertexReach,
-  ): VirglError | undefined {
+  ): VirglRefusal | undefined {
     const gl = this.#gl;
     const elements = ve?.elements ?? [];
     const wants: (AppliedAttrib | undefined)[] = [];
@@ -82,7 +82,7 @@ export class VertexInput {
         continue;
       }
       const res = lookup(vb.resourceId);
-      if ("message" in res) return res;
+      if (res instanceof VirglRefusal) return res;
       if (res.state.target !== PipeTextureTarget.Buffer) return invalid(`vertex buffer ${vb.resourceId} is a texture`);
       if (res.state.glName === 0) {
         wants.push(undefined);

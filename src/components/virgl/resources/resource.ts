@@ -126,7 +126,10 @@ export function planResource(create: ResourceCreate3D, limits: ResourceLimits): 
     target === PipeTextureTarget.TextureCubeArray;
   // Mesa sends array_size 0 for some buffers (query results); Gallium reads 0 as 1 outside array targets.
   const arraySize = create.arraySize === 0 && !arrayTarget ? 1 : create.arraySize;
-  if (width === 0 || height === 0 || depth === 0 || arraySize === 0) invalid("zero-sized resource");
+  // rutabaga_gfx's CheckedRange: the device answers VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, not a bad resource id.
+  if (width === 0 || height === 0 || depth === 0 || arraySize === 0) {
+    throw new RutabagaError("CheckedRange", `zero-sized resource ${width}×${height}×${depth}, ${arraySize} layers`);
+  }
   if (target === PipeTextureTarget.Buffer) {
     if (height !== 1 || depth !== 1 || arraySize !== 1 || lastLevel !== 0 || samples > 1) {
       invalid("buffers are width × 1 × 1, one level, one sample");

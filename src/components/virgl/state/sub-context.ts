@@ -1,14 +1,14 @@
-import type { VirglBlendState } from "./blend.ts";
+import type { VirglBlendState } from "../protocol/objects/blend.ts";
+import type { VirglDsaState } from "../protocol/objects/dsa.ts";
+import type { VirglQueryDesc } from "../protocol/objects/query.ts";
+import type { VirglRasterizerState } from "../protocol/objects/rasterizer.ts";
+import type { VirglSamplerState } from "../protocol/objects/sampler-state.ts";
+import type { VirglSamplerView } from "../protocol/objects/sampler-view.ts";
+import type { VirglStreamoutTarget } from "../protocol/objects/streamout-target.ts";
+import type { VirglVertexElementsState } from "../protocol/objects/vertex-elements.ts";
 import { VirglBoundState } from "./bound-state.ts";
-import type { VirglDsaState } from "./dsa.ts";
-import type { VirglQueryDesc } from "./query.ts";
-import type { VirglRasterizerState } from "./rasterizer.ts";
-import type { VirglSamplerState } from "./sampler-state.ts";
-import type { VirglSamplerView } from "./sampler-view.ts";
 import type { VirglShader } from "./shader.ts";
-import type { VirglStreamoutTarget } from "./streamout-target.ts";
 import type { VirglSurface } from "./surface.ts";
-import type { VirglVertexElementsState } from "./vertex-elements.ts";
 
 /** A state object as stored after CREATE_OBJECT (surfaces are kept apart, checked against their resource). */
 export type VirglStateObject =

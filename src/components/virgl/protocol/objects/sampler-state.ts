@@ -1,5 +1,5 @@
-import { SamplerStateOffset } from "../protocol/commands.ts";
-import type { DwordReader } from "../protocol/stream.ts";
+import { SamplerStateOffset } from "../commands.ts";
+import type { DwordReader } from "../stream.ts";
 
 /** A sampler state object (`VIRGL_OBJ_SAMPLER_STATE_*`; wraps `PIPE_TEX_WRAP_*`, filters `PIPE_TEX_FILTER/MIPFILTER_*`). */
 export interface VirglSamplerState {

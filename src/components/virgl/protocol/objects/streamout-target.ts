@@ -1,5 +1,5 @@
-import { StreamoutOffset } from "../protocol/commands.ts";
-import type { DwordReader } from "../protocol/stream.ts";
+import { StreamoutOffset } from "../commands.ts";
+import type { DwordReader } from "../stream.ts";
 
 /** A stream-output target object (`VIRGL_OBJ_STREAMOUT_*`): a range of a buffer resource. */
 export interface VirglStreamoutTarget {

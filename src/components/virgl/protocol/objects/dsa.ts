@@ -1,5 +1,5 @@
-import { DsaOffset } from "../protocol/commands.ts";
-import type { DwordReader } from "../protocol/stream.ts";
+import { DsaOffset } from "../commands.ts";
+import type { DwordReader } from "../stream.ts";
 
 /** One face's stencil test (functions `PIPE_FUNC_*`, operations `PIPE_STENCIL_OP_*`). */
 export interface VirglStencilState {

@@ -1,5 +1,5 @@
-import { QueryOffset } from "../protocol/commands.ts";
-import type { DwordReader } from "../protocol/stream.ts";
+import { QueryOffset } from "../commands.ts";
+import type { DwordReader } from "../stream.ts";
 
 /** A query object (`VIRGL_OBJ_QUERY_*`): its `PIPE_QUERY_*` type and where its result goes in a resource. */
 export interface VirglQueryDesc {

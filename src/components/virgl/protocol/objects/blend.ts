@@ -1,5 +1,5 @@
-import { BlendOffset, PipeLimits } from "../protocol/commands.ts";
-import type { DwordReader } from "../protocol/stream.ts";
+import { BlendOffset, PipeLimits } from "../commands.ts";
+import type { DwordReader } from "../stream.ts";
 
 /** One colour buffer's blend equation (Gallium `pipe_rt_blend_state`; factors and functions are `PIPE_BLEND*`). */
 export interface VirglRtBlend {

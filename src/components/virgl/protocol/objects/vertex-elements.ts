@@ -1,5 +1,5 @@
-import { VertexElementsOffset } from "../protocol/commands.ts";
-import type { DwordReader } from "../protocol/stream.ts";
+import { VertexElementsOffset } from "../commands.ts";
+import type { DwordReader } from "../stream.ts";
 
 /** One vertex attribute's source (Gallium `pipe_vertex_element`; `format` is a virgl format). */
 export interface VirglVertexElement {

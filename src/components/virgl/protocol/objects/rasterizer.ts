@@ -1,5 +1,5 @@
-import { RasterizerOffset } from "../protocol/commands.ts";
-import type { DwordReader } from "../protocol/stream.ts";
+import { RasterizerOffset } from "../commands.ts";
+import type { DwordReader } from "../stream.ts";
 
 /** A rasterizer state object (`VIRGL_OBJ_RS_*`; fill modes `PIPE_POLYGON_MODE_*`, cull `PIPE_FACE_*`). */
 export interface VirglRasterizerState {

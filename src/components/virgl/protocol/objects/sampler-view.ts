@@ -1,5 +1,5 @@
-import { SamplerViewOffset } from "../protocol/commands.ts";
-import type { DwordReader } from "../protocol/stream.ts";
+import { SamplerViewOffset } from "../commands.ts";
+import type { DwordReader } from "../stream.ts";
 
 /**
  * A sampler view object (`VIRGL_OBJ_SAMPLER_VIEW_*`). For a buffer resource the two range words are first and

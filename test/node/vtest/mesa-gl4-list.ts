@@ -1,9 +1,9 @@
 /**
  * piglit tests of GL 4.3 / GLES 3.2 features for the "virgl part 3" work: each passes on the reference
  * virgl_test_server (virglrenderer 0.10.4, Mesa 22.3.6 virpipe, llvmpipe), twice in a row, in under 2 s (under 3 s
- * while the machine was loaded). Grouped by
- * feature; the groups whose features GLES 3.1 already has (compute, SSBOs, images, atomic counters, barriers, indirect
- * draws and dispatch, texture gather, stencil texturing, multisample textures) come first. Paths and programs are
+ * while the machine was loaded). Grouped by feature; the groups whose features GLES 3.1 already has (compute, SSBOs,
+ * images, atomic counters, barriers, indirect draws and dispatch, texture gather, stencil texturing, multisample
+ * textures) come first. Paths and programs are
  * under Debian's /usr/lib/x86_64-linux-gnu/piglit; run with `-auto -fbo`, `GALLIUM_DRIVER=virpipe` and
  * `PIGLIT_PLATFORM=surfaceless_egl` (see mesa-namespace.ts). Shaders they send: test/fixtures/tgsi/mesa-gl4/.
  */

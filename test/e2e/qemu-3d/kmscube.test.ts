@@ -3,10 +3,18 @@
 // number, so it is compared with the same frame from QEMU's built-in virtio-vga-gl + virglrenderer (the reference,
 // on llvmpipe through `-display sdl,gl=on` in Xvfb, taken from the X window). A hold shim keeps each kmscube on
 // screen after its last frame until the host has taken the picture. Then a guest dies mid-frame (QEMU killed) and
-// the backend must exit 0 with every host GL object released.
+// the backend must exit 0 with every host GL object released. kmscube prints the OpenGL ES version the guest gets, and
+// a GLES 3.1 compute program (compute-checksum.c, offscreen on GBM) runs in the guest on both devices: the reference
+// must offer ES 3.2 and compute the expected checksum; ours must show exactly the state OURS_EXPECTED records.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildInitramfs3d, HOLD_RELEASE, HOLD_SHIM, prepareTools3d } from "../../../scripts/lib/guest-image-3d.ts";
+import {
+  buildInitramfs3d,
+  COMPUTE_PROGRAM,
+  HOLD_RELEASE,
+  HOLD_SHIM,
+  prepareTools3d,
+} from "../../../scripts/lib/guest-image-3d.ts";
 import type { Screen } from "../../../scripts/lib/guest-session.ts";
 import { type Gpu3dKind, Guest3dSession } from "../../../scripts/lib/guest-session-3d.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
@@ -24,6 +32,24 @@ const VARIANTS = [
   { name: "smooth", args: "" },
   { name: "rgba", args: "-M rgba" },
 ] as const;
+
+/** The OpenGL ES version the reference (QEMU's built-in virtio-vga-gl + virglrenderer on llvmpipe) gives the guest. */
+const REFERENCE_GLES = "3.2";
+
+/**
+ * What our backend gives the guest today, asserted exactly so the test fails when it changes either way: the virgl
+ * component's caps let Mesa offer OpenGL ES 3.0 only, so the compute program gets no ES 3.1 context (`compute FAIL`).
+ * Flip to `{ glesVersion: "3.2", compute: true }` (or 3.1) once the component supports compute, SSBOs, images and
+ * atomic counters; `compute: true` then requires `compute ok` and the reference's checksum.
+ */
+export const OURS_EXPECTED = { glesVersion: "3.0", compute: false } as const;
+
+/** The compute program's output in one guest. */
+interface ComputeRun {
+  out: string;
+  rc: number;
+  seconds: number;
+}
 
 interface KmscubeRun {
   screen: Screen;
@@ -66,6 +92,25 @@ async function kmscube(guest: Guest3dSession, args: string, tag: string): Promis
   const screen = await steadyCapture(guest);
   await guest.run(`touch ${HOLD_RELEASE}; wait`);
   return { screen, log: held.out, seconds };
+}
+
+/** The OpenGL ES version in kmscube's `version: "OpenGL ES 3.2 Mesa ..."` line (or the compute program's GL_VERSION). */
+function glesVersion(log: string): string | undefined {
+  return /(?:version: "|GL_VERSION: )OpenGL ES (\d+\.\d+)/.exec(log)?.[1];
+}
+
+/** Runs the compute program in the guest (bounded: a wedged GPU must not stall the test). */
+async function compute(guest: Guest3dSession): Promise<ComputeRun> {
+  const start = Date.now();
+  const { out, rc } = await guest.run(`timeout 120 ${COMPUTE_PROGRAM}`, 150_000);
+  const run = { out, rc, seconds: (Date.now() - start) / 1000 };
+  console.log(`${guest.kind}: compute program (${run.seconds.toFixed(1)} s, exit ${rc}):\n${out}`);
+  return run;
+}
+
+/** The `checksum <hex>` the compute program printed. */
+function checksum(run: ComputeRun): string | undefined {
+  return /^checksum ([0-9a-f]{8})$/m.exec(run.out)?.[1];
 }
 
 /** Boots a guest on `kind`, runs every variant, and hands the session to `more` before stopping it. */
@@ -129,16 +174,30 @@ test("kmscube's frames from a Linux guest on our --virgl backend match QEMU's bu
   // One guest per variant for the reference: in QEMU's SDL GL window a second KMS program in the same guest stayed
   // on "Display output is not active" while held.
   const reference = new Map<string, KmscubeRun>();
-  for (const v of VARIANTS)
-    for (const [name, run] of await session("builtin", undefined, [v])) reference.set(name, run);
+  let referenceCompute: ComputeRun | undefined;
+  const computeOnReference = async (guest: Guest3dSession) => {
+    referenceCompute = await compute(guest);
+  };
+  for (const [i, v] of VARIANTS.entries())
+    for (const [name, run] of await session("builtin", i === 0 ? computeOnReference : undefined, [v]))
+      reference.set(name, run);
   for (const v of VARIANTS) {
     const run = reference.get(v.name)!;
     assert.match(run.log, /renderer: "virgl/, `the reference renders through virgl (${v.name})`);
     assert.deepEqual([run.screen.width, run.screen.height], [W, H]);
+    assert.equal(glesVersion(run.log), REFERENCE_GLES, `kmscube ${v.name} reports OpenGL ES on the reference`);
   }
+  assert.ok(referenceCompute !== undefined);
+  const expectedChecksum = checksum(referenceCompute);
+  assert.equal(glesVersion(referenceCompute.out), REFERENCE_GLES, "the compute program's GL_VERSION on the reference");
+  assert.match(referenceCompute.out, /^compute ok$/m, "the compute program succeeds on the reference");
+  assert.equal(referenceCompute.rc, 0, "the compute program exits 0 on the reference");
+  assert.ok(expectedChecksum !== undefined, "the compute program prints a checksum on the reference");
 
   let killed: { exit: number | null; log: string } | undefined;
+  let oursCompute: ComputeRun | undefined;
   const ours = await session("ours", async (guest) => {
+    oursCompute = await compute(guest);
     // A guest that dies mid-frame: kmscube draws without end, QEMU is killed while frames are in flight.
     await guest.run("kmscube < /dev/tty1 > /tmp/kmscube-endless.log 2>&1 &");
     await guest.run("sleep 3");
@@ -158,6 +217,17 @@ test("kmscube's frames from a Linux guest on our --virgl backend match QEMU's bu
   for (const v of VARIANTS) {
     const run = ours.get(v.name)!;
     assert.match(run.log, /renderer: "virgl/, `the guest renders through virgl on our backend (${v.name})`);
+    assert.equal(glesVersion(run.log), OURS_EXPECTED.glesVersion, `kmscube ${v.name} reports OpenGL ES on ours`);
+  }
+  assert.ok(oursCompute !== undefined);
+  assert.equal(glesVersion(oursCompute.out), OURS_EXPECTED.glesVersion, "the compute program's GL_VERSION on ours");
+  if (OURS_EXPECTED.compute) {
+    assert.match(oursCompute.out, /^compute ok$/m, "the compute program succeeds on ours");
+    assert.equal(oursCompute.rc, 0, "the compute program exits 0 on ours");
+    assert.equal(checksum(oursCompute), expectedChecksum, "the compute checksum on ours matches the reference's");
+  } else {
+    assert.match(oursCompute.out, /^compute FAIL /m, "the compute program fails on ours, as OURS_EXPECTED says");
+    assert.notEqual(oursCompute.rc, 0, "the compute program exits non-zero on ours, as OURS_EXPECTED says");
   }
   assert.ok(killed !== undefined);
   assert.equal(killed.exit, 0, `the backend exits 0 when QEMU is killed mid-frame:\n${killed.log.slice(-2000)}`);

@@ -1,18 +1,21 @@
 import koffi from "koffi";
-import type {
-  GlDrawArrays,
-  GlDrawElements,
-  GlVertexAttribFormat,
-  GlViewport,
-} from "../../components/virgl/host-gl/draws.ts";
+import type { GlDrawArrays, GlDrawElements } from "../../components/virgl/host-gl/draws.ts";
 import type { GlRect } from "../../components/virgl/host-gl/framebuffers.ts";
 import { GL } from "../../components/virgl/host-gl/gl-constants.ts";
 import type { HostGl, HostGlContext } from "../../components/virgl/host-gl/host-gl.ts";
+import type { HostGlFeatures } from "../../components/virgl/host-gl/indirect-draws.ts";
+import type { GlViewport } from "../../components/virgl/host-gl/pipeline-state.ts";
 import type { GlBuildResult } from "../../components/virgl/host-gl/programs.ts";
-import type { GlBox, GlImageRef, GlTextureStorage } from "../../components/virgl/host-gl/textures.ts";
+import type {
+  GlBox,
+  GlImageRef,
+  GlTextureStorage,
+  GlTextureViewRange,
+} from "../../components/virgl/host-gl/textures.ts";
+import type { GlVertexAttribFormat } from "../../components/virgl/host-gl/vertex-arrays.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import { glObjectCensus } from "./gl-object-census.ts";
-import { GL_PROTOTYPES } from "./gl-prototypes.ts";
+import { GL_OPTIONAL_PROTOTYPES, GL_PROTOTYPES } from "./gl-prototypes.ts";
 
 const EGL_PLATFORM_SURFACELESS_MESA = 0x31dd;
 const EGL_OPENGL_API = 0x30a2;
@@ -34,8 +37,11 @@ const CORE_VERSIONS: readonly (readonly [number, number])[] = [
 ];
 
 type GlName = keyof typeof GL_PROTOTYPES;
+type GlOptionalName = keyof typeof GL_OPTIONAL_PROTOTYPES;
 // biome-ignore lint/suspicious/noExplicitAny: koffi functions are variadic by prototype
-type GlFunctions = Record<GlName, (...args: any[]) => any>;
+type GlFunction = (...args: any[]) => any;
+type GlFunctions = Record<GlName, GlFunction>;
+type GlOptionalFunctions = Partial<Record<GlOptionalName, GlFunction>>;
 
 interface EglFunctions {
   getPlatformDisplay: (platform: number, native: null, attribs: null) => unknown;
@@ -52,12 +58,14 @@ interface EglFunctions {
 
 let eglLib: EglFunctions | undefined;
 /** koffi prototypes are process-wide named types, so they are made once. */
-const prototypes = new Map<GlName, unknown>();
+const prototypes = new Map<GlName | GlOptionalName, unknown>();
 
-function prototypeOf(name: GlName): unknown {
+function prototypeOf(name: GlName | GlOptionalName): unknown {
   let p = prototypes.get(name);
   if (p === undefined) {
-    p = koffi.proto(GL_PROTOTYPES[name].replace(` ${name}(`, ` rutabaga_${name}(`));
+    const text =
+      name in GL_PROTOTYPES ? GL_PROTOTYPES[name as GlName] : GL_OPTIONAL_PROTOTYPES[name as GlOptionalName].prototype;
+    p = koffi.proto(text.replace(` ${name}(`, ` rutabaga_${name}(`));
     prototypes.set(name, p);
   }
   return p;
@@ -105,11 +113,13 @@ let displayUsers = 0;
 export class EglHostGl implements HostGl {
   readonly glVersion: number;
   readonly glesVersion = 0;
+  readonly features: HostGlFeatures;
   readonly #egl: EglFunctions;
   readonly #dpy: unknown;
   readonly #root: NodeGlContext;
   readonly #attribs: Int32Array;
   readonly #gl: GlFunctions;
+  readonly #optional: GlOptionalFunctions;
   readonly #contexts = new Set<NodeGlContext>();
   #current: NodeGlContext | undefined;
   #nextId = 1;
@@ -172,8 +182,36 @@ export class EglHostGl implements HostGl {
       gl[name] = (koffi.decode as (p: unknown, t: unknown) => GlFunctions[GlName])(ptr, prototypeOf(name));
     }
     this.#gl = gl as GlFunctions;
+    this.#optional = this.#loadOptional();
+    this.features = {
+      indirectParameters:
+        this.#optional.glMultiDrawArraysIndirectCount !== undefined &&
+        this.#optional.glMultiDrawElementsIndirectCount !== undefined,
+      textureBarrier: this.#optional.glTextureBarrier !== undefined,
+    };
     this.#gl.glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     this.#gl.glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  }
+
+  /** The entry points of {@link GL_OPTIONAL_PROTOTYPES} the context's version or extensions offer. */
+  #loadOptional(): GlOptionalFunctions {
+    const extensions = new Set<string>();
+    const n = this.getInteger(GL.NUM_EXTENSIONS);
+    for (let i = 0; i < n; i++) extensions.add(this.getStringi(GL.EXTENSIONS, i));
+    const out: GlOptionalFunctions = {};
+    for (const name of Object.keys(GL_OPTIONAL_PROTOTYPES) as GlOptionalName[]) {
+      const e = GL_OPTIONAL_PROTOTYPES[name];
+      const symbol = this.glVersion >= e.version ? name : extensions.has(e.extension) ? e.extensionName : undefined;
+      const ptr = symbol === undefined ? null : this.#egl.getProcAddress(symbol);
+      if (ptr) out[name] = (koffi.decode as (p: unknown, t: unknown) => GlFunction)(ptr, prototypeOf(name));
+    }
+    return out;
+  }
+
+  #needOptional(name: GlOptionalName): GlFunction {
+    const f = this.#optional[name];
+    if (f === undefined) throw new RutabagaError("Unsupported", `${name} (not in this host GL)`);
+    return f;
   }
 
   createContext(): HostGlContext {
@@ -283,6 +321,15 @@ export class EglHostGl implements HostGl {
     } else if (st.dims === 1) g.glTextureStorage1D(texture, st.levels, st.internalFormat, st.width);
     else if (st.dims === 2) g.glTextureStorage2D(texture, st.levels, st.internalFormat, st.width, st.height);
     else g.glTextureStorage3D(texture, st.levels, st.internalFormat, st.width, st.height, st.depth);
+  }
+  createTextureName(): number {
+    this.#u32[0] = 0;
+    this.#gl.glGenTextures(1, this.#u32);
+    if (this.#u32[0] !== 0) glObjectCensus.created("texture");
+    return this.#u32[0]!;
+  }
+  textureView(texture: number, target: number, original: number, ifmt: number, v: GlTextureViewRange): void {
+    this.#gl.glTextureView(texture, target, original, ifmt, v.minLevel, v.numLevels, v.minLayer, v.numLayers);
   }
   textureBufferRange(texture: number, internalFormat: number, buffer: number, offset: number, size: number): void {
     this.#gl.glTextureBufferRange(texture, internalFormat, buffer, offset, size);
@@ -666,10 +713,87 @@ export class EglHostGl implements HostGl {
   endConditionalRender(): void {
     this.#gl.glEndConditionalRender();
   }
+  isQueryResultAvailable(query: number): boolean {
+    this.#u32[0] = 0;
+    this.#gl.glGetQueryObjectuiv(query, GL.QUERY_RESULT_AVAILABLE, this.#u32);
+    return this.#u32[0] !== 0;
+  }
   getQueryResult(query: number): bigint {
     this.#u64[0] = 0n;
-    this.#gl.glGetQueryObjectui64v(query, 0x8866 /* QUERY_RESULT */, this.#u64);
+    this.#gl.glGetQueryObjectui64v(query, GL.QUERY_RESULT, this.#u64);
     return this.#u64[0]!;
+  }
+
+  minSampleShading(value: number): void {
+    this.#gl.glMinSampleShading(value);
+  }
+
+  bindImageTexture(
+    unit: number,
+    texture: number,
+    level: number,
+    layered: boolean,
+    layer: number,
+    access: number,
+    format: number,
+  ): void {
+    this.#gl.glBindImageTexture(unit, texture, level, layered ? 1 : 0, layer, access, format);
+  }
+  memoryBarrier(barriers: number): void {
+    this.#gl.glMemoryBarrier(barriers);
+  }
+  textureBarrier(): void {
+    this.#needOptional("glTextureBarrier")();
+  }
+
+  bindDrawIndirectBuffer(buffer: number): void {
+    this.#gl.glBindBuffer(GL.DRAW_INDIRECT_BUFFER, buffer);
+  }
+  bindParameterBuffer(buffer: number): void {
+    if (!this.features.indirectParameters) throw new RutabagaError("Unsupported", "GL_PARAMETER_BUFFER");
+    this.#gl.glBindBuffer(GL.PARAMETER_BUFFER, buffer);
+  }
+  drawArraysIndirect(mode: number, offset: number): void {
+    this.#gl.glDrawArraysIndirect(mode, offset);
+  }
+  drawElementsIndirect(mode: number, type: number, offset: number): void {
+    this.#gl.glDrawElementsIndirect(mode, type, offset);
+  }
+  multiDrawArraysIndirect(mode: number, offset: number, drawCount: number, stride: number): void {
+    this.#gl.glMultiDrawArraysIndirect(mode, offset, drawCount, stride);
+  }
+  multiDrawElementsIndirect(mode: number, type: number, offset: number, drawCount: number, stride: number): void {
+    this.#gl.glMultiDrawElementsIndirect(mode, type, offset, drawCount, stride);
+  }
+  multiDrawArraysIndirectCount(mode: number, off: number, countOff: number, max: number, stride: number): void {
+    this.#needOptional("glMultiDrawArraysIndirectCount")(mode, off, countOff, max, stride);
+  }
+  multiDrawElementsIndirectCount(
+    mode: number,
+    type: number,
+    off: number,
+    countOff: number,
+    max: number,
+    stride: number,
+  ): void {
+    this.#needOptional("glMultiDrawElementsIndirectCount")(mode, type, off, countOff, max, stride);
+  }
+
+  bindDispatchIndirectBuffer(buffer: number): void {
+    this.#gl.glBindBuffer(GL.DISPATCH_INDIRECT_BUFFER, buffer);
+  }
+  dispatchCompute(x: number, y: number, z: number): void {
+    this.#gl.glDispatchCompute(x, y, z);
+  }
+  dispatchComputeIndirect(offset: number): void {
+    this.#gl.glDispatchComputeIndirect(offset);
+  }
+
+  patchParameteri(pname: number, value: number): void {
+    this.#gl.glPatchParameteri(pname, value);
+  }
+  patchParameterfv(pname: number, values: Float32Array): void {
+    this.#gl.glPatchParameterfv(pname, values);
   }
 }
 

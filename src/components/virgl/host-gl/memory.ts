@@ -21,6 +21,6 @@ export interface HostGlMemory {
   ): void;
   /** `glMemoryBarrier` with `GL_*_BARRIER_BIT` flags. */
   memoryBarrier(barriers: number): void;
-  /** `glTextureBarrier`: needs {@link HostGlFeatures.textureBarrier}. */
+  /** `glTextureBarrier`: needs `features.textureBarrier`. */
   textureBarrier(): void;
 }

@@ -11,6 +11,7 @@ import { EDID_MAX_DIMENSION } from "../virtio-gpu/edid.ts";
 import { TraceRecorder } from "../virtio-gpu/trace.ts";
 import { type CliCommand, parseCommandLine, parseCount, UsageError } from "./command.ts";
 import { VERSION } from "./version.ts";
+import { virglHostOptionsFromEnv } from "./virgl-host-options.ts";
 
 const help = (program: string) => `Usage: ${program} (-s PATH | -f N) [options]
        ${program} -c
@@ -111,10 +112,11 @@ export const vhostUserGpuCommand: CliCommand = {
       const why = virgl ? "GL comes from EGL's surfaceless display" : "this 2D backend renders on no GPU";
       console.error(`${program}: --render-node ${values["render-node"]} ignored: ${why}`);
     }
+    const virglHost = virglHostOptionsFromEnv(process.env);
     if (virgl) {
       // Fail now, before QEMU connects, when the host has no usable GL.
       try {
-        buildVirglRutabaga(() => {}, { hostMemoryLimit: limit }).destroy();
+        buildVirglRutabaga(() => {}, { hostMemoryLimit: limit, virgl: virglHost }).destroy();
       } catch (e) {
         console.error(`${program}: --virgl: ${e instanceof Error ? e.message : String(e)}`);
         return 1;
@@ -148,7 +150,7 @@ export const vhostUserGpuCommand: CliCommand = {
                   buildVirglRutabaga(h, {
                     hostMemoryLimit: limit,
                     factory: (init) => {
-                      const c = virglComponentFactory(init) as VirglComponent;
+                      const c = virglComponentFactory(init, virglHost) as VirglComponent;
                       readbacks.push(c.scanoutReadback);
                       return c;
                     },

@@ -1,4 +1,3 @@
-import koffi from "koffi";
 import type { GlDrawArrays, GlDrawElements } from "../../components/virgl/host-gl/draws.ts";
 import type { GlRect } from "../../components/virgl/host-gl/framebuffers.ts";
 import { GL } from "../../components/virgl/host-gl/gl-constants.ts";
@@ -14,175 +13,50 @@ import type {
 } from "../../components/virgl/host-gl/textures.ts";
 import type { GlVertexAttribFormat } from "../../components/virgl/host-gl/vertex-arrays.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
+import { EglDisplay, type EglDisplayOptions } from "./egl-display.ts";
+import {
+  type GlFunction,
+  type GlFunctions,
+  type GlOptionalFunctions,
+  type GlOptionalName,
+  loadGlFunctions,
+} from "./gl-functions.ts";
 import { glObjectCensus } from "./gl-object-census.ts";
-import { GL_OPTIONAL_PROTOTYPES, GL_PROTOTYPES } from "./gl-prototypes.ts";
 
-const EGL_PLATFORM_SURFACELESS_MESA = 0x31dd;
-const EGL_OPENGL_API = 0x30a2;
-const EGL_CONTEXT_MAJOR_VERSION = 0x3098;
-const EGL_CONTEXT_MINOR_VERSION = 0x30fb;
-const EGL_CONTEXT_OPENGL_PROFILE_MASK = 0x30fd;
-const EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT = 1;
-const EGL_NONE = 0x3038;
 const GL_UNPACK_ALIGNMENT = 0x0cf5;
 const GL_PACK_ALIGNMENT = 0x0d05;
 
-/** Desktop GL versions tried in order; the first the driver creates wins. */
-const CORE_VERSIONS: readonly (readonly [number, number])[] = [
-  [4, 6],
-  [4, 5],
-  [4, 3],
-  [4, 1],
-  [3, 3],
-];
-
-type GlName = keyof typeof GL_PROTOTYPES;
-type GlOptionalName = keyof typeof GL_OPTIONAL_PROTOTYPES;
-// biome-ignore lint/suspicious/noExplicitAny: koffi functions are variadic by prototype
-type GlFunction = (...args: any[]) => any;
-type GlFunctions = Record<GlName, GlFunction>;
-type GlOptionalFunctions = Partial<Record<GlOptionalName, GlFunction>>;
-
-interface EglFunctions {
-  getPlatformDisplay: (platform: number, native: null, attribs: null) => unknown;
-  initialize: (dpy: unknown, major: null, minor: null) => number;
-  bindAPI: (api: number) => number;
-  createContext: (dpy: unknown, config: null, share: unknown, attribs: Int32Array) => unknown;
-  destroyContext: (dpy: unknown, ctx: unknown) => number;
-  makeCurrent: (dpy: unknown, draw: null, read: null, ctx: unknown) => number;
-  terminate: (dpy: unknown) => number;
-  releaseThread: () => number;
-  getProcAddress: (name: string) => unknown;
-  getError: () => number;
-}
-
-let eglLib: EglFunctions | undefined;
-/** koffi prototypes are process-wide named types, so they are made once. */
-const prototypes = new Map<GlName | GlOptionalName, unknown>();
-
-function prototypeOf(name: GlName | GlOptionalName): unknown {
-  let p = prototypes.get(name);
-  if (p === undefined) {
-    const text =
-      name in GL_PROTOTYPES ? GL_PROTOTYPES[name as GlName] : GL_OPTIONAL_PROTOTYPES[name as GlOptionalName].prototype;
-    p = koffi.proto(text.replace(` ${name}(`, ` rutabaga_${name}(`));
-    prototypes.set(name, p);
-  }
-  return p;
-}
-
-function loadEgl(): EglFunctions {
-  if (eglLib !== undefined) return eglLib;
-  // Mesa reads GALLIUM_DRIVER when the display initialises; virpipe would send our host GL to a vtest server,
-  // which from inside `rutabaga-ts vtest` is this process waiting on itself.
-  if (process.env.GALLIUM_DRIVER === "virpipe") delete process.env.GALLIUM_DRIVER;
-  let lib: ReturnType<typeof koffi.load>;
-  try {
-    lib = koffi.load("libEGL.so.1");
-  } catch (e) {
-    throw new RutabagaError("ComponentError", `libEGL.so.1 not loadable: ${String(e)}`);
-  }
-  eglLib = {
-    getPlatformDisplay: lib.func("void *eglGetPlatformDisplay(uint32 platform, void *native, void *attribs)"),
-    initialize: lib.func("uint32 eglInitialize(void *dpy, void *major, void *minor)"),
-    bindAPI: lib.func("uint32 eglBindAPI(uint32 api)"),
-    createContext: lib.func("void *eglCreateContext(void *dpy, void *config, void *share, const int32 *attribs)"),
-    destroyContext: lib.func("uint32 eglDestroyContext(void *dpy, void *ctx)"),
-    makeCurrent: lib.func("uint32 eglMakeCurrent(void *dpy, void *draw, void *read, void *ctx)"),
-    terminate: lib.func("uint32 eglTerminate(void *dpy)"),
-    releaseThread: lib.func("uint32 eglReleaseThread()"),
-    getProcAddress: lib.func("void *eglGetProcAddress(const char *name)"),
-    getError: lib.func("int32 eglGetError()"),
-  };
-  return eglLib;
-}
-
-interface NodeGlContext extends HostGlContext {
-  handle: unknown;
-}
-
-/** The EGL context current on this thread, whichever instance made it current (EGL keeps one per thread). */
-let threadCurrent: unknown;
-/** Instances using the surfaceless display: eglTerminate would destroy every instance's contexts, so the last goes. */
-let displayUsers = 0;
+/** What {@link EglHostGl} is given; environment variables are its caller's to read. */
+export type EglHostGlOptions = EglDisplayOptions;
 
 /**
- * {@link HostGl} on libEGL's surfaceless platform (Mesa) with desktop GL core contexts made without a config
- * (`EGL_KHR_no_config_context`), all in one share group with a root context. GL entry points are resolved once.
+ * {@link HostGl} on an {@link EglDisplay} (Mesa's surfaceless platform, desktop GL core contexts in one share group)
+ * through a GL function table resolved once ({@link loadGlFunctions}).
  */
 export class EglHostGl implements HostGl {
   readonly glVersion: number;
   readonly glesVersion = 0;
   readonly features: HostGlFeatures;
-  readonly #egl: EglFunctions;
-  readonly #dpy: unknown;
-  readonly #root: NodeGlContext;
-  readonly #attribs: Int32Array;
+  readonly #display: EglDisplay;
   readonly #gl: GlFunctions;
   readonly #optional: GlOptionalFunctions;
-  readonly #contexts = new Set<NodeGlContext>();
-  #current: NodeGlContext | undefined;
-  #nextId = 1;
-  #destroyed = false;
   readonly #u32 = new Uint32Array(1);
   readonly #i32 = new Int32Array(4);
   readonly #f32 = new Float32Array(16);
   readonly #u64 = new BigUint64Array(1);
 
-  constructor() {
-    const egl = loadEgl();
-    this.#egl = egl;
-    const dpy = egl.getPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA, null, null);
-    if (!dpy) throw new RutabagaError("ComponentError", "no EGL surfaceless display");
-    if (!egl.initialize(dpy, null, null)) {
-      throw new RutabagaError("ComponentError", `eglInitialize failed (0x${egl.getError().toString(16)})`);
+  constructor(options: EglHostGlOptions = {}) {
+    const display = new EglDisplay(options);
+    this.#display = display;
+    this.glVersion = display.glVersion;
+    try {
+      const { gl, optional } = loadGlFunctions((name) => display.getProcAddress(name), display.glVersion);
+      this.#gl = gl;
+      this.#optional = optional;
+    } catch (e) {
+      display.destroy();
+      throw e;
     }
-    displayUsers++;
-    glObjectCensus.created("display");
-    this.#dpy = dpy;
-    if (!egl.bindAPI(EGL_OPENGL_API)) {
-      releaseDisplay(egl, dpy);
-      throw new RutabagaError("ComponentError", "eglBindAPI(EGL_OPENGL_API) failed");
-    }
-    let handle: unknown;
-    let attribs = new Int32Array(0);
-    let version = 0;
-    for (const [major, minor] of CORE_VERSIONS) {
-      attribs = new Int32Array([
-        EGL_CONTEXT_MAJOR_VERSION,
-        major,
-        EGL_CONTEXT_MINOR_VERSION,
-        minor,
-        EGL_CONTEXT_OPENGL_PROFILE_MASK,
-        EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
-        EGL_NONE,
-      ]);
-      handle = egl.createContext(dpy, null, null, attribs);
-      if (handle) {
-        version = major * 10 + minor;
-        break;
-      }
-    }
-    if (!handle) {
-      releaseDisplay(egl, dpy);
-      throw new RutabagaError("ComponentError", "no desktop GL 3.3+ core context on the surfaceless display");
-    }
-    glObjectCensus.created("context");
-    this.#attribs = attribs;
-    this.glVersion = version;
-    this.#root = { id: 0, handle };
-    this.makeCurrent(undefined);
-    const gl: Partial<GlFunctions> = {};
-    for (const name of Object.keys(GL_PROTOTYPES) as GlName[]) {
-      const ptr = egl.getProcAddress(name);
-      if (!ptr) {
-        this.destroy();
-        throw new RutabagaError("ComponentError", `GL entry point ${name} missing`);
-      }
-      gl[name] = (koffi.decode as (p: unknown, t: unknown) => GlFunctions[GlName])(ptr, prototypeOf(name));
-    }
-    this.#gl = gl as GlFunctions;
-    this.#optional = this.#loadOptional();
     this.features = {
       indirectParameters:
         this.#optional.glMultiDrawArraysIndirectCount !== undefined &&
@@ -193,21 +67,6 @@ export class EglHostGl implements HostGl {
     this.#gl.glPixelStorei(GL_PACK_ALIGNMENT, 1);
   }
 
-  /** The entry points of {@link GL_OPTIONAL_PROTOTYPES} the context's version or extensions offer. */
-  #loadOptional(): GlOptionalFunctions {
-    const extensions = new Set<string>();
-    const n = this.getInteger(GL.NUM_EXTENSIONS);
-    for (let i = 0; i < n; i++) extensions.add(this.getStringi(GL.EXTENSIONS, i));
-    const out: GlOptionalFunctions = {};
-    for (const name of Object.keys(GL_OPTIONAL_PROTOTYPES) as GlOptionalName[]) {
-      const e = GL_OPTIONAL_PROTOTYPES[name];
-      const symbol = this.glVersion >= e.version ? name : extensions.has(e.extension) ? e.extensionName : undefined;
-      const ptr = symbol === undefined ? null : this.#egl.getProcAddress(symbol);
-      if (ptr) out[name] = (koffi.decode as (p: unknown, t: unknown) => GlFunction)(ptr, prototypeOf(name));
-    }
-    return out;
-  }
-
   #needOptional(name: GlOptionalName): GlFunction {
     const f = this.#optional[name];
     if (f === undefined) throw new RutabagaError("Unsupported", `${name} (not in this host GL)`);
@@ -215,54 +74,29 @@ export class EglHostGl implements HostGl {
   }
 
   createContext(): HostGlContext {
-    const handle = this.#egl.createContext(this.#dpy, null, this.#root.handle, this.#attribs);
-    if (!handle)
-      throw new RutabagaError("ComponentError", `eglCreateContext failed (0x${this.#egl.getError().toString(16)})`);
-    const ctx: NodeGlContext = { id: this.#nextId++, handle };
-    this.#contexts.add(ctx);
-    glObjectCensus.created("context");
-    const previous = this.#current;
-    this.makeCurrent(ctx);
+    const ctx = this.#display.createContext();
+    const previous = this.#display.current;
+    this.#display.makeCurrent(ctx);
     this.#gl.glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     this.#gl.glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    this.makeCurrent(previous);
+    this.#display.makeCurrent(previous);
     return ctx;
   }
 
   makeCurrent(ctx: HostGlContext | undefined): void {
-    const target = ctx === undefined ? this.#root : (ctx as NodeGlContext);
-    if (this.#current === target && threadCurrent === target.handle) return;
-    if (!this.#egl.makeCurrent(this.#dpy, null, null, target.handle)) {
-      throw new RutabagaError("ComponentError", `eglMakeCurrent failed (0x${this.#egl.getError().toString(16)})`);
-    }
-    this.#current = target;
-    threadCurrent = target.handle;
+    this.#display.makeCurrent(ctx);
   }
 
   ensureCurrent(): void {
-    if (this.#current !== undefined && threadCurrent === this.#current.handle) return;
-    this.makeCurrent(undefined);
+    this.#display.ensureCurrent();
   }
 
   destroyContext(ctx: HostGlContext): void {
-    const c = ctx as NodeGlContext;
-    if (!this.#contexts.delete(c)) return;
-    if (this.#current === c) this.makeCurrent(undefined);
-    this.#egl.destroyContext(this.#dpy, c.handle);
-    glObjectCensus.deleted("context");
+    this.#display.destroyContext(ctx);
   }
 
   destroy(): void {
-    if (this.#destroyed) return;
-    this.#destroyed = true;
-    this.#egl.makeCurrent(this.#dpy, null, null, null);
-    this.#current = undefined;
-    threadCurrent = undefined;
-    for (const c of this.#contexts) this.#egl.destroyContext(this.#dpy, c.handle);
-    glObjectCensus.deleted("context", this.#contexts.size + 1);
-    this.#contexts.clear();
-    this.#egl.destroyContext(this.#dpy, this.#root.handle);
-    releaseDisplay(this.#egl, this.#dpy);
+    this.#display.destroy();
   }
 
   getError(): number {
@@ -794,15 +628,5 @@ export class EglHostGl implements HostGl {
   }
   patchParameterfv(pname: number, values: Float32Array): void {
     this.#gl.glPatchParameterfv(pname, values);
-  }
-}
-
-/** Drops one user of the display, terminating it when none is left. */
-function releaseDisplay(egl: { terminate: (dpy: unknown) => number }, dpy: unknown): void {
-  displayUsers--;
-  glObjectCensus.deleted("display");
-  if (displayUsers <= 0) {
-    displayUsers = 0;
-    egl.terminate(dpy);
   }
 }

@@ -5,7 +5,7 @@ import { RutabagaError } from "../../rutabaga/error.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import { GpuFeature } from "../../virtio-gpu/protocol.ts";
-import { virglComponentFactory } from "./virgl-factory.ts";
+import { type VirglHostOptions, virglComponentFactory } from "./virgl-factory.ts";
 
 /** What a virgl device offers, as QEMU's built-in virtio-gpu-gl does for a Linux guest: VIRGL and EDID (vm-3d.md). */
 export const VIRGL_DEVICE_FEATURES = (1n << GpuFeature.Virgl) | (1n << GpuFeature.Edid);
@@ -16,14 +16,18 @@ export const VIRGL_CAPSET_MASK = (1n << 1n) | (1n << 2n);
  * The library a virgl virtio-gpu device serves with: the virgl component by default (VIRGL and VIRGL2 capsets) and
  * the console's 2D resources on the 2D component, so a console flush never becomes a GL read-back. Throws
  * `RutabagaError("ComponentError")` when the host GL cannot run the virgl component (no silent 2D fallback).
- * `factory` replaces the virgl component's factory (tests keep a handle on the component).
+ * `factory` replaces the virgl component's factory (tests keep a handle on the component); `virgl` sets up the
+ * default one.
  */
 export function buildVirglRutabaga(
   fenceHandler: RutabagaFenceHandler,
-  options: { hostMemoryLimit?: number; factory?: RutabagaComponentFactory } = {},
+  options: { hostMemoryLimit?: number; factory?: RutabagaComponentFactory; virgl?: VirglHostOptions } = {},
 ): Rutabaga {
   const b = new RutabagaBuilder(VIRGL_CAPSET_MASK, fenceHandler)
-    .setComponentFactory(RutabagaComponentType.VirglRenderer, options.factory ?? virglComponentFactory)
+    .setComponentFactory(
+      RutabagaComponentType.VirglRenderer,
+      options.factory ?? ((init) => virglComponentFactory(init, options.virgl)),
+    )
     .setConsoleOn2D(true);
   if (options.hostMemoryLimit !== undefined) b.setHostMemoryLimit(options.hostMemoryLimit);
   let failure: string | undefined;

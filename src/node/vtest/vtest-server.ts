@@ -3,7 +3,7 @@ import { RutabagaBuilder } from "../../rutabaga/builder.ts";
 import { RutabagaCapset, RutabagaComponentType } from "../../rutabaga/constants.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
-import { virglComponentFactory } from "../gl/virgl-factory.ts";
+import { type VirglHostOptions, virglComponentFactory } from "../gl/virgl-factory.ts";
 import { UnixListener } from "../os/unix-listener.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
 import { DEFAULT_VTEST_LIMITS, type VtestLimits } from "./protocol.ts";
@@ -17,6 +17,8 @@ export interface VtestServerOptions {
   log?: (message: string) => void;
   /** Builds each client's library instance; default: the virgl component on the host GL (capsets VIRGL, VIRGL2). */
   rutabaga?: (fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number) => Rutabaga;
+  /** How the default library instance's virgl component opens the host GL. */
+  virgl?: VirglHostOptions;
   /** Stop listening after the first connection (the socket file goes): `virgl_test_server --no-loop-or-fork`. */
   singleClient?: boolean;
   /** Runs after a client has gone (disconnected or dropped) and its resources are released. */
@@ -30,17 +32,18 @@ export interface VirglCommandStatistics {
 
 /**
  * Each client's own library instance with the virgl component on the host GL; `onComponent` receives the component
- * (for its contexts' statistics).
+ * (for its contexts' statistics); `options` set up the host GL.
  */
 export function virglRutabaga(
   fenceHandler: RutabagaFenceHandler,
   hostMemoryLimit: number,
   onComponent?: (component: VirglCommandStatistics) => void,
+  options: VirglHostOptions = {},
 ): Rutabaga {
   const capsets = (1n << BigInt(RutabagaCapset.Virgl)) | (1n << BigInt(RutabagaCapset.Virgl2));
   return new RutabagaBuilder(capsets, fenceHandler)
     .setComponentFactory(RutabagaComponentType.VirglRenderer, (init) => {
-      const component = virglComponentFactory(init);
+      const component = virglComponentFactory(init, options);
       onComponent?.(component as VirglComponent);
       return component;
     })
@@ -91,7 +94,9 @@ export class VtestServer {
     const session = new VtestSession(
       { send: (bytes, fds) => socket.send(bytes, fds) },
       {
-        rutabaga: this.#options.rutabaga ?? ((fh, limit) => virglRutabaga(fh, limit, (c) => (component = c))),
+        rutabaga:
+          this.#options.rutabaga ??
+          ((fh, limit) => virglRutabaga(fh, limit, (c) => (component = c), this.#options.virgl)),
         limits,
       },
     );

@@ -1,8 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { ScanoutReadback } from "../components/virgl/scanout-readback.ts";
-import type { VirglComponent } from "../components/virgl/virgl-component.ts";
 import { glObjectCensus } from "../node/gl/gl-object-census.ts";
-import { virglComponentFactory } from "../node/gl/virgl-factory.ts";
 import { buildVirglRutabaga, VIRGL_DEVICE_FEATURES } from "../node/gl/virgl-rutabaga.ts";
 import { serveVhostUserGpu, type VhostUserEndpoint } from "../node/vhost-user/server.ts";
 import type { RutabagaFenceHandler } from "../rutabaga/types.ts";
@@ -149,11 +147,8 @@ export const vhostUserGpuCommand: CliCommand = {
                 rutabaga: (h: RutabagaFenceHandler) =>
                   buildVirglRutabaga(h, {
                     hostMemoryLimit: limit,
-                    factory: (init) => {
-                      const c = virglComponentFactory(init, virglHost) as VirglComponent;
-                      readbacks.push(c.scanoutReadback);
-                      return c;
-                    },
+                    virgl: virglHost,
+                    onComponent: (c) => readbacks.push(c.scanoutReadback),
                   }),
               }
             : {}),

@@ -1,9 +1,7 @@
-import type { VirglComponent } from "../../components/virgl/virgl-component.ts";
-import { RutabagaBuilder } from "../../rutabaga/builder.ts";
-import { RutabagaCapset, RutabagaComponentType } from "../../rutabaga/constants.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
-import { type VirglHostOptions, virglComponentFactory } from "../gl/virgl-factory.ts";
+import type { VirglHostOptions } from "../gl/virgl-factory.ts";
+import { buildVirglRutabaga } from "../gl/virgl-rutabaga.ts";
 import { UnixListener } from "../os/unix-listener.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
 import { DEFAULT_VTEST_LIMITS, type VtestLimits } from "./protocol.ts";
@@ -31,8 +29,9 @@ export interface VirglCommandStatistics {
 }
 
 /**
- * Each client's own library instance with the virgl component on the host GL; `onComponent` receives the component
- * (for its contexts' statistics); `options` set up the host GL.
+ * Each client's own library instance: {@link buildVirglRutabaga} (a host GL that cannot run the virgl component
+ * throws its reason, which drops the client); `onComponent` receives the component (for its contexts' statistics);
+ * `options` set up the host GL.
  */
 export function virglRutabaga(
   fenceHandler: RutabagaFenceHandler,
@@ -40,15 +39,11 @@ export function virglRutabaga(
   onComponent?: (component: VirglCommandStatistics) => void,
   options: VirglHostOptions = {},
 ): Rutabaga {
-  const capsets = (1n << BigInt(RutabagaCapset.Virgl)) | (1n << BigInt(RutabagaCapset.Virgl2));
-  return new RutabagaBuilder(capsets, fenceHandler)
-    .setComponentFactory(RutabagaComponentType.VirglRenderer, (init) => {
-      const component = virglComponentFactory(init, options);
-      onComponent?.(component as VirglComponent);
-      return component;
-    })
-    .setHostMemoryLimit(hostMemoryLimit)
-    .build();
+  return buildVirglRutabaga(fenceHandler, {
+    hostMemoryLimit,
+    virgl: options,
+    ...(onComponent !== undefined ? { onComponent } : {}),
+  });
 }
 
 /**

@@ -108,6 +108,7 @@ export class VirglContext implements RutabagaContext {
     if (isVirglError(frames)) throw toRutabagaError(frames);
     const gl = this.#host.gl;
     gl.makeCurrent(this.#glCtx);
+    this.#queries.servePending(this.#lookup, false);
     // The context stays current after the submit (transfers need no switch); the flush starts the GL on the
     // submit's work while the front end goes back to its socket.
     try {
@@ -132,7 +133,9 @@ export class VirglContext implements RutabagaContext {
   }
 
   contextCreateFence(fence: RutabagaFence): RutabagaHandle | undefined {
-    // Every command has completed on the GL by the time submitCmd returns, so ring fences signal at once.
+    // Every command has been given to the GL by the time submitCmd returns; waiting query results are written
+    // before the fence signals, so ring fences signal at once.
+    this.serveQueryResults();
     this.#host.fenceHandler({ ...fence });
     return undefined;
   }
@@ -160,6 +163,16 @@ export class VirglContext implements RutabagaContext {
     gl.destroyContext(this.#glCtx);
     this.#subs.clear();
     this.#attached.clear();
+  }
+
+  /**
+   * Writes the results that waiting GET_QUERY_RESULTs (into `resourceId` only, when given) are owed, letting the GL
+   * finish first: the guest is about to wait for a fence or read the buffer.
+   */
+  serveQueryResults(resourceId?: number): void {
+    if (this.#destroyed || !this.#queries.hasPending(resourceId)) return;
+    this.#host.gl.makeCurrent(this.#glCtx);
+    this.#queries.servePending(this.#lookup, true);
   }
 
   /** Forgets a resource that was unreferenced while attached. */
@@ -249,7 +262,7 @@ export class VirglContext implements RutabagaContext {
         if (q === undefined || q.state.kind !== "query") return invalid(`no query ${c.handle}`);
         if (c.cmd === VirglCmd.BeginQuery) return this.#queries.begin(q.state);
         if (c.cmd === VirglCmd.EndQuery) return this.#queries.end(q.state);
-        return this.#queries.result(q.state, this.#lookup);
+        return this.#queries.result(q.state, this.#lookup, c.cmd === VirglCmd.GetQueryResult && c.wait);
       }
       case VirglCmd.ClearTexture:
         return executeClearTexture(gl, c, this.#lookup);

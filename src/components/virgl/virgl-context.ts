@@ -262,7 +262,7 @@ export class VirglContext implements RutabagaContext {
         if (q === undefined || q.state.kind !== "query") return invalid(`no query ${c.handle}`);
         if (c.cmd === VirglCmd.BeginQuery) return this.#queries.begin(q.state);
         if (c.cmd === VirglCmd.EndQuery) return this.#queries.end(q.state);
-        return this.#queries.result(q.state, this.#lookup, c.cmd === VirglCmd.GetQueryResult && c.wait);
+        return this.#queries.result(q.state, this.#lookup);
       }
       case VirglCmd.ClearTexture:
         return executeClearTexture(gl, c, this.#lookup);

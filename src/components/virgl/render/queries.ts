@@ -19,13 +19,14 @@ export function isExecutedQuery(type: number): boolean {
 /**
  * Queries on GL query objects. GET_QUERY_RESULT writes a `virgl_host_query_state` at the query's offset in its
  * resource (backing, what the guest maps, and GL buffer alike) once the GL has the result; nothing here waits for
- * the GL. Without `wait` an unavailable result writes nothing (Mesa polls again); with `wait` it is remembered and
- * written by {@link servePending}, which the context runs at its next submit, fence or transfer of that buffer.
+ * the GL. A result the GL does not have yet is remembered, whatever the command's wait flag, and written by
+ * {@link servePending}, which the context runs at its next submit, fence or read-back of that buffer: Mesa 22.3
+ * sends GET_QUERY_RESULT without wait at END_QUERY and then only waits for the buffer, as virglrenderer serves it.
  */
 export class Queries {
   readonly #gl: HostGl;
   readonly #objects = new Map<VirglQueryDesc, number>();
-  /** GET_QUERY_RESULTs with `wait` whose result the GL did not have yet. */
+  /** GET_QUERY_RESULTs whose result the GL did not have yet. */
   readonly #pending = new Set<VirglQueryDesc>();
   readonly #state = new Uint8Array(HOST_QUERY_STATE_BYTES);
   readonly #stateView = new DataView(this.#state.buffer);
@@ -71,10 +72,10 @@ export class Queries {
   }
 
   /**
-   * GET_QUERY_RESULT: writes the result where the guest reads it if the GL has it; otherwise nothing now, and with
-   * `wait` the result is written when {@link servePending} finds it available.
+   * GET_QUERY_RESULT: writes the result where the guest reads it if the GL has it; otherwise nothing now, and the
+   * result is written when {@link servePending} finds it available.
    */
-  result(q: VirglQueryDesc, lookup: ResourceLookup, wait: boolean): VirglError | undefined {
+  result(q: VirglQueryDesc, lookup: ResourceLookup): VirglError | undefined {
     const res = this.#resultResource(q, lookup);
     if ("message" in res) return res;
     const o = this.#objects.get(q);
@@ -86,11 +87,11 @@ export class Queries {
       this.#pending.delete(q);
       return this.#write(q, res, this.#gl.getQueryResult(o));
     }
-    if (wait) this.#pending.add(q);
+    this.#pending.add(q);
     return undefined;
   }
 
-  /** Whether a waiting GET_QUERY_RESULT writes into resource `resourceId` (any resource when undefined). */
+  /** Whether a remembered GET_QUERY_RESULT writes into resource `resourceId` (any resource when undefined). */
   hasPending(resourceId?: number): boolean {
     if (resourceId === undefined) return this.#pending.size > 0;
     for (const q of this.#pending) if (q.resourceId === resourceId) return true;
@@ -98,7 +99,7 @@ export class Queries {
   }
 
   /**
-   * Writes the waiting results the GL has now; with `settle` the GL is first made to finish (`finish`, a host that
+   * Writes the remembered results the GL has now; with `settle` the GL is first made to finish (`finish`, a host that
    * can block does; one that cannot leaves the rest for a later call). A result whose resource is gone is dropped.
    */
   servePending(lookup: ResourceLookup, settle: boolean): void {

@@ -27,19 +27,33 @@ function pendingQuery() {
 const getResult = (wait: boolean) => new VirglEncoder().getQueryResult(40, wait).finish();
 const nop = () => new VirglEncoder().raw(VirglCmd.Nop, 0, []).finish();
 
-test("GET_QUERY_RESULT without wait writes nothing while the GL lacks the result, and writes it once it has it", () => {
+test("GET_QUERY_RESULT without wait is remembered too: Mesa asks so at END_QUERY, then waits for the buffer", () => {
   const { rutabaga, gl, query, state } = pendingQuery();
   try {
     rutabaga.submitCommand(1, getResult(false));
     assert.equal(state.getUint32(0, true), 0, "not DONE");
-    // Nothing is remembered: a later submit alone writes nothing even once the result exists.
     gl.setQueryResult(query, 1234n);
     rutabaga.submitCommand(1, nop());
-    assert.equal(state.getUint32(0, true), 0);
-    rutabaga.submitCommand(1, getResult(false));
     assert.equal(state.getUint32(0, true), 1, "DONE");
     assert.equal(state.getUint32(4, true), 4);
     assert.equal(state.getBigUint64(8, true), 1234n);
+  } finally {
+    rutabaga.destroy();
+  }
+});
+
+test("a result the GL already has is written by the GET_QUERY_RESULT itself", () => {
+  const { rutabaga, gl, query, state } = pendingQuery();
+  try {
+    gl.setQueryResult(query, 42n);
+    gl.clearCalls();
+    rutabaga.submitCommand(1, getResult(false));
+    assert.equal(state.getUint32(0, true), 1);
+    assert.equal(state.getBigUint64(8, true), 42n);
+    assert.deepEqual(
+      gl.callNames((n) => n.includes("Query")),
+      ["isQueryResultAvailable", "getQueryResult"],
+    );
   } finally {
     rutabaga.destroy();
   }

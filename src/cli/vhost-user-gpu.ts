@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { ScanoutReadback } from "../components/virgl/scanout-readback.ts";
+import type { VirglComponent } from "../components/virgl/virgl-component.ts";
 import { glObjectCensus } from "../node/gl/gl-object-census.ts";
 import { buildVirglRutabaga, VIRGL_DEVICE_FEATURES } from "../node/gl/virgl-rutabaga.ts";
 import { serveVhostUserGpu, type VhostUserEndpoint } from "../node/vhost-user/server.ts";
@@ -148,7 +149,7 @@ export const vhostUserGpuCommand: CliCommand = {
                   buildVirglRutabaga(h, {
                     hostMemoryLimit: limit,
                     virgl: virglHost,
-                    onComponent: (c) => readbacks.push(c.scanoutReadback),
+                    onComponent: (c) => readbacks.push((c as VirglComponent).scanoutReadback),
                   }),
               }
             : {}),

@@ -30,8 +30,8 @@ const GL_PACK_ALIGNMENT = 0x0d05;
 export type EglHostGlOptions = EglDisplayOptions;
 
 /**
- * {@link HostGl} on an {@link EglDisplay} (Mesa's surfaceless platform, desktop GL core contexts in one share group)
- * through a GL function table resolved once ({@link loadGlFunctions}).
+ * {@link HostGl} on an EGL display (`EglDisplay`: Mesa's surfaceless platform, desktop GL core contexts in one share
+ * group) through a GL function table resolved once (`loadGlFunctions`).
  */
 export class EglHostGl implements HostGl {
   readonly glVersion: number;

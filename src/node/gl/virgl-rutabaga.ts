@@ -1,6 +1,5 @@
-import type { VirglComponent } from "../../components/virgl/virgl-component.ts";
 import { RutabagaBuilder } from "../../rutabaga/builder.ts";
-import type { RutabagaComponentFactory } from "../../rutabaga/component.ts";
+import type { RutabagaComponent, RutabagaComponentFactory } from "../../rutabaga/component.ts";
 import { RutabagaComponentType } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
@@ -21,8 +20,8 @@ export interface VirglRutabagaOptions {
   readonly factory?: RutabagaComponentFactory;
   /** How the default factory's component opens the host GL. */
   readonly virgl?: VirglHostOptions;
-  /** Receives the virgl component once built (statistics, scanout read-back). */
-  readonly onComponent?: (component: VirglComponent) => void;
+  /** Receives the virgl component (a `VirglComponent`: statistics, scanout read-back) once built. */
+  readonly onComponent?: (component: RutabagaComponent) => void;
 }
 
 /**
@@ -41,7 +40,7 @@ export function buildVirglRutabaga(fenceHandler: RutabagaFenceHandler, options: 
         ? factory
         : (init) => {
             const component = factory(init);
-            onComponent(component as VirglComponent);
+            onComponent(component);
             return component;
           },
     )

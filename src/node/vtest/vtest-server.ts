@@ -1,3 +1,4 @@
+import type { VirglComponent } from "../../components/virgl/virgl-component.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import type { VirglHostOptions } from "../gl/virgl-factory.ts";
@@ -42,7 +43,7 @@ export function virglRutabaga(
   return buildVirglRutabaga(fenceHandler, {
     hostMemoryLimit,
     virgl: options,
-    ...(onComponent !== undefined ? { onComponent } : {}),
+    ...(onComponent !== undefined ? { onComponent: (c) => onComponent(c as VirglComponent) } : {}),
   });
 }
 

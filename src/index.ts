@@ -1,11 +1,20 @@
 export { Rutabaga2D } from "./components/2d/rutabaga-2d.ts";
 export * from "./components/cross-domain/index.ts";
 export type * from "./components/virgl/host-gl/buffers.ts";
+export type * from "./components/virgl/host-gl/compute.ts";
 export type * from "./components/virgl/host-gl/draws.ts";
 export type * from "./components/virgl/host-gl/framebuffers.ts";
 export type { HostGl, HostGlContext, HostGlContexts } from "./components/virgl/host-gl/host-gl.ts";
+export type * from "./components/virgl/host-gl/indirect-draws.ts";
+export type * from "./components/virgl/host-gl/memory.ts";
+export type * from "./components/virgl/host-gl/pipeline-state.ts";
 export type * from "./components/virgl/host-gl/programs.ts";
+export type * from "./components/virgl/host-gl/queries.ts";
+export type * from "./components/virgl/host-gl/samplers.ts";
+export type * from "./components/virgl/host-gl/tessellation.ts";
 export type * from "./components/virgl/host-gl/textures.ts";
+export type * from "./components/virgl/host-gl/transform-feedback.ts";
+export type * from "./components/virgl/host-gl/vertex-arrays.ts";
 export { RutabagaBuilder } from "./rutabaga/builder.ts";
 export {
   CAPSET_TABLE,

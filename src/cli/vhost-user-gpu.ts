@@ -2,7 +2,6 @@ import { writeFileSync } from "node:fs";
 import type { ScanoutReadback } from "../components/virgl/scanout-readback.ts";
 import type { VirglComponent } from "../components/virgl/virgl-component.ts";
 import { glObjectCensus } from "../node/gl/gl-object-census.ts";
-import { virglComponentFactory } from "../node/gl/virgl-factory.ts";
 import { buildVirglRutabaga, VIRGL_DEVICE_FEATURES } from "../node/gl/virgl-rutabaga.ts";
 import { serveVhostUserGpu, type VhostUserEndpoint } from "../node/vhost-user/server.ts";
 import type { RutabagaFenceHandler } from "../rutabaga/types.ts";
@@ -11,6 +10,7 @@ import { EDID_MAX_DIMENSION } from "../virtio-gpu/edid.ts";
 import { TraceRecorder } from "../virtio-gpu/trace.ts";
 import { type CliCommand, parseCommandLine, parseCount, UsageError } from "./command.ts";
 import { VERSION } from "./version.ts";
+import { virglHostOptionsFromEnv } from "./virgl-host-options.ts";
 
 const help = (program: string) => `Usage: ${program} (-s PATH | -f N) [options]
        ${program} -c
@@ -111,10 +111,11 @@ export const vhostUserGpuCommand: CliCommand = {
       const why = virgl ? "GL comes from EGL's surfaceless display" : "this 2D backend renders on no GPU";
       console.error(`${program}: --render-node ${values["render-node"]} ignored: ${why}`);
     }
+    const virglHost = virglHostOptionsFromEnv(process.env);
     if (virgl) {
       // Fail now, before QEMU connects, when the host has no usable GL.
       try {
-        buildVirglRutabaga(() => {}, { hostMemoryLimit: limit }).destroy();
+        buildVirglRutabaga(() => {}, { hostMemoryLimit: limit, virgl: virglHost }).destroy();
       } catch (e) {
         console.error(`${program}: --virgl: ${e instanceof Error ? e.message : String(e)}`);
         return 1;
@@ -147,11 +148,8 @@ export const vhostUserGpuCommand: CliCommand = {
                 rutabaga: (h: RutabagaFenceHandler) =>
                   buildVirglRutabaga(h, {
                     hostMemoryLimit: limit,
-                    factory: (init) => {
-                      const c = virglComponentFactory(init) as VirglComponent;
-                      readbacks.push(c.scanoutReadback);
-                      return c;
-                    },
+                    virgl: virglHost,
+                    onComponent: (c) => readbacks.push((c as VirglComponent).scanoutReadback),
                   }),
               }
             : {}),

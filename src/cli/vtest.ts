@@ -1,6 +1,7 @@
 import { DEFAULT_VTEST_LIMITS, DEFAULT_VTEST_SOCKET } from "../node/vtest/protocol.ts";
 import { VtestServer } from "../node/vtest/vtest-server.ts";
 import { type CliCommand, parseCommandLine, parseCount, UsageError } from "./command.ts";
+import { virglHostOptionsFromEnv } from "./virgl-host-options.ts";
 
 const help = (program: string) => `Usage: ${program} [--socket-path PATH] [options]
 
@@ -90,6 +91,7 @@ export const vtestCommand: CliCommand = {
     try {
       server = new VtestServer(path, {
         limits,
+        virgl: virglHostOptionsFromEnv(process.env),
         log: values.verbose ? (m) => console.error(`${program}: ${m}`) : undefined,
         singleClient: single,
         onClientEnd: single ? () => finish!() : undefined,

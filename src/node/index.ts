@@ -9,10 +9,16 @@
 export * from "./cross-domain/index.ts";
 export { decodePng, encodePng } from "./display/png.ts";
 export { PngSink, type PngSinkOptions } from "./display/png-sink.ts";
-export { EglHostGl } from "./gl/egl-host-gl.ts";
+export type { EglDisplayOptions } from "./gl/egl-display.ts";
+export { EglHostGl, type EglHostGlOptions } from "./gl/egl-host-gl.ts";
 export { type GlObjectKind, glObjectCensus } from "./gl/gl-object-census.ts";
-export { virglComponentFactory } from "./gl/virgl-factory.ts";
-export { buildVirglRutabaga, VIRGL_CAPSET_MASK, VIRGL_DEVICE_FEATURES } from "./gl/virgl-rutabaga.ts";
+export { type VirglHostOptions, virglComponentFactory } from "./gl/virgl-factory.ts";
+export {
+  buildVirglRutabaga,
+  VIRGL_CAPSET_MASK,
+  VIRGL_DEVICE_FEATURES,
+  type VirglRutabagaOptions,
+} from "./gl/virgl-rutabaga.ts";
 export * from "./os/index.ts";
 export { VhostUserGpuBackend, type VhostUserGpuOptions } from "./vhost-user/backend.ts";
 export { serveVhostUserGpu, type VhostUserEndpoint } from "./vhost-user/server.ts";

@@ -3,6 +3,7 @@ import { RutabagaBlobMem, RutabagaComponentType } from "../../rutabaga/constants
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { HostMemoryBudget } from "../../rutabaga/host-memory.ts";
 import type { IovecList } from "../../rutabaga/iovec-list.ts";
+import { copyRows, readRows } from "../../rutabaga/iovec-rows.ts";
 import { checkRect, type Rect2D } from "../../rutabaga/rect.ts";
 import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
 import {
@@ -16,7 +17,7 @@ import {
   type ScanoutTarget,
   type Transfer3D,
 } from "../../rutabaga/types.ts";
-import { BYTES_PER_PIXEL, copyRows, copyRowsFromIovecs } from "./transfer-2d.ts";
+import { BYTES_PER_PIXEL } from "./transfer-2d.ts";
 
 const SNAPSHOT_TAG = new TextEncoder().encode("rutabaga2d");
 
@@ -99,7 +100,7 @@ export class Rutabaga2D extends RutabagaComponentBase {
     const stride = info.width * BYTES_PER_PIXEL;
     const dstBase = t.y * stride + t.x * BYTES_PER_PIXEL;
     // t.offset is the backing offset of the box's first pixel (Linux/QEMU), not an extra base (rutabaga_gfx).
-    copyRowsFromIovecs(backing, t.offset, stride, hostMem, dstBase, stride, t.w * BYTES_PER_PIXEL, t.h);
+    readRows(backing, t.offset, stride, hostMem, dstBase, stride, t.w * BYTES_PER_PIXEL, t.h);
   }
 
   override transferRead(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
@@ -121,7 +122,7 @@ export class Rutabaga2D extends RutabagaComponentBase {
       if (needed > buf.byteLength) {
         throw new RutabagaError("InvalidIovec", `destination of ${buf.byteLength} bytes needs ${needed}`);
       }
-      copyRowsFromIovecs(backing, t.offset, scanoutStride, buf, 0, t.stride, lineBytes, t.h);
+      readRows(backing, t.offset, scanoutStride, buf, 0, t.stride, lineBytes, t.h);
       return;
     }
     checkRect(t, info.width, info.height);
@@ -157,7 +158,7 @@ export class Rutabaga2D extends RutabagaComponentBase {
       throw new RutabagaError("InvalidIovec", `scanout target of ${bytes.byteLength} bytes is too small`);
     }
     const first = imageOffset + rect.y * scanoutStride + rect.x * BYTES_PER_PIXEL;
-    copyRowsFromIovecs(backing, first, scanoutStride, bytes, target.offset, target.stride, lineBytes, rect.h);
+    readRows(backing, first, scanoutStride, bytes, target.offset, target.stride, lineBytes, rect.h);
     return { pixels: bytes, offset: target.offset, stride: target.stride };
   }
 

@@ -98,6 +98,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   }
 
   override createFence(fence: RutabagaFence): void {
+    for (const c of this.#contexts.values()) c.serveQueryResults();
     this.fenceHandler({ ...fence });
   }
 
@@ -159,6 +160,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   override transferRead(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
     if (isEmptyTransfer(t)) return;
     const mem = transferMemory(resource, buf);
+    for (const c of this.#contexts.values()) c.serveQueryResults(resource.resourceId);
     this.gl.ensureCurrent();
     transferFromHost(this.gl, this.#own(resource).state, mem, t);
   }

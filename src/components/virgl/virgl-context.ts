@@ -92,6 +92,7 @@ export class VirglContext implements RutabagaContext {
     if (frames instanceof VirglRefusal) throw toRutabagaError(frames);
     const gl = this.#host.gl;
     gl.makeCurrent(this.#glCtx);
+    this.#execution.queries.servePending(this.#execution.lookup, false);
     // The context stays current after the submit (transfers need no switch); the flush starts the GL on the
     // submit's work while the front end goes back to its socket.
     try {
@@ -118,7 +119,9 @@ export class VirglContext implements RutabagaContext {
   }
 
   contextCreateFence(fence: RutabagaFence): RutabagaHandle | undefined {
-    // Every command has completed on the GL by the time submitCmd returns, so ring fences signal at once.
+    // Every command has been given to the GL by the time submitCmd returns; waiting query results are written
+    // before the fence signals, so ring fences signal at once.
+    this.serveQueryResults();
     this.#host.fenceHandler({ ...fence });
     return undefined;
   }
@@ -141,6 +144,16 @@ export class VirglContext implements RutabagaContext {
     gl.makeCurrent(undefined);
     gl.destroyContext(this.#glCtx);
     this.#attached.clear();
+  }
+
+  /**
+   * Writes the results that waiting GET_QUERY_RESULTs (into `resourceId` only, when given) are owed, letting the GL
+   * finish first: the guest is about to wait for a fence or read the buffer.
+   */
+  serveQueryResults(resourceId?: number): void {
+    if (this.#destroyed || !this.#execution.queries.hasPending(resourceId)) return;
+    this.#host.gl.makeCurrent(this.#glCtx);
+    this.#execution.queries.servePending(this.#execution.lookup, true);
   }
 
   /** Forgets a resource that was unreferenced while attached. */

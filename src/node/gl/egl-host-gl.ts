@@ -1,230 +1,102 @@
-import koffi from "koffi";
-import type {
-  GlDrawArrays,
-  GlDrawElements,
-  GlVertexAttribFormat,
-  GlViewport,
-} from "../../components/virgl/host-gl/draws.ts";
+import type { GlDrawArrays, GlDrawElements } from "../../components/virgl/host-gl/draws.ts";
 import type { GlRect } from "../../components/virgl/host-gl/framebuffers.ts";
 import { GL } from "../../components/virgl/host-gl/gl-constants.ts";
 import type { HostGl, HostGlContext } from "../../components/virgl/host-gl/host-gl.ts";
+import type { HostGlFeatures } from "../../components/virgl/host-gl/indirect-draws.ts";
+import type { GlViewport } from "../../components/virgl/host-gl/pipeline-state.ts";
 import type { GlBuildResult } from "../../components/virgl/host-gl/programs.ts";
-import type { GlBox, GlImageRef, GlTextureStorage } from "../../components/virgl/host-gl/textures.ts";
+import type {
+  GlBox,
+  GlImageRef,
+  GlTextureStorage,
+  GlTextureViewRange,
+} from "../../components/virgl/host-gl/textures.ts";
+import type { GlVertexAttribFormat } from "../../components/virgl/host-gl/vertex-arrays.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
+import { EglDisplay, type EglDisplayOptions } from "./egl-display.ts";
+import {
+  type GlFunction,
+  type GlFunctions,
+  type GlOptionalFunctions,
+  type GlOptionalName,
+  loadGlFunctions,
+} from "./gl-functions.ts";
 import { glObjectCensus } from "./gl-object-census.ts";
-import { GL_PROTOTYPES } from "./gl-prototypes.ts";
 
-const EGL_PLATFORM_SURFACELESS_MESA = 0x31dd;
-const EGL_OPENGL_API = 0x30a2;
-const EGL_CONTEXT_MAJOR_VERSION = 0x3098;
-const EGL_CONTEXT_MINOR_VERSION = 0x30fb;
-const EGL_CONTEXT_OPENGL_PROFILE_MASK = 0x30fd;
-const EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT = 1;
-const EGL_NONE = 0x3038;
 const GL_UNPACK_ALIGNMENT = 0x0cf5;
 const GL_PACK_ALIGNMENT = 0x0d05;
 
-/** Desktop GL versions tried in order; the first the driver creates wins. */
-const CORE_VERSIONS: readonly (readonly [number, number])[] = [
-  [4, 6],
-  [4, 5],
-  [4, 3],
-  [4, 1],
-  [3, 3],
-];
-
-type GlName = keyof typeof GL_PROTOTYPES;
-// biome-ignore lint/suspicious/noExplicitAny: koffi functions are variadic by prototype
-type GlFunctions = Record<GlName, (...args: any[]) => any>;
-
-interface EglFunctions {
-  getPlatformDisplay: (platform: number, native: null, attribs: null) => unknown;
-  initialize: (dpy: unknown, major: null, minor: null) => number;
-  bindAPI: (api: number) => number;
-  createContext: (dpy: unknown, config: null, share: unknown, attribs: Int32Array) => unknown;
-  destroyContext: (dpy: unknown, ctx: unknown) => number;
-  makeCurrent: (dpy: unknown, draw: null, read: null, ctx: unknown) => number;
-  terminate: (dpy: unknown) => number;
-  releaseThread: () => number;
-  getProcAddress: (name: string) => unknown;
-  getError: () => number;
-}
-
-let eglLib: EglFunctions | undefined;
-/** koffi prototypes are process-wide named types, so they are made once. */
-const prototypes = new Map<GlName, unknown>();
-
-function prototypeOf(name: GlName): unknown {
-  let p = prototypes.get(name);
-  if (p === undefined) {
-    p = koffi.proto(GL_PROTOTYPES[name].replace(` ${name}(`, ` rutabaga_${name}(`));
-    prototypes.set(name, p);
-  }
-  return p;
-}
-
-function loadEgl(): EglFunctions {
-  if (eglLib !== undefined) return eglLib;
-  // Mesa reads GALLIUM_DRIVER when the display initialises; virpipe would send our host GL to a vtest server,
-  // which from inside `rutabaga-ts vtest` is this process waiting on itself.
-  if (process.env.GALLIUM_DRIVER === "virpipe") delete process.env.GALLIUM_DRIVER;
-  let lib: ReturnType<typeof koffi.load>;
-  try {
-    lib = koffi.load("libEGL.so.1");
-  } catch (e) {
-    throw new RutabagaError("ComponentError", `libEGL.so.1 not loadable: ${String(e)}`);
-  }
-  eglLib = {
-    getPlatformDisplay: lib.func("void *eglGetPlatformDisplay(uint32 platform, void *native, void *attribs)"),
-    initialize: lib.func("uint32 eglInitialize(void *dpy, void *major, void *minor)"),
-    bindAPI: lib.func("uint32 eglBindAPI(uint32 api)"),
-    createContext: lib.func("void *eglCreateContext(void *dpy, void *config, void *share, const int32 *attribs)"),
-    destroyContext: lib.func("uint32 eglDestroyContext(void *dpy, void *ctx)"),
-    makeCurrent: lib.func("uint32 eglMakeCurrent(void *dpy, void *draw, void *read, void *ctx)"),
-    terminate: lib.func("uint32 eglTerminate(void *dpy)"),
-    releaseThread: lib.func("uint32 eglReleaseThread()"),
-    getProcAddress: lib.func("void *eglGetProcAddress(const char *name)"),
-    getError: lib.func("int32 eglGetError()"),
-  };
-  return eglLib;
-}
-
-interface NodeGlContext extends HostGlContext {
-  handle: unknown;
-}
-
-/** The EGL context current on this thread, whichever instance made it current (EGL keeps one per thread). */
-let threadCurrent: unknown;
-/** Instances using the surfaceless display: eglTerminate would destroy every instance's contexts, so the last goes. */
-let displayUsers = 0;
+/** What {@link EglHostGl} is given; environment variables are its caller's to read. */
+export type EglHostGlOptions = EglDisplayOptions;
 
 /**
- * {@link HostGl} on libEGL's surfaceless platform (Mesa) with desktop GL core contexts made without a config
- * (`EGL_KHR_no_config_context`), all in one share group with a root context. GL entry points are resolved once.
+ * {@link HostGl} on an EGL display (`EglDisplay`: Mesa's surfaceless platform, desktop GL core contexts in one share
+ * group) through a GL function table resolved once (`loadGlFunctions`).
  */
 export class EglHostGl implements HostGl {
   readonly glVersion: number;
   readonly glesVersion = 0;
-  readonly #egl: EglFunctions;
-  readonly #dpy: unknown;
-  readonly #root: NodeGlContext;
-  readonly #attribs: Int32Array;
+  readonly features: HostGlFeatures;
+  readonly #display: EglDisplay;
   readonly #gl: GlFunctions;
-  readonly #contexts = new Set<NodeGlContext>();
-  #current: NodeGlContext | undefined;
-  #nextId = 1;
-  #destroyed = false;
+  readonly #optional: GlOptionalFunctions;
   readonly #u32 = new Uint32Array(1);
   readonly #i32 = new Int32Array(4);
   readonly #f32 = new Float32Array(16);
   readonly #u64 = new BigUint64Array(1);
 
-  constructor() {
-    const egl = loadEgl();
-    this.#egl = egl;
-    const dpy = egl.getPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA, null, null);
-    if (!dpy) throw new RutabagaError("ComponentError", "no EGL surfaceless display");
-    if (!egl.initialize(dpy, null, null)) {
-      throw new RutabagaError("ComponentError", `eglInitialize failed (0x${egl.getError().toString(16)})`);
+  constructor(options: EglHostGlOptions = {}) {
+    const display = new EglDisplay(options);
+    this.#display = display;
+    this.glVersion = display.glVersion;
+    try {
+      const { gl, optional } = loadGlFunctions((name) => display.getProcAddress(name), display.glVersion);
+      this.#gl = gl;
+      this.#optional = optional;
+    } catch (e) {
+      display.destroy();
+      throw e;
     }
-    displayUsers++;
-    glObjectCensus.created("display");
-    this.#dpy = dpy;
-    if (!egl.bindAPI(EGL_OPENGL_API)) {
-      releaseDisplay(egl, dpy);
-      throw new RutabagaError("ComponentError", "eglBindAPI(EGL_OPENGL_API) failed");
-    }
-    let handle: unknown;
-    let attribs = new Int32Array(0);
-    let version = 0;
-    for (const [major, minor] of CORE_VERSIONS) {
-      attribs = new Int32Array([
-        EGL_CONTEXT_MAJOR_VERSION,
-        major,
-        EGL_CONTEXT_MINOR_VERSION,
-        minor,
-        EGL_CONTEXT_OPENGL_PROFILE_MASK,
-        EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
-        EGL_NONE,
-      ]);
-      handle = egl.createContext(dpy, null, null, attribs);
-      if (handle) {
-        version = major * 10 + minor;
-        break;
-      }
-    }
-    if (!handle) {
-      releaseDisplay(egl, dpy);
-      throw new RutabagaError("ComponentError", "no desktop GL 3.3+ core context on the surfaceless display");
-    }
-    glObjectCensus.created("context");
-    this.#attribs = attribs;
-    this.glVersion = version;
-    this.#root = { id: 0, handle };
-    this.makeCurrent(undefined);
-    const gl: Partial<GlFunctions> = {};
-    for (const name of Object.keys(GL_PROTOTYPES) as GlName[]) {
-      const ptr = egl.getProcAddress(name);
-      if (!ptr) {
-        this.destroy();
-        throw new RutabagaError("ComponentError", `GL entry point ${name} missing`);
-      }
-      gl[name] = (koffi.decode as (p: unknown, t: unknown) => GlFunctions[GlName])(ptr, prototypeOf(name));
-    }
-    this.#gl = gl as GlFunctions;
+    this.features = {
+      indirectParameters:
+        this.#optional.glMultiDrawArraysIndirectCount !== undefined &&
+        this.#optional.glMultiDrawElementsIndirectCount !== undefined,
+      textureBarrier: this.#optional.glTextureBarrier !== undefined,
+    };
     this.#gl.glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     this.#gl.glPixelStorei(GL_PACK_ALIGNMENT, 1);
   }
 
+  #needOptional(name: GlOptionalName): GlFunction {
+    const f = this.#optional[name];
+    if (f === undefined) throw new RutabagaError("Unsupported", `${name} (not in this host GL)`);
+    return f;
+  }
+
   createContext(): HostGlContext {
-    const handle = this.#egl.createContext(this.#dpy, null, this.#root.handle, this.#attribs);
-    if (!handle)
-      throw new RutabagaError("ComponentError", `eglCreateContext failed (0x${this.#egl.getError().toString(16)})`);
-    const ctx: NodeGlContext = { id: this.#nextId++, handle };
-    this.#contexts.add(ctx);
-    glObjectCensus.created("context");
-    const previous = this.#current;
-    this.makeCurrent(ctx);
+    const ctx = this.#display.createContext();
+    const previous = this.#display.current;
+    this.#display.makeCurrent(ctx);
     this.#gl.glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     this.#gl.glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    this.makeCurrent(previous);
+    this.#display.makeCurrent(previous);
     return ctx;
   }
 
   makeCurrent(ctx: HostGlContext | undefined): void {
-    const target = ctx === undefined ? this.#root : (ctx as NodeGlContext);
-    if (this.#current === target && threadCurrent === target.handle) return;
-    if (!this.#egl.makeCurrent(this.#dpy, null, null, target.handle)) {
-      throw new RutabagaError("ComponentError", `eglMakeCurrent failed (0x${this.#egl.getError().toString(16)})`);
-    }
-    this.#current = target;
-    threadCurrent = target.handle;
+    this.#display.makeCurrent(ctx);
   }
 
   ensureCurrent(): void {
-    if (this.#current !== undefined && threadCurrent === this.#current.handle) return;
-    this.makeCurrent(undefined);
+    this.#display.ensureCurrent();
   }
 
   destroyContext(ctx: HostGlContext): void {
-    const c = ctx as NodeGlContext;
-    if (!this.#contexts.delete(c)) return;
-    if (this.#current === c) this.makeCurrent(undefined);
-    this.#egl.destroyContext(this.#dpy, c.handle);
-    glObjectCensus.deleted("context");
+    this.#display.destroyContext(ctx);
   }
 
   destroy(): void {
-    if (this.#destroyed) return;
-    this.#destroyed = true;
-    this.#egl.makeCurrent(this.#dpy, null, null, null);
-    this.#current = undefined;
-    threadCurrent = undefined;
-    for (const c of this.#contexts) this.#egl.destroyContext(this.#dpy, c.handle);
-    glObjectCensus.deleted("context", this.#contexts.size + 1);
-    this.#contexts.clear();
-    this.#egl.destroyContext(this.#dpy, this.#root.handle);
-    releaseDisplay(this.#egl, this.#dpy);
+    this.#display.destroy();
   }
 
   getError(): number {
@@ -283,6 +155,15 @@ export class EglHostGl implements HostGl {
     } else if (st.dims === 1) g.glTextureStorage1D(texture, st.levels, st.internalFormat, st.width);
     else if (st.dims === 2) g.glTextureStorage2D(texture, st.levels, st.internalFormat, st.width, st.height);
     else g.glTextureStorage3D(texture, st.levels, st.internalFormat, st.width, st.height, st.depth);
+  }
+  createTextureName(): number {
+    this.#u32[0] = 0;
+    this.#gl.glGenTextures(1, this.#u32);
+    if (this.#u32[0] !== 0) glObjectCensus.created("texture");
+    return this.#u32[0]!;
+  }
+  textureView(texture: number, target: number, original: number, ifmt: number, v: GlTextureViewRange): void {
+    this.#gl.glTextureView(texture, target, original, ifmt, v.minLevel, v.numLevels, v.minLayer, v.numLayers);
   }
   textureBufferRange(texture: number, internalFormat: number, buffer: number, offset: number, size: number): void {
     this.#gl.glTextureBufferRange(texture, internalFormat, buffer, offset, size);
@@ -670,19 +551,86 @@ export class EglHostGl implements HostGl {
   endConditionalRender(): void {
     this.#gl.glEndConditionalRender();
   }
+  isQueryResultAvailable(query: number): boolean {
+    this.#u32[0] = 0;
+    this.#gl.glGetQueryObjectuiv(query, GL.QUERY_RESULT_AVAILABLE, this.#u32);
+    return this.#u32[0] !== 0;
+  }
   getQueryResult(query: number): bigint {
     this.#u64[0] = 0n;
-    this.#gl.glGetQueryObjectui64v(query, 0x8866 /* QUERY_RESULT */, this.#u64);
+    this.#gl.glGetQueryObjectui64v(query, GL.QUERY_RESULT, this.#u64);
     return this.#u64[0]!;
   }
-}
 
-/** Drops one user of the display, terminating it when none is left. */
-function releaseDisplay(egl: { terminate: (dpy: unknown) => number }, dpy: unknown): void {
-  displayUsers--;
-  glObjectCensus.deleted("display");
-  if (displayUsers <= 0) {
-    displayUsers = 0;
-    egl.terminate(dpy);
+  minSampleShading(value: number): void {
+    this.#gl.glMinSampleShading(value);
+  }
+
+  bindImageTexture(
+    unit: number,
+    texture: number,
+    level: number,
+    layered: boolean,
+    layer: number,
+    access: number,
+    format: number,
+  ): void {
+    this.#gl.glBindImageTexture(unit, texture, level, layered ? 1 : 0, layer, access, format);
+  }
+  memoryBarrier(barriers: number): void {
+    this.#gl.glMemoryBarrier(barriers);
+  }
+  textureBarrier(): void {
+    this.#needOptional("glTextureBarrier")();
+  }
+
+  bindDrawIndirectBuffer(buffer: number): void {
+    this.#gl.glBindBuffer(GL.DRAW_INDIRECT_BUFFER, buffer);
+  }
+  bindParameterBuffer(buffer: number): void {
+    if (!this.features.indirectParameters) throw new RutabagaError("Unsupported", "GL_PARAMETER_BUFFER");
+    this.#gl.glBindBuffer(GL.PARAMETER_BUFFER, buffer);
+  }
+  drawArraysIndirect(mode: number, offset: number): void {
+    this.#gl.glDrawArraysIndirect(mode, offset);
+  }
+  drawElementsIndirect(mode: number, type: number, offset: number): void {
+    this.#gl.glDrawElementsIndirect(mode, type, offset);
+  }
+  multiDrawArraysIndirect(mode: number, offset: number, drawCount: number, stride: number): void {
+    this.#gl.glMultiDrawArraysIndirect(mode, offset, drawCount, stride);
+  }
+  multiDrawElementsIndirect(mode: number, type: number, offset: number, drawCount: number, stride: number): void {
+    this.#gl.glMultiDrawElementsIndirect(mode, type, offset, drawCount, stride);
+  }
+  multiDrawArraysIndirectCount(mode: number, off: number, countOff: number, max: number, stride: number): void {
+    this.#needOptional("glMultiDrawArraysIndirectCount")(mode, off, countOff, max, stride);
+  }
+  multiDrawElementsIndirectCount(
+    mode: number,
+    type: number,
+    off: number,
+    countOff: number,
+    max: number,
+    stride: number,
+  ): void {
+    this.#needOptional("glMultiDrawElementsIndirectCount")(mode, type, off, countOff, max, stride);
+  }
+
+  bindDispatchIndirectBuffer(buffer: number): void {
+    this.#gl.glBindBuffer(GL.DISPATCH_INDIRECT_BUFFER, buffer);
+  }
+  dispatchCompute(x: number, y: number, z: number): void {
+    this.#gl.glDispatchCompute(x, y, z);
+  }
+  dispatchComputeIndirect(offset: number): void {
+    this.#gl.glDispatchComputeIndirect(offset);
+  }
+
+  patchParameteri(pname: number, value: number): void {
+    this.#gl.glPatchParameteri(pname, value);
+  }
+  patchParameterfv(pname: number, values: Float32Array): void {
+    this.#gl.glPatchParameterfv(pname, values);
   }
 }

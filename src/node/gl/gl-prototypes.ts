@@ -11,6 +11,9 @@ export const GL_PROTOTYPES = {
   glFlush: "void glFlush()",
   glPixelStorei: "void glPixelStorei(uint32 pname, int32 value)",
   glCreateTextures: "void glCreateTextures(uint32 target, int32 n, void *out)",
+  glGenTextures: "void glGenTextures(int32 n, void *out)",
+  glTextureView:
+    "void glTextureView(uint32 t, uint32 target, uint32 orig, uint32 ifmt, uint32 minLevel, uint32 numLevels, uint32 minLayer, uint32 numLayers)",
   glDeleteTextures: "void glDeleteTextures(int32 n, void *names)",
   glTextureBufferRange: "void glTextureBufferRange(uint32 t, uint32 ifmt, uint32 buf, intptr off, intptr size)",
   glTextureStorage1D: "void glTextureStorage1D(uint32 t, int32 levels, uint32 ifmt, int32 w)",
@@ -141,6 +144,7 @@ export const GL_PROTOTYPES = {
   glBeginConditionalRender: "void glBeginConditionalRender(uint32 q, uint32 mode)",
   glEndConditionalRender: "void glEndConditionalRender()",
   glGetQueryObjectui64v: "void glGetQueryObjectui64v(uint32 q, uint32 pname, void *out)",
+  glGetQueryObjectuiv: "void glGetQueryObjectuiv(uint32 q, uint32 pname, void *out)",
   glTransformFeedbackVaryings: "void glTransformFeedbackVaryings(uint32 p, int32 n, const char **names, uint32 mode)",
   glCreateTransformFeedbacks: "void glCreateTransformFeedbacks(int32 n, void *out)",
   glDeleteTransformFeedbacks: "void glDeleteTransformFeedbacks(int32 n, void *names)",
@@ -152,4 +156,50 @@ export const GL_PROTOTYPES = {
   glPauseTransformFeedback: "void glPauseTransformFeedback()",
   glResumeTransformFeedback: "void glResumeTransformFeedback()",
   glDrawTransformFeedbackInstanced: "void glDrawTransformFeedbackInstanced(uint32 mode, uint32 xfb, int32 n)",
+  glMinSampleShading: "void glMinSampleShading(float value)",
+  glBindBuffer: "void glBindBuffer(uint32 target, uint32 buf)",
+  glDrawArraysIndirect: "void glDrawArraysIndirect(uint32 mode, uintptr off)",
+  glDrawElementsIndirect: "void glDrawElementsIndirect(uint32 mode, uint32 type, uintptr off)",
+  glMultiDrawArraysIndirect: "void glMultiDrawArraysIndirect(uint32 mode, uintptr off, int32 n, int32 stride)",
+  glMultiDrawElementsIndirect:
+    "void glMultiDrawElementsIndirect(uint32 mode, uint32 type, uintptr off, int32 n, int32 stride)",
+  glDispatchCompute: "void glDispatchCompute(uint32 x, uint32 y, uint32 z)",
+  glDispatchComputeIndirect: "void glDispatchComputeIndirect(intptr off)",
+  glBindImageTexture:
+    "void glBindImageTexture(uint32 unit, uint32 tex, int32 level, uint8 layered, int32 layer, uint32 access, uint32 fmt)",
+  glMemoryBarrier: "void glMemoryBarrier(uint32 barriers)",
+  glPatchParameteri: "void glPatchParameteri(uint32 pname, int32 value)",
+  glPatchParameterfv: "void glPatchParameterfv(uint32 pname, void *values)",
 } as const;
+
+/** An entry point newer than GL 4.3 core: from GL `version` (× 10) on, or with `extension` under `extensionName`. */
+export interface GlOptionalEntryPoint {
+  readonly prototype: string;
+  readonly version: number;
+  readonly extension: string;
+  readonly extensionName: string;
+}
+
+/** Entry points loaded only where the context's version or an extension has them (the others are required). */
+export const GL_OPTIONAL_PROTOTYPES = {
+  glTextureBarrier: {
+    prototype: "void glTextureBarrier()",
+    version: 45,
+    extension: "GL_ARB_texture_barrier",
+    extensionName: "glTextureBarrier",
+  },
+  glMultiDrawArraysIndirectCount: {
+    prototype:
+      "void glMultiDrawArraysIndirectCount(uint32 mode, uintptr off, intptr countOff, int32 max, int32 stride)",
+    version: 46,
+    extension: "GL_ARB_indirect_parameters",
+    extensionName: "glMultiDrawArraysIndirectCountARB",
+  },
+  glMultiDrawElementsIndirectCount: {
+    prototype:
+      "void glMultiDrawElementsIndirectCount(uint32 mode, uint32 type, uintptr off, intptr countOff, int32 max, int32 stride)",
+    version: 46,
+    extension: "GL_ARB_indirect_parameters",
+    extensionName: "glMultiDrawElementsIndirectCountARB",
+  },
+} as const satisfies Record<string, GlOptionalEntryPoint>;

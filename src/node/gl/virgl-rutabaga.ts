@@ -1,29 +1,49 @@
 import { RutabagaBuilder } from "../../rutabaga/builder.ts";
-import type { RutabagaComponentFactory } from "../../rutabaga/component.ts";
+import type { RutabagaComponent, RutabagaComponentFactory } from "../../rutabaga/component.ts";
 import { RutabagaComponentType } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import { GpuFeature } from "../../virtio-gpu/protocol.ts";
-import { virglComponentFactory } from "./virgl-factory.ts";
+import { type VirglHostOptions, virglComponentFactory } from "./virgl-factory.ts";
 
 /** What a virgl device offers, as QEMU's built-in virtio-gpu-gl does for a Linux guest: VIRGL and EDID (vm-3d.md). */
 export const VIRGL_DEVICE_FEATURES = (1n << GpuFeature.Virgl) | (1n << GpuFeature.Edid);
 /** Capsets VIRGL (1) and VIRGL2 (2). */
 export const VIRGL_CAPSET_MASK = (1n << 1n) | (1n << 2n);
 
+/** How {@link buildVirglRutabaga} builds. */
+export interface VirglRutabagaOptions {
+  /** Host memory for resources (the builder's default when absent). */
+  readonly hostMemoryLimit?: number;
+  /** Replaces the virgl component's factory. */
+  readonly factory?: RutabagaComponentFactory;
+  /** How the default factory's component opens the host GL. */
+  readonly virgl?: VirglHostOptions;
+  /** Receives the virgl component (a `VirglComponent`: statistics, scanout read-back) once built. */
+  readonly onComponent?: (component: RutabagaComponent) => void;
+}
+
 /**
- * The library a virgl virtio-gpu device serves with: the virgl component by default (VIRGL and VIRGL2 capsets) and
- * the console's 2D resources on the 2D component, so a console flush never becomes a GL read-back. Throws
- * `RutabagaError("ComponentError")` when the host GL cannot run the virgl component (no silent 2D fallback).
- * `factory` replaces the virgl component's factory (tests keep a handle on the component).
+ * The library a virgl virtio-gpu device or a vtest client serves with: the virgl component by default (VIRGL and
+ * VIRGL2 capsets) and the console's 2D resources on the 2D component, so a console flush never becomes a GL
+ * read-back. Throws `RutabagaError("ComponentError")` with the host GL's reason when it cannot run the virgl
+ * component (no silent 2D fallback).
  */
-export function buildVirglRutabaga(
-  fenceHandler: RutabagaFenceHandler,
-  options: { hostMemoryLimit?: number; factory?: RutabagaComponentFactory } = {},
-): Rutabaga {
+export function buildVirglRutabaga(fenceHandler: RutabagaFenceHandler, options: VirglRutabagaOptions = {}): Rutabaga {
+  const factory: RutabagaComponentFactory = options.factory ?? ((init) => virglComponentFactory(init, options.virgl));
+  const onComponent = options.onComponent;
   const b = new RutabagaBuilder(VIRGL_CAPSET_MASK, fenceHandler)
-    .setComponentFactory(RutabagaComponentType.VirglRenderer, options.factory ?? virglComponentFactory)
+    .setComponentFactory(
+      RutabagaComponentType.VirglRenderer,
+      onComponent === undefined
+        ? factory
+        : (init) => {
+            const component = factory(init);
+            onComponent(component);
+            return component;
+          },
+    )
     .setConsoleOn2D(true);
   if (options.hostMemoryLimit !== undefined) b.setHostMemoryLimit(options.hostMemoryLimit);
   let failure: string | undefined;

@@ -1,9 +1,8 @@
 import type { VirglComponent } from "../../components/virgl/virgl-component.ts";
-import { RutabagaBuilder } from "../../rutabaga/builder.ts";
-import { RutabagaCapset, RutabagaComponentType } from "../../rutabaga/constants.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
-import { virglComponentFactory } from "../gl/virgl-factory.ts";
+import type { VirglHostOptions } from "../gl/virgl-factory.ts";
+import { buildVirglRutabaga } from "../gl/virgl-rutabaga.ts";
 import { UnixListener } from "../os/unix-listener.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
 import { DEFAULT_VTEST_LIMITS, type VtestLimits } from "./protocol.ts";
@@ -17,6 +16,8 @@ export interface VtestServerOptions {
   log?: (message: string) => void;
   /** Builds each client's library instance; default: the virgl component on the host GL (capsets VIRGL, VIRGL2). */
   rutabaga?: (fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number) => Rutabaga;
+  /** How the default library instance's virgl component opens the host GL. */
+  virgl?: VirglHostOptions;
   /** Stop listening after the first connection (the socket file goes): `virgl_test_server --no-loop-or-fork`. */
   singleClient?: boolean;
   /** Runs after a client has gone (disconnected or dropped) and its resources are released. */
@@ -29,23 +30,21 @@ export interface VirglCommandStatistics {
 }
 
 /**
- * Each client's own library instance with the virgl component on the host GL; `onComponent` receives the component
- * (for its contexts' statistics).
+ * Each client's own library instance: {@link buildVirglRutabaga} (a host GL that cannot run the virgl component
+ * throws its reason, which drops the client); `onComponent` receives the component (for its contexts' statistics);
+ * `options` set up the host GL.
  */
 export function virglRutabaga(
   fenceHandler: RutabagaFenceHandler,
   hostMemoryLimit: number,
   onComponent?: (component: VirglCommandStatistics) => void,
+  options: VirglHostOptions = {},
 ): Rutabaga {
-  const capsets = (1n << BigInt(RutabagaCapset.Virgl)) | (1n << BigInt(RutabagaCapset.Virgl2));
-  return new RutabagaBuilder(capsets, fenceHandler)
-    .setComponentFactory(RutabagaComponentType.VirglRenderer, (init) => {
-      const component = virglComponentFactory(init);
-      onComponent?.(component as VirglComponent);
-      return component;
-    })
-    .setHostMemoryLimit(hostMemoryLimit)
-    .build();
+  return buildVirglRutabaga(fenceHandler, {
+    hostMemoryLimit,
+    virgl: options,
+    ...(onComponent !== undefined ? { onComponent: (c) => onComponent(c as VirglComponent) } : {}),
+  });
 }
 
 /**
@@ -91,7 +90,9 @@ export class VtestServer {
     const session = new VtestSession(
       { send: (bytes, fds) => socket.send(bytes, fds) },
       {
-        rutabaga: this.#options.rutabaga ?? ((fh, limit) => virglRutabaga(fh, limit, (c) => (component = c))),
+        rutabaga:
+          this.#options.rutabaga ??
+          ((fh, limit) => virglRutabaga(fh, limit, (c) => (component = c), this.#options.virgl)),
         limits,
       },
     );

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PipeClear, PipeShaderType } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
-import { transfer2d } from "../../../src/index.ts";
+import { RutabagaFenceFlags, transfer2d } from "../../../src/index.ts";
 import { bindPlainPipeline, createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
 
 // virgl_hw.h / p_defines.h values typed here: VIRGL_FORMAT_R32G32B32A32_FLOAT, VIRGL_BIND_VERTEX_BUFFER,
@@ -112,6 +112,7 @@ test("an occlusion query's result is written DONE into its resource for the gues
   const { rutabaga } = scene();
   try {
     const result = createWithBacking(rutabaga, 4, res({ target: 0, format: R8, bind: 0, width: 16, height: 1 }), 16);
+    const view = new DataView(result.buffer);
     rutabaga.submitCommand(
       1,
       new VirglEncoder()
@@ -122,11 +123,36 @@ test("an occlusion query's result is written DONE into its resource for the gues
         .getQueryResult(40, false)
         .finish(),
     );
-    const view = new DataView(result.buffer);
+    // A result the GL does not have yet is written by the time the next fence signals (Mesa waits for the buffer).
+    rutabaga.createFence({ flags: RutabagaFenceFlags.Fence, fenceId: 1n, ctxId: 0, ringIdx: 0 });
     // struct virgl_host_query_state: query_state (VIRGL_QUERY_STATE_DONE = 1), result_size, result.
     assert.equal(view.getUint32(0, true), 1);
     assert.equal(view.getUint32(4, true), 4);
     assert.equal(view.getBigUint64(8, true), 16n, "4×4 samples passed");
+  } finally {
+    rutabaga.destroy();
+  }
+});
+
+test("a waiting GET_QUERY_RESULT is written by the time the fence after it signals", () => {
+  const { rutabaga, fences } = scene();
+  try {
+    const result = createWithBacking(rutabaga, 4, res({ target: 0, format: R8, bind: 0, width: 16, height: 1 }), 16);
+    rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .createQuery(40, OCCLUSION_COUNTER, 0, 4)
+        .beginQuery(40)
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .endQuery(40)
+        .getQueryResult(40, true)
+        .finish(),
+    );
+    rutabaga.createFence({ flags: RutabagaFenceFlags.Fence, fenceId: 1n, ctxId: 0, ringIdx: 0 });
+    assert.equal(fences.length, 1);
+    const view = new DataView(result.buffer);
+    assert.equal(view.getUint32(0, true), 1);
+    assert.equal(view.getBigUint64(8, true), 16n);
   } finally {
     rutabaga.destroy();
   }

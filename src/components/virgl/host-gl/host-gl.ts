@@ -1,10 +1,19 @@
 import { RutabagaError } from "../../../rutabaga/error.ts";
 import type { HostGlBuffers } from "./buffers.ts";
+import type { HostGlCompute } from "./compute.ts";
 import type { HostGlDraws } from "./draws.ts";
 import type { HostGlFramebuffers } from "./framebuffers.ts";
 import { GL } from "./gl-constants.ts";
+import type { HostGlFeatures, HostGlIndirectDraws } from "./indirect-draws.ts";
+import type { HostGlMemory } from "./memory.ts";
+import type { HostGlPipelineState } from "./pipeline-state.ts";
 import type { HostGlPrograms } from "./programs.ts";
+import type { HostGlQueries } from "./queries.ts";
+import type { HostGlSamplers } from "./samplers.ts";
+import type { HostGlTessellation } from "./tessellation.ts";
 import type { HostGlTextures } from "./textures.ts";
+import type { HostGlTransformFeedback } from "./transform-feedback.ts";
+import type { HostGlVertexArrays } from "./vertex-arrays.ts";
 
 /** Contexts and queries of the host GL. */
 export interface HostGlContexts {
@@ -12,6 +21,8 @@ export interface HostGlContexts {
   readonly glVersion: number;
   /** GLES version × 10, or 0 on desktop GL. */
   readonly glesVersion: number;
+  /** What this host offers beyond a GL 4.3 core context. */
+  readonly features: HostGlFeatures;
 
   /** A new context sharing objects with every other one; not made current. */
   createContext(): HostGlContext;
@@ -50,7 +61,16 @@ export interface HostGl
     HostGlBuffers,
     HostGlFramebuffers,
     HostGlPrograms,
-    HostGlDraws {}
+    HostGlVertexArrays,
+    HostGlSamplers,
+    HostGlPipelineState,
+    HostGlQueries,
+    HostGlTransformFeedback,
+    HostGlMemory,
+    HostGlDraws,
+    HostGlIndirectDraws,
+    HostGlCompute,
+    HostGlTessellation {}
 
 /** An opaque context made by {@link HostGl.createContext}. */
 export interface HostGlContext {

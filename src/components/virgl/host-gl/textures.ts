@@ -65,4 +65,25 @@ export interface HostGlTextures {
   clearTexSubImage(texture: number, level: number, box: GlBox, format: number, type: number, data: Uint8Array): void;
   /** Copies `w × h × d` texels from `src` to `dst`. */
   copyImageSubData(src: GlImageRef, dst: GlImageRef, w: number, h: number, d: number): void;
+  /**
+   * `glTextureView` (GL 4.3): makes `texture`, a name from {@link HostGlTextures.createTextureName}, a view of levels
+   * and layers of `original`'s immutable storage as `target` in a compatible `internalFormat`.
+   */
+  textureView(
+    texture: number,
+    target: number,
+    original: number,
+    internalFormat: number,
+    view: GlTextureViewRange,
+  ): void;
+  /** A texture name without an object yet (`glGenTextures`), as {@link HostGlTextures.textureView} needs. */
+  createTextureName(): number;
+}
+
+/** The levels and layers a texture view shows of its original. */
+export interface GlTextureViewRange {
+  readonly minLevel: number;
+  readonly numLevels: number;
+  readonly minLayer: number;
+  readonly numLayers: number;
 }

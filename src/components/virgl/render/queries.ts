@@ -2,6 +2,7 @@ import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import type { VirglQueryDesc } from "../protocol/objects/query.ts";
 import { invalid, VirglRefusal } from "../protocol/refusal.ts";
+import type { VirglResource } from "../resources/resource.ts";
 import { PipeQuery, queryTarget } from "./gallium-to-gl.ts";
 import type { ResourceLookup } from "./lookup.ts";
 
@@ -16,13 +17,19 @@ export function isExecutedQuery(type: number): boolean {
 }
 
 /**
- * Queries on GL query objects. Results are read when the guest asks (GET_QUERY_RESULT waits for the GL, which has
- * run every earlier command by then) and written as a `virgl_host_query_state` at the query's offset in its
- * resource: backing (what the guest maps) and GL buffer alike, so the guest never waits on a state we do not write.
+ * Queries on GL query objects. GET_QUERY_RESULT writes a `virgl_host_query_state` at the query's offset in its
+ * resource (backing, what the guest maps, and GL buffer alike) once the GL has the result; nothing here waits for
+ * the GL. A result the GL does not have yet is remembered, whatever the command's wait flag, and written by
+ * {@link servePending}, which the context runs at its next submit, fence or read-back of that buffer: Mesa 22.3
+ * sends GET_QUERY_RESULT without wait at END_QUERY and then only waits for the buffer, as virglrenderer serves it.
  */
 export class Queries {
   readonly #gl: HostGl;
   readonly #objects = new Map<VirglQueryDesc, number>();
+  /** GET_QUERY_RESULTs whose result the GL did not have yet. */
+  readonly #pending = new Set<VirglQueryDesc>();
+  readonly #state = new Uint8Array(HOST_QUERY_STATE_BYTES);
+  readonly #stateView = new DataView(this.#state.buffer);
   #conditional = false;
 
   constructor(gl: HostGl) {
@@ -41,6 +48,8 @@ export class Queries {
   begin(q: VirglQueryDesc): VirglRefusal | undefined {
     const target = queryTarget(q.queryType);
     if (target === undefined || q.queryType === PipeQuery.Timestamp) return undefined;
+    // A new run replaces the result a waiting GET_QUERY_RESULT was for; Mesa asks again for the new one.
+    this.#pending.delete(q);
     this.#gl.beginQuery(target, this.#object(q, target));
     return undefined;
   }
@@ -53,19 +62,65 @@ export class Queries {
     return undefined;
   }
 
-  /** Writes the query's result where the guest reads it. */
-  result(q: VirglQueryDesc, lookup: ResourceLookup): VirglRefusal | undefined {
+  /** The query's result buffer, checked: a GL-side buffer holding the 16-byte state at the query's offset. */
+  #resultResource(q: VirglQueryDesc, lookup: ResourceLookup): VirglResource | VirglRefusal {
     const res = lookup(q.resourceId);
     if (res instanceof VirglRefusal) return res;
     if (res.state.target !== PipeTextureTarget.Buffer) return invalid(`query resource ${q.resourceId} is not a buffer`);
     if (q.offset + HOST_QUERY_STATE_BYTES > res.state.width) return invalid("query result past its buffer");
+    return res;
+  }
+
+  /**
+   * GET_QUERY_RESULT: writes the result where the guest reads it if the GL has it; otherwise nothing now, and the
+   * result is written when {@link servePending} finds it available.
+   */
+  result(q: VirglQueryDesc, lookup: ResourceLookup): VirglRefusal | undefined {
+    const res = this.#resultResource(q, lookup);
+    if (res instanceof VirglRefusal) return res;
     const o = this.#objects.get(q);
-    let value = 0n;
-    if (q.queryType === PipeQuery.GpuFinished) value = 1n;
-    else if (o !== undefined) value = this.#gl.getQueryResult(o);
+    if (q.queryType === PipeQuery.GpuFinished || o === undefined) {
+      this.#pending.delete(q);
+      return this.#write(q, res, q.queryType === PipeQuery.GpuFinished ? 1n : 0n);
+    }
+    if (this.#gl.isQueryResultAvailable(o)) {
+      this.#pending.delete(q);
+      return this.#write(q, res, this.#gl.getQueryResult(o));
+    }
+    this.#pending.add(q);
+    return undefined;
+  }
+
+  /** Whether a remembered GET_QUERY_RESULT writes into resource `resourceId` (any resource when undefined). */
+  hasPending(resourceId?: number): boolean {
+    if (resourceId === undefined) return this.#pending.size > 0;
+    for (const q of this.#pending) if (q.resourceId === resourceId) return true;
+    return false;
+  }
+
+  /**
+   * Writes the remembered results the GL has now; with `settle` the GL is first made to finish (`finish`, a host that
+   * can block does; one that cannot leaves the rest for a later call). A result whose resource is gone is dropped.
+   */
+  servePending(lookup: ResourceLookup, settle: boolean): void {
+    if (this.#pending.size === 0) return;
+    if (settle) this.#gl.finish();
+    for (const q of [...this.#pending]) {
+      const o = this.#objects.get(q);
+      const res = this.#resultResource(q, lookup);
+      if (o === undefined || res instanceof VirglRefusal) {
+        this.#pending.delete(q);
+        continue;
+      }
+      if (!this.#gl.isQueryResultAvailable(o)) continue;
+      this.#pending.delete(q);
+      this.#write(q, res, this.#gl.getQueryResult(o));
+    }
+  }
+
+  #write(q: VirglQueryDesc, res: VirglResource, value: bigint): VirglRefusal | undefined {
     const timer = q.queryType === PipeQuery.Timestamp || q.queryType === PipeQuery.TimeElapsed;
-    const bytes = new Uint8Array(HOST_QUERY_STATE_BYTES);
-    const view = new DataView(bytes.buffer);
+    const view = this.#stateView;
     view.setUint32(0, VIRGL_QUERY_STATE_DONE, true);
     view.setUint32(4, timer ? 8 : 4, true);
     view.setBigUint64(8, value, true);
@@ -73,9 +128,9 @@ export class Queries {
     if (backing !== undefined) {
       if (q.offset + HOST_QUERY_STATE_BYTES > backing.totalLength)
         return new VirglRefusal("iovec", "query backing too short");
-      backing.write(q.offset, bytes, 0, HOST_QUERY_STATE_BYTES);
+      backing.write(q.offset, this.#state, 0, HOST_QUERY_STATE_BYTES);
     }
-    if (res.state.glName !== 0) this.#gl.bufferSubData(res.state.glName, q.offset, bytes);
+    if (res.state.glName !== 0) this.#gl.bufferSubData(res.state.glName, q.offset, this.#state);
     return undefined;
   }
 
@@ -101,10 +156,12 @@ export class Queries {
     if (o !== undefined && this.#conditional) this.renderCondition(undefined, false, 0);
     if (o !== undefined) this.#gl.deleteQuery(o);
     this.#objects.delete(q);
+    this.#pending.delete(q);
   }
 
   destroy(): void {
     for (const o of this.#objects.values()) this.#gl.deleteQuery(o);
     this.#objects.clear();
+    this.#pending.clear();
   }
 }

@@ -1,5 +1,5 @@
-import type { GlVertexAttribFormat } from "../host-gl/draws.ts";
 import { GL } from "../host-gl/gl-constants.ts";
+import type { GlVertexAttribFormat } from "../host-gl/vertex-arrays.ts";
 
 /** A vertex attribute format without its offset. */
 export type VertexFormat = Omit<GlVertexAttribFormat, "relativeOffset">;

@@ -1,6 +1,7 @@
 import { PipeTextureTarget, VirglBind } from "../../../rutabaga/constants.ts";
 import { RutabagaError } from "../../../rutabaga/error.ts";
 import type { IovecList } from "../../../rutabaga/iovec-list.ts";
+import { copyRows, readRows, writeRows } from "../../../rutabaga/iovec-rows.ts";
 import type { RutabagaResource } from "../../../rutabaga/resource.ts";
 import type { ResourceCreate3D, Transfer3D } from "../../../rutabaga/types.ts";
 import { GL } from "../host-gl/gl-constants.ts";
@@ -364,14 +365,32 @@ function memLength(m: TransferMemory): number {
   return m.kind === "iovecs" ? m.list.totalLength : m.bytes.byteLength;
 }
 
-function gather(m: TransferMemory, offset: number, dst: Uint8Array, dstOffset: number, n: number): void {
-  if (m.kind === "iovecs") m.list.read(offset, dst, dstOffset, n);
-  else dst.set(m.bytes.subarray(offset, offset + n), dstOffset);
+/** Reads `rows` lines of `n` bytes of guest memory (line `r` at `offset + r * stride`) packed into `dst` at `at`. */
+function gatherRows(
+  m: TransferMemory,
+  offset: number,
+  stride: number,
+  dst: Uint8Array,
+  at: number,
+  n: number,
+  rows: number,
+): void {
+  if (m.kind === "iovecs") readRows(m.list, offset, stride, dst, at, n, n, rows);
+  else copyRows(m.bytes, offset, stride, dst, at, n, n, rows);
 }
 
-function scatter(m: TransferMemory, offset: number, src: Uint8Array, srcOffset: number, n: number): void {
-  if (m.kind === "iovecs") m.list.write(offset, src, srcOffset, n);
-  else m.bytes.set(src.subarray(srcOffset, srcOffset + n), offset);
+/** Writes `rows` lines of `n` bytes packed in `src` from `at` into guest memory (line `r` at `offset + r * stride`). */
+function scatterRows(
+  m: TransferMemory,
+  offset: number,
+  stride: number,
+  src: Uint8Array,
+  at: number,
+  n: number,
+  rows: number,
+): void {
+  if (m.kind === "iovecs") writeRows(m.list, offset, stride, src, at, n, n, rows);
+  else copyRows(src, at, n, m.bytes, offset, stride, n, rows);
 }
 
 function checkSpan(m: TransferMemory, b: Transfer3D, layout: BoxLayout): void {
@@ -386,16 +405,13 @@ function checkSpan(m: TransferMemory, b: Transfer3D, layout: BoxLayout): void {
 /** Packs the guest rows of a box tightly: one copy when the guest layout is already tight. */
 function packRows(m: TransferMemory, b: Transfer3D, L: BoxLayout): Uint8Array {
   const tight = new Uint8Array(L.rowBytes * L.rows * b.d);
-  if (L.stride === L.rowBytes && L.layerStride === L.rowBytes * L.rows) {
-    gather(m, b.offset, tight, 0, tight.byteLength);
+  const layerBytes = L.rowBytes * L.rows;
+  if (L.stride === L.rowBytes && L.layerStride === layerBytes) {
+    gatherRows(m, b.offset, tight.byteLength, tight, 0, tight.byteLength, 1);
     return tight;
   }
-  let o = 0;
   for (let z = 0; z < b.d; z++) {
-    for (let y = 0; y < L.rows; y++) {
-      gather(m, b.offset + z * L.layerStride + y * L.stride, tight, o, L.rowBytes);
-      o += L.rowBytes;
-    }
+    gatherRows(m, b.offset + z * L.layerStride, L.stride, tight, z * layerBytes, L.rowBytes, L.rows);
   }
   return tight;
 }
@@ -411,16 +427,13 @@ function contiguous(m: TransferMemory, offset: number, n: number): Uint8Array | 
 }
 
 function unpackRows(m: TransferMemory, b: Transfer3D, L: BoxLayout, tight: Uint8Array): void {
-  if (L.stride === L.rowBytes && L.layerStride === L.rowBytes * L.rows) {
-    scatter(m, b.offset, tight, 0, tight.byteLength);
+  const layerBytes = L.rowBytes * L.rows;
+  if (L.stride === L.rowBytes && L.layerStride === layerBytes) {
+    scatterRows(m, b.offset, tight.byteLength, tight, 0, tight.byteLength, 1);
     return;
   }
-  let o = 0;
   for (let z = 0; z < b.d; z++) {
-    for (let y = 0; y < L.rows; y++) {
-      scatter(m, b.offset + z * L.layerStride + y * L.stride, tight, o, L.rowBytes);
-      o += L.rowBytes;
-    }
+    scatterRows(m, b.offset + z * L.layerStride, L.stride, tight, z * layerBytes, L.rowBytes, L.rows);
   }
 }
 

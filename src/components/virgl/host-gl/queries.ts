@@ -1,0 +1,17 @@
+/** Query objects and conditional rendering. Nothing here waits for the GL. */
+export interface HostGlQueries {
+  createQuery(target: number): number;
+  deleteQuery(query: number): void;
+  beginQuery(target: number, query: number): void;
+  endQuery(target: number): void;
+  queryCounter(query: number, target: number): void;
+  beginConditionalRender(query: number, mode: number): void;
+  endConditionalRender(): void;
+  /** `glGetQueryObjectuiv(query, GL_QUERY_RESULT_AVAILABLE)`: whether the result can be read without a wait. */
+  isQueryResultAvailable(query: number): boolean;
+  /**
+   * `glGetQueryObjectui64v(query, GL_QUERY_RESULT)`. Callers ask only once {@link isQueryResultAvailable} said yes;
+   * a host that can block may wait here otherwise, one that cannot returns what it has.
+   */
+  getQueryResult(query: number): bigint;
+}

@@ -1,0 +1,19 @@
+// Memory: shader buffers, images, shared memory, atomics and the barriers that order them.
+import type { GlslEmitContext } from "./glsl-emit-context.ts";
+import type { TgsiInstruction } from "./tgsi-ir.ts";
+
+/** BARRIER (CS/TCS execution barrier) and MEMBAR (memory barrier). */
+export function emitBarrier(ctx: GlslEmitContext, inst: TgsiInstruction): void {
+  if (inst.opcode.name === "BARRIER") {
+    if (ctx.stage !== "COMP" && ctx.stage !== "TESS_CTRL") ctx.fail("BARRIER outside CS/TCS", inst.line);
+    ctx.line("barrier();");
+  } else if (inst.opcode.name === "MEMBAR") ctx.line("memoryBarrier();");
+}
+
+/** Declarations of buffers, images and shared memory (none translated yet: refused). */
+export function memoryDeclarations(ctx: GlslEmitContext): string[] {
+  const info = ctx.shader.info;
+  if (info.images.length > 0 || info.shaderBuffers.length > 0 || info.usesMemory)
+    ctx.fail("images, shader buffers and shared memory are not translated yet");
+  return [];
+}

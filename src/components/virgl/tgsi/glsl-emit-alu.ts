@@ -3,9 +3,10 @@ import { ALU_EXPRESSIONS, ALU_HELPERS, type AluOperands } from "./alu-expression
 import { COMP, convert, type GlslEmitContext, swizzleText, VEC, type VType } from "./glsl-emit-context.ts";
 import { inputExpr } from "./glsl-emit-io.ts";
 import type { TgsiInstruction, TgsiSrc } from "./tgsi-ir.ts";
+import type { TgsiOpcodeName, TgsiValueType } from "./tgsi-opcodes.ts";
 
 /** Opcodes whose GLSL functions GLSL ES 3.00 lacks (bitfield ops and ldexp are ES 3.10, interpolateAt ES 3.20). */
-const ES_MISSING_OPS = new Set<string>([
+const ES_MISSING_OPS = new Set<TgsiOpcodeName>([
   "IBFE",
   "UBFE",
   "BFI",
@@ -20,28 +21,30 @@ const ES_MISSING_OPS = new Set<string>([
   "INTERP_OFFSET",
 ]);
 
+/** A 32-bit channel type of the opcode table (`d`/`raw` have no place in a 32-bit ALU expression). */
+function channelType(ctx: GlslEmitContext, t: TgsiValueType, line: number): VType {
+  if (t === "d" || t === "raw") ctx.fail(`a ${t} operand in a 32-bit ALU opcode`, line);
+  return t;
+}
+
 /** One ALU instruction (32-bit channel types; doubles go to {@link emitDouble}). */
 export function emitAlu(ctx: GlslEmitContext, inst: TgsiInstruction): void {
   const op = inst.opcode;
   const L = inst.line;
-  let st: VType;
   let dt: VType;
+  let a: string[];
   if (op.name === "MOV") {
+    // MOV copies bits: it reads its source in the source's own type unless a modifier needs a float.
     const s0 = inst.src[0]!;
-    st = inst.saturate || s0.negate || s0.absolute ? "f" : ctx.srcNative(s0, L).t;
-    dt = st;
+    dt = inst.saturate || s0.negate || s0.absolute ? "f" : ctx.srcNative(s0, L).t;
+    a = [ctx.src(s0, dt, L)];
   } else {
-    st = op.srcType as VType;
-    dt = op.dstType as VType;
+    dt = channelType(ctx, op.dstType, L);
+    // INTERP_*'s first source names the input to interpolate; it is not read as a value.
+    a = inst.src.map((s, i) =>
+      i === 0 && op.name.startsWith("INTERP_") ? "" : ctx.src(s, channelType(ctx, op.srcTypes[i]!, L), L),
+    );
   }
-  const a = inst.src.map((s, i) => {
-    // Shift counts and LDEXP exponents are integers whatever the opcode's main type.
-    if ((op.name === "ISHR" && i === 1) || (op.name === "LDEXP" && i === 1)) return ctx.src(s, "i", L);
-    if ((op.name === "IBFE" || op.name === "UBFE") && i > 0) return ctx.src(s, "i", L);
-    if (op.name === "BFI" && i > 1) return ctx.src(s, "i", L);
-    if (op.name.startsWith("INTERP_")) return i === 0 ? "" : ctx.src(s, op.name === "INTERP_SAMPLE" ? "i" : "f", L);
-    return ctx.src(s, st, L);
-  });
   if (ctx.es && ES_MISSING_OPS.has(op.name)) ctx.fail(`${op.name} on GLSL ES 3.00`, L);
   const [x, y, z, w] = [a[0]!, a[1] ?? "", a[2] ?? "", a[3] ?? ""];
   const operands: AluOperands = [x, y, z, w];
@@ -103,7 +106,6 @@ export function emitAlu(ctx: GlslEmitContext, inst: TgsiInstruction): void {
         );
       } else ctx.fail(`opcode ${op.name}`, L);
   }
-  if ((op.name === "ISHR" || op.name === "IMSB") && dt !== "i") dt = "i";
   for (const d of inst.dst) ctx.assign(d, e, dt, inst.saturate, L);
 }
 
@@ -195,12 +197,15 @@ export function emitDouble(ctx: GlslEmitContext, inst: TgsiInstruction): void {
     for (let pair = 0; pair < 2; pair++) {
       const m = (dst.writeMask >> (pair * 2)) & 3;
       if (m === 0) continue;
-      const args = inst.src.map((s) => (op.srcType === "d" ? dsrc(s, pair) : ssrc(s, pair, op.srcType as VType)));
+      const args = inst.src.map((s, i) => {
+        const t = op.srcTypes[i]!;
+        return t === "d" ? dsrc(s, pair) : ssrc(s, pair, channelType(ctx, t, L));
+      });
       const comps = pair === 0 ? "xy" : "zw";
       ctx.line(`${lv}.${comps} = uintBitsToFloat(unpackDouble2x32(${dexpr(args)}));`);
     }
   } else {
-    const t = op.dstType as VType;
+    const t = channelType(ctx, op.dstType, L);
     for (let comp = 0; comp < 2; comp++) {
       if (!((dst.writeMask >> comp) & 1)) continue;
       const args = inst.src.map((s) => dsrc(s, comp));

@@ -83,5 +83,7 @@ export function emitFlow(ctx: GlslEmitContext, inst: TgsiInstruction, index: num
       ctx.indent--;
       ctx.line("}");
       return;
+    default:
+      ctx.fail(`opcode ${inst.opcode.name}`, L);
   }
 }

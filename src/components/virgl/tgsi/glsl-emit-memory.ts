@@ -2,12 +2,21 @@
 import type { GlslEmitContext } from "./glsl-emit-context.ts";
 import type { TgsiInstruction } from "./tgsi-ir.ts";
 
-/** BARRIER (CS/TCS execution barrier) and MEMBAR (memory barrier). */
+/** BARRIER (CS/TCS execution barrier), MEMBAR (memory barrier), NOP. */
 export function emitBarrier(ctx: GlslEmitContext, inst: TgsiInstruction): void {
-  if (inst.opcode.name === "BARRIER") {
-    if (ctx.stage !== "COMP" && ctx.stage !== "TESS_CTRL") ctx.fail("BARRIER outside CS/TCS", inst.line);
-    ctx.line("barrier();");
-  } else if (inst.opcode.name === "MEMBAR") ctx.line("memoryBarrier();");
+  switch (inst.opcode.name) {
+    case "BARRIER":
+      if (ctx.stage !== "COMP" && ctx.stage !== "TESS_CTRL") ctx.fail("BARRIER outside CS/TCS", inst.line);
+      ctx.line("barrier();");
+      return;
+    case "MEMBAR":
+      ctx.line("memoryBarrier();");
+      return;
+    case "NOP":
+      return;
+    default:
+      ctx.fail(`opcode ${inst.opcode.name}`, inst.line);
+  }
 }
 
 /** Declarations of buffers, images and shared memory (none translated yet: refused). */

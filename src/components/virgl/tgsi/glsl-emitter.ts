@@ -49,6 +49,8 @@ function emitInstruction(ctx: GlslEmitContext, inst: TgsiInstruction, index: num
     case "flow":
       emitFlow(ctx, inst, index, inMain);
       return;
+    case "memory":
+      ctx.fail(`opcode ${op.name}`, inst.line);
   }
 }
 

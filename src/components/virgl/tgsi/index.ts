@@ -25,6 +25,13 @@ export {
   type ViewSwizzle,
 } from "./shader-key.ts";
 export type * from "./tgsi-ir.ts";
-export { TGSI_OPCODES, type TgsiOpcodeInfo, type TgsiOpcodeKind, type TgsiValueType } from "./tgsi-opcodes.ts";
+export {
+  OPCODE_TABLE,
+  TGSI_OPCODES,
+  type TgsiOpcodeInfo,
+  type TgsiOpcodeKind,
+  type TgsiOpcodeName,
+  type TgsiValueType,
+} from "./tgsi-opcodes.ts";
 export { TgsiParseError } from "./tgsi-parse-error.ts";
 export { parseTgsi, TGSI_LIMITS, type TgsiParseResult } from "./tgsi-parser.ts";

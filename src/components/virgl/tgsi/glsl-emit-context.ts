@@ -1,5 +1,7 @@
 import { SAMPLERS_PER_STAGE, STAGE_PREFIX, uboBlockRows } from "./glsl-bindings.ts";
+import { GlslEmitError } from "./glsl-emit-error.ts";
 import { inputNative, sysvalNative, tcsOutRef } from "./glsl-emit-io.ts";
+import { GLSL_REQUIREMENTS, type GlslRequirement } from "./glsl-requirements.ts";
 import type { ShaderKey } from "./shader-key.ts";
 import type {
   TgsiDeclaration,
@@ -39,15 +41,6 @@ export const BUILTIN_SEMANTICS: ReadonlySet<string> = new Set<string>([
   "TESSINNER",
   "VIEWPORT_MASK",
 ]);
-
-/** Thrown inside the emitter for what cannot be translated; {@link emitGlsl} turns it into a value. */
-export class EmitRefusal extends Error {
-  readonly line: number;
-  constructor(reason: string, line: number) {
-    super(reason);
-    this.line = line;
-  }
-}
 
 /** Where one register of a file lives in GLSL: a scalar variable or an element of an array. */
 export interface RegisterHome {
@@ -102,7 +95,8 @@ export class GlslEmitContext {
   readonly p: string;
   readonly es: boolean;
   readonly body: string[] = [];
-  readonly extensions = new Set<string>();
+  /** What the GLSL needs beyond core; the `#extension` lines come from {@link GLSL_REQUIREMENTS}. */
+  readonly requirements = new Set<GlslRequirement>();
   readonly helpers = new Map<string, string>();
   indent = 1;
   readonly temps = new Map<number, RegisterHome>();
@@ -130,9 +124,16 @@ export class GlslEmitContext {
     this.lastVertexStage = this.stage === "VERT" || this.stage === "GEOM" || this.stage === "TESS_EVAL";
   }
 
-  /** Refuses the translation (caught by emitGlsl, returned as a value). */
+  /** Refuses the translation: a {@link GlslEmitError}, caught by emitGlsl and returned as a value. */
   fail(reason: string, line = 0): never {
-    throw new EmitRefusal(reason, line);
+    throw new GlslEmitError(reason, line);
+  }
+
+  /** Records that `what` needs `req`; refuses when the target has no extension for it. */
+  require(req: GlslRequirement, what: string, line = 0): void {
+    const ext = GLSL_REQUIREMENTS[req][this.key.target];
+    if (ext === undefined) this.fail(`${what} on ${this.es ? "GLSL ES 3.00" : this.key.target}`, line);
+    this.requirements.add(req);
   }
 
   // ---------------------------------------------------------------- register homes

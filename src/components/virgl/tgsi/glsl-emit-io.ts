@@ -121,10 +121,7 @@ export function inputExpr(ctx: GlslEmitContext, reg: number, v: string | undefin
 export function sysvalNative(ctx: GlslEmitContext, reg: number, line: number, sw: string): { e: string; t: VType } {
   const name = ctx.sysvals.get(reg);
   if (name === undefined) ctx.fail(`SV[${reg}] has no declaration`, line);
-  const drawParams = (): void => {
-    if (ctx.es) ctx.fail(`${name} needs ARB_shader_draw_parameters`, line);
-    ctx.extensions.add("GL_ARB_shader_draw_parameters");
-  };
+  const drawParams = (): void => ctx.require("drawParameters", name, line);
   let e: string;
   let t: VType = "i";
   switch (name) {
@@ -288,8 +285,7 @@ export function outputDeclarations(ctx: GlslEmitContext): string[] {
           out.push(`layout(${layout}) out ${type} fs_color${loc};`);
         }
       } else if (sem.name === "STENCIL") {
-        if (ctx.es) ctx.fail("stencil export on GLSL ES");
-        ctx.extensions.add("GL_ARB_shader_stencil_export");
+        ctx.require("stencilExport", "stencil export");
       } else if (!["POSITION", "SAMPLEMASK"].includes(sem.name)) ctx.fail(`FS output ${sem.name}`);
       continue;
     }

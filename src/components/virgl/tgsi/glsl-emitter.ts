@@ -2,7 +2,8 @@
 // glsl-emit-*.ts over one GlslEmitContext.
 
 import { emitAlu, emitDouble } from "./glsl-emit-alu.ts";
-import { EmitRefusal, GlslEmitContext } from "./glsl-emit-context.ts";
+import { GlslEmitContext } from "./glsl-emit-context.ts";
+import { GlslEmitError } from "./glsl-emit-error.ts";
 import { emitFlow, emitKill } from "./glsl-emit-flow.ts";
 import {
   checkEsSemantics,
@@ -15,9 +16,9 @@ import {
 import { emitBarrier, memoryDeclarations } from "./glsl-emit-memory.ts";
 import { builtinOutputDeclarations, emitGsStream, prologue, stageLayout, storeOutputs } from "./glsl-emit-stage.ts";
 import { emitTex, samplerDeclarations } from "./glsl-emit-texture.ts";
+import { extensionLines } from "./glsl-requirements.ts";
 import type { ShaderKey } from "./shader-key.ts";
 import type { TgsiInstruction, TgsiShader } from "./tgsi-ir.ts";
-import { TgsiParseError } from "./tgsi-parse-error.ts";
 
 /** FS input qualifiers, for the producer's `key.outputQualifiers` (GLSL ES). */
 export { inputQualifiers } from "./glsl-emit-io.ts";
@@ -25,7 +26,7 @@ export { inputQualifiers } from "./glsl-emit-io.ts";
 /** Result of {@link emitGlsl}: the GLSL source, or why this shader/key cannot be translated. */
 export type GlslResult =
   | { readonly ok: true; readonly glsl: string }
-  | { readonly ok: false; readonly error: TgsiParseError };
+  | { readonly ok: false; readonly error: GlslEmitError };
 
 function emitInstruction(ctx: GlslEmitContext, inst: TgsiInstruction, index: number, inMain: boolean): void {
   const op = inst.opcode;
@@ -97,7 +98,7 @@ function emit(ctx: GlslEmitContext): string {
     if (ctx.stage !== "VERT" && ctx.stage !== "FRAG") ctx.fail(`${ctx.stage} on GLSL ES 3.00`);
     header.push("#version 300 es");
   } else header.push("#version 450 core");
-  for (const e of ctx.extensions) header.push(`#extension ${e} : require`);
+  header.push(...extensionLines(ctx.key.target, ctx.requirements));
   if (ctx.es) header.push("precision highp float;", "precision highp int;", "precision highp sampler2D;");
   return [
     ...header,
@@ -118,14 +119,13 @@ function emit(ctx: GlslEmitContext): string {
 /**
  * Translates a parsed shader into GLSL for the variant selected by `key` (see README "TGSI to GLSL" for the
  * naming and binding contract the draw code follows). Pure: no GL calls. Shaders using what is not translated
- * yet (images, shader buffers, shared memory) or keys the target cannot express return a TgsiParseError with
- * code `Unsupported`.
+ * yet or keys the target cannot express return a {@link GlslEmitError} (code `Unsupported`).
  */
 export function emitGlsl(shader: TgsiShader, key: ShaderKey): GlslResult {
   try {
     return { ok: true, glsl: emit(new GlslEmitContext(shader, key)) };
   } catch (e) {
-    if (e instanceof EmitRefusal) return { ok: false, error: new TgsiParseError(e.message, e.line, 1, "", true) };
+    if (e instanceof GlslEmitError) return { ok: false, error: e };
     throw e;
   }
 }

@@ -14,7 +14,9 @@ export {
   varyingId,
   varyingName,
 } from "./glsl-bindings.ts";
+export { GlslEmitError } from "./glsl-emit-error.ts";
 export { emitGlsl, type GlslResult, inputQualifiers } from "./glsl-emitter.ts";
+export { GLSL_REQUIREMENTS, type GlslRequirement } from "./glsl-requirements.ts";
 export {
   DEFAULT_SHADER_KEY,
   type GlslTarget,

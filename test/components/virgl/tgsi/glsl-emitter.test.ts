@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { GlslEmitError } from "../../../../src/components/virgl/tgsi/glsl-emit-error.ts";
 import { emitGlsl } from "../../../../src/components/virgl/tgsi/glsl-emitter.ts";
+import { GLSL_REQUIREMENTS } from "../../../../src/components/virgl/tgsi/glsl-requirements.ts";
 import type { ShaderKey } from "../../../../src/components/virgl/tgsi/shader-key.ts";
+import { TgsiParseError } from "../../../../src/components/virgl/tgsi/tgsi-parse-error.ts";
 import { parseTgsi } from "../../../../src/components/virgl/tgsi/tgsi-parser.ts";
 import { isRutabagaError } from "../../../../src/index.ts";
 import { GlCompiler } from "./gl-compiler.ts";
@@ -416,6 +419,7 @@ test("what is not translated yet is a typed Unsupported error, never a throw", (
     const g = emitGlsl(r.shader, { target: "glsl450", ...key });
     assert.ok(!g.ok);
     assert.ok(isRutabagaError(g.error, "Unsupported"));
+    assert.ok(g.error instanceof GlslEmitError && !(g.error instanceof TgsiParseError));
     assert.match(g.error.reason, reason);
   }
 });
@@ -450,4 +454,38 @@ DCL TEMP[0..1]
     "temp1 = vec4(floatBitsToInt(temp1));",
     "(uvec4(equal(temp1, in_0)) * 0xffffffffu)",
   );
+});
+
+test("extension requirements come from the table: one #extension line each, refused where the target has none", () => {
+  const vs = `VERT
+DCL IN[0]
+DCL OUT[0], POSITION
+DCL OUT[1], LAYER
+DCL SV[0], BASEVERTEX
+DCL TEMP[0]
+  0: MOV OUT[0], IN[0]
+  1: MOV TEMP[0], SV[0].xxxx
+  2: MOV OUT[1], TEMP[0]
+  3: END
+`;
+  const src = glsl(vs);
+  for (const req of ["drawParameters", "viewportLayerArray"] as const)
+    assert.equal(src.split(`#extension ${GLSL_REQUIREMENTS[req].glsl450} : require`).length, 2, req);
+  assert.ok(!src.includes(GLSL_REQUIREMENTS.stencilExport.glsl450));
+  const gs = glsl(`GEOM
+PROPERTY GS_INPUT_PRIMITIVE POINTS
+PROPERTY GS_OUTPUT_PRIMITIVE POINTS
+PROPERTY GS_MAX_OUTPUT_VERTICES 1
+DCL OUT[0], POSITION
+DCL OUT[1], LAYER
+IMM[0] UINT32 {0, 0, 0, 0}
+  0: MOV OUT[1], IMM[0]
+  1: EMIT IMM[0].xxxx
+  2: END
+`);
+  assert.ok(!gs.includes("#extension"), "a GS writes gl_Layer in core GLSL");
+  const r = parseTgsi(vs);
+  assert.ok(r.ok);
+  const es = emitGlsl(r.shader, { target: "glsl300es" });
+  assert.ok(!es.ok && es.error instanceof GlslEmitError);
 });

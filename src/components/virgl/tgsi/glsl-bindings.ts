@@ -1,24 +1,7 @@
-import type { TgsiIoSlot, TgsiSemantic, TgsiShaderInfo, TgsiStage } from "./tgsi-ir.ts";
+import { STAGE_INDEX, STAGE_PREFIX, type TgsiStage } from "./shader-stage.ts";
+import type { TgsiIoSlot, TgsiSemantic, TgsiShaderInfo } from "./tgsi-ir.ts";
 
-/** Stage numbers of the virgl protocol (CREATE_OBJECT(SHADER) dword 2); they order the binding ranges below. */
-export const STAGE_INDEX: Readonly<Record<TgsiStage, number>> = {
-  VERT: 0,
-  FRAG: 1,
-  GEOM: 2,
-  TESS_CTRL: 3,
-  TESS_EVAL: 4,
-  COMP: 5,
-};
-
-/** Name prefix of each stage's GLSL globals (uniform blocks, samplers, output varyings). */
-export const STAGE_PREFIX: Readonly<Record<TgsiStage, string>> = {
-  VERT: "vs",
-  FRAG: "fs",
-  GEOM: "gs",
-  TESS_CTRL: "tc",
-  TESS_EVAL: "te",
-  COMP: "cs",
-};
+export { STAGE_INDEX, STAGE_PREFIX };
 
 /** Sampler units per stage the emitter accepts (0..15). */
 export const SAMPLERS_PER_STAGE = 16;

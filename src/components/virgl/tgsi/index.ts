@@ -26,6 +26,7 @@ export {
   transformFeedbackVaryings,
   type ViewSwizzle,
 } from "./shader-key.ts";
+export { SHADER_STAGES, stageOfHeader } from "./shader-stage.ts";
 export type * from "./tgsi-ir.ts";
 export {
   OPCODE_TABLE,

@@ -1,7 +1,7 @@
+import type { TgsiStage } from "./shader-stage.ts";
 import type { TgsiOpcodeInfo } from "./tgsi-opcodes.ts";
 
-/** Shader stage, as the TGSI header word names it. */
-export type TgsiStage = "VERT" | "FRAG" | "GEOM" | "TESS_CTRL" | "TESS_EVAL" | "COMP";
+export type { TgsiStage } from "./shader-stage.ts";
 
 /** Register files. `IMM` is filled by `IMM[n]` lines only. */
 export type TgsiFile =

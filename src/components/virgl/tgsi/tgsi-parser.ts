@@ -1,3 +1,4 @@
+import { stageOfHeader } from "./shader-stage.ts";
 import type {
   TgsiDeclaration,
   TgsiDst,
@@ -51,7 +52,6 @@ export const TGSI_LIMITS = {
   maxIndirectOffset: 8191,
 } as const;
 
-const STAGES: readonly TgsiStage[] = ["VERT", "FRAG", "GEOM", "TESS_CTRL", "TESS_EVAL", "COMP"];
 const FILES = new Set<string>(Object.keys(TGSI_LIMITS.maxIndex));
 const TEXTURE_TARGETS = new Set<string>([
   "BUFFER",
@@ -186,10 +186,6 @@ class LineCursor {
     if (this.pos === start) this.fail("expected a value");
     return this.text.slice(start, this.pos);
   }
-}
-
-function stageOf(word: string): TgsiStage | undefined {
-  return STAGES.find((s) => s === word);
 }
 
 function fileOf(c: LineCursor): TgsiFile {
@@ -740,7 +736,7 @@ function parseOrThrow(text: string): TgsiShader {
     if (c.atEnd()) continue;
     if (stage === undefined) {
       const w = c.word();
-      const s = stageOf(w);
+      const s = stageOfHeader(w);
       if (s === undefined || !c.atEnd()) c.fail("expected a header VERT, FRAG, GEOM, TESS_CTRL, TESS_EVAL or COMP");
       stage = s;
       continue;

@@ -104,8 +104,9 @@ export class GlslEmitContext {
   readonly inArrays = new Map<number, RegisterHome>();
   readonly samplers = new Map<number, TgsiSamplerInfo>();
   samplerArray = 0;
-  readonly inputs = new Map<number, TgsiIoSlot>();
-  readonly outputs = new Map<number, TgsiIoSlot>();
+  /** Register → its slots: one, or several disjoint component parts (`IN[1].xy, GENERIC[1]` + `IN[1].zw, ...`). */
+  readonly inputs = new Map<number, TgsiIoSlot[]>();
+  readonly outputs = new Map<number, TgsiIoSlot[]>();
   readonly sysvals = new Map<number, string>();
   usesSysval = false;
   usesLoops = false;
@@ -117,8 +118,8 @@ export class GlslEmitContext {
     this.stage = shader.stage;
     this.p = STAGE_PREFIX[shader.stage];
     this.es = key.target === "glsl300es";
-    for (const s of shader.info.inputs) this.inputs.set(s.register, s);
-    for (const s of shader.info.outputs) this.outputs.set(s.register, s);
+    for (const s of shader.info.inputs) this.inputs.set(s.register, [...(this.inputs.get(s.register) ?? []), s]);
+    for (const s of shader.info.outputs) this.outputs.set(s.register, [...(this.outputs.get(s.register) ?? []), s]);
     for (const s of shader.info.systemValues) this.sysvals.set(s.register, s.name);
     for (const s of shader.info.samplers) this.samplers.set(s.unit, s);
     this.lastVertexStage = this.stage === "VERT" || this.stage === "GEOM" || this.stage === "TESS_EVAL";
@@ -201,7 +202,7 @@ export class GlslEmitContext {
 
   /** TCS: the output register is per-vertex (`tc_*[]`), not a patch output. */
   isPerVertexTcsOut(register: number): boolean {
-    const s = this.outputs.get(register);
+    const s = this.outputs.get(register)?.[0];
     return s !== undefined && !["PATCH", "TESSOUTER", "TESSINNER"].includes(s.semantic.name);
   }
 

@@ -1,7 +1,7 @@
 // Declarations and I/O: inputs, outputs and system values as GLSL expressions, and the declarations of varyings,
 // constant buffers, the sysval block and the register variables.
 import { MAX_UBO_SLOT, sysvalBinding, uboBinding, varyingId, varyingName } from "./glsl-bindings.ts";
-import { BUILTIN_SEMANTICS, type GlslEmitContext, type VType } from "./glsl-emit-context.ts";
+import { BUILTIN_SEMANTICS, COMP, type GlslEmitContext, type VType } from "./glsl-emit-context.ts";
 import type { ShaderKey } from "./shader-key.ts";
 import type { TgsiIndex, TgsiIoSlot, TgsiShader, TgsiSrc, TgsiStage } from "./tgsi-ir.ts";
 
@@ -39,8 +39,10 @@ export function producerWrites(ctx: GlslEmitContext, sem: { name: string; index:
 
 /** Per-vertex TCS output `OUT[n]` of vertex `dimension` (default: this invocation's). */
 export function tcsOutRef(ctx: GlslEmitContext, r: { index: TgsiIndex; dimension?: TgsiIndex }, line: number): string {
-  const slot = ctx.outputs.get(r.index.index);
-  if (slot === undefined || r.index.indirect !== undefined) ctx.fail("indirect TCS output", line);
+  const slots = ctx.outputs.get(r.index.index);
+  if (slots === undefined || r.index.indirect !== undefined) ctx.fail("indirect TCS output", line);
+  if (slots.length > 1) ctx.fail("a per-vertex TCS output declared in component parts", line);
+  const slot = slots[0]!;
   const v = r.dimension === undefined ? "gl_InvocationID" : vertexIndex(ctx, r.dimension);
   if (slot.semantic.name === "POSITION") return `gl_out[${v}].gl_Position`;
   if (BUILTIN_SEMANTICS.has(slot.semantic.name)) ctx.fail(`TCS output ${slot.semantic.name}`, line);
@@ -63,10 +65,24 @@ export function inputNative(ctx: GlslEmitContext, src: TgsiSrc, line: number, sw
   return { e: inputExpr(ctx, src.index.index, v, line) + sw, t: "f" };
 }
 
-/** Float-typed vec4 value of input register `reg` (vertex `v` for per-vertex inputs). */
+/**
+ * Float-typed vec4 value of input register `reg` (vertex `v` for per-vertex inputs). A register declared in
+ * component parts gathers each component from its part's varying (components no part declares read 0).
+ */
 export function inputExpr(ctx: GlslEmitContext, reg: number, v: string | undefined, line: number): string {
-  const slot = ctx.inputs.get(reg);
-  if (slot === undefined) ctx.fail(`IN[${reg}] has no declaration`, line);
+  const slots = ctx.inputs.get(reg);
+  if (slots === undefined) ctx.fail(`IN[${reg}] has no declaration`, line);
+  if (slots.length === 1) return slotExpr(ctx, slots[0]!, v, line);
+  const parts = slots.map((s) => slotExpr(ctx, s, v, line));
+  const comps = [0, 1, 2, 3].map((c) => {
+    const i = slots.findIndex((s) => (s.usageMask >> c) & 1);
+    return i < 0 ? "0.0" : `(${parts[i]}).${COMP[c]}`;
+  });
+  return `vec4(${comps.join(", ")})`;
+}
+
+function slotExpr(ctx: GlslEmitContext, slot: TgsiIoSlot, v: string | undefined, line: number): string {
+  const reg = slot.register;
   const sem = slot.semantic;
   const st = ctx.stage;
   if (st === "VERT") {

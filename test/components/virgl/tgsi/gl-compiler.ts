@@ -167,18 +167,20 @@ export class GlCompiler {
   }
 
   /**
-   * Runs a linked VS once (one point, rasterizer discard) and returns the 32-bit words of the varyings `names`
-   * captured by transform feedback (4 words per vec4 varying), so emitted arithmetic can be checked numerically.
+   * Runs a VS (or VS + GS: `shaders` compiled, linked here and released) once on one point with rasterizer
+   * discard and returns the 32-bit words of the varyings `names` captured by transform feedback (4 words per vec4
+   * varying), so emitted arithmetic can be checked numerically.
    */
   evaluate(
-    vertexShader: number,
+    shaders: number | readonly number[],
     names: readonly string[],
     words = names.length * 4,
     uniformBuffers: readonly { binding: number; data: Uint32Array }[] = [],
   ): Uint32Array {
     const gl = this.#gl;
     const p = gl.glCreateProgram() as number;
-    gl.glAttachShader(p, vertexShader);
+    const list = typeof shaders === "number" ? [shaders] : shaders;
+    for (const sh of list) gl.glAttachShader(p, sh);
     gl.glTransformFeedbackVaryings(p, names.length, names, 0x8c8c /* GL_INTERLEAVED_ATTRIBS */);
     gl.glLinkProgram(p);
     const status = [0];
@@ -216,7 +218,7 @@ export class GlCompiler {
     for (const b of ubos) gl.glDeleteBuffers(1, [b]);
     gl.glDeleteVertexArrays(1, vao);
     gl.glDeleteProgram(p);
-    gl.glDeleteShader(vertexShader);
+    for (const sh of list) gl.glDeleteShader(sh);
     if (err !== 0) throw new Error(`GL error 0x${err.toString(16)}`);
     return new Uint32Array(out.buffer, out.byteOffset, bytes / 4).slice();
   }

@@ -25,6 +25,36 @@ export function sysvalBinding(stage: TgsiStage): number {
   return STAGE_INDEX[stage] * UBO_BINDINGS_PER_STAGE + UBO_BINDINGS_PER_STAGE - 1;
 }
 
+/** Shader storage buffer slots per stage the emitter accepts (0..15). */
+export const SHADER_BUFFERS_PER_STAGE = 16;
+/** Image slots per stage the emitter accepts (0..15). */
+export const IMAGES_PER_STAGE = 16;
+/** Atomic counter buffer bindings the emitter accepts (0..15); they are global in GL and in virgl. */
+export const ATOMIC_BUFFER_BINDINGS = 16;
+
+/**
+ * First GL binding of a stage's per-stage resource range of `perStage` slots: graphics stages get consecutive
+ * ranges (VS 0, FS 1·n, GS 2·n, TCS 3·n, TES 4·n); a compute shader is alone in its program and starts at 0.
+ */
+function stageBase(stage: TgsiStage, perStage: number): number {
+  return stage === "COMP" ? 0 : STAGE_INDEX[stage] * perStage;
+}
+
+/** GL shader-storage binding of guest shader buffer `slot` (SET_SHADER_BUFFERS) of `stage`: stage*16 + slot, CS slot. */
+export function shaderBufferBinding(stage: TgsiStage, slot: number): number {
+  return stageBase(stage, SHADER_BUFFERS_PER_STAGE) + slot;
+}
+
+/** GL image unit of guest image `slot` (SET_SHADER_IMAGES) of `stage`: stage*16 + slot, CS slot. */
+export function imageBinding(stage: TgsiStage, slot: number): number {
+  return stageBase(stage, IMAGES_PER_STAGE) + slot;
+}
+
+/** GL atomic-counter-buffer binding of guest atomic buffer `slot` (SET_ATOMIC_BUFFERS, every stage): the slot. */
+export function atomicBufferBinding(slot: number): number {
+  return slot;
+}
+
 /** Byte offsets inside the sysval block (std140): `vec4 clip_plane[8]` then `uvec4 stipple[8]` (32 rows, packed). */
 export const SYSVAL_LAYOUT = { clipPlanes: 0, stipple: 128, size: 256 } as const;
 

@@ -13,7 +13,7 @@ import {
   registerDeclarations,
   sysvalDeclarations,
 } from "./glsl-emit-io.ts";
-import { emitBarrier, memoryDeclarations } from "./glsl-emit-memory.ts";
+import { emitBarrier, emitMemory, memoryDeclarations } from "./glsl-emit-memory.ts";
 import { builtinOutputDeclarations, emitGsStream, prologue, stageLayout, storeOutputs } from "./glsl-emit-stage.ts";
 import { emitTex, samplerDeclarations } from "./glsl-emit-texture.ts";
 import { extensionLines } from "./glsl-requirements.ts";
@@ -51,7 +51,8 @@ function emitInstruction(ctx: GlslEmitContext, inst: TgsiInstruction, index: num
       emitFlow(ctx, inst, index, inMain);
       return;
     case "memory":
-      ctx.fail(`opcode ${op.name}`, inst.line);
+      emitMemory(ctx, inst);
+      return;
   }
 }
 

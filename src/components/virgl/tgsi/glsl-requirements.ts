@@ -11,6 +11,10 @@ export const GLSL_REQUIREMENTS = {
   stencilExport: { glsl450: "GL_ARB_shader_stencil_export", glsl300es: undefined },
   /** gl_Layer / gl_ViewportIndex written by a VS or TES (GLSL 4.50 allows them in a GS only). */
   viewportLayerArray: { glsl450: "GL_ARB_shader_viewport_layer_array", glsl300es: undefined },
+  /** atomicCounterAddARB and the other counter operations beyond increment/decrement (core only in GLSL 4.60). */
+  atomicCounterOps: { glsl450: "GL_ARB_shader_atomic_counter_ops", glsl300es: undefined },
+  /** imageLoad / atomics on an image declared without a format (`PIPE_FORMAT_NONE`). */
+  imageLoadFormatted: { glsl450: "GL_EXT_shader_image_load_formatted", glsl300es: undefined },
 } as const satisfies Record<string, Readonly<Record<GlslTarget, string | undefined>>>;
 
 /** A key of {@link GLSL_REQUIREMENTS}. */

@@ -1,12 +1,18 @@
 // TGSI text → typed IR → GLSL: pure functions for the virgl draw path (contract: README.md in this folder).
 export {
+  ATOMIC_BUFFER_BINDINGS,
+  atomicBufferBinding,
+  IMAGES_PER_STAGE,
+  imageBinding,
   MAX_UBO_SLOT,
   producedVaryings,
   SAMPLERS_PER_STAGE,
+  SHADER_BUFFERS_PER_STAGE,
   STAGE_INDEX,
   STAGE_PREFIX,
   SYSVAL_LAYOUT,
   samplerBinding,
+  shaderBufferBinding,
   sysvalBinding,
   UBO_BINDINGS_PER_STAGE,
   uboBinding,
@@ -20,6 +26,7 @@ export { GLSL_REQUIREMENTS, type GlslRequirement } from "./glsl-requirements.ts"
 export {
   DEFAULT_SHADER_KEY,
   type GlslTarget,
+  MAX_SHARED_MEMORY_BYTES,
   MAX_STREAM_OUTPUTS,
   type ShaderKey,
   type StreamOutputEntry,

@@ -19,6 +19,8 @@ interface OpcodeRow {
  * Every opcode the parser accepts, by its TGSI text name (without `_SAT`/`_PRECISE`). Operand counts are facts from
  * Mesa's tgsi_info_opcodes.h; source types follow what tgsi_info.c infers (shift counts, bitfield offsets/widths
  * and LDEXP exponents are int whatever the opcode's main type; a texture instruction's last source is the sampler).
+ * Memory opcodes: the resource (BUFFER/IMAGE/MEMORY/HWATOMIC) is the first source, or STORE's destination; the
+ * address is a byte offset (image coordinates are read as int); `raw` values take the resource's type.
  */
 export const OPCODE_TABLE = {
   ARL: { dst: 1, kind: "alu", result: "i", src: ["f"] },
@@ -183,6 +185,22 @@ export const OPCODE_TABLE = {
   TEX2: { dst: 1, kind: "tex", result: "f", src: ["f", "f", "raw"] },
   TXB2: { dst: 1, kind: "tex", result: "f", src: ["f", "f", "raw"] },
   TXL2: { dst: 1, kind: "tex", result: "f", src: ["f", "f", "raw"] },
+  LOAD: { dst: 1, kind: "memory", result: "raw", src: ["raw", "u"] },
+  STORE: { dst: 1, kind: "memory", result: "raw", src: ["u", "raw"] },
+  RESQ: { dst: 1, kind: "memory", result: "raw", src: ["raw"] },
+  ATOMUADD: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMXCHG: { dst: 1, kind: "memory", result: "raw", src: ["raw", "u", "raw"] },
+  ATOMCAS: { dst: 1, kind: "memory", result: "raw", src: ["raw", "u", "raw", "raw"] },
+  ATOMAND: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMOR: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMXOR: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMUMIN: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMUMAX: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMIMIN: { dst: 1, kind: "memory", result: "i", src: ["raw", "u", "i"] },
+  ATOMIMAX: { dst: 1, kind: "memory", result: "i", src: ["raw", "u", "i"] },
+  ATOMFADD: { dst: 1, kind: "memory", result: "f", src: ["raw", "u", "f"] },
+  ATOMINC_WRAP: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMDEC_WRAP: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
 } as const satisfies Record<string, OpcodeRow>;
 
 /** A TGSI opcode name the parser accepts. */

@@ -405,7 +405,9 @@ DCL TEMP[0]
 
 test("what is not translated yet is a typed Unsupported error, never a throw", () => {
   for (const [text, key, reason] of [
-    ["FRAG\nDCL IMAGE[0], 2D, PIPE_FORMAT_R8G8B8A8_UNORM, WR\n 0: END\n", {}, /images/],
+    ["COMP\nDCL MEMORY[0], GLOBAL\n 0: END\n", {}, /GLOBAL memory/],
+    ["FRAG\nDCL IMAGE[0], 2D, PIPE_FORMAT_B5G6R5_UNORM, WR\n 0: END\n", {}, /image format/],
+    ["COMP\nDCL BUFFER[0]\nDCL TEMP[0]\n 0: ATOMFADD TEMP[0], BUFFER[0], TEMP[0], TEMP[0]\n 1: END\n", {}, /ATOMFADD/],
     ["GEOM\nDCL OUT[0], POSITION\n 0: END\n", {}, /primitive/],
     [
       "GEOM\nPROPERTY GS_INPUT_PRIMITIVE POINTS\nPROPERTY GS_OUTPUT_PRIMITIVE POINTS\n 0: END\n",

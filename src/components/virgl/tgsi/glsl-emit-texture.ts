@@ -129,15 +129,27 @@ export function emitTex(ctx: GlslEmitContext, inst: TgsiInstruction): void {
             : `uvec${n}`;
     return `${base}((${e}).${"xyzw".slice(0, n)})`;
   };
-  const offsets = (): string => {
-    if (inst.texOffsets.length === 0) return "";
-    const n = DIMS[target];
-    const vals = ctx.immInts(inst.texOffsets[0]!, n, L);
+  const constOffset = (o: TgsiSrc, n: number): string => {
+    const vals = ctx.immInts(o, n, L);
     if (vals.some((v) => v < -64 || v > 63)) ctx.fail("texel offset out of range", L);
-    return n === 1 ? `, ${vals[0]}` : `, ivec${n}(${vals.join(", ")})`;
+    return n === 1 ? `${vals[0]}` : `ivec${n}(${vals.join(", ")})`;
+  };
+  const offsets = (): string => {
+    const list = inst.texOffsets;
+    if (list.length === 0) return "";
+    const n = DIMS[target];
+    if (name === "TG4" && list.length === 4) {
+      // textureGatherOffsets: one constant offset per gathered texel.
+      if (n !== 2) ctx.fail(`four gather offsets on ${target}`, L);
+      return `, ivec2[4](${list.map((o) => constOffset(o, 2)).join(", ")})`;
+    }
+    if (list.length > 1) ctx.fail(`${list.length} texel offsets`, L);
+    // Only gather takes an offset that is not a constant expression.
+    if (name === "TG4" && list[0]!.file !== "IMM") return `, ${part(ctx.src(list[0]!, "i", L), n, "i")}`;
+    return `, ${constOffset(list[0]!, n)}`;
   };
   const off = offsets();
-  const O = off === "" ? "" : "Offset";
+  const O = off === "" ? "" : inst.texOffsets.length === 4 ? "Offsets" : "Offset";
   if (ctx.es && (name === "TG4" || name === "LODQ" || name === "TXQS")) ctx.fail(`${name} on GLSL ES 3.00`, L);
   if (ctx.es && name === "TXQ" && inst.dst.some((d) => d.writeMask & 8)) ctx.fail("TXQ levels on GLSL ES 3.00", L);
   let e: string;

@@ -491,3 +491,41 @@ IMM[0] UINT32 {0, 0, 0, 0}
   const es = emitGlsl(r.shader, { target: "glsl300es" });
   assert.ok(!es.ok && es.error instanceof GlslEmitError);
 });
+
+test("TG4 with a constant offset, a register offset and four offsets; LODQ; TXQS", () => {
+  const fs = (body: string, target = "2D"): string =>
+    glsl(`FRAG
+DCL IN[0], GENERIC[0], PERSPECTIVE
+DCL OUT[0], COLOR
+DCL SAMP[0]
+DCL SVIEW[0], ${target}, FLOAT
+DCL TEMP[0..2]
+IMM[0] INT32 {1, -2, 3, 0}
+  0: MOV TEMP[0], IN[0]
+  1: F2I TEMP[1], IN[0]
+${body}
+  9: MOV OUT[0], TEMP[2]
+ 10: END
+`);
+  has(
+    fs("  2: TG4 TEMP[2], TEMP[0].xyxx, IMM[0].zzzz, SAMP[0], 2D, IMM[0].xyz"),
+    "textureGatherOffset(fs_samp0, vec2((temp0.xyxx).xy), ivec2(1, -2), 3)",
+  );
+  has(
+    fs("  2: TG4 TEMP[2], TEMP[0].xyxx, IMM[0].xxxx, SAMP[0], 2D, TEMP[1].xyz"),
+    "textureGatherOffset(fs_samp0, vec2((temp0.xyxx).xy), ivec2((floatBitsToInt(temp1)).xy), 1)",
+  );
+  has(
+    fs("  2: TG4 TEMP[2], TEMP[0], IMM[0].wwww, SAMP[0], 2D, IMM[0].xyz, IMM[0].yxz, IMM[0].zzz, IMM[0].www"),
+    "textureGatherOffsets(fs_samp0, vec2((temp0).xy), ivec2[4](ivec2(1, -2), ivec2(-2, 1), ivec2(3, 3), ivec2(0, 0)), 0)",
+  );
+  has(fs("  2: LODQ TEMP[2], TEMP[0], SAMP[0], 2D"), "textureQueryLod(fs_samp0, vec2((temp0).xy))");
+  has(fs("  2: TXQS TEMP[2], SAMP[0], 2D_MSAA", "2D_MSAA"), "textureSamples(fs_samp0)");
+  has(fs("  2: TG4 TEMP[2], TEMP[0], IMM[0].xxxx, SAMP[0], CUBEARRAY", "CUBE_ARRAY"), "samplerCubeArray fs_samp0");
+  const r = parseTgsi(
+    "FRAG\nDCL SAMP[0]\nDCL TEMP[0]\nIMM[0] INT32 {1, 2, 3, 0}\n 0: TEX TEMP[0], TEMP[0], SAMP[0], 2D, IMM[0].xyz, IMM[0].xyz\n 1: END\n",
+  );
+  assert.ok(r.ok);
+  const g = emitGlsl(r.shader, { target: "glsl450" });
+  assert.ok(!g.ok && /2 texel offsets/.test(g.error.reason));
+});

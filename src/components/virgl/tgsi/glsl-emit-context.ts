@@ -1,6 +1,6 @@
 import { SAMPLERS_PER_STAGE, STAGE_PREFIX, uboBlockRows } from "./glsl-bindings.ts";
 import { GlslEmitError } from "./glsl-emit-error.ts";
-import { inputNative, sysvalNative, tcsOutRef } from "./glsl-emit-io.ts";
+import { inputNative, sysvalNative, tcsOutRead, tcsWrite } from "./glsl-emit-io.ts";
 import { GLSL_REQUIREMENTS, type GlslRequirement } from "./glsl-requirements.ts";
 import type { ShaderKey } from "./shader-key.ts";
 import type {
@@ -148,7 +148,8 @@ export class GlslEmitContext {
       if (r.index.indirect === undefined) return;
       const set =
         r.file === "TEMP" ? indirectTemp : r.file === "OUT" ? indirectOut : r.file === "IN" ? indirectIn : undefined;
-      if (set === undefined) return;
+      // Per-vertex registers indexed indirectly are selected by a switch (see glsl-emit-io.ts), not arrays.
+      if (set === undefined || (r.file === "IN" && r.dimension !== undefined)) return;
       set.add(r.arrayId > 0 ? -r.arrayId : r.index.index);
     };
     for (const inst of this.shader.instructions) {
@@ -176,7 +177,7 @@ export class GlslEmitContext {
               : { name: `temp${r}`, first: -1, length: 1 },
           );
         }
-      } else if (d.file === "OUT" && !(this.stage === "TESS_CTRL" && this.isPerVertexTcsOut(d.first))) {
+      } else if (d.file === "OUT" && this.stage !== "TESS_CTRL") {
         const asArray = needsArray(d, indirectOut) || (d.arrayId > 0 && len > 1);
         for (let r = d.first; r <= d.last; r++)
           this.outs.set(
@@ -190,6 +191,8 @@ export class GlslEmitContext {
           this.inArrays.set(r, { name: `in${d.first}`, first: d.first, length: len });
       }
     }
+    this.widen(this.outs, (r) => this.outs.has(r), "out", indirectOut);
+    this.widen(this.inArrays, (r) => this.inputs.get(r)?.every((x) => !x.perVertex) === true, "in", indirectIn);
     let indirectSampler = false;
     for (const inst of this.shader.instructions) {
       if (inst.opcode.kind === "tex" && inst.src[inst.src.length - 1]?.index.indirect !== undefined)
@@ -198,6 +201,25 @@ export class GlslEmitContext {
     for (const s of this.samplers.values())
       if (s.unit >= SAMPLERS_PER_STAGE) this.fail(`sampler unit ${s.unit} above 15`);
     if (indirectSampler) this.samplerArray = Math.max(0, ...[...this.samplers.keys()].map((u) => u + 1));
+  }
+
+  /**
+   * An indirect access without an array id spans the run of consecutively declared registers around its base: Mesa
+   * declares each element of an indexed GLSL varying array as a register of its own.
+   */
+  widen(map: Map<number, RegisterHome>, declared: (r: number) => boolean, prefix: string, bases: Set<number>): void {
+    const inArray = (r: number): boolean => {
+      const h = map.get(r);
+      return h !== undefined && h.first >= 0 && h.length > 1;
+    };
+    for (const b of bases) {
+      if (b < 0 || !declared(b) || inArray(b)) continue;
+      let lo = b;
+      while (lo > 0 && declared(lo - 1) && !inArray(lo - 1)) lo--;
+      let hi = b;
+      while (hi < 79 && declared(hi + 1) && !inArray(hi + 1)) hi++;
+      for (let r = lo; r <= hi; r++) map.set(r, { name: `${prefix}${lo}`, first: lo, length: hi - lo + 1 });
+    }
   }
 
   /** TCS: the output register is per-vertex (`tc_*[]`), not a patch output. */
@@ -286,9 +308,7 @@ export class GlslEmitContext {
       case "ADDR":
         return { e: `addr${src.index.index}${sw}`, t: "i" };
       case "OUT": {
-        if (this.stage === "TESS_CTRL" && this.isPerVertexTcsOut(src.index.index)) {
-          return { e: tcsOutRef(this, src, line) + sw, t: "f" };
-        }
+        if (this.stage === "TESS_CTRL") return { e: tcsOutRead(this, src, line) + sw, t: "f" };
         const base = this.homeFor(this.outs, "OUT", src.index, src.arrayId, line);
         const home = this.outs.get(base)!;
         return {
@@ -327,8 +347,7 @@ export class GlslEmitContext {
         if (dst.index.indirect !== undefined) this.fail("indirect ADDR", line);
         return { lv: `addr${dst.index.index}`, t: "i" };
       case "OUT": {
-        if (this.stage === "TESS_CTRL" && this.isPerVertexTcsOut(dst.index.index))
-          return { lv: tcsOutRef(this, dst, line), t: "f" };
+        if (this.stage === "TESS_CTRL") this.fail("a TCS output is written through assign()", line);
         const base = this.homeFor(this.outs, "OUT", dst.index, dst.arrayId, line);
         const home = this.outs.get(base);
         if (home === undefined) this.fail(`OUT[${base}] has no declaration`, line);
@@ -344,9 +363,13 @@ export class GlslEmitContext {
 
   /** Writes `expr` (of type `t`) to `dst` under its write mask, saturated if asked. */
   assign(dst: TgsiDst, expr: string, t: VType, saturate: boolean, line: number): void {
-    const { lv, t: nt } = this.dstRef(dst, line);
     let e = expr;
     if (saturate) e = `clamp(${convert(e, t, "f")}, 0.0, 1.0)`;
+    if (this.stage === "TESS_CTRL" && dst.file === "OUT") {
+      tcsWrite(this, dst, convert(e, saturate ? "f" : t, "f"), line);
+      return;
+    }
+    const { lv, t: nt } = this.dstRef(dst, line);
     const value = convert(e, saturate ? "f" : t, nt);
     if (dst.writeMask === 0xf) this.line(`${lv} = ${value};`);
     else {

@@ -1,9 +1,9 @@
 // Declarations and I/O: inputs, outputs and system values as GLSL expressions, and the declarations of varyings,
 // constant buffers, the sysval block and the register variables.
 import { MAX_UBO_SLOT, sysvalBinding, uboBinding, varyingId, varyingName } from "./glsl-bindings.ts";
-import { BUILTIN_SEMANTICS, COMP, type GlslEmitContext, type VType } from "./glsl-emit-context.ts";
+import { BUILTIN_SEMANTICS, COMP, type GlslEmitContext, maskText, type VType } from "./glsl-emit-context.ts";
 import type { ShaderKey } from "./shader-key.ts";
-import type { TgsiIndex, TgsiIoSlot, TgsiShader, TgsiSrc, TgsiStage } from "./tgsi-ir.ts";
+import type { TgsiDst, TgsiIndex, TgsiIoSlot, TgsiShader, TgsiSrc, TgsiStage } from "./tgsi-ir.ts";
 
 /** Semantics (inputs, outputs, system values) without a GLSL ES 3.00 built-in. */
 const ES_MISSING_SEMANTICS = new Set<string>([
@@ -37,16 +37,79 @@ export function producerWrites(ctx: GlslEmitContext, sem: { name: string; index:
   return list === undefined ? sem.name !== "BCOLOR" || ctx.key.twoSidedColor === true : list.includes(varyingId(sem));
 }
 
-/** Per-vertex TCS output `OUT[n]` of vertex `dimension` (default: this invocation's). */
-export function tcsOutRef(ctx: GlslEmitContext, r: { index: TgsiIndex; dimension?: TgsiIndex }, line: number): string {
-  const slots = ctx.outputs.get(r.index.index);
-  if (slots === undefined || r.index.indirect !== undefined) ctx.fail("indirect TCS output", line);
-  if (slots.length > 1) ctx.fail("a per-vertex TCS output declared in component parts", line);
-  const slot = slots[0]!;
+/**
+ * A TCS output read: a per-vertex one of vertex `dimension` (default: this invocation's), or a patch output read
+ * back from GL (patch outputs are shared by the patch's invocations). An indirect register index selects among the
+ * declared outputs with a helper.
+ */
+export function tcsOutRead(ctx: GlslEmitContext, r: { index: TgsiIndex; dimension?: TgsiIndex }, line: number): string {
   const v = r.dimension === undefined ? "gl_InvocationID" : vertexIndex(ctx, r.dimension);
-  if (slot.semantic.name === "POSITION") return `gl_out[${v}].gl_Position`;
-  if (BUILTIN_SEMANTICS.has(slot.semantic.name)) ctx.fail(`TCS output ${slot.semantic.name}`, line);
-  return `${varyingName("TESS_CTRL", slot.semantic)}[${v}]`;
+  if (r.index.indirect === undefined) return tcsOutName(ctx, r.index.index, v, line);
+  const regs = [...ctx.outputs.keys()].sort((a, b) => a - b);
+  const fname = `tgsi_tcs_out_${line}`;
+  const cases = regs.map((reg) => `case ${reg}: return ${tcsOutName(ctx, reg, "v", line)};`);
+  return ctx.call(
+    fname,
+    `vec4 ${fname}(int r, int v) { switch (r) { ${cases.join(" ")} } return vec4(0.0); }`,
+    `${ctx.indexExpr(r.index, 0, Math.max(...regs) + 1)}, ${v}`,
+  );
+}
+
+/** GLSL (an rvalue) of TCS output register `reg`, vertex `v` when per-vertex. */
+function tcsOutName(ctx: GlslEmitContext, reg: number, v: string, line: number): string {
+  const slots = ctx.outputs.get(reg);
+  if (slots === undefined) ctx.fail(`OUT[${reg}] has no declaration`, line);
+  if (slots.length > 1) ctx.fail("a TCS output declared in component parts", line);
+  const sem = slots[0]!.semantic;
+  switch (sem.name) {
+    case "POSITION":
+      return `gl_out[${v}].gl_Position`;
+    case "TESSOUTER":
+      return "vec4(gl_TessLevelOuter[0], gl_TessLevelOuter[1], gl_TessLevelOuter[2], gl_TessLevelOuter[3])";
+    case "TESSINNER":
+      return "vec4(gl_TessLevelInner[0], gl_TessLevelInner[1], 0.0, 0.0)";
+  }
+  if (BUILTIN_SEMANTICS.has(sem.name)) ctx.fail(`TCS output ${sem.name}`, line);
+  return ctx.isPerVertexTcsOut(reg) ? `${varyingName("TESS_CTRL", sem)}[${v}]` : varyingName("TESS_CTRL", sem);
+}
+
+/** Statements storing the `m` components of vec4 `value` into TCS output `reg` (this invocation's vertex). */
+function tcsStore(ctx: GlslEmitContext, reg: number, value: string, mask: number, line: number): string {
+  const sem = ctx.outputs.get(reg)?.[0]?.semantic;
+  if (sem === undefined) ctx.fail(`OUT[${reg}] has no declaration`, line);
+  if (sem.name === "TESSOUTER" || sem.name === "TESSINNER") {
+    const n = sem.name === "TESSOUTER" ? 4 : 2;
+    const out: string[] = [];
+    for (let c = 0; c < n; c++)
+      if ((mask >> c) & 1)
+        out.push(`gl_TessLevel${sem.name === "TESSOUTER" ? "Outer" : "Inner"}[${c}] = ${value}.${COMP[c]};`);
+    return out.join(" ");
+  }
+  const lv = tcsOutName(ctx, reg, "gl_InvocationID", line);
+  if (mask === 0xf) return `${lv} = ${value};`;
+  const m = maskText(mask);
+  return `${lv}.${m} = ${value}.${m};`;
+}
+
+/**
+ * A TCS output write, straight into the GL output: GLSL lets an invocation write only its own vertex (indexed by the
+ * literal gl_InvocationID), and the TGSI vertex index of a write is that vertex whatever its form (Mesa computes it
+ * from INVOCATIONID); an indirect register index becomes a switch over the declared outputs.
+ */
+export function tcsWrite(ctx: GlslEmitContext, dst: TgsiDst, value: string, line: number): void {
+  if (dst.index.indirect === undefined) {
+    const simple = !["TESSOUTER", "TESSINNER"].includes(ctx.outputs.get(dst.index.index)?.[0]?.semantic.name ?? "");
+    if (simple) {
+      ctx.line(tcsStore(ctx, dst.index.index, dst.writeMask === 0xf ? value : `(${value})`, dst.writeMask, line));
+      return;
+    }
+    ctx.line(`{ vec4 tgsi_v = ${value}; ${tcsStore(ctx, dst.index.index, "tgsi_v", dst.writeMask, line)} }`);
+    return;
+  }
+  const regs = [...ctx.outputs.keys()].sort((a, b) => a - b);
+  ctx.line(`{ vec4 tgsi_v = ${value}; switch (${ctx.indexExpr(dst.index, 0, Math.max(...regs) + 1)}) {`);
+  for (const reg of regs) ctx.line(`  case ${reg}: ${tcsStore(ctx, reg, "tgsi_v", dst.writeMask, line)} break;`);
+  ctx.line("} }");
 }
 
 function vertexIndex(ctx: GlslEmitContext, dim: TgsiIndex): string {
@@ -55,8 +118,19 @@ function vertexIndex(ctx: GlslEmitContext, dim: TgsiIndex): string {
 
 /** An IN source as a float vec4 expression (swizzle `sw` applied). */
 export function inputNative(ctx: GlslEmitContext, src: TgsiSrc, line: number, sw: string): { e: string; t: VType } {
+  if (src.index.indirect !== undefined && src.dimension !== undefined) {
+    // Per-vertex varyings are separate GLSL arrays: select the register with a helper.
+    const regs = [...ctx.inputs.keys()].sort((a, b) => a - b);
+    const fname = `tgsi_in_${line}`;
+    const cases = regs.map((reg) => `case ${reg}: return ${inputExpr(ctx, reg, "v", line)};`);
+    const e = ctx.call(
+      fname,
+      `vec4 ${fname}(int r, int v) { switch (r) { ${cases.join(" ")} } return vec4(0.0); }`,
+      `${ctx.indexExpr(src.index, 0, Math.max(...regs) + 1)}, ${vertexIndex(ctx, src.dimension)}`,
+    );
+    return { e: e + sw, t: "f" };
+  }
   if (src.index.indirect !== undefined) {
-    if (src.dimension !== undefined) ctx.fail("indirect per-vertex input register", line);
     const base = ctx.homeFor(ctx.inArrays, "IN", src.index, src.arrayId, line);
     const home = ctx.inArrays.get(base)!;
     return { e: `${home.name}[${ctx.indexExpr(src.index, home.first, home.length)}]${sw}`, t: "f" };

@@ -18,11 +18,23 @@ const GS_OUT_PRIM: Record<string, string> = {
   LINE_STRIP: "line_strip",
   TRIANGLE_STRIP: "triangle_strip",
 };
-const TES_PRIM: Record<string, string> = { TRIANGLES: "triangles", QUADS: "quads", LINES: "isolines" };
+/** TES_PRIM_MODE by name, or as tgsi_dump prints it, a PIPE_PRIM_* number (1 lines, 4 triangles, 7 quads). */
+const TES_PRIM: Record<string, string> = {
+  TRIANGLES: "triangles",
+  QUADS: "quads",
+  LINES: "isolines",
+  "1": "isolines",
+  "4": "triangles",
+  "7": "quads",
+};
+/** TES_SPACING by name, or a PIPE_TESS_SPACING_* number (0 fractional odd, 1 fractional even, 2 equal). */
 const TES_SPACING: Record<string, string> = {
   EQUAL: "equal_spacing",
   FRACTIONAL_ODD: "fractional_odd_spacing",
   FRACTIONAL_EVEN: "fractional_even_spacing",
+  "0": "fractional_odd_spacing",
+  "1": "fractional_even_spacing",
+  "2": "equal_spacing",
 };
 /** PIPE_FUNC_* → GLSL comparison operator (alpha test passes when `alpha op ref`). */
 const ALPHA_OPS = ["false", "<", "==", "<=", ">", "!=", ">=", "true"] as const;
@@ -153,7 +165,8 @@ export function storeOutputs(ctx: GlslEmitContext): string[] {
   const total = numClip + info.numCullDistances;
   for (const slot of info.outputs) {
     const sem = slot.semantic;
-    if (ctx.stage === "TESS_CTRL" && ctx.isPerVertexTcsOut(slot.register)) continue;
+    // TCS outputs are written straight into GL as they are computed.
+    if (ctx.stage === "TESS_CTRL") continue;
     const v = reg(slot.register);
     if (ctx.stage === "FRAG") {
       switch (sem.name) {

@@ -131,7 +131,7 @@ export class GlslEmitContext {
   }
 
   /** Records that `what` needs `req`; refuses when the target has no extension for it. */
-  require(req: GlslRequirement, what: string, line = 0): void {
+  need(req: GlslRequirement, what: string, line = 0): void {
     const ext = GLSL_REQUIREMENTS[req][this.key.target];
     if (ext === undefined) this.fail(`${what} on ${this.es ? "GLSL ES 3.00" : this.key.target}`, line);
     this.requirements.add(req);

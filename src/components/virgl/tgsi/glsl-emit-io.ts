@@ -211,7 +211,7 @@ function slotExpr(ctx: GlslEmitContext, slot: TgsiIoSlot, v: string | undefined,
 export function sysvalNative(ctx: GlslEmitContext, reg: number, line: number, sw: string): { e: string; t: VType } {
   const name = ctx.sysvals.get(reg);
   if (name === undefined) ctx.fail(`SV[${reg}] has no declaration`, line);
-  const drawParams = (): void => ctx.require("drawParameters", name, line);
+  const drawParams = (): void => ctx.need("drawParameters", name, line);
   let e: string;
   let t: VType = "i";
   switch (name) {
@@ -375,7 +375,7 @@ export function outputDeclarations(ctx: GlslEmitContext): string[] {
           out.push(`layout(${layout}) out ${type} fs_color${loc};`);
         }
       } else if (sem.name === "STENCIL") {
-        ctx.require("stencilExport", "stencil export");
+        ctx.need("stencilExport", "stencil export");
       } else if (!["POSITION", "SAMPLEMASK"].includes(sem.name)) ctx.fail(`FS output ${sem.name}`);
       continue;
     }

@@ -190,7 +190,7 @@ export function memoryDeclarations(ctx: GlslEmitContext): string[] {
         resourceOf(i).file === "IMAGE" &&
         (m.imageArray > 0 || resourceOf(i).index.index === r),
     );
-    if (im.format === undefined && reads) ctx.require("imageLoadFormatted", "reading an image without a format");
+    if (im.format === undefined && reads) ctx.need("imageLoadFormatted", "reading an image without a format");
     const q = m.imageQualifiers.get(r) ?? "";
     if (!im.decl.writable) return `${q}readonly `;
     return im.format === undefined && !reads ? `${q}writeonly ` : q;
@@ -368,7 +368,7 @@ function counterCall(ctx: GlslEmitContext, inst: TgsiInstruction, c: string, v: 
   // Counters are unsigned: Mesa sends GLSL's atomicCounterMin/Max as ATOMIMIN/ATOMIMAX, meant unsigned.
   const fn = ATOMIC_FUNCTION[name];
   if (fn === undefined) ctx.fail(`${name} on an atomic counter`, L);
-  ctx.require("atomicCounterOps", `${name} on an atomic counter`, L);
+  ctx.need("atomicCounterOps", `${name} on an atomic counter`, L);
   return `atomicCounter${fn}ARB(${c}, ${v}${name === "ATOMCAS" ? `, ${w}` : ""})`;
 }
 

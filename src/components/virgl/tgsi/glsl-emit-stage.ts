@@ -220,11 +220,11 @@ export function storeOutputs(ctx: GlslEmitContext): string[] {
         clipVertex = v;
         break;
       case "LAYER":
-        if (ctx.stage !== "GEOM") ctx.require("viewportLayerArray", `${ctx.stage} writing gl_Layer`);
+        if (ctx.stage !== "GEOM") ctx.need("viewportLayerArray", `${ctx.stage} writing gl_Layer`);
         out.push(`gl_Layer = floatBitsToInt(${v}.x);`);
         break;
       case "VIEWPORT_INDEX":
-        if (ctx.stage !== "GEOM") ctx.require("viewportLayerArray", `${ctx.stage} writing gl_ViewportIndex`);
+        if (ctx.stage !== "GEOM") ctx.need("viewportLayerArray", `${ctx.stage} writing gl_ViewportIndex`);
         out.push(`gl_ViewportIndex = floatBitsToInt(${v}.x);`);
         break;
       case "PRIM_ID":

@@ -169,6 +169,8 @@ export function emitDouble(ctx: GlslEmitContext, inst: TgsiInstruction): void {
         return `floor(${a})`;
       case "DROUND":
         return `roundEven(${a})`;
+      case "DLDEXP":
+        return `ldexp(${a}, ${b})`;
       case "DSSG":
         return `sign(${a})`;
       case "DSLT":

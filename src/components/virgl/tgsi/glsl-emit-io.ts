@@ -120,7 +120,10 @@ function vertexIndex(ctx: GlslEmitContext, dim: TgsiIndex): string {
 export function inputNative(ctx: GlslEmitContext, src: TgsiSrc, line: number, sw: string): { e: string; t: VType } {
   if (src.index.indirect !== undefined && src.dimension !== undefined) {
     // Per-vertex varyings are separate GLSL arrays: select the register with a helper.
-    const regs = [...ctx.inputs.keys()].sort((a, b) => a - b);
+    const regs = [...ctx.inputs.keys()]
+      .filter((r) => ctx.inputs.get(r)!.every((x) => x.perVertex))
+      .sort((a, b) => a - b);
+    if (regs.length === 0) ctx.fail("indirect per-vertex input without per-vertex inputs", line);
     const fname = `tgsi_in_${line}`;
     const cases = regs.map((reg) => `case ${reg}: return ${inputExpr(ctx, reg, "v", line)};`);
     const e = ctx.call(

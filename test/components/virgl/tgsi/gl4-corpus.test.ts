@@ -17,8 +17,11 @@ after(() => gl.destroy());
 const OWN = join(import.meta.dirname, "gl4-fixtures");
 /** The whole capture, where the fixtures branch has put it. */
 const SHARED = join(import.meta.dirname, "../../../fixtures/tgsi/mesa-gl4");
-/** What the shared capture still contains that this code refuses: a 16384-row default constant buffer. */
-const KNOWN_REFUSALS = /^number \d+ above the limit \d+$/;
+/**
+ * What the shared capture contains that this code refuses: GL 4.3's large-uniform tests (a 16384-row default
+ * constant buffer; 14 UBOs a stage, the binding contract has 10).
+ */
+const KNOWN_REFUSALS = /^(number 16383 above the limit 4095|UBO slot 14 above 10)$/;
 
 function files(dir: string): string[] {
   return readdirSync(dir)
@@ -50,12 +53,12 @@ test("the GL 4.3 fixtures kept here all translate and compile", () => {
   for (const f of list) assert.equal(check(OWN, f, true), "ok", f);
 });
 
-test("the whole mesa-gl4 capture compiles, but for one known refusal", (t) => {
+test("the whole mesa-gl4 capture compiles, but for the known large-uniform refusals", (t) => {
   if (!existsSync(SHARED)) {
     t.skip("test/fixtures/tgsi/mesa-gl4 not present on this branch");
     return;
   }
   const counts = { ok: 0, refused: 0 };
   for (const f of files(SHARED)) counts[check(SHARED, f, false)]++;
-  assert.ok(counts.ok >= 229 && counts.refused <= 1, JSON.stringify(counts));
+  assert.ok(counts.ok >= 229 && counts.refused <= 5, JSON.stringify(counts));
 });

@@ -10,26 +10,16 @@ import type { VirglResourceState } from "../resources/resource.ts";
 import { MAX_CONSTANT_BYTES } from "../state/bound-state.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import {
+  STAGE_INDEX,
   SYSVAL_LAYOUT,
   samplerBinding,
   sysvalBinding,
   type TgsiShader,
-  type TgsiStage,
   uboBinding,
   uboBlockRows,
 } from "../tgsi/index.ts";
 import { compareFunc, minFilter, SWIZZLE, TEX_WRAP } from "./gallium-to-gl.ts";
 import type { ResourceLookup } from "./lookup.ts";
-
-/** Virgl stage number of a TGSI stage (the binding contract's `s`). */
-const STAGE_NUMBER: Readonly<Record<TgsiStage, number>> = {
-  VERT: 0,
-  FRAG: 1,
-  GEOM: 2,
-  TESS_CTRL: 3,
-  TESS_EVAL: 4,
-  COMP: 5,
-};
 
 /**
  * Uniform buffers, the sysval block and textures of the bound shaders, per the emitter's binding contract
@@ -63,7 +53,7 @@ export class ShaderResources {
   /** Binds constants, UBOs and (when a variant reads it) the sysval block of one stage's shader. */
   bindBuffers(sub: VirglSubContext, tgsi: TgsiShader, usesSysval: boolean, lookup: ResourceLookup): void {
     const gl = this.#gl;
-    const s = STAGE_NUMBER[tgsi.stage];
+    const s = STAGE_INDEX[tgsi.stage];
     const info = tgsi.info;
     if (info.constantRows > 0) {
       let buf = this.#constantBuffers[s] ?? 0;
@@ -136,7 +126,7 @@ export class ShaderResources {
   /** Binds each sampler unit the shader declares: the view's texture and the sampler state. */
   bindTextures(sub: VirglSubContext, tgsi: TgsiShader, lookup: ResourceLookup): void {
     const gl = this.#gl;
-    const s = STAGE_NUMBER[tgsi.stage];
+    const s = STAGE_INDEX[tgsi.stage];
     for (const sampler of tgsi.info.samplers) {
       const unit = samplerBinding(tgsi.stage, sampler.unit);
       const viewObj = sub.objects.get(sub.bound.samplerViews[s]![sampler.unit] ?? 0);

@@ -87,6 +87,9 @@ export const ALU_EXPRESSIONS: ReadonlyMap<string, AluExpression> = new Map<strin
   ["CMP", ([x, y, z]) => `mix(${z}, ${y}, lessThan(${x}, vec4(0.0)))`],
   ["DDX", call1("dFdx")],
   ["DDY", call1("dFdy")],
+  // Two floats as halves of one word (x low), replicated; and back, (lo, hi, lo, hi).
+  ["PK2H", ([x]) => `uvec4(packHalf2x16((${x}).xy))`],
+  ["UP2H", ([x]) => `unpackHalf2x16((${x}).x).xyxy`],
   // GLSL ES 3.00 has no fine derivatives; the coarse ones are what it offers.
   ["DDX_FINE", ([x], es) => (es ? `dFdx(${x})` : `dFdxFine(${x})`)],
   ["DDY_FINE", ([x], es) => (es ? `dFdy(${x})` : `dFdyFine(${x})`)],

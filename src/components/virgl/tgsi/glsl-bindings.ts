@@ -1,24 +1,7 @@
-import type { TgsiIoSlot, TgsiSemantic, TgsiShaderInfo, TgsiStage } from "./tgsi-ir.ts";
+import { STAGE_INDEX, STAGE_PREFIX, type TgsiStage } from "./shader-stage.ts";
+import type { TgsiIoSlot, TgsiSemantic, TgsiShaderInfo } from "./tgsi-ir.ts";
 
-/** Stage numbers of the virgl protocol (CREATE_OBJECT(SHADER) dword 2); they order the binding ranges below. */
-export const STAGE_INDEX: Readonly<Record<TgsiStage, number>> = {
-  VERT: 0,
-  FRAG: 1,
-  GEOM: 2,
-  TESS_CTRL: 3,
-  TESS_EVAL: 4,
-  COMP: 5,
-};
-
-/** Name prefix of each stage's GLSL globals (uniform blocks, samplers, output varyings). */
-export const STAGE_PREFIX: Readonly<Record<TgsiStage, string>> = {
-  VERT: "vs",
-  FRAG: "fs",
-  GEOM: "gs",
-  TESS_CTRL: "tc",
-  TESS_EVAL: "te",
-  COMP: "cs",
-};
+export { STAGE_INDEX, STAGE_PREFIX };
 
 /** Sampler units per stage the emitter accepts (0..15). */
 export const SAMPLERS_PER_STAGE = 16;
@@ -40,6 +23,36 @@ export function uboBinding(stage: TgsiStage, slot: number): number {
 /** GL uniform-buffer binding of the stage's sysval block (clip planes, stipple): stage*12 + 11. */
 export function sysvalBinding(stage: TgsiStage): number {
   return STAGE_INDEX[stage] * UBO_BINDINGS_PER_STAGE + UBO_BINDINGS_PER_STAGE - 1;
+}
+
+/** Shader storage buffer slots per stage the emitter accepts (0..15). */
+export const SHADER_BUFFERS_PER_STAGE = 16;
+/** Image slots per stage the emitter accepts (0..15). */
+export const IMAGES_PER_STAGE = 16;
+/** Atomic counter buffer bindings the emitter accepts (0..15); they are global in GL and in virgl. */
+export const ATOMIC_BUFFER_BINDINGS = 16;
+
+/**
+ * First GL binding of a stage's per-stage resource range of `perStage` slots: graphics stages get consecutive
+ * ranges (VS 0, FS 1·n, GS 2·n, TCS 3·n, TES 4·n); a compute shader is alone in its program and starts at 0.
+ */
+function stageBase(stage: TgsiStage, perStage: number): number {
+  return stage === "COMP" ? 0 : STAGE_INDEX[stage] * perStage;
+}
+
+/** GL shader-storage binding of guest shader buffer `slot` (SET_SHADER_BUFFERS) of `stage`: stage*16 + slot, CS slot. */
+export function shaderBufferBinding(stage: TgsiStage, slot: number): number {
+  return stageBase(stage, SHADER_BUFFERS_PER_STAGE) + slot;
+}
+
+/** GL image unit of guest image `slot` (SET_SHADER_IMAGES) of `stage`: stage*16 + slot, CS slot. */
+export function imageBinding(stage: TgsiStage, slot: number): number {
+  return stageBase(stage, IMAGES_PER_STAGE) + slot;
+}
+
+/** GL atomic-counter-buffer binding of guest atomic buffer `slot` (SET_ATOMIC_BUFFERS, every stage): the slot. */
+export function atomicBufferBinding(slot: number): number {
+  return slot;
 }
 
 /** Byte offsets inside the sysval block (std140): `vec4 clip_plane[8]` then `uvec4 stipple[8]` (32 rows, packed). */

@@ -13,6 +13,9 @@ export interface StreamOutputEntry {
   readonly stream: number;
 }
 
+/** Largest compute shared memory the emitter declares (GL's minimum GL_MAX_COMPUTE_SHARED_MEMORY_SIZE). */
+export const MAX_SHARED_MEMORY_BYTES = 32768;
+
 /** GLSL dialect the emitter writes. `glsl300es` covers VS/FS only (no GS/tess/CS, no doubles, no 1D/RECT/buffer). */
 export type GlslTarget = "glsl450" | "glsl300es";
 
@@ -77,6 +80,11 @@ export interface ShaderKey {
    * multiply it); keeps a hostile endless loop from hanging the host GL. 0 = unlimited. Default 65536.
    */
   readonly loopLimit?: number;
+  /**
+   * CS: shared memory the shader asked for in bytes (dword 5 of its CREATE_OBJECT(SHADER)), declared as that many
+   * bytes rounded up to dwords, at most {@link MAX_SHARED_MEMORY_BYTES}. Default: the maximum.
+   */
+  readonly sharedMemoryBytes?: number;
   /**
    * Last vertex stage: the shader's stream-output entries. Each becomes `out float|vecN tfout<i>` copied from OUT
    * before every emit; capture them with {@link transformFeedbackVaryings}'s names in GL_INTERLEAVED_ATTRIBS mode.

@@ -1,7 +1,7 @@
+import type { TgsiStage } from "./shader-stage.ts";
 import type { TgsiOpcodeInfo } from "./tgsi-opcodes.ts";
 
-/** Shader stage, as the TGSI header word names it. */
-export type TgsiStage = "VERT" | "FRAG" | "GEOM" | "TESS_CTRL" | "TESS_EVAL" | "COMP";
+export type { TgsiStage } from "./shader-stage.ts";
 
 /** Register files. `IMM` is filled by `IMM[n]` lines only. */
 export type TgsiFile =
@@ -124,6 +124,15 @@ export interface TgsiDst {
   readonly writeMask: number;
 }
 
+/** The tail of a memory instruction: `, COHERENT, VOLATILE, 2D, PIPE_FORMAT_R32_UINT` (target in `texTarget`). */
+export interface TgsiMemoryAccess {
+  readonly coherent: boolean;
+  readonly restrict: boolean;
+  readonly volatile: boolean;
+  /** `PIPE_FORMAT_...` of an image access, when printed. */
+  readonly format?: string;
+}
+
 /** One numbered instruction. `label` is the `:N` flow target (redundant with structure; kept for CAL). */
 export interface TgsiInstruction {
   readonly opcode: TgsiOpcodeInfo;
@@ -133,6 +142,8 @@ export interface TgsiInstruction {
   readonly src: readonly TgsiSrc[];
   readonly texTarget?: TgsiTextureTarget;
   readonly texOffsets: readonly TgsiSrc[];
+  /** Memory opcodes (LOAD, STORE, ATOM*, RESQ): access qualifiers, and for images the format the instruction names. */
+  readonly memory?: TgsiMemoryAccess;
   readonly label?: number;
   /** 1-based line in the source text. */
   readonly line: number;

@@ -1,207 +1,243 @@
 /**
- * How an opcode reads its sources and writes its destination (registers are untyped 32-bit x4):
- * `f` float, `i` int, `u` uint, `d` double (channel pairs xy/zw), `raw` the bits as they are.
+ * How an opcode reads a source or writes its destination (registers are untyped 32-bit x4): `f` float, `i` int,
+ * `u` uint, `d` double (channel pairs xy/zw), `raw` untyped (the bits as they are: MOV, a sampler operand).
  */
 export type TgsiValueType = "f" | "i" | "u" | "d" | "raw";
 
 /** Opcode families the emitter dispatches on. */
-export type TgsiOpcodeKind = "alu" | "flow" | "tex" | "gs" | "kill" | "other";
+export type TgsiOpcodeKind = "alu" | "flow" | "tex" | "gs" | "kill" | "memory" | "other";
 
-/** One row of the opcode table: operand counts and types (facts from Mesa's tgsi_info_opcodes.h). */
+/** One row of {@link OPCODE_TABLE}: destination count, family, result type, one type per source operand. */
+interface OpcodeRow {
+  readonly dst: 0 | 1;
+  readonly kind: TgsiOpcodeKind;
+  readonly result: TgsiValueType;
+  readonly src: readonly TgsiValueType[];
+}
+
+/**
+ * Every opcode the parser accepts, by its TGSI text name (without `_SAT`/`_PRECISE`). Operand counts are facts from
+ * Mesa's tgsi_info_opcodes.h; source types follow what tgsi_info.c infers (shift counts, bitfield offsets/widths
+ * and LDEXP exponents are int whatever the opcode's main type; a texture instruction's last source is the sampler).
+ * Memory opcodes: the resource (BUFFER/IMAGE/MEMORY/HWATOMIC) is the first source, or STORE's destination; the
+ * address is a byte offset (image coordinates are read as int); `raw` values take the resource's type.
+ */
+export const OPCODE_TABLE = {
+  ARL: { dst: 1, kind: "alu", result: "i", src: ["f"] },
+  MOV: { dst: 1, kind: "alu", result: "raw", src: ["raw"] },
+  LIT: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  RCP: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  RSQ: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  EXP: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  LOG: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  MUL: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  DIV: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  ADD: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  DP3: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  DP4: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  DST: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  MIN: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  MAX: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  SLT: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  SGE: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  MAD: { dst: 1, kind: "alu", result: "f", src: ["f", "f", "f"] },
+  LRP: { dst: 1, kind: "alu", result: "f", src: ["f", "f", "f"] },
+  FMA: { dst: 1, kind: "alu", result: "f", src: ["f", "f", "f"] },
+  SQRT: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  FRC: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  FLR: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  ROUND: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  EX2: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  LG2: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  POW: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  LDEXP: { dst: 1, kind: "alu", result: "f", src: ["f", "i"] },
+  COS: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  DDX: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  DDY: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  DDX_FINE: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  DDY_FINE: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  SEQ: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  SGT: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  SIN: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  SLE: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  SNE: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  SSG: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  CMP: { dst: 1, kind: "alu", result: "f", src: ["f", "f", "f"] },
+  DP2: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  DPH: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  XPD: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  TRUNC: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  CEIL: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  FSEQ: { dst: 1, kind: "alu", result: "u", src: ["f", "f"] },
+  FSGE: { dst: 1, kind: "alu", result: "u", src: ["f", "f"] },
+  FSLT: { dst: 1, kind: "alu", result: "u", src: ["f", "f"] },
+  FSNE: { dst: 1, kind: "alu", result: "u", src: ["f", "f"] },
+  F2I: { dst: 1, kind: "alu", result: "i", src: ["f"] },
+  F2U: { dst: 1, kind: "alu", result: "u", src: ["f"] },
+  I2F: { dst: 1, kind: "alu", result: "f", src: ["i"] },
+  U2F: { dst: 1, kind: "alu", result: "f", src: ["u"] },
+  IDIV: { dst: 1, kind: "alu", result: "i", src: ["i", "i"] },
+  IMAX: { dst: 1, kind: "alu", result: "i", src: ["i", "i"] },
+  IMIN: { dst: 1, kind: "alu", result: "i", src: ["i", "i"] },
+  INEG: { dst: 1, kind: "alu", result: "i", src: ["i"] },
+  IABS: { dst: 1, kind: "alu", result: "i", src: ["i"] },
+  ISSG: { dst: 1, kind: "alu", result: "i", src: ["i"] },
+  ISGE: { dst: 1, kind: "alu", result: "u", src: ["i", "i"] },
+  ISLT: { dst: 1, kind: "alu", result: "u", src: ["i", "i"] },
+  ISHR: { dst: 1, kind: "alu", result: "i", src: ["i", "i"] },
+  MOD: { dst: 1, kind: "alu", result: "i", src: ["i", "i"] },
+  IMUL_HI: { dst: 1, kind: "alu", result: "i", src: ["i", "i"] },
+  IBFE: { dst: 1, kind: "alu", result: "i", src: ["i", "i", "i"] },
+  IMSB: { dst: 1, kind: "alu", result: "i", src: ["i"] },
+  UADD: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  UDIV: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  UMAD: { dst: 1, kind: "alu", result: "u", src: ["u", "u", "u"] },
+  UMAX: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  UMIN: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  UMOD: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  UMUL: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  UMUL_HI: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  USEQ: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  USGE: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  USLT: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  USNE: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  USHR: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  SHL: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  AND: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  OR: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  XOR: { dst: 1, kind: "alu", result: "u", src: ["u", "u"] },
+  NOT: { dst: 1, kind: "alu", result: "u", src: ["u"] },
+  UCMP: { dst: 1, kind: "alu", result: "u", src: ["u", "u", "u"] },
+  UBFE: { dst: 1, kind: "alu", result: "u", src: ["u", "i", "i"] },
+  BFI: { dst: 1, kind: "alu", result: "u", src: ["u", "u", "i", "i"] },
+  BREV: { dst: 1, kind: "alu", result: "u", src: ["u"] },
+  POPC: { dst: 1, kind: "alu", result: "u", src: ["u"] },
+  LSB: { dst: 1, kind: "alu", result: "u", src: ["u"] },
+  UMSB: { dst: 1, kind: "alu", result: "u", src: ["u"] },
+  UARL: { dst: 1, kind: "alu", result: "i", src: ["u"] },
+  F2D: { dst: 1, kind: "alu", result: "d", src: ["f"] },
+  D2F: { dst: 1, kind: "alu", result: "f", src: ["d"] },
+  D2I: { dst: 1, kind: "alu", result: "i", src: ["d"] },
+  I2D: { dst: 1, kind: "alu", result: "d", src: ["i"] },
+  D2U: { dst: 1, kind: "alu", result: "u", src: ["d"] },
+  U2D: { dst: 1, kind: "alu", result: "d", src: ["u"] },
+  DABS: { dst: 1, kind: "alu", result: "d", src: ["d"] },
+  DNEG: { dst: 1, kind: "alu", result: "d", src: ["d"] },
+  DADD: { dst: 1, kind: "alu", result: "d", src: ["d", "d"] },
+  DMUL: { dst: 1, kind: "alu", result: "d", src: ["d", "d"] },
+  DDIV: { dst: 1, kind: "alu", result: "d", src: ["d", "d"] },
+  DMAX: { dst: 1, kind: "alu", result: "d", src: ["d", "d"] },
+  DMIN: { dst: 1, kind: "alu", result: "d", src: ["d", "d"] },
+  DSLT: { dst: 1, kind: "alu", result: "u", src: ["d", "d"] },
+  DSGE: { dst: 1, kind: "alu", result: "u", src: ["d", "d"] },
+  DSEQ: { dst: 1, kind: "alu", result: "u", src: ["d", "d"] },
+  DSNE: { dst: 1, kind: "alu", result: "u", src: ["d", "d"] },
+  DRCP: { dst: 1, kind: "alu", result: "d", src: ["d"] },
+  DSQRT: { dst: 1, kind: "alu", result: "d", src: ["d"] },
+  DRSQ: { dst: 1, kind: "alu", result: "d", src: ["d"] },
+  DMAD: { dst: 1, kind: "alu", result: "d", src: ["d", "d", "d"] },
+  DFMA: { dst: 1, kind: "alu", result: "d", src: ["d", "d", "d"] },
+  DFRAC: { dst: 1, kind: "alu", result: "d", src: ["d"] },
+  DTRUNC: { dst: 1, kind: "alu", result: "d", src: ["d"] },
+  DCEIL: { dst: 1, kind: "alu", result: "d", src: ["d"] },
+  DFLR: { dst: 1, kind: "alu", result: "d", src: ["d"] },
+  DROUND: { dst: 1, kind: "alu", result: "d", src: ["d"] },
+  DLDEXP: { dst: 1, kind: "alu", result: "d", src: ["d", "i"] },
+  DSSG: { dst: 1, kind: "alu", result: "d", src: ["d"] },
+  PK2H: { dst: 1, kind: "alu", result: "u", src: ["f"] },
+  UP2H: { dst: 1, kind: "alu", result: "f", src: ["u"] },
+  INTERP_CENTROID: { dst: 1, kind: "alu", result: "f", src: ["f"] },
+  INTERP_SAMPLE: { dst: 1, kind: "alu", result: "f", src: ["f", "i"] },
+  INTERP_OFFSET: { dst: 1, kind: "alu", result: "f", src: ["f", "f"] },
+  IF: { dst: 0, kind: "flow", result: "f", src: ["f"] },
+  UIF: { dst: 0, kind: "flow", result: "u", src: ["u"] },
+  ELSE: { dst: 0, kind: "flow", result: "raw", src: [] },
+  ENDIF: { dst: 0, kind: "flow", result: "raw", src: [] },
+  BGNLOOP: { dst: 0, kind: "flow", result: "raw", src: [] },
+  ENDLOOP: { dst: 0, kind: "flow", result: "raw", src: [] },
+  BRK: { dst: 0, kind: "flow", result: "raw", src: [] },
+  CONT: { dst: 0, kind: "flow", result: "raw", src: [] },
+  SWITCH: { dst: 0, kind: "flow", result: "u", src: ["u"] },
+  CASE: { dst: 0, kind: "flow", result: "u", src: ["u"] },
+  DEFAULT: { dst: 0, kind: "flow", result: "raw", src: [] },
+  ENDSWITCH: { dst: 0, kind: "flow", result: "raw", src: [] },
+  CAL: { dst: 0, kind: "flow", result: "raw", src: [] },
+  RET: { dst: 0, kind: "flow", result: "raw", src: [] },
+  BGNSUB: { dst: 0, kind: "flow", result: "raw", src: [] },
+  ENDSUB: { dst: 0, kind: "flow", result: "raw", src: [] },
+  END: { dst: 0, kind: "flow", result: "raw", src: [] },
+  NOP: { dst: 0, kind: "other", result: "raw", src: [] },
+  KILL: { dst: 0, kind: "kill", result: "raw", src: [] },
+  KILL_IF: { dst: 0, kind: "kill", result: "f", src: ["f"] },
+  EMIT: { dst: 0, kind: "gs", result: "u", src: ["u"] },
+  ENDPRIM: { dst: 0, kind: "gs", result: "u", src: ["u"] },
+  BARRIER: { dst: 0, kind: "other", result: "raw", src: [] },
+  MEMBAR: { dst: 0, kind: "other", result: "u", src: ["u"] },
+  TEX: { dst: 1, kind: "tex", result: "f", src: ["f", "raw"] },
+  TXP: { dst: 1, kind: "tex", result: "f", src: ["f", "raw"] },
+  TXB: { dst: 1, kind: "tex", result: "f", src: ["f", "raw"] },
+  TXL: { dst: 1, kind: "tex", result: "f", src: ["f", "raw"] },
+  TXD: { dst: 1, kind: "tex", result: "f", src: ["f", "f", "f", "raw"] },
+  TXF: { dst: 1, kind: "tex", result: "f", src: ["i", "raw"] },
+  TXF_LZ: { dst: 1, kind: "tex", result: "f", src: ["i", "raw"] },
+  TEX_LZ: { dst: 1, kind: "tex", result: "f", src: ["f", "raw"] },
+  TXQ: { dst: 1, kind: "tex", result: "i", src: ["i", "raw"] },
+  TXQS: { dst: 1, kind: "tex", result: "i", src: ["raw"] },
+  LODQ: { dst: 1, kind: "tex", result: "f", src: ["f", "raw"] },
+  TG4: { dst: 1, kind: "tex", result: "f", src: ["f", "u", "raw"] },
+  TEX2: { dst: 1, kind: "tex", result: "f", src: ["f", "f", "raw"] },
+  TXB2: { dst: 1, kind: "tex", result: "f", src: ["f", "f", "raw"] },
+  TXL2: { dst: 1, kind: "tex", result: "f", src: ["f", "f", "raw"] },
+  LOAD: { dst: 1, kind: "memory", result: "raw", src: ["raw", "u"] },
+  STORE: { dst: 1, kind: "memory", result: "raw", src: ["u", "raw"] },
+  RESQ: { dst: 1, kind: "memory", result: "raw", src: ["raw"] },
+  ATOMUADD: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMXCHG: { dst: 1, kind: "memory", result: "raw", src: ["raw", "u", "raw"] },
+  ATOMCAS: { dst: 1, kind: "memory", result: "raw", src: ["raw", "u", "raw", "raw"] },
+  ATOMAND: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMOR: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMXOR: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMUMIN: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMUMAX: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMIMIN: { dst: 1, kind: "memory", result: "i", src: ["raw", "u", "i"] },
+  ATOMIMAX: { dst: 1, kind: "memory", result: "i", src: ["raw", "u", "i"] },
+  ATOMFADD: { dst: 1, kind: "memory", result: "f", src: ["raw", "u", "f"] },
+  ATOMINC_WRAP: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+  ATOMDEC_WRAP: { dst: 1, kind: "memory", result: "u", src: ["raw", "u", "u"] },
+} as const satisfies Record<string, OpcodeRow>;
+
+/** A TGSI opcode name the parser accepts. */
+export type TgsiOpcodeName = keyof typeof OPCODE_TABLE;
+
+/** One opcode: operand counts and types. */
 export interface TgsiOpcodeInfo {
-  readonly name: string;
+  readonly name: TgsiOpcodeName;
   readonly numDst: number;
   readonly numSrc: number;
   readonly kind: TgsiOpcodeKind;
-  /** Type of the sources. */
+  /** Type of each source operand, `numSrc` of them. */
+  readonly srcTypes: readonly TgsiValueType[];
+  /** Type the opcode computes in: its first source's (`raw` when it has none). */
   readonly srcType: TgsiValueType;
   /** Type of the result. */
   readonly dstType: TgsiValueType;
 }
 
-// name dst src kind srcType dstType
-const TABLE = `
-ARL 1 1 alu f i
-MOV 1 1 alu raw raw
-LIT 1 1 alu f f
-RCP 1 1 alu f f
-RSQ 1 1 alu f f
-EXP 1 1 alu f f
-LOG 1 1 alu f f
-MUL 1 2 alu f f
-DIV 1 2 alu f f
-ADD 1 2 alu f f
-DP3 1 2 alu f f
-DP4 1 2 alu f f
-DST 1 2 alu f f
-MIN 1 2 alu f f
-MAX 1 2 alu f f
-SLT 1 2 alu f f
-SGE 1 2 alu f f
-MAD 1 3 alu f f
-LRP 1 3 alu f f
-FMA 1 3 alu f f
-SQRT 1 1 alu f f
-FRC 1 1 alu f f
-FLR 1 1 alu f f
-ROUND 1 1 alu f f
-EX2 1 1 alu f f
-LG2 1 1 alu f f
-POW 1 2 alu f f
-LDEXP 1 2 alu f f
-COS 1 1 alu f f
-DDX 1 1 alu f f
-DDY 1 1 alu f f
-DDX_FINE 1 1 alu f f
-DDY_FINE 1 1 alu f f
-SEQ 1 2 alu f f
-SGT 1 2 alu f f
-SIN 1 1 alu f f
-SLE 1 2 alu f f
-SNE 1 2 alu f f
-SSG 1 1 alu f f
-CMP 1 3 alu f f
-DP2 1 2 alu f f
-DPH 1 2 alu f f
-XPD 1 2 alu f f
-TRUNC 1 1 alu f f
-CEIL 1 1 alu f f
-FSEQ 1 2 alu f u
-FSGE 1 2 alu f u
-FSLT 1 2 alu f u
-FSNE 1 2 alu f u
-F2I 1 1 alu f i
-F2U 1 1 alu f u
-I2F 1 1 alu i f
-U2F 1 1 alu u f
-IDIV 1 2 alu i i
-IMAX 1 2 alu i i
-IMIN 1 2 alu i i
-INEG 1 1 alu i i
-IABS 1 1 alu i i
-ISSG 1 1 alu i i
-ISGE 1 2 alu i u
-ISLT 1 2 alu i u
-ISHR 1 2 alu i i
-MOD 1 2 alu i i
-IMUL_HI 1 2 alu i i
-IBFE 1 3 alu i i
-IMSB 1 1 alu i i
-UADD 1 2 alu u u
-UDIV 1 2 alu u u
-UMAD 1 3 alu u u
-UMAX 1 2 alu u u
-UMIN 1 2 alu u u
-UMOD 1 2 alu u u
-UMUL 1 2 alu u u
-UMUL_HI 1 2 alu u u
-USEQ 1 2 alu u u
-USGE 1 2 alu u u
-USLT 1 2 alu u u
-USNE 1 2 alu u u
-USHR 1 2 alu u u
-SHL 1 2 alu u u
-AND 1 2 alu u u
-OR 1 2 alu u u
-XOR 1 2 alu u u
-NOT 1 1 alu u u
-UCMP 1 3 alu u u
-UBFE 1 3 alu u u
-BFI 1 4 alu u u
-BREV 1 1 alu u u
-POPC 1 1 alu u u
-LSB 1 1 alu u u
-UMSB 1 1 alu u u
-UARL 1 1 alu u i
-F2D 1 1 alu f d
-D2F 1 1 alu d f
-D2I 1 1 alu d i
-I2D 1 1 alu i d
-D2U 1 1 alu d u
-U2D 1 1 alu u d
-DABS 1 1 alu d d
-DNEG 1 1 alu d d
-DADD 1 2 alu d d
-DMUL 1 2 alu d d
-DDIV 1 2 alu d d
-DMAX 1 2 alu d d
-DMIN 1 2 alu d d
-DSLT 1 2 alu d u
-DSGE 1 2 alu d u
-DSEQ 1 2 alu d u
-DSNE 1 2 alu d u
-DRCP 1 1 alu d d
-DSQRT 1 1 alu d d
-DRSQ 1 1 alu d d
-DMAD 1 3 alu d d
-DFMA 1 3 alu d d
-DFRAC 1 1 alu d d
-DTRUNC 1 1 alu d d
-DCEIL 1 1 alu d d
-DFLR 1 1 alu d d
-DROUND 1 1 alu d d
-DSSG 1 1 alu d d
-INTERP_CENTROID 1 1 alu f f
-INTERP_SAMPLE 1 2 alu f f
-INTERP_OFFSET 1 2 alu f f
-IF 0 1 flow f f
-UIF 0 1 flow u u
-ELSE 0 0 flow raw raw
-ENDIF 0 0 flow raw raw
-BGNLOOP 0 0 flow raw raw
-ENDLOOP 0 0 flow raw raw
-BRK 0 0 flow raw raw
-CONT 0 0 flow raw raw
-SWITCH 0 1 flow u u
-CASE 0 1 flow u u
-DEFAULT 0 0 flow raw raw
-ENDSWITCH 0 0 flow raw raw
-CAL 0 0 flow raw raw
-RET 0 0 flow raw raw
-BGNSUB 0 0 flow raw raw
-ENDSUB 0 0 flow raw raw
-END 0 0 flow raw raw
-NOP 0 0 other raw raw
-KILL 0 0 kill raw raw
-KILL_IF 0 1 kill f f
-EMIT 0 1 gs u u
-ENDPRIM 0 1 gs u u
-BARRIER 0 0 other raw raw
-MEMBAR 0 1 other u u
-TEX 1 2 tex f f
-TXP 1 2 tex f f
-TXB 1 2 tex f f
-TXL 1 2 tex f f
-TXD 1 4 tex f f
-TXF 1 2 tex i f
-TXF_LZ 1 2 tex i f
-TEX_LZ 1 2 tex f f
-TXQ 1 2 tex i i
-TXQS 1 1 tex i i
-LODQ 1 2 tex f f
-TG4 1 3 tex f f
-TEX2 1 3 tex f f
-TXB2 1 3 tex f f
-TXL2 1 3 tex f f
-`;
-
 function buildTable(): ReadonlyMap<string, TgsiOpcodeInfo> {
   const map = new Map<string, TgsiOpcodeInfo>();
-  for (const line of TABLE.split("\n")) {
-    const parts = line.trim().split(" ");
-    if (parts.length !== 6) continue;
-    const [name, numDst, numSrc, kind, srcType, dstType] = parts as [string, string, string, string, string, string];
+  for (const [name, row] of Object.entries(OPCODE_TABLE) as [TgsiOpcodeName, OpcodeRow][]) {
     map.set(name, {
       name,
-      numDst: Number(numDst),
-      numSrc: Number(numSrc),
-      kind: kind as TgsiOpcodeKind,
-      srcType: srcType as TgsiValueType,
-      dstType: dstType as TgsiValueType,
+      numDst: row.dst,
+      numSrc: row.src.length,
+      kind: row.kind,
+      srcTypes: row.src,
+      srcType: row.src[0] ?? "raw",
+      dstType: row.result,
     });
   }
   return map;
 }
 
-/** Every opcode the parser accepts, by its TGSI text name (without `_SAT`/`_PRECISE`). */
+/** {@link OPCODE_TABLE} as a map from the text name, for the parser. */
 export const TGSI_OPCODES: ReadonlyMap<string, TgsiOpcodeInfo> = buildTable();

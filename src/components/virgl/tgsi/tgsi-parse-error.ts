@@ -4,8 +4,8 @@ import { RutabagaError } from "../../../rutabaga/error.ts";
 const EXCERPT_CHARS = 80;
 
 /**
- * A TGSI text the parser refuses, or a parsed shader the GLSL emitter cannot translate. Returned as a value by
- * {@link parseTgsi} / {@link emitGlsl} (never thrown out of them). `line`/`column` are 1-based (0 when the error is
+ * A TGSI text the parser refuses (code `InvalidCommandBuffer`). Returned as a value by {@link parseTgsi}, never
+ * thrown out of it. `line`/`column` are 1-based (0 when the error is
  * about the whole text); `excerpt` is at most 80 characters of the offending line.
  */
 export class TgsiParseError extends RutabagaError {
@@ -14,12 +14,9 @@ export class TgsiParseError extends RutabagaError {
   readonly excerpt: string;
   readonly reason: string;
 
-  constructor(reason: string, line: number, column: number, lineText: string, unsupported = false) {
+  constructor(reason: string, line: number, column: number, lineText: string) {
     const excerpt = lineText.length > EXCERPT_CHARS ? `${lineText.slice(0, EXCERPT_CHARS)}…` : lineText;
-    super(
-      unsupported ? "Unsupported" : "InvalidCommandBuffer",
-      `TGSI ${line}:${column}: ${reason}${excerpt === "" ? "" : ` in "${excerpt}"`}`,
-    );
+    super("InvalidCommandBuffer", `TGSI ${line}:${column}: ${reason}${excerpt === "" ? "" : ` in "${excerpt}"`}`);
     this.name = "TgsiParseError";
     this.reason = reason;
     this.line = line;

@@ -1,3 +1,4 @@
+import { stageOfHeader } from "./shader-stage.ts";
 import type {
   TgsiDeclaration,
   TgsiDst,
@@ -8,6 +9,7 @@ import type {
   TgsiInstruction,
   TgsiInterpLocation,
   TgsiInterpolation,
+  TgsiMemoryAccess,
   TgsiReturnType,
   TgsiSemantic,
   TgsiShader,
@@ -51,7 +53,6 @@ export const TGSI_LIMITS = {
   maxIndirectOffset: 8191,
 } as const;
 
-const STAGES: readonly TgsiStage[] = ["VERT", "FRAG", "GEOM", "TESS_CTRL", "TESS_EVAL", "COMP"];
 const FILES = new Set<string>(Object.keys(TGSI_LIMITS.maxIndex));
 const TEXTURE_TARGETS = new Set<string>([
   "BUFFER",
@@ -73,6 +74,21 @@ const TEXTURE_TARGETS = new Set<string>([
   "CUBE_ARRAY",
   "SHADOWCUBE_ARRAY",
 ]);
+/** tgsi_dump spells the cube-array targets without the underscore; the IR keeps one spelling. */
+const TARGET_ALIASES: Readonly<Record<string, TgsiTextureTarget>> = {
+  CUBEARRAY: "CUBE_ARRAY",
+  SHADOWCUBEARRAY: "SHADOWCUBE_ARRAY",
+};
+
+function textureTarget(c: LineCursor, w: string): TgsiTextureTarget {
+  const alias = TARGET_ALIASES[w];
+  if (alias !== undefined) return alias;
+  if (!TEXTURE_TARGETS.has(w)) c.fail(`unknown texture target ${w}`);
+  return w as TgsiTextureTarget;
+}
+
+/** Files a memory opcode's resource operand may name. */
+const MEMORY_FILES = new Set<TgsiFile>(["BUFFER", "IMAGE", "MEMORY", "HWATOMIC"]);
 const RETURN_TYPES = new Set<string>(["FLOAT", "UINT", "SINT", "UNORM", "SNORM"]);
 const INTERPOLATIONS = new Set<string>(["CONSTANT", "LINEAR", "PERSPECTIVE", "COLOR"]);
 /** Semantic names of tgsi_strings.c (facts); anything else in a semantic position is refused. */
@@ -186,10 +202,6 @@ class LineCursor {
     if (this.pos === start) this.fail("expected a value");
     return this.text.slice(start, this.pos);
   }
-}
-
-function stageOf(word: string): TgsiStage | undefined {
-  return STAGES.find((s) => s === word);
 }
 
 function fileOf(c: LineCursor): TgsiFile {
@@ -374,8 +386,7 @@ function parseDeclaration(c: LineCursor): TgsiDeclaration {
     else if (w === "CENTROID" || w === "SAMPLE") interpLocation = w;
     else if (file === "SVIEW" || file === "IMAGE") {
       if (target === undefined) {
-        if (!TEXTURE_TARGETS.has(w)) c.fail(`unknown texture target ${w}`);
-        target = w as TgsiTextureTarget;
+        target = textureTarget(c, w);
       } else if (file === "SVIEW") {
         if (!RETURN_TYPES.has(w)) c.fail(`unknown return type ${w}`);
         returnTypes ??= [];
@@ -401,10 +412,11 @@ function parseDeclaration(c: LineCursor): TgsiDeclaration {
   }
   if (!c.atEnd()) c.fail("unexpected text after the declaration");
   if (file === "SV" && semantic === undefined) c.fail("a system value needs a name");
+  if (file === "HWATOMIC" && (dimension === undefined || dimension < 0)) c.fail("HWATOMIC needs a buffer binding");
   if (file === "SVIEW" && target === undefined) c.fail("a sampler view needs a target");
   if (returnTypes !== undefined && returnTypes.length !== 1 && returnTypes.length !== 4)
     c.fail("a sampler view has 1 or 4 return types");
-  if (dimension !== undefined && file !== "CONST" && file !== "IN" && file !== "OUT")
+  if (dimension !== undefined && file !== "CONST" && file !== "IN" && file !== "OUT" && file !== "HWATOMIC")
     c.fail(`${file} has no second dimension`);
   const decl: TgsiDeclaration = {
     file,
@@ -544,13 +556,28 @@ function parseInstruction(c: LineCursor): TgsiInstruction {
   }
   if (op.kind === "tex") {
     c.expect(",");
-    const w = c.word();
-    if (!TEXTURE_TARGETS.has(w)) c.fail(`unknown texture target ${w}`);
-    texTarget = w as TgsiTextureTarget;
+    texTarget = textureTarget(c, c.word());
     while (c.eat(",")) {
       if (texOffsets.length >= 4) c.fail("more than 4 texture offsets");
       texOffsets.push(parseSrc(c, true));
     }
+  }
+  let memory: TgsiMemoryAccess | undefined;
+  if (op.kind === "memory") {
+    let coherent = false;
+    let restrict = false;
+    let volatile = false;
+    let format: string | undefined;
+    while (c.eat(",")) {
+      const w = c.word();
+      if (w === "COHERENT" && !coherent) coherent = true;
+      else if (w === "RESTRICT" && !restrict) restrict = true;
+      else if (w === "VOLATILE" && !volatile) volatile = true;
+      else if (w.startsWith("PIPE_FORMAT_") && format === undefined) format = w;
+      else if (texTarget === undefined && format === undefined) texTarget = textureTarget(c, w);
+      else c.fail(`unexpected ${w}`);
+    }
+    memory = { coherent, restrict, volatile, ...(format !== undefined ? { format } : {}) };
   }
   if (c.eat(":")) label = c.uint(0xffffffff);
   if (!c.atEnd()) c.fail("unexpected text after the instruction");
@@ -565,6 +592,7 @@ function parseInstruction(c: LineCursor): TgsiInstruction {
     line: c.line,
     ...(texTarget !== undefined ? { texTarget } : {}),
     ...(label !== undefined ? { label } : {}),
+    ...(memory !== undefined ? { memory } : {}),
   };
 }
 
@@ -597,9 +625,11 @@ function validate(
   };
   const declared = (file: TgsiFile, index: number, dim: number | undefined): boolean => {
     if (file === "IMM") return index >= 0 && index < immediates;
+    // MEMORY[n] names the shared memory whatever n (the DCL's index is the memory type, SHARED = 1).
+    if (file === "MEMORY") return decls.some((d) => d.file === "MEMORY");
     for (const d of decls) {
       if (d.file !== file || index < d.first || index > d.last) continue;
-      if (file === "CONST" && (d.dimension ?? 0) !== (dim ?? 0)) continue;
+      if ((file === "CONST" || file === "HWATOMIC") && (d.dimension ?? 0) !== (dim ?? 0)) continue;
       return true;
     }
     return false;
@@ -613,7 +643,11 @@ function validate(
       if (r.file === "IMM" && immediates === 0) fail(inst, "no immediates");
     } else {
       const constSlot =
-        r.file === "CONST" ? (r.dimension?.indirect === undefined ? r.dimension?.index : undefined) : undefined;
+        r.file === "CONST" || r.file === "HWATOMIC"
+          ? r.dimension?.indirect === undefined
+            ? r.dimension?.index
+            : undefined
+          : undefined;
       if (r.file === "CONST" && r.dimension?.indirect !== undefined) {
         if (!decls.some((d) => d.file === "CONST" && (d.dimension ?? 0) > 0 && r.index.index <= d.last))
           fail(inst, `CONST[..][${r.index.index}] not declared`);
@@ -701,6 +735,12 @@ function validate(
         if (ended && !inSub) fail(inst, "instruction after END outside a subroutine");
     }
     if (stack.length > TGSI_LIMITS.maxNesting) fail(inst, "nesting too deep");
+    if (inst.opcode.kind === "memory") {
+      const res = name === "STORE" ? inst.dst[0]! : inst.src[0]!;
+      if (!MEMORY_FILES.has(res.file)) fail(inst, `${name} of ${res.file}`);
+      if (res.file === "HWATOMIC" && res.dimension?.indirect !== undefined)
+        fail(inst, "indirect atomic buffer binding");
+    }
     if (inst.opcode.kind === "tex" && inst.src.length > 0) {
       const samp = inst.src[inst.src.length - 1]!;
       if (samp.file !== "SAMP" && samp.file !== "SVIEW") fail(inst, "texture operand must be SAMP or SVIEW");
@@ -740,7 +780,7 @@ function parseOrThrow(text: string): TgsiShader {
     if (c.atEnd()) continue;
     if (stage === undefined) {
       const w = c.word();
-      const s = stageOf(w);
+      const s = stageOfHeader(w);
       if (s === undefined || !c.atEnd()) c.fail("expected a header VERT, FRAG, GEOM, TESS_CTRL, TESS_EVAL or COMP");
       stage = s;
       continue;

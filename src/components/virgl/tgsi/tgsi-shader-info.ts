@@ -22,6 +22,9 @@ const KNOWN_PROPERTIES = new Set<string>(
   ).split(" "),
 );
 
+/** Semantics of user varyings, the only IN/OUT registers that may be declared in component parts. */
+const COMPONENT_PART_SEMANTICS = new Set<string>(["GENERIC", "TEXCOORD", "PATCH"]);
+
 function popcount4(mask: number): number {
   return (mask & 1) + ((mask >> 1) & 1) + ((mask >> 2) & 1) + ((mask >> 3) & 1);
 }
@@ -36,7 +39,8 @@ function word(v: number | string | undefined): string | undefined {
 
 /**
  * Derives {@link TgsiShaderInfo} from a parsed shader. Refuses (TgsiParseError) inconsistent declarations the
- * emitter could not name: an IN/OUT register declared twice, or an IN/OUT of a stage that needs a semantic without one.
+ * emitter could not name: an IN/OUT register declared twice (other than in disjoint component parts of user
+ * varyings), or an IN/OUT of a stage that needs a semantic without one.
  */
 export function analyzeTgsi(
   stage: TgsiStage,
@@ -51,8 +55,9 @@ export function analyzeTgsi(
   const inputs: TgsiIoSlot[] = [];
   const outputs: TgsiIoSlot[] = [];
   const systemValues: { register: number; name: string }[] = [];
-  const seenIn = new Set<number>();
-  const seenOut = new Set<number>();
+  // Register → components declared so far, and whether a part of it is not a user varying.
+  const seenIn = new Map<number, { mask: number; exclusive: boolean }>();
+  const seenOut = new Map<number, { mask: number; exclusive: boolean }>();
   const uniformBuffers = new Map<number, number>();
   let constantRows = 0;
   const shaderBuffers: number[] = [];
@@ -71,9 +76,17 @@ export function analyzeTgsi(
       const needsSemantic = !(isIn && stage === "VERT") && !(!isIn && stage === "COMP");
       if (needsSemantic && d.semantic === undefined) fail(d, `${d.file} needs a semantic in this stage`);
       if (count > 80) fail(d, "IN/OUT range too long");
+      // A register may be declared in component parts (ARB_enhanced_layouts `component` qualifiers), each part a
+      // user varying of its own with disjoint usage masks; anything else is one declaration per register.
+      const exclusive =
+        d.semantic === undefined ||
+        !COMPONENT_PART_SEMANTICS.has(d.semantic.name) ||
+        (isIn ? stage === "VERT" : stage === "FRAG");
       for (let r = d.first; r <= d.last; r++) {
-        if (seen.has(r)) fail(d, `${d.file}[${r}] declared twice`);
-        seen.add(r);
+        const prev = seen.get(r);
+        if (prev !== undefined && (prev.exclusive || exclusive || (prev.mask & d.usageMask) !== 0))
+          fail(d, `${d.file}[${r}] declared twice`);
+        seen.set(r, { mask: (prev?.mask ?? 0) | d.usageMask, exclusive });
         const semantic = d.semantic === undefined ? { name: "ATTRIB", index: r } : d.semantic;
         // A range with a semantic (`OUT[1..2], GENERIC[1]`) covers consecutive semantic indices.
         const slot: TgsiIoSlot = {

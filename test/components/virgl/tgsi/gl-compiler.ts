@@ -57,6 +57,19 @@ const PROTOS = {
   glNamedFramebufferRenderbuffer:
     "void tgsitest_glNamedFramebufferRenderbuffer(uint32 fb, uint32 att, uint32 target, uint32 rb)",
   glBindFramebuffer: "void tgsitest_glBindFramebuffer(uint32 target, uint32 fb)",
+  glGetIntegerv: "void tgsitest_glGetIntegerv(uint32 pname, _Out_ int32 *out)",
+  glDispatchCompute: "void tgsitest_glDispatchCompute(uint32 x, uint32 y, uint32 z)",
+  glMemoryBarrier: "void tgsitest_glMemoryBarrier(uint32 bits)",
+  glCreateTextures: "void tgsitest_glCreateTextures(uint32 target, int32 n, _Out_ uint32 *out)",
+  glTextureStorage2D: "void tgsitest_glTextureStorage2D(uint32 t, int32 levels, uint32 fmt, int32 w, int32 h)",
+  glBindImageTexture:
+    "void tgsitest_glBindImageTexture(uint32 unit, uint32 t, int32 level, uint8 layered, int32 layer, uint32 access, uint32 fmt)",
+  glGetTextureImage:
+    "void tgsitest_glGetTextureImage(uint32 t, int32 level, uint32 fmt, uint32 type, int32 size, _Out_ uint8_t *out)",
+  glTextureSubImage2D:
+    "void tgsitest_glTextureSubImage2D(uint32 t, int32 level, int32 x, int32 y, int32 w, int32 h, uint32 fmt, uint32 type, const void *data)",
+  glDeleteTextures: "void tgsitest_glDeleteTextures(int32 n, const uint32 *t)",
+  glBindBufferRange: "void tgsitest_glBindBufferRange(uint32 target, uint32 index, uint32 b, intptr off, intptr size)",
 } as const;
 
 // biome-ignore lint/suspicious/noExplicitAny: koffi functions are variadic by prototype
@@ -167,18 +180,20 @@ export class GlCompiler {
   }
 
   /**
-   * Runs a linked VS once (one point, rasterizer discard) and returns the 32-bit words of the varyings `names`
-   * captured by transform feedback (4 words per vec4 varying), so emitted arithmetic can be checked numerically.
+   * Runs a VS (or VS + GS: `shaders` compiled, linked here and released) once on one point with rasterizer
+   * discard and returns the 32-bit words of the varyings `names` captured by transform feedback (4 words per vec4
+   * varying), so emitted arithmetic can be checked numerically.
    */
   evaluate(
-    vertexShader: number,
+    shaders: number | readonly number[],
     names: readonly string[],
     words = names.length * 4,
     uniformBuffers: readonly { binding: number; data: Uint32Array }[] = [],
   ): Uint32Array {
     const gl = this.#gl;
     const p = gl.glCreateProgram() as number;
-    gl.glAttachShader(p, vertexShader);
+    const list = typeof shaders === "number" ? [shaders] : shaders;
+    for (const sh of list) gl.glAttachShader(p, sh);
     gl.glTransformFeedbackVaryings(p, names.length, names, 0x8c8c /* GL_INTERLEAVED_ATTRIBS */);
     gl.glLinkProgram(p);
     const status = [0];
@@ -216,9 +231,96 @@ export class GlCompiler {
     for (const b of ubos) gl.glDeleteBuffers(1, [b]);
     gl.glDeleteVertexArrays(1, vao);
     gl.glDeleteProgram(p);
-    gl.glDeleteShader(vertexShader);
+    for (const sh of list) gl.glDeleteShader(sh);
     if (err !== 0) throw new Error(`GL error 0x${err.toString(16)}`);
     return new Uint32Array(out.buffer, out.byteOffset, bytes / 4).slice();
+  }
+
+  /** glGetIntegerv of one value (a host limit). */
+  getInteger(pname: number): number {
+    const out = [0];
+    this.#gl.glGetIntegerv(pname, out);
+    return out[0]!;
+  }
+
+  /**
+   * Links a compiled compute shader (released here), binds `buffers` (initial contents) at their GL binding points
+   * of `target` (GL_SHADER_STORAGE_BUFFER by default, or GL_ATOMIC_COUNTER_BUFFER), dispatches `groups` work groups
+   * and returns every buffer's contents afterwards.
+   */
+  runCompute(
+    computeShader: number,
+    buffers: readonly { binding: number; data: Uint32Array; target?: number }[],
+    groups: readonly [number, number, number] = [1, 1, 1],
+  ): Uint32Array[] {
+    const gl = this.#gl;
+    const p = gl.glCreateProgram() as number;
+    gl.glAttachShader(p, computeShader);
+    gl.glLinkProgram(p);
+    gl.glDeleteShader(computeShader);
+    const status = [0];
+    gl.glGetProgramiv(p, GL_LINK_STATUS, status);
+    if (status[0] !== 1) throw new Error(`link: ${this.#log(gl.glGetProgramiv, gl.glGetProgramInfoLog, p)}`);
+    const names: number[] = [];
+    for (const b of buffers) {
+      const n = [0];
+      gl.glCreateBuffers(1, n);
+      gl.glNamedBufferData(n[0], b.data.byteLength, b.data, 0x88e8 /* GL_DYNAMIC_READ */);
+      gl.glBindBufferBase(b.target ?? 0x90d2 /* GL_SHADER_STORAGE_BUFFER */, b.binding, n[0]);
+      names.push(n[0]!);
+    }
+    gl.glUseProgram(p);
+    gl.glDispatchCompute(groups[0], groups[1], groups[2]);
+    gl.glMemoryBarrier(0xffffffff);
+    gl.glFinish();
+    const out = buffers.map((b, i) => {
+      const bytes = Buffer.alloc(b.data.byteLength);
+      gl.glGetNamedBufferSubData(names[i], 0, b.data.byteLength, bytes);
+      return new Uint32Array(bytes.buffer, bytes.byteOffset, b.data.length).slice();
+    });
+    const err = gl.glGetError() as number;
+    gl.glUseProgram(0);
+    for (const n of names) gl.glDeleteBuffers(1, [n]);
+    gl.glDeleteProgram(p);
+    if (err !== 0) throw new Error(`GL error 0x${err.toString(16)}`);
+    return out;
+  }
+
+  /**
+   * Creates `count` zeroed `size`x`size` GL_R32UI 2D textures bound to image units `firstUnit`.., runs
+   * {@link runCompute} and returns each texture's texels (row-major) after the buffers' contents.
+   */
+  runComputeWithImages(
+    computeShader: number,
+    firstUnit: number,
+    count: number,
+    size: number,
+    buffers: readonly { binding: number; data: Uint32Array; target?: number }[] = [],
+  ): Uint32Array[] {
+    const gl = this.#gl;
+    const textures: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const t = [0];
+      gl.glCreateTextures(0x0de1 /* GL_TEXTURE_2D */, 1, t);
+      gl.glTextureStorage2D(t[0], 1, 0x8236 /* GL_R32UI */, size, size);
+      gl.glBindImageTexture(firstUnit + i, t[0], 0, 0, 0, 0x88ba /* GL_READ_WRITE */, 0x8236);
+      textures.push(t[0]!);
+    }
+    // Texture storage starts undefined: upload zeros.
+    const zero = Buffer.alloc(size * size * 4);
+    for (const t of textures) this.#upload(t, size, zero);
+    const out = this.runCompute(computeShader, buffers);
+    for (const t of textures) {
+      const bytes = Buffer.alloc(size * size * 4);
+      gl.glGetTextureImage(t, 0, 0x8d94 /* GL_RED_INTEGER */, 0x1405 /* GL_UNSIGNED_INT */, bytes.length, bytes);
+      out.push(new Uint32Array(bytes.buffer, bytes.byteOffset, size * size).slice());
+      gl.glDeleteTextures(1, [t]);
+    }
+    return out;
+  }
+
+  #upload(texture: number, size: number, data: Buffer): void {
+    this.#gl.glTextureSubImage2D(texture, 0, 0, 0, size, size, 0x8d94 /* GL_RED_INTEGER */, 0x1405, data);
   }
 
   release(shader: number): void {

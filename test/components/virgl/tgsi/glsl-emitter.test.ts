@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { GlslEmitError } from "../../../../src/components/virgl/tgsi/glsl-emit-error.ts";
 import { emitGlsl } from "../../../../src/components/virgl/tgsi/glsl-emitter.ts";
+import { GLSL_REQUIREMENTS } from "../../../../src/components/virgl/tgsi/glsl-requirements.ts";
 import type { ShaderKey } from "../../../../src/components/virgl/tgsi/shader-key.ts";
+import { TgsiParseError } from "../../../../src/components/virgl/tgsi/tgsi-parse-error.ts";
 import { parseTgsi } from "../../../../src/components/virgl/tgsi/tgsi-parser.ts";
 import { isRutabagaError } from "../../../../src/index.ts";
 import { GlCompiler } from "./gl-compiler.ts";
@@ -402,7 +405,9 @@ DCL TEMP[0]
 
 test("what is not translated yet is a typed Unsupported error, never a throw", () => {
   for (const [text, key, reason] of [
-    ["FRAG\nDCL IMAGE[0], 2D, PIPE_FORMAT_R8G8B8A8_UNORM, WR\n 0: END\n", {}, /images/],
+    ["COMP\nDCL MEMORY[0], GLOBAL\n 0: END\n", {}, /GLOBAL memory/],
+    ["FRAG\nDCL IMAGE[0], 2D, PIPE_FORMAT_B5G6R5_UNORM, WR\n 0: END\n", {}, /image format/],
+    ["COMP\nDCL BUFFER[0]\nDCL TEMP[0]\n 0: ATOMFADD TEMP[0], BUFFER[0], TEMP[0], TEMP[0]\n 1: END\n", {}, /ATOMFADD/],
     ["GEOM\nDCL OUT[0], POSITION\n 0: END\n", {}, /primitive/],
     [
       "GEOM\nPROPERTY GS_INPUT_PRIMITIVE POINTS\nPROPERTY GS_OUTPUT_PRIMITIVE POINTS\n 0: END\n",
@@ -416,6 +421,7 @@ test("what is not translated yet is a typed Unsupported error, never a throw", (
     const g = emitGlsl(r.shader, { target: "glsl450", ...key });
     assert.ok(!g.ok);
     assert.ok(isRutabagaError(g.error, "Unsupported"));
+    assert.ok(g.error instanceof GlslEmitError && !(g.error instanceof TgsiParseError));
     assert.match(g.error.reason, reason);
   }
 });
@@ -450,4 +456,76 @@ DCL TEMP[0..1]
     "temp1 = vec4(floatBitsToInt(temp1));",
     "(uvec4(equal(temp1, in_0)) * 0xffffffffu)",
   );
+});
+
+test("extension requirements come from the table: one #extension line each, refused where the target has none", () => {
+  const vs = `VERT
+DCL IN[0]
+DCL OUT[0], POSITION
+DCL OUT[1], LAYER
+DCL SV[0], BASEVERTEX
+DCL TEMP[0]
+  0: MOV OUT[0], IN[0]
+  1: MOV TEMP[0], SV[0].xxxx
+  2: MOV OUT[1], TEMP[0]
+  3: END
+`;
+  const src = glsl(vs);
+  for (const req of ["drawParameters", "viewportLayerArray"] as const)
+    assert.equal(src.split(`#extension ${GLSL_REQUIREMENTS[req].glsl450} : require`).length, 2, req);
+  assert.ok(!src.includes(GLSL_REQUIREMENTS.stencilExport.glsl450));
+  const gs = glsl(`GEOM
+PROPERTY GS_INPUT_PRIMITIVE POINTS
+PROPERTY GS_OUTPUT_PRIMITIVE POINTS
+PROPERTY GS_MAX_OUTPUT_VERTICES 1
+DCL OUT[0], POSITION
+DCL OUT[1], LAYER
+IMM[0] UINT32 {0, 0, 0, 0}
+  0: MOV OUT[1], IMM[0]
+  1: EMIT IMM[0].xxxx
+  2: END
+`);
+  assert.ok(!gs.includes("#extension"), "a GS writes gl_Layer in core GLSL");
+  const r = parseTgsi(vs);
+  assert.ok(r.ok);
+  const es = emitGlsl(r.shader, { target: "glsl300es" });
+  assert.ok(!es.ok && es.error instanceof GlslEmitError);
+});
+
+test("TG4 with a constant offset, a register offset and four offsets; LODQ; TXQS", () => {
+  const fs = (body: string, target = "2D"): string =>
+    glsl(`FRAG
+DCL IN[0], GENERIC[0], PERSPECTIVE
+DCL OUT[0], COLOR
+DCL SAMP[0]
+DCL SVIEW[0], ${target}, FLOAT
+DCL TEMP[0..2]
+IMM[0] INT32 {1, -2, 3, 0}
+  0: MOV TEMP[0], IN[0]
+  1: F2I TEMP[1], IN[0]
+${body}
+  9: MOV OUT[0], TEMP[2]
+ 10: END
+`);
+  has(
+    fs("  2: TG4 TEMP[2], TEMP[0].xyxx, IMM[0].zzzz, SAMP[0], 2D, IMM[0].xyz"),
+    "textureGatherOffset(fs_samp0, vec2((temp0.xyxx).xy), ivec2(1, -2), 3)",
+  );
+  has(
+    fs("  2: TG4 TEMP[2], TEMP[0].xyxx, IMM[0].xxxx, SAMP[0], 2D, TEMP[1].xyz"),
+    "textureGatherOffset(fs_samp0, vec2((temp0.xyxx).xy), ivec2((floatBitsToInt(temp1)).xy), 1)",
+  );
+  has(
+    fs("  2: TG4 TEMP[2], TEMP[0], IMM[0].wwww, SAMP[0], 2D, IMM[0].xyz, IMM[0].yxz, IMM[0].zzz, IMM[0].www"),
+    "textureGatherOffsets(fs_samp0, vec2((temp0).xy), ivec2[4](ivec2(1, -2), ivec2(-2, 1), ivec2(3, 3), ivec2(0, 0)), 0)",
+  );
+  has(fs("  2: LODQ TEMP[2], TEMP[0], SAMP[0], 2D"), "textureQueryLod(fs_samp0, vec2((temp0).xy))");
+  has(fs("  2: TXQS TEMP[2], SAMP[0], 2D_MSAA", "2D_MSAA"), "textureSamples(fs_samp0)");
+  has(fs("  2: TG4 TEMP[2], TEMP[0], IMM[0].xxxx, SAMP[0], CUBEARRAY", "CUBE_ARRAY"), "samplerCubeArray fs_samp0");
+  const r = parseTgsi(
+    "FRAG\nDCL SAMP[0]\nDCL TEMP[0]\nIMM[0] INT32 {1, 2, 3, 0}\n 0: TEX TEMP[0], TEMP[0], SAMP[0], 2D, IMM[0].xyz, IMM[0].xyz\n 1: END\n",
+  );
+  assert.ok(r.ok);
+  const g = emitGlsl(r.shader, { target: "glsl450" });
+  assert.ok(!g.ok && /2 texel offsets/.test(g.error.reason));
 });

@@ -201,6 +201,28 @@ IMM[1] UINT32 {240, 15, 1, 0}
  5: END`,
     [fb(3.75), 0, 0, 0],
   ],
+  [
+    "PK2H packs x (low) and y (high) as halves, replicated; UP2H unpacks to (lo, hi, lo, hi)",
+    `IMM[0] FLT32 {0x3f800000, 0xc0000000, 0, 0}
+IMM[1] UINT32 {3221240832, 0, 0, 0}
+ 0: PK2H TEMP[0], IMM[0]
+ 1: UP2H TEMP[1], IMM[1].xxxx
+ 2: MOV OUT[0].xy, TEMP[0].xyxx
+ 3: MOV OUT[0].zw, TEMP[1].xxxy
+ 4: END`,
+    [0xc0003c00, 0xc0003c00, fb(1), fb(-2)],
+  ],
+  [
+    "DLDEXP scales a double by a power of two",
+    `IMM[0] FLT32 {0x40400000, 0, 0, 0}
+IMM[1] INT32 {4, 0, 0, 0}
+ 0: F2D TEMP[0].xy, IMM[0].xxxx
+ 1: DLDEXP TEMP[1].xy, TEMP[0], IMM[1].xxxx
+ 2: D2F TEMP[2].x, TEMP[1]
+ 3: MOV OUT[0], TEMP[2].xxxx
+ 4: END`,
+    [fb(48), fb(48), fb(48), fb(48)],
+  ],
 ];
 
 cases.push(

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -17,24 +17,35 @@ function collect(child: ChildProcess): { text: () => string } {
   return { text: () => text };
 }
 
+/** Which vtest server a client talks to: ours, or virglrenderer's `virgl_test_server` (the reference). */
+export type VtestServerKind = "ours" | "reference";
+
 /**
- * Runs our `rutabaga-ts vtest` on a socket in a private directory, then `clientScript` (bash) in a mount namespace
+ * Runs our `rutabaga-ts vtest` (or the reference server) on a socket in a private directory, then `clientScript` (bash) in a mount namespace
  * where that directory is bind-mounted on /tmp, because Mesa 22.3 always connects to /tmp/.virgl_test. Nothing of
  * the machine's own /tmp is touched or hidden from the server. Returns the script's output and the server's log.
  */
 export async function withVtestServer(
   clientScript: string,
   timeoutMs = 120_000,
+  serverKind: VtestServerKind = "ours",
 ): Promise<{ out: string; serverLog: string; status: number | null }> {
   const dir = mkdtempSync(join(tmpdir(), "rutabaga-vtest-ns-"));
+  const socket = join(dir, ".virgl_test");
   const bin = new URL("../../../bin/rutabaga-ts.js", import.meta.url).pathname;
-  const server = spawn(process.execPath, [bin, "vtest", "--verbose", "--socket-path", join(dir, ".virgl_test")], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const server =
+    serverKind === "ours"
+      ? spawn(process.execPath, [bin, "vtest", "--verbose", "--socket-path", socket], {
+          stdio: ["ignore", "pipe", "pipe"],
+        })
+      : spawn("virgl_test_server", ["--use-egl-surfaceless", "--socket-path", socket], {
+          stdio: ["ignore", "pipe", "pipe"],
+        });
   const serverLog = collect(server);
   try {
     const deadline = Date.now() + 30_000;
-    while (!serverLog.text().includes("listening on")) {
+    const ready = () => (serverKind === "ours" ? serverLog.text().includes("listening on") : existsSync(socket));
+    while (!ready()) {
       if (server.exitCode !== null || Date.now() > deadline) {
         return { out: "", serverLog: `server did not start:\n${serverLog.text()}`, status: null };
       }

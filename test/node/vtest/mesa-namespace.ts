@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -17,6 +17,11 @@ function collect(child: ChildProcess): { text: () => string } {
   return { text: () => text };
 }
 
+/** Starts the reference server on /tmp/.virgl_test inside the namespace and waits for its socket. */
+const REFERENCE_START = `virgl_test_server --use-egl-surfaceless >/tmp/reference.log 2>&1 &
+trap 'kill %1 2>/dev/null' EXIT
+for _ in $(seq 100); do [ -S /tmp/.virgl_test ] && break; sleep 0.05; done`;
+
 /** Which vtest server a client talks to: ours, or virglrenderer's `virgl_test_server` (the reference). */
 export type VtestServerKind = "ours" | "reference";
 
@@ -33,18 +38,17 @@ export async function withVtestServer(
   const dir = mkdtempSync(join(tmpdir(), "rutabaga-vtest-ns-"));
   const socket = join(dir, ".virgl_test");
   const bin = new URL("../../../bin/rutabaga-ts.js", import.meta.url).pathname;
+  // virglrenderer 0.10.4's server reads `--socket-path`'s value as a replay file: it runs inside the namespace.
   const server =
     serverKind === "ours"
       ? spawn(process.execPath, [bin, "vtest", "--verbose", "--socket-path", socket], {
           stdio: ["ignore", "pipe", "pipe"],
         })
-      : spawn("virgl_test_server", ["--use-egl-surfaceless", "--socket-path", socket], {
-          stdio: ["ignore", "pipe", "pipe"],
-        });
+      : spawn("sleep", ["infinity"], { stdio: ["ignore", "pipe", "pipe"] });
   const serverLog = collect(server);
   try {
     const deadline = Date.now() + 30_000;
-    const ready = () => (serverKind === "ours" ? serverLog.text().includes("listening on") : existsSync(socket));
+    const ready = () => serverKind === "reference" || serverLog.text().includes("listening on");
     while (!ready()) {
       if (server.exitCode !== null || Date.now() > deadline) {
         return { out: "", serverLog: `server did not start:\n${serverLog.text()}`, status: null };
@@ -58,6 +62,7 @@ export async function withVtestServer(
 mount --bind '${dir}' /tmp
 export XDG_RUNTIME_DIR=/tmp/xdg; mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
 export GALLIUM_DRIVER=virpipe PIGLIT_PLATFORM=surfaceless_egl
+${serverKind === "reference" ? REFERENCE_START : ""}
 ${clientScript}
 `,
     );

@@ -17,8 +17,10 @@ function collect(child: ChildProcess): { text: () => string } {
   return { text: () => text };
 }
 
-/** Starts the reference server on /tmp/.virgl_test inside the namespace and waits for its socket. */
-// The server must not inherit the clients' GALLIUM_DRIVER=virpipe (it would render through itself).
+/**
+ * Starts the reference server on /tmp/.virgl_test inside the namespace and waits for its socket; it must not inherit
+ * the clients' GALLIUM_DRIVER=virpipe (it would render through itself).
+ */
 const REFERENCE_START = `env -u GALLIUM_DRIVER virgl_test_server --use-egl-surfaceless >/tmp/reference.log 2>&1 &
 trap 'kill %1 2>/dev/null' EXIT
 for _ in $(seq 100); do [ -S /tmp/.virgl_test ] && break; sleep 0.05; done`;

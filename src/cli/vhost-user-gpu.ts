@@ -10,7 +10,7 @@ import { EDID_MAX_DIMENSION } from "../virtio-gpu/edid.ts";
 import { TraceRecorder } from "../virtio-gpu/trace.ts";
 import { type CliCommand, parseCommandLine, parseCount, UsageError } from "./command.ts";
 import { VERSION } from "./version.ts";
-import { virglHostOptionsFromEnv } from "./virgl-host-options.ts";
+import { renderNodeDevice, virglHostOptionsFromEnv } from "./virgl-host-options.ts";
 
 const help = (program: string) => `Usage: ${program} (-s PATH | -f N) [options]
        ${program} -c
@@ -22,8 +22,9 @@ of QEMU's own vhost-user-gpu program.
                              server listens on is refused, a stale socket file is replaced
   -f, --fd N                 use the connected vhost-user socket on descriptor N
   -c, --print-capabilities   print the backend's capabilities as JSON and exit (other options are ignored)
-  -r, --render-node PATH     accepted for QEMU's spelling and ignored: virgl renders through EGL's surfaceless
-                             display (Mesa picks the GPU, or llvmpipe), 2D needs no GPU
+  -r, --render-node PATH     with --virgl, render on the EGL device whose render node is PATH (default: EGL's
+                             surfaceless display, where Mesa picks the GPU or llvmpipe); an unknown PATH exits 2
+                             listing the devices; ignored with a notice without --virgl (2D needs no GPU)
   -v, --virgl                3D for the guest's OpenGL: offers VIRGL (and EDID) with the VIRGL and VIRGL2 capsets,
                              renders through the host's GL, shows 3D scanouts as pixels read back per flush
       --scanouts N           number of outputs (default 1; QEMU's max_outputs must match)
@@ -107,11 +108,12 @@ export const vhostUserGpuCommand: CliCommand = {
       path !== undefined ? { socketPath: path } : { fd: parseCount(fd!, "--fd", "a descriptor number") };
     const virgl = values.virgl === true;
     const readbacks: ScanoutReadback[] = [];
-    if (values["render-node"] !== undefined) {
-      const why = virgl ? "GL comes from EGL's surfaceless display" : "this 2D backend renders on no GPU";
-      console.error(`${program}: --render-node ${values["render-node"]} ignored: ${why}`);
+    const node = values["render-node"];
+    if (node !== undefined && !virgl) {
+      console.error(`${program}: --render-node ${node} ignored: this 2D backend renders on no GPU`);
     }
-    const virglHost = virglHostOptionsFromEnv(process.env);
+    const device = node !== undefined && virgl ? await renderNodeDevice("--render-node", node) : undefined;
+    const virglHost = { ...virglHostOptionsFromEnv(process.env), ...(device !== undefined ? { device } : {}) };
     if (virgl) {
       // Fail now, before QEMU connects, when the host has no usable GL.
       try {

@@ -1,7 +1,7 @@
 import { DEFAULT_VTEST_LIMITS, DEFAULT_VTEST_SOCKET } from "../node/vtest/protocol.ts";
 import { VtestServer } from "../node/vtest/vtest-server.ts";
 import { type CliCommand, parseCommandLine, parseCount, UsageError } from "./command.ts";
-import { virglHostOptionsFromEnv } from "./virgl-host-options.ts";
+import { renderNodeDevice, virglHostOptionsFromEnv } from "./virgl-host-options.ts";
 
 const help = (program: string) => `Usage: ${program} [--socket-path PATH] [options]
 
@@ -21,7 +21,8 @@ virgl_test_server's options:
       --no-loop-or-fork        serve one client, then exit (the socket file goes when it connects)
       --multi-clients          no-op: clients are always served side by side (and kept apart)
       --use-egl-surfaceless    no-op: the host GL is always Mesa's surfaceless EGL display
-      --rendernode PATH        ignored with a notice: Mesa's surfaceless EGL display picks its render node itself
+      --rendernode PATH        render on the EGL device whose render node is PATH (default: Mesa's surfaceless
+                               EGL display, which picks one); an unknown PATH exits 2 listing the devices
       --use-glx                refused: the host GL is EGL, not GLX
       --use-gles               refused: the host GL is desktop GL (core profile), not GLES
       --venus                  refused: there is no Venus (Vulkan) component
@@ -64,11 +65,8 @@ export const vtestCommand: CliCommand = {
     if (values["use-glx"]) throw new UsageError("--use-glx: the host GL is EGL, not GLX");
     if (values["use-gles"]) throw new UsageError("--use-gles: the host GL is desktop GL (core profile), not GLES");
     if (values.venus) throw new UsageError("--venus: there is no Venus (Vulkan) component");
-    if (values.rendernode !== undefined) {
-      console.error(
-        `${program}: --rendernode ${values.rendernode} ignored: Mesa's surfaceless EGL display picks its render node`,
-      );
-    }
+    const device =
+      values.rendernode === undefined ? undefined : await renderNodeDevice("--rendernode", values.rendernode);
     const shm = values["max-shm-bytes"];
     const hostMemory = values["host-memory-limit"];
     const limits = {
@@ -91,7 +89,7 @@ export const vtestCommand: CliCommand = {
     try {
       server = new VtestServer(path, {
         limits,
-        virgl: virglHostOptionsFromEnv(process.env),
+        virgl: { ...virglHostOptionsFromEnv(process.env), ...(device !== undefined ? { device } : {}) },
         log: values.verbose ? (m) => console.error(`${program}: ${m}`) : undefined,
         singleClient: single,
         onClientEnd: single ? () => finish!() : undefined,

@@ -1,9 +1,11 @@
 import koffi from "koffi";
 import type { HostGlContext } from "../../components/virgl/host-gl/host-gl.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
+import { type EglDeviceChoice, type EglDeviceInfo, findEglDevice, listEglDevices } from "./egl-devices.ts";
 import { glObjectCensus } from "./gl-object-census.ts";
 
 const EGL_PLATFORM_SURFACELESS_MESA = 0x31dd;
+const EGL_PLATFORM_DEVICE_EXT = 0x313f;
 const EGL_OPENGL_API = 0x30a2;
 const EGL_CONTEXT_MAJOR_VERSION = 0x3098;
 const EGL_CONTEXT_MINOR_VERSION = 0x30fb;
@@ -27,10 +29,15 @@ export interface EglDisplayOptions {
    * initialises: a name sets that variable, `""` removes it (Mesa's own choice), undefined leaves it as it is.
    */
   readonly galliumDriver?: string;
+  /**
+   * The EGL device to render on (`EGL_EXT_platform_device`); undefined: Mesa's surfaceless platform, which picks
+   * its own. A device that is not there is `RutabagaError("InvalidRutabagaBuild")` listing those that are.
+   */
+  readonly device?: EglDeviceChoice;
 }
 
 interface EglFunctions {
-  getPlatformDisplay: (platform: number, native: null, attribs: null) => unknown;
+  getPlatformDisplay: (platform: number, native: unknown, attribs: null) => unknown;
   initialize: (dpy: unknown, major: null, minor: null) => number;
   bindAPI: (api: number) => number;
   createContext: (dpy: unknown, config: null, share: unknown, attribs: Int32Array) => unknown;
@@ -73,8 +80,11 @@ interface EglContext extends HostGlContext {
 
 /** The EGL context current on this thread, whichever instance made it current (EGL keeps one per thread). */
 let threadCurrent: unknown;
-/** Instances using the surfaceless display: eglTerminate would destroy every instance's contexts, so the last goes. */
-let displayUsers = 0;
+/**
+ * Instances using each display (by address; EGL returns the same display for the same platform and device):
+ * eglTerminate would destroy every instance's contexts, so the last user terminates it.
+ */
+const displayUsers = new Map<bigint, number>();
 
 /**
  * libEGL's surfaceless platform (Mesa) with desktop GL core contexts made without a config
@@ -98,12 +108,19 @@ export class EglDisplay {
     this.#egl = egl;
     if (options.galliumDriver === "") delete process.env.GALLIUM_DRIVER;
     else if (options.galliumDriver !== undefined) process.env.GALLIUM_DRIVER = options.galliumDriver;
-    const dpy = egl.getPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA, null, null);
-    if (!dpy) throw new RutabagaError("ComponentError", "no EGL surfaceless display");
+    const device =
+      options.device === undefined ? undefined : findEglDevice(listEglDevices(egl.getProcAddress), options.device);
+    const dpy =
+      device === undefined
+        ? egl.getPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA, null, null)
+        : egl.getPlatformDisplay(EGL_PLATFORM_DEVICE_EXT, device.handle, null);
+    if (!dpy)
+      throw new RutabagaError("ComponentError", `no EGL ${device === undefined ? "surfaceless" : "device"} display`);
     if (!egl.initialize(dpy, null, null)) {
       throw new RutabagaError("ComponentError", `eglInitialize failed (0x${egl.getError().toString(16)})`);
     }
-    displayUsers++;
+    const key = koffi.address(dpy);
+    displayUsers.set(key, (displayUsers.get(key) ?? 0) + 1);
     glObjectCensus.created("display");
     this.#dpy = dpy;
     if (!egl.bindAPI(EGL_OPENGL_API)) {
@@ -203,10 +220,17 @@ export class EglDisplay {
 
 /** Drops one user of the display, terminating it when none is left. */
 function releaseDisplay(egl: { terminate: (dpy: unknown) => number }, dpy: unknown): void {
-  displayUsers--;
+  const key = koffi.address(dpy);
+  const users = (displayUsers.get(key) ?? 1) - 1;
   glObjectCensus.deleted("display");
-  if (displayUsers <= 0) {
-    displayUsers = 0;
+  if (users > 0) displayUsers.set(key, users);
+  else {
+    displayUsers.delete(key);
     egl.terminate(dpy);
   }
+}
+
+/** The host's EGL devices, through this process's libEGL (empty without `EGL_EXT_device_enumeration`). */
+export function eglDevices(): EglDeviceInfo[] {
+  return listEglDevices(loadEgl().getProcAddress);
 }

@@ -258,6 +258,9 @@ export class EglHostGl implements HostGl {
   framebufferTextureLayer(fb: number, att: number, tex: number, level: number, layer: number): void {
     this.#gl.glNamedFramebufferTextureLayer(fb, att, tex, level, layer);
   }
+  framebufferParameteri(fb: number, pname: number, value: number): void {
+    this.#gl.glNamedFramebufferParameteri(fb, pname, value);
+  }
   framebufferDrawBuffers(fb: number, buffers: Uint32Array): void {
     this.#gl.glNamedFramebufferDrawBuffers(fb, buffers.length, buffers);
   }

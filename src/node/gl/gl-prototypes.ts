@@ -58,6 +58,7 @@ export const GL_PROTOTYPES = {
   glNamedFramebufferTextureLayer:
     "void glNamedFramebufferTextureLayer(uint32 fb, uint32 att, uint32 tex, int32 level, int32 layer)",
   glNamedFramebufferDrawBuffers: "void glNamedFramebufferDrawBuffers(uint32 fb, int32 n, void *bufs)",
+  glNamedFramebufferParameteri: "void glNamedFramebufferParameteri(uint32 fb, uint32 pname, int32 param)",
   glNamedFramebufferReadBuffer: "void glNamedFramebufferReadBuffer(uint32 fb, uint32 buf)",
   glCheckNamedFramebufferStatus: "uint32 glCheckNamedFramebufferStatus(uint32 fb, uint32 target)",
   glBindFramebuffer: "void glBindFramebuffer(uint32 target, uint32 fb)",

@@ -77,7 +77,7 @@ export class VirglCapsView {
   }
 
   /** Whether a virgl format is set in a format mask (`sampler`, `render`, …: 16 u32 words, bit per format). */
-  hasFormat(mask: "sampler" | "render" | "depthStencil" | "vertexBuffer", format: number): boolean {
+  hasFormat(mask: "sampler" | "render" | "depthStencil" | "vertexBuffer" | "multisample", format: number): boolean {
     const at = CapsOffset[mask] + (format >>> 5) * 4;
     return at + 4 <= this.#view.byteLength && ((this.#view.getUint32(at, true) >>> (format & 31)) & 1) === 1;
   }

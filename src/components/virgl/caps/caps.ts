@@ -391,6 +391,8 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   v.setFloat32(O.maxAnisotropy, int(0x84ff), true);
   v.setUint32(O.maxTextureImageUnits, int(0x8872), true);
   setMask(v, O.multisample, limits.multisample);
+  // Format 0 (PIPE_FORMAT_NONE) is how Mesa asks for multisampled framebuffers without attachments.
+  if (limits.multisample.size > 0 && capabilityBits & VirglCap.FbNoAttach) setMask(v, O.multisample, [0]);
   for (let i = 0; i < 6; i++) v.setUint32(O.maxConstBufferSize + i * 4, int(0x8a30), true);
   v.setUint32(O.maxUniformBlockSize, int(0x8a30), true);
   return bytes;

@@ -13,8 +13,12 @@ export const executeSetFramebufferState: Executor<typeof VirglCmd.SetFramebuffer
   return undefined;
 };
 
-/** SET_FRAMEBUFFER_STATE_NO_ATTACH: the size of a framebuffer without attachments. */
+/**
+ * SET_FRAMEBUFFER_STATE_NO_ATTACH: the size of a framebuffer without attachments (used while no surface is bound;
+ * each field is 16 bits, the host GL refuses what exceeds its `GL_MAX_FRAMEBUFFER_*`).
+ */
 export const executeSetFramebufferStateNoAttach: Executor<typeof VirglCmd.SetFramebufferStateNoAttach> = (x, c) => {
   x.sub.noAttach = { width: c.width, height: c.height, layers: c.layers, samples: c.samples };
+  x.sub.framebufferVersion++;
   return undefined;
 };

@@ -12,6 +12,8 @@ export interface HostGlFramebuffers {
   deleteFramebuffer(fb: number): void;
   framebufferTexture(fb: number, attachment: number, texture: number, level: number): void;
   framebufferTextureLayer(fb: number, attachment: number, texture: number, level: number, layer: number): void;
+  /** `glNamedFramebufferParameteri`: `GL_FRAMEBUFFER_DEFAULT_*` of a framebuffer without attachments (GL 4.3). */
+  framebufferParameteri(fb: number, pname: number, value: number): void;
   framebufferDrawBuffers(fb: number, buffers: Uint32Array): void;
   framebufferReadBuffer(fb: number, buffer: number): void;
   checkFramebufferStatus(fb: number): number;

@@ -484,6 +484,9 @@ export class RecordingHostGl implements HostGl {
   framebufferTextureLayer(fb: number, attachment: number, texture: number, level: number, layer: number): void {
     this.#record("framebufferTextureLayer", [fb, attachment, texture, level, layer]);
   }
+  framebufferParameteri(fb: number, pname: number, value: number): void {
+    this.#record("framebufferParameteri", [fb, pname, value]);
+  }
   framebufferDrawBuffers(fb: number, buffers: Uint32Array): void {
     this.#record("framebufferDrawBuffers", [fb, buffers]);
   }

@@ -9,6 +9,7 @@ import {
   CopyRegionOffset,
   DrawVboOffset,
   DrawVboSize,
+  FramebufferNoAttachOffset,
   FramebufferOffset,
   IndexBufferOffset,
   ObjectOffset,
@@ -298,6 +299,13 @@ export class VirglEncoder {
     return this.#cmd(VirglCmd.SetFramebufferState, 0, 2 + colorSurfaces.length, fields);
   }
 
+  /** SET_FRAMEBUFFER_STATE_NO_ATTACH: width/height and layers/samples packed 16/16 bits. */
+  setFramebufferStateNoAttach(width: number, height: number, layers: number, samples: number): this {
+    return this.#cmd(VirglCmd.SetFramebufferStateNoAttach, 0, 2, {
+      [FramebufferNoAttachOffset.WidthHeight]: ((height << 16) | width) >>> 0,
+      [FramebufferNoAttachOffset.LayersSamples]: ((samples << 16) | layers) >>> 0,
+    });
+  }
   setViewports(startSlot: number, viewports: readonly VirglViewport[]): this {
     const fields: Record<number, number> = { [ViewportOffset.StartSlot]: startSlot };
     viewports.forEach((v, i) => {

@@ -56,6 +56,24 @@ export interface BoundFramebuffer {
   readonly zsKind: string;
 }
 
+/** The sub-context's framebuffer with nothing attached, sized by SET_FRAMEBUFFER_STATE_NO_ATTACH (none when 0×0). */
+function noAttachmentFramebuffer(gl: HostGl, sub: VirglSubContext): BoundFramebuffer | undefined {
+  const n = sub.noAttach;
+  if (n.width === 0 || n.height === 0) return undefined;
+  if (sub.fbo === 0) sub.fbo = gl.createFramebuffer();
+  const fb = sub.fbo;
+  for (let i = 0; i < 8; i++) gl.framebufferTexture(fb, GL.COLOR_ATTACHMENT0 + i, 0, 0);
+  gl.framebufferTexture(fb, GL.DEPTH_STENCIL_ATTACHMENT, 0, 0);
+  gl.framebufferDrawBuffers(fb, NO_DRAW_BUFFERS);
+  gl.framebufferParameteri(fb, GL.FRAMEBUFFER_DEFAULT_WIDTH, n.width);
+  gl.framebufferParameteri(fb, GL.FRAMEBUFFER_DEFAULT_HEIGHT, n.height);
+  gl.framebufferParameteri(fb, GL.FRAMEBUFFER_DEFAULT_LAYERS, n.layers);
+  gl.framebufferParameteri(fb, GL.FRAMEBUFFER_DEFAULT_SAMPLES, n.samples);
+  return { fb, colorKinds: [], zsKind: "" };
+}
+
+const NO_DRAW_BUFFERS = new Uint32Array(0);
+
 /**
  * Builds the sub-context's GL framebuffer from its current surfaces (rebuilt each time: surfaces may have been
  * recreated); `undefined` when nothing is attached.
@@ -65,7 +83,7 @@ export function bindSubContextFramebuffer(
   sub: VirglSubContext,
   lookup: ResourceLookup,
 ): BoundFramebuffer | VirglRefusal | undefined {
-  if (sub.zsSurface === 0 && sub.colorSurfaces.every((h) => h === 0)) return undefined;
+  if (sub.zsSurface === 0 && sub.colorSurfaces.every((h) => h === 0)) return noAttachmentFramebuffer(gl, sub);
   const resolved = sub.colorSurfaces.map((h) => (h === 0 ? undefined : surfaceState(sub, h, lookup)));
   const zs = sub.zsSurface === 0 ? undefined : surfaceState(sub, sub.zsSurface, lookup);
   for (const r of [...resolved, zs]) if (r instanceof VirglRefusal) return r;

@@ -9,6 +9,7 @@
 export * from "./cross-domain/index.ts";
 export { decodePng, encodePng } from "./display/png.ts";
 export { PngSink, type PngSinkOptions } from "./display/png-sink.ts";
+export type { EglDeviceChoice } from "./gl/egl-devices.ts";
 export type { EglDisplayOptions } from "./gl/egl-display.ts";
 export { EglHostGl, type EglHostGlOptions } from "./gl/egl-host-gl.ts";
 export { type GlObjectKind, glObjectCensus } from "./gl/gl-object-census.ts";

@@ -63,14 +63,15 @@ const sameScreen = (a: Screen, b: Screen) =>
 /**
  * The held frame once the display shows it: QEMU's window repaints on its own refresh timer (after a second kmscube in
  * the same guest it still said "Display output is not active" at the first look), so captures are repeated until two
- * in a row agree.
+ * in a row agree and differ from `before`, the screen as it was before kmscube started (a loaded CI machine once
+ * compared a stale screen: every pixel differed).
  */
-async function steadyCapture(guest: Guest3dSession): Promise<Screen> {
+async function steadyCapture(guest: Guest3dSession, before: Screen): Promise<Screen> {
   let last = await guest.capture();
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 40; i++) {
     await new Promise((r) => setTimeout(r, 500));
     const next = await guest.capture();
-    if (sameScreen(last, next)) return next;
+    if (sameScreen(last, next) && !sameScreen(next, before)) return next;
     last = next;
   }
   return last;
@@ -79,6 +80,7 @@ async function steadyCapture(guest: Guest3dSession): Promise<Screen> {
 /** Runs `kmscube -c 60 ARGS` held on its last frame, takes the screen, then lets it exit. */
 async function kmscube(guest: Guest3dSession, args: string, tag: string): Promise<KmscubeRun> {
   const log = `/tmp/kmscube-${tag}.log`;
+  const before = await guest.capture();
   const start = Date.now();
   // kmscube quits ("user interrupted!") once its stdin is readable, and a background job's stdin is /dev/null, always
   // readable at EOF: the console's tty, where nobody types, keeps it drawing.
@@ -89,7 +91,7 @@ async function kmscube(guest: Guest3dSession, args: string, tag: string): Promis
   );
   assert.match(held.out, /@@HELD/, `kmscube ${args} reached its last frame:\n${held.out}`);
   const seconds = (Date.now() - start) / 1000;
-  const screen = await steadyCapture(guest);
+  const screen = await steadyCapture(guest, before);
   await guest.run(`touch ${HOLD_RELEASE}; wait`);
   return { screen, log: held.out, seconds };
 }

@@ -58,6 +58,7 @@ const PROTOS = {
     "void tgsitest_glNamedFramebufferRenderbuffer(uint32 fb, uint32 att, uint32 target, uint32 rb)",
   glBindFramebuffer: "void tgsitest_glBindFramebuffer(uint32 target, uint32 fb)",
   glGetIntegerv: "void tgsitest_glGetIntegerv(uint32 pname, _Out_ int32 *out)",
+  glGetStringi: "const char *tgsitest_glGetStringi(uint32 name, uint32 index)",
   glDispatchCompute: "void tgsitest_glDispatchCompute(uint32 x, uint32 y, uint32 z)",
   glMemoryBarrier: "void tgsitest_glMemoryBarrier(uint32 bits)",
   glCreateTextures: "void tgsitest_glCreateTextures(uint32 target, int32 n, _Out_ uint32 *out)",
@@ -152,6 +153,14 @@ export class GlCompiler {
     const buf = Buffer.alloc(len[0]!);
     getLog(obj, len[0], [0], buf);
     return buf.toString("utf8").replace(/\0.*$/s, "");
+  }
+
+  /** Whether the host GL offers extension `name` (e.g. `GL_ARB_shader_stencil_export`, which NVIDIA lacks). */
+  hasExtension(name: string): boolean {
+    const n = [0];
+    this.#gl.glGetIntegerv(0x821d /* GL_NUM_EXTENSIONS */, n);
+    for (let i = 0; i < n[0]!; i++) if (this.#gl.glGetStringi(0x1f03 /* GL_EXTENSIONS */, i) === name) return true;
+    return false;
   }
 
   /** Compiles one shader; returns its GL name (to link, then {@link release}) with the outcome. */

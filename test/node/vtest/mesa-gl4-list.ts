@@ -11,7 +11,7 @@
 /** How a test is started: a `.shader_test` through `bin/shader_runner` (or `_gles3`), or a `bin/` program. */
 export type MesaGl4Runner = "shader_runner" | "shader_runner_gles3" | "bin";
 
-/** Result through rutabaga-ts vtest when the list was made (GL 3.3 core / GLES 3.0 advertised). */
+/** A result through rutabaga-ts vtest (piglit's word; a timeout or a signal is `crash`). */
 export type MesaGl4Result = "pass" | "fail" | "skip" | "crash";
 
 /** One piglit test of the GL 4.x list. */
@@ -25,7 +25,7 @@ export interface MesaGl4Test {
   readonly es31: boolean;
   /** Seconds of one run on the reference (it passed there; 2 CPUs, shared machine). */
   readonly referenceSeconds: number;
-  /** Result through our server when the list was made. */
+  /** Result through our server as last recorded (`bench/virgl/gl4-list.ts ours --record`). */
   readonly ours: MesaGl4Result;
 }
 

@@ -13,6 +13,7 @@ import {
   VTEST_MAX_PROTOCOL_VERSION,
   type VtestLimits,
 } from "./protocol.ts";
+import { release, type ShmBacking, ShmPool } from "./shm-pool.ts";
 import { VtestError } from "./vtest-error.ts";
 
 /** Where a session's replies go: bytes, with descriptors riding on the first byte. */
@@ -25,11 +26,6 @@ export interface VtestSessionOptions {
   /** Builds this client's library instance (a virgl component with capsets VIRGL and VIRGL2). */
   rutabaga: (fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number) => Rutabaga;
   limits?: Partial<VtestLimits>;
-}
-
-interface ShmBacking {
-  fd: number;
-  mapping: MemoryMapping;
 }
 
 /** Caps versions the two requests ask for: `virgl_caps_v1` for GET_CAPS, `virgl_caps_v2` for GET_CAPS2. */
@@ -57,6 +53,7 @@ export class VtestSession {
   #name: string | undefined;
   #version = 0;
   readonly #shm = new Map<number, ShmBacking>();
+  readonly #shmPool = new ShmPool();
   readonly #resources = new Set<number>();
   #shmBytes = 0;
   #fenceSubmitted = 0n;
@@ -205,21 +202,21 @@ export class VtestSession {
     let shm: ShmBacking | undefined;
     try {
       if (dataSize > 0) {
-        const fd = createMemfd(`vtest-${handle}`, dataSize);
-        try {
-          shm = { fd, mapping: MemoryMapping.map(fd, dataSize) };
-        } catch (e) {
-          closeFd(fd);
-          throw e;
+        shm = this.#shmPool.take(dataSize);
+        if (shm === undefined) {
+          const fd = createMemfd(`vtest-${handle}`, dataSize);
+          try {
+            shm = { fd, mapping: MemoryMapping.map(fd, dataSize) };
+          } catch (e) {
+            closeFd(fd);
+            throw e;
+          }
         }
         rb.attachBacking(handle, [shm.mapping.bytes]);
       }
       rb.contextAttachResource(CONTEXT_ID, handle);
     } catch (e) {
-      if (shm !== undefined) {
-        shm.mapping.unmap();
-        closeFd(shm.fd);
-      }
+      if (shm !== undefined) release(shm);
       rb.unrefResource(handle);
       throw e;
     }
@@ -245,8 +242,7 @@ export class VtestSession {
     this.#resources.delete(handle);
     const shm = this.#shm.get(handle);
     if (shm !== undefined) {
-      shm.mapping.unmap();
-      closeFd(shm.fd);
+      this.#shmPool.give(shm);
       this.#shmBytes -= shm.mapping.length;
       this.#shm.delete(handle);
     }
@@ -260,11 +256,9 @@ export class VtestSession {
     // The library goes first: its resources hold views of the mappings.
     this.#rutabaga?.destroy();
     this.#rutabaga = undefined;
-    for (const shm of this.#shm.values()) {
-      shm.mapping.unmap();
-      closeFd(shm.fd);
-    }
+    for (const shm of this.#shm.values()) release(shm);
     this.#shm.clear();
+    this.#shmPool.close();
     this.#resources.clear();
     this.#shmBytes = 0;
   }

@@ -155,7 +155,8 @@ export class ShaderMemory {
       gl.bindImageTexture(unit, texture, 0, true, 0, access, format.internalFormat);
       return;
     }
-    const level = Math.min(view.levelSize, Math.max(0, state.levels - 1));
+    // Mesa's pipe_image_view keeps the level in the low 8 bits of this word; the rest is not initialised.
+    const level = Math.min(view.levelSize & 0xff, Math.max(0, state.levels - 1));
     const first = view.layerOffset & 0xffff;
     const last = view.layerOffset >>> 16;
     // One layer of a layered texture binds that layer alone; a range binds them all, as GL cannot bind a sub-range.

@@ -161,3 +161,34 @@ test("reading a resource back after a dispatch orders the shader writes first, i
     rutabaga.destroy();
   }
 });
+
+test("a buffer image binds a texture buffer over the view's byte range, made once per buffer, format and range", () => {
+  const { rutabaga, gl } = scene();
+  try {
+    const cs = `COMP
+PROPERTY CS_FIXED_BLOCK_WIDTH 1
+PROPERTY CS_FIXED_BLOCK_HEIGHT 1
+PROPERTY CS_FIXED_BLOCK_DEPTH 1
+DCL IMAGE[0], BUFFER, PIPE_FORMAT_R32G32B32A32_FLOAT, WR
+IMM[0] UINT32 {0, 0, 0, 0}
+  0: STORE IMAGE[0], IMM[0], IMM[0], BUFFER, PIPE_FORMAT_R32G32B32A32_FLOAT
+  1: END
+`;
+    const e = new VirglEncoder()
+      .createShader(51, PipeShaderType.Compute, cs)
+      .bindShader(51, PipeShaderType.Compute)
+      .raw(VirglCmd.SetShaderImages, 0, [PipeShaderType.Compute, 0, RGBA32F, 2, 16, 32, 1])
+      .raw(VirglCmd.LaunchGrid, 0, [1, 1, 1, 1, 1, 1, 0, 0])
+      .raw(VirglCmd.LaunchGrid, 0, [1, 1, 1, 1, 1, 1, 0, 0]);
+    rutabaga.submitCommand(1, e.finish());
+    const tbo = gl.calls.filter((c) => c.name === "textureBufferRange").map((c) => c.args.slice(1));
+    assert.equal(tbo.length, 1);
+    assert.deepEqual([tbo[0]![0], tbo[0]![2], tbo[0]![3]], [0x8814, 16, 32]);
+    const images = gl.calls.filter((c) => c.name === "bindImageTexture").map((c) => c.args);
+    assert.equal(images.length, 2);
+    assert.deepEqual([images[0]![0], images[0]![2], images[0]![3], images[0]![5]], [0, 0, true, GL.WRITE_ONLY]);
+    assert.notEqual(images[0]![1], 0);
+  } finally {
+    rutabaga.destroy();
+  }
+});

@@ -2,10 +2,9 @@ import { GL } from "../host-gl/gl-constants.ts";
 import {
   ATOMIC_BUFFER_BINDINGS,
   IMAGES_PER_STAGE,
-  imageBinding,
   MAX_SHARED_MEMORY_BYTES,
+  memoryRangeStart,
   SHADER_BUFFERS_PER_STAGE,
-  shaderBufferBinding,
 } from "../tgsi/index.ts";
 import { CapsOffset, type HostGlLimits, VirglCap } from "./caps.ts";
 
@@ -27,12 +26,15 @@ export const MEMORY_LIMIT_QUERIES = {
 /** Atomic counters one buffer binding may declare: the emitter's HWATOMIC register indices 0..31. */
 const COUNTERS_PER_BUFFER = 32;
 
+type GraphicsStage = "VERT" | "FRAG" | "GEOM" | "TESS_CTRL" | "TESS_EVAL";
+const OTHER_STAGES = ["VERT", "GEOM", "TESS_CTRL", "TESS_EVAL"] as const;
+
 /**
- * Whether the binding ranges of the stages other than FS and CS end below the host's binding points. The ranges
- * come from `shaderBufferBinding`/`imageBinding`, so changing them there changes what is advertised.
+ * Slots of `stage`'s range (`memoryRangeStart`, `perStage` wide) below the host's `bindings`: what the guest may use
+ * there. Changing the ranges in glsl-bindings.ts changes what is advertised.
  */
-function fitsBindings(last: (stage: "VERT" | "GEOM" | "TESS_CTRL" | "TESS_EVAL") => number, bindings: number) {
-  return (["VERT", "GEOM", "TESS_CTRL", "TESS_EVAL"] as const).every((s) => last(s) < bindings);
+function room(stage: GraphicsStage, perStage: number, bindings: number): number {
+  return Math.max(0, Math.min(perStage, bindings - memoryRangeStart(stage, perStage)));
 }
 
 /** Capability bits of the memory and compute family the host can execute. */
@@ -55,45 +57,38 @@ export function encodeMemoryCaps(v: DataView, limits: HostGlLimits, capabilityBi
   const O = CapsOffset;
   const Q = MEMORY_LIMIT_QUERIES;
   const ssboBindings = int(Q.MAX_SHADER_STORAGE_BUFFER_BINDINGS);
-  const ssboOthersFit = fitsBindings((s) => shaderBufferBinding(s, SHADER_BUFFERS_PER_STAGE - 1), ssboBindings);
+  const S = SHADER_BUFFERS_PER_STAGE;
   const ssboFragCompute = Math.min(
-    SHADER_BUFFERS_PER_STAGE,
+    room("FRAG", S, ssboBindings),
     int(GL.MAX_FRAGMENT_SHADER_STORAGE_BLOCKS),
     int(Q.MAX_COMPUTE_SHADER_STORAGE_BLOCKS),
   );
-  const ssboOthers = ssboOthersFit
-    ? Math.min(
-        SHADER_BUFFERS_PER_STAGE,
-        int(GL.MAX_VERTEX_SHADER_STORAGE_BLOCKS),
-        int(Q.MAX_GEOMETRY_SHADER_STORAGE_BLOCKS),
-        int(Q.MAX_TESS_CONTROL_SHADER_STORAGE_BLOCKS),
-        int(Q.MAX_TESS_EVALUATION_SHADER_STORAGE_BLOCKS),
-      )
-    : 0;
-  // The fragment range sits at 16..31 of the graphics ranges: it needs the bindings below it too.
-  const fragFits = shaderBufferBinding("FRAG", SHADER_BUFFERS_PER_STAGE - 1) < ssboBindings;
-  v.setUint32(O.maxShaderBufferFragCompute, fragFits ? Math.max(0, ssboFragCompute) : 0, true);
+  const ssboOthers = Math.min(
+    ...OTHER_STAGES.map((st) => room(st, S, ssboBindings)),
+    int(GL.MAX_VERTEX_SHADER_STORAGE_BLOCKS),
+    int(Q.MAX_GEOMETRY_SHADER_STORAGE_BLOCKS),
+    int(Q.MAX_TESS_CONTROL_SHADER_STORAGE_BLOCKS),
+    int(Q.MAX_TESS_EVALUATION_SHADER_STORAGE_BLOCKS),
+  );
+  v.setUint32(O.maxShaderBufferFragCompute, Math.max(0, ssboFragCompute), true);
   v.setUint32(O.maxShaderBufferOtherStages, Math.max(0, ssboOthers), true);
   v.setUint32(O.maxCombinedShaderBuffers, Math.min(int(GL.MAX_COMBINED_SHADER_STORAGE_BLOCKS), ssboBindings), true);
 
   const imageUnits = int(Q.MAX_IMAGE_UNITS);
-  const imagesOthersFit = fitsBindings((s) => imageBinding(s, IMAGES_PER_STAGE - 1), imageUnits);
-  const imageFragFits = imageBinding("FRAG", IMAGES_PER_STAGE - 1) < imageUnits;
+  const I = IMAGES_PER_STAGE;
   const imagesFragCompute = Math.min(
-    IMAGES_PER_STAGE,
+    room("FRAG", I, imageUnits),
     int(GL.MAX_FRAGMENT_IMAGE_UNIFORMS),
     int(Q.MAX_COMPUTE_IMAGE_UNIFORMS),
   );
-  const imagesOthers = imagesOthersFit
-    ? Math.min(
-        IMAGES_PER_STAGE,
-        int(GL.MAX_VERTEX_IMAGE_UNIFORMS),
-        int(Q.MAX_GEOMETRY_IMAGE_UNIFORMS),
-        int(Q.MAX_TESS_CONTROL_IMAGE_UNIFORMS),
-        int(Q.MAX_TESS_EVALUATION_IMAGE_UNIFORMS),
-      )
-    : 0;
-  v.setUint32(O.maxShaderImageFragCompute, imageFragFits ? Math.max(0, imagesFragCompute) : 0, true);
+  const imagesOthers = Math.min(
+    ...OTHER_STAGES.map((st) => room(st, I, imageUnits)),
+    int(GL.MAX_VERTEX_IMAGE_UNIFORMS),
+    int(Q.MAX_GEOMETRY_IMAGE_UNIFORMS),
+    int(Q.MAX_TESS_CONTROL_IMAGE_UNIFORMS),
+    int(Q.MAX_TESS_EVALUATION_IMAGE_UNIFORMS),
+  );
+  v.setUint32(O.maxShaderImageFragCompute, Math.max(0, imagesFragCompute), true);
   v.setUint32(O.maxShaderImageOtherStages, Math.max(0, imagesOthers), true);
   v.setUint32(O.maxImageSamples, int(GL.MAX_IMAGE_SAMPLES), true);
 

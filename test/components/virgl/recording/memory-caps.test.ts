@@ -116,6 +116,13 @@ test("binding points too few for the tessellation stages' ranges: those stages g
   assert.equal(u32(v, "maxShaderImageFragCompute"), 8);
 });
 
+test("a host with 8 image units (as some GPUs have): the FS and CS get 8 images, the stages whose ranges follow none", () => {
+  const v = caps(45, [[Q.MAX_IMAGE_UNITS, 8]]);
+  assert.equal(u32(v, "maxShaderImageFragCompute"), 8);
+  assert.equal(u32(v, "maxShaderImageOtherStages"), 0);
+  assert.ok(!guestVersions(new Uint8Array(v.buffer)).missingForNextEs.includes("ARB_compute_shader"));
+});
+
 test("a GL 3.3 host without the extensions: no compute, no barriers, no memory limits", () => {
   const v = caps(33, [
     [GL.MAX_FRAGMENT_SHADER_STORAGE_BLOCKS, 0],

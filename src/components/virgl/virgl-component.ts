@@ -175,6 +175,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     target: ScanoutTarget,
     _offset: number,
   ): ScanoutPixels {
+    for (const c of this.#contexts.values()) c.settleShaderWrites();
     return this.scanoutReadback.read(this.gl, this.#own(resource).state, rect, target);
   }
 

@@ -160,7 +160,10 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   override transferRead(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
     if (isEmptyTransfer(t)) return;
     const mem = transferMemory(resource, buf);
-    for (const c of this.#contexts.values()) c.serveQueryResults(resource.resourceId);
+    for (const c of this.#contexts.values()) {
+      c.serveQueryResults(resource.resourceId);
+      c.settleShaderWrites();
+    }
     this.gl.ensureCurrent();
     transferFromHost(this.gl, this.#own(resource).state, mem, t);
   }
@@ -172,6 +175,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     target: ScanoutTarget,
     _offset: number,
   ): ScanoutPixels {
+    for (const c of this.#contexts.values()) c.settleShaderWrites();
     return this.scanoutReadback.read(this.gl, this.#own(resource).state, rect, target);
   }
 

@@ -156,6 +156,16 @@ export class VirglContext implements RutabagaContext {
     this.#execution.queries.servePending(this.#execution.lookup, true);
   }
 
+  /**
+   * Before the host reads a resource back: shader buffer, image and counter writes of this context are made
+   * visible (barrier and finish in this context, which stays current for the read).
+   */
+  settleShaderWrites(): void {
+    if (this.#destroyed || !this.#execution.renderer.shaderWrites) return;
+    this.#host.gl.makeCurrent(this.#glCtx);
+    this.#execution.renderer.settleShaderWrites();
+  }
+
   /** Forgets a resource that was unreferenced while attached. */
   forgetResource(resourceId: number): void {
     this.#attached.delete(resourceId);

@@ -1,4 +1,5 @@
 import { type HostGlLimits, VirglCap } from "./caps.ts";
+import { memoryCapabilityBits } from "./memory-caps.ts";
 
 /**
  * `capability_bits`: features of the host GL (by core version or extension, as virglrenderer decides them) plus the
@@ -18,8 +19,8 @@ export function capabilityBits(limits: HostGlLimits): number {
     VirglCap.IndirectInputAddr |
     VirglCap.FboMixedColorFormats |
     VirglCap.SrgbWriteControl;
-  // Only what the draw path executes: compute (LAUNCH_GRID), images and shader buffers, memory/texture barriers,
-  // QBOs, indirect draws, transform feedback 3, texture views in another
+  bits |= memoryCapabilityBits(limits);
+  // Only what the draw path executes: QBOs, indirect draws, transform feedback 3, texture views in another
   // format, framebuffer fetch and shader clock are not, so they are not advertised and Mesa never sends them.
   const byVersion: readonly [number, boolean][] = [
     [VirglCap.CopyImage, v >= 43 || ext("GL_ARB_copy_image")],

@@ -1,6 +1,7 @@
 import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
+import { encodeMemoryCaps, MEMORY_LIMIT_QUERIES } from "./memory-caps.ts";
 import { probeVertexOutputs } from "./vertex-output-probe.ts";
 
 /** `sizeof(struct virgl_caps_v1)`: what capset VIRGL (1) carries. */
@@ -207,7 +208,7 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
   const n = gl.getInteger(GL.NUM_EXTENSIONS);
   for (let i = 0; i < n; i++) extensions.add(gl.getStringi(GL.EXTENSIONS, i));
   const ints = new Map<number, number>();
-  for (const q of INT_QUERIES) ints.set(q, gl.getInteger(q));
+  for (const q of [...INT_QUERIES, ...Object.values(MEMORY_LIMIT_QUERIES)]) ints.set(q, gl.getInteger(q));
   const floats = new Map<number, Float32Array>();
   for (const q of FLOAT_QUERIES) floats.set(q, gl.getFloats(q, 2));
   const sampler = new Set<number>();
@@ -373,7 +374,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   v.setUint32(O.shaderBufferOffsetAlignment, int(GL.SHADER_STORAGE_BUFFER_OFFSET_ALIGNMENT), true);
   v.setUint32(O.capabilityBits, capabilityBits >>> 0, true);
   v.setUint32(O.maxVertexAttribStride, ver >= 44 ? int(GL.MAX_VERTEX_ATTRIB_STRIDE) : 2048, true);
-  // Shader buffers, images, atomics and compute are not executed: their limits stay 0 (Mesa then exposes none).
+  encodeMemoryCaps(v, limits, capabilityBits);
   v.setUint32(O.maxTexture2dSize, int(GL.MAX_TEXTURE_SIZE), true);
   v.setUint32(O.maxTexture3dSize, int(GL.MAX_3D_TEXTURE_SIZE), true);
   v.setUint32(O.maxTextureCubeSize, int(GL.MAX_CUBE_MAP_TEXTURE_SIZE), true);

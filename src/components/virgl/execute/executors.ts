@@ -1,5 +1,6 @@
 import { VIRGL_CMD_COUNT, VIRGL_CMD_NAMES } from "../protocol/commands.ts";
 import { executeClear, executeClearTexture } from "./clear.ts";
+import { executeLaunchGrid } from "./compute.ts";
 import { executeBlit, executeResourceCopyRegion } from "./copy.ts";
 import { executeDrawVbo } from "./draw.ts";
 import {
@@ -11,6 +12,13 @@ import {
   type VirglCmdName,
 } from "./executor.ts";
 import { executeSetFramebufferState, executeSetFramebufferStateNoAttach } from "./framebuffer.ts";
+import {
+  executeMemoryBarrier,
+  executeSetAtomicBuffers,
+  executeSetShaderBuffers,
+  executeSetShaderImages,
+  executeTextureBarrier,
+} from "./memory.ts";
 import { executeCreateObject, executeDestroyObject } from "./objects.ts";
 import { executeBeginQuery, executeEndQuery, executeGetQueryResult, executeSetRenderCondition } from "./queries.ts";
 import {
@@ -71,13 +79,13 @@ export const VIRGL_EXECUTORS: ExecutorTable = {
   BindShader: executeBindShader,
   SetTessState: UNSUPPORTED,
   SetMinSamples: executeSetMinSamples,
-  SetShaderBuffers: UNSUPPORTED,
-  SetShaderImages: UNSUPPORTED,
-  MemoryBarrier: UNSUPPORTED,
-  LaunchGrid: UNSUPPORTED,
+  SetShaderBuffers: executeSetShaderBuffers,
+  SetShaderImages: executeSetShaderImages,
+  MemoryBarrier: executeMemoryBarrier,
+  LaunchGrid: executeLaunchGrid,
   SetFramebufferStateNoAttach: executeSetFramebufferStateNoAttach,
-  TextureBarrier: UNSUPPORTED,
-  SetAtomicBuffers: UNSUPPORTED,
+  TextureBarrier: executeTextureBarrier,
+  SetAtomicBuffers: executeSetAtomicBuffers,
   SetDebugFlags: UNSUPPORTED,
   GetQueryResultQbo: UNSUPPORTED,
   Transfer3D: executeTransfer3D,

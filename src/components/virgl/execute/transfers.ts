@@ -21,7 +21,10 @@ export const executeTransfer3D: Executor<typeof VirglCmd.Transfer3D> = (x, c) =>
   const mem = backingOf(res);
   if (mem instanceof VirglRefusal) return mem;
   if (c.direction === VirglTransferDirection.ToHost) transferToHost(x.gl, res.state, mem, c.box);
-  else transferFromHost(x.gl, res.state, mem, c.box);
+  else {
+    x.renderer.settleShaderWrites();
+    transferFromHost(x.gl, res.state, mem, c.box);
+  }
   return undefined;
 };
 

@@ -224,6 +224,7 @@ export class VirglEncoder {
     numTokens = 0,
     chunkWords = 0xfff0,
     streamOutput: VirglStreamOutputInfo = { strides: [], outputs: [] },
+    sharedMemoryBytes = 0,
   ): this {
     const bytes = new TextEncoder().encode(`${text}\0`);
     const padded = new Uint8Array((bytes.byteLength + 3) & ~3);
@@ -255,6 +256,9 @@ export class VirglEncoder {
       header[ShaderOffset.Type - 1] = stage;
       header[ShaderOffset.Offset - 1] = at === 0 ? bytes.byteLength : ((at * 4) | SHADER_OFFSET_CONTINUATION) >>> 0;
       if (at === 0) header[ShaderOffset.NumTokens - 1] = numTokens;
+      // A compute shader's first chunk carries its shared memory size where others carry stream output.
+      if (at === 0 && so.length === 0 && sharedMemoryBytes !== 0)
+        header[ShaderOffset.SoNumOutputs - 1] = sharedMemoryBytes;
       const payload = new Uint32Array(header.length + chunk.length);
       payload.set(header);
       payload.set(chunk, header.length);

@@ -33,14 +33,13 @@ export function executeCopyRegion(
     return invalid("copy box out of range");
   }
   if (w === 0 || h === 0 || d === 0) return undefined;
-  const sg = toGlBox(src.target, { x: s.x, y: s.y, z: s.z, w, h, d });
-  const dg = toGlBox(dst.target, { x: t.x, y: t.y, z: t.z, w, h, d });
+  // glCopyImageSubData addresses the layers of every array target, 1D arrays included, by z as Gallium does.
   gl.copyImageSubData(
-    { name: src.glName, target: src.glTarget, level: s.level, x: sg.x, y: sg.y, z: sg.z },
-    { name: dst.glName, target: dst.glTarget, level: t.level, x: dg.x, y: dg.y, z: dg.z },
-    sg.w,
-    sg.h,
-    sg.d,
+    { name: src.glName, target: src.glTarget, level: s.level, x: s.x, y: s.y, z: s.z },
+    { name: dst.glName, target: dst.glTarget, level: t.level, x: t.x, y: t.y, z: t.z },
+    w,
+    h,
+    d,
   );
   checkGl(gl, "copy region");
   return undefined;

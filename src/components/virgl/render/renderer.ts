@@ -12,11 +12,13 @@ import { VIRGL_FORMATS } from "../resources/formats.ts";
 import { VirglShader } from "../state/shader.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import { producedVaryings, type ShaderKey } from "../tgsi/index.ts";
+import { launchGrid } from "./compute.ts";
 import { bindSubContextFramebuffer } from "./framebuffer.ts";
 import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
 import { ProgramCache, type ProgramStage } from "./programs.ts";
+import { ShaderMemory } from "./shader-memory.ts";
 import { ShaderResources } from "./shader-resources.ts";
 import { drawCaptureMode, StreamOutput } from "./stream-output.ts";
 import { integerKind } from "./vertex-formats.ts";
@@ -62,6 +64,8 @@ export class VirglRenderer {
   readonly #gl: HostGl;
   readonly #programs: ProgramCache;
   readonly #resources: ShaderResources;
+  readonly #memory: ShaderMemory;
+  readonly #warn: (message: string) => void;
   readonly #streamOutput: StreamOutput;
   #vertexInput: VertexInput | undefined;
   /** Index read-back scratch, grown to the largest indexed draw seen (bounded by the 1 GiB buffer limit). */
@@ -80,11 +84,15 @@ export class VirglRenderer {
   };
   /** Draws skipped because a program could not be built, for statistics. */
   skippedDraws = 0;
+  /** A draw or dispatch since the last {@link settleShaderWrites} bound buffers, images or counters shaders write. */
+  shaderWrites = false;
 
   constructor(gl: HostGl, warn: (message: string) => void) {
     this.#gl = gl;
     this.#programs = new ProgramCache(gl, warn);
     this.#resources = new ShaderResources(gl);
+    this.#memory = new ShaderMemory(gl);
+    this.#warn = warn;
     this.#streamOutput = new StreamOutput(gl);
   }
 
@@ -322,6 +330,7 @@ export class VirglRenderer {
       const usesSysval = (s === d.fs && stipple) || (s === lastVertex && clip);
       this.#resources.bindBuffers(sub, s.tgsi!, usesSysval, lookup);
       this.#resources.bindTextures(sub, s.tgsi!, lookup);
+      if (this.#memory.bind(sub, s.tgsi!, lookup)) this.shaderWrites = true;
     }
     const restart = c.primitiveRestart ? c.restartIndex : -1;
     if (restart !== a.restart) {
@@ -409,10 +418,44 @@ export class VirglRenderer {
     return { glName: res.state.glName, type, first, last: max + c.indexBias };
   }
 
+  /** LAUNCH_GRID: refused for bad references or counts; skipped (counted) when no compute program can be built. */
+  launchGrid(
+    sub: VirglSubContext,
+    c: VirglCommandOf<typeof VirglCmd.LaunchGrid>,
+    lookup: ResourceLookup,
+  ): VirglRefusal | undefined {
+    const parts = {
+      gl: this.#gl,
+      programs: this.#programs,
+      resources: this.#resources,
+      memory: this.#memory,
+      warn: this.#warn,
+    };
+    const outcome = launchGrid(parts, sub, c, lookup);
+    // The compute program replaced the draw program in use.
+    this.#applied.program = -1;
+    if (outcome === "skipped") this.skippedDraws++;
+    else if (outcome === "ran") this.shaderWrites = true;
+    else return outcome;
+    return undefined;
+  }
+
+  /**
+   * Before the host reads a resource back: shader writes become visible to buffer and texture reads after a
+   * barrier, and to another context's reads only after this context finishes.
+   */
+  settleShaderWrites(): void {
+    if (!this.shaderWrites) return;
+    this.#gl.memoryBarrier(GL.ALL_BARRIER_BITS);
+    this.#gl.finish();
+    this.shaderWrites = false;
+  }
+
   /** Deletes the renderer's GL objects (current context must be the owner's). */
   destroy(): void {
     this.#programs.clear();
     this.#resources.destroy();
+    this.#memory.destroy();
     this.#streamOutput.destroy();
     this.#vertexInput?.destroy();
   }

@@ -1,5 +1,6 @@
 import { PIPE_SHADER_TYPES, PipeLimits } from "../protocol/commands.ts";
 import type { VirglBufferRange, VirglScissor, VirglVertexBuffer, VirglViewport } from "../protocol/typed-commands.ts";
+import { VirglMemoryBindings } from "./memory-bindings.ts";
 
 /** Highest sampler view / sampler state slot + 1 per stage this component binds (`SAMPLERS_PER_STAGE` of the emitter). */
 export const MAX_SAMPLER_SLOTS = 16;
@@ -56,6 +57,8 @@ export class VirglBoundState {
   streamoutTargets: readonly number[] = [];
   streamoutAppend = 0;
   streamoutVersion = 0;
+  /** Shader buffers, images and atomic counter buffers. */
+  readonly memory = new VirglMemoryBindings();
   /** Bumps when a fixed-function value changes (viewports, scissors, blend colour, stencil ref, sample mask). */
   version = 0;
 }

@@ -11,6 +11,8 @@ export class VirglShader {
   readonly numTokens: number;
   readonly totalBytes: number;
   readonly streamOutput: VirglStreamOutputInfo;
+  /** Compute shaders: shared memory bytes asked for at creation. */
+  readonly sharedMemoryBytes: number;
   #bytes: Uint8Array;
   #text: string | undefined;
   #tgsi: TgsiShader | undefined;
@@ -23,6 +25,7 @@ export class VirglShader {
     this.numTokens = start.numTokens;
     this.totalBytes = start.totalBytes;
     this.streamOutput = start.streamOutput;
+    this.sharedMemoryBytes = start.sharedMemoryBytes;
     this.#bytes = start.text.slice();
   }
 

@@ -33,21 +33,32 @@ export const IMAGES_PER_STAGE = 16;
 export const ATOMIC_BUFFER_BINDINGS = 16;
 
 /**
- * First GL binding of a stage's per-stage resource range of `perStage` slots: graphics stages get consecutive
- * ranges (VS 0, FS 1·n, GS 2·n, TCS 3·n, TES 4·n); a compute shader is alone in its program and starts at 0.
+ * Position of each stage's shader-buffer and image range: graphics stages get consecutive ranges, the FS first (a
+ * host with few image units, 8 on some GPUs, still gives the FS its images); a compute shader is alone in its
+ * program and starts at 0 too. The one place these ranges are decided (the caps derive their limits from them).
  */
-function stageBase(stage: TgsiStage, perStage: number): number {
-  return stage === "COMP" ? 0 : STAGE_INDEX[stage] * perStage;
+const MEMORY_RANGE_ORDER: Readonly<Record<TgsiStage, number>> = {
+  FRAG: 0,
+  VERT: 1,
+  GEOM: 2,
+  TESS_CTRL: 3,
+  TESS_EVAL: 4,
+  COMP: 0,
+};
+
+/** First GL binding of `stage`'s shader-buffer or image range of `perStage` slots (FS 0, VS n, GS 2n, TCS 3n, TES 4n, CS 0). */
+export function memoryRangeStart(stage: TgsiStage, perStage: number): number {
+  return MEMORY_RANGE_ORDER[stage] * perStage;
 }
 
-/** GL shader-storage binding of guest shader buffer `slot` (SET_SHADER_BUFFERS) of `stage`: stage*16 + slot, CS slot. */
+/** GL shader-storage binding of guest shader buffer `slot` (SET_SHADER_BUFFERS) of `stage`: its range start + slot. */
 export function shaderBufferBinding(stage: TgsiStage, slot: number): number {
-  return stageBase(stage, SHADER_BUFFERS_PER_STAGE) + slot;
+  return memoryRangeStart(stage, SHADER_BUFFERS_PER_STAGE) + slot;
 }
 
-/** GL image unit of guest image `slot` (SET_SHADER_IMAGES) of `stage`: stage*16 + slot, CS slot. */
+/** GL image unit of guest image `slot` (SET_SHADER_IMAGES) of `stage`: its range start + slot. */
 export function imageBinding(stage: TgsiStage, slot: number): number {
-  return stageBase(stage, IMAGES_PER_STAGE) + slot;
+  return memoryRangeStart(stage, IMAGES_PER_STAGE) + slot;
 }
 
 /** GL atomic-counter-buffer binding of guest atomic buffer `slot` (SET_ATOMIC_BUFFERS, every stage): the slot. */

@@ -208,10 +208,13 @@ export function emitDouble(ctx: GlslEmitContext, inst: TgsiInstruction): void {
     }
   } else {
     const t = channelType(ctx, op.dstType, L);
-    for (let comp = 0; comp < 2; comp++) {
+    // The first two written channels, whichever they are (`.z` included), get the xy and the zw double.
+    let pair = 0;
+    for (let comp = 0; comp < 4 && pair < 2; comp++) {
       if (!((dst.writeMask >> comp) & 1)) continue;
-      const args = inst.src.map((s) => dsrc(s, comp));
+      const args = inst.src.map((s) => dsrc(s, pair));
       ctx.line(`${lv}.${COMP[comp]} = ${convert(`${VEC[t]}(${dexpr(args)})`, t, "f")}.x;`);
+      pair++;
     }
   }
 }

@@ -5,6 +5,7 @@ export {
   IMAGES_PER_STAGE,
   imageBinding,
   MAX_UBO_SLOT,
+  memoryRangeStart,
   producedVaryings,
   SAMPLERS_PER_STAGE,
   SHADER_BUFFERS_PER_STAGE,

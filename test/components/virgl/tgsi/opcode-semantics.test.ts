@@ -202,6 +202,17 @@ IMM[1] UINT32 {240, 15, 1, 0}
     [fb(3.75), 0, 0, 0],
   ],
   [
+    "fp64: a 32-bit result written to .zw takes the xy then the zw double (tgsi_exec's order of written channels)",
+    `IMM[0] FLT32 {1.5, 2.25, 0.0, 0.0}
+ 0: F2D TEMP[0], IMM[0].xyxx
+ 1: MOV TEMP[1], IMM[0].zzzz
+ 2: D2F TEMP[1].zw, TEMP[0]
+ 3: DSLT TEMP[1].y, TEMP[0].xyxy, TEMP[0].zwzw
+ 4: MOV OUT[0], TEMP[1]
+ 5: END`,
+    [0, 0xffffffff, fb(1.5), fb(2.25)],
+  ],
+  [
     "PK2H packs x (low) and y (high) as halves, replicated; UP2H unpacks to (lo, hi, lo, hi)",
     `IMM[0] FLT32 {0x3f800000, 0xc0000000, 0, 0}
 IMM[1] UINT32 {3221240832, 0, 0, 0}

@@ -1,4 +1,4 @@
-import { PipeLimits, SHADER_OFFSET_CONTINUATION, ShaderOffset } from "../commands.ts";
+import { PipeLimits, PipeShaderType, SHADER_OFFSET_CONTINUATION, ShaderOffset } from "../commands.ts";
 import { invalid, type VirglRefusal } from "../refusal.ts";
 import type { DwordReader } from "../stream.ts";
 
@@ -26,6 +26,8 @@ export interface VirglShaderStart {
   readonly totalBytes: number;
   readonly numTokens: number;
   readonly streamOutput: VirglStreamOutputInfo;
+  /** Compute shaders: the shared memory they ask for in bytes (the word other stages use for stream output). */
+  readonly sharedMemoryBytes: number;
   /** This chunk's text bytes, a view into the submit (copied when stored). */
   readonly text: Uint8Array;
 }
@@ -52,6 +54,17 @@ export function parseShaderChunk(
     return { kind: "shader-continuation", stage, offset: val, text: r.bytes(p + ShaderOffset.Offset + 1, length - 3) };
   }
   if (length < ShaderOffset.SoNumOutputs) return invalid(`shader in ${length} dwords`);
+  if (stage === PipeShaderType.Compute) {
+    return {
+      kind: "shader",
+      stage,
+      totalBytes: val,
+      numTokens: r.u32(p + ShaderOffset.NumTokens),
+      streamOutput: { strides: [], outputs: [] },
+      sharedMemoryBytes: r.u32(p + ShaderOffset.SoNumOutputs),
+      text: r.bytes(p + ShaderOffset.SoNumOutputs + 1, length - ShaderOffset.SoNumOutputs),
+    };
+  }
   const nso = r.u32(p + ShaderOffset.SoNumOutputs);
   if (nso > PipeLimits.MaxSoOutputs) return invalid(`shader with ${nso} stream outputs`);
   const header = nso === 0 ? ShaderOffset.SoNumOutputs : ShaderOffset.SoOutputs + 2 * nso - 1;
@@ -78,6 +91,7 @@ export function parseShaderChunk(
     totalBytes: val,
     numTokens: r.u32(p + ShaderOffset.NumTokens),
     streamOutput: { strides, outputs },
+    sharedMemoryBytes: 0,
     text: r.bytes(p + header + 1, length - header),
   };
 }

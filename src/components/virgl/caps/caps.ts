@@ -1,6 +1,7 @@
 import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
+import { DRAW_LIMIT_QUERIES, uniformBlocksCap } from "./draw-limits.ts";
 import { probeVertexOutputs } from "./vertex-output-probe.ts";
 
 /** `sizeof(struct virgl_caps_v1)`: what capset VIRGL (1) carries. */
@@ -190,6 +191,7 @@ const INT_QUERIES = [
   0x84ff /* MAX_TEXTURE_MAX_ANISOTROPY */,
   0x8872 /* MAX_TEXTURE_IMAGE_UNITS */,
   0x8a30 /* MAX_UNIFORM_BLOCK_SIZE */,
+  ...DRAW_LIMIT_QUERIES,
 ] as const;
 
 const FLOAT_QUERIES = [
@@ -342,7 +344,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
 
   v.setUint32(O.primMask, prims, true);
   v.setUint32(O.maxTboSize, int(GL.MAX_TEXTURE_BUFFER_SIZE), true);
-  v.setUint32(O.maxUniformBlocks, int(GL.MAX_VERTEX_UNIFORM_BLOCKS) + 1, true);
+  v.setUint32(O.maxUniformBlocks, uniformBlocksCap(limits), true);
   v.setUint32(O.maxViewports, Math.max(1, int(GL.MAX_VIEWPORTS)), true);
   v.setUint32(O.maxTextureGatherComponents, int(GL.MAX_PROGRAM_TEXTURE_GATHER_COMPONENTS), true);
   if (capset === 1) return bytes;

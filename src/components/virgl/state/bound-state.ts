@@ -3,8 +3,8 @@ import type { VirglBufferRange, VirglScissor, VirglVertexBuffer, VirglViewport }
 
 /** Highest sampler view / sampler state slot + 1 per stage this component binds (`SAMPLERS_PER_STAGE` of the emitter). */
 export const MAX_SAMPLER_SLOTS = 16;
-/** Highest UBO slot + 1 per stage (slot 0 is the constant buffer; the emitter accepts slots 1..10). */
-export const MAX_UBO_SLOTS = 11;
+/** Highest UBO slot + 1 per stage (slot 0 is the constant buffer; the emitter accepts slots 1..14). */
+export const MAX_UBO_SLOTS = 15;
 /** Most bytes of one stage's constant buffer (64 KiB, GL's minimum `GL_MAX_UNIFORM_BLOCK_SIZE` is 16 KiB; llvmpipe's is 64 KiB). */
 export const MAX_CONSTANT_BYTES = 64 << 10;
 

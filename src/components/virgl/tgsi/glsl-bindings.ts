@@ -5,32 +5,13 @@ export { STAGE_INDEX, STAGE_PREFIX };
 
 /** Sampler units per stage the emitter accepts (0..15). */
 export const SAMPLERS_PER_STAGE = 16;
-/** Uniform-buffer binding points reserved per stage: slot 0 (CONST file) .. 10 (UBOs), 11 = sysval block. */
-export const UBO_BINDINGS_PER_STAGE = 12;
+/**
+ * Uniform-buffer binding points reserved per stage: slot 0 (CONST file), 1..14 (UBOs: GL 4.3's 14 per stage),
+ * 15 = sysval block.
+ */
+export const UBO_BINDINGS_PER_STAGE = 16;
 /** Highest guest UBO slot the emitter accepts (slot 0 is the default constant buffer). */
 export const MAX_UBO_SLOT = UBO_BINDINGS_PER_STAGE - 2;
-
-/** GL texture unit (`layout(binding)`) of sampler unit `unit` of `stage`: stage*16 + unit. */
-export function samplerBinding(stage: TgsiStage, unit: number): number {
-  return STAGE_INDEX[stage] * SAMPLERS_PER_STAGE + unit;
-}
-
-/** GL uniform-buffer binding of guest constant-buffer slot `slot` (0 = the CONST file) of `stage`: stage*12 + slot. */
-export function uboBinding(stage: TgsiStage, slot: number): number {
-  return STAGE_INDEX[stage] * UBO_BINDINGS_PER_STAGE + slot;
-}
-
-/** GL uniform-buffer binding of the stage's sysval block (clip planes, stipple): stage*12 + 11. */
-export function sysvalBinding(stage: TgsiStage): number {
-  return STAGE_INDEX[stage] * UBO_BINDINGS_PER_STAGE + UBO_BINDINGS_PER_STAGE - 1;
-}
-
-/** Shader storage buffer slots per stage the emitter accepts (0..15). */
-export const SHADER_BUFFERS_PER_STAGE = 16;
-/** Image slots per stage the emitter accepts (0..15). */
-export const IMAGES_PER_STAGE = 16;
-/** Atomic counter buffer bindings the emitter accepts (0..15); they are global in GL and in virgl. */
-export const ATOMIC_BUFFER_BINDINGS = 16;
 
 /**
  * First GL binding of a stage's per-stage resource range of `perStage` slots: graphics stages get consecutive
@@ -39,6 +20,33 @@ export const ATOMIC_BUFFER_BINDINGS = 16;
 function stageBase(stage: TgsiStage, perStage: number): number {
   return stage === "COMP" ? 0 : STAGE_INDEX[stage] * perStage;
 }
+
+/** GL texture unit (`layout(binding)`) of sampler unit `unit` of `stage`: stage*16 + unit. */
+export function samplerBinding(stage: TgsiStage, unit: number): number {
+  return STAGE_INDEX[stage] * SAMPLERS_PER_STAGE + unit;
+}
+
+/** GL uniform-buffer binding of guest constant-buffer slot `slot` (0 = the CONST file) of `stage`: stage*16 + slot, CS slot. */
+export function uboBinding(stage: TgsiStage, slot: number): number {
+  return stageBase(stage, UBO_BINDINGS_PER_STAGE) + slot;
+}
+
+/** GL uniform-buffer binding of the stage's sysval block (clip planes, stipple): stage*16 + 15, CS 15. */
+export function sysvalBinding(stage: TgsiStage): number {
+  return stageBase(stage, UBO_BINDINGS_PER_STAGE) + UBO_BINDINGS_PER_STAGE - 1;
+}
+
+/** Uniform-buffer binding points the graphics stages use: VS, FS, GS, and TCS, TES when tessellation is drawn. */
+export function uboBindingsNeeded(tessellation: boolean): number {
+  return (tessellation ? 5 : 3) * UBO_BINDINGS_PER_STAGE;
+}
+
+/** Shader storage buffer slots per stage the emitter accepts (0..15). */
+export const SHADER_BUFFERS_PER_STAGE = 16;
+/** Image slots per stage the emitter accepts (0..15). */
+export const IMAGES_PER_STAGE = 16;
+/** Atomic counter buffer bindings the emitter accepts (0..15); they are global in GL and in virgl. */
+export const ATOMIC_BUFFER_BINDINGS = 16;
 
 /** GL shader-storage binding of guest shader buffer `slot` (SET_SHADER_BUFFERS) of `stage`: stage*16 + slot, CS slot. */
 export function shaderBufferBinding(stage: TgsiStage, slot: number): number {

@@ -16,6 +16,7 @@ export {
   sysvalBinding,
   UBO_BINDINGS_PER_STAGE,
   uboBinding,
+  uboBindingsNeeded,
   uboBlockRows,
   varyingId,
   varyingName,

@@ -321,7 +321,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     ver >= 40, // texture_query_lod
     ver >= 40, // has_fp64
     false, // has_tessellation_shaders: tessellation stages are not drawn
-    false, // has_indirect_draw: indirect draws are not executed
+    ver >= 43, // has_indirect_draw: render/indirect-draws.ts (the host's multi-draw indirect calls)
     ver >= 40, // has_sample_shading
     ver >= 45 || ext("GL_ARB_cull_distance"),
     ver >= 45 || ext("GL_ARB_conditional_render_inverted"),

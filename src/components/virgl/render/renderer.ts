@@ -14,6 +14,7 @@ import type { VirglSubContext } from "../state/sub-context.ts";
 import { producedVaryings, type ShaderKey } from "../tgsi/index.ts";
 import { bindSubContextFramebuffer } from "./framebuffer.ts";
 import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
+import { IndirectDraws, type IndirectPlan } from "./indirect-draws.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
 import { ProgramCache, type ProgramStage } from "./programs.ts";
@@ -63,6 +64,7 @@ export class VirglRenderer {
   readonly #programs: ProgramCache;
   readonly #resources: ShaderResources;
   readonly #streamOutput: StreamOutput;
+  readonly #indirect: IndirectDraws;
   #vertexInput: VertexInput | undefined;
   /** Index read-back scratch, grown to the largest indexed draw seen (bounded by the 1 GiB buffer limit). */
   #indexScratch = new ArrayBuffer(0);
@@ -86,6 +88,7 @@ export class VirglRenderer {
     this.#programs = new ProgramCache(gl, warn);
     this.#resources = new ShaderResources(gl);
     this.#streamOutput = new StreamOutput(gl);
+    this.#indirect = new IndirectDraws(gl);
   }
 
   /** Deletes what the renderer keeps for a destroyed sub-context (current context must be the owner's). */
@@ -242,7 +245,6 @@ export class VirglRenderer {
     const gl = this.#gl;
     if (c.count === 0 && c.indirectHandle === 0 && c.countFromSo === 0) return undefined;
     if (!isCorePrimitive(c.mode)) return invalid(`primitive ${c.mode} (not advertised)`);
-    if (c.indirectHandle !== 0) return invalid("indirect draws (not advertised)");
     const d = this.#gather(sub);
     if (d === undefined) {
       this.skippedDraws++;
@@ -304,15 +306,49 @@ export class VirglRenderer {
       this.skippedDraws++;
       return undefined;
     }
-    const indices = c.indexed && fromSo === undefined ? this.#indexRange(b, c, lookup) : undefined;
-    if (indices instanceof VirglRefusal) return indices;
-    const failed = vi.apply(d.ve, b.vertexBuffers, lookup, {
-      firstVertex: indices === undefined ? (fromSo === undefined ? c.start : 0) : indices.first,
-      lastVertex:
-        indices === undefined ? (fromSo === undefined ? c.start + c.count - 1 : fromSo.maxVertices - 1) : indices.last,
-      startInstance: c.startInstance,
-      instanceCount: c.instanceCount,
-    });
+    const restartIndex = c.primitiveRestart ? c.restartIndex : -1;
+    let indirect: IndirectPlan | undefined;
+    let indices: { glName: number; type: number; first: number; last: number } | undefined;
+    if (c.indirectHandle !== 0 && fromSo === undefined) {
+      const ib = c.indexed ? this.#indexBuffer(b, lookup) : undefined;
+      if (ib instanceof VirglRefusal) return ib;
+      // GL reads an indirect record's first index from the element buffer's start.
+      if (ib !== undefined && b.indexBuffer!.offset !== 0) return invalid("indirect draw with an index buffer offset");
+      const plan = this.#indirect.plan(
+        c,
+        lookup,
+        ib === undefined
+          ? undefined
+          : (count, firstIndex, bias) => this.#indexRange(ib, count, firstIndex * ib.size, bias, restartIndex),
+      );
+      if (plan instanceof VirglRefusal) return plan;
+      indirect = plan;
+      if (ib !== undefined) indices = { glName: ib.glName, type: ib.type, first: 0, last: -1 };
+    } else if (c.indexed && fromSo === undefined) {
+      const ib = this.#indexBuffer(b, lookup);
+      if (ib instanceof VirglRefusal) return ib;
+      // Mesa folds the draw's start into the index buffer offset (virgl_context.c), so `start` is not added again.
+      const range = this.#indexRange(ib, c.count, b.indexBuffer!.offset, c.indexBias, restartIndex);
+      if (range instanceof VirglRefusal) return range;
+      if (c.instanceCount === 0) range.last = -1;
+      indices = { glName: ib.glName, type: ib.type, ...range };
+    }
+    const failed = vi.apply(
+      d.ve,
+      b.vertexBuffers,
+      lookup,
+      indirect?.reaches ?? {
+        firstVertex: indices === undefined ? (fromSo === undefined ? c.start : 0) : indices.first,
+        lastVertex:
+          indices === undefined
+            ? fromSo === undefined
+              ? c.start + c.count - 1
+              : fromSo.maxVertices - 1
+            : indices.last,
+        startInstance: c.startInstance,
+        instanceCount: c.instanceCount,
+      },
+    );
     if (failed !== undefined) return failed;
     const stipple = d.rasterizer?.polyStipple === true;
     const clip = (d.rasterizer?.clipPlaneEnable ?? 0) !== 0;
@@ -337,7 +373,10 @@ export class VirglRenderer {
     const so = this.#streamOutput.beforeDraw(sub, program, capturing, mode, lookup);
     if (so !== undefined) return so;
     if (fromSo !== undefined) gl.drawTransformFeedback(c.mode, fromSo.xfb, c.instanceCount);
-    else if (!c.indexed) {
+    else if (indirect !== undefined) {
+      if (indices !== undefined) vi.elementBuffer(indices.glName);
+      this.#indirect.draw(indirect, c.mode, indices?.type);
+    } else if (!c.indexed) {
       gl.drawArrays({
         mode: c.mode,
         first: c.start,
@@ -361,16 +400,11 @@ export class VirglRenderer {
     return undefined;
   }
 
-  /**
-   * Checks an indexed draw's index range against its index buffer and reads the indices back (the host GL holds the
-   * only copy) for the lowest and highest vertex they fetch, bias added, restart index skipped; `last < first`
-   * when no vertex is fetched.
-   */
-  #indexRange(
+  /** The bound index buffer's GL name, index type and index size, checked. */
+  #indexBuffer(
     b: VirglSubContext["bound"],
-    c: VirglCommandOf<typeof VirglCmd.DrawVbo>,
     lookup: ResourceLookup,
-  ): { glName: number; type: number; first: number; last: number } | VirglRefusal {
+  ): { glName: number; type: number; size: number; width: number } | VirglRefusal {
     const ib = b.indexBuffer;
     if (ib === undefined) return invalid("indexed draw without an index buffer");
     const res = lookup(ib.resourceId);
@@ -379,22 +413,34 @@ export class VirglRenderer {
       return invalid("index buffer is not a GL buffer");
     const type = INDEX_TYPE[ib.indexSize];
     if (type === undefined) return invalid(`index size ${ib.indexSize}`);
-    // Mesa folds the draw's start into the index buffer offset (virgl_context.c), so `start` is not added again.
-    const offset = ib.offset;
-    const bytes = c.count * ib.indexSize;
-    if (offset + bytes > res.state.width)
-      return invalid(`indices ${offset}+${c.count}×${ib.indexSize} past the ${res.state.width}-byte index buffer`);
-    if (c.count === 0 || c.instanceCount === 0) return { glName: res.state.glName, type, first: 0, last: -1 };
+    return { glName: res.state.glName, type, size: ib.indexSize, width: res.state.width };
+  }
+
+  /**
+   * Checks `count` indices at byte `offset` of the index buffer and reads them back (the host GL holds the only
+   * copy) for the lowest and highest vertex they fetch, `bias` added, index `restart` skipped; `last < first` when
+   * no vertex is fetched.
+   */
+  #indexRange(
+    ib: { glName: number; size: number; width: number },
+    count: number,
+    offset: number,
+    bias: number,
+    restart: number,
+  ): { first: number; last: number } | VirglRefusal {
+    const bytes = count * ib.size;
+    if (offset + bytes > ib.width)
+      return invalid(`indices ${offset}+${count}×${ib.size} past the ${ib.width}-byte index buffer`);
+    if (count === 0) return { first: 0, last: -1 };
     if (this.#indexScratch.byteLength < bytes) this.#indexScratch = new ArrayBuffer(bytes);
     const raw = new Uint8Array(this.#indexScratch, 0, bytes);
-    this.#gl.getBufferSubData(res.state.glName, offset, raw);
+    this.#gl.getBufferSubData(ib.glName, offset, raw);
     const values =
-      ib.indexSize === 1
+      ib.size === 1
         ? raw
-        : ib.indexSize === 2
-          ? new Uint16Array(this.#indexScratch, 0, c.count)
-          : new Uint32Array(this.#indexScratch, 0, c.count);
-    const restart = c.primitiveRestart ? c.restartIndex : -1;
+        : ib.size === 2
+          ? new Uint16Array(this.#indexScratch, 0, count)
+          : new Uint32Array(this.#indexScratch, 0, count);
     let min = Number.POSITIVE_INFINITY;
     let max = -1;
     for (let i = 0; i < values.length; i++) {
@@ -403,10 +449,10 @@ export class VirglRenderer {
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    if (max < 0) return { glName: res.state.glName, type, first: 0, last: -1 };
-    const first = min + c.indexBias;
-    if (first < 0) return invalid(`index ${min} + bias ${c.indexBias} is a negative vertex`);
-    return { glName: res.state.glName, type, first, last: max + c.indexBias };
+    if (max < 0) return { first: 0, last: -1 };
+    const first = min + bias;
+    if (first < 0) return invalid(`index ${min} + bias ${bias} is a negative vertex`);
+    return { first, last: max + bias };
   }
 
   /** Deletes the renderer's GL objects (current context must be the owner's). */

@@ -1,7 +1,7 @@
 import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
-import { DRAW_LIMIT_QUERIES, uniformBlocksCap } from "./draw-limits.ts";
+import { DRAW_LIMIT_QUERIES, tessellationDrawn, uniformBlocksCap } from "./draw-limits.ts";
 import { probeVertexOutputs } from "./vertex-output-probe.ts";
 
 /** `sizeof(struct virgl_caps_v1)`: what capset VIRGL (1) carries. */
@@ -117,9 +117,10 @@ export const VirglCap = {
  */
 export const HOST_FEATURE_CHECK_VERSION = 15;
 
-/** Gallium primitive bits (p_defines.h PIPE_PRIM_*): points..triangle fan, adjacency (patches: tessellation is not drawn). */
+/** Gallium primitive bits (p_defines.h PIPE_PRIM_*): points..triangle fan, adjacency, patches. */
 const PRIM_BASIC = 0x7f;
 const PRIM_ADJACENCY = 0x3c00;
+const PRIM_PATCHES = 1 << 14;
 
 /** What the host GL offers, read once; the caps blobs are encoded from it. */
 export interface HostGlLimits {
@@ -320,7 +321,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     ext("GL_ARB_texture_mirror_clamp_to_edge") || ext("GL_EXT_texture_mirror_clamp") || ver >= 44,
     ver >= 40, // texture_query_lod
     ver >= 40, // has_fp64
-    false, // has_tessellation_shaders: tessellation stages are not drawn
+    tessellationDrawn(limits), // has_tessellation_shaders
     ver >= 43, // has_indirect_draw: render/indirect-draws.ts (the host's multi-draw indirect calls)
     ver >= 40, // has_sample_shading
     ver >= 45 || ext("GL_ARB_cull_distance"),
@@ -341,7 +342,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   v.setUint32(O.maxSamples, int(GL.MAX_SAMPLES), true);
   let prims = PRIM_BASIC;
   if (glsl >= 150) prims |= PRIM_ADJACENCY;
-
+  if (tessellationDrawn(limits)) prims |= PRIM_PATCHES;
   v.setUint32(O.primMask, prims, true);
   v.setUint32(O.maxTboSize, int(GL.MAX_TEXTURE_BUFFER_SIZE), true);
   v.setUint32(O.maxUniformBlocks, uniformBlocksCap(limits), true);

@@ -546,6 +546,12 @@ export class VirglEncoder {
     return this.#cmd(VirglCmd.DrawVbo, 0, size, fields);
   }
 
+  /** SET_TESS_STATE: default outer (4) and inner (2) levels. */
+  setTessState(outer: readonly number[], inner: readonly number[]): this {
+    const words = new Uint32Array(Float32Array.from([...outer, ...inner]).buffer);
+    return this.raw(VirglCmd.SetTessState, 0, [...words]);
+  }
+
   beginQuery(handle: number): this {
     return this.#cmd(VirglCmd.BeginQuery, 0, 1, { [QueryCmdOffset.Handle]: handle });
   }

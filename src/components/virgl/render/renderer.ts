@@ -20,6 +20,7 @@ import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } 
 import { ProgramCache, type ProgramStage } from "./programs.ts";
 import { ShaderResources } from "./shader-resources.ts";
 import { drawCaptureMode, StreamOutput } from "./stream-output.ts";
+import { PIPE_PRIM_PATCHES, Tessellation } from "./tessellation.ts";
 import { integerKind } from "./vertex-formats.ts";
 import { VertexInput } from "./vertex-input.ts";
 
@@ -42,6 +43,8 @@ interface Applied {
 /** The state a draw reads, gathered from the sub-context. */
 interface DrawState {
   readonly vs: VirglShader;
+  readonly tcs: VirglShader | undefined;
+  readonly tes: VirglShader | undefined;
   readonly gs: VirglShader | undefined;
   readonly fs: VirglShader;
   readonly blend: VirglBlendState | undefined;
@@ -65,6 +68,7 @@ export class VirglRenderer {
   readonly #resources: ShaderResources;
   readonly #streamOutput: StreamOutput;
   readonly #indirect: IndirectDraws;
+  readonly #tessellation: Tessellation;
   #vertexInput: VertexInput | undefined;
   /** Index read-back scratch, grown to the largest indexed draw seen (bounded by the 1 GiB buffer limit). */
   #indexScratch = new ArrayBuffer(0);
@@ -89,6 +93,7 @@ export class VirglRenderer {
     this.#resources = new ShaderResources(gl);
     this.#streamOutput = new StreamOutput(gl);
     this.#indirect = new IndirectDraws(gl);
+    this.#tessellation = new Tessellation(gl);
   }
 
   /** Deletes what the renderer keeps for a destroyed sub-context (current context must be the owner's). */
@@ -130,6 +135,8 @@ export class VirglRenderer {
     const vs = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.Vertex]!, VirglObject.Shader);
     const fs = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.Fragment]!, VirglObject.Shader);
     const gs = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.Geometry]!, VirglObject.Shader);
+    const tcs = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.TessCtrl]!, VirglObject.Shader);
+    const tes = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.TessEval]!, VirglObject.Shader);
     if (
       !(vs instanceof VirglShader) ||
       !(fs instanceof VirglShader) ||
@@ -138,11 +145,15 @@ export class VirglRenderer {
     ) {
       return undefined;
     }
-    if (gs !== undefined && gs.tgsi === undefined) return undefined;
+    if ([gs, tcs, tes].some((s) => s !== undefined && s.tgsi === undefined)) return undefined;
+    // GL draws a TCS only with a TES.
+    if (tcs !== undefined && tes === undefined) return undefined;
     return {
       vs,
       fs,
       gs,
+      tcs,
+      tes,
       blend: objectOf(sub, b.blend, VirglObject.Blend),
       dsa: objectOf(sub, b.dsa, VirglObject.Dsa),
       rasterizer: objectOf(sub, b.rasterizer, VirglObject.Rasterizer),
@@ -157,7 +168,7 @@ export class VirglRenderer {
     const fsTgsi = d.fs.tgsi!;
     const flipY = (b.viewports[0]?.scale[1] ?? 1) < 0;
     const clipPlaneEnable = rs?.clipPlaneEnable ?? 0;
-    const so = (d.gs ?? d.vs).streamOutput.outputs;
+    const so = (d.gs ?? d.tes ?? d.vs).streamOutput.outputs;
     const last: Partial<ShaderKey> = {
       ...(flipY ? { flipY } : {}),
       ...(clipPlaneEnable !== 0 ? { clipPlaneEnable } : {}),
@@ -185,19 +196,36 @@ export class VirglRenderer {
       target: "glsl450",
       ...(vsInt !== 0 ? { vsIntInputs: vsInt } : {}),
       ...(vsUint !== 0 ? { vsUintInputs: vsUint } : {}),
-      ...(d.gs === undefined ? last : {}),
+      ...(d.gs === undefined && d.tes === undefined ? last : {}),
     };
     const stages: ProgramStage[] = [{ shader: d.vs, tgsi: vsTgsi, key: vsKey }];
-    if (d.gs !== undefined) {
-      const gsKey: ShaderKey = {
+    if (d.tcs !== undefined) {
+      const tcsKey: ShaderKey = {
         target: "glsl450",
         producer: "VERT",
         producerOutputs: producedVaryings(vsTgsi.info.outputs),
+      };
+      stages.push({ shader: d.tcs, tgsi: d.tcs.tgsi!, key: tcsKey });
+    }
+    if (d.tes !== undefined) {
+      const tesKey: ShaderKey = {
+        target: "glsl450",
+        producer: d.tcs === undefined ? "VERT" : "TESS_CTRL",
+        producerOutputs: producedVaryings((d.tcs?.tgsi ?? vsTgsi).info.outputs),
+        ...(d.gs === undefined ? last : {}),
+      };
+      stages.push({ shader: d.tes, tgsi: d.tes.tgsi!, key: tesKey });
+    }
+    if (d.gs !== undefined) {
+      const gsKey: ShaderKey = {
+        target: "glsl450",
+        producer: d.tes === undefined ? "VERT" : "TESS_EVAL",
+        producerOutputs: producedVaryings((d.tes?.tgsi ?? vsTgsi).info.outputs),
         ...last,
       };
       stages.push({ shader: d.gs, tgsi: d.gs.tgsi!, key: gsKey });
     }
-    const producer = d.gs?.tgsi ?? vsTgsi;
+    const producer = d.gs?.tgsi ?? d.tes?.tgsi ?? vsTgsi;
     let fsInt = 0;
     let fsUint = 0;
     let fsAlpha = 0;
@@ -218,7 +246,11 @@ export class VirglRenderer {
     const alpha = d.dsa?.alphaEnabled === true && d.dsa.alphaFunc !== 7;
     const fsKey: ShaderKey = {
       target: "glsl450",
-      ...(d.gs !== undefined ? { producer: "GEOM" as const } : {}),
+      ...(d.gs !== undefined
+        ? { producer: "GEOM" as const }
+        : d.tes !== undefined
+          ? { producer: "TESS_EVAL" as const }
+          : {}),
       producerOutputs: producedVaryings(producer.info.outputs),
       ...(fsInt !== 0 ? { fsIntOutputs: fsInt } : {}),
       ...(fsUint !== 0 ? { fsUintOutputs: fsUint } : {}),
@@ -246,7 +278,8 @@ export class VirglRenderer {
     if (c.count === 0 && c.indirectHandle === 0 && c.countFromSo === 0) return undefined;
     if (!isCorePrimitive(c.mode)) return invalid(`primitive ${c.mode} (not advertised)`);
     const d = this.#gather(sub);
-    if (d === undefined) {
+    // GL draws patches exactly when a TES is bound.
+    if (d === undefined || (c.mode === PIPE_PRIM_PATCHES) !== (d.tes !== undefined)) {
       this.skippedDraws++;
       return undefined;
     }
@@ -352,8 +385,8 @@ export class VirglRenderer {
     if (failed !== undefined) return failed;
     const stipple = d.rasterizer?.polyStipple === true;
     const clip = (d.rasterizer?.clipPlaneEnable ?? 0) !== 0;
-    const lastVertex = d.gs ?? d.vs;
-    for (const s of [d.vs, d.gs, d.fs]) {
+    const lastVertex = d.gs ?? d.tes ?? d.vs;
+    for (const s of [d.vs, d.tcs, d.tes, d.gs, d.fs]) {
       if (s === undefined) continue;
       const usesSysval = (s === d.fs && stipple) || (s === lastVertex && clip);
       this.#resources.bindBuffers(sub, s.tgsi!, usesSysval, lookup);
@@ -368,8 +401,12 @@ export class VirglRenderer {
       }
       a.restart = restart;
     }
-    const capturing = (d.gs ?? d.vs).streamOutput.outputs.length > 0 ? (d.gs ?? d.vs).streamOutput.strides : undefined;
-    const mode = drawCaptureMode(c.mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined);
+    if (d.tes !== undefined) {
+      const failed = this.#tessellation.apply(sub, c.verticesPerPatch);
+      if (failed !== undefined) return failed;
+    }
+    const capturing = lastVertex.streamOutput.outputs.length > 0 ? lastVertex.streamOutput.strides : undefined;
+    const mode = drawCaptureMode(c.mode, d.gs?.tgsi?.info, d.tes?.tgsi?.info);
     const so = this.#streamOutput.beforeDraw(sub, program, capturing, mode, lookup);
     if (so !== undefined) return so;
     if (fromSo !== undefined) gl.drawTransformFeedback(c.mode, fromSo.xfb, c.instanceCount);

@@ -52,6 +52,9 @@ export class VirglBoundState {
   readonly clipPlanes = new Float32Array(32);
   readonly stipple = new Uint32Array(32);
   sysvalVersion = 0;
+  /** SET_TESS_STATE: the default outer (4) then inner (2) levels, used without a TCS; `tessVersion` bumps on change. */
+  readonly tessLevels = new Float32Array([1, 1, 1, 1, 1, 1]);
+  tessVersion = 0;
   /** SET_STREAMOUT_TARGETS: target handles per capture buffer (0 = none) and which ones append. */
   streamoutTargets: readonly number[] = [];
   streamoutAppend = 0;

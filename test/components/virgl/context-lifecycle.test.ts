@@ -20,13 +20,15 @@ test("commands Mesa sends for state are stored or counted, not failed; shaders k
         .setBlendColor([0.25, 0, 0, 1])
         .setSampleMask(0xf)
         .destroyObject(VirglObject.Blend, 4)
-        // Tessellation is not executed (nor advertised): decoded and counted.
-        .raw(VirglCmd.SetTessState, 0, [0, 0, 0, 0, 0, 0])
+        .setTessState([2, 3, 4, 5], [6, 7])
+        // Not executed (nor advertised): decoded and counted.
+        .raw(VirglCmd.SetDebugFlags, 0, [0, 0])
         .finish(),
     );
     const ctx = component.context(1)!;
-    assert.deepEqual([...ctx.unsupported], [["SetTessState", 1]]);
+    assert.deepEqual([...ctx.unsupported], [["SetDebugFlags", 1]]);
     const bound = ctx.currentSubContext.bound;
+    assert.deepEqual([...bound.tessLevels], [2, 3, 4, 5, 6, 7]);
     assert.equal(bound.blend, 4);
     assert.equal(bound.shaders[PipeShaderType.Fragment], 3);
     assert.deepEqual(bound.blendColor, [0.25, 0, 0, 1]);

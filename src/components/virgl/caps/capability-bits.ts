@@ -20,7 +20,7 @@ export function capabilityBits(limits: HostGlLimits): number {
     VirglCap.FboMixedColorFormats |
     VirglCap.SrgbWriteControl;
   bits |= memoryCapabilityBits(limits);
-  // Only what the draw path executes: QBOs, indirect draws, transform feedback 3, texture views in another
+  // Only what the draw path executes: QBOs, transform feedback 3, texture views in another
   // format, framebuffer fetch and shader clock are not, so they are not advertised and Mesa never sends them.
   const byVersion: readonly [number, boolean][] = [
     [VirglCap.CopyImage, v >= 43 || ext("GL_ARB_copy_image")],
@@ -30,6 +30,9 @@ export function capabilityBits(limits: HostGlLimits): number {
     [VirglCap.TgsiComponents, v >= 44 || ext("GL_ARB_enhanced_layouts")],
     [VirglCap.ClipHalfz, v >= 45 || ext("GL_ARB_clip_control")],
     [VirglCap.ClearTexture, v >= 44 || ext("GL_ARB_clear_texture")],
+    // Multi-draw indirect (GL 4.3); the draw count from a buffer is read back, so it needs no host extension.
+    [VirglCap.MultiDrawIndirect, v >= 43],
+    [VirglCap.IndirectParams, v >= 43],
   ];
   for (const [bit, has] of byVersion) if (has) bits |= bit;
   return bits >>> 0;

@@ -1,6 +1,7 @@
 import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
+import { DRAW_LIMIT_QUERIES, tessellationDrawn, uniformBlocksCap } from "./draw-limits.ts";
 import { encodeMemoryCaps, MEMORY_LIMIT_QUERIES } from "./memory-caps.ts";
 import { probeVertexOutputs } from "./vertex-output-probe.ts";
 
@@ -117,9 +118,10 @@ export const VirglCap = {
  */
 export const HOST_FEATURE_CHECK_VERSION = 15;
 
-/** Gallium primitive bits (p_defines.h PIPE_PRIM_*): points..triangle fan, adjacency (patches: tessellation is not drawn). */
+/** Gallium primitive bits (p_defines.h PIPE_PRIM_*): points..triangle fan, adjacency, patches. */
 const PRIM_BASIC = 0x7f;
 const PRIM_ADJACENCY = 0x3c00;
+const PRIM_PATCHES = 1 << 14;
 
 /** What the host GL offers, read once; the caps blobs are encoded from it. */
 export interface HostGlLimits {
@@ -191,6 +193,7 @@ const INT_QUERIES = [
   0x84ff /* MAX_TEXTURE_MAX_ANISOTROPY */,
   0x8872 /* MAX_TEXTURE_IMAGE_UNITS */,
   0x8a30 /* MAX_UNIFORM_BLOCK_SIZE */,
+  ...DRAW_LIMIT_QUERIES,
 ] as const;
 
 const FLOAT_QUERIES = [
@@ -319,8 +322,8 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     ext("GL_ARB_texture_mirror_clamp_to_edge") || ext("GL_EXT_texture_mirror_clamp") || ver >= 44,
     ver >= 40, // texture_query_lod
     ver >= 40, // has_fp64
-    false, // has_tessellation_shaders: tessellation stages are not drawn
-    false, // has_indirect_draw: indirect draws are not executed
+    tessellationDrawn(limits), // has_tessellation_shaders
+    ver >= 43, // has_indirect_draw: render/indirect-draws.ts (the host's multi-draw indirect calls)
     ver >= 40, // has_sample_shading
     ver >= 45 || ext("GL_ARB_cull_distance"),
     ver >= 45 || ext("GL_ARB_conditional_render_inverted"),
@@ -340,10 +343,10 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   v.setUint32(O.maxSamples, int(GL.MAX_SAMPLES), true);
   let prims = PRIM_BASIC;
   if (glsl >= 150) prims |= PRIM_ADJACENCY;
-
+  if (tessellationDrawn(limits)) prims |= PRIM_PATCHES;
   v.setUint32(O.primMask, prims, true);
   v.setUint32(O.maxTboSize, int(GL.MAX_TEXTURE_BUFFER_SIZE), true);
-  v.setUint32(O.maxUniformBlocks, int(GL.MAX_VERTEX_UNIFORM_BLOCKS) + 1, true);
+  v.setUint32(O.maxUniformBlocks, uniformBlocksCap(limits), true);
   v.setUint32(O.maxViewports, Math.max(1, int(GL.MAX_VIEWPORTS)), true);
   v.setUint32(O.maxTextureGatherComponents, int(GL.MAX_PROGRAM_TEXTURE_GATHER_COMPONENTS), true);
   if (capset === 1) return bytes;

@@ -3,8 +3,14 @@ import { VirglShader } from "../state/shader.ts";
 import type { VirglExecution } from "./execution.ts";
 import type { Executor } from "./executor.ts";
 
-/** The stages a draw runs (tessellation is not executed). */
-const DRAW_STAGES = [PipeShaderType.Vertex, PipeShaderType.Geometry, PipeShaderType.Fragment] as const;
+/** The stages a draw runs. */
+const DRAW_STAGES = [
+  PipeShaderType.Vertex,
+  PipeShaderType.TessCtrl,
+  PipeShaderType.TessEval,
+  PipeShaderType.Geometry,
+  PipeShaderType.Fragment,
+] as const;
 
 /** Whether a bound stage's shader was refused (its TGSI did not parse); warns once per such shader. */
 function usesRefusedShader(x: VirglExecution): boolean {

@@ -41,6 +41,7 @@ import {
   executeSetViewportState,
 } from "./setters.ts";
 import { executeCreateSubCtx, executeDestroySubCtx, executeSetSubCtx } from "./sub-contexts.ts";
+import { executeSetTessState } from "./tessellation.ts";
 import { executeCopyTransfer3D, executeResourceInlineWrite, executeTransfer3D } from "./transfers.ts";
 
 /** The executor table, keyed by `VirglCmd` beside the decoder table: what each decoded command does on the host. */
@@ -77,7 +78,7 @@ export const VIRGL_EXECUTORS: ExecutorTable = {
   CreateSubCtx: executeCreateSubCtx,
   DestroySubCtx: executeDestroySubCtx,
   BindShader: executeBindShader,
-  SetTessState: UNSUPPORTED,
+  SetTessState: executeSetTessState,
   SetMinSamples: executeSetMinSamples,
   SetShaderBuffers: executeSetShaderBuffers,
   SetShaderImages: executeSetShaderImages,

@@ -76,7 +76,7 @@ export class VirglEncoder {
   /** Appends a command of `length` payload words set by name: `fields[offset] = value`. */
   #cmd(cmd: number, object: number, length: number, fields: Readonly<Record<number, number>>): this {
     const payload = new Array<number>(length).fill(0);
-    for (const [k, v] of Object.entries(fields)) payload[Number(k) - 1] = v;
+    for (const [k, v] of Object.entries(fields)) if (Number(k) <= length) payload[Number(k) - 1] = v;
     return this.raw(cmd, object, payload);
   }
 
@@ -513,10 +513,19 @@ export class VirglEncoder {
     return this.raw(VirglCmd.ResourceInlineWrite, 0, [...head, ...new Uint32Array(padded.buffer)]);
   }
 
-  /** DRAW_VBO; fields left out are 0 (`instanceCount` 1). */
+  /**
+   * DRAW_VBO; fields left out are 0 (`instanceCount` 1). The tessellation or indirect length is sent when a field of
+   * it is non-zero.
+   */
   drawVbo(d: Partial<VirglDrawInfo> & { count: number; mode: number }): this {
     const o = DrawVboOffset;
-    return this.#cmd(VirglCmd.DrawVbo, 0, DrawVboSize.Plain, {
+    const indirect = (d.indirectHandle ?? 0) !== 0 || (d.indirectDrawCountHandle ?? 0) !== 0;
+    const size = indirect
+      ? DrawVboSize.Indirect
+      : (d.verticesPerPatch ?? 0) !== 0 || (d.drawId ?? 0) !== 0
+        ? DrawVboSize.Tess
+        : DrawVboSize.Plain;
+    const fields: Record<number, number> = {
       [o.Start]: d.start ?? 0,
       [o.Count]: d.count,
       [o.Mode]: d.mode,
@@ -529,7 +538,22 @@ export class VirglEncoder {
       [o.MinIndex]: d.minIndex ?? 0,
       [o.MaxIndex]: d.maxIndex ?? 0xffffffff,
       [o.CountFromSo]: d.countFromSo ?? 0,
-    });
+      [o.VerticesPerPatch]: d.verticesPerPatch ?? 0,
+      [o.DrawId]: d.drawId ?? 0,
+      [o.IndirectHandle]: d.indirectHandle ?? 0,
+      [o.IndirectOffset]: d.indirectOffset ?? 0,
+      [o.IndirectStride]: d.indirectStride ?? 0,
+      [o.IndirectDrawCount]: d.indirectDrawCount ?? 0,
+      [o.IndirectDrawCountOffset]: d.indirectDrawCountOffset ?? 0,
+      [o.IndirectDrawCountHandle]: d.indirectDrawCountHandle ?? 0,
+    };
+    return this.#cmd(VirglCmd.DrawVbo, 0, size, fields);
+  }
+
+  /** SET_TESS_STATE: default outer (4) and inner (2) levels. */
+  setTessState(outer: readonly number[], inner: readonly number[]): this {
+    const words = new Uint32Array(Float32Array.from([...outer, ...inner]).buffer);
+    return this.raw(VirglCmd.SetTessState, 0, [...words]);
   }
 
   beginQuery(handle: number): this {

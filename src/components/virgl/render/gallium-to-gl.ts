@@ -103,21 +103,24 @@ export function isCorePrimitive(mode: number): boolean {
   return mode <= 14 && mode !== 7 && mode !== 8 && mode !== 9;
 }
 
-/** Gallium query types (`PIPE_QUERY_*`). */
+/**
+ * Query types as the virgl protocol numbers them (`VIRGL_QUERY_*`, which Mesa's virgl driver maps `PIPE_QUERY_*`
+ * to): not Gallium's order (timestamps follow the occlusion predicate; the conservative predicate is 11).
+ */
 export const PipeQuery = {
   OcclusionCounter: 0,
   OcclusionPredicate: 1,
-  OcclusionPredicateConservative: 2,
-  Timestamp: 3,
-  TimestampDisjoint: 4,
-  TimeElapsed: 5,
-  PrimitivesGenerated: 6,
-  PrimitivesEmitted: 7,
-  SoStatistics: 8,
-  SoOverflowPredicate: 9,
-  SoOverflowAnyPredicate: 10,
-  GpuFinished: 11,
-  PipelineStatistics: 12,
+  Timestamp: 2,
+  TimestampDisjoint: 3,
+  TimeElapsed: 4,
+  PrimitivesGenerated: 5,
+  PrimitivesEmitted: 6,
+  SoStatistics: 7,
+  SoOverflowPredicate: 8,
+  GpuFinished: 9,
+  PipelineStatistics: 10,
+  OcclusionPredicateConservative: 11,
+  SoOverflowAnyPredicate: 12,
 } as const;
 
 /** The GL query target of a Gallium query type this component executes, or undefined. */

@@ -15,12 +15,14 @@ import { producedVaryings, type ShaderKey } from "../tgsi/index.ts";
 import { launchGrid } from "./compute.ts";
 import { bindSubContextFramebuffer } from "./framebuffer.ts";
 import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
+import { IndirectDraws, type IndirectPlan } from "./indirect-draws.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
 import { ProgramCache, type ProgramStage } from "./programs.ts";
 import { ShaderMemory } from "./shader-memory.ts";
 import { ShaderResources } from "./shader-resources.ts";
 import { drawCaptureMode, StreamOutput } from "./stream-output.ts";
+import { PIPE_PRIM_PATCHES, Tessellation } from "./tessellation.ts";
 import { integerKind } from "./vertex-formats.ts";
 import { VertexInput } from "./vertex-input.ts";
 
@@ -43,6 +45,8 @@ interface Applied {
 /** The state a draw reads, gathered from the sub-context. */
 interface DrawState {
   readonly vs: VirglShader;
+  readonly tcs: VirglShader | undefined;
+  readonly tes: VirglShader | undefined;
   readonly gs: VirglShader | undefined;
   readonly fs: VirglShader;
   readonly blend: VirglBlendState | undefined;
@@ -67,6 +71,8 @@ export class VirglRenderer {
   readonly #memory: ShaderMemory;
   readonly #warn: (message: string) => void;
   readonly #streamOutput: StreamOutput;
+  readonly #indirect: IndirectDraws;
+  readonly #tessellation: Tessellation;
   #vertexInput: VertexInput | undefined;
   /** Index read-back scratch, grown to the largest indexed draw seen (bounded by the 1 GiB buffer limit). */
   #indexScratch = new ArrayBuffer(0);
@@ -94,6 +100,8 @@ export class VirglRenderer {
     this.#memory = new ShaderMemory(gl);
     this.#warn = warn;
     this.#streamOutput = new StreamOutput(gl);
+    this.#indirect = new IndirectDraws(gl);
+    this.#tessellation = new Tessellation(gl);
   }
 
   /** Deletes what the renderer keeps for a destroyed sub-context (current context must be the owner's). */
@@ -135,6 +143,8 @@ export class VirglRenderer {
     const vs = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.Vertex]!, VirglObject.Shader);
     const fs = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.Fragment]!, VirglObject.Shader);
     const gs = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.Geometry]!, VirglObject.Shader);
+    const tcs = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.TessCtrl]!, VirglObject.Shader);
+    const tes = objectOf<VirglShader>(sub, b.shaders[PipeShaderType.TessEval]!, VirglObject.Shader);
     if (
       !(vs instanceof VirglShader) ||
       !(fs instanceof VirglShader) ||
@@ -143,11 +153,15 @@ export class VirglRenderer {
     ) {
       return undefined;
     }
-    if (gs !== undefined && gs.tgsi === undefined) return undefined;
+    if ([gs, tcs, tes].some((s) => s !== undefined && s.tgsi === undefined)) return undefined;
+    // GL draws a TCS only with a TES.
+    if (tcs !== undefined && tes === undefined) return undefined;
     return {
       vs,
       fs,
       gs,
+      tcs,
+      tes,
       blend: objectOf(sub, b.blend, VirglObject.Blend),
       dsa: objectOf(sub, b.dsa, VirglObject.Dsa),
       rasterizer: objectOf(sub, b.rasterizer, VirglObject.Rasterizer),
@@ -162,7 +176,7 @@ export class VirglRenderer {
     const fsTgsi = d.fs.tgsi!;
     const flipY = (b.viewports[0]?.scale[1] ?? 1) < 0;
     const clipPlaneEnable = rs?.clipPlaneEnable ?? 0;
-    const so = (d.gs ?? d.vs).streamOutput.outputs;
+    const so = (d.gs ?? d.tes ?? d.vs).streamOutput.outputs;
     const last: Partial<ShaderKey> = {
       ...(flipY ? { flipY } : {}),
       ...(clipPlaneEnable !== 0 ? { clipPlaneEnable } : {}),
@@ -190,19 +204,36 @@ export class VirglRenderer {
       target: "glsl450",
       ...(vsInt !== 0 ? { vsIntInputs: vsInt } : {}),
       ...(vsUint !== 0 ? { vsUintInputs: vsUint } : {}),
-      ...(d.gs === undefined ? last : {}),
+      ...(d.gs === undefined && d.tes === undefined ? last : {}),
     };
     const stages: ProgramStage[] = [{ shader: d.vs, tgsi: vsTgsi, key: vsKey }];
-    if (d.gs !== undefined) {
-      const gsKey: ShaderKey = {
+    if (d.tcs !== undefined) {
+      const tcsKey: ShaderKey = {
         target: "glsl450",
         producer: "VERT",
         producerOutputs: producedVaryings(vsTgsi.info.outputs),
+      };
+      stages.push({ shader: d.tcs, tgsi: d.tcs.tgsi!, key: tcsKey });
+    }
+    if (d.tes !== undefined) {
+      const tesKey: ShaderKey = {
+        target: "glsl450",
+        producer: d.tcs === undefined ? "VERT" : "TESS_CTRL",
+        producerOutputs: producedVaryings((d.tcs?.tgsi ?? vsTgsi).info.outputs),
+        ...(d.gs === undefined ? last : {}),
+      };
+      stages.push({ shader: d.tes, tgsi: d.tes.tgsi!, key: tesKey });
+    }
+    if (d.gs !== undefined) {
+      const gsKey: ShaderKey = {
+        target: "glsl450",
+        producer: d.tes === undefined ? "VERT" : "TESS_EVAL",
+        producerOutputs: producedVaryings((d.tes?.tgsi ?? vsTgsi).info.outputs),
         ...last,
       };
       stages.push({ shader: d.gs, tgsi: d.gs.tgsi!, key: gsKey });
     }
-    const producer = d.gs?.tgsi ?? vsTgsi;
+    const producer = d.gs?.tgsi ?? d.tes?.tgsi ?? vsTgsi;
     let fsInt = 0;
     let fsUint = 0;
     let fsAlpha = 0;
@@ -223,7 +254,11 @@ export class VirglRenderer {
     const alpha = d.dsa?.alphaEnabled === true && d.dsa.alphaFunc !== 7;
     const fsKey: ShaderKey = {
       target: "glsl450",
-      ...(d.gs !== undefined ? { producer: "GEOM" as const } : {}),
+      ...(d.gs !== undefined
+        ? { producer: "GEOM" as const }
+        : d.tes !== undefined
+          ? { producer: "TESS_EVAL" as const }
+          : {}),
       producerOutputs: producedVaryings(producer.info.outputs),
       ...(fsInt !== 0 ? { fsIntOutputs: fsInt } : {}),
       ...(fsUint !== 0 ? { fsUintOutputs: fsUint } : {}),
@@ -250,9 +285,9 @@ export class VirglRenderer {
     const gl = this.#gl;
     if (c.count === 0 && c.indirectHandle === 0 && c.countFromSo === 0) return undefined;
     if (!isCorePrimitive(c.mode)) return invalid(`primitive ${c.mode} (not advertised)`);
-    if (c.indirectHandle !== 0) return invalid("indirect draws (not advertised)");
     const d = this.#gather(sub);
-    if (d === undefined) {
+    // GL draws patches exactly when a TES is bound.
+    if (d === undefined || (c.mode === PIPE_PRIM_PATCHES) !== (d.tes !== undefined)) {
       this.skippedDraws++;
       return undefined;
     }
@@ -312,20 +347,54 @@ export class VirglRenderer {
       this.skippedDraws++;
       return undefined;
     }
-    const indices = c.indexed && fromSo === undefined ? this.#indexRange(b, c, lookup) : undefined;
-    if (indices instanceof VirglRefusal) return indices;
-    const failed = vi.apply(d.ve, b.vertexBuffers, lookup, {
-      firstVertex: indices === undefined ? (fromSo === undefined ? c.start : 0) : indices.first,
-      lastVertex:
-        indices === undefined ? (fromSo === undefined ? c.start + c.count - 1 : fromSo.maxVertices - 1) : indices.last,
-      startInstance: c.startInstance,
-      instanceCount: c.instanceCount,
-    });
+    const restartIndex = c.primitiveRestart ? c.restartIndex : -1;
+    let indirect: IndirectPlan | undefined;
+    let indices: { glName: number; type: number; first: number; last: number } | undefined;
+    if (c.indirectHandle !== 0 && fromSo === undefined) {
+      const ib = c.indexed ? this.#indexBuffer(b, lookup) : undefined;
+      if (ib instanceof VirglRefusal) return ib;
+      // GL reads an indirect record's first index from the element buffer's start.
+      if (ib !== undefined && b.indexBuffer!.offset !== 0) return invalid("indirect draw with an index buffer offset");
+      const plan = this.#indirect.plan(
+        c,
+        lookup,
+        ib === undefined
+          ? undefined
+          : (count, firstIndex, bias) => this.#indexRange(ib, count, firstIndex * ib.size, bias, restartIndex),
+      );
+      if (plan instanceof VirglRefusal) return plan;
+      indirect = plan;
+      if (ib !== undefined) indices = { glName: ib.glName, type: ib.type, first: 0, last: -1 };
+    } else if (c.indexed && fromSo === undefined) {
+      const ib = this.#indexBuffer(b, lookup);
+      if (ib instanceof VirglRefusal) return ib;
+      // Mesa folds the draw's start into the index buffer offset (virgl_context.c), so `start` is not added again.
+      const range = this.#indexRange(ib, c.count, b.indexBuffer!.offset, c.indexBias, restartIndex);
+      if (range instanceof VirglRefusal) return range;
+      if (c.instanceCount === 0) range.last = -1;
+      indices = { glName: ib.glName, type: ib.type, ...range };
+    }
+    const failed = vi.apply(
+      d.ve,
+      b.vertexBuffers,
+      lookup,
+      indirect?.reaches ?? {
+        firstVertex: indices === undefined ? (fromSo === undefined ? c.start : 0) : indices.first,
+        lastVertex:
+          indices === undefined
+            ? fromSo === undefined
+              ? c.start + c.count - 1
+              : fromSo.maxVertices - 1
+            : indices.last,
+        startInstance: c.startInstance,
+        instanceCount: c.instanceCount,
+      },
+    );
     if (failed !== undefined) return failed;
     const stipple = d.rasterizer?.polyStipple === true;
     const clip = (d.rasterizer?.clipPlaneEnable ?? 0) !== 0;
-    const lastVertex = d.gs ?? d.vs;
-    for (const s of [d.vs, d.gs, d.fs]) {
+    const lastVertex = d.gs ?? d.tes ?? d.vs;
+    for (const s of [d.vs, d.tcs, d.tes, d.gs, d.fs]) {
       if (s === undefined) continue;
       const usesSysval = (s === d.fs && stipple) || (s === lastVertex && clip);
       this.#resources.bindBuffers(sub, s.tgsi!, usesSysval, lookup);
@@ -341,12 +410,19 @@ export class VirglRenderer {
       }
       a.restart = restart;
     }
-    const capturing = (d.gs ?? d.vs).streamOutput.outputs.length > 0 ? (d.gs ?? d.vs).streamOutput.strides : undefined;
-    const mode = drawCaptureMode(c.mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined);
+    if (d.tes !== undefined) {
+      const failed = this.#tessellation.apply(sub, c.verticesPerPatch);
+      if (failed !== undefined) return failed;
+    }
+    const capturing = lastVertex.streamOutput.outputs.length > 0 ? lastVertex.streamOutput.strides : undefined;
+    const mode = drawCaptureMode(c.mode, d.gs?.tgsi?.info, d.tes?.tgsi?.info);
     const so = this.#streamOutput.beforeDraw(sub, program, capturing, mode, lookup);
     if (so !== undefined) return so;
     if (fromSo !== undefined) gl.drawTransformFeedback(c.mode, fromSo.xfb, c.instanceCount);
-    else if (!c.indexed) {
+    else if (indirect !== undefined) {
+      if (indices !== undefined) vi.elementBuffer(indices.glName);
+      this.#indirect.draw(indirect, c.mode, indices?.type);
+    } else if (!c.indexed) {
       gl.drawArrays({
         mode: c.mode,
         first: c.start,
@@ -370,16 +446,11 @@ export class VirglRenderer {
     return undefined;
   }
 
-  /**
-   * Checks an indexed draw's index range against its index buffer and reads the indices back (the host GL holds the
-   * only copy) for the lowest and highest vertex they fetch, bias added, restart index skipped; `last < first`
-   * when no vertex is fetched.
-   */
-  #indexRange(
+  /** The bound index buffer's GL name, index type and index size, checked. */
+  #indexBuffer(
     b: VirglSubContext["bound"],
-    c: VirglCommandOf<typeof VirglCmd.DrawVbo>,
     lookup: ResourceLookup,
-  ): { glName: number; type: number; first: number; last: number } | VirglRefusal {
+  ): { glName: number; type: number; size: number; width: number } | VirglRefusal {
     const ib = b.indexBuffer;
     if (ib === undefined) return invalid("indexed draw without an index buffer");
     const res = lookup(ib.resourceId);
@@ -388,22 +459,34 @@ export class VirglRenderer {
       return invalid("index buffer is not a GL buffer");
     const type = INDEX_TYPE[ib.indexSize];
     if (type === undefined) return invalid(`index size ${ib.indexSize}`);
-    // Mesa folds the draw's start into the index buffer offset (virgl_context.c), so `start` is not added again.
-    const offset = ib.offset;
-    const bytes = c.count * ib.indexSize;
-    if (offset + bytes > res.state.width)
-      return invalid(`indices ${offset}+${c.count}×${ib.indexSize} past the ${res.state.width}-byte index buffer`);
-    if (c.count === 0 || c.instanceCount === 0) return { glName: res.state.glName, type, first: 0, last: -1 };
+    return { glName: res.state.glName, type, size: ib.indexSize, width: res.state.width };
+  }
+
+  /**
+   * Checks `count` indices at byte `offset` of the index buffer and reads them back (the host GL holds the only
+   * copy) for the lowest and highest vertex they fetch, `bias` added, index `restart` skipped; `last < first` when
+   * no vertex is fetched.
+   */
+  #indexRange(
+    ib: { glName: number; size: number; width: number },
+    count: number,
+    offset: number,
+    bias: number,
+    restart: number,
+  ): { first: number; last: number } | VirglRefusal {
+    const bytes = count * ib.size;
+    if (offset + bytes > ib.width)
+      return invalid(`indices ${offset}+${count}×${ib.size} past the ${ib.width}-byte index buffer`);
+    if (count === 0) return { first: 0, last: -1 };
     if (this.#indexScratch.byteLength < bytes) this.#indexScratch = new ArrayBuffer(bytes);
     const raw = new Uint8Array(this.#indexScratch, 0, bytes);
-    this.#gl.getBufferSubData(res.state.glName, offset, raw);
+    this.#gl.getBufferSubData(ib.glName, offset, raw);
     const values =
-      ib.indexSize === 1
+      ib.size === 1
         ? raw
-        : ib.indexSize === 2
-          ? new Uint16Array(this.#indexScratch, 0, c.count)
-          : new Uint32Array(this.#indexScratch, 0, c.count);
-    const restart = c.primitiveRestart ? c.restartIndex : -1;
+        : ib.size === 2
+          ? new Uint16Array(this.#indexScratch, 0, count)
+          : new Uint32Array(this.#indexScratch, 0, count);
     let min = Number.POSITIVE_INFINITY;
     let max = -1;
     for (let i = 0; i < values.length; i++) {
@@ -412,10 +495,10 @@ export class VirglRenderer {
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    if (max < 0) return { glName: res.state.glName, type, first: 0, last: -1 };
-    const first = min + c.indexBias;
-    if (first < 0) return invalid(`index ${min} + bias ${c.indexBias} is a negative vertex`);
-    return { glName: res.state.glName, type, first, last: max + c.indexBias };
+    if (max < 0) return { first: 0, last: -1 };
+    const first = min + bias;
+    if (first < 0) return invalid(`index ${min} + bias ${bias} is a negative vertex`);
+    return { first, last: max + bias };
   }
 
   /** LAUNCH_GRID: refused for bad references or counts; skipped (counted) when no compute program can be built. */

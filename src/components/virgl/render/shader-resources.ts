@@ -23,7 +23,7 @@ import type { ResourceLookup } from "./lookup.ts";
 
 /**
  * Uniform buffers, the sysval block and textures of the bound shaders, per the emitter's binding contract
- * (src/components/virgl/tgsi/README.md): constants at `s*12`, UBO slot j at `s*12 + j`, sysval at `s*12 + 11`,
+ * (src/components/virgl/tgsi/README.md): constants at `s*16`, UBO slot j at `s*16 + j`, sysval at `s*16 + 15`,
  * sampler unit u at texture unit `s*16 + u`.
  */
 export class ShaderResources {

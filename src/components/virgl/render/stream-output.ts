@@ -22,9 +22,29 @@ export function captureMode(mode: number): number {
   return GL.TRIANGLES;
 }
 
-/** The capture mode of a draw: the GS's output primitive when a GS is bound, else the draw's primitive. */
-export function drawCaptureMode(mode: number, gsOutputPrimitive: string | undefined, hasGs: boolean): number {
-  return hasGs ? (GS_CAPTURE_MODE[gsOutputPrimitive ?? ""] ?? GL.POINTS) : captureMode(mode);
+/** TES_PRIM_MODE (by name or `PIPE_PRIM_*` number) → the primitives the tessellator emits. */
+const TES_CAPTURE_MODE: Readonly<Record<string, number>> = {
+  TRIANGLES: GL.TRIANGLES,
+  QUADS: GL.TRIANGLES,
+  LINES: GL.LINES,
+  "4": GL.TRIANGLES,
+  "7": GL.TRIANGLES,
+  "1": GL.LINES,
+};
+
+/**
+ * The capture mode of a draw: the GS's output primitive when a GS is bound, else the primitives the TES emits (points
+ * in point mode), else the draw's primitive.
+ */
+export function drawCaptureMode(
+  mode: number,
+  gs: { readonly gsOutputPrimitive?: string } | undefined,
+  tes: { readonly tesPrimMode?: string; readonly tesPointMode: boolean } | undefined,
+): number {
+  if (gs !== undefined) return GS_CAPTURE_MODE[gs.gsOutputPrimitive ?? ""] ?? GL.POINTS;
+  if (tes !== undefined)
+    return tes.tesPointMode ? GL.POINTS : (TES_CAPTURE_MODE[tes.tesPrimMode ?? ""] ?? GL.TRIANGLES);
+  return captureMode(mode);
 }
 
 /**

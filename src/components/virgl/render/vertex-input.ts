@@ -60,15 +60,17 @@ export class VertexInput {
 
   /**
    * Points the attributes at the bound buffers. Unknown formats, non-buffer resources and a draw that would read past
-   * the end of a bound vertex buffer (`reach`) are refused before any GL state changes; an element without a GL
+   * the end of a bound vertex buffer (`reach`, or each of several for a multi-draw) are refused before any GL state
+   * changes; an element without a GL
    * buffer is disabled (it reads the current generic attribute), never pointed at client memory.
    */
   apply(
     ve: VirglVertexElementsState | undefined,
     buffers: readonly VirglVertexBuffer[],
     lookup: ResourceLookup,
-    reach: VertexReach,
+    reach: VertexReach | readonly VertexReach[],
   ): VirglRefusal | undefined {
+    const reaches = Array.isArray(reach) ? reach : [reach as VertexReach];
     const gl = this.#gl;
     const elements = ve?.elements ?? [];
     const wants: (AppliedAttrib | undefined)[] = [];
@@ -95,7 +97,10 @@ export class VertexInput {
         stride: vb.stride,
         divisor: e.instanceDivisor,
       };
-      const end = bytesRead(want.offset, want.stride, vertexFormatBytes(format), want.divisor, reach);
+      let end = 0;
+      for (const r of reaches) {
+        end = Math.max(end, bytesRead(want.offset, want.stride, vertexFormatBytes(format), want.divisor, r));
+      }
       if (end > res.state.width) {
         return invalid(`vertex element ${i} reads to byte ${end} of the ${res.state.width}-byte vertex buffer`);
       }

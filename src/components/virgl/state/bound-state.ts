@@ -4,8 +4,8 @@ import { VirglMemoryBindings } from "./memory-bindings.ts";
 
 /** Highest sampler view / sampler state slot + 1 per stage this component binds (`SAMPLERS_PER_STAGE` of the emitter). */
 export const MAX_SAMPLER_SLOTS = 16;
-/** Highest UBO slot + 1 per stage (slot 0 is the constant buffer; the emitter accepts slots 1..10). */
-export const MAX_UBO_SLOTS = 11;
+/** Highest UBO slot + 1 per stage (slot 0 is the constant buffer; the emitter accepts slots 1..14). */
+export const MAX_UBO_SLOTS = 15;
 /** Most bytes of one stage's constant buffer (64 KiB, GL's minimum `GL_MAX_UNIFORM_BLOCK_SIZE` is 16 KiB; llvmpipe's is 64 KiB). */
 export const MAX_CONSTANT_BYTES = 64 << 10;
 
@@ -53,6 +53,9 @@ export class VirglBoundState {
   readonly clipPlanes = new Float32Array(32);
   readonly stipple = new Uint32Array(32);
   sysvalVersion = 0;
+  /** SET_TESS_STATE: the default outer (4) then inner (2) levels, used without a TCS; `tessVersion` bumps on change. */
+  readonly tessLevels = new Float32Array([1, 1, 1, 1, 1, 1]);
+  tessVersion = 0;
   /** SET_STREAMOUT_TARGETS: target handles per capture buffer (0 = none) and which ones append. */
   streamoutTargets: readonly number[] = [];
   streamoutAppend = 0;

@@ -5,24 +5,40 @@ export { STAGE_INDEX, STAGE_PREFIX };
 
 /** Sampler units per stage the emitter accepts (0..15). */
 export const SAMPLERS_PER_STAGE = 16;
-/** Uniform-buffer binding points reserved per stage: slot 0 (CONST file) .. 10 (UBOs), 11 = sysval block. */
-export const UBO_BINDINGS_PER_STAGE = 12;
+/**
+ * Uniform-buffer binding points reserved per stage: slot 0 (CONST file), 1..14 (UBOs: GL 4.3's 14 per stage),
+ * 15 = sysval block.
+ */
+export const UBO_BINDINGS_PER_STAGE = 16;
 /** Highest guest UBO slot the emitter accepts (slot 0 is the default constant buffer). */
 export const MAX_UBO_SLOT = UBO_BINDINGS_PER_STAGE - 2;
+
+/**
+ * First GL binding of a stage's per-stage resource range of `perStage` slots: graphics stages get consecutive
+ * ranges (VS 0, FS 1·n, GS 2·n, TCS 3·n, TES 4·n); a compute shader is alone in its program and starts at 0.
+ */
+function stageBase(stage: TgsiStage, perStage: number): number {
+  return stage === "COMP" ? 0 : STAGE_INDEX[stage] * perStage;
+}
 
 /** GL texture unit (`layout(binding)`) of sampler unit `unit` of `stage`: stage*16 + unit. */
 export function samplerBinding(stage: TgsiStage, unit: number): number {
   return STAGE_INDEX[stage] * SAMPLERS_PER_STAGE + unit;
 }
 
-/** GL uniform-buffer binding of guest constant-buffer slot `slot` (0 = the CONST file) of `stage`: stage*12 + slot. */
+/** GL uniform-buffer binding of guest constant-buffer slot `slot` (0 = the CONST file) of `stage`: stage*16 + slot, CS slot. */
 export function uboBinding(stage: TgsiStage, slot: number): number {
-  return STAGE_INDEX[stage] * UBO_BINDINGS_PER_STAGE + slot;
+  return stageBase(stage, UBO_BINDINGS_PER_STAGE) + slot;
 }
 
-/** GL uniform-buffer binding of the stage's sysval block (clip planes, stipple): stage*12 + 11. */
+/** GL uniform-buffer binding of the stage's sysval block (clip planes, stipple): stage*16 + 15, CS 15. */
 export function sysvalBinding(stage: TgsiStage): number {
-  return STAGE_INDEX[stage] * UBO_BINDINGS_PER_STAGE + UBO_BINDINGS_PER_STAGE - 1;
+  return stageBase(stage, UBO_BINDINGS_PER_STAGE) + UBO_BINDINGS_PER_STAGE - 1;
+}
+
+/** Uniform-buffer binding points the graphics stages use: VS, FS, GS, and TCS, TES when tessellation is drawn. */
+export function uboBindingsNeeded(tessellation: boolean): number {
+  return (tessellation ? 5 : 3) * UBO_BINDINGS_PER_STAGE;
 }
 
 /** Shader storage buffer slots per stage the emitter accepts (0..15). */

@@ -27,7 +27,8 @@ const ES_MISSING_SEMANTICS = new Set<string>([
 /** The stage whose outputs this stage reads. */
 export function producer(ctx: GlslEmitContext): TgsiStage {
   if (ctx.stage === "GEOM" || ctx.stage === "TESS_CTRL") return ctx.key.producer ?? "VERT";
-  if (ctx.stage === "TESS_EVAL") return "TESS_CTRL";
+  // A TES without a TCS reads the VS's outputs (key.producer "VERT").
+  if (ctx.stage === "TESS_EVAL") return ctx.key.producer ?? "TESS_CTRL";
   return ctx.key.producer ?? "VERT";
 }
 

@@ -17,6 +17,7 @@ export {
   sysvalBinding,
   UBO_BINDINGS_PER_STAGE,
   uboBinding,
+  uboBindingsNeeded,
   uboBlockRows,
   varyingId,
   varyingName,

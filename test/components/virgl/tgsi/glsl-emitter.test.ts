@@ -71,7 +71,7 @@ DCL OUT[4], PSIZE
     "gl_ClipDistance[0] = dot(out0, vs_clip_plane[0]);",
     "gl_ClipDistance[1] = 0.0;",
     "gl_ClipDistance[2] = dot(out0, vs_clip_plane[2]);",
-    "layout(std140, binding = 11) uniform vs_sysval",
+    "layout(std140, binding = 15) uniform vs_sysval",
   );
 });
 
@@ -121,7 +121,7 @@ DCL OUT[0], COLOR
     "flat in vec4 vs_bc0;",
     "(gl_FrontFacing ? vs_c0 : vs_bc0)",
     "vec4(gl_PointCoord, 0.0, 1.0)",
-    "layout(std140, binding = 23) uniform fs_sysval",
+    "layout(std140, binding = 31) uniform fs_sysval",
     "(0x80000000u >> sp.x)",
   );
   assert.ok(!k.includes("in vec4 vs_t1;"), "a replaced TEXCOORD is not declared");
@@ -186,8 +186,8 @@ DCL ADDR[0]
 `);
   has(
     g,
-    "layout(std140, binding = 12) uniform fs_consts { uvec4 fs_c[4]; };",
-    "layout(std140, binding = 13) uniform fs_ubo_block { uvec4 d[8]; } fs_ubo[2];",
+    "layout(std140, binding = 16) uniform fs_consts { uvec4 fs_c[4]; };",
+    "layout(std140, binding = 17) uniform fs_ubo_block { uvec4 d[8]; } fs_ubo[2];",
     "layout(binding = 16) uniform sampler2D fs_samp0;",
     "layout(binding = 19) uniform usampler2DArray fs_samp3;",
     "fs_c[clamp(addr0.x + 1, 0, 3)]",
@@ -417,7 +417,7 @@ test("what is not translated yet is a typed Unsupported error, never a throw", (
       { target: "glsl300es" },
       /GLSL ES/,
     ],
-    ["VERT\nDCL CONST[11][0]\n 0: END\n", {}, /UBO slot/],
+    ["VERT\nDCL CONST[15][0]\n 0: END\n", {}, /UBO slot/],
   ] as const) {
     const r = parseTgsi(text);
     assert.ok(r.ok, r.ok ? "" : r.error.message);

@@ -1,6 +1,6 @@
 import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
-import { VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
+import { STENCIL_VIEW_OF, VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
 import { probeVertexOutputs } from "./vertex-output-probe.ts";
 
 /** `sizeof(struct virgl_caps_v1)`: what capset VIRGL (1) carries. */
@@ -221,7 +221,7 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
     const sampled = gl.getInternalformat(T, f.internalFormat, GL.FRAGMENT_TEXTURE) !== GL.NONE;
     const renderable = gl.getInternalformat(T, f.internalFormat, GL.FRAMEBUFFER_RENDERABLE) === GL.FULL_SUPPORT;
     const isDs = f.kind === "depth" || f.kind === "depthstencil" || f.kind === "stencil";
-    if (sampled && f.kind !== "stencil") sampler.add(f.virgl);
+    if (sampled && (f.kind !== "stencil" || stencilTexturing(gl, extensions).stencil8)) sampler.add(f.virgl);
     if (renderable && !f.compressed) {
       if (isDs) depthStencil.add(f.virgl);
       else if (sampled) render.add(f.virgl);
@@ -232,6 +232,8 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
       if (gl.getInternalformat(GL.TEXTURE_2D_MULTISAMPLE, f.internalFormat, GL.SAMPLES) > 1) multisample.add(f.virgl);
     }
   }
+  if (stencilTexturing(gl, extensions).views)
+    for (const [view, ds] of STENCIL_VIEW_OF) if (sampler.has(ds)) sampler.add(view);
   const computeGrid = [0, 1, 2].map((i) => gl.getIntegerIndexed(GL.MAX_COMPUTE_WORK_GROUP_COUNT, i));
   const computeBlock = [0, 1, 2].map((i) => gl.getIntegerIndexed(GL.MAX_COMPUTE_WORK_GROUP_SIZE, i));
   // Queries the host lacks leave errors; their values read as 0.
@@ -255,6 +257,14 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
     computeGrid,
     computeBlock,
     vertexOutputs,
+  };
+}
+
+/** Whether the host samples the stencil of depth-stencil textures (GL 4.3) and samples S8 textures (GL 4.4). */
+function stencilTexturing(gl: HostGl, extensions: ReadonlySet<string>): { views: boolean; stencil8: boolean } {
+  return {
+    views: gl.glVersion >= 43 || extensions.has("GL_ARB_stencil_texturing"),
+    stencil8: gl.glVersion >= 44 || extensions.has("GL_ARB_texture_stencil8"),
   };
 }
 

@@ -153,3 +153,25 @@ export function releaseTextureViews(gl: HostGl, state: VirglResourceState): void
   for (const v of views.values()) gl.deleteTexture(v.name);
   cache.delete(state);
 }
+
+/**
+ * The texture a surface or blit in virgl `format` reads or writes of `state`: the resource's own when the format is
+ * stored as the resource's, else a view of every level and layer in that format (same addressing), or 0 when the
+ * host refuses it.
+ */
+export function textureInFormat(gl: HostGl, state: VirglResourceState, format: number): number {
+  const own = state.format;
+  const f = VIRGL_FORMATS.get(format);
+  if (own === undefined || f === undefined || f.internalFormat === own.internalFormat) return state.glName;
+  if (own.kind === "depth" || own.kind === "depthstencil" || own.kind === "stencil") return state.glName;
+  const view = textureViewOf(gl, state, {
+    glTarget: state.glTarget,
+    internalFormat: f.internalFormat,
+    minLevel: 0,
+    numLevels: state.levels,
+    minLayer: 0,
+    numLayers: viewableLayers(state),
+    stencil: false,
+  });
+  return view?.name ?? 0;
+}

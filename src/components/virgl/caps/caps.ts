@@ -1,6 +1,7 @@
 import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { STENCIL_VIEW_OF, VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
+import { querySampleLocations } from "./sample-positions.ts";
 import { probeVertexOutputs } from "./vertex-output-probe.ts";
 
 /** `sizeof(struct virgl_caps_v1)`: what capset VIRGL (1) carries. */
@@ -136,6 +137,8 @@ export interface HostGlLimits {
   readonly computeBlock: readonly number[];
   /** vec4 varyings a vertex shader may write besides `gl_Position`, as the host links them ({@link probeVertexOutputs}). */
   readonly vertexOutputs: number;
+  /** `sample_locations` words ({@link querySampleLocations}); absent: none advertised. */
+  readonly sampleLocations?: Uint32Array;
 }
 
 const INT_QUERIES = [
@@ -243,6 +246,8 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
     ints.get(GL.MAX_FRAGMENT_INPUT_COMPONENTS) || Number.MAX_SAFE_INTEGER,
   );
   const vertexOutputs = probeVertexOutputs(gl, outputComponents);
+  const sampleLocations = querySampleLocations(gl, ints.get(GL.MAX_SAMPLES) ?? 0);
+  drainGlErrors(gl);
   return {
     glVersion: gl.glVersion,
     renderer: gl.getString(GL.RENDERER),
@@ -257,6 +262,7 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
     computeGrid,
     computeBlock,
     vertexOutputs,
+    sampleLocations,
   };
 }
 
@@ -382,6 +388,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   v.setUint32(O.uniformBufferOffsetAlignment, int(GL.UNIFORM_BUFFER_OFFSET_ALIGNMENT), true);
   v.setUint32(O.shaderBufferOffsetAlignment, int(GL.SHADER_STORAGE_BUFFER_OFFSET_ALIGNMENT), true);
   v.setUint32(O.capabilityBits, capabilityBits >>> 0, true);
+  for (const [i, w] of (limits.sampleLocations ?? []).entries()) v.setUint32(O.sampleLocations + i * 4, w, true);
   v.setUint32(O.maxVertexAttribStride, ver >= 44 ? int(GL.MAX_VERTEX_ATTRIB_STRIDE) : 2048, true);
   // Shader buffers, images, atomics and compute are not executed: their limits stay 0 (Mesa then exposes none).
   v.setUint32(O.maxTexture2dSize, int(GL.MAX_TEXTURE_SIZE), true);

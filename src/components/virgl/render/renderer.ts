@@ -17,6 +17,7 @@ import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
 import { ProgramCache, type ProgramStage } from "./programs.ts";
+import { SampleShading } from "./sample-shading.ts";
 import { ShaderResources } from "./shader-resources.ts";
 import { drawCaptureMode, StreamOutput } from "./stream-output.ts";
 import { integerKind } from "./vertex-formats.ts";
@@ -63,6 +64,7 @@ export class VirglRenderer {
   readonly #programs: ProgramCache;
   readonly #resources: ShaderResources;
   readonly #streamOutput: StreamOutput;
+  readonly #sampleShading: SampleShading;
   #vertexInput: VertexInput | undefined;
   /** Index read-back scratch, grown to the largest indexed draw seen (bounded by the 1 GiB buffer limit). */
   #indexScratch = new ArrayBuffer(0);
@@ -86,6 +88,7 @@ export class VirglRenderer {
     this.#programs = new ProgramCache(gl, warn);
     this.#resources = new ShaderResources(gl);
     this.#streamOutput = new StreamOutput(gl);
+    this.#sampleShading = new SampleShading(gl);
   }
 
   /** Deletes what the renderer keeps for a destroyed sub-context (current context must be the owner's). */
@@ -250,7 +253,8 @@ export class VirglRenderer {
     }
     const a = this.#applied;
     const b = sub.bound;
-    if (a.sub !== sub || a.framebufferVersion !== sub.framebufferVersion) {
+    const framebufferChanged = a.sub !== sub || a.framebufferVersion !== sub.framebufferVersion;
+    if (framebufferChanged) {
       const fb = bindSubContextFramebuffer(gl, sub, lookup);
       if (fb instanceof VirglRefusal) return fb;
       gl.bindFramebuffer(GL.DRAW_FRAMEBUFFER, fb?.fb ?? 0);
@@ -286,6 +290,7 @@ export class VirglRenderer {
       applyRasterizer(gl, d.rasterizer, (b.viewports[0]?.scale[1] ?? 1) < 0);
       a.rasterizer = d.rasterizer;
     }
+    if (stateChanged || framebufferChanged) this.#sampleShading.apply(sub, lookup);
     if (stateChanged) {
       applyViewports(gl, b.viewports, d.rasterizer?.clipHalfz === true);
       applyScissors(gl, b.scissors);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { VirglCap } from "../../../src/components/virgl/caps/caps.ts";
 import { VirglCapsView } from "../../../src/components/virgl/caps/caps-view.ts";
-import { PipeMask, PipeShaderType } from "../../../src/components/virgl/protocol/commands.ts";
+import { PipeMask, PipeShaderType, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d, VirglBind } from "../../../src/index.ts";
 import { glObjectCensus } from "../../../src/node/gl/gl-object-census.ts";
@@ -138,6 +138,23 @@ test("a resource's views are deleted with it", () => {
     const live = glObjectCensus.live().texture ?? 0;
     rutabaga.unrefResource(3);
     assert.equal(glObjectCensus.live().texture ?? 0, live - 2, "the texture and its one view");
+  } finally {
+    rutabaga.destroy();
+  }
+});
+
+test("a view the host refuses (a cube of a one-layer 2D texture, an unknown target) binds nothing; later draws work", () => {
+  const { rutabaga, pixels } = samplingScene();
+  try {
+    fill(rutabaga, 3, [[0, 255, 0, 255]]);
+    const draws = (target: number) =>
+      drawWith(FLOAT_FS, new VirglEncoder().createSamplerView(40, 3, RGBA8, { target, firstLayer: 0, lastLayer: 5 }));
+    // PIPE_TEXTURE_CUBE 4; 200 names no target (the resource's is used).
+    rutabaga.submitCommand(1, draws(4).finish());
+    assert.deepEqual(pixels()[0], [0, 0, 0, 255], "the default texture: black, opaque");
+    rutabaga.submitCommand(1, new VirglEncoder().destroyObject(VirglObject.SamplerView, 40).finish());
+    rutabaga.submitCommand(1, draws(200).finish());
+    assert.deepEqual(pixels(), new Array(16).fill([0, 255, 0, 255]));
   } finally {
     rutabaga.destroy();
   }

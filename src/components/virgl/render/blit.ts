@@ -43,10 +43,10 @@ export function executeBlit(
   if ((c.mask & PipeMask.Z) !== 0) glMask |= GL.DEPTH_BUFFER_BIT;
   if ((c.mask & PipeMask.S) !== 0) glMask |= GL.STENCIL_BUFFER_BIT;
   if (glMask === 0 || d.d === 0 || d.w === 0 || d.h === 0 || s.w === 0 || s.h === 0) return undefined;
-  // Each side is read or written in its own format: a view where it is not the resource's.
-  const srcTexture = textureInFormat(gl, src, s.format);
-  const dstTexture = textureInFormat(gl, dst, d.format);
-  if (srcTexture === 0 || dstTexture === 0) return invalid("blit in a format the resource has no view in");
+  // Each side is read or written in its own format: a view where it is not the resource's (the resource itself
+  // where the host has no such view).
+  const srcTexture = textureInFormat(gl, src, s.format) || src.glName;
+  const dstTexture = textureInFormat(gl, dst, d.format) || dst.glName;
   if (fbs.read === 0) fbs.read = gl.createFramebuffer();
   if (fbs.draw === 0) fbs.draw = gl.createFramebuffer();
   if (c.scissorEnable) {

@@ -23,6 +23,9 @@ import {
 } from "./gl-functions.ts";
 import { glObjectCensus } from "./gl-object-census.ts";
 
+/** `GL_SAMPLE_POSITION` (GL 3.2 `glGetMultisamplefv`). */
+const GL_SAMPLE_POSITION = 0x8e50;
+
 const GL_UNPACK_ALIGNMENT = 0x0cf5;
 const GL_PACK_ALIGNMENT = 0x0d05;
 
@@ -567,6 +570,13 @@ export class EglHostGl implements HostGl {
 
   minSampleShading(value: number): void {
     this.#gl.glMinSampleShading(value);
+  }
+  getSamplePosition(framebuffer: number, index: number): readonly [number, number] {
+    this.#f32.fill(0);
+    this.#gl.glBindFramebuffer(GL.DRAW_FRAMEBUFFER, framebuffer);
+    this.#gl.glGetMultisamplefv(GL_SAMPLE_POSITION, index, this.#f32);
+    this.#gl.glBindFramebuffer(GL.DRAW_FRAMEBUFFER, 0);
+    return [this.#f32[0]!, this.#f32[1]!];
   }
 
   bindImageTexture(

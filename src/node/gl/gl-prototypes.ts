@@ -158,6 +158,7 @@ export const GL_PROTOTYPES = {
   glResumeTransformFeedback: "void glResumeTransformFeedback()",
   glDrawTransformFeedbackInstanced: "void glDrawTransformFeedbackInstanced(uint32 mode, uint32 xfb, int32 n)",
   glMinSampleShading: "void glMinSampleShading(float value)",
+  glGetMultisamplefv: "void glGetMultisamplefv(uint32 pname, uint32 index, void *out)",
   glBindBuffer: "void glBindBuffer(uint32 target, uint32 buf)",
   glDrawArraysIndirect: "void glDrawArraysIndirect(uint32 mode, uintptr off)",
   glDrawElementsIndirect: "void glDrawElementsIndirect(uint32 mode, uint32 type, uintptr off)",

@@ -20,10 +20,12 @@ export function capabilityBits(limits: HostGlLimits): number {
     VirglCap.FboMixedColorFormats |
     VirglCap.SrgbWriteControl;
   bits |= memoryCapabilityBits(limits);
-  // Only what the draw path executes: QBOs, transform feedback 3, texture views in another
-  // format, framebuffer fetch and shader clock are not, so they are not advertised and Mesa never sends them.
+  // Only what the draw path executes: QBOs, transform feedback 3, framebuffer fetch and shader clock are not, so they
+  // are not advertised and Mesa never sends them.
   const byVersion: readonly [number, boolean][] = [
     [VirglCap.CopyImage, v >= 43 || ext("GL_ARB_copy_image")],
+    // Sampler views, surfaces and blits in another format, target or range become GL texture views.
+    [VirglCap.TextureView, v >= 43 || ext("GL_ARB_texture_view")],
     [VirglCap.FbNoAttach, v >= 45],
     [VirglCap.Txqs, v >= 45 || ext("GL_ARB_shader_texture_image_samples")],
     [VirglCap.RobustBufferAccess, v >= 43 || ext("GL_ARB_robust_buffer_access_behavior")],

@@ -1,8 +1,9 @@
 import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
-import { VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
+import { STENCIL_VIEW_OF, VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
 import { DRAW_LIMIT_QUERIES, tessellationDrawn, uniformBlocksCap } from "./draw-limits.ts";
 import { encodeMemoryCaps, MEMORY_LIMIT_QUERIES } from "./memory-caps.ts";
+import { querySampleLocations } from "./sample-positions.ts";
 import { probeVertexOutputs } from "./vertex-output-probe.ts";
 
 /** `sizeof(struct virgl_caps_v1)`: what capset VIRGL (1) carries. */
@@ -139,6 +140,8 @@ export interface HostGlLimits {
   readonly computeBlock: readonly number[];
   /** vec4 varyings a vertex shader may write besides `gl_Position`, as the host links them ({@link probeVertexOutputs}). */
   readonly vertexOutputs: number;
+  /** `sample_locations` words ({@link querySampleLocations}); absent: none advertised. */
+  readonly sampleLocations?: Uint32Array;
 }
 
 const INT_QUERIES = [
@@ -225,7 +228,7 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
     const sampled = gl.getInternalformat(T, f.internalFormat, GL.FRAGMENT_TEXTURE) !== GL.NONE;
     const renderable = gl.getInternalformat(T, f.internalFormat, GL.FRAMEBUFFER_RENDERABLE) === GL.FULL_SUPPORT;
     const isDs = f.kind === "depth" || f.kind === "depthstencil" || f.kind === "stencil";
-    if (sampled && f.kind !== "stencil") sampler.add(f.virgl);
+    if (sampled && (f.kind !== "stencil" || stencilTexturing(gl, extensions).stencil8)) sampler.add(f.virgl);
     if (renderable && !f.compressed) {
       if (isDs) depthStencil.add(f.virgl);
       else if (sampled) render.add(f.virgl);
@@ -236,6 +239,8 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
       if (gl.getInternalformat(GL.TEXTURE_2D_MULTISAMPLE, f.internalFormat, GL.SAMPLES) > 1) multisample.add(f.virgl);
     }
   }
+  if (stencilTexturing(gl, extensions).views)
+    for (const [view, ds] of STENCIL_VIEW_OF) if (sampler.has(ds)) sampler.add(view);
   const computeGrid = [0, 1, 2].map((i) => gl.getIntegerIndexed(GL.MAX_COMPUTE_WORK_GROUP_COUNT, i));
   const computeBlock = [0, 1, 2].map((i) => gl.getIntegerIndexed(GL.MAX_COMPUTE_WORK_GROUP_SIZE, i));
   // Queries the host lacks leave errors; their values read as 0.
@@ -245,6 +250,8 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
     ints.get(GL.MAX_FRAGMENT_INPUT_COMPONENTS) || Number.MAX_SAFE_INTEGER,
   );
   const vertexOutputs = probeVertexOutputs(gl, outputComponents);
+  const sampleLocations = querySampleLocations(gl, ints.get(GL.MAX_SAMPLES) ?? 0);
+  drainGlErrors(gl);
   return {
     glVersion: gl.glVersion,
     renderer: gl.getString(GL.RENDERER),
@@ -259,6 +266,15 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
     computeGrid,
     computeBlock,
     vertexOutputs,
+    sampleLocations,
+  };
+}
+
+/** Whether the host samples the stencil of depth-stencil textures (GL 4.3) and samples S8 textures (GL 4.4). */
+function stencilTexturing(gl: HostGl, extensions: ReadonlySet<string>): { views: boolean; stencil8: boolean } {
+  return {
+    views: gl.glVersion >= 43 || extensions.has("GL_ARB_stencil_texturing"),
+    stencil8: gl.glVersion >= 44 || extensions.has("GL_ARB_texture_stencil8"),
   };
 }
 
@@ -376,6 +392,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   v.setUint32(O.uniformBufferOffsetAlignment, int(GL.UNIFORM_BUFFER_OFFSET_ALIGNMENT), true);
   v.setUint32(O.shaderBufferOffsetAlignment, int(GL.SHADER_STORAGE_BUFFER_OFFSET_ALIGNMENT), true);
   v.setUint32(O.capabilityBits, capabilityBits >>> 0, true);
+  for (const [i, w] of (limits.sampleLocations ?? []).entries()) v.setUint32(O.sampleLocations + i * 4, w, true);
   v.setUint32(O.maxVertexAttribStride, ver >= 44 ? int(GL.MAX_VERTEX_ATTRIB_STRIDE) : 2048, true);
   encodeMemoryCaps(v, limits, capabilityBits);
   v.setUint32(O.maxTexture2dSize, int(GL.MAX_TEXTURE_SIZE), true);

@@ -6,6 +6,7 @@ import type { HostGlFramebuffers } from "./framebuffers.ts";
 import { GL } from "./gl-constants.ts";
 import type { HostGlFeatures, HostGlIndirectDraws } from "./indirect-draws.ts";
 import type { HostGlMemory } from "./memory.ts";
+import type { HostGlMultisample } from "./multisample.ts";
 import type { HostGlPipelineState } from "./pipeline-state.ts";
 import type { HostGlPrograms } from "./programs.ts";
 import type { HostGlQueries } from "./queries.ts";
@@ -70,7 +71,8 @@ export interface HostGl
     HostGlDraws,
     HostGlIndirectDraws,
     HostGlCompute,
-    HostGlTessellation {}
+    HostGlTessellation,
+    HostGlMultisample {}
 
 /** An opaque context made by {@link HostGl.createContext}. */
 export interface HostGlContext {

@@ -639,6 +639,11 @@ export class RecordingHostGl implements HostGl {
   minSampleShading(value: number): void {
     this.#record("minSampleShading", [value]);
   }
+  /** Every sample at the pixel's centre. */
+  getSamplePosition(framebuffer: number, index: number): readonly [number, number] {
+    this.#record("getSamplePosition", [framebuffer, index]);
+    return [0.5, 0.5];
+  }
 
   // HostGlQueries: recorded only.
   beginConditionalRender(query: number, mode: number): void {

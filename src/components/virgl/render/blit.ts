@@ -5,6 +5,7 @@ import { PipeMask, type VirglCmd } from "../protocol/commands.ts";
 import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import { levelExtent } from "../resources/resource.ts";
+import { textureInFormat } from "../resources/texture-view.ts";
 import { attachLevel, attachmentOf } from "./framebuffer.ts";
 import { lookupDstSrc, type ResourceLookup } from "./lookup.ts";
 
@@ -42,6 +43,10 @@ export function executeBlit(
   if ((c.mask & PipeMask.Z) !== 0) glMask |= GL.DEPTH_BUFFER_BIT;
   if ((c.mask & PipeMask.S) !== 0) glMask |= GL.STENCIL_BUFFER_BIT;
   if (glMask === 0 || d.d === 0 || d.w === 0 || d.h === 0 || s.w === 0 || s.h === 0) return undefined;
+  // Each side is read or written in its own format: a view where it is not the resource's (the resource itself
+  // where the host has no such view).
+  const srcTexture = textureInFormat(gl, src, s.format) || src.glName;
+  const dstTexture = textureInFormat(gl, dst, d.format) || dst.glName;
   if (fbs.read === 0) fbs.read = gl.createFramebuffer();
   if (fbs.draw === 0) fbs.draw = gl.createFramebuffer();
   if (c.scissorEnable) {
@@ -52,14 +57,14 @@ export function executeBlit(
   const filter = c.filter === PIPE_TEX_FILTER_LINEAR && glMask === GL.COLOR_BUFFER_BIT ? GL.LINEAR : GL.NEAREST;
   try {
     for (let layer = 0; layer < Math.max(1, d.d); layer++) {
-      for (const [fb, state, level, z] of [
-        [fbs.read, src, s.level, s.z + layer],
-        [fbs.draw, dst, d.level, d.z + layer],
+      for (const [fb, state, level, z, texture] of [
+        [fbs.read, src, s.level, s.z + layer, srcTexture],
+        [fbs.draw, dst, d.level, d.z + layer, dstTexture],
       ] as const) {
         const a = attachmentOf(state);
         gl.framebufferTexture(fb, GL.COLOR_ATTACHMENT0, 0, 0);
         gl.framebufferTexture(fb, GL.DEPTH_STENCIL_ATTACHMENT, 0, 0);
-        attachLevel(gl, fb, a, state, level, z, false);
+        attachLevel(gl, fb, a, state, level, z, false, texture);
         if (a === GL.COLOR_ATTACHMENT0) {
           gl.framebufferReadBuffer(fb, GL.COLOR_ATTACHMENT0);
           gl.framebufferDrawBuffers(fb, Uint32Array.of(GL.COLOR_ATTACHMENT0));

@@ -3,6 +3,7 @@ import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import { isLayeredTarget, type VirglResourceState } from "../resources/resource.ts";
+import { textureInFormat } from "../resources/texture-view.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import type { VirglSurface } from "../state/surface.ts";
 import type { ResourceLookup } from "./lookup.ts";
@@ -16,7 +17,10 @@ export function attachmentOf(state: VirglResourceState): number {
   return GL.COLOR_ATTACHMENT0;
 }
 
-/** Attaches one level (and, for layered targets, one layer) of a texture. */
+/**
+ * Attaches one level (and, for layered targets, one layer) of a texture: `texture`, the resource's own or a view
+ * of it addressed the same way (default: its own).
+ */
 export function attachLevel(
   gl: HostGl,
   fb: number,
@@ -25,11 +29,12 @@ export function attachLevel(
   level: number,
   layer: number,
   wholeLevel: boolean,
+  texture = state.glName,
 ): void {
   if (isLayeredTarget(state.target) && !wholeLevel) {
-    gl.framebufferTextureLayer(fb, attachment, state.glName, level, layer);
+    gl.framebufferTextureLayer(fb, attachment, texture, level, layer);
   } else {
-    gl.framebufferTexture(fb, attachment, state.glName, level);
+    gl.framebufferTexture(fb, attachment, texture, level);
   }
 }
 
@@ -100,7 +105,8 @@ export function bindSubContextFramebuffer(
     }
     const { surface, state } = r;
     const whole = surface.firstLayer !== surface.lastLayer;
-    attachLevel(gl, fb, GL.COLOR_ATTACHMENT0 + i, state, surface.level, surface.firstLayer, whole);
+    const texture = textureInFormat(gl, state, surface.format);
+    attachLevel(gl, fb, GL.COLOR_ATTACHMENT0 + i, state, surface.level, surface.firstLayer, whole, texture);
     drawBuffers[i] = GL.COLOR_ATTACHMENT0 + i;
     colorKinds.push(state.format!.kind);
   });

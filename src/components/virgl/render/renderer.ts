@@ -19,6 +19,7 @@ import { IndirectDraws, type IndirectPlan } from "./indirect-draws.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
 import { ProgramCache, type ProgramStage } from "./programs.ts";
+import { SampleShading } from "./sample-shading.ts";
 import { ShaderMemory } from "./shader-memory.ts";
 import { ShaderResources } from "./shader-resources.ts";
 import { drawCaptureMode, StreamOutput } from "./stream-output.ts";
@@ -73,6 +74,7 @@ export class VirglRenderer {
   readonly #streamOutput: StreamOutput;
   readonly #indirect: IndirectDraws;
   readonly #tessellation: Tessellation;
+  readonly #sampleShading: SampleShading;
   #vertexInput: VertexInput | undefined;
   /** Index read-back scratch, grown to the largest indexed draw seen (bounded by the 1 GiB buffer limit). */
   #indexScratch = new ArrayBuffer(0);
@@ -102,6 +104,7 @@ export class VirglRenderer {
     this.#streamOutput = new StreamOutput(gl);
     this.#indirect = new IndirectDraws(gl);
     this.#tessellation = new Tessellation(gl);
+    this.#sampleShading = new SampleShading(gl);
   }
 
   /** Deletes what the renderer keeps for a destroyed sub-context (current context must be the owner's). */
@@ -293,7 +296,8 @@ export class VirglRenderer {
     }
     const a = this.#applied;
     const b = sub.bound;
-    if (a.sub !== sub || a.framebufferVersion !== sub.framebufferVersion) {
+    const framebufferChanged = a.sub !== sub || a.framebufferVersion !== sub.framebufferVersion;
+    if (framebufferChanged) {
       const fb = bindSubContextFramebuffer(gl, sub, lookup);
       if (fb instanceof VirglRefusal) return fb;
       gl.bindFramebuffer(GL.DRAW_FRAMEBUFFER, fb?.fb ?? 0);
@@ -329,6 +333,7 @@ export class VirglRenderer {
       applyRasterizer(gl, d.rasterizer, (b.viewports[0]?.scale[1] ?? 1) < 0);
       a.rasterizer = d.rasterizer;
     }
+    if (stateChanged || framebufferChanged) this.#sampleShading.apply(sub, lookup);
     if (stateChanged) {
       applyViewports(gl, b.viewports, d.rasterizer?.clipHalfz === true);
       applyScissors(gl, b.scissors);

@@ -7,6 +7,7 @@ import type { VirglSamplerView } from "../protocol/objects/sampler-view.ts";
 import { VirglRefusal } from "../protocol/refusal.ts";
 import { VIRGL_FORMATS } from "../resources/formats.ts";
 import type { VirglResourceState } from "../resources/resource.ts";
+import { samplerViewShape, textureViewOf } from "../resources/texture-view.ts";
 import { MAX_CONSTANT_BYTES } from "../state/bound-state.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import {
@@ -136,10 +137,7 @@ export class ShaderResources {
         const res = lookup(view.resourceId);
         if (res instanceof VirglRefusal || res.state.glName === 0) texture = 0;
         else if (res.state.target === PipeTextureTarget.Buffer) texture = this.#bufferTexture(res.state, view);
-        else {
-          texture = res.state.glName;
-          this.#swizzle(res.state, view);
-        }
+        else texture = this.#texture(res.state, view);
       }
       gl.bindTextureUnit(unit, texture);
       const stateObj = sub.objects.get(sub.bound.samplerStates[s]![sampler.unit] ?? 0);
@@ -177,8 +175,43 @@ export class ShaderResources {
     return this.#tboAlignment;
   }
 
-  /** The view's swizzle (composed with the format's emulation swizzle) and level range, set on the texture when they change. */
-  #swizzle(state: VirglResourceState, view: VirglSamplerView): void {
+  /**
+   * The texture a sampler view samples: the resource's own (its swizzle and level range set on it) or, for another
+   * format, target or layer range, or stencil sampling, a texture view kept with the resource.
+   */
+  #texture(state: VirglResourceState, view: VirglSamplerView): number {
+    const levels = { first: view.lastElementOrLevels & 0xff, last: (view.lastElementOrLevels >>> 8) & 0xff };
+    const layers = { first: view.firstElementOrLayers & 0xffff, last: view.firstElementOrLayers >>> 16 };
+    const shape = samplerViewShape(state, view.format, view.target, levels, layers);
+    const want = this.#swizzleOf(state, view);
+    if (shape !== undefined) {
+      const v = textureViewOf(this.#gl, state, shape);
+      if (v === undefined) return 0;
+      const key = want.join(",");
+      if (v.applied !== key) {
+        this.#gl.textureParameteriv(v.name, GL.TEXTURE_SWIZZLE_RGBA, Int32Array.from(want));
+        v.applied = key;
+      }
+      return v.name;
+    }
+    // Multisample and rectangle textures have one level.
+    const hasLevels = state.samples <= 1 && state.target !== PipeTextureTarget.TextureRect;
+    const maxLevel = Math.max(0, state.levels - 1);
+    const first = Math.min(levels.first, maxLevel);
+    const last = Math.min(Math.max(levels.last, first), maxLevel);
+    const key = `${want.join(",")}:${hasLevels ? `${first}-${last}` : ""}`;
+    if (this.#swizzles.get(state) === key) return state.glName;
+    this.#gl.textureParameteriv(state.glName, GL.TEXTURE_SWIZZLE_RGBA, Int32Array.from(want));
+    if (hasLevels) {
+      this.#gl.textureParameteri(state.glName, GL.TEXTURE_BASE_LEVEL, first);
+      this.#gl.textureParameteri(state.glName, GL.TEXTURE_MAX_LEVEL, last);
+    }
+    this.#swizzles.set(state, key);
+    return state.glName;
+  }
+
+  /** The view's swizzle composed with its format's emulation swizzle (or the resource format's). */
+  #swizzleOf(state: VirglResourceState, view: VirglSamplerView): number[] {
     const formatSwizzle = VIRGL_FORMATS.get(view.format)?.swizzle ?? state.format?.swizzle;
     const base = formatSwizzle ?? [GL.RED, GL.GREEN, GL.BLUE, GL.ALPHA];
     const pick = (p: number) => {
@@ -189,20 +222,7 @@ export class ShaderResources {
       if (g === GL.ALPHA) return base[3];
       return g;
     };
-    const want = view.swizzle.map(pick);
-    // Texture views name a level range (first | last << 8); multisample and rectangle textures have one level.
-    const levels = state.samples <= 1 && state.target !== PipeTextureTarget.TextureRect;
-    const maxLevel = Math.max(0, state.levels - 1);
-    const first = Math.min(view.lastElementOrLevels & 0xff, maxLevel);
-    const last = Math.min(Math.max((view.lastElementOrLevels >>> 8) & 0xff, first), maxLevel);
-    const key = `${want.join(",")}:${levels ? `${first}-${last}` : ""}`;
-    if (this.#swizzles.get(state) === key) return;
-    this.#gl.textureParameteriv(state.glName, GL.TEXTURE_SWIZZLE_RGBA, Int32Array.from(want));
-    if (levels) {
-      this.#gl.textureParameteri(state.glName, GL.TEXTURE_BASE_LEVEL, first);
-      this.#gl.textureParameteri(state.glName, GL.TEXTURE_MAX_LEVEL, last);
-    }
-    this.#swizzles.set(state, key);
+    return view.swizzle.map(pick);
   }
 
   #sampler(state: VirglSamplerState): number {

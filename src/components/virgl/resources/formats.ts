@@ -212,6 +212,17 @@ addCompressed(278, "ETC2_RG11_SNORM", 0x9273, 16, "unorm");
 /** Every virgl format the component can map to GL, by virgl format number. */
 export const VIRGL_FORMATS: ReadonlyMap<number, VirglFormatInfo> = table;
 
+/**
+ * Stencil-only sampler-view formats (virgl_hw.h X24S8_UINT 136, S8X24_UINT 137, X32_S8X24_UINT 138: what Mesa
+ * samples a depth-stencil texture as under ARB_stencil_texturing) and the depth-stencil format each is a view of.
+ * They are never resource formats.
+ */
+export const STENCIL_VIEW_OF: ReadonlyMap<number, number> = new Map([
+  [136, 19],
+  [137, 20],
+  [138, 126],
+]);
+
 /** Highest virgl format number + 1 (`VIRGL_FORMAT_MAX` in virgl_hw.h); caps masks hold 16 × 32 bits. */
 export const VIRGL_FORMAT_MAX = 313;
 

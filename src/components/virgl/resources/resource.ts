@@ -8,6 +8,7 @@ import { GL } from "../host-gl/gl-constants.ts";
 import { checkGl, drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import type { GlBox } from "../host-gl/textures.ts";
 import { VIRGL_FORMATS, type VirglFormatInfo } from "./formats.ts";
+import { releaseTextureViews } from "./texture-view.ts";
 
 /** Largest buffer resource: 1 GiB (GL buffer sizes are signed pointers; we keep well inside the host limit). */
 export const MAX_BUFFER_BYTES = 1 << 30;
@@ -307,7 +308,10 @@ export function allocateResource(gl: HostGl, s: VirglResourceState): void {
 export function releaseResource(gl: HostGl, s: VirglResourceState): void {
   if (s.glName === 0) return;
   if (s.target === PipeTextureTarget.Buffer) gl.deleteBuffer(s.glName);
-  else gl.deleteTexture(s.glName);
+  else {
+    releaseTextureViews(gl, s);
+    gl.deleteTexture(s.glName);
+  }
   s.glName = 0;
 }
 

@@ -120,14 +120,15 @@ export function emitDouble(ctx: GlslEmitContext, inst: TgsiInstruction): void {
   const dsrc = (s: TgsiSrc, pair: number): string => {
     const n = ctx.srcNative(s, L);
     const bits = convert(`(${n.e})`, n.t, "u");
-    let e = `packDouble2x32(${bits}.${COMP[s.swizzle[pair * 2]!]}${COMP[s.swizzle[pair * 2 + 1]!]})`;
+    // srcNative has applied the swizzle: the pair is read by position.
+    let e = `packDouble2x32(${bits}.${pair === 0 ? "xy" : "zw"})`;
     if (s.absolute) e = `abs(${e})`;
     if (s.negate) e = `(-${e})`;
     return e;
   };
   const ssrc = (s: TgsiSrc, comp: number, t: VType): string => {
     const n = ctx.srcNative(s, L);
-    let e = `${convert(`(${n.e})`, n.t, t)}.${COMP[s.swizzle[comp]!]}`;
+    let e = `${convert(`(${n.e})`, n.t, t)}.${COMP[comp]}`;
     if (s.absolute && t !== "u") e = `abs(${e})`;
     if (s.negate) e = `(-${e})`;
     return e;
@@ -207,8 +208,8 @@ export function emitDouble(ctx: GlslEmitContext, inst: TgsiInstruction): void {
       ctx.line(`${lv}.${comps} = uintBitsToFloat(unpackDouble2x32(${dexpr(args)}));`);
     }
   } else {
+    // The k-th channel the write mask enables gets double k (tgsi_exec's rule): `D2F TEMP[0].y, TEMP[1]` reads .xy.
     const t = channelType(ctx, op.dstType, L);
-    // The first two written channels, whichever they are (`.z` included), get the xy and the zw double.
     let pair = 0;
     for (let comp = 0; comp < 4 && pair < 2; comp++) {
       if (!((dst.writeMask >> comp) & 1)) continue;

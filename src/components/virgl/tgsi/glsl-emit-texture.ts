@@ -237,7 +237,11 @@ export function emitTex(ctx: GlslEmitContext, inst: TgsiInstruction): void {
       break;
     case "TG4": {
       const n = COORDS[target];
-      if (declShadow) {
+      if (target === "SHADOWCUBE_ARRAY") {
+        // Four coordinates leave no room for the reference: it comes in the second source, as for TEX2.
+        e = `textureGather${O}(${s}, ${part(a(), n, "f")}, (${ctx.src(inst.src[1]!, "f", L)}).x${off})`;
+        rt = "f";
+      } else if (declShadow) {
         const coordN = n - 1;
         const ref = `(${a()}).${COMP[coordN]}`;
         e = `textureGather${O}(${s}, ${part(a(), coordN, "f")}, ${ref}${off})`;

@@ -1,0 +1,177 @@
+import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
+import { GL } from "../host-gl/gl-constants.ts";
+import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
+import { STENCIL_VIEW_OF, VIRGL_FORMATS } from "./formats.ts";
+import type { VirglResourceState } from "./resource.ts";
+
+/** `GL_DEPTH_STENCIL_TEXTURE_MODE` (ARB_stencil_texturing) and the value that samples stencil. */
+const DEPTH_STENCIL_TEXTURE_MODE = 0x90ea;
+
+/** Views kept per resource; the oldest is deleted past this (a draw binds fewer than this many units). */
+export const MAX_VIEWS_PER_RESOURCE = 64;
+
+/** What a GL texture view shows of its resource's storage. */
+export interface TextureViewShape {
+  readonly glTarget: number;
+  readonly internalFormat: number;
+  readonly minLevel: number;
+  readonly numLevels: number;
+  readonly minLayer: number;
+  readonly numLayers: number;
+  /** Samples the stencil of a depth-stencil format (`DEPTH_STENCIL_TEXTURE_MODE` = `STENCIL_INDEX`). */
+  readonly stencil: boolean;
+}
+
+/** A GL view of a resource; `applied` is the sampling state last set on it by its user (swizzle). */
+export interface TextureView {
+  readonly name: number;
+  applied: string;
+}
+
+const cache = new WeakMap<VirglResourceState, Map<string, TextureView>>();
+
+/** The GL texture target of a Gallium target (`PIPE_TEXTURE_*`), or 0 for buffers and unknown targets. */
+export function glTextureTarget(target: number, samples: number): number {
+  switch (target) {
+    case PipeTextureTarget.Texture1D:
+      return GL.TEXTURE_1D;
+    case PipeTextureTarget.Texture2D:
+      return samples > 1 ? GL.TEXTURE_2D_MULTISAMPLE : GL.TEXTURE_2D;
+    case PipeTextureTarget.Texture3D:
+      return GL.TEXTURE_3D;
+    case PipeTextureTarget.TextureCube:
+      return GL.TEXTURE_CUBE_MAP;
+    case PipeTextureTarget.TextureRect:
+      return GL.TEXTURE_RECTANGLE;
+    case PipeTextureTarget.Texture1DArray:
+      return GL.TEXTURE_1D_ARRAY;
+    case PipeTextureTarget.Texture2DArray:
+      return samples > 1 ? GL.TEXTURE_2D_MULTISAMPLE_ARRAY : GL.TEXTURE_2D_ARRAY;
+    case PipeTextureTarget.TextureCubeArray:
+      return GL.TEXTURE_CUBE_MAP_ARRAY;
+    default:
+      return 0;
+  }
+}
+
+/** Layers GL addresses in `state` as view layers (array layers and cube faces; 3D slices are not layers). */
+function viewableLayers(state: VirglResourceState): number {
+  return state.target === PipeTextureTarget.Texture3D ? 1 : state.arraySize;
+}
+
+/**
+ * The view a sampler view of `format`, Gallium `target` (0: the resource's), levels and layers needs of `state`, or
+ * `undefined` when the resource's own texture shows the same (its format, target and every layer; levels are then
+ * set on the texture). Ranges are clamped to the resource.
+ */
+export function samplerViewShape(
+  state: VirglResourceState,
+  format: number,
+  target: number,
+  levels: { first: number; last: number },
+  layers: { first: number; last: number },
+): TextureViewShape | undefined {
+  const own = state.format;
+  if (own === undefined) return undefined;
+  const stencil = STENCIL_VIEW_OF.has(format) && own.kind === "depthstencil";
+  const viewFormat = stencil ? own : (VIRGL_FORMATS.get(format) ?? own);
+  const glTarget = (target !== 0 ? glTextureTarget(target, state.samples) : 0) || state.glTarget;
+  const maxLevel = Math.max(0, state.levels - 1);
+  const minLevel = Math.min(levels.first, maxLevel);
+  const lastLevel = Math.min(Math.max(levels.last, minLevel), maxLevel);
+  const total = viewableLayers(state);
+  const minLayer = Math.min(layers.first, total - 1);
+  const lastLayer = Math.min(Math.max(layers.last, minLayer), total - 1);
+  const allLayers = minLayer === 0 && lastLayer === total - 1;
+  if (!stencil && viewFormat.internalFormat === own.internalFormat && glTarget === state.glTarget && allLayers) {
+    return undefined;
+  }
+  return {
+    glTarget,
+    internalFormat: viewFormat.internalFormat,
+    minLevel,
+    numLevels: lastLevel - minLevel + 1,
+    minLayer: allLayers ? 0 : minLayer,
+    numLayers: allLayers ? total : lastLayer - minLayer + 1,
+    stencil,
+  };
+}
+
+/**
+ * A GL texture view of `state` shaped as `shape`, made once and kept with the resource until
+ * {@link releaseTextureViews}; `undefined` when the host refuses the view (incompatible format or target): the
+ * user binds nothing.
+ */
+export function textureViewOf(gl: HostGl, state: VirglResourceState, shape: TextureViewShape): TextureView | undefined {
+  if (state.glName === 0 || state.glTarget === 0) return undefined;
+  const key = `${shape.glTarget}:${shape.internalFormat}:${shape.minLevel}+${shape.numLevels}:${shape.minLayer}+${shape.numLayers}:${shape.stencil ? "s" : ""}`;
+  let views = cache.get(state);
+  const hit = views?.get(key);
+  if (hit !== undefined) return hit;
+  drainGlErrors(gl);
+  const name = gl.createTextureName();
+  if (name === 0) return undefined;
+  gl.textureView(name, shape.glTarget, state.glName, shape.internalFormat, shape);
+  if (gl.getError() !== GL.NO_ERROR) {
+    gl.deleteTexture(name);
+    drainGlErrors(gl);
+    return undefined;
+  }
+  const multisample =
+    shape.glTarget === GL.TEXTURE_2D_MULTISAMPLE || shape.glTarget === GL.TEXTURE_2D_MULTISAMPLE_ARRAY;
+  if (!multisample && shape.glTarget !== GL.TEXTURE_RECTANGLE) {
+    gl.textureParameteri(name, GL.TEXTURE_BASE_LEVEL, 0);
+    gl.textureParameteri(name, GL.TEXTURE_MAX_LEVEL, shape.numLevels - 1);
+  }
+  if (state.format?.kind === "depthstencil") {
+    gl.textureParameteri(name, DEPTH_STENCIL_TEXTURE_MODE, shape.stencil ? GL.STENCIL_INDEX : GL.DEPTH_COMPONENT);
+  }
+  drainGlErrors(gl);
+  if (views === undefined) {
+    views = new Map();
+    cache.set(state, views);
+  }
+  if (views.size >= MAX_VIEWS_PER_RESOURCE) {
+    const [oldestKey, oldest] = views.entries().next().value!;
+    gl.deleteTexture(oldest.name);
+    views.delete(oldestKey);
+  }
+  const view: TextureView = { name, applied: "" };
+  views.set(key, view);
+  return view;
+}
+
+/** How many views `state` keeps (for tests and statistics). */
+export function textureViewCount(state: VirglResourceState): number {
+  return cache.get(state)?.size ?? 0;
+}
+
+/** Deletes the views of `state` (before its texture; current context must be the host's). */
+export function releaseTextureViews(gl: HostGl, state: VirglResourceState): void {
+  const views = cache.get(state);
+  if (views === undefined) return;
+  for (const v of views.values()) gl.deleteTexture(v.name);
+  cache.delete(state);
+}
+
+/**
+ * The texture a surface or blit in virgl `format` reads or writes of `state`: the resource's own when the format is
+ * stored as the resource's, else a view of every level and layer in that format (same addressing), or 0 when the
+ * host refuses it.
+ */
+export function textureInFormat(gl: HostGl, state: VirglResourceState, format: number): number {
+  const own = state.format;
+  const f = VIRGL_FORMATS.get(format);
+  if (own === undefined || f === undefined || f.internalFormat === own.internalFormat) return state.glName;
+  if (own.kind === "depth" || own.kind === "depthstencil" || own.kind === "stencil") return state.glName;
+  const view = textureViewOf(gl, state, {
+    glTarget: state.glTarget,
+    internalFormat: f.internalFormat,
+    minLevel: 0,
+    numLevels: state.levels,
+    minLayer: 0,
+    numLayers: viewableLayers(state),
+    stencil: false,
+  });
+  return view?.name ?? 0;
+}

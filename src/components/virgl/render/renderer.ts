@@ -283,7 +283,7 @@ export class VirglRenderer {
       a.stencilRef = b.stencilRef;
     }
     if (stateChanged || a.rasterizer !== d.rasterizer) {
-      applyRasterizer(gl, d.rasterizer, (b.viewports[0]?.scale[1] ?? 1) < 0);
+      applyRasterizer(gl, d.rasterizer);
       a.rasterizer = d.rasterizer;
     }
     if (stateChanged) {

@@ -16,6 +16,7 @@ import { bindSubContextFramebuffer } from "./framebuffer.ts";
 import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
+import { pointSpriteKey, rasterizesPoints } from "./point-sprite.ts";
 import { ProgramCache, type ProgramStage } from "./programs.ts";
 import { ShaderResources } from "./shader-resources.ts";
 import { drawCaptureMode, StreamOutput } from "./stream-output.ts";
@@ -147,7 +148,7 @@ export class VirglRenderer {
     };
   }
 
-  #stages(sub: VirglSubContext, d: DrawState): ProgramStage[] {
+  #stages(sub: VirglSubContext, d: DrawState, mode: number): ProgramStage[] {
     const b = sub.bound;
     const rs = d.rasterizer;
     const vsTgsi = d.vs.tgsi!;
@@ -226,7 +227,7 @@ export class VirglRenderer {
       ...(alpha ? { alphaFunc: d.dsa!.alphaFunc, alphaRef: d.dsa!.alphaRef } : {}),
       ...(rs?.lightTwoside ? { twoSidedColor: true } : {}),
       ...(rs?.flatshade ? { flatShade: true } : {}),
-      ...(rs !== undefined && rs.spriteCoordEnable !== 0 ? { spriteCoordEnable: rs.spriteCoordEnable } : {}),
+      ...pointSpriteKey(rs, fsTgsi, rasterizesPoints(mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined, rs)),
       ...(rs?.polyStipple ? { polygonStipple: true } : {}),
     };
     stages.push({ shader: d.fs, tgsi: fsTgsi, key: fsKey });
@@ -260,7 +261,7 @@ export class VirglRenderer {
       }
       a.framebufferVersion = sub.framebufferVersion;
     }
-    const program = this.#programs.program(this.#stages(sub, d));
+    const program = this.#programs.program(this.#stages(sub, d, c.mode));
     if (program === 0) {
       this.skippedDraws++;
       return undefined;

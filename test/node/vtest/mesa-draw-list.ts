@@ -29,4 +29,13 @@ export const DRAW_PIGLIT = [
   "arb_point_sprite-interactions",
   // Fails on virgl_test_server (it replaces the coordinates of polygons too).
   "arb_point_sprite-mipmap",
+  // sRGB: GL_FRAMEBUFFER_SRGB per surface format, undecoded views, blits between sRGB and linear formats.
+  "framebuffer-srgb",
+  "tex-srgb",
+  "arb_sampler_objects-srgb-decode",
+  "arb_framebuffer_srgb-fast-clear-blend",
+  "arb_framebuffer_srgb-srgb_conformance",
+  "arb_framebuffer_srgb-blit texture linear_to_srgb single_sampled enabled render",
+  "arb_framebuffer_srgb-blit texture srgb_to_linear single_sampled enabled clear",
+  "arb_framebuffer_srgb-blit renderbuffer linear_to_srgb scaled enabled render",
 ];

@@ -8,6 +8,7 @@ import { levelExtent } from "../resources/resource.ts";
 import { textureInFormat } from "../resources/texture-view.ts";
 import { attachLevel, attachmentOf } from "./framebuffer.ts";
 import { lookupDstSrc, type ResourceLookup } from "./lookup.ts";
+import { applyFramebufferSrgb } from "./srgb.ts";
 
 /** `PIPE_TEX_FILTER_LINEAR`, BLIT's filter for linear scaling. */
 const PIPE_TEX_FILTER_LINEAR = 1;
@@ -54,6 +55,9 @@ export function executeBlit(
     gl.enable(GL.SCISSOR_TEST);
     gl.scissor(r.minX, r.minY, r.maxX - r.minX, r.maxY - r.minY);
   }
+  // Gallium decodes an sRGB source format and encodes an sRGB destination format; the host does both while
+  // GL_FRAMEBUFFER_SRGB is on (draws set it again from their surfaces).
+  applyFramebufferSrgb(gl, [c.src.format, c.dst.format]);
   const filter = c.filter === PIPE_TEX_FILTER_LINEAR && glMask === GL.COLOR_BUFFER_BIT ? GL.LINEAR : GL.NEAREST;
   try {
     for (let layer = 0; layer < Math.max(1, d.d); layer++) {

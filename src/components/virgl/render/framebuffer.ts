@@ -7,6 +7,7 @@ import { textureInFormat } from "../resources/texture-view.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import type { VirglSurface } from "../state/surface.ts";
 import type { ResourceLookup } from "./lookup.ts";
+import { applyFramebufferSrgb } from "./srgb.ts";
 
 /** The attachment point of a texture of `state`'s format kind. */
 export function attachmentOf(state: VirglResourceState): number {
@@ -111,6 +112,10 @@ export function bindSubContextFramebuffer(
     colorKinds.push(state.format!.kind);
   });
   gl.framebufferDrawBuffers(fb, drawBuffers);
+  applyFramebufferSrgb(
+    gl,
+    resolved.map((r) => (r === undefined || r instanceof VirglRefusal ? undefined : r.surface.format)),
+  );
   let zsKind = "";
   if (zs !== undefined && !(zs instanceof VirglRefusal)) {
     const { surface, state } = zs;

@@ -94,15 +94,15 @@ export function applyDsa(gl: HostGl, dsa: VirglDsaState | undefined, ref: { fron
 }
 
 /**
- * Rasterizer state (unbound: GL defaults with culling off). `flipY`: the last vertex stage negates y (a window-system
- * framebuffer, negative viewport scale), which mirrors every triangle, so the front face turns.
+ * Rasterizer state (unbound: GL defaults with culling off). Gallium's window space has y pointing down, so its
+ * counter-clockwise is GL's clockwise on the same window coordinates; the y flip of window-system framebuffers is
+ * already in Mesa's `front_ccw` and in the host's coordinates (see applyViewports), so it never enters here.
  */
-export function applyRasterizer(gl: HostGl, rs: VirglRasterizerState | undefined, flipY: boolean): void {
+export function applyRasterizer(gl: HostGl, rs: VirglRasterizerState | undefined): void {
   const cull = rs === undefined ? 0 : CULL_FACE[rs.cullFace]!;
   toggle(gl, GL.CULL_FACE, cull !== 0);
   if (cull !== 0) gl.cullFace(cull);
-  const ccw = (rs?.frontCcw ?? true) !== flipY;
-  gl.frontFace(ccw ? GL.CCW : GL.CW);
+  gl.frontFace(rs === undefined || !rs.frontCcw ? GL.CCW : GL.CW);
   gl.polygonMode(GL.FRONT_AND_BACK, rs === undefined ? GL.FILL : POLYGON_MODE[rs.fillFront]!);
   toggle(gl, GL.POLYGON_OFFSET_FILL, rs?.offsetTri === true);
   toggle(gl, GL.POLYGON_OFFSET_LINE, rs?.offsetLine === true);

@@ -18,6 +18,7 @@ import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
 import { IndirectDraws, type IndirectPlan } from "./indirect-draws.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
+import { pointSpriteKey, rasterizesPoints } from "./point-sprite.ts";
 import { ProgramCache, type ProgramStage } from "./programs.ts";
 import { SampleShading } from "./sample-shading.ts";
 import { ShaderMemory } from "./shader-memory.ts";
@@ -172,7 +173,7 @@ export class VirglRenderer {
     };
   }
 
-  #stages(sub: VirglSubContext, d: DrawState): ProgramStage[] {
+  #stages(sub: VirglSubContext, d: DrawState, mode: number): ProgramStage[] {
     const b = sub.bound;
     const rs = d.rasterizer;
     const vsTgsi = d.vs.tgsi!;
@@ -272,7 +273,7 @@ export class VirglRenderer {
       ...(alpha ? { alphaFunc: d.dsa!.alphaFunc, alphaRef: d.dsa!.alphaRef } : {}),
       ...(rs?.lightTwoside ? { twoSidedColor: true } : {}),
       ...(rs?.flatshade ? { flatShade: true } : {}),
-      ...(rs !== undefined && rs.spriteCoordEnable !== 0 ? { spriteCoordEnable: rs.spriteCoordEnable } : {}),
+      ...pointSpriteKey(rs, fsTgsi, rasterizesPoints(mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined, rs)),
       ...(rs?.polyStipple ? { polygonStipple: true } : {}),
     };
     stages.push({ shader: d.fs, tgsi: fsTgsi, key: fsKey });
@@ -307,7 +308,7 @@ export class VirglRenderer {
       }
       a.framebufferVersion = sub.framebufferVersion;
     }
-    const program = this.#programs.program(this.#stages(sub, d));
+    const program = this.#programs.program(this.#stages(sub, d, c.mode));
     if (program === 0) {
       this.skippedDraws++;
       return undefined;
@@ -330,7 +331,7 @@ export class VirglRenderer {
       a.stencilRef = b.stencilRef;
     }
     if (stateChanged || a.rasterizer !== d.rasterizer) {
-      applyRasterizer(gl, d.rasterizer, (b.viewports[0]?.scale[1] ?? 1) < 0);
+      applyRasterizer(gl, d.rasterizer);
       a.rasterizer = d.rasterizer;
     }
     if (stateChanged || framebufferChanged) this.#sampleShading.apply(sub, lookup);

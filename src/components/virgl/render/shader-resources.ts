@@ -21,6 +21,7 @@ import {
 } from "../tgsi/index.ts";
 import { compareFunc, minFilter, SWIZZLE, TEX_WRAP } from "./gallium-to-gl.ts";
 import type { ResourceLookup } from "./lookup.ts";
+import { readsSrgbRaw, skipSrgbDecode } from "./srgb.ts";
 
 /**
  * Uniform buffers, the sysval block and textures of the bound shaders, per the emitter's binding contract
@@ -39,6 +40,8 @@ export class ShaderResources {
   #sysvalBuffer = 0;
   #sysvalVersion = -1;
   readonly #samplers = new WeakMap<VirglSamplerState, number>();
+  /** The same sampler states for views that read an sRGB texture undecoded. */
+  readonly #rawSrgbSamplers = new WeakMap<VirglSamplerState, number>();
   readonly #allSamplers: number[] = [];
   readonly #swizzles = new WeakMap<VirglResourceState, string>();
 
@@ -133,16 +136,20 @@ export class ShaderResources {
       const viewObj = sub.objects.get(sub.bound.samplerViews[s]![sampler.unit] ?? 0);
       const view = viewObj?.type === VirglObject.SamplerView ? (viewObj.state as VirglSamplerView) : undefined;
       let texture = 0;
+      let rawSrgb = false;
       if (view !== undefined) {
         const res = lookup(view.resourceId);
         if (res instanceof VirglRefusal || res.state.glName === 0) texture = 0;
         else if (res.state.target === PipeTextureTarget.Buffer) texture = this.#bufferTexture(res.state, view);
-        else texture = this.#texture(res.state, view);
+        else {
+          texture = this.#texture(res.state, view);
+          rawSrgb = readsSrgbRaw(gl, res.state.format?.virgl, view.format);
+        }
       }
       gl.bindTextureUnit(unit, texture);
       const stateObj = sub.objects.get(sub.bound.samplerStates[s]![sampler.unit] ?? 0);
       const state = stateObj?.type === VirglObject.SamplerState ? (stateObj.state as VirglSamplerState) : undefined;
-      gl.bindSampler(unit, state === undefined ? 0 : this.#sampler(state));
+      gl.bindSampler(unit, state === undefined ? 0 : this.#sampler(state, rawSrgb));
     }
   }
 
@@ -225,8 +232,9 @@ export class ShaderResources {
     return view.swizzle.map(pick);
   }
 
-  #sampler(state: VirglSamplerState): number {
-    let s = this.#samplers.get(state);
+  #sampler(state: VirglSamplerState, rawSrgb: boolean): number {
+    const cache = rawSrgb ? this.#rawSrgbSamplers : this.#samplers;
+    let s = cache.get(state);
     if (s !== undefined) return s;
     const gl = this.#gl;
     s = gl.createSampler();
@@ -241,7 +249,8 @@ export class ShaderResources {
     gl.samplerParameteri(s, GL.TEXTURE_COMPARE_MODE, state.compareMode === 1 ? GL.COMPARE_REF_TO_TEXTURE : GL.NONE);
     gl.samplerParameteri(s, GL.TEXTURE_COMPARE_FUNC, compareFunc(state.compareFunc));
     gl.samplerParameterfv(s, GL.TEXTURE_BORDER_COLOR, new Float32Array(state.borderColor.buffer.slice(0)));
-    this.#samplers.set(state, s);
+    if (rawSrgb) skipSrgbDecode(gl, s);
+    cache.set(state, s);
     this.#allSamplers.push(s);
     return s;
   }

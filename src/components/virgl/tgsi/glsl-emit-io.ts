@@ -159,6 +159,13 @@ export function inputExpr(ctx: GlslEmitContext, reg: number, v: string | undefin
   return `vec4(${comps.join(", ")})`;
 }
 
+/** A point's sprite coordinate as a vec4, its y turned when the key says the origins differ. */
+function pointCoord(ctx: GlslEmitContext): string {
+  return ctx.key.pointCoordFlipY
+    ? "vec4(gl_PointCoord.x, 1.0 - gl_PointCoord.y, 0.0, 1.0)"
+    : "vec4(gl_PointCoord, 0.0, 1.0)";
+}
+
 function slotExpr(ctx: GlslEmitContext, slot: TgsiIoSlot, v: string | undefined, line: number): string {
   const reg = slot.register;
   const sem = slot.semantic;
@@ -188,7 +195,7 @@ function slotExpr(ctx: GlslEmitContext, slot: TgsiIoSlot, v: string | undefined,
     case "PRIM_ID":
       return `intBitsToFloat(ivec4(${st === "GEOM" ? "gl_PrimitiveIDIn" : "gl_PrimitiveID"}))`;
     case "PCOORD":
-      return "vec4(gl_PointCoord, 0.0, 1.0)";
+      return pointCoord(ctx);
     case "LAYER":
       return "intBitsToFloat(ivec4(gl_Layer))";
     case "VIEWPORT_INDEX":
@@ -201,7 +208,7 @@ function slotExpr(ctx: GlslEmitContext, slot: TgsiIoSlot, v: string | undefined,
       break;
   }
   if (st === "FRAG" && sem.name === "TEXCOORD" && ((ctx.key.spriteCoordEnable ?? 0) >> sem.index) & 1)
-    return "vec4(gl_PointCoord, 0.0, 1.0)";
+    return pointCoord(ctx);
   if (!producerWrites(ctx, sem)) return "vec4(0.0)";
   const name = varyingName(producer(ctx), sem) + at;
   if (st === "FRAG" && sem.name === "COLOR" && ctx.key.twoSidedColor) {

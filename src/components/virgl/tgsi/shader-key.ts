@@ -65,6 +65,11 @@ export interface ShaderKey {
   readonly flatShade?: boolean;
   /** FS: rasterizer sprite_coord_enable: bit k replaces input TEXCOORD[k] by `vec4(gl_PointCoord, 0, 1)`. */
   readonly spriteCoordEnable?: number;
+  /**
+   * FS: gl_PointCoord's y is read as 1 − y. Gallium's upper-left sprite origin is on its y-down window space, which
+   * is the host's window space with y up: the host's lower-left origin, where GL's default is upper-left.
+   */
+  readonly pointCoordFlipY?: boolean;
   /** FS: polygon stipple on: discard by the 32x32 pattern in the stage's sysval block. */
   readonly polygonStipple?: boolean;
   /** FS: the render target is not Y_0_TOP (always true under vtest). Default true. */

@@ -53,6 +53,8 @@ test("a first draw binds the framebuffer, builds the program, applies every piec
       "createFramebuffer",
       ...x("framebufferTexture", 10),
       "framebufferDrawBuffers",
+      // GL_FRAMEBUFFER_SRGB off: no colour surface is sRGB.
+      "disable",
       "bindFramebuffer",
       "checkFramebufferStatus",
       // The program for this stage set and key.

@@ -54,6 +54,8 @@ export function drawCaptureMode(
 interface Session {
   readonly xfb: number;
   readonly targets: readonly (VirglStreamoutTarget | undefined)[];
+  /** The target objects' handles, to notice their destruction. */
+  readonly handles: readonly number[];
   state: "need-begin" | "paused" | "ended";
   program: number;
   mode: number;
@@ -102,6 +104,14 @@ export class StreamOutput {
     }
   }
 
+  /**
+   * Binds the default transform feedback object: GL refuses `glTransformFeedbackVaryings` while the bound object is
+   * active, even paused, so links happen without one.
+   */
+  unbind(): void {
+    this.#bind(0);
+  }
+
   #end(s: Session): void {
     if (s.state !== "paused") return;
     this.#bind(s.xfb);
@@ -140,6 +150,15 @@ export class StreamOutput {
         return invalid(`streamout range ${t.bufferOffset}+${t.bufferSize} past the ${res.state.width}-byte buffer`);
       ranges.push({ index: i, buffer: res.state.glName, offset: t.bufferOffset, size: t.bufferSize });
     }
+    // Sessions whose target objects the guest destroyed can neither resume nor be drawn from (Mesa destroys them at the
+    // next glBeginTransformFeedback): ended and deleted, so no paused capture outlives them.
+    for (let k = c.sessions.length - 1; k >= 0; k--) {
+      const old = c.sessions[k]!;
+      if (old.handles.some((h, i) => h !== 0 && sub.objects.get(h)?.state !== old.targets[i])) {
+        this.#delete(old);
+        c.sessions.splice(k, 1);
+      }
+    }
     const at = c.sessions.findIndex((s) => sameTargets(s.targets, targets));
     let s = at < 0 ? undefined : c.sessions[at];
     if (s !== undefined) c.sessions.splice(at, 1);
@@ -147,7 +166,15 @@ export class StreamOutput {
     // virglrenderer does, and Mesa makes new targets at each glBeginTransformFeedback.
     if (s === undefined || s.state !== "paused") {
       if (s === undefined) {
-        s = { xfb: this.#gl.createTransformFeedback(), targets, state: "need-begin", program: 0, mode: 0, strides: [] };
+        s = {
+          xfb: this.#gl.createTransformFeedback(),
+          targets,
+          handles: [...b.streamoutTargets],
+          state: "need-begin",
+          program: 0,
+          mode: 0,
+          strides: [],
+        };
         this.#bind(s.xfb);
         for (const r of ranges) this.#gl.transformFeedbackBufferRange(s.xfb, r.index, r.buffer, r.offset, r.size);
       } else {

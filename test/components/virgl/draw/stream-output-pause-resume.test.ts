@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PipeShaderType } from "../../../../src/components/virgl/protocol/commands.ts";
+import { PipeShaderType, VirglObject } from "../../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../../src/components/virgl/protocol/encoder.ts";
 import { createBuffer, recordedScene, TRIANGLES } from "./recorded-scene.ts";
 
@@ -95,6 +95,57 @@ test("a draw from stream output finds its source by the buffer size Mesa sends a
       ["endTransformFeedback"],
       ["drawTransformFeedback", TRIANGLES, a, 1],
     ]);
+  } finally {
+    v.rutabaga.destroy();
+  }
+});
+
+test("programs link with no capture bound (GL refuses feedback varyings while a paused capture is bound)", () => {
+  const v = captureScene();
+  try {
+    v.rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .setStreamoutTargets([40])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .setStreamoutTargets([])
+        .createShader(23, PipeShaderType.Vertex, `${VS}\n`, 0, 0xfff0, STREAM_OUTPUT)
+        .bindShader(23, PipeShaderType.Vertex)
+        .setStreamoutTargets([41])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .finish(),
+    );
+    const names = v.gl.callNames((n) => n === "linkProgram" || n === "bindTransformFeedback");
+    const secondLink = names.lastIndexOf("linkProgram");
+    assert.equal(names[secondLink - 1], "bindTransformFeedback");
+    const unbind = v.gl.calls.filter((c) => c.name === "bindTransformFeedback").at(-2)!;
+    assert.deepEqual(unbind.args, [0]);
+  } finally {
+    v.rutabaga.destroy();
+  }
+});
+
+test("a capture whose target objects the guest destroyed is ended and its transform feedback object deleted", () => {
+  const v = captureScene();
+  try {
+    v.rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .setStreamoutTargets([40])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .setStreamoutTargets([])
+        .destroyObject(VirglObject.StreamoutTarget, 40)
+        .setStreamoutTargets([41])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .finish(),
+    );
+    const first = v.gl.calls.find((c) => c.name === "bindTransformFeedback")!.args[0];
+    const names = v.gl.calls
+      .filter((c) => /TransformFeedback/.test(c.name))
+      .map((c) => `${c.name}${c.name === "deleteTransformFeedback" ? `:${c.args[0] === first}` : ""}`);
+    const end = names.indexOf("endTransformFeedback");
+    const deleted = names.indexOf("deleteTransformFeedback:true");
+    assert.ok(end > 0 && deleted > end && deleted < names.lastIndexOf("createTransformFeedback"), names.join(" "));
   } finally {
     v.rutabaga.destroy();
   }

@@ -542,11 +542,13 @@ export class EglHostGl implements HostGl {
     this.#gl.glDeleteQueries(1, this.#u32);
     if (query !== 0) glObjectCensus.deleted("query");
   }
-  beginQuery(target: number, query: number): void {
-    this.#gl.glBeginQuery(target, query);
+  beginQuery(target: number, query: number, index = 0): void {
+    if (index === 0) this.#gl.glBeginQuery(target, query);
+    else this.#gl.glBeginQueryIndexed(target, index, query);
   }
-  endQuery(target: number): void {
-    this.#gl.glEndQuery(target);
+  endQuery(target: number, index = 0): void {
+    if (index === 0) this.#gl.glEndQuery(target);
+    else this.#gl.glEndQueryIndexed(target, index);
   }
   queryCounter(query: number, target: number): void {
     this.#gl.glQueryCounter(query, target);

@@ -141,6 +141,8 @@ export const GL_PROTOTYPES = {
   glDeleteQueries: "void glDeleteQueries(int32 n, void *names)",
   glBeginQuery: "void glBeginQuery(uint32 target, uint32 q)",
   glEndQuery: "void glEndQuery(uint32 target)",
+  glBeginQueryIndexed: "void glBeginQueryIndexed(uint32 target, uint32 index, uint32 q)",
+  glEndQueryIndexed: "void glEndQueryIndexed(uint32 target, uint32 index)",
   glQueryCounter: "void glQueryCounter(uint32 q, uint32 target)",
   glBeginConditionalRender: "void glBeginConditionalRender(uint32 q, uint32 mode)",
   glEndConditionalRender: "void glEndConditionalRender()",

@@ -93,11 +93,12 @@ test("stream output captures the shader's listed components into the target's ra
     const expected = new Array<number>(SO_BYTES / 4).fill(SENTINEL);
     expected.splice(2, 15, ...captured(VERTICES[0]), ...captured(VERTICES[1]), ...captured(VERTICES[2]));
     assert.deepEqual(read(), expected);
-    // Set again with the append bit: the next vertices follow; without it, capture starts over at the range's start.
+    // The same target set again (Mesa sends no append bits) resumes: the next vertices follow; a new target over
+    // the same range starts over at the range's start.
     rutabaga.submitCommand(
       1,
       new VirglEncoder()
-        .setStreamoutTargets([40], 1)
+        .setStreamoutTargets([40])
         .drawVbo({ count: 3, mode: TRIANGLES })
         .setStreamoutTargets([])
         .finish(),
@@ -106,7 +107,11 @@ test("stream output captures the shader's listed components into the target's ra
     assert.deepEqual(read(), expected);
     rutabaga.submitCommand(
       1,
-      new VirglEncoder().setStreamoutTargets([40]).drawVbo({ start: 1, count: 3, mode: TRIANGLES }).finish(),
+      new VirglEncoder()
+        .createStreamoutTarget(42, 4, 8, 120)
+        .setStreamoutTargets([42])
+        .drawVbo({ start: 1, count: 3, mode: TRIANGLES })
+        .finish(),
     );
     expected.splice(2, 15, ...captured(VERTICES[1]), ...captured(VERTICES[2]), ...captured(VERTICES[3]));
     assert.deepEqual(read(), expected);
@@ -130,7 +135,8 @@ test("a draw counted from stream output draws the vertices its target captured",
         .setStreamoutTargets([])
         .setVertexBuffers([{ stride: 20, offset: 8, resourceId: 4 }])
         .setStreamoutTargets([41])
-        .drawVbo({ count: 0, mode: TRIANGLES, countFromSo: 40 })
+        // Mesa sends the source target's buffer size (120), not its handle.
+        .drawVbo({ count: 0, mode: TRIANGLES, countFromSo: 120 })
         .setStreamoutTargets([])
         .finish(),
     );

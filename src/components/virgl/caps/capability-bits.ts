@@ -20,8 +20,8 @@ export function capabilityBits(limits: HostGlLimits): number {
     VirglCap.FboMixedColorFormats |
     VirglCap.SrgbWriteControl;
   bits |= memoryCapabilityBits(limits);
-  // Only what the draw path executes: QBOs, transform feedback 3, framebuffer fetch and shader clock are not, so they
-  // are not advertised and Mesa never sends them.
+  // Only what the draw path executes: QBOs, framebuffer fetch and shader clock are not, so they are not advertised
+  // and Mesa never sends them.
   const byVersion: readonly [number, boolean][] = [
     [VirglCap.CopyImage, v >= 43 || ext("GL_ARB_copy_image")],
     // Sampler views, surfaces and blits in another format, target or range become GL texture views.
@@ -35,6 +35,8 @@ export function capabilityBits(limits: HostGlLimits): number {
     // Multi-draw indirect (GL 4.3); the draw count from a buffer is read back, so it needs no host extension.
     [VirglCap.MultiDrawIndirect, v >= 43],
     [VirglCap.IndirectParams, v >= 43],
+    // Four vertex streams: the emitter's EmitStreamVertex and stream layouts, primitives queries per stream.
+    [VirglCap.TransformFeedback3, v >= 40],
   ];
   for (const [bit, has] of byVersion) if (has) bits |= bit;
   return bits >>> 0;

@@ -327,7 +327,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     true, // seamless_cube_map (GL 3.2)
     true, // occlusion_query
     true, // timer_query (GL 3.3)
-    false, // streamout_pause_resume: piglit arb_transform_feedback2 draw-auto/pause-counting fail with it
+    ver >= 40, // streamout_pause_resume: render/stream-output.ts keeps a paused capture's offsets
     true, // texture_multisample (GL 3.2)
     true, // fragment_coord_conventions (GL 3.2)
     true, // depth_clip_disable (GL 3.2 depth clamp)

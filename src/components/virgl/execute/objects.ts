@@ -65,7 +65,8 @@ export const executeCreateObject: Executor<typeof VirglCmd.CreateObject> = (x, c
       return shader instanceof VirglRefusal ? shader : storeObject(x, c, shader);
     }
     case "query":
-      if (!isExecutedQuery(desc.queryType)) return invalid(`query type ${desc.queryType} (not advertised)`);
+      if (!isExecutedQuery(desc.queryType, desc.index))
+        return invalid(`query type ${desc.queryType} index ${desc.index} (not advertised)`);
       return storeObject(x, c, desc);
     default:
       return storeObject(x, c, desc);

@@ -2,8 +2,9 @@
 export interface HostGlQueries {
   createQuery(target: number): number;
   deleteQuery(query: number): void;
-  beginQuery(target: number, query: number): void;
-  endQuery(target: number): void;
+  /** `index` > 0: the vertex stream of a primitives query (`glBeginQueryIndexed`, GL 4.0). */
+  beginQuery(target: number, query: number, index?: number): void;
+  endQuery(target: number, index?: number): void;
   queryCounter(query: number, target: number): void;
   beginConditionalRender(query: number, mode: number): void;
   endConditionalRender(): void;

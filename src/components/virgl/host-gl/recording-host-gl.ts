@@ -360,16 +360,16 @@ export class RecordingHostGl implements HostGl {
     this.#delete("query", query);
     this.#queries.delete(query);
   }
-  beginQuery(target: number, query: number): void {
-    this.#record("beginQuery", [target, query]);
+  beginQuery(target: number, query: number, index = 0): void {
+    this.#record("beginQuery", index === 0 ? [target, query] : [target, query, index]);
     const q = this.#queries.get(query);
     if (q !== undefined) q.available = false;
-    this.#activeQueries.set(target, query);
+    this.#activeQueries.set(target + index * 0x10000, query);
   }
-  endQuery(target: number): void {
-    this.#record("endQuery", [target]);
-    const q = this.#queries.get(this.#activeQueries.get(target) ?? 0);
-    this.#activeQueries.delete(target);
+  endQuery(target: number, index = 0): void {
+    this.#record("endQuery", index === 0 ? [target] : [target, index]);
+    const q = this.#queries.get(this.#activeQueries.get(target + index * 0x10000) ?? 0);
+    this.#activeQueries.delete(target + index * 0x10000);
     if (q !== undefined) q.available = this.#options.queryResultsAvailable ?? true;
   }
   queryCounter(query: number, target: number): void {

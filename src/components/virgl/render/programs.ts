@@ -30,6 +30,7 @@ export interface ProgramStage {
 export class ProgramCache {
   readonly #gl: HostGl;
   readonly #warn: (message: string) => void;
+  readonly #beforeLink: () => void;
   readonly #ids = new WeakMap<VirglShader, number>();
   #nextId = 1;
   /** Compiled stage by `id:key`; 0 = failed. */
@@ -37,9 +38,11 @@ export class ProgramCache {
   /** Linked program by the stages' cache keys; 0 = failed. */
   readonly #programs = new Map<string, number>();
 
-  constructor(gl: HostGl, warn: (message: string) => void) {
+  /** `beforeLink` runs before each link (GL refuses feedback varyings while a paused capture is bound). */
+  constructor(gl: HostGl, warn: (message: string) => void, beforeLink: () => void = () => {}) {
     this.#gl = gl;
     this.#warn = warn;
+    this.#beforeLink = beforeLink;
   }
 
   #id(shader: VirglShader): number {
@@ -82,6 +85,7 @@ export class ProgramCache {
         for (const s of stages) if (s.key.streamOutput !== undefined) last = s;
         const varyings =
           last === undefined ? [] : transformFeedbackVaryings(last.key.streamOutput!, last.shader.streamOutput.strides);
+        this.#beforeLink();
         const linked = this.#gl.linkProgram(
           built.map((b) => b.name),
           varyings,

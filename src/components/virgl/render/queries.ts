@@ -11,9 +11,21 @@ const VIRGL_QUERY_STATE_DONE = 1;
 /** Bytes of `struct virgl_host_query_state { u32 query_state; u32 result_size; u64 result; }`. */
 export const HOST_QUERY_STATE_BYTES = 16;
 
-/** Whether this component executes queries of Gallium type `type` (others are refused at CREATE_OBJECT). */
-export function isExecutedQuery(type: number): boolean {
-  return queryTarget(type) !== undefined || type === PipeQuery.GpuFinished;
+/** Vertex streams a primitives query may count (GL 4.0's `GL_MAX_VERTEX_STREAMS` minimum, Gallium's 4). */
+export const MAX_QUERY_STREAMS = 4;
+
+/** The vertex stream a query counts: its index for primitives queries, else 0 (GL indexes only those). */
+function streamOf(q: VirglQueryDesc): number {
+  const perStream = q.queryType === PipeQuery.PrimitivesGenerated || q.queryType === PipeQuery.PrimitivesEmitted;
+  return perStream ? q.index : 0;
+}
+
+/**
+ * Whether this component executes queries of Gallium type `type` on stream `index` (others are refused at
+ * CREATE_OBJECT).
+ */
+export function isExecutedQuery(type: number, index = 0): boolean {
+  return (queryTarget(type) !== undefined || type === PipeQuery.GpuFinished) && index < MAX_QUERY_STREAMS;
 }
 
 /**
@@ -50,7 +62,7 @@ export class Queries {
     if (target === undefined || q.queryType === PipeQuery.Timestamp) return undefined;
     // A new run replaces the result a waiting GET_QUERY_RESULT was for; Mesa asks again for the new one.
     this.#pending.delete(q);
-    this.#gl.beginQuery(target, this.#object(q, target));
+    this.#gl.beginQuery(target, this.#object(q, target), streamOf(q));
     return undefined;
   }
 
@@ -58,7 +70,7 @@ export class Queries {
     const target = queryTarget(q.queryType);
     if (target === undefined) return undefined;
     if (q.queryType === PipeQuery.Timestamp) this.#gl.queryCounter(this.#object(q, target), target);
-    else if (this.#objects.has(q)) this.#gl.endQuery(target);
+    else if (this.#objects.has(q)) this.#gl.endQuery(target, streamOf(q));
     return undefined;
   }
 

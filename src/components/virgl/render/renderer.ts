@@ -98,11 +98,11 @@ export class VirglRenderer {
 
   constructor(gl: HostGl, warn: (message: string) => void) {
     this.#gl = gl;
-    this.#programs = new ProgramCache(gl, warn);
     this.#resources = new ShaderResources(gl);
     this.#memory = new ShaderMemory(gl);
     this.#warn = warn;
     this.#streamOutput = new StreamOutput(gl);
+    this.#programs = new ProgramCache(gl, warn, () => this.#streamOutput.unbind());
     this.#indirect = new IndirectDraws(gl);
     this.#tessellation = new Tessellation(gl);
     this.#sampleShading = new SampleShading(gl);

@@ -42,3 +42,42 @@ test("query types follow the virgl numbering: begin/end on the GL target, 2 is a
     v.rutabaga.destroy();
   }
 });
+
+test("primitives queries count the vertex stream of their index (0..3); other indices are refused", () => {
+  const v = makeRecordedVirgl();
+  try {
+    createWithBacking(v.rutabaga, 4, res({ target: 0, format: R8, bind: 0, width: 64, height: 1 }), 64);
+    v.rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .createQuery(40, 5, 2, 4, 0)
+        .createQuery(41, 6, 3, 4, 16)
+        .createQuery(42, 0, 1, 4, 32)
+        .beginQuery(40)
+        .beginQuery(41)
+        .beginQuery(42)
+        .endQuery(40)
+        .endQuery(41)
+        .endQuery(42)
+        .finish(),
+    );
+    const calls = v.gl.calls.filter((c) => c.name === "beginQuery" || c.name === "endQuery");
+    assert.deepEqual(
+      calls.map((c) => [c.name, c.args[0], c.name === "beginQuery" ? c.args[2] : c.args[1]]),
+      [
+        ["beginQuery", GL.PRIMITIVES_GENERATED, 2],
+        ["beginQuery", GL.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN, 3],
+        ["beginQuery", GL.SAMPLES_PASSED, undefined],
+        ["endQuery", GL.PRIMITIVES_GENERATED, 2],
+        ["endQuery", GL.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN, 3],
+        ["endQuery", GL.SAMPLES_PASSED, undefined],
+      ],
+    );
+    assert.throws(
+      () => v.rutabaga.submitCommand(1, new VirglEncoder().createQuery(43, 5, 4, 4, 48).finish()),
+      /index 4/,
+    );
+  } finally {
+    v.rutabaga.destroy();
+  }
+});

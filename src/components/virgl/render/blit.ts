@@ -1,11 +1,12 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import { GL } from "../host-gl/gl-constants.ts";
-import { checkGl, type HostGl } from "../host-gl/host-gl.ts";
+import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { PipeMask, type VirglCmd } from "../protocol/commands.ts";
 import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import { levelExtent } from "../resources/resource.ts";
 import { textureInFormat } from "../resources/texture-view.ts";
+import { blitByReadback, needsReadbackBlit } from "./blit-readback.ts";
 import { attachLevel, attachmentOf } from "./framebuffer.ts";
 import { lookupDstSrc, type ResourceLookup } from "./lookup.ts";
 import { applyFramebufferSrgb } from "./srgb.ts";
@@ -44,6 +45,10 @@ export function executeBlit(
   if ((c.mask & PipeMask.Z) !== 0) glMask |= GL.DEPTH_BUFFER_BIT;
   if ((c.mask & PipeMask.S) !== 0) glMask |= GL.STENCIL_BUFFER_BIT;
   if (glMask === 0 || d.d === 0 || d.w === 0 || d.h === 0 || s.w === 0 || s.h === 0) return undefined;
+  if (needsReadbackBlit(src, dst)) {
+    blitByReadback(gl, src, dst, c);
+    return undefined;
+  }
   // Each side is read or written in its own format: a view where it is not the resource's (the resource itself
   // where the host has no such view).
   const srcTexture = textureInFormat(gl, src, s.format) || src.glName;
@@ -86,6 +91,7 @@ export function executeBlit(
   } finally {
     if (c.scissorEnable) gl.disable(GL.SCISSOR_TEST);
   }
-  checkGl(gl, "blit");
+  // A blit the host GL refuses (formats it cannot convert between) leaves the destination as it was.
+  drainGlErrors(gl);
   return undefined;
 }

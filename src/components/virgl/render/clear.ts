@@ -1,4 +1,3 @@
-import { RutabagaError } from "../../../rutabaga/error.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import { checkGl, type HostGl } from "../host-gl/host-gl.ts";
 import { PipeClear, type VirglCmd } from "../protocol/commands.ts";
@@ -20,9 +19,8 @@ export function executeClear(
   if (bound instanceof VirglRefusal) return bound;
   const { fb, colorKinds, zsKind } = bound;
   const status = gl.checkFramebufferStatus(fb);
-  if (status !== GL.FRAMEBUFFER_COMPLETE) {
-    throw new RutabagaError("ComponentError", `framebuffer incomplete (0x${status.toString(16)})`);
-  }
+  // A framebuffer the host cannot render to (a view in a format it does not render) clears nothing, as draws do.
+  if (status !== GL.FRAMEBUFFER_COMPLETE) return undefined;
   const color = c.color.buffer;
   colorKinds.forEach((kind, i) => {
     if (kind === "" || (c.buffers & (PipeClear.Color0 << i)) === 0) return;

@@ -3,7 +3,7 @@ import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import { isLayeredTarget, type VirglResourceState } from "../resources/resource.ts";
-import { textureInFormat } from "../resources/texture-view.ts";
+import { layerRangeView, textureInFormat } from "../resources/texture-view.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import type { VirglSurface } from "../state/surface.ts";
 import type { ResourceLookup } from "./lookup.ts";
@@ -37,6 +37,17 @@ export function attachLevel(
   } else {
     gl.framebufferTexture(fb, attachment, texture, level);
   }
+}
+
+/**
+ * Attaches a surface in its own format: one layer, or a layered range (the whole level, or a view of the range when
+ * it is only part of the layers).
+ */
+function attachSurface(gl: HostGl, fb: number, attachment: number, state: VirglResourceState, s: VirglSurface): void {
+  const layered = s.firstLayer !== s.lastLayer;
+  const range = layered ? layerRangeView(gl, state, s.format, s.level, s.firstLayer, s.lastLayer) : undefined;
+  if (range !== undefined) gl.framebufferTexture(fb, attachment, range, 0);
+  else attachLevel(gl, fb, attachment, state, s.level, s.firstLayer, layered, textureInFormat(gl, state, s.format));
 }
 
 /** A surface with its resource's state, or the refusal. */
@@ -105,9 +116,7 @@ export function bindSubContextFramebuffer(
       return;
     }
     const { surface, state } = r;
-    const whole = surface.firstLayer !== surface.lastLayer;
-    const texture = textureInFormat(gl, state, surface.format);
-    attachLevel(gl, fb, GL.COLOR_ATTACHMENT0 + i, state, surface.level, surface.firstLayer, whole, texture);
+    attachSurface(gl, fb, GL.COLOR_ATTACHMENT0 + i, state, surface);
     drawBuffers[i] = GL.COLOR_ATTACHMENT0 + i;
     colorKinds.push(state.format!.kind);
   });
@@ -120,8 +129,7 @@ export function bindSubContextFramebuffer(
   if (zs !== undefined && !(zs instanceof VirglRefusal)) {
     const { surface, state } = zs;
     zsKind = state.format!.kind;
-    const whole = surface.firstLayer !== surface.lastLayer;
-    attachLevel(gl, fb, attachmentOf(state), state, surface.level, surface.firstLayer, whole);
+    attachSurface(gl, fb, attachmentOf(state), state, surface);
   }
   return { fb, colorKinds, zsKind };
 }

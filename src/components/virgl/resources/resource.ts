@@ -441,7 +441,8 @@ function unpackRows(m: TransferMemory, b: Transfer3D, L: BoxLayout, tight: Uint8
   }
 }
 
-function subImageDims(target: number): 1 | 2 | 3 {
+/** The `glTexture*SubImage` dimensionality of a Gallium target (1D arrays are 2D images). */
+export function subImageDims(target: number): 1 | 2 | 3 {
   if (target === PipeTextureTarget.Texture1D) return 1;
   if (
     target === PipeTextureTarget.Texture2D ||

@@ -1,7 +1,7 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
-import { STENCIL_VIEW_OF, VIRGL_FORMATS } from "./formats.ts";
+import { STENCIL_VIEW_OF, VIRGL_FORMATS, type VirglFormatInfo } from "./formats.ts";
 import type { VirglResourceState } from "./resource.ts";
 
 /** `GL_DEPTH_STENCIL_TEXTURE_MODE` (ARB_stencil_texturing) and the value that samples stencil. */
@@ -26,6 +26,36 @@ export interface TextureViewShape {
 export interface TextureView {
   readonly name: number;
   applied: string;
+}
+
+/** GL's RGBA sized formats and their RGB siblings of the same channel type (GL_RGBA8 → GL_RGB8, ...). */
+const RGB_OF_RGBA: ReadonlyMap<number, number> = new Map([
+  [0x8058, 0x8051],
+  [0x8c43, 0x8c41],
+  [0x8f97, 0x8f96],
+  [0x8d7c, 0x8d7d],
+  [0x8d8e, 0x8d8f],
+  [0x805b, 0x8054],
+  [0x8f9b, 0x8f9a],
+  [0x881a, 0x881b],
+  [0x8d76, 0x8d77],
+  [0x8d88, 0x8d89],
+  [0x8814, 0x8815],
+  [0x8d70, 0x8d71],
+  [0x8d82, 0x8d83],
+]);
+const RGBA_OF_RGB: ReadonlyMap<number, number> = new Map([...RGB_OF_RGBA].map(([rgba, rgb]) => [rgb, rgba]));
+
+/**
+ * The internal format a view in `view`'s format takes of storage in `own`'s. A guest stores one GL RGB format with
+ * three channels and another with four (R8G8B8_UINT beside R8G8B8X8_UNORM, as the caps allow), while GL views only
+ * within one texel size: a view across the two takes its format's sibling of the storage's size.
+ */
+export function viewInternalFormat(own: VirglFormatInfo, view: VirglFormatInfo): number {
+  if (own.compressed || view.compressed || own.blockBytes === view.blockBytes) return view.internalFormat;
+  if (view.blockBytes * 3 === own.blockBytes * 4) return RGB_OF_RGBA.get(view.internalFormat) ?? view.internalFormat;
+  if (view.blockBytes * 4 === own.blockBytes * 3) return RGBA_OF_RGB.get(view.internalFormat) ?? view.internalFormat;
+  return view.internalFormat;
 }
 
 const cache = new WeakMap<VirglResourceState, Map<string, TextureView>>();
@@ -83,12 +113,11 @@ export function samplerViewShape(
   const minLayer = Math.min(layers.first, total - 1);
   const lastLayer = Math.min(Math.max(layers.last, minLayer), total - 1);
   const allLayers = minLayer === 0 && lastLayer === total - 1;
-  if (!stencil && viewFormat.internalFormat === own.internalFormat && glTarget === state.glTarget && allLayers) {
-    return undefined;
-  }
+  const internalFormat = viewInternalFormat(own, viewFormat);
+  if (!stencil && internalFormat === own.internalFormat && glTarget === state.glTarget && allLayers) return undefined;
   return {
     glTarget,
-    internalFormat: viewFormat.internalFormat,
+    internalFormat,
     minLevel,
     numLevels: lastLevel - minLevel + 1,
     minLayer: allLayers ? 0 : minLayer,
@@ -162,11 +191,13 @@ export function releaseTextureViews(gl: HostGl, state: VirglResourceState): void
 export function textureInFormat(gl: HostGl, state: VirglResourceState, format: number): number {
   const own = state.format;
   const f = VIRGL_FORMATS.get(format);
-  if (own === undefined || f === undefined || f.internalFormat === own.internalFormat) return state.glName;
+  if (own === undefined || f === undefined) return state.glName;
+  const internalFormat = viewInternalFormat(own, f);
+  if (internalFormat === own.internalFormat) return state.glName;
   if (own.kind === "depth" || own.kind === "depthstencil" || own.kind === "stencil") return state.glName;
   const view = textureViewOf(gl, state, {
     glTarget: state.glTarget,
-    internalFormat: f.internalFormat,
+    internalFormat,
     minLevel: 0,
     numLevels: state.levels,
     minLayer: 0,
@@ -174,4 +205,41 @@ export function textureInFormat(gl: HostGl, state: VirglResourceState, format: n
     stencil: false,
   });
   return view?.name ?? 0;
+}
+
+/**
+ * What a layered surface (layers `first..last` of `level`, several) attaches: the whole level when it covers every
+ * layer, else a view of just those layers (as a 2D array for cube faces) whose level 0 is `level`; `undefined`
+ * when it covers every layer (or is of a 3D texture, whose slices GL cannot view apart) or the host refuses the view.
+ */
+export function layerRangeView(
+  gl: HostGl,
+  state: VirglResourceState,
+  format: number,
+  level: number,
+  first: number,
+  last: number,
+): number | undefined {
+  const total = viewableLayers(state);
+  if (state.target === PipeTextureTarget.Texture3D || (first === 0 && last >= total - 1) || first > last) {
+    return undefined;
+  }
+  if (last >= total || level >= state.levels) return undefined;
+  const own = state.format;
+  const f = VIRGL_FORMATS.get(format) ?? own;
+  if (own === undefined || f === undefined) return undefined;
+  const cube = state.glTarget === GL.TEXTURE_CUBE_MAP || state.glTarget === GL.TEXTURE_CUBE_MAP_ARRAY;
+  const view = textureViewOf(gl, state, {
+    glTarget: cube ? GL.TEXTURE_2D_ARRAY : state.glTarget,
+    internalFormat:
+      own.kind === "unorm" || own.kind === "float" || own.kind === "uint" || own.kind === "sint"
+        ? viewInternalFormat(own, f)
+        : own.internalFormat,
+    minLevel: level,
+    numLevels: 1,
+    minLayer: first,
+    numLayers: last - first + 1,
+    stencil: false,
+  });
+  return view?.name;
 }

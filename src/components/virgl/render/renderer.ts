@@ -12,6 +12,7 @@ import { VIRGL_FORMATS } from "../resources/formats.ts";
 import { VirglShader } from "../state/shader.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import { producedVaryings, type ShaderKey } from "../tgsi/index.ts";
+import { colorTargetBlendBits } from "./color-target-formats.ts";
 import { bindSubContextFramebuffer } from "./framebuffer.ts";
 import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
 import type { ResourceLookup } from "./lookup.ts";
@@ -113,14 +114,9 @@ export class VirglRenderer {
     a.rasterizer = null;
   }
 
-  /** Bit i: colour buffer i is alpha-only (stored as GL red; its sampling swizzle is 0, 0, 0, R). */
+  /** The bound colour buffers' blend layout ({@link colorTargetBlendBits}). */
   #alphaTargets(sub: VirglSubContext): number {
-    let bits = 0;
-    sub.colorSurfaces.forEach((h, i) => {
-      const sw = VIRGL_FORMATS.get(sub.surfaces.get(h)?.format ?? -1)?.swizzle;
-      if (sw?.[0] === GL.ZERO && sw[3] === GL.RED) bits |= 1 << i;
-    });
-    return bits;
+    return colorTargetBlendBits(sub.colorSurfaces.map((h) => sub.surfaces.get(h)?.format ?? 0));
   }
 
   #gather(sub: VirglSubContext): DrawState | undefined {

@@ -6,15 +6,8 @@ import type { VirglDsaState } from "../protocol/objects/dsa.ts";
 import type { VirglRasterizerState } from "../protocol/objects/rasterizer.ts";
 import type { VirglScissor, VirglViewport } from "../protocol/typed-commands.ts";
 import { ALPHA_IN_RED, type colorTargetBlendBits, NO_ALPHA } from "./color-target-formats.ts";
-import {
-  BLEND_FACTOR,
-  BLEND_FUNC,
-  CULL_FACE,
-  compareFunc,
-  LOGIC_OP,
-  POLYGON_MODE,
-  STENCIL_OP,
-} from "./gallium-to-gl.ts";
+import { BLEND_FACTOR, BLEND_FUNC, CULL_FACE, compareFunc, LOGIC_OP, STENCIL_OP } from "./gallium-to-gl.ts";
+import { polygonModeOf } from "./polygon-mode.ts";
 
 function toggle(gl: HostGl, cap: number, on: boolean): void {
   if (on) gl.enable(cap);
@@ -120,7 +113,7 @@ export function applyRasterizer(gl: HostGl, rs: VirglRasterizerState | undefined
   toggle(gl, GL.CULL_FACE, cull !== 0);
   if (cull !== 0) gl.cullFace(cull);
   gl.frontFace(rs === undefined || !rs.frontCcw ? GL.CCW : GL.CW);
-  gl.polygonMode(GL.FRONT_AND_BACK, rs === undefined ? GL.FILL : POLYGON_MODE[rs.fillFront]!);
+  gl.polygonMode(GL.FRONT_AND_BACK, polygonModeOf(rs));
   toggle(gl, GL.POLYGON_OFFSET_FILL, rs?.offsetTri === true);
   toggle(gl, GL.POLYGON_OFFSET_LINE, rs?.offsetLine === true);
   toggle(gl, GL.POLYGON_OFFSET_POINT, rs?.offsetPoint === true);

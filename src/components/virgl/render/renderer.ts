@@ -18,6 +18,7 @@ import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
 import { pointSpriteKey, rasterizesPoints } from "./point-sprite.ts";
+import { drawEachPolygonFace } from "./polygon-mode.ts";
 import { ProgramCache, type ProgramStage } from "./programs.ts";
 import { ShaderResources } from "./shader-resources.ts";
 import { drawCaptureMode, StreamOutput } from "./stream-output.ts";
@@ -333,27 +334,30 @@ export class VirglRenderer {
     const mode = drawCaptureMode(c.mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined);
     const so = this.#streamOutput.beforeDraw(sub, program, capturing, mode, lookup);
     if (so !== undefined) return so;
-    if (fromSo !== undefined) gl.drawTransformFeedback(c.mode, fromSo.xfb, c.instanceCount);
-    else if (!c.indexed) {
-      gl.drawArrays({
-        mode: c.mode,
-        first: c.start,
-        count: c.count,
-        instances: c.instanceCount,
-        baseInstance: c.startInstance,
-      });
-    } else {
-      vi.elementBuffer(indices!.glName);
-      gl.drawElements({
-        mode: c.mode,
-        count: c.count,
-        type: indices!.type,
-        offset: b.indexBuffer!.offset,
-        instances: c.instanceCount,
-        baseVertex: c.indexBias,
-        baseInstance: c.startInstance,
-      });
-    }
+    const once = capturing !== undefined || d.gs !== undefined;
+    drawEachPolygonFace(gl, d.rasterizer, c.mode, once, () => {
+      if (fromSo !== undefined) gl.drawTransformFeedback(c.mode, fromSo.xfb, c.instanceCount);
+      else if (!c.indexed) {
+        gl.drawArrays({
+          mode: c.mode,
+          first: c.start,
+          count: c.count,
+          instances: c.instanceCount,
+          baseInstance: c.startInstance,
+        });
+      } else {
+        vi.elementBuffer(indices!.glName);
+        gl.drawElements({
+          mode: c.mode,
+          count: c.count,
+          type: indices!.type,
+          offset: b.indexBuffer!.offset,
+          instances: c.instanceCount,
+          baseVertex: c.indexBias,
+          baseInstance: c.startInstance,
+        });
+      }
+    });
     this.#streamOutput.afterDraw(sub, capturing);
     return undefined;
   }

@@ -21,6 +21,7 @@ import { pointSpriteKey, rasterizesPoints } from "./point-sprite.ts";
 import { drawEachPolygonFace } from "./polygon-mode.ts";
 import { ProgramCache, type ProgramStage } from "./programs.ts";
 import { ShaderResources } from "./shader-resources.ts";
+import { shadowSwizzleKey } from "./shadow-swizzle.ts";
 import { drawCaptureMode, StreamOutput } from "./stream-output.ts";
 import { integerKind } from "./vertex-formats.ts";
 import { VertexInput } from "./vertex-input.ts";
@@ -180,6 +181,7 @@ export class VirglRenderer {
       target: "glsl450",
       ...(vsInt !== 0 ? { vsIntInputs: vsInt } : {}),
       ...(vsUint !== 0 ? { vsUintInputs: vsUint } : {}),
+      ...shadowSwizzleKey(sub, vsTgsi),
       ...(d.gs === undefined ? last : {}),
     };
     const stages: ProgramStage[] = [{ shader: d.vs, tgsi: vsTgsi, key: vsKey }];
@@ -188,6 +190,7 @@ export class VirglRenderer {
         target: "glsl450",
         producer: "VERT",
         producerOutputs: producedVaryings(vsTgsi.info.outputs),
+        ...shadowSwizzleKey(sub, d.gs.tgsi!),
         ...last,
       };
       stages.push({ shader: d.gs, tgsi: d.gs.tgsi!, key: gsKey });
@@ -226,6 +229,7 @@ export class VirglRenderer {
       ...(rs?.flatshade ? { flatShade: true } : {}),
       ...pointSpriteKey(rs, fsTgsi, rasterizesPoints(mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined, rs)),
       ...(rs?.polyStipple ? { polygonStipple: true } : {}),
+      ...shadowSwizzleKey(sub, fsTgsi),
     };
     stages.push({ shader: d.fs, tgsi: fsTgsi, key: fsKey });
     return stages;

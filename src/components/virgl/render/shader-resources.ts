@@ -142,7 +142,7 @@ export class ShaderResources {
         else if (res.state.target === PipeTextureTarget.Buffer) texture = this.#bufferTexture(res.state, view);
         else {
           texture = res.state.glName;
-          this.#swizzle(res.state, view);
+          this.#swizzle(res.state, view, sampler.shadow);
           rawSrgb = readsSrgbRaw(gl, res.state.format?.virgl, view.format);
         }
       }
@@ -182,8 +182,11 @@ export class ShaderResources {
     return this.#tboAlignment;
   }
 
-  /** The view's swizzle (composed with the format's emulation swizzle) and level range, set on the texture when they change. */
-  #swizzle(state: VirglResourceState, view: VirglSamplerView): void {
+  /**
+   * The view's swizzle (composed with the format's emulation swizzle; not for depth comparisons) and level range,
+   * set on the texture when they change.
+   */
+  #swizzle(state: VirglResourceState, view: VirglSamplerView, shadow: boolean): void {
     const formatSwizzle = VIRGL_FORMATS.get(view.format)?.swizzle ?? state.format?.swizzle;
     const base = formatSwizzle ?? [GL.RED, GL.GREEN, GL.BLUE, GL.ALPHA];
     const pick = (p: number) => {
@@ -194,7 +197,8 @@ export class ShaderResources {
       if (g === GL.ALPHA) return base[3];
       return g;
     };
-    const want = view.swizzle.map(pick);
+    // A depth comparison's swizzle is the shader's (shadowSwizzle): GLSL returns only the first component.
+    const want = shadow ? [...base] : view.swizzle.map(pick);
     // Texture views name a level range (first | last << 8); multisample and rectangle textures have one level.
     const levels = state.samples <= 1 && state.target !== PipeTextureTarget.TextureRect;
     const maxLevel = Math.max(0, state.levels - 1);

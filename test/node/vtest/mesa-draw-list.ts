@@ -38,4 +38,10 @@ export const DRAW_PIGLIT = [
   "arb_framebuffer_srgb-blit texture linear_to_srgb single_sampled enabled render",
   "arb_framebuffer_srgb-blit texture srgb_to_linear single_sampled enabled clear",
   "arb_framebuffer_srgb-blit renderbuffer linear_to_srgb scaled enabled render",
+  // Clears and blending per colour format (alpha-only, formats without alpha, snorm, float).
+  "fbo-clear-formats",
+  "fbo-blending-formats",
+  "fbo-blending-formats GL_EXT_texture_snorm",
+  // Fails on virgl_test_server (intensity formats).
+  "fbo-blending-formats GL_ARB_texture_float",
 ];

@@ -48,4 +48,16 @@ export const SHADER_RUNNER_TESTS = [
   "tests/spec/glsl-1.10/execution/fragcoord_w.shader_test",
   "tests/spec/glsl-1.10/execution/glsl-fs-fragdata-1.shader_test",
   "tests/spec/glsl-1.10/execution/glsl-vs-arrays-2.shader_test",
+  // Depth texture modes (luminance, intensity, alpha, red) on shadow lookups of every target.
+  "tests/spec/glsl-1.10/execution/samplers/glsl-fs-shadow2D.shader_test",
+  "tests/spec/glsl-1.10/execution/samplers/glsl-fs-shadow2D-01.shader_test",
+  "tests/spec/glsl-1.10/execution/samplers/glsl-fs-shadow2D-03.shader_test",
+  "tests/spec/glsl-1.10/execution/samplers/glsl-fs-shadow2D-07.shader_test",
+  "tests/spec/glsl-1.10/execution/samplers/glsl-fs-shadow2D-08.shader_test",
+  "tests/spec/glsl-1.10/execution/samplers/glsl-fs-shadow1D.shader_test",
+  "tests/spec/glsl-1.10/execution/samplers/glsl-fs-shadow2DProj-bias.shader_test",
+  "tests/spec/arb_texture_rectangle/glsl-fs-shadow2DRect.shader_test",
+  "tests/spec/arb_texture_rectangle/glsl-fs-shadow2DRect-07.shader_test",
+  "tests/spec/ext_texture_array/glsl-fs-shadow1DArray-01.shader_test",
+  "tests/spec/ext_texture_array/glsl-fs-shadow2DArray-08.shader_test",
 ];

@@ -3,6 +3,7 @@ import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { STENCIL_VIEW_OF, VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
 import { DRAW_LIMIT_QUERIES, tessellationDrawn, uniformBlocksCap } from "./draw-limits.ts";
 import { encodeMemoryCaps, MEMORY_LIMIT_QUERIES } from "./memory-caps.ts";
+import { blendsAsStored, colorAttachmentComplete } from "./render-probe.ts";
 import { querySampleLocations } from "./sample-positions.ts";
 import { probeVertexOutputs } from "./vertex-output-probe.ts";
 
@@ -226,12 +227,14 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
     const T = GL.TEXTURE_2D;
     if (gl.getInternalformat(T, f.internalFormat, GL.INTERNALFORMAT_SUPPORTED) !== GL.TRUE) continue;
     const sampled = gl.getInternalformat(T, f.internalFormat, GL.FRAGMENT_TEXTURE) !== GL.NONE;
-    const renderable = gl.getInternalformat(T, f.internalFormat, GL.FRAMEBUFFER_RENDERABLE) === GL.FULL_SUPPORT;
     const isDs = f.kind === "depth" || f.kind === "depthstencil" || f.kind === "stencil";
+    const renderable =
+      gl.getInternalformat(T, f.internalFormat, GL.FRAMEBUFFER_RENDERABLE) === GL.FULL_SUPPORT &&
+      (isDs || f.compressed || colorAttachmentComplete(gl, f.internalFormat));
     if (sampled && (f.kind !== "stencil" || stencilTexturing(gl, extensions).stencil8)) sampler.add(f.virgl);
     if (renderable && !f.compressed) {
       if (isDs) depthStencil.add(f.virgl);
-      else if (sampled) render.add(f.virgl);
+      else if (sampled && blendsAsStored(f)) render.add(f.virgl);
     }
     // Transfers read textures back with glGetTextureSubImage, which serves every format the host can store.
     if (sampled || renderable) readback.add(f.virgl);

@@ -4,6 +4,7 @@ import { PipeClear, type VirglCmd } from "../protocol/commands.ts";
 import { VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
+import { storedClearColor } from "./color-target-formats.ts";
 import { bindSubContextFramebuffer } from "./framebuffer.ts";
 import type { ResourceLookup } from "./lookup.ts";
 
@@ -18,12 +19,11 @@ export function executeClear(
   if (bound === undefined) return undefined;
   if (bound instanceof VirglRefusal) return bound;
   const { fb, colorKinds, zsKind } = bound;
-  const status = gl.checkFramebufferStatus(fb);
-  // A framebuffer the host cannot render to (a view in a format it does not render) clears nothing, as draws do.
-  if (status !== GL.FRAMEBUFFER_COMPLETE) return undefined;
-  const color = c.color.buffer;
+  // The guest may attach what the host cannot render to; like its draws, its clear then does nothing.
+  if (gl.checkFramebufferStatus(fb) !== GL.FRAMEBUFFER_COMPLETE) return undefined;
   colorKinds.forEach((kind, i) => {
     if (kind === "" || (c.buffers & (PipeClear.Color0 << i)) === 0) return;
+    const color = storedClearColor(sub.surfaces.get(sub.colorSurfaces[i]!)?.format ?? 0, c.color.buffer);
     if (kind === "uint") gl.clearBufferuiv(fb, GL.COLOR, i, new Uint32Array(color, 0, 4));
     else if (kind === "sint") gl.clearBufferiv(fb, GL.COLOR, i, new Int32Array(color, 0, 4));
     else gl.clearBufferfv(fb, GL.COLOR, i, new Float32Array(color, 0, 4));

@@ -5,15 +5,9 @@ import type { VirglBlendState } from "../protocol/objects/blend.ts";
 import type { VirglDsaState } from "../protocol/objects/dsa.ts";
 import type { VirglRasterizerState } from "../protocol/objects/rasterizer.ts";
 import type { VirglScissor, VirglViewport } from "../protocol/typed-commands.ts";
-import {
-  BLEND_FACTOR,
-  BLEND_FUNC,
-  CULL_FACE,
-  compareFunc,
-  LOGIC_OP,
-  POLYGON_MODE,
-  STENCIL_OP,
-} from "./gallium-to-gl.ts";
+import { ALPHA_IN_RED, type colorTargetBlendBits, NO_ALPHA } from "./color-target-formats.ts";
+import { BLEND_FACTOR, BLEND_FUNC, CULL_FACE, compareFunc, LOGIC_OP, STENCIL_OP } from "./gallium-to-gl.ts";
+import { polygonModeOf } from "./polygon-mode.ts";
 
 function toggle(gl: HostGl, cap: number, on: boolean): void {
   if (on) gl.enable(cap);
@@ -32,14 +26,30 @@ function alphaInRed(factor: number): number {
   return factor;
 }
 
+/** Destination alpha of a target without alpha is 1 (PIPE_BLENDFACTOR_* values). */
+function dstAlphaOne(factor: number): number {
+  if (factor === 0x04) return 0x01; // DST_ALPHA → ONE
+  if (factor === 0x14 || factor === 0x06) return 0x11; // INV_DST_ALPHA, SRC_ALPHA_SATURATE → ZERO
+  return factor;
+}
+
 /**
- * Blend state for every colour buffer (unbound: blending off, all channels written); bit i of `alphaTargets`:
- * colour buffer i is alpha-only, stored as GL red.
+ * Blend state for every colour buffer (unbound: blending off, all channels written); `targets`: the colour
+ * buffers' layout by {@link colorTargetBlendBits} (alpha-only stored as GL red; no alpha channel).
  */
-export function applyBlend(gl: HostGl, blend: VirglBlendState | undefined, alphaTargets: number): void {
+export function applyBlend(gl: HostGl, blend: VirglBlendState | undefined, targets: number): void {
   for (let i = 0; i < PipeLimits.MaxColorBufs; i++) {
     let rt = blend === undefined ? undefined : blend.independentBlend ? blend.rt[i]! : blend.rt[0]!;
-    if (rt !== undefined && (alphaTargets & (1 << i)) !== 0) {
+    if (rt !== undefined && (targets & (1 << (NO_ALPHA + i))) !== 0) {
+      rt = {
+        ...rt,
+        rgbSrcFactor: dstAlphaOne(rt.rgbSrcFactor),
+        rgbDstFactor: dstAlphaOne(rt.rgbDstFactor),
+        alphaSrcFactor: dstAlphaOne(rt.alphaSrcFactor),
+        alphaDstFactor: dstAlphaOne(rt.alphaDstFactor),
+      };
+    }
+    if (rt !== undefined && (targets & (1 << (ALPHA_IN_RED + i))) !== 0) {
       rt = {
         ...rt,
         rgbFunc: rt.alphaFunc,
@@ -103,7 +113,7 @@ export function applyRasterizer(gl: HostGl, rs: VirglRasterizerState | undefined
   toggle(gl, GL.CULL_FACE, cull !== 0);
   if (cull !== 0) gl.cullFace(cull);
   gl.frontFace(rs === undefined || !rs.frontCcw ? GL.CCW : GL.CW);
-  gl.polygonMode(GL.FRONT_AND_BACK, rs === undefined ? GL.FILL : POLYGON_MODE[rs.fillFront]!);
+  gl.polygonMode(GL.FRONT_AND_BACK, polygonModeOf(rs));
   toggle(gl, GL.POLYGON_OFFSET_FILL, rs?.offsetTri === true);
   toggle(gl, GL.POLYGON_OFFSET_LINE, rs?.offsetLine === true);
   toggle(gl, GL.POLYGON_OFFSET_POINT, rs?.offsetPoint === true);

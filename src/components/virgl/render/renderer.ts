@@ -12,6 +12,7 @@ import { VIRGL_FORMATS } from "../resources/formats.ts";
 import { VirglShader } from "../state/shader.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import { producedVaryings, type ShaderKey } from "../tgsi/index.ts";
+import { colorTargetBlendBits } from "./color-target-formats.ts";
 import { launchGrid } from "./compute.ts";
 import { bindSubContextFramebuffer } from "./framebuffer.ts";
 import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
@@ -19,10 +20,12 @@ import { IndirectDraws, type IndirectPlan } from "./indirect-draws.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
 import { pointSpriteKey, rasterizesPoints } from "./point-sprite.ts";
+import { drawEachPolygonFace } from "./polygon-mode.ts";
 import { ProgramCache, type ProgramStage } from "./programs.ts";
 import { SampleShading } from "./sample-shading.ts";
 import { ShaderMemory } from "./shader-memory.ts";
 import { ShaderResources } from "./shader-resources.ts";
+import { shadowSwizzleKey } from "./shadow-swizzle.ts";
 import { drawCaptureMode, StreamOutput } from "./stream-output.ts";
 import { PIPE_PRIM_PATCHES, Tessellation } from "./tessellation.ts";
 import { integerKind } from "./vertex-formats.ts";
@@ -132,14 +135,9 @@ export class VirglRenderer {
     a.rasterizer = null;
   }
 
-  /** Bit i: colour buffer i is alpha-only (stored as GL red; its sampling swizzle is 0, 0, 0, R). */
+  /** The bound colour buffers' blend layout ({@link colorTargetBlendBits}). */
   #alphaTargets(sub: VirglSubContext): number {
-    let bits = 0;
-    sub.colorSurfaces.forEach((h, i) => {
-      const sw = VIRGL_FORMATS.get(sub.surfaces.get(h)?.format ?? -1)?.swizzle;
-      if (sw?.[0] === GL.ZERO && sw[3] === GL.RED) bits |= 1 << i;
-    });
-    return bits;
+    return colorTargetBlendBits(sub.colorSurfaces.map((h) => sub.surfaces.get(h)?.format ?? 0));
   }
 
   #gather(sub: VirglSubContext): DrawState | undefined {
@@ -208,6 +206,7 @@ export class VirglRenderer {
       target: "glsl450",
       ...(vsInt !== 0 ? { vsIntInputs: vsInt } : {}),
       ...(vsUint !== 0 ? { vsUintInputs: vsUint } : {}),
+      ...shadowSwizzleKey(sub, vsTgsi),
       ...(d.gs === undefined && d.tes === undefined ? last : {}),
     };
     const stages: ProgramStage[] = [{ shader: d.vs, tgsi: vsTgsi, key: vsKey }];
@@ -216,6 +215,7 @@ export class VirglRenderer {
         target: "glsl450",
         producer: "VERT",
         producerOutputs: producedVaryings(vsTgsi.info.outputs),
+        ...shadowSwizzleKey(sub, d.tcs.tgsi!),
       };
       stages.push({ shader: d.tcs, tgsi: d.tcs.tgsi!, key: tcsKey });
     }
@@ -224,6 +224,7 @@ export class VirglRenderer {
         target: "glsl450",
         producer: d.tcs === undefined ? "VERT" : "TESS_CTRL",
         producerOutputs: producedVaryings((d.tcs?.tgsi ?? vsTgsi).info.outputs),
+        ...shadowSwizzleKey(sub, d.tes.tgsi!),
         ...(d.gs === undefined ? last : {}),
       };
       stages.push({ shader: d.tes, tgsi: d.tes.tgsi!, key: tesKey });
@@ -233,6 +234,7 @@ export class VirglRenderer {
         target: "glsl450",
         producer: d.tes === undefined ? "VERT" : "TESS_EVAL",
         producerOutputs: producedVaryings((d.tes?.tgsi ?? vsTgsi).info.outputs),
+        ...shadowSwizzleKey(sub, d.gs.tgsi!),
         ...last,
       };
       stages.push({ shader: d.gs, tgsi: d.gs.tgsi!, key: gsKey });
@@ -275,6 +277,7 @@ export class VirglRenderer {
       ...(rs?.flatshade ? { flatShade: true } : {}),
       ...pointSpriteKey(rs, fsTgsi, rasterizesPoints(mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined, rs)),
       ...(rs?.polyStipple ? { polygonStipple: true } : {}),
+      ...shadowSwizzleKey(sub, fsTgsi),
     };
     stages.push({ shader: d.fs, tgsi: fsTgsi, key: fsKey });
     return stages;
@@ -424,30 +427,33 @@ export class VirglRenderer {
     const mode = drawCaptureMode(c.mode, d.gs?.tgsi?.info, d.tes?.tgsi?.info);
     const so = this.#streamOutput.beforeDraw(sub, program, capturing, mode, lookup);
     if (so !== undefined) return so;
-    if (fromSo !== undefined) gl.drawTransformFeedback(c.mode, fromSo.xfb, c.instanceCount);
-    else if (indirect !== undefined) {
-      if (indices !== undefined) vi.elementBuffer(indices.glName);
-      this.#indirect.draw(indirect, c.mode, indices?.type);
-    } else if (!c.indexed) {
-      gl.drawArrays({
-        mode: c.mode,
-        first: c.start,
-        count: c.count,
-        instances: c.instanceCount,
-        baseInstance: c.startInstance,
-      });
-    } else {
-      vi.elementBuffer(indices!.glName);
-      gl.drawElements({
-        mode: c.mode,
-        count: c.count,
-        type: indices!.type,
-        offset: b.indexBuffer!.offset,
-        instances: c.instanceCount,
-        baseVertex: c.indexBias,
-        baseInstance: c.startInstance,
-      });
-    }
+    const once = capturing !== undefined || d.gs !== undefined || d.tes !== undefined;
+    drawEachPolygonFace(gl, d.rasterizer, c.mode, once, () => {
+      if (fromSo !== undefined) gl.drawTransformFeedback(c.mode, fromSo.xfb, c.instanceCount);
+      else if (indirect !== undefined) {
+        if (indices !== undefined) vi.elementBuffer(indices.glName);
+        this.#indirect.draw(indirect, c.mode, indices?.type);
+      } else if (!c.indexed) {
+        gl.drawArrays({
+          mode: c.mode,
+          first: c.start,
+          count: c.count,
+          instances: c.instanceCount,
+          baseInstance: c.startInstance,
+        });
+      } else {
+        vi.elementBuffer(indices!.glName);
+        gl.drawElements({
+          mode: c.mode,
+          count: c.count,
+          type: indices!.type,
+          offset: b.indexBuffer!.offset,
+          instances: c.instanceCount,
+          baseVertex: c.indexBias,
+          baseInstance: c.startInstance,
+        });
+      }
+    });
     this.#streamOutput.afterDraw(sub, capturing);
     return undefined;
   }

@@ -142,7 +142,7 @@ export class ShaderResources {
         if (res instanceof VirglRefusal || res.state.glName === 0) texture = 0;
         else if (res.state.target === PipeTextureTarget.Buffer) texture = this.#bufferTexture(res.state, view);
         else {
-          texture = this.#texture(res.state, view);
+          texture = this.#texture(res.state, view, sampler.shadow);
           rawSrgb = readsSrgbRaw(gl, res.state.format?.virgl, view.format);
         }
       }
@@ -186,11 +186,11 @@ export class ShaderResources {
    * The texture a sampler view samples: the resource's own (its swizzle and level range set on it) or, for another
    * format, target or layer range, or stencil sampling, a texture view kept with the resource.
    */
-  #texture(state: VirglResourceState, view: VirglSamplerView): number {
+  #texture(state: VirglResourceState, view: VirglSamplerView, shadow: boolean): number {
     const levels = { first: view.lastElementOrLevels & 0xff, last: (view.lastElementOrLevels >>> 8) & 0xff };
     const layers = { first: view.firstElementOrLayers & 0xffff, last: view.firstElementOrLayers >>> 16 };
     const shape = samplerViewShape(state, view.format, view.target, levels, layers);
-    const want = this.#swizzleOf(state, view);
+    const want = this.#swizzleOf(state, view, shadow);
     if (shape !== undefined) {
       const v = textureViewOf(this.#gl, state, shape);
       if (v === undefined) return 0;
@@ -217,8 +217,8 @@ export class ShaderResources {
     return state.glName;
   }
 
-  /** The view's swizzle composed with its format's emulation swizzle (or the resource format's). */
-  #swizzleOf(state: VirglResourceState, view: VirglSamplerView): number[] {
+  /** The view's swizzle composed with its format's emulation swizzle (or the resource format's); not for depth comparisons. */
+  #swizzleOf(state: VirglResourceState, view: VirglSamplerView, shadow: boolean): number[] {
     const formatSwizzle = VIRGL_FORMATS.get(view.format)?.swizzle ?? state.format?.swizzle;
     const base = formatSwizzle ?? [GL.RED, GL.GREEN, GL.BLUE, GL.ALPHA];
     const pick = (p: number) => {
@@ -229,7 +229,8 @@ export class ShaderResources {
       if (g === GL.ALPHA) return base[3];
       return g;
     };
-    return view.swizzle.map(pick);
+    // A depth comparison's swizzle is the shader's (shadowSwizzle): GLSL returns only the first component.
+    return shadow ? [...base] : view.swizzle.map(pick);
   }
 
   #sampler(state: VirglSamplerState, rawSrgb: boolean): number {

@@ -168,17 +168,17 @@ test("vtest --verbose says once per client which commands it counted but did not
   try {
     await server.waitFor(`listening on ${path}`);
     const name = new TextEncoder().encode("probe\0");
-    // VIRGL_CCMD_SET_TESS_STATE (32) with its 6 words, three times: parsed and counted, not executed.
-    const tess = new Uint32Array(21);
-    for (let i = 0; i < 3; i++) tess[i * 7] = (6 << 16) | 32;
+    // VIRGL_CCMD_SET_DEBUG_FLAGS (41) with 2 words, three times: parsed and counted, not executed.
+    const debugFlags = new Uint32Array(9);
+    for (let i = 0; i < 3; i++) debugFlags[i * 3] = (2 << 16) | 41;
     const bytes = new Uint8Array([
       ...vtestMessage(8, name, name.length),
-      ...vtestMessage(6, new Uint8Array(tess.buffer), tess.length),
+      ...vtestMessage(6, new Uint8Array(debugFlags.buffer), debugFlags.length),
     ]);
     await visit(path, bytes);
     await server.waitFor("disconnected");
     await server.waitFor("counted but not executed");
-    assert.match(server.output, /client 1 \(probe\): commands counted but not executed: SetTessState×3\n/);
+    assert.match(server.output, /client 1 \(probe\): commands counted but not executed: SetDebugFlags×3\n/);
     assert.equal(server.output.match(/counted but not executed/g)!.length, 1);
     server.child.kill("SIGINT");
     assert.equal((await server.exited).code, 0);

@@ -70,9 +70,12 @@ test("VS, GS and FS of the same program link, varyings matched by semantic", () 
     bySource.set(s.source, g);
   }
   let linked = 0;
+  const varyings = gl.linkableVertexVaryings();
   for (const [source, g] of bySource) {
     for (const vs of g.VERT) {
       const vsShader = parsed.get(vs)!;
+      // Past what the host links, the caps would have made the guest pack its varyings into fewer.
+      if (producedVaryings(vsShader.info.outputs).length > varyings) continue;
       for (const gs of g.GEOM.length > 0 ? g.GEOM : [undefined]) {
         for (const fs of g.FRAG) {
           const gsShader = gs === undefined ? undefined : parsed.get(gs)!;

@@ -174,6 +174,24 @@ export class GlCompiler {
     return { ok: status[0] === 1, log: this.#log(gl.glGetShaderiv, gl.glGetShaderInfoLog, s), shader: s };
   }
 
+  /**
+   * How many vec4 varyings a VS links beside `gl_Position` here (32 on llvmpipe; NVIDIA counts the position in the
+   * same 128 components): the most the caps advertise, so a guest never sends a program over it.
+   */
+  linkableVertexVaryings(): number {
+    const head = this.es ? "#version 300 es\nprecision highp float;\n" : "#version 450 core\n";
+    for (let n = 32; n > 0; n--) {
+      const names = Array.from({ length: n }, (_, i) => `v${i}`);
+      const vs = `${head}${names.map((v) => `out vec4 ${v};`).join("\n")}
+void main() { gl_Position = vec4(0.0); ${names.map((v) => `${v} = vec4(0.0);`).join(" ")} }`;
+      const fs = `${head}${names.map((v) => `in vec4 ${v};`).join("\n")}
+out vec4 color;
+void main() { color = ${names.join(" + ")}; }`;
+      if (this.link([this.compile("VERT", vs).shader, this.compile("FRAG", fs).shader]).ok) return n;
+    }
+    return 0;
+  }
+
   /** Links compiled shaders into a program (deleted again); the shaders are released. */
   link(shaders: readonly number[]): GlCompileResult {
     const gl = this.#gl;

@@ -19,6 +19,7 @@ import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } 
 import { ProgramCache, type ProgramStage } from "./programs.ts";
 import { SampleShading } from "./sample-shading.ts";
 import { ShaderResources } from "./shader-resources.ts";
+import { shadowSwizzleKey } from "./shadow-swizzle.ts";
 import { drawCaptureMode, StreamOutput } from "./stream-output.ts";
 import { integerKind } from "./vertex-formats.ts";
 import { VertexInput } from "./vertex-input.ts";
@@ -183,6 +184,7 @@ export class VirglRenderer {
     });
     const vsKey: ShaderKey = {
       target: "glsl450",
+      ...shadowSwizzleKey(sub, vsTgsi),
       ...(vsInt !== 0 ? { vsIntInputs: vsInt } : {}),
       ...(vsUint !== 0 ? { vsUintInputs: vsUint } : {}),
       ...(d.gs === undefined ? last : {}),
@@ -191,6 +193,7 @@ export class VirglRenderer {
     if (d.gs !== undefined) {
       const gsKey: ShaderKey = {
         target: "glsl450",
+        ...shadowSwizzleKey(sub, d.gs.tgsi!),
         producer: "VERT",
         producerOutputs: producedVaryings(vsTgsi.info.outputs),
         ...last,
@@ -218,6 +221,7 @@ export class VirglRenderer {
     const alpha = d.dsa?.alphaEnabled === true && d.dsa.alphaFunc !== 7;
     const fsKey: ShaderKey = {
       target: "glsl450",
+      ...shadowSwizzleKey(sub, fsTgsi),
       ...(d.gs !== undefined ? { producer: "GEOM" as const } : {}),
       producerOutputs: producedVaryings(producer.info.outputs),
       ...(fsInt !== 0 ? { fsIntOutputs: fsInt } : {}),

@@ -137,7 +137,7 @@ export class ShaderResources {
         const res = lookup(view.resourceId);
         if (res instanceof VirglRefusal || res.state.glName === 0) texture = 0;
         else if (res.state.target === PipeTextureTarget.Buffer) texture = this.#bufferTexture(res.state, view);
-        else texture = this.#texture(res.state, view);
+        else texture = this.#texture(res.state, view, sampler.shadow);
       }
       gl.bindTextureUnit(unit, texture);
       const stateObj = sub.objects.get(sub.bound.samplerStates[s]![sampler.unit] ?? 0);
@@ -177,13 +177,15 @@ export class ShaderResources {
 
   /**
    * The texture a sampler view samples: the resource's own (its swizzle and level range set on it) or, for another
-   * format, target or layer range, or stencil sampling, a texture view kept with the resource.
+   * format, target or layer range, or stencil sampling, a texture view kept with the resource. `shadow`: the unit
+   * compares, its GL swizzle stays identity.
    */
-  #texture(state: VirglResourceState, view: VirglSamplerView): number {
+  #texture(state: VirglResourceState, view: VirglSamplerView, shadow: boolean): number {
     const levels = { first: view.lastElementOrLevels & 0xff, last: (view.lastElementOrLevels >>> 8) & 0xff };
     const layers = { first: view.firstElementOrLayers & 0xffff, last: view.firstElementOrLayers >>> 16 };
     const shape = samplerViewShape(state, view.format, view.target, levels, layers);
-    const want = this.#swizzleOf(state, view);
+    // A shadow lookup returns one float: the variant applies the view's constant channels (shadow-swizzle.ts).
+    const want = shadow ? [GL.RED, GL.GREEN, GL.BLUE, GL.ALPHA] : this.#swizzleOf(state, view);
     if (shape !== undefined) {
       const v = textureViewOf(this.#gl, state, shape);
       if (v === undefined) return 0;

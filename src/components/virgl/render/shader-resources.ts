@@ -7,7 +7,7 @@ import type { VirglSamplerView } from "../protocol/objects/sampler-view.ts";
 import { VirglRefusal } from "../protocol/refusal.ts";
 import { VIRGL_FORMATS } from "../resources/formats.ts";
 import type { VirglResourceState } from "../resources/resource.ts";
-import { samplerViewShape, textureViewOf } from "../resources/texture-view.ts";
+import { samplerViewShape, type TextureViewShape, textureViewOf } from "../resources/texture-view.ts";
 import { MAX_CONSTANT_BYTES } from "../state/bound-state.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import {
@@ -41,6 +41,11 @@ export class ShaderResources {
   readonly #samplers = new WeakMap<VirglSamplerState, number>();
   readonly #allSamplers: number[] = [];
   readonly #swizzles = new WeakMap<VirglResourceState, string>();
+  /** Each view's shape over the resource it was last bound with (a view names its resource by id). */
+  readonly #shapes = new WeakMap<
+    VirglSamplerView,
+    { state: VirglResourceState; shape: TextureViewShape | undefined }
+  >();
 
   constructor(gl: HostGl) {
     this.#gl = gl;
@@ -182,8 +187,13 @@ export class ShaderResources {
    */
   #texture(state: VirglResourceState, view: VirglSamplerView, shadow: boolean): number {
     const levels = { first: view.lastElementOrLevels & 0xff, last: (view.lastElementOrLevels >>> 8) & 0xff };
-    const layers = { first: view.firstElementOrLayers & 0xffff, last: view.firstElementOrLayers >>> 16 };
-    const shape = samplerViewShape(state, view.format, view.target, levels, layers);
+    let memo = this.#shapes.get(view);
+    if (memo?.state !== state) {
+      const layers = { first: view.firstElementOrLayers & 0xffff, last: view.firstElementOrLayers >>> 16 };
+      memo = { state, shape: samplerViewShape(state, view.format, view.target, levels, layers) };
+      this.#shapes.set(view, memo);
+    }
+    const shape = memo.shape;
     // A shadow lookup returns one float: the variant applies the view's constant channels (shadow-swizzle.ts).
     const want = shadow ? [GL.RED, GL.GREEN, GL.BLUE, GL.ALPHA] : this.#swizzleOf(state, view);
     if (shape !== undefined) {

@@ -1,6 +1,7 @@
 import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { STENCIL_VIEW_OF, VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
+import { colorRenderable } from "./render-probe.ts";
 import { querySampleLocations } from "./sample-positions.ts";
 import { probeVertexOutputs } from "./vertex-output-probe.ts";
 
@@ -218,12 +219,15 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
   const depthStencil = new Set<number>();
   const readback = new Set<number>();
   const multisample = new Set<number>();
+  const probed = new Map<number, boolean>();
   for (const f of VIRGL_FORMATS.values()) {
     const T = GL.TEXTURE_2D;
     if (gl.getInternalformat(T, f.internalFormat, GL.INTERNALFORMAT_SUPPORTED) !== GL.TRUE) continue;
     const sampled = gl.getInternalformat(T, f.internalFormat, GL.FRAGMENT_TEXTURE) !== GL.NONE;
-    const renderable = gl.getInternalformat(T, f.internalFormat, GL.FRAMEBUFFER_RENDERABLE) === GL.FULL_SUPPORT;
     const isDs = f.kind === "depth" || f.kind === "depthstencil" || f.kind === "stencil";
+    const renderable =
+      gl.getInternalformat(T, f.internalFormat, GL.FRAMEBUFFER_RENDERABLE) === GL.FULL_SUPPORT &&
+      (isDs || f.compressed || colorRenderable(gl, f.internalFormat, probed));
     if (sampled && (f.kind !== "stencil" || stencilTexturing(gl, extensions).stencil8)) sampler.add(f.virgl);
     if (renderable && !f.compressed) {
       if (isDs) depthStencil.add(f.virgl);

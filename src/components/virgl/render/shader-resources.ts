@@ -7,7 +7,7 @@ import type { VirglSamplerView } from "../protocol/objects/sampler-view.ts";
 import { VirglRefusal } from "../protocol/refusal.ts";
 import { VIRGL_FORMATS } from "../resources/formats.ts";
 import type { VirglResourceState } from "../resources/resource.ts";
-import { samplerViewShape, textureViewOf } from "../resources/texture-view.ts";
+import { samplerViewShape, type TextureViewShape, textureViewOf } from "../resources/texture-view.ts";
 import { MAX_CONSTANT_BYTES } from "../state/bound-state.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import {
@@ -44,6 +44,11 @@ export class ShaderResources {
   readonly #rawSrgbSamplers = new WeakMap<VirglSamplerState, number>();
   readonly #allSamplers: number[] = [];
   readonly #swizzles = new WeakMap<VirglResourceState, string>();
+  /** Each view's shape over the resource it was last bound with (a view names its resource by id). */
+  readonly #shapes = new WeakMap<
+    VirglSamplerView,
+    { state: VirglResourceState; shape: TextureViewShape | undefined }
+  >();
 
   constructor(gl: HostGl) {
     this.#gl = gl;
@@ -184,12 +189,18 @@ export class ShaderResources {
 
   /**
    * The texture a sampler view samples: the resource's own (its swizzle and level range set on it) or, for another
-   * format, target or layer range, or stencil sampling, a texture view kept with the resource.
+   * format, target or layer range, or stencil sampling, a texture view kept with the resource. `shadow`: the unit
+   * compares, its GL swizzle stays identity.
    */
   #texture(state: VirglResourceState, view: VirglSamplerView, shadow: boolean): number {
     const levels = { first: view.lastElementOrLevels & 0xff, last: (view.lastElementOrLevels >>> 8) & 0xff };
-    const layers = { first: view.firstElementOrLayers & 0xffff, last: view.firstElementOrLayers >>> 16 };
-    const shape = samplerViewShape(state, view.format, view.target, levels, layers);
+    let memo = this.#shapes.get(view);
+    if (memo?.state !== state) {
+      const layers = { first: view.firstElementOrLayers & 0xffff, last: view.firstElementOrLayers >>> 16 };
+      memo = { state, shape: samplerViewShape(state, view.format, view.target, levels, layers) };
+      this.#shapes.set(view, memo);
+    }
+    const shape = memo.shape;
     const want = this.#swizzleOf(state, view, shadow);
     if (shape !== undefined) {
       const v = textureViewOf(this.#gl, state, shape);

@@ -90,7 +90,7 @@ export class IndirectDraws {
       return invalid(`${maxDraws} indirect records to byte ${end} of the ${indirect.width}-byte buffer`);
     const reaches: VertexReach[] = [];
     const words = this.#read(indirect.name, c.indirectOffset, drawCount, stride, record);
-    const perRecord = stride / 4;
+    const perRecord = record / 4;
     for (let i = 0; i < drawCount; i++) {
       const w = i * perRecord;
       const count = words[w]!;
@@ -119,20 +119,28 @@ export class IndirectDraws {
     return { buffer: indirect.name, offset: c.indirectOffset, stride, drawCount, countBuffer, reaches };
   }
 
-  /** `drawCount` records `stride` bytes apart from `offset`, as u32 words (`stride / 4` per record). */
+  /**
+   * `drawCount` records `stride` bytes apart from `offset`, packed (`record / 4` u32 words each, so a large stride
+   * allocates nothing for the gaps): one read of the span when it is small, else one read per record.
+   */
   #read(buffer: number, offset: number, drawCount: number, stride: number, record: number): Uint32Array {
     const span = drawCount === 0 ? 0 : (drawCount - 1) * stride + record;
-    const bytes = drawCount * stride;
+    const packed = drawCount * record;
+    const oneRead = span <= SPAN_READ_BYTES;
+    const bytes = oneRead ? Math.max(span, packed) : packed;
     if (this.#scratch.byteLength < bytes) this.#scratch = new ArrayBuffer(bytes);
     const out = new Uint8Array(this.#scratch, 0, bytes);
-    if (span <= SPAN_READ_BYTES) {
+    if (oneRead) {
       if (span > 0) this.#gl.getBufferSubData(buffer, offset, out.subarray(0, span));
+      // In place, front to back: record i moves down from i * stride to i * record.
+      for (let i = 1; i < drawCount && stride !== record; i++)
+        out.copyWithin(i * record, i * stride, i * stride + record);
     } else {
       for (let i = 0; i < drawCount; i++) {
-        this.#gl.getBufferSubData(buffer, offset + i * stride, out.subarray(i * stride, i * stride + record));
+        this.#gl.getBufferSubData(buffer, offset + i * stride, out.subarray(i * record, (i + 1) * record));
       }
     }
-    return new Uint32Array(this.#scratch, 0, bytes / 4);
+    return new Uint32Array(this.#scratch, 0, packed / 4);
   }
 
   /**

@@ -127,3 +127,32 @@ test("an indexed indirect draw checks each record's indices and draws with the e
     v.rutabaga.destroy();
   }
 });
+
+test("records far apart are read one by one into packed scratch", () => {
+  const v = recordedScene();
+  try {
+    const stride = 2 << 20;
+    const data = new Uint32Array((stride + 16) / 4);
+    data.set([3, 1, 0, 0]);
+    data.set([3, 1, 0, 0], stride / 4);
+    createBuffer(v, 5, new Uint8Array(data.buffer), BIND_COMMAND_ARGS);
+    v.gl.clearCalls();
+    v.rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .drawVbo({ count: 0, mode: TRIANGLES, indirectHandle: 5, indirectStride: stride, indirectDrawCount: 2 })
+        .finish(),
+    );
+    const reads = v.gl.calls.filter((c) => c.name === "getBufferSubData" && c.args[0] === glNameOf(v, 5));
+    assert.deepEqual(
+      reads.map((c) => c.args.slice(1)),
+      [
+        [0, 16],
+        [stride, 16],
+      ],
+    );
+    assert.deepEqual(drawCalls(v).at(-1), ["multiDrawArraysIndirect", TRIANGLES, 0, 2, stride]);
+  } finally {
+    v.rutabaga.destroy();
+  }
+});

@@ -12,6 +12,8 @@ export const ARRAYS_RECORD_BYTES = 16;
 export const ELEMENTS_RECORD_BYTES = 20;
 /** Most records one DRAW_VBO may draw: each is read back for the vertex range check. */
 export const MAX_INDIRECT_DRAWS = 1 << 16;
+/** Most indices one indexed indirect DRAW_VBO may make the host read back and scan, over all its records. */
+export const MAX_INDIRECT_INDICES = 1 << 28;
 /** Records are read back in one piece when they span at most this many bytes, else one by one. */
 const SPAN_READ_BYTES = 1 << 20;
 
@@ -91,6 +93,12 @@ export class IndirectDraws {
     const reaches: VertexReach[] = [];
     const words = this.#read(indirect.name, c.indirectOffset, drawCount, stride, record);
     const perRecord = record / 4;
+    if (c.indexed) {
+      let indices = 0;
+      for (let i = 0; i < drawCount; i++) if (words[i * perRecord + 1] !== 0) indices += words[i * perRecord]!;
+      if (indices > MAX_INDIRECT_INDICES)
+        return invalid(`indirect records read ${indices} indices, more than ${MAX_INDIRECT_INDICES}`);
+    }
     for (let i = 0; i < drawCount; i++) {
       const w = i * perRecord;
       const count = words[w]!;

@@ -82,6 +82,13 @@ ${clientScript}
         resolve(code);
       });
     });
+    // The server logs a client's disconnection after the client has exited: wait (bounded) until every client
+    // connected is also logged as disconnected.
+    const count = (re: RegExp) => (serverLog.text().match(re) ?? []).length;
+    const settle = Date.now() + 3000;
+    while (count(/ connected\n/g) > count(/ disconnected\n/g) && Date.now() < settle) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     return { out: out.text(), serverLog: serverLog.text(), status };
   } finally {
     if (server.exitCode === null) {

@@ -92,6 +92,12 @@ export const GUEST_FEATURES: readonly GuestFeature[] = [
     gate: (c) => compute(c) && c.u32("maxComputeWorkGroupInvocations") >= 128,
     commands: ["LaunchGrid"],
   },
+  {
+    name: "ARB_multi_draw_indirect",
+    gl: 43,
+    gate: (c) => c.cap(VirglCap.MultiDrawIndirect),
+    commands: ["DrawVbo"],
+  },
   { name: "ARB_copy_image", gl: 43, es: 32, gate: (c) => c.cap(VirglCap.CopyImage), commands: ["ResourceCopyRegion"] },
   { name: "ARB_fragment_layer_viewport", gl: 43, gate: (c) => c.u32("maxViewports") >= 16, commands: [] },
   {
@@ -143,6 +149,7 @@ export const GUEST_FEATURES: readonly GuestFeature[] = [
     gate: (c) => c.u32("textureBufferOffsetAlignment") !== 0 && rgb32Buffers(c) && images(c),
     commands: [],
   },
+  { name: "ARB_indirect_parameters", gate: (c) => c.cap(VirglCap.IndirectParams), commands: ["DrawVbo"] },
   { name: "ARB_texture_barrier", gate: (c) => c.cap(VirglCap.TextureBarrier), commands: ["TextureBarrier"] },
   { name: "ARB_query_buffer_object", gate: (c) => c.cap(VirglCap.Qbo), commands: ["GetQueryResultQbo"] },
   { name: "ARB_clear_texture", gate: (c) => c.cap(VirglCap.ClearTexture), commands: ["ClearTexture"] },

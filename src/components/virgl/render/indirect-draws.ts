@@ -12,6 +12,8 @@ export const ARRAYS_RECORD_BYTES = 16;
 export const ELEMENTS_RECORD_BYTES = 20;
 /** Most records one DRAW_VBO may draw: each is read back for the vertex range check. */
 export const MAX_INDIRECT_DRAWS = 1 << 16;
+/** Most indices one indexed indirect DRAW_VBO may make the host read back and scan, over all its records. */
+export const MAX_INDIRECT_INDICES = 1 << 28;
 /** Records are read back in one piece when they span at most this many bytes, else one by one. */
 const SPAN_READ_BYTES = 1 << 20;
 
@@ -90,7 +92,13 @@ export class IndirectDraws {
       return invalid(`${maxDraws} indirect records to byte ${end} of the ${indirect.width}-byte buffer`);
     const reaches: VertexReach[] = [];
     const words = this.#read(indirect.name, c.indirectOffset, drawCount, stride, record);
-    const perRecord = stride / 4;
+    const perRecord = record / 4;
+    if (c.indexed) {
+      let indices = 0;
+      for (let i = 0; i < drawCount; i++) if (words[i * perRecord + 1] !== 0) indices += words[i * perRecord]!;
+      if (indices > MAX_INDIRECT_INDICES)
+        return invalid(`indirect records read ${indices} indices, more than ${MAX_INDIRECT_INDICES}`);
+    }
     for (let i = 0; i < drawCount; i++) {
       const w = i * perRecord;
       const count = words[w]!;
@@ -119,20 +127,28 @@ export class IndirectDraws {
     return { buffer: indirect.name, offset: c.indirectOffset, stride, drawCount, countBuffer, reaches };
   }
 
-  /** `drawCount` records `stride` bytes apart from `offset`, as u32 words (`stride / 4` per record). */
+  /**
+   * `drawCount` records `stride` bytes apart from `offset`, packed (`record / 4` u32 words each, so a large stride
+   * allocates nothing for the gaps): one read of the span when it is small, else one read per record.
+   */
   #read(buffer: number, offset: number, drawCount: number, stride: number, record: number): Uint32Array {
     const span = drawCount === 0 ? 0 : (drawCount - 1) * stride + record;
-    const bytes = drawCount * stride;
+    const packed = drawCount * record;
+    const oneRead = span <= SPAN_READ_BYTES;
+    const bytes = oneRead ? Math.max(span, packed) : packed;
     if (this.#scratch.byteLength < bytes) this.#scratch = new ArrayBuffer(bytes);
     const out = new Uint8Array(this.#scratch, 0, bytes);
-    if (span <= SPAN_READ_BYTES) {
+    if (oneRead) {
       if (span > 0) this.#gl.getBufferSubData(buffer, offset, out.subarray(0, span));
+      // In place, front to back: record i moves down from i * stride to i * record.
+      for (let i = 1; i < drawCount && stride !== record; i++)
+        out.copyWithin(i * record, i * stride, i * stride + record);
     } else {
       for (let i = 0; i < drawCount; i++) {
-        this.#gl.getBufferSubData(buffer, offset + i * stride, out.subarray(i * stride, i * stride + record));
+        this.#gl.getBufferSubData(buffer, offset + i * stride, out.subarray(i * record, (i + 1) * record));
       }
     }
-    return new Uint32Array(this.#scratch, 0, bytes / 4);
+    return new Uint32Array(this.#scratch, 0, packed / 4);
   }
 
   /**

@@ -197,12 +197,16 @@ export function emitDouble(ctx: GlslEmitContext, inst: TgsiInstruction): void {
     }
   };
   if (op.dstType === "d") {
+    // Sources are read pair by pair in the order the destination's pairs are written: Mesa writes a lone .zw result
+    // from operands it placed in .xy.
+    let srcPair = 0;
     for (let pair = 0; pair < 2; pair++) {
       const m = (dst.writeMask >> (pair * 2)) & 3;
       if (m === 0) continue;
+      const p = srcPair++;
       const args = inst.src.map((s, i) => {
         const t = op.srcTypes[i]!;
-        return t === "d" ? dsrc(s, pair) : ssrc(s, pair, channelType(ctx, t, L));
+        return t === "d" ? dsrc(s, p) : ssrc(s, p, channelType(ctx, t, L));
       });
       const comps = pair === 0 ? "xy" : "zw";
       ctx.line(`${lv}.${comps} = uintBitsToFloat(unpackDouble2x32(${dexpr(args)}));`);

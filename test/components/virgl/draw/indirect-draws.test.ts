@@ -127,3 +127,49 @@ test("an indexed indirect draw checks each record's indices and draws with the e
     v.rutabaga.destroy();
   }
 });
+
+test("records far apart are read one by one into packed scratch", () => {
+  const v = recordedScene();
+  try {
+    const stride = 2 << 20;
+    const data = new Uint32Array((stride + 16) / 4);
+    data.set([3, 1, 0, 0]);
+    data.set([3, 1, 0, 0], stride / 4);
+    createBuffer(v, 5, new Uint8Array(data.buffer), BIND_COMMAND_ARGS);
+    v.gl.clearCalls();
+    v.rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .drawVbo({ count: 0, mode: TRIANGLES, indirectHandle: 5, indirectStride: stride, indirectDrawCount: 2 })
+        .finish(),
+    );
+    const reads = v.gl.calls.filter((c) => c.name === "getBufferSubData" && c.args[0] === glNameOf(v, 5));
+    assert.deepEqual(
+      reads.map((c) => c.args.slice(1)),
+      [
+        [0, 16],
+        [stride, 16],
+      ],
+    );
+    assert.deepEqual(drawCalls(v).at(-1), ["multiDrawArraysIndirect", TRIANGLES, 0, 2, stride]);
+  } finally {
+    v.rutabaga.destroy();
+  }
+});
+
+test("indexed indirect records reading more than 2^28 indices in all are refused before any is read", () => {
+  const v = recordedScene();
+  try {
+    createBuffer(v, 3, new Uint8Array(8), BIND_INDEX_BUFFER);
+    const big = 1 << 27;
+    createBuffer(v, 5, u32(big, 1, 0, 0, 0, big, 1, 0, 0, 0, 1, 1, 0, 0, 0), BIND_COMMAND_ARGS);
+    v.gl.clearCalls();
+    const e = new VirglEncoder()
+      .setIndexBuffer(3, 1, 0)
+      .drawVbo({ count: 0, mode: TRIANGLES, indexed: true, indirectHandle: 5, indirectDrawCount: 3 });
+    assert.throws(() => v.rutabaga.submitCommand(1, e.finish()), /more than 268435456/);
+    assert.equal(v.gl.calls.filter((c) => c.name === "getBufferSubData" && c.args[0] === glNameOf(v, 3)).length, 0);
+  } finally {
+    v.rutabaga.destroy();
+  }
+});

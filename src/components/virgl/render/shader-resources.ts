@@ -21,6 +21,7 @@ import {
 import { compareFunc, minFilter, SWIZZLE, TEX_WRAP } from "./gallium-to-gl.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { readsSrgbRaw, skipSrgbDecode } from "./srgb.ts";
+import { DEPTH_STENCIL_TEXTURE_MODE, depthStencilTextureMode } from "./stencil-view.ts";
 
 /**
  * Uniform buffers, the sysval block and textures of the bound shaders, per the emitter's binding contract
@@ -204,8 +205,10 @@ export class ShaderResources {
     const maxLevel = Math.max(0, state.levels - 1);
     const first = Math.min(view.lastElementOrLevels & 0xff, maxLevel);
     const last = Math.min(Math.max((view.lastElementOrLevels >>> 8) & 0xff, first), maxLevel);
-    const key = `${want.join(",")}:${levels ? `${first}-${last}` : ""}`;
+    const dsMode = depthStencilTextureMode(state, view.format);
+    const key = `${want.join(",")}:${levels ? `${first}-${last}` : ""}:${dsMode ?? ""}`;
     if (this.#swizzles.get(state) === key) return;
+    if (dsMode !== undefined) this.#gl.textureParameteri(state.glName, DEPTH_STENCIL_TEXTURE_MODE, dsMode);
     this.#gl.textureParameteriv(state.glName, GL.TEXTURE_SWIZZLE_RGBA, Int32Array.from(want));
     if (levels) {
       this.#gl.textureParameteri(state.glName, GL.TEXTURE_BASE_LEVEL, first);

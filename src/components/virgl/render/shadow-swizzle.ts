@@ -1,7 +1,7 @@
 import { VirglObject } from "../protocol/commands.ts";
 import type { VirglSamplerView } from "../protocol/objects/sampler-view.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
-import { STAGE_INDEX, type ShaderKey, type TgsiShader, type ViewSwizzle } from "../tgsi/index.ts";
+import { type ShaderKey, STAGE_INDEX, type TgsiShader, type ViewSwizzle } from "../tgsi/index.ts";
 
 /** The sampler view bound to `unit` of `tgsi`'s stage, if any. */
 export function boundView(sub: VirglSubContext, tgsi: TgsiShader, unit: number): VirglSamplerView | undefined {

@@ -44,4 +44,13 @@ export const DRAW_PIGLIT = [
   "fbo-blending-formats GL_EXT_texture_snorm",
   // Fails on virgl_test_server (intensity formats).
   "fbo-blending-formats GL_ARB_texture_float",
+  // Stencil through glCopyPixels / glDrawPixels (stencil views of depth-stencil textures).
+  "copy-pixels",
+  "gl-1.0-drawpixels-stencil-test",
+  "stencil-drawpixels",
+  // Two-sided stencil, depth texture modes.
+  "gl-2.0-two-sided-stencil",
+  "stencil-twoside",
+  "depth-tex-modes",
+  "depth-tex-modes-glsl",
 ];

@@ -65,9 +65,14 @@ export const executeSetIndexBuffer: Executor<typeof VirglCmd.SetIndexBuffer> = (
   return undefined;
 };
 
-/** SET_CONSTANT_BUFFER: slot 0 (the constants) is executed; other slots are counted as unsupported. */
+/** SET_CONSTANT_BUFFER: slot 0 (the constants) is executed, an empty one of slots 1..14 unbinds that UBO; others are counted as unsupported. */
 export const executeSetConstantBuffer: Executor<typeof VirglCmd.SetConstantBuffer> = (x, c) => {
-  if (c.index !== 0) return UNSUPPORTED;
+  if (c.index !== 0) {
+    // Mesa unbinds UBO slot `index` this way (no data): the slot reads nothing until SET_UNIFORM_BUFFER binds it.
+    if (c.data.length !== 0 || c.index >= MAX_UBO_SLOTS) return UNSUPPORTED;
+    x.sub.bound.uniformBuffers[c.stage]![c.index] = undefined;
+    return undefined;
+  }
   if (c.data.byteLength > MAX_CONSTANT_BYTES) return invalid(`${c.data.byteLength} bytes of constants`);
   const b = x.sub.bound;
   b.constants[c.stage] = c.data;

@@ -87,3 +87,26 @@ test("a UBO slot past 14 is refused", () => {
     v.rutabaga.destroy();
   }
 });
+
+test("an empty SET_CONSTANT_BUFFER of slots 1..14 (how Mesa unbinds a UBO) clears the slot; it then reads zeros", () => {
+  const vs = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL CONST[2][0]\n  0: ADD OUT[0], IN[0], CONST[2][0]\n  1: END\n";
+  const v = recordedScene(vs);
+  try {
+    createBuffer(v, 3, new Uint8Array(64), BIND_CONSTANT_BUFFER);
+    const name = glNameOf(v, 3);
+    v.rutabaga.submitCommand(
+      1,
+      new VirglEncoder()
+        .setUniformBuffer(PipeShaderType.Vertex, 2, 0, 16, 3)
+        .setConstantBuffer(PipeShaderType.Vertex, 2, [])
+        .drawVbo({ count: 3, mode: TRIANGLES })
+        .finish(),
+    );
+    const slot2 = v.gl.calls.filter((c) => c.name === "bindBufferRange" && c.args[1] === 2);
+    assert.equal(slot2.length, 1);
+    assert.notEqual(slot2[0]!.args[2], name);
+    assert.equal(v.component.context(1)!.unsupported.size, 0);
+  } finally {
+    v.rutabaga.destroy();
+  }
+});

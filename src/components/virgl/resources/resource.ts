@@ -59,7 +59,8 @@ export function isLayeredTarget(target: number): boolean {
   );
 }
 
-function glTargetOf(target: number, samples: number): number {
+/** The GL texture target of a Gallium target (`PIPE_TEXTURE_*`), or 0 for buffers and unknown targets. */
+export function glTextureTarget(target: number, samples: number): number {
   switch (target) {
     case PipeTextureTarget.Texture1D:
       return GL.TEXTURE_1D;
@@ -207,7 +208,7 @@ export function planResource(create: ResourceCreate3D, limits: ResourceLimits): 
     arraySize,
     levels: lastLevel + 1,
     samples: samples > 1 ? samples : 0,
-    glTarget: glTargetOf(target, samples),
+    glTarget: glTextureTarget(target, samples),
     glName: 0,
     hostBytes: 0,
   };

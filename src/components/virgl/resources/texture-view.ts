@@ -2,7 +2,7 @@ import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { STENCIL_VIEW_OF, VIRGL_FORMATS, type VirglFormatInfo } from "./formats.ts";
-import type { VirglResourceState } from "./resource.ts";
+import { glTextureTarget, type VirglResourceState } from "./resource.ts";
 
 /** `GL_DEPTH_STENCIL_TEXTURE_MODE` (ARB_stencil_texturing) and the value that samples stencil. */
 const DEPTH_STENCIL_TEXTURE_MODE = 0x90ea;
@@ -59,30 +59,6 @@ export function viewInternalFormat(own: VirglFormatInfo, view: VirglFormatInfo):
 }
 
 const cache = new WeakMap<VirglResourceState, Map<string, TextureView>>();
-
-/** The GL texture target of a Gallium target (`PIPE_TEXTURE_*`), or 0 for buffers and unknown targets. */
-export function glTextureTarget(target: number, samples: number): number {
-  switch (target) {
-    case PipeTextureTarget.Texture1D:
-      return GL.TEXTURE_1D;
-    case PipeTextureTarget.Texture2D:
-      return samples > 1 ? GL.TEXTURE_2D_MULTISAMPLE : GL.TEXTURE_2D;
-    case PipeTextureTarget.Texture3D:
-      return GL.TEXTURE_3D;
-    case PipeTextureTarget.TextureCube:
-      return GL.TEXTURE_CUBE_MAP;
-    case PipeTextureTarget.TextureRect:
-      return GL.TEXTURE_RECTANGLE;
-    case PipeTextureTarget.Texture1DArray:
-      return GL.TEXTURE_1D_ARRAY;
-    case PipeTextureTarget.Texture2DArray:
-      return samples > 1 ? GL.TEXTURE_2D_MULTISAMPLE_ARRAY : GL.TEXTURE_2D_ARRAY;
-    case PipeTextureTarget.TextureCubeArray:
-      return GL.TEXTURE_CUBE_MAP_ARRAY;
-    default:
-      return 0;
-  }
-}
 
 /** Layers GL addresses in `state` as view layers (array layers and cube faces; 3D slices are not layers). */
 function viewableLayers(state: VirglResourceState): number {

@@ -29,7 +29,7 @@ type Server = "rutabaga-ts" | "virgl_test_server";
 
 function serverCommand(server: Server): string {
   return server === "rutabaga-ts"
-    ? `'${process.execPath}' '${ours}' vtest --socket-path /tmp/.virgl_test`
+    ? `'${process.execPath}' ${process.env.OURS_NODE_FLAGS ?? ""} '${ours}' vtest --socket-path /tmp/.virgl_test`
     : "/usr/bin/virgl_test_server --use-egl-surfaceless";
 }
 

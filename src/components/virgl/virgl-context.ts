@@ -6,7 +6,7 @@ import type { ResourceCreateBlob, RutabagaFence, RutabagaFenceHandler, RutabagaH
 import { VirglExecution } from "./execute/execution.ts";
 import { UNSUPPORTED } from "./execute/executor.ts";
 import { executorOf } from "./execute/executors.ts";
-import { drainGlErrors, type HostGl, type HostGlContext } from "./host-gl/host-gl.ts";
+import type { HostGl, HostGlContext } from "./host-gl/host-gl.ts";
 import { VIRGL_CMD_NAMES, VirglCmd } from "./protocol/commands.ts";
 import { decodeCommand } from "./protocol/decoder.ts";
 import { invalid, VirglRefusal, type VirglRefusalKind } from "./protocol/refusal.ts";
@@ -99,7 +99,6 @@ export class VirglContext implements RutabagaContext {
       for (const f of frames) {
         const c = decodeCommand(r, f.header, f.cmd, f.object, f.length);
         if (c instanceof VirglRefusal) throw toRutabagaError(c);
-        drainGlErrors(gl);
         const execute = executorOf(c.cmd);
         const outcome = typeof execute === "function" ? execute(this.#execution, c) : UNSUPPORTED;
         if (outcome === UNSUPPORTED) this.#count(c);

@@ -1,5 +1,5 @@
 import { GL } from "../host-gl/gl-constants.ts";
-import { checkGl, type HostGl } from "../host-gl/host-gl.ts";
+import { checkGl, drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { PipeClear, type VirglCmd } from "../protocol/commands.ts";
 import { VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
@@ -21,6 +21,7 @@ export function executeClear(
   const { fb, colorKinds, zsKind } = bound;
   // The guest may attach what the host cannot render to; like its draws, its clear then does nothing.
   if (gl.checkFramebufferStatus(fb) !== GL.FRAMEBUFFER_COMPLETE) return undefined;
+  drainGlErrors(gl);
   colorKinds.forEach((kind, i) => {
     if (kind === "" || (c.buffers & (PipeClear.Color0 << i)) === 0) return;
     const color = storedClearColor(sub.surfaces.get(sub.colorSurfaces[i]!)?.format ?? 0, c.color.buffer);

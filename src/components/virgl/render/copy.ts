@@ -1,5 +1,5 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
-import { checkGl, type HostGl } from "../host-gl/host-gl.ts";
+import { checkGl, drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import type { VirglCmd } from "../protocol/commands.ts";
 import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
@@ -33,6 +33,7 @@ export function executeCopyRegion(
     return invalid("copy box out of range");
   }
   if (w === 0 || h === 0 || d === 0) return undefined;
+  drainGlErrors(gl);
   // glCopyImageSubData addresses the layers of every array target, 1D arrays included, by z as Gallium does.
   gl.copyImageSubData(
     { name: src.glName, target: src.glTarget, level: s.level, x: s.x, y: s.y, z: s.z },
@@ -61,6 +62,7 @@ export function executeClearTexture(
   const [lw, lh, ld] = levelExtent(state, c.level);
   if (c.x + c.w > lw || c.y + c.h > lh || c.z + c.d > ld) return invalid("clear_texture box outside the level");
   const g = toGlBox(state.target, c);
+  drainGlErrors(gl);
   gl.clearTexSubImage(state.glName, c.level, g, f.glFormat, f.glType, c.data.subarray(0, f.blockBytes));
   checkGl(gl, "clear_texture");
   return undefined;

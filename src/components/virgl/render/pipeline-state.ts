@@ -6,6 +6,7 @@ import type { VirglDsaState } from "../protocol/objects/dsa.ts";
 import type { VirglRasterizerState } from "../protocol/objects/rasterizer.ts";
 import type { VirglScissor, VirglViewport } from "../protocol/typed-commands.ts";
 import {
+  ADVANCED_BLEND,
   BLEND_FACTOR,
   BLEND_FUNC,
   CULL_FACE,
@@ -34,9 +35,15 @@ function alphaInRed(factor: number): number {
 
 /**
  * Blend state for every colour buffer (unbound: blending off, all channels written); bit i of `alphaTargets`:
- * colour buffer i is alpha-only, stored as GL red.
+ * colour buffer i is alpha-only, stored as GL red. With `advanced` (the fragment shader declares
+ * FS_BLEND_EQUATION_ADVANCED) colour buffer 0's alpha source factor carries a `PIPE_ADVANCED_BLEND_*` mode instead.
  */
-export function applyBlend(gl: HostGl, blend: VirglBlendState | undefined, alphaTargets: number): void {
+export function applyBlend(
+  gl: HostGl,
+  blend: VirglBlendState | undefined,
+  alphaTargets: number,
+  advanced = false,
+): void {
   for (let i = 0; i < PipeLimits.MaxColorBufs; i++) {
     let rt = blend === undefined ? undefined : blend.independentBlend ? blend.rt[i]! : blend.rt[0]!;
     if (rt !== undefined && (alphaTargets & (1 << i)) !== 0) {
@@ -57,7 +64,9 @@ export function applyBlend(gl: HostGl, blend: VirglBlendState | undefined, alpha
         BLEND_FACTOR[rt.alphaSrcFactor] ?? GL.ONE,
         BLEND_FACTOR[rt.alphaDstFactor] ?? GL.ZERO,
       );
-      gl.blendEquationSeparatei(i, BLEND_FUNC[rt.rgbFunc]!, BLEND_FUNC[rt.alphaFunc]!);
+      const mode = advanced && i === 0 ? (ADVANCED_BLEND[rt.alphaSrcFactor] ?? 0) : 0;
+      if (mode !== 0) gl.blendEquationi(i, mode);
+      else gl.blendEquationSeparatei(i, BLEND_FUNC[rt.rgbFunc]!, BLEND_FUNC[rt.alphaFunc]!);
     } else {
       gl.disablei(GL.BLEND, i);
     }

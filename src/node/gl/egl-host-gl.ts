@@ -472,6 +472,9 @@ export class EglHostGl implements HostGl {
   blendEquationSeparatei(buffer: number, rgb: number, alpha: number): void {
     this.#gl.glBlendEquationSeparatei(buffer, rgb, alpha);
   }
+  blendEquationi(buffer: number, mode: number): void {
+    this.#gl.glBlendEquationi(buffer, mode);
+  }
   colorMaski(buffer: number, r: boolean, g: boolean, b: boolean, a: boolean): void {
     this.#gl.glColorMaski(buffer, r ? 1 : 0, g ? 1 : 0, b ? 1 : 0, a ? 1 : 0);
   }

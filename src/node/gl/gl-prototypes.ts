@@ -116,6 +116,7 @@ export const GL_PROTOTYPES = {
   glEnablei: "void glEnablei(uint32 cap, uint32 i)",
   glDisablei: "void glDisablei(uint32 cap, uint32 i)",
   glBlendFuncSeparatei: "void glBlendFuncSeparatei(uint32 b, uint32 sr, uint32 dr, uint32 sa, uint32 da)",
+  glBlendEquationi: "void glBlendEquationi(uint32 b, uint32 mode)",
   glBlendEquationSeparatei: "void glBlendEquationSeparatei(uint32 b, uint32 rgb, uint32 a)",
   glColorMaski: "void glColorMaski(uint32 b, uint8 r, uint8 g, uint8 bl, uint8 a)",
   glBlendColor: "void glBlendColor(float r, float g, float b, float a)",

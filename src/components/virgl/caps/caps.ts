@@ -409,7 +409,8 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     O.scanout,
     [...limits.render].filter((f) => [1, 2, 67, 68, 121, 134, 100, 101, 104].includes(f)),
   );
-  v.setUint32(O.capabilityBitsV2, 0, true);
+  // Bit 0 is VIRGL_CAP_V2_BLEND_EQUATION (caps-view.ts VirglCapV2.BlendEquation): advanced blend modes.
+  v.setUint32(O.capabilityBitsV2, ext("GL_KHR_blend_equation_advanced") ? 1 : 0, true);
   const name = new TextEncoder().encode(limits.renderer.slice(0, 63));
   bytes.set(name.subarray(0, 63), O.renderer);
   v.setFloat32(O.maxAnisotropy, int(0x84ff), true);

@@ -14,6 +14,8 @@ export interface HostGlPipelineState {
   disablei(cap: number, index: number): void;
   blendFuncSeparatei(buffer: number, srcRgb: number, dstRgb: number, srcAlpha: number, dstAlpha: number): void;
   blendEquationSeparatei(buffer: number, rgb: number, alpha: number): void;
+  /** One equation for both RGB and alpha; the only entry point that takes a `GL_*_KHR` advanced mode. */
+  blendEquationi(buffer: number, mode: number): void;
   colorMaski(buffer: number, r: boolean, g: boolean, b: boolean, a: boolean): void;
   blendColor(r: number, g: number, b: number, a: number): void;
   logicOp(op: number): void;

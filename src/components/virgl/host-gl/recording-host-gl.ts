@@ -579,6 +579,9 @@ export class RecordingHostGl implements HostGl {
   blendEquationSeparatei(buffer: number, rgb: number, alpha: number): void {
     this.#record("blendEquationSeparatei", [buffer, rgb, alpha]);
   }
+  blendEquationi(buffer: number, mode: number): void {
+    this.#record("blendEquationi", [buffer, mode]);
+  }
   colorMaski(buffer: number, r: boolean, g: boolean, b: boolean, a: boolean): void {
     this.#record("colorMaski", [buffer, r, g, b, a]);
   }

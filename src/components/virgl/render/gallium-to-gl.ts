@@ -144,3 +144,12 @@ export function queryTarget(type: number): number | undefined {
       return undefined;
   }
 }
+
+/**
+ * `PIPE_ADVANCED_BLEND_*` (1 = MULTIPLY .. 15 = HSL_LUMINOSITY) to `GL_*_KHR`; index 0 (NONE) has no equation.
+ * The two enums list the modes in the same order.
+ */
+export const ADVANCED_BLEND: readonly number[] = [
+  0, 0x9294, 0x9295, 0x9296, 0x9297, 0x9298, 0x9299, 0x929a, 0x929b, 0x929c, 0x929e, 0x92a0, 0x92ad, 0x92ae, 0x92af,
+  0x92b0,
+];

@@ -6,7 +6,15 @@ import type { VirglDsaState } from "../protocol/objects/dsa.ts";
 import type { VirglRasterizerState } from "../protocol/objects/rasterizer.ts";
 import type { VirglScissor, VirglViewport } from "../protocol/typed-commands.ts";
 import { ALPHA_IN_RED, type colorTargetBlendBits, NO_ALPHA } from "./color-target-formats.ts";
-import { BLEND_FACTOR, BLEND_FUNC, CULL_FACE, compareFunc, LOGIC_OP, STENCIL_OP } from "./gallium-to-gl.ts";
+import {
+  ADVANCED_BLEND,
+  BLEND_FACTOR,
+  BLEND_FUNC,
+  CULL_FACE,
+  compareFunc,
+  LOGIC_OP,
+  STENCIL_OP,
+} from "./gallium-to-gl.ts";
 import { polygonModeOf } from "./polygon-mode.ts";
 
 function toggle(gl: HostGl, cap: number, on: boolean): void {
@@ -35,9 +43,11 @@ function dstAlphaOne(factor: number): number {
 
 /**
  * Blend state for every colour buffer (unbound: blending off, all channels written); `targets`: the colour
- * buffers' layout by {@link colorTargetBlendBits} (alpha-only stored as GL red; no alpha channel).
+ * buffers' layout by {@link colorTargetBlendBits} (alpha-only stored as GL red; no alpha channel). With `advanced`
+ * (the fragment shader declares FS_BLEND_EQUATION_ADVANCED) colour buffer 0's alpha source factor carries a
+ * `PIPE_ADVANCED_BLEND_*` mode instead.
  */
-export function applyBlend(gl: HostGl, blend: VirglBlendState | undefined, targets: number): void {
+export function applyBlend(gl: HostGl, blend: VirglBlendState | undefined, targets: number, advanced = false): void {
   for (let i = 0; i < PipeLimits.MaxColorBufs; i++) {
     let rt = blend === undefined ? undefined : blend.independentBlend ? blend.rt[i]! : blend.rt[0]!;
     if (rt !== undefined && (targets & (1 << (NO_ALPHA + i))) !== 0) {
@@ -67,7 +77,9 @@ export function applyBlend(gl: HostGl, blend: VirglBlendState | undefined, targe
         BLEND_FACTOR[rt.alphaSrcFactor] ?? GL.ONE,
         BLEND_FACTOR[rt.alphaDstFactor] ?? GL.ZERO,
       );
-      gl.blendEquationSeparatei(i, BLEND_FUNC[rt.rgbFunc]!, BLEND_FUNC[rt.alphaFunc]!);
+      const mode = advanced && i === 0 ? (ADVANCED_BLEND[rt.alphaSrcFactor] ?? 0) : 0;
+      if (mode !== 0) gl.blendEquationi(i, mode);
+      else gl.blendEquationSeparatei(i, BLEND_FUNC[rt.rgbFunc]!, BLEND_FUNC[rt.alphaFunc]!);
     } else {
       gl.disablei(GL.BLEND, i);
     }

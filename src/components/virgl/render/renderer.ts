@@ -45,6 +45,7 @@ interface Applied {
   program: number;
   restart: number;
   alphaTargets: number;
+  advancedBlend: boolean;
 }
 
 /** The state a draw reads, gathered from the sub-context. */
@@ -93,6 +94,7 @@ export class VirglRenderer {
     program: -1,
     restart: -2,
     alphaTargets: 0,
+    advancedBlend: false,
   };
   /** Draws skipped because a program could not be built, for statistics. */
   skippedDraws = 0;
@@ -322,9 +324,11 @@ export class VirglRenderer {
     }
     const stateChanged = a.sub !== sub || a.version !== b.version;
     const alphaTargets = this.#alphaTargets(sub);
-    if (stateChanged || a.blend !== d.blend || a.alphaTargets !== alphaTargets) {
-      applyBlend(gl, d.blend, alphaTargets);
+    const advancedBlend = (d.fs.tgsi?.info.fsBlendEquationAdvanced ?? 0) !== 0;
+    if (stateChanged || a.blend !== d.blend || a.alphaTargets !== alphaTargets || a.advancedBlend !== advancedBlend) {
+      applyBlend(gl, d.blend, alphaTargets, advancedBlend);
       a.alphaTargets = alphaTargets;
+      a.advancedBlend = advancedBlend;
       gl.blendColor(...b.blendColor);
       a.blend = d.blend;
     }

@@ -76,6 +76,11 @@ export function stageLayout(ctx: GlslEmitContext): string[] {
     out.push(`layout(local_size_x = ${x}, local_size_y = ${y}, local_size_z = ${z}) in;`);
   } else if (st === "FRAG") {
     if (info.fsEarlyDepthStencil && !ctx.es) out.push("layout(early_fragment_tests) in;");
+    if (info.fsBlendEquationAdvanced !== 0) {
+      // Declaring every equation is a superset of the guest's mask and lets the host accept any mode the blend sets.
+      ctx.need("advancedBlend", "advanced blend equations");
+      out.push("layout(blend_support_all_equations) out;");
+    }
     const usesFragCoord =
       info.inputs.some((s) => s.semantic.name === "POSITION") ||
       info.systemValues.some((s) => s.name === "POSITION") ||

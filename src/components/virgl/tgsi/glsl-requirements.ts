@@ -15,6 +15,8 @@ export const GLSL_REQUIREMENTS = {
   atomicCounterOps: { glsl450: "GL_ARB_shader_atomic_counter_ops", glsl300es: undefined },
   /** imageLoad / atomics on an image declared without a format (`PIPE_FORMAT_NONE`). */
   imageLoadFormatted: { glsl450: "GL_EXT_shader_image_load_formatted", glsl300es: undefined },
+  /** `layout(blend_support_*) out` (KHR_blend_equation_advanced; core in GLSL ES 3.20 only). */
+  advancedBlend: { glsl450: "GL_KHR_blend_equation_advanced", glsl300es: "GL_KHR_blend_equation_advanced" },
 } as const satisfies Record<string, Readonly<Record<GlslTarget, string | undefined>>>;
 
 /** A key of {@link GLSL_REQUIREMENTS}. */

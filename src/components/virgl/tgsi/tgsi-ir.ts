@@ -210,6 +210,8 @@ export interface TgsiShaderInfo {
   readonly fsCoordOrigin: "UPPER_LEFT" | "LOWER_LEFT";
   readonly fsCoordPixelCenter: "HALF_INTEGER" | "INTEGER";
   readonly fsEarlyDepthStencil: boolean;
+  /** FS_BLEND_EQUATION_ADVANCED: nonzero when the shader declares advanced blend support. */
+  readonly fsBlendEquationAdvanced: number;
   readonly gsInputPrimitive?: string;
   readonly gsOutputPrimitive?: string;
   readonly gsMaxOutputVertices: number;

@@ -189,6 +189,7 @@ export function analyzeTgsi(
     fsCoordOrigin: properties.get("FS_COORD_ORIGIN") === "LOWER_LEFT" ? "LOWER_LEFT" : "UPPER_LEFT",
     fsCoordPixelCenter: properties.get("FS_COORD_PIXEL_CENTER") === "INTEGER" ? "INTEGER" : "HALF_INTEGER",
     fsEarlyDepthStencil: num(properties.get("FS_EARLY_DEPTH_STENCIL"), 0) !== 0,
+    fsBlendEquationAdvanced: num(properties.get("FS_BLEND_EQUATION_ADVANCED"), 0),
     gsMaxOutputVertices: num(properties.get("GS_MAX_OUTPUT_VERTICES"), 0),
     gsInvocations: num(properties.get("GS_INVOCATIONS"), 1),
     tcsVerticesOut: num(properties.get("TCS_VERTICES_OUT"), 0),

@@ -348,7 +348,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     ver >= 45 || ext("GL_ARB_conditional_render_inverted"),
     ver >= 45 || ext("GL_ARB_derivative_control"),
     ver >= 46 || ext("GL_ARB_polygon_offset_clamp") || ext("GL_EXT_polygon_offset_clamp"),
-    false, // transform_feedback_overflow_query: not executed
+    ver >= 46 || ext("GL_ARB_transform_feedback_overflow_query"), // render/queries.ts
   ];
   let bits = 0;
   for (let i = 0; i < bset.length; i++) if (bset[i]) bits |= 1 << i;
@@ -409,7 +409,9 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     O.scanout,
     [...limits.render].filter((f) => [1, 2, 67, 68, 121, 134, 100, 101, 104].includes(f)),
   );
-  v.setUint32(O.capabilityBitsV2, 0, true);
+  const statistics = ver >= 46 || ext("GL_ARB_pipeline_statistics_query");
+  // VIRGL_CAP_V2_PIPELINE_STATISTICS_QUERY (caps-view.ts VirglCapV2): render/queries.ts runs these queries.
+  v.setUint32(O.capabilityBitsV2, statistics ? 1 << 13 : 0, true);
   const name = new TextEncoder().encode(limits.renderer.slice(0, 63));
   bytes.set(name.subarray(0, 63), O.renderer);
   v.setFloat32(O.maxAnisotropy, int(0x84ff), true);

@@ -16,7 +16,10 @@ export const MAX_QUERY_STREAMS = 4;
 
 /** The vertex stream a query counts: its index for primitives queries, else 0 (GL indexes only those). */
 function streamOf(q: VirglQueryDesc): number {
-  const perStream = q.queryType === PipeQuery.PrimitivesGenerated || q.queryType === PipeQuery.PrimitivesEmitted;
+  const perStream =
+    q.queryType === PipeQuery.PrimitivesGenerated ||
+    q.queryType === PipeQuery.PrimitivesEmitted ||
+    q.queryType === PipeQuery.SoOverflowPredicate;
   return perStream ? q.index : 0;
 }
 
@@ -25,6 +28,7 @@ function streamOf(q: VirglQueryDesc): number {
  * CREATE_OBJECT).
  */
 export function isExecutedQuery(type: number, index = 0): boolean {
+  if (type === PipeQuery.PipelineStatistics) return queryTarget(type, index) !== undefined;
   return (queryTarget(type) !== undefined || type === PipeQuery.GpuFinished) && index < MAX_QUERY_STREAMS;
 }
 
@@ -58,7 +62,7 @@ export class Queries {
   }
 
   begin(q: VirglQueryDesc): VirglRefusal | undefined {
-    const target = queryTarget(q.queryType);
+    const target = queryTarget(q.queryType, q.index);
     if (target === undefined || q.queryType === PipeQuery.Timestamp) return undefined;
     // A new run replaces the result a waiting GET_QUERY_RESULT was for; Mesa asks again for the new one.
     this.#pending.delete(q);
@@ -67,7 +71,7 @@ export class Queries {
   }
 
   end(q: VirglQueryDesc): VirglRefusal | undefined {
-    const target = queryTarget(q.queryType);
+    const target = queryTarget(q.queryType, q.index);
     if (target === undefined) return undefined;
     if (q.queryType === PipeQuery.Timestamp) this.#gl.queryCounter(this.#object(q, target), target);
     else if (this.#objects.has(q)) this.#gl.endQuery(target, streamOf(q));
@@ -131,7 +135,10 @@ export class Queries {
   }
 
   #write(q: VirglQueryDesc, res: VirglResource, value: bigint): VirglRefusal | undefined {
-    const timer = q.queryType === PipeQuery.Timestamp || q.queryType === PipeQuery.TimeElapsed;
+    const timer =
+      q.queryType === PipeQuery.Timestamp ||
+      q.queryType === PipeQuery.TimeElapsed ||
+      q.queryType === PipeQuery.PipelineStatistics;
     const view = this.#stateView;
     view.setUint32(0, VIRGL_QUERY_STATE_DONE, true);
     view.setUint32(4, timer ? 8 : 4, true);

@@ -1131,6 +1131,13 @@ export const MESA_GL4_GROUPS: readonly MesaGl4Group[] = [
       ),
     ],
   },
+  {
+    feature: "Query buffer objects",
+    tests: [
+      bin("arb_query_buffer_object-qbo", "GL_ARB_query_buffer_object", false, 0.44, "pass"),
+      bin("arb_query_buffer_object-coherency", "GL_ARB_query_buffer_object", false, 0.47, "pass"),
+    ],
+  },
 ];
 
 /** Every test of the list, in list order. */

@@ -567,6 +567,12 @@ export class EglHostGl implements HostGl {
     this.#gl.glGetQueryObjectuiv(query, GL.QUERY_RESULT_AVAILABLE, this.#u32);
     return this.#u32[0] !== 0;
   }
+  queryResultToBuffer(query: number, buffer: number, offset: number, resultType: number, pname: number): void {
+    if (resultType === 0) this.#gl.glGetQueryBufferObjectiv(query, buffer, pname, offset);
+    else if (resultType === 1) this.#gl.glGetQueryBufferObjectuiv(query, buffer, pname, offset);
+    else if (resultType === 2) this.#gl.glGetQueryBufferObjecti64v(query, buffer, pname, offset);
+    else this.#gl.glGetQueryBufferObjectui64v(query, buffer, pname, offset);
+  }
   getQueryResult(query: number): bigint {
     this.#u64[0] = 0n;
     this.#gl.glGetQueryObjectui64v(query, GL.QUERY_RESULT, this.#u64);

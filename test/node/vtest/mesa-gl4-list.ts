@@ -1119,6 +1119,25 @@ export const MESA_GL4_GROUPS: readonly MesaGl4Group[] = [
       bin("arb_indirect_parameters-tf-count-elements", "GL_ARB_indirect_parameters", false, 0.72, "pass"),
     ],
   },
+  {
+    feature: "Pipeline statistics and stream-output overflow queries",
+    tests: [
+      bin(
+        "arb_transform_feedback_overflow_query-errors",
+        "GL_ARB_transform_feedback_overflow_query",
+        false,
+        0.24,
+        "pass",
+      ),
+    ],
+  },
+  {
+    feature: "Query buffer objects",
+    tests: [
+      bin("arb_query_buffer_object-qbo", "GL_ARB_query_buffer_object", false, 0.44, "pass"),
+      bin("arb_query_buffer_object-coherency", "GL_ARB_query_buffer_object", false, 0.47, "pass"),
+    ],
+  },
 ];
 
 /** Every test of the list, in list order. */

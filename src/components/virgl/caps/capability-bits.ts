@@ -20,7 +20,7 @@ export function capabilityBits(limits: HostGlLimits): number {
     VirglCap.FboMixedColorFormats |
     VirglCap.SrgbWriteControl;
   bits |= memoryCapabilityBits(limits);
-  // Only what the draw path executes: QBOs, framebuffer fetch and shader clock are not, so they are not advertised
+  // Only what the draw path executes: framebuffer fetch and shader clock are not, so they are not advertised
   // and Mesa never sends them.
   const byVersion: readonly [number, boolean][] = [
     [VirglCap.CopyImage, v >= 43 || ext("GL_ARB_copy_image")],
@@ -32,6 +32,8 @@ export function capabilityBits(limits: HostGlLimits): number {
     [VirglCap.TgsiComponents, v >= 44 || ext("GL_ARB_enhanced_layouts")],
     [VirglCap.ClipHalfz, v >= 45 || ext("GL_ARB_clip_control")],
     [VirglCap.ClearTexture, v >= 44 || ext("GL_ARB_clear_texture")],
+    // render/queries.ts: results the GL has yet to produce go through glGetQueryBufferObject* (GL 4.5 DSA).
+    [VirglCap.Qbo, v >= 45],
     // Multi-draw indirect (GL 4.3); the draw count from a buffer is read back, so it needs no host extension.
     [VirglCap.MultiDrawIndirect, v >= 43],
     [VirglCap.IndirectParams, v >= 43],

@@ -40,7 +40,7 @@ export const BoolSetBit = {
 export type BoolSetName = keyof typeof BoolSetBit;
 
 /** `capability_bits_v2` flags (virgl_hw.h `VIRGL_CAP_V2_*`) the guest reads. */
-export const VirglCapV2 = { BlendEquation: 1 << 0 } as const;
+export const VirglCapV2 = { BlendEquation: 1 << 0, PipelineStatisticsQuery: 1 << 13 } as const;
 
 /** Read access to an encoded caps blob (v1 or v2), as a guest driver reads it; v2 fields of a v1 blob read 0. */
 export class VirglCapsView {

@@ -348,7 +348,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     ver >= 45 || ext("GL_ARB_conditional_render_inverted"),
     ver >= 45 || ext("GL_ARB_derivative_control"),
     ver >= 46 || ext("GL_ARB_polygon_offset_clamp") || ext("GL_EXT_polygon_offset_clamp"),
-    false, // transform_feedback_overflow_query: not executed
+    ver >= 46 || ext("GL_ARB_transform_feedback_overflow_query"), // render/queries.ts
   ];
   let bits = 0;
   for (let i = 0; i < bset.length; i++) if (bset[i]) bits |= 1 << i;
@@ -409,8 +409,11 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     O.scanout,
     [...limits.render].filter((f) => [1, 2, 67, 68, 121, 134, 100, 101, 104].includes(f)),
   );
-  // Bit 0 is VIRGL_CAP_V2_BLEND_EQUATION (caps-view.ts VirglCapV2.BlendEquation): advanced blend modes.
-  v.setUint32(O.capabilityBitsV2, ext("GL_KHR_blend_equation_advanced") ? 1 : 0, true);
+  // VirglCapV2 (caps-view.ts): bit 0 BLEND_EQUATION (advanced blend modes), bit 13 PIPELINE_STATISTICS_QUERY
+  // (render/queries.ts runs these queries).
+  const blendEquation = ext("GL_KHR_blend_equation_advanced");
+  const statistics = ver >= 46 || ext("GL_ARB_pipeline_statistics_query");
+  v.setUint32(O.capabilityBitsV2, (blendEquation ? 1 : 0) | (statistics ? 1 << 13 : 0), true);
   const name = new TextEncoder().encode(limits.renderer.slice(0, 63));
   bytes.set(name.subarray(0, 63), O.renderer);
   v.setFloat32(O.maxAnisotropy, int(0x84ff), true);

@@ -20,7 +20,13 @@ import {
   executeTextureBarrier,
 } from "./memory.ts";
 import { executeCreateObject, executeDestroyObject } from "./objects.ts";
-import { executeBeginQuery, executeEndQuery, executeGetQueryResult, executeSetRenderCondition } from "./queries.ts";
+import {
+  executeBeginQuery,
+  executeEndQuery,
+  executeGetQueryResult,
+  executeGetQueryResultQbo,
+  executeSetRenderCondition,
+} from "./queries.ts";
 import {
   executeBindObject,
   executeBindSamplerStates,
@@ -88,7 +94,7 @@ export const VIRGL_EXECUTORS: ExecutorTable = {
   TextureBarrier: executeTextureBarrier,
   SetAtomicBuffers: executeSetAtomicBuffers,
   SetDebugFlags: UNSUPPORTED,
-  GetQueryResultQbo: UNSUPPORTED,
+  GetQueryResultQbo: executeGetQueryResultQbo,
   Transfer3D: executeTransfer3D,
   EndTransfers: ignore,
   CopyTransfer3D: executeCopyTransfer3D,

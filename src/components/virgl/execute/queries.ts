@@ -40,3 +40,10 @@ export const executeSetRenderCondition: Executor<typeof VirglCmd.SetRenderCondit
   x.queries.renderCondition(q, c.condition, c.mode);
   return undefined;
 };
+
+/** GET_QUERY_RESULT_QBO: the result goes into a guest buffer on the host, never waiting for the GL. */
+export const executeGetQueryResultQbo: Executor<typeof VirglCmd.GetQueryResultQbo> = (x, c) => {
+  const q = queryOf(x, c.handle);
+  if (q instanceof VirglRefusal) return q;
+  return x.queries.resultQbo(q, c.qboHandle, c.resultType, c.offset, c.index, c.wait, x.lookup);
+};

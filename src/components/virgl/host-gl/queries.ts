@@ -15,4 +15,9 @@ export interface HostGlQueries {
    * a host that can block may wait here otherwise, one that cannot returns what it has.
    */
   getQueryResult(query: number): bigint;
+  /**
+   * `glGetQueryBufferObject{iv,uiv,i64v,ui64v}` (`resultType` 0..3): the GL writes `pname` (GL_QUERY_RESULT,
+   * _NO_WAIT or _AVAILABLE) of `query` into `buffer` at `offset` in its own command order.
+   */
+  queryResultToBuffer(query: number, buffer: number, offset: number, resultType: number, pname: number): void;
 }

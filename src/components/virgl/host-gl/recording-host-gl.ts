@@ -349,6 +349,9 @@ export class RecordingHostGl implements HostGl {
     this.#delete("transform feedback", xfb);
   }
 
+  queryResultToBuffer(query: number, buffer: number, offset: number, resultType: number, pname: number): void {
+    this.#record("queryResultToBuffer", [query, buffer, offset, resultType, pname]);
+  }
   createQuery(target: number): number {
     this.#record("createQuery", [target]);
     const name = this.#name("query");

@@ -123,9 +123,31 @@ export const PipeQuery = {
   SoOverflowAnyPredicate: 12,
 } as const;
 
-/** The GL query target of a Gallium query type this component executes, or undefined. */
-export function queryTarget(type: number): number | undefined {
+/**
+ * GL targets of the pipeline statistics a `VIRGL_QUERY_PIPELINE_STATISTICS` query's index selects
+ * (`VIRGL_STAT_QUERY_*`: IA vertices, IA primitives, VS, GS invocations, GS primitives, clipper in/out, FS, TCS, TES,
+ * CS), from ARB_pipeline_statistics_query.
+ */
+const STATISTIC_TARGETS: readonly number[] = [
+  0x82ee, 0x82ef, 0x82f0, 0x887f, 0x82f3, 0x82f6, 0x82f7, 0x82f4, 0x82f1, 0x82f2, 0x82f5,
+];
+
+/** GL_TRANSFORM_FEEDBACK_OVERFLOW_ARB and its per-stream form (ARB_transform_feedback_overflow_query). */
+const XFB_OVERFLOW = 0x82ec;
+const XFB_STREAM_OVERFLOW = 0x82ed;
+
+/**
+ * The GL query target of a Gallium query type this component executes, or undefined; `index` picks the statistic
+ * of a pipeline statistics query.
+ */
+export function queryTarget(type: number, index = 0): number | undefined {
   switch (type) {
+    case PipeQuery.PipelineStatistics:
+      return STATISTIC_TARGETS[index];
+    case PipeQuery.SoOverflowPredicate:
+      return XFB_STREAM_OVERFLOW;
+    case PipeQuery.SoOverflowAnyPredicate:
+      return XFB_OVERFLOW;
     case PipeQuery.OcclusionCounter:
       return GL.SAMPLES_PASSED;
     case PipeQuery.OcclusionPredicate:

@@ -14,9 +14,23 @@ export const HOST_QUERY_STATE_BYTES = 16;
 /** Vertex streams a primitives query may count (GL 4.0's `GL_MAX_VERTEX_STREAMS` minimum, Gallium's 4). */
 export const MAX_QUERY_STREAMS = 4;
 
+/** `PIPE_QUERY_TYPE_*` of GET_QUERY_RESULT_QBO: I32, U32, I64, U64. */
+const QBO_RESULT_BYTES: readonly number[] = [4, 4, 8, 8];
+
+/** A GET_QUERY_RESULT_QBO whose result the GL did not have yet. */
+interface QboRequest {
+  readonly q: VirglQueryDesc;
+  readonly resourceId: number;
+  readonly resultType: number;
+  readonly offset: number;
+}
+
 /** The vertex stream a query counts: its index for primitives queries, else 0 (GL indexes only those). */
 function streamOf(q: VirglQueryDesc): number {
-  const perStream = q.queryType === PipeQuery.PrimitivesGenerated || q.queryType === PipeQuery.PrimitivesEmitted;
+  const perStream =
+    q.queryType === PipeQuery.PrimitivesGenerated ||
+    q.queryType === PipeQuery.PrimitivesEmitted ||
+    q.queryType === PipeQuery.SoOverflowPredicate;
   return perStream ? q.index : 0;
 }
 
@@ -25,6 +39,7 @@ function streamOf(q: VirglQueryDesc): number {
  * CREATE_OBJECT).
  */
 export function isExecutedQuery(type: number, index = 0): boolean {
+  if (type === PipeQuery.PipelineStatistics) return queryTarget(type, index) !== undefined;
   return (queryTarget(type) !== undefined || type === PipeQuery.GpuFinished) && index < MAX_QUERY_STREAMS;
 }
 
@@ -40,6 +55,8 @@ export class Queries {
   readonly #objects = new Map<VirglQueryDesc, number>();
   /** GET_QUERY_RESULTs whose result the GL did not have yet. */
   readonly #pending = new Set<VirglQueryDesc>();
+  /** GET_QUERY_RESULT_QBOs with wait whose result the GL did not have yet. */
+  readonly #pendingQbo = new Set<QboRequest>();
   readonly #state = new Uint8Array(HOST_QUERY_STATE_BYTES);
   readonly #stateView = new DataView(this.#state.buffer);
   #conditional = false;
@@ -58,16 +75,17 @@ export class Queries {
   }
 
   begin(q: VirglQueryDesc): VirglRefusal | undefined {
-    const target = queryTarget(q.queryType);
+    const target = queryTarget(q.queryType, q.index);
     if (target === undefined || q.queryType === PipeQuery.Timestamp) return undefined;
     // A new run replaces the result a waiting GET_QUERY_RESULT was for; Mesa asks again for the new one.
     this.#pending.delete(q);
+    for (const r of this.#pendingQbo) if (r.q === q) this.#pendingQbo.delete(r);
     this.#gl.beginQuery(target, this.#object(q, target), streamOf(q));
     return undefined;
   }
 
   end(q: VirglQueryDesc): VirglRefusal | undefined {
-    const target = queryTarget(q.queryType);
+    const target = queryTarget(q.queryType, q.index);
     if (target === undefined) return undefined;
     if (q.queryType === PipeQuery.Timestamp) this.#gl.queryCounter(this.#object(q, target), target);
     else if (this.#objects.has(q)) this.#gl.endQuery(target, streamOf(q));
@@ -103,10 +121,79 @@ export class Queries {
     return undefined;
   }
 
+  /**
+   * GET_QUERY_RESULT_QBO: the result (`index` -1: whether it is available) as `resultType` (`PIPE_QUERY_TYPE_*`,
+   * clamped to it) into buffer `qboId` at `offset`. A result the GL has is written from here; one it does not have yet
+   * is left to the GL's own query buffer write (GL_QUERY_RESULT with `wait`, else GL_QUERY_RESULT_NO_WAIT).
+   */
+  resultQbo(
+    q: VirglQueryDesc,
+    qboId: number,
+    resultType: number,
+    offset: number,
+    index: number,
+    wait: boolean,
+    lookup: ResourceLookup,
+  ): VirglRefusal | undefined {
+    const size = QBO_RESULT_BYTES[resultType];
+    if (size === undefined) return invalid(`query result type ${resultType}`);
+    if (index < -1 || index > 0) return invalid(`query result index ${index}`);
+    const res = this.#qboResource(qboId, offset, size, lookup);
+    if (res instanceof VirglRefusal) return res;
+    const o = this.#objects.get(q);
+    const available = o === undefined || this.#gl.isQueryResultAvailable(o);
+    if (index === -1) return this.#writeQbo(res, offset, resultType, available ? 1n : 0n);
+    if (available) {
+      const value = o === undefined ? (q.queryType === PipeQuery.GpuFinished ? 1n : 0n) : this.#gl.getQueryResult(o);
+      return this.#writeQbo(res, offset, resultType, value);
+    }
+    // The GL orders its write before the commands that follow, which may read the buffer on the GPU.
+    if (res.state.glName !== 0 && o !== undefined)
+      this.#gl.queryResultToBuffer(o, res.state.glName, offset, resultType, wait ? 0x8866 : 0x9194);
+    else if (wait) this.#pendingQbo.add({ q, resourceId: qboId, resultType, offset });
+    return undefined;
+  }
+
+  #qboResource(id: number, offset: number, size: number, lookup: ResourceLookup): VirglResource | VirglRefusal {
+    const res = lookup(id);
+    if (res instanceof VirglRefusal) return res;
+    if (res.state.target !== PipeTextureTarget.Buffer) return invalid(`query buffer ${id} is not a buffer`);
+    if (offset + size > res.state.width) return invalid("query result past its buffer");
+    return res;
+  }
+
+  #writeQbo(res: VirglResource, offset: number, resultType: number, value: bigint): VirglRefusal | undefined {
+    const view = this.#stateView;
+    const size = QBO_RESULT_BYTES[resultType] ?? 4;
+    if (size === 8)
+      view.setBigUint64(0, resultType === 2 && value > 0x7fff_ffff_ffff_ffffn ? 0x7fff_ffff_ffff_ffffn : value, true);
+    else
+      view.setUint32(
+        0,
+        Number(
+          value > (resultType === 0 ? 0x7fff_ffffn : 0xffff_ffffn)
+            ? resultType === 0
+              ? 0x7fff_ffffn
+              : 0xffff_ffffn
+            : value,
+        ),
+        true,
+      );
+    const bytes = this.#state.subarray(0, size);
+    const backing = res.record.backing;
+    if (backing !== undefined) {
+      if (offset + size > backing.totalLength) return new VirglRefusal("iovec", "query buffer backing too short");
+      backing.write(offset, bytes, 0, size);
+    }
+    if (res.state.glName !== 0) this.#gl.bufferSubData(res.state.glName, offset, bytes);
+    return undefined;
+  }
+
   /** Whether a remembered GET_QUERY_RESULT writes into resource `resourceId` (any resource when undefined). */
   hasPending(resourceId?: number): boolean {
-    if (resourceId === undefined) return this.#pending.size > 0;
+    if (resourceId === undefined) return this.#pending.size > 0 || this.#pendingQbo.size > 0;
     for (const q of this.#pending) if (q.resourceId === resourceId) return true;
+    for (const r of this.#pendingQbo) if (r.resourceId === resourceId) return true;
     return false;
   }
 
@@ -115,8 +202,19 @@ export class Queries {
    * can block does; one that cannot leaves the rest for a later call). A result whose resource is gone is dropped.
    */
   servePending(lookup: ResourceLookup, settle: boolean): void {
-    if (this.#pending.size === 0) return;
+    if (this.#pending.size === 0 && this.#pendingQbo.size === 0) return;
     if (settle) this.#gl.finish();
+    for (const r of [...this.#pendingQbo]) {
+      const o = this.#objects.get(r.q);
+      const res = this.#qboResource(r.resourceId, r.offset, QBO_RESULT_BYTES[r.resultType] ?? 8, lookup);
+      if (o === undefined || res instanceof VirglRefusal) {
+        this.#pendingQbo.delete(r);
+        continue;
+      }
+      if (!this.#gl.isQueryResultAvailable(o)) continue;
+      this.#pendingQbo.delete(r);
+      this.#writeQbo(res, r.offset, r.resultType, this.#gl.getQueryResult(o));
+    }
     for (const q of [...this.#pending]) {
       const o = this.#objects.get(q);
       const res = this.#resultResource(q, lookup);
@@ -131,7 +229,10 @@ export class Queries {
   }
 
   #write(q: VirglQueryDesc, res: VirglResource, value: bigint): VirglRefusal | undefined {
-    const timer = q.queryType === PipeQuery.Timestamp || q.queryType === PipeQuery.TimeElapsed;
+    const timer =
+      q.queryType === PipeQuery.Timestamp ||
+      q.queryType === PipeQuery.TimeElapsed ||
+      q.queryType === PipeQuery.PipelineStatistics;
     const view = this.#stateView;
     view.setUint32(0, VIRGL_QUERY_STATE_DONE, true);
     view.setUint32(4, timer ? 8 : 4, true);
@@ -169,11 +270,13 @@ export class Queries {
     if (o !== undefined) this.#gl.deleteQuery(o);
     this.#objects.delete(q);
     this.#pending.delete(q);
+    for (const r of this.#pendingQbo) if (r.q === q) this.#pendingQbo.delete(r);
   }
 
   destroy(): void {
     for (const o of this.#objects.values()) this.#gl.deleteQuery(o);
     this.#objects.clear();
     this.#pending.clear();
+    this.#pendingQbo.clear();
   }
 }

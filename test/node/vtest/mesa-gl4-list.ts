@@ -721,7 +721,7 @@ export const MESA_GL4_GROUPS: readonly MesaGl4Group[] = [
         "GLSL >= 1.50; GL_ARB_tessellation_shader; GL_ARB_gpu_shader_fp64",
         false,
         0.23,
-        "fail",
+        "pass",
       ),
       sr(
         "tests/spec/arb_tessellation_shader/execution/tcs-input-read-simple.shader_test",
@@ -902,7 +902,7 @@ export const MESA_GL4_GROUPS: readonly MesaGl4Group[] = [
         "pass",
       ),
       bin("arb_gpu_shader_fp64-vs-non-uniform-control-flow-alu", "GL_ARB_GPU_SHADER_FP64", false, 0.38, "pass"),
-      bin("arb_gpu_shader_fp64-layout-std430-fp64-shader", "GL_ARB_shader_storage_buffer_object", false, 0.48, "fail"),
+      bin("arb_gpu_shader_fp64-layout-std430-fp64-shader", "GL_ARB_shader_storage_buffer_object", false, 0.48, "pass"),
       bin("arb_gpu_shader_fp64-fs-getuniformdv", "GL_ARB_GPU_SHADER_FP64", false, 0.25, "pass"),
     ],
   },

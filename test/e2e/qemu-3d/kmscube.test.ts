@@ -37,11 +37,10 @@ const VARIANTS = [
 const REFERENCE_GLES = "3.2";
 
 /**
- * What our backend gives the guest today, asserted exactly so the test fails when it changes either way: OpenGL ES
- * 3.1 (compute, SSBOs, images, atomic counters executed; ES 3.2 still lacks KHR_blend_equation_advanced), and the
- * compute program must print `compute ok` and the reference's checksum.
+ * What our backend gives the guest, asserted exactly so the test fails when it changes either way: OpenGL ES 3.2,
+ * as the reference, and the compute program must print `compute ok` and the reference's checksum.
  */
-export const OURS_EXPECTED = { glesVersion: "3.1", compute: true } as const;
+export const OURS_EXPECTED = { glesVersion: "3.2", compute: true } as const;
 
 /** The compute program's output in one guest. */
 interface ComputeRun {

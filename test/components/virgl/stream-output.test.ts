@@ -79,6 +79,22 @@ function scene() {
   return { ...v, read };
 }
 
+/** A second capture buffer (resource 5, SO_BYTES of sentinels) and its reader. */
+function secondCapture(v: ReturnType<typeof makeVirgl>): () => number[] {
+  const so = createWithBacking(
+    v.rutabaga,
+    5,
+    res({ target: 0, format: R8, bind: BIND_STREAM_OUTPUT, width: SO_BYTES, height: 1 }),
+    SO_BYTES,
+  );
+  new Uint32Array(so.buffer).fill(SENTINEL);
+  v.rutabaga.transferWrite(1, 5, transfer2d(0, 0, SO_BYTES, 1));
+  return () => {
+    v.rutabaga.transferRead(1, 5, transfer2d(0, 0, SO_BYTES, 1));
+    return [...new Uint32Array(so.buffer.slice(0))];
+  };
+}
+
 test("stream output captures the shader's listed components into the target's range, skips and stride kept", () => {
   const { rutabaga, component, read } = scene();
   try {
@@ -122,14 +138,17 @@ test("stream output captures the shader's listed components into the target's ra
 });
 
 test("a draw counted from stream output draws the vertices its target captured", () => {
-  const { rutabaga, read } = scene();
+  const v = scene();
+  const { rutabaga } = v;
+  const read = secondCapture(v);
   try {
     // Capture 3 vertices into target 40, then draw from that count with the capture buffer as the vertex input
-    // (20-byte vertices, xy of GENERIC[0] read as position) while capturing into target 41 (bytes 72..132).
+    // (20-byte vertices, xy of GENERIC[0] read as position) while capturing into target 41 (resource 5, bytes
+    // 72..132): GL leaves capturing into a buffer the draw reads undefined (NVIDIA writes garbage).
     rutabaga.submitCommand(
       1,
       new VirglEncoder()
-        .createStreamoutTarget(41, 4, 72, 60)
+        .createStreamoutTarget(41, 5, 72, 60)
         .setStreamoutTargets([40])
         .drawVbo({ count: 3, mode: TRIANGLES })
         .setStreamoutTargets([])

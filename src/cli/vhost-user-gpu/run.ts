@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, writeFileSync } from "node:fs";
 import type { ScanoutReadback } from "../../components/virgl/scanout-readback.ts";
 import type { VirglComponent } from "../../components/virgl/virgl-component.ts";
 import type { VhostUserGpuOptions } from "../../node/vhost-user/backend.ts";
@@ -68,6 +68,14 @@ export const runVhostUserGpu: CliRun<typeof vhostUserGpuOptions> = async (values
     };
   }
   const initial = scanouts ?? Array.from({ length: count ?? 1 }, () => ({ width: 1280, height: 800 }));
+  if (values.trace !== undefined) {
+    // Checked before listening: a recording that cannot be written is found now, not when QEMU goes.
+    try {
+      closeSync(openSync(values.trace, "a"));
+    } catch (e) {
+      throw new UsageError(`--trace ${values.trace}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   const recorder = values.trace === undefined ? undefined : new TraceRecorder({ scanouts: initial });
   const verbose = values.verbose === true;
   const log = (m: string) => console.error(`${program}: ${m}`);

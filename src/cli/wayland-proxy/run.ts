@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { WaylandProxy, waylandSocketPath } from "../../node/wayland-proxy/wayland-proxy.ts";
 import { type CliRun, UsageError } from "../command.ts";
 import type { waylandProxyOptions } from "./command.ts";
@@ -12,7 +13,10 @@ export const runWaylandProxy: CliRun<typeof waylandProxyOptions> = async (values
     socketPath: waylandSocketPath(values.socket),
     upstreamPath: waylandSocketPath(upstream),
     log: values.verbose ? (m) => console.error(`rutabaga-ts wayland-proxy: ${m}`) : undefined,
+    warn: (m) => console.error(`rutabaga-ts wayland-proxy: ${m}`),
   });
+  if (!existsSync(waylandSocketPath(upstream)))
+    console.error(`rutabaga-ts wayland-proxy: no compositor listens at ${waylandSocketPath(upstream)} yet`);
   console.log(`listening on ${proxy.socketPath}`);
   await new Promise<void>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) {

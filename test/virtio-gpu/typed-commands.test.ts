@@ -74,5 +74,7 @@ test("with a recorder, each typed command is recorded as exactly the bytes a gue
   });
   const sent = session(driver);
   assert.equal(recorded.length, sent.length);
-  sent.forEach(([command, hdr], i) => assert.deepEqual(recorded[i], encodeRequest(command, hdr), `request ${i}`));
+  for (const [i, [command, hdr]] of sent.entries()) {
+    assert.deepEqual(recorded[i], encodeRequest(command, hdr), `request ${i}`);
+  }
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { VhostUserGpuBackend } from "../../../src/node/vhost-user/backend.ts";
+import { encodeConfig } from "../../../src/node/vhost-user/codec.ts";
 import { configRequest, MockFrontEnd } from "../../../src/node/vhost-user/mock-front-end.ts";
 import { GpuDisplayRequest as D, VhostUserRequest as Q } from "../../../src/node/vhost-user/protocol.ts";
 import { GpuResponseType as R, GpuCommandType as T } from "../../../src/virtio-gpu/index.ts";
@@ -107,6 +108,41 @@ test("unknown and malformed messages are refused with REPLY_ACK and the backend 
     assert.equal(MockFrontEnd.u64(await fe.send(Q.SetMemTable, new Uint8Array(8), [], { needReply: true })), 1n);
     assert.equal(MockFrontEnd.u64(await fe.send(Q.GetQueueNum, undefined, [], { expectReply: true })), 2n);
     assert.ok(logs.some((l) => l.includes("unknown request 99")));
+  } finally {
+    fe.close();
+  }
+  await ended;
+});
+
+test("SET_CONFIG whose declared size exceeds its data is refused and leaves the config space as it was", async () => {
+  const { backend, fe, logs, ended } = connect();
+  try {
+    await fe.send(Q.SetProtocolFeatures, MockFrontEnd.u64Payload(1n << 3n));
+    const eventsRead = async () => {
+      const reply = await fe.send(Q.GetConfig, configRequest(0, 16), [], { expectReply: true });
+      return new DataView(reply!.payload.buffer, reply!.payload.byteOffset).getUint32(12, true);
+    };
+    backend.device.setScanoutConfig(0, { width: 800, height: 600 });
+    assert.equal(await eventsRead(), 1, "VIRTIO_GPU_EVENT_DISPLAY raised");
+    // events_clear (offset 4) with all bits: 4 data bytes where the header declares 8, then 0xffffffff.
+    const clearAll = encodeConfig({ offset: 4, flags: 0, data: new Uint8Array([0xff, 0xff, 0xff, 0xff]) });
+    const overdeclared = (size: number) => {
+      const p = clearAll.slice();
+      new DataView(p.buffer).setUint32(4, size, true);
+      return p;
+    };
+    for (const size of [5, 8, 0xffff_ffff]) {
+      const ack = await fe.send(Q.SetConfig, overdeclared(size), [], { needReply: true });
+      assert.equal(MockFrontEnd.u64(ack), 1n, `declared ${size} bytes over 4`);
+      assert.equal(await eventsRead(), 1, `declared ${size} bytes over 4: events_read unchanged`);
+    }
+    assert.ok(
+      logs.some((l) => /payload of 16 bytes, 20 needed/.test(l)),
+      logs.join("\n"),
+    );
+    // The same message with its size right is applied.
+    assert.equal(MockFrontEnd.u64(await fe.send(Q.SetConfig, clearAll, [], { needReply: true })), 0n);
+    assert.equal(await eventsRead(), 0);
   } finally {
     fe.close();
   }

@@ -5,34 +5,34 @@ import type { ResourceCreate3D, Transfer3D } from "../../rutabaga/types.ts";
 import {
   BoxWord,
   BusyWaitWord,
-  VtestCommand as C,
   MAX_RENDERER_NAME_CHARS,
   ProtocolVersionWord,
   ResourceCreateWord,
   ResourceUnrefWord,
   Transfer2Word,
   TransferWord,
+  VtestCommand,
   VtestHeader,
-  VtestWords as W,
+  VtestWords,
 } from "./protocol.ts";
 import { VtestError } from "./vtest-error.ts";
 
 /** A client request, decoded. */
 export type VtestRequest =
-  | { command: typeof C.CreateRenderer; name: string }
-  | { command: typeof C.PingProtocolVersion }
-  | { command: typeof C.ProtocolVersion; version: number }
-  | { command: typeof C.GetCaps | typeof C.GetCaps2 }
+  | { command: typeof VtestCommand.CreateRenderer; name: string }
+  | { command: typeof VtestCommand.PingProtocolVersion }
+  | { command: typeof VtestCommand.ProtocolVersion; version: number }
+  | { command: typeof VtestCommand.GetCaps | typeof VtestCommand.GetCaps2 }
   | {
-      command: typeof C.ResourceCreate | typeof C.ResourceCreate2;
+      command: typeof VtestCommand.ResourceCreate | typeof VtestCommand.ResourceCreate2;
       handle: number;
       create: ResourceCreate3D;
       /** Bytes of shared memory the server creates (RESOURCE_CREATE2; 0 for RESOURCE_CREATE). */
       dataSize: number;
     }
-  | { command: typeof C.ResourceUnref; handle: number }
+  | { command: typeof VtestCommand.ResourceUnref; handle: number }
   | {
-      command: typeof C.TransferGet | typeof C.TransferPut;
+      command: typeof VtestCommand.TransferGet | typeof VtestCommand.TransferPut;
       handle: number;
       transfer: Transfer3D;
       dataSize: number;
@@ -40,15 +40,15 @@ export type VtestRequest =
       data: Uint8Array;
     }
   | {
-      command: typeof C.TransferGet2 | typeof C.TransferPut2;
+      command: typeof VtestCommand.TransferGet2 | typeof VtestCommand.TransferPut2;
       handle: number;
       /** The box, level and `offset` into the shared memory; strides are the level's own. */
       transfer: Transfer3D;
       /** What the client says it moves; the server does not use it. */
       dataSize: number;
     }
-  | { command: typeof C.SubmitCmd; commands: Uint8Array }
-  | { command: typeof C.ResourceBusyWait; handle: number; flags: number };
+  | { command: typeof VtestCommand.SubmitCmd; commands: Uint8Array }
+  | { command: typeof VtestCommand.ResourceBusyWait; handle: number; flags: number };
 
 /** Reads the payload's words by index; a payload shorter than `count` words is refused as `what`. */
 function words(payload: Uint8Array, count: number, what: string): ((index: number) => number) | VtestError {
@@ -71,23 +71,23 @@ function box(w: (index: number) => number, at: number) {
 /** Decodes the payload of `command` (the header already read); unknown commands and short payloads are refused. */
 export function decodeVtestRequest(command: number, payload: Uint8Array): VtestRequest | VtestError {
   switch (command) {
-    case C.CreateRenderer: {
+    case VtestCommand.CreateRenderer: {
       const end = payload.indexOf(0);
       const name = new TextDecoder().decode(payload.subarray(0, end < 0 ? payload.length : end));
       return { command, name: name.slice(0, MAX_RENDERER_NAME_CHARS) };
     }
-    case C.PingProtocolVersion:
-    case C.GetCaps:
-    case C.GetCaps2:
+    case VtestCommand.PingProtocolVersion:
+    case VtestCommand.GetCaps:
+    case VtestCommand.GetCaps2:
       return { command };
-    case C.ProtocolVersion: {
-      const w = words(payload, W.ProtocolVersion, "PROTOCOL_VERSION");
+    case VtestCommand.ProtocolVersion: {
+      const w = words(payload, VtestWords.ProtocolVersion, "PROTOCOL_VERSION");
       return w instanceof VtestError ? w : { command, version: w(ProtocolVersionWord.version) };
     }
-    case C.ResourceCreate:
-    case C.ResourceCreate2: {
-      const v2 = command === C.ResourceCreate2;
-      const w = words(payload, v2 ? W.ResourceCreate2 : W.ResourceCreate, "RESOURCE_CREATE");
+    case VtestCommand.ResourceCreate:
+    case VtestCommand.ResourceCreate2: {
+      const v2 = command === VtestCommand.ResourceCreate2;
+      const w = words(payload, v2 ? VtestWords.ResourceCreate2 : VtestWords.ResourceCreate, "RESOURCE_CREATE");
       if (w instanceof VtestError) return w;
       const R = ResourceCreateWord;
       return {
@@ -108,19 +108,19 @@ export function decodeVtestRequest(command: number, payload: Uint8Array): VtestR
         dataSize: v2 ? w(R.dataSize) : 0,
       };
     }
-    case C.ResourceUnref: {
-      const w = words(payload, W.ResourceUnref, "RESOURCE_UNREF");
+    case VtestCommand.ResourceUnref: {
+      const w = words(payload, VtestWords.ResourceUnref, "RESOURCE_UNREF");
       return w instanceof VtestError ? w : { command, handle: w(ResourceUnrefWord.handle) };
     }
-    case C.TransferGet:
-    case C.TransferPut: {
-      const w = words(payload, W.Transfer, "TRANSFER");
+    case VtestCommand.TransferGet:
+    case VtestCommand.TransferPut: {
+      const w = words(payload, VtestWords.Transfer, "TRANSFER");
       if (w instanceof VtestError) return w;
       const T = TransferWord;
       const dataSize = w(T.dataSize);
       let data: Uint8Array = new Uint8Array(0);
-      if (command === C.TransferPut) {
-        const inline = payload.subarray(W.Transfer * 4);
+      if (command === VtestCommand.TransferPut) {
+        const inline = payload.subarray(VtestWords.Transfer * 4);
         if (inline.length < dataSize)
           return new VtestError(`TRANSFER_PUT announces ${dataSize} bytes, carries ${inline.length}`);
         data = inline.subarray(0, dataSize);
@@ -134,9 +134,9 @@ export function decodeVtestRequest(command: number, payload: Uint8Array): VtestR
       };
       return { command, handle: w(T.handle), transfer, dataSize, data };
     }
-    case C.TransferGet2:
-    case C.TransferPut2: {
-      const w = words(payload, W.Transfer2, "TRANSFER2");
+    case VtestCommand.TransferGet2:
+    case VtestCommand.TransferPut2: {
+      const w = words(payload, VtestWords.Transfer2, "TRANSFER2");
       if (w instanceof VtestError) return w;
       const T = Transfer2Word;
       const transfer: Transfer3D = {
@@ -148,10 +148,10 @@ export function decodeVtestRequest(command: number, payload: Uint8Array): VtestR
       };
       return { command, handle: w(T.handle), transfer, dataSize: w(T.dataSize) };
     }
-    case C.SubmitCmd:
+    case VtestCommand.SubmitCmd:
       return { command, commands: payload };
-    case C.ResourceBusyWait: {
-      const w = words(payload, W.BusyWait, "RESOURCE_BUSY_WAIT");
+    case VtestCommand.ResourceBusyWait: {
+      const w = words(payload, VtestWords.BusyWait, "RESOURCE_BUSY_WAIT");
       return w instanceof VtestError ? w : { command, handle: w(BusyWaitWord.handle), flags: w(BusyWaitWord.flags) };
     }
     default:
@@ -163,7 +163,7 @@ export function decodeVtestRequest(command: number, payload: Uint8Array): VtestR
 export function frameVtest(command: number, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(VtestHeader.WORDS * 4 + payload.length);
   const v = new DataView(out.buffer);
-  const length = command === C.CreateRenderer ? payload.length : payload.length >>> 2;
+  const length = command === VtestCommand.CreateRenderer ? payload.length : payload.length >>> 2;
   v.setUint32(VtestHeader.length * 4, length, true);
   v.setUint32(VtestHeader.command * 4, command, true);
   out.set(payload, VtestHeader.WORDS * 4);
@@ -190,19 +190,19 @@ function setBox(set: (index: number, value: number) => void, at: number, t: Tran
 /** The request's payload, as Mesa's virpipe writes it. */
 export function encodeVtestPayload(r: VtestRequest): Uint8Array {
   switch (r.command) {
-    case C.CreateRenderer:
+    case VtestCommand.CreateRenderer:
       return new TextEncoder().encode(`${r.name}\0`);
-    case C.PingProtocolVersion:
-    case C.GetCaps:
-    case C.GetCaps2:
+    case VtestCommand.PingProtocolVersion:
+    case VtestCommand.GetCaps:
+    case VtestCommand.GetCaps2:
       return new Uint8Array(0);
-    case C.ProtocolVersion:
-      return payloadWords(W.ProtocolVersion, (set) => set(ProtocolVersionWord.version, r.version));
-    case C.ResourceCreate:
-    case C.ResourceCreate2: {
-      const v2 = r.command === C.ResourceCreate2;
+    case VtestCommand.ProtocolVersion:
+      return payloadWords(VtestWords.ProtocolVersion, (set) => set(ProtocolVersionWord.version, r.version));
+    case VtestCommand.ResourceCreate:
+    case VtestCommand.ResourceCreate2: {
+      const v2 = r.command === VtestCommand.ResourceCreate2;
       const R = ResourceCreateWord;
-      return payloadWords(v2 ? W.ResourceCreate2 : W.ResourceCreate, (set) => {
+      return payloadWords(v2 ? VtestWords.ResourceCreate2 : VtestWords.ResourceCreate, (set) => {
         set(R.handle, r.handle);
         set(R.target, r.create.target);
         set(R.format, r.create.format);
@@ -216,12 +216,12 @@ export function encodeVtestPayload(r: VtestRequest): Uint8Array {
         if (v2) set(R.dataSize, r.dataSize);
       });
     }
-    case C.ResourceUnref:
-      return payloadWords(W.ResourceUnref, (set) => set(ResourceUnrefWord.handle, r.handle));
-    case C.TransferGet:
-    case C.TransferPut: {
+    case VtestCommand.ResourceUnref:
+      return payloadWords(VtestWords.ResourceUnref, (set) => set(ResourceUnrefWord.handle, r.handle));
+    case VtestCommand.TransferGet:
+    case VtestCommand.TransferPut: {
       const T = TransferWord;
-      const head = payloadWords(W.Transfer, (set) => {
+      const head = payloadWords(VtestWords.Transfer, (set) => {
         set(T.handle, r.handle);
         set(T.level, r.transfer.level);
         set(T.stride, r.transfer.stride);
@@ -235,10 +235,10 @@ export function encodeVtestPayload(r: VtestRequest): Uint8Array {
       out.set(r.data, head.length);
       return out;
     }
-    case C.TransferGet2:
-    case C.TransferPut2: {
+    case VtestCommand.TransferGet2:
+    case VtestCommand.TransferPut2: {
       const T = Transfer2Word;
-      return payloadWords(W.Transfer2, (set) => {
+      return payloadWords(VtestWords.Transfer2, (set) => {
         set(T.handle, r.handle);
         set(T.level, r.transfer.level);
         setBox(set, T.box, r.transfer);
@@ -246,10 +246,10 @@ export function encodeVtestPayload(r: VtestRequest): Uint8Array {
         set(T.offset, r.transfer.offset);
       });
     }
-    case C.SubmitCmd:
+    case VtestCommand.SubmitCmd:
       return r.commands;
-    case C.ResourceBusyWait:
-      return payloadWords(W.BusyWait, (set) => {
+    case VtestCommand.ResourceBusyWait:
+      return payloadWords(VtestWords.BusyWait, (set) => {
         set(BusyWaitWord.handle, r.handle);
         set(BusyWaitWord.flags, r.flags);
       });

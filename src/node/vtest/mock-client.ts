@@ -2,7 +2,7 @@ import { PipeTextureTarget, VirglBind } from "../../rutabaga/constants.ts";
 import { closeFd } from "../os/fd.ts";
 import { UnixSocket } from "../os/unix-socket.ts";
 import { encodeVtestRequest, frameVtest, type VtestRequest } from "./codec.ts";
-import { VtestCommand as C, VTEST_BUSY_WAIT_FLAG_WAIT, VTEST_HEADER_SIZE, VtestHeader } from "./protocol.ts";
+import { VTEST_BUSY_WAIT_FLAG_WAIT, VTEST_HEADER_SIZE, VtestCommand, VtestHeader } from "./protocol.ts";
 
 /** Gallium's `PIPE_FORMAT_R8G8B8A8_UNORM` (virgl formats share Gallium's numbering). */
 export const VIRGL_FORMAT_R8G8B8A8_UNORM = 67;
@@ -126,19 +126,19 @@ export class MockVtestClient {
    */
   async answerTo(r: VtestRequest): Promise<VtestAnswer> {
     switch (r.command) {
-      case C.PingProtocolVersion:
-      case C.ProtocolVersion:
-      case C.ResourceBusyWait:
+      case VtestCommand.PingProtocolVersion:
+      case VtestCommand.ProtocolVersion:
+      case VtestCommand.ResourceBusyWait:
         return { kind: "reply", ...(await this.reply()) };
-      case C.GetCaps:
-      case C.GetCaps2: {
+      case VtestCommand.GetCaps:
+      case VtestCommand.GetCaps2: {
         const head = new DataView((await this.read(VTEST_HEADER_SIZE)).buffer);
         const bytes = head.getUint32(VtestHeader.length * 4, true) - 1;
         return { kind: "caps", id: head.getUint32(VtestHeader.command * 4, true), caps: await this.read(bytes) };
       }
-      case C.ResourceCreate2:
+      case VtestCommand.ResourceCreate2:
         return r.dataSize > 0 ? { kind: "fd", fd: await this.readFd() } : { kind: "none" };
-      case C.TransferGet:
+      case VtestCommand.TransferGet:
         return { kind: "bytes", bytes: await this.read(r.dataSize) };
       default:
         return { kind: "none" };
@@ -164,18 +164,18 @@ export class MockVtestClient {
 
   /** CREATE_RENDERER, PING_PROTOCOL_VERSION, PROTOCOL_VERSION as Mesa 22.3 starts; returns the agreed version. */
   async handshake(name = "mock", version = 2): Promise<number> {
-    this.request({ command: C.CreateRenderer, name });
-    this.request({ command: C.PingProtocolVersion });
-    this.request({ command: C.ProtocolVersion, version });
+    this.request({ command: VtestCommand.CreateRenderer, name });
+    this.request({ command: VtestCommand.PingProtocolVersion });
+    this.request({ command: VtestCommand.ProtocolVersion, version });
     const ping = await this.reply();
-    if (ping.id !== C.PingProtocolVersion) throw new Error(`ping answered with id ${ping.id}`);
+    if (ping.id !== VtestCommand.PingProtocolVersion) throw new Error(`ping answered with id ${ping.id}`);
     const agreed = await this.reply();
     return agreed.words[0]!;
   }
 
   /** RESOURCE_BUSY_WAIT with the WAIT flag; resolves with the busy word of the reply. */
   async busyWait(handle: number): Promise<number> {
-    this.request({ command: C.ResourceBusyWait, handle, flags: VTEST_BUSY_WAIT_FLAG_WAIT });
+    this.request({ command: VtestCommand.ResourceBusyWait, handle, flags: VTEST_BUSY_WAIT_FLAG_WAIT });
     return (await this.reply()).words[0]!;
   }
 
@@ -185,7 +185,7 @@ export class MockVtestClient {
     o: { target?: number; format?: number; bind?: number; width: number; height: number; bytes: number },
   ): Promise<number> {
     this.request({
-      command: C.ResourceCreate2,
+      command: VtestCommand.ResourceCreate2,
       handle,
       create: {
         target: o.target ?? PipeTextureTarget.Texture2D,

@@ -104,6 +104,8 @@ export class VtestServer {
       if (!this.#clients.has(id)) return;
       this.#clients.delete(id);
       const who = `client ${id}${session.name ? ` (${session.name})` : ""}`;
+      const capset = session.capset;
+      this.#log(`${who}: protocol ${session.version}${capset === undefined ? "" : `, a context of capset ${capset}`}`);
       if (why !== undefined) {
         this.stats.dropped++;
         this.#log(`${who} dropped: ${why}`);

@@ -105,7 +105,10 @@ export class VtestServer {
       this.#clients.delete(id);
       const who = `client ${id}${session.name ? ` (${session.name})` : ""}`;
       const capset = session.capset;
-      this.#log(`${who}: protocol ${session.version}${capset === undefined ? "" : `, a context of capset ${capset}`}`);
+      // Without the client's name: tests wait for the first line naming a client, which is its end.
+      this.#log(
+        `client ${id} spoke protocol ${session.version}${capset === undefined ? "" : `, context capset ${capset}`}`,
+      );
       if (why !== undefined) {
         this.stats.dropped++;
         this.#log(`${who} dropped: ${why}`);

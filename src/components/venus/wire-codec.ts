@@ -437,6 +437,7 @@ export function decodeVenusCommand(r: VenusWireReader): VenusCommand {
   const type = r.u32();
   const flags = r.u32();
   const c = command(type);
+  if (c.unsupported) throw new RutabagaError("Unsupported", `${c.name} has no venus encoding here`);
   const args: Record<string, unknown> = {};
   for (const p of c.params) {
     if (p.dir === "o" && p.base !== Base.struct && p.base !== Base.union && p.base !== Base.unsupported) {

@@ -103,7 +103,9 @@ export class VenusWireReader {
 
   /** A copy of the next `n` bytes, then skips their padding to 4. */
   bytesPadded(n: number): Uint8Array {
-    const padded = (n + 3) & ~3;
+    this.need(n);
+    // Counts reach 2^53: 32-bit masking would wrap.
+    const padded = n + ((4 - (n % 4)) % 4);
     this.need(padded);
     const out = this.bytes.slice(this.pos, this.pos + n);
     this.pos += padded;
@@ -188,7 +190,7 @@ export class VenusWireWriter {
 
   /** Bytes, then zero padding to 4. */
   bytesPadded(b: Uint8Array): void {
-    const padded = (b.byteLength + 3) & ~3;
+    const padded = b.byteLength + ((4 - (b.byteLength % 4)) % 4);
     this.room(padded);
     this.buf.set(b, this.pos);
     this.buf.fill(0, this.pos + b.byteLength, this.pos + padded);

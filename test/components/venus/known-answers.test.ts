@@ -37,6 +37,7 @@ const ST = {
   physicalDeviceIdProperties: 1000071004,
   physicalDeviceDriverProperties: 1000196000,
   externalMemoryBufferCreateInfo: 1000072000,
+  bufferUsageFlags2CreateInfo: 1000470006,
   bufferMemoryRequirementsInfo2: 1000146000,
   memoryRequirements2: 1000146003,
   memoryDedicatedRequirements: 1000127000,
@@ -216,7 +217,7 @@ test("vkGetBufferMemoryRequirements2: a reply's chain members come innermost fir
   assert.deepEqual(venusReplyBytes(type, values), reply);
 });
 
-test("vkCreateBuffer: a 64-bit size, an input pNext chain, an optional array sent as NULL", () => {
+test("vkCreateBuffer: a 64-bit size, a two-element pNext chain (members innermost first), a NULL array", () => {
   const cmd = new WireBytes()
     .u32(50)
     .u32(0)
@@ -225,8 +226,11 @@ test("vkCreateBuffer: a 64-bit size, an input pNext chain, an optional array sen
     .i32(ST.bufferCreateInfo)
     .u64(1)
     .i32(ST.externalMemoryBufferCreateInfo)
+    .u64(1)
+    .i32(ST.bufferUsageFlags2CreateInfo)
     .u64(0)
-    .u32(0x1) // handleTypes: OPAQUE_FD
+    .u64(0x1_0000_0022n) // VkBufferUsageFlags2CreateInfo.usage
+    .u32(0x1) // VkExternalMemoryBufferCreateInfo.handleTypes: OPAQUE_FD
     .u32(0) // flags
     .u64(0x1_0000_0000n) // size: 4 GiB
     .u32(0x20 | 0x2) // usage
@@ -241,7 +245,11 @@ test("vkCreateBuffer: a 64-bit size, an input pNext chain, an optional array sen
     device: 0x20,
     pCreateInfo: {
       sType: ST.bufferCreateInfo,
-      pNext: { sType: ST.externalMemoryBufferCreateInfo, pNext: null, handleTypes: 1 },
+      pNext: {
+        sType: ST.externalMemoryBufferCreateInfo,
+        pNext: { sType: ST.bufferUsageFlags2CreateInfo, pNext: null, usage: 0x1_0000_0022n },
+        handleTypes: 1,
+      },
       flags: 0,
       size: 0x1_0000_0000n,
       usage: 0x22,
@@ -314,6 +322,22 @@ test("vkCreateRingMESA: the ring layout with a monitor in its chain", () => {
   assert.deepEqual(venusCommandBytes(188, 0, args), cmd);
   const notify = new WireBytes().u32(190).u32(0).u64(0x77).u32(9).u32(0).bytes();
   assert.deepEqual(decode(notify).args, { ring: 0x77n, seqno: 9, flags: 0 });
+});
+
+test("a byte count near 2^53 is refused, not wrapped", () => {
+  const cmd = new WireBytes()
+    .u32(117)
+    .u32(0)
+    .u64(0x40)
+    .u64(0x41)
+    .u64(0)
+    .u64(2 ** 53 - 1)
+    .u64(2 ** 53 - 1)
+    .bytes();
+  rejects(cmd, "InvalidCommandSize");
+  const r = new VenusWireReader(cmd);
+  assert.throws(() => decodeVenusCommand(r));
+  assert.ok(r.pos >= 0 && r.pos <= cmd.byteLength);
 });
 
 test("an unknown or retired command type is refused with a typed error", () => {

@@ -12,6 +12,33 @@ import {
 import { type VenusWireReader, VenusWireWriter } from "./wire-stream.ts";
 import { COMMAND_ALIASES, COMMANDS, RETIRED_COMMANDS, STRUCTS } from "./wire-tables.generated.ts";
 
+// Local copies: module-namespace lookups cost a getter call per use under some loaders (tsx), in the hottest switches.
+const {
+  alloc: BASE_ALLOC,
+  blob: BASE_BLOB,
+  cstr: BASE_CSTR,
+  f32: BASE_F32,
+  f64: BASE_F64,
+  h: BASE_H,
+  i16: BASE_I16,
+  i32: BASE_I32,
+  i64: BASE_I64,
+  i8: BASE_I8,
+  pnext: BASE_PNEXT,
+  str: BASE_STR,
+  strs: BASE_STRS,
+  struct: BASE_STRUCT,
+  sz: BASE_SZ,
+  u16: BASE_U16,
+  u32: BASE_U32,
+  u64: BASE_U64,
+  u8: BASE_U8,
+  union: BASE_UNION,
+  unsupported: BASE_UNSUPPORTED,
+} = Base;
+const { full: PARTIAL_FULL, partial: PARTIAL_PARTIAL, sizeOnly: PARTIAL_SIZEONLY, skip: PARTIAL_SKIP } = Partial;
+const { array: SHAPE_ARRAY, fixed: SHAPE_FIXED, pointer: SHAPE_POINTER, value: SHAPE_VALUE } = Shape;
+
 /**
  * Limits the decoder enforces beyond the stream's own bounds. Errors: a short stream is
  * `RutabagaError("InvalidCommandSize")`; malformed content (a count that disagrees with its length field, a wrong
@@ -115,32 +142,32 @@ export function venusCommandType(name: string): number | undefined {
 }
 
 const SCALAR_SIZE: Partial<Record<BaseKind, number>> = {
-  [Base.u8]: 4,
-  [Base.i8]: 4,
-  [Base.u16]: 4,
-  [Base.i16]: 4,
-  [Base.u32]: 4,
-  [Base.i32]: 4,
-  [Base.f32]: 4,
-  [Base.u64]: 8,
-  [Base.i64]: 8,
-  [Base.f64]: 8,
-  [Base.sz]: 8,
-  [Base.h]: 8,
+  [BASE_U8]: 4,
+  [BASE_I8]: 4,
+  [BASE_U16]: 4,
+  [BASE_I16]: 4,
+  [BASE_U32]: 4,
+  [BASE_I32]: 4,
+  [BASE_F32]: 4,
+  [BASE_U64]: 8,
+  [BASE_I64]: 8,
+  [BASE_F64]: 8,
+  [BASE_SZ]: 8,
+  [BASE_H]: 8,
 };
 const ARRAY_ELEM: Partial<Record<BaseKind, number>> = {
-  [Base.u8]: 1,
-  [Base.i8]: 1,
-  [Base.u16]: 2,
-  [Base.i16]: 2,
-  [Base.u32]: 4,
-  [Base.i32]: 4,
-  [Base.f32]: 4,
-  [Base.u64]: 8,
-  [Base.i64]: 8,
-  [Base.f64]: 8,
-  [Base.sz]: 8,
-  [Base.h]: 8,
+  [BASE_U8]: 1,
+  [BASE_I8]: 1,
+  [BASE_U16]: 2,
+  [BASE_I16]: 2,
+  [BASE_U32]: 4,
+  [BASE_I32]: 4,
+  [BASE_F32]: 4,
+  [BASE_U64]: 8,
+  [BASE_I64]: 8,
+  [BASE_F64]: 8,
+  [BASE_SZ]: 8,
+  [BASE_H]: 8,
 };
 
 /** The fewest bytes struct `i` takes on the wire (in partial form when `partial`). */
@@ -157,8 +184,8 @@ function minStructSize(i: number, partial: boolean): number {
     n = 4 + (Number.isFinite(least) ? least : 0);
   } else {
     for (const f of s.fields) {
-      if (partial && f.partial === Partial.skip) continue;
-      n += partial && f.partial === Partial.sizeOnly ? 8 : minFieldSize(f, partial && f.partial === Partial.partial);
+      if (partial && f.partial === PARTIAL_SKIP) continue;
+      n += partial && f.partial === PARTIAL_SIZEONLY ? 8 : minFieldSize(f, partial && f.partial === PARTIAL_PARTIAL);
     }
   }
   cache[i] = n;
@@ -166,17 +193,17 @@ function minStructSize(i: number, partial: boolean): number {
 }
 
 function minElemSize(f: Field, partial: boolean): number {
-  if (f.base === Base.struct) return minStructSize(f.ref, partial);
-  if (f.base === Base.union) return minStructSize(f.ref, false);
+  if (f.base === BASE_STRUCT) return minStructSize(f.ref, partial);
+  if (f.base === BASE_UNION) return minStructSize(f.ref, false);
   return SCALAR_SIZE[f.base] ?? 8;
 }
 
 function minFieldSize(f: Field, partial: boolean): number {
-  if (f.base === Base.unsupported) return 0;
-  if (f.shape === Shape.pointer || f.shape === Shape.array) return 8;
-  if (f.shape === Shape.fixed) {
+  if (f.base === BASE_UNSUPPORTED) return 0;
+  if (f.shape === SHAPE_POINTER || f.shape === SHAPE_ARRAY) return 8;
+  if (f.shape === SHAPE_FIXED) {
     const packed = ARRAY_ELEM[f.base];
-    if (f.base === Base.cstr || (packed !== undefined && packed < 4)) return 8 + ((f.fixed * (packed ?? 1) + 3) & ~3);
+    if (f.base === BASE_CSTR || (packed !== undefined && packed < 4)) return 8 + ((f.fixed * (packed ?? 1) + 3) & ~3);
     return 8 + f.fixed * minElemSize(f, partial);
   }
   return minElemSize(f, partial);
@@ -196,29 +223,29 @@ function malformed(what: string): never {
 
 function readScalar(r: VenusWireReader, base: BaseKind, name: string): number | bigint {
   switch (base) {
-    case Base.u8:
+    case BASE_U8:
       return r.u32() & 0xff;
-    case Base.i8:
+    case BASE_I8:
       return (r.u32() << 24) >> 24;
-    case Base.u16:
+    case BASE_U16:
       return r.u32() & 0xffff;
-    case Base.i16:
+    case BASE_I16:
       return (r.u32() << 16) >> 16;
-    case Base.u32:
+    case BASE_U32:
       return r.u32();
-    case Base.i32:
+    case BASE_I32:
       return r.i32();
-    case Base.f32:
+    case BASE_F32:
       return r.f32();
-    case Base.u64:
+    case BASE_U64:
       return r.u64();
-    case Base.i64:
+    case BASE_I64:
       return r.i64();
-    case Base.f64:
+    case BASE_F64:
       return r.f64();
-    case Base.sz:
+    case BASE_SZ:
       return r.u64n(name);
-    case Base.h:
+    case BASE_H:
       return r.u64n(`object id ${name}`);
     default:
       throw new RutabagaError("Unsupported", `${name}: not a scalar`);
@@ -229,23 +256,23 @@ function readTyped(r: VenusWireReader, base: BaseKind, n: number): unknown {
   const size = ARRAY_ELEM[base]!;
   const bytes = r.bytesPadded(n * size);
   switch (base) {
-    case Base.u8:
+    case BASE_U8:
       return bytes;
-    case Base.i8:
+    case BASE_I8:
       return new Int8Array(bytes.buffer);
-    case Base.u16:
+    case BASE_U16:
       return new Uint16Array(bytes.buffer, 0, n);
-    case Base.i16:
+    case BASE_I16:
       return new Int16Array(bytes.buffer, 0, n);
-    case Base.u32:
+    case BASE_U32:
       return new Uint32Array(bytes.buffer);
-    case Base.i32:
+    case BASE_I32:
       return new Int32Array(bytes.buffer);
-    case Base.f32:
+    case BASE_F32:
       return new Float32Array(bytes.buffer);
-    case Base.u64:
+    case BASE_U64:
       return new BigUint64Array(bytes.buffer);
-    case Base.i64:
+    case BASE_I64:
       return new BigInt64Array(bytes.buffer);
     default:
       return new Float64Array(bytes.buffer);
@@ -259,16 +286,16 @@ function checkLen(f: Field, n: number, scope: Readonly<Record<string, unknown>>)
 }
 
 function readMany(r: VenusWireReader, f: Field, n: number, partial: boolean, depth: number): unknown {
-  if (f.base === Base.cstr) return cString(r.bytesPadded(n));
-  if (f.base === Base.sz || f.base === Base.h) {
+  if (f.base === BASE_CSTR) return cString(r.bytesPadded(n));
+  if (f.base === BASE_SZ || f.base === BASE_H) {
     r.need(n * 8);
     const out: number[] = new Array(n);
     for (let i = 0; i < n; i++) out[i] = r.u64n(f.name);
     return out;
   }
   if (ARRAY_ELEM[f.base] !== undefined) return readTyped(r, f.base, n);
-  if (f.base === Base.struct || f.base === Base.union) {
-    const least = f.base === Base.struct ? minStructSize(f.ref, partial) : minStructSize(f.ref, false);
+  if (f.base === BASE_STRUCT || f.base === BASE_UNION) {
+    const least = f.base === BASE_STRUCT ? minStructSize(f.ref, partial) : minStructSize(f.ref, false);
     if (least === 0) {
       if (n > VENUS_WIRE_LIMITS.maxZeroSizeElements) malformed(`${f.name}: ${n} elements`);
     } else r.need(n * least);
@@ -287,14 +314,14 @@ function readOne(
   depth: number,
 ): unknown {
   switch (f.base) {
-    case Base.struct:
-    case Base.union:
-      return readStruct(r, f.ref, partial && f.base === Base.struct, depth + 1);
-    case Base.str: {
+    case BASE_STRUCT:
+    case BASE_UNION:
+      return readStruct(r, f.ref, partial && f.base === BASE_STRUCT, depth + 1);
+    case BASE_STR: {
       const n = r.u64n(f.name);
       return n === 0 ? null : cString(r.bytesPadded(n));
     }
-    case Base.strs: {
+    case BASE_STRS: {
       const n = r.u64n(f.name);
       if (n === 0) return null;
       checkLen(f, n, scope);
@@ -306,16 +333,16 @@ function readOne(
       }
       return out;
     }
-    case Base.blob: {
+    case BASE_BLOB: {
       const n = r.u64n(f.name);
       if (n === 0) return null;
       checkLen(f, n, scope);
       return r.bytesPadded(n);
     }
-    case Base.alloc:
+    case BASE_ALLOC:
       if (r.u64n(f.name) !== 0) malformed(`${f.name}: allocation callbacks cannot cross the wire`);
       return null;
-    case Base.unsupported:
+    case BASE_UNSUPPORTED:
       throw new RutabagaError("Unsupported", `${f.name} (${f.spec}) has no venus encoding here`);
     default:
       return readScalar(r, f.base, f.name);
@@ -330,15 +357,15 @@ function readField(
   depth: number,
 ): unknown {
   switch (f.shape) {
-    case Shape.value:
+    case SHAPE_VALUE:
       return readOne(r, f, scope, partial, depth);
-    case Shape.pointer: {
+    case SHAPE_POINTER: {
       const m = r.u64n(f.name);
       if (m === 0) return null;
       if (m !== 1) malformed(`${f.name}: pointer marker ${m}`);
       return readOne(r, f, scope, partial, depth);
     }
-    case Shape.array: {
+    case SHAPE_ARRAY: {
       const n = r.u64n(f.name);
       if (n === 0) return null;
       checkLen(f, n, scope);
@@ -355,7 +382,7 @@ function readField(
 /** A field the partial form carries as its null marker or element count only. */
 function readSizeOnly(r: VenusWireReader, f: Field): unknown {
   const n = r.u64n(f.name);
-  if (f.shape === Shape.pointer) {
+  if (f.shape === SHAPE_POINTER) {
     if (n > 1) malformed(`${f.name}: pointer marker ${n}`);
     return n === 1 ? true : null;
   }
@@ -397,7 +424,7 @@ function readMembers(
 ): void {
   const s = struct(i);
   for (const f of s.fields) {
-    if (f.base === Base.pnext) {
+    if (f.base === BASE_PNEXT) {
       if (!chained) o.pNext = readChain(r, i, partial, depth);
       continue;
     }
@@ -409,9 +436,9 @@ function readMembers(
       continue;
     }
     if (!partial) o[f.name] = readField(r, f, o, false, depth);
-    else if (f.partial === Partial.full) o[f.name] = readField(r, f, o, false, depth);
-    else if (f.partial === Partial.partial) o[f.name] = readField(r, f, o, true, depth);
-    else if (f.partial === Partial.sizeOnly) o[f.name] = readSizeOnly(r, f);
+    else if (f.partial === PARTIAL_FULL) o[f.name] = readField(r, f, o, false, depth);
+    else if (f.partial === PARTIAL_PARTIAL) o[f.name] = readField(r, f, o, true, depth);
+    else if (f.partial === PARTIAL_SIZEONLY) o[f.name] = readSizeOnly(r, f);
   }
 }
 
@@ -440,7 +467,7 @@ export function decodeVenusCommand(r: VenusWireReader): VenusCommand {
   if (c.unsupported) throw new RutabagaError("Unsupported", `${c.name} has no venus encoding here`);
   const args: Record<string, unknown> = {};
   for (const p of c.params) {
-    if (p.dir === "o" && p.base !== Base.struct && p.base !== Base.union && p.base !== Base.unsupported) {
+    if (p.dir === "o" && p.base !== BASE_STRUCT && p.base !== BASE_UNION && p.base !== BASE_UNSUPPORTED) {
       args[p.name] = readSizeOnly(r, p);
     } else args[p.name] = readField(r, p, args, p.dir === "o", 0);
   }
@@ -464,36 +491,36 @@ function bad(what: string): never {
 }
 
 function writeScalar(w: VenusWireWriter, base: BaseKind, v: unknown, name: string): void {
-  if (base === Base.u64 || base === Base.i64) {
+  if (base === BASE_U64 || base === BASE_I64) {
     const b = typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : bad(name);
-    if (base === Base.u64) w.u64(b);
+    if (base === BASE_U64) w.u64(b);
     else w.i64(b);
     return;
   }
   if (typeof v !== "number") bad(`${name}: ${typeof v}`);
   switch (base) {
-    case Base.u8:
-    case Base.i8:
+    case BASE_U8:
+    case BASE_I8:
       w.u32(v & 0xff);
       return;
-    case Base.u16:
-    case Base.i16:
+    case BASE_U16:
+    case BASE_I16:
       w.u32(v & 0xffff);
       return;
-    case Base.u32:
+    case BASE_U32:
       w.u32(v);
       return;
-    case Base.i32:
+    case BASE_I32:
       w.i32(v);
       return;
-    case Base.f32:
+    case BASE_F32:
       w.f32(v);
       return;
-    case Base.f64:
+    case BASE_F64:
       w.f64(v);
       return;
-    case Base.sz:
-    case Base.h:
+    case BASE_SZ:
+    case BASE_H:
       w.u64n(v);
       return;
     default:
@@ -510,14 +537,14 @@ function writeStr(w: VenusWireWriter, s: string): void {
 }
 
 function writeMany(w: VenusWireWriter, f: Field, v: unknown, n: number, partial: boolean): void {
-  if (f.base === Base.cstr) {
+  if (f.base === BASE_CSTR) {
     const z = new Uint8Array(n);
     const b = utf8e.encode(typeof v === "string" ? v : bad(f.name));
     z.set(b.subarray(0, n - 1));
     w.bytesPadded(z);
     return;
   }
-  if (ArrayBuffer.isView(v) && ARRAY_ELEM[f.base] !== undefined && f.base !== Base.sz && f.base !== Base.h) {
+  if (ArrayBuffer.isView(v) && ARRAY_ELEM[f.base] !== undefined && f.base !== BASE_SZ && f.base !== BASE_H) {
     w.bytesPadded(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
     return;
   }
@@ -534,7 +561,7 @@ function writeMany(w: VenusWireWriter, f: Field, v: unknown, n: number, partial:
     return;
   }
   for (let i = 0; i < n; i++) {
-    if (f.base === Base.struct || f.base === Base.union) writeStruct(w, f.ref, v[i], partial);
+    if (f.base === BASE_STRUCT || f.base === BASE_UNION) writeStruct(w, f.ref, v[i], partial);
     else writeScalar(w, f.base, v[i], f.name);
   }
 }
@@ -548,18 +575,18 @@ function lengthOf(v: unknown): number {
 
 function writeOne(w: VenusWireWriter, f: Field, v: unknown, partial: boolean): void {
   switch (f.base) {
-    case Base.struct:
-    case Base.union:
-      writeStruct(w, f.ref, v, partial && f.base === Base.struct);
+    case BASE_STRUCT:
+    case BASE_UNION:
+      writeStruct(w, f.ref, v, partial && f.base === BASE_STRUCT);
       return;
-    case Base.str:
+    case BASE_STR:
       if (v === null || v === undefined) {
         w.u64n(0);
         return;
       }
       writeStr(w, typeof v === "string" ? v : bad(f.name));
       return;
-    case Base.strs: {
+    case BASE_STRS: {
       if (v === null || v === undefined || lengthOf(v) === 0) {
         w.u64n(0);
         return;
@@ -569,7 +596,7 @@ function writeOne(w: VenusWireWriter, f: Field, v: unknown, partial: boolean): v
       for (const s of v) writeStr(w, typeof s === "string" ? s : bad(f.name));
       return;
     }
-    case Base.blob: {
+    case BASE_BLOB: {
       if (v === null || v === undefined) {
         w.u64n(0);
         return;
@@ -579,14 +606,14 @@ function writeOne(w: VenusWireWriter, f: Field, v: unknown, partial: boolean): v
       if (v.byteLength) w.bytesPadded(v);
       return;
     }
-    case Base.alloc:
+    case BASE_ALLOC:
       if (v !== null && v !== undefined) bad(`${f.name}: allocation callbacks`);
       w.u64n(0);
       return;
-    case Base.pnext:
+    case BASE_PNEXT:
       bad(f.name);
       return;
-    case Base.unsupported:
+    case BASE_UNSUPPORTED:
       throw new RutabagaError("Unsupported", `${f.name} (${f.spec}) has no venus encoding here`);
     default:
       writeScalar(w, f.base, v, f.name);
@@ -596,10 +623,10 @@ function writeOne(w: VenusWireWriter, f: Field, v: unknown, partial: boolean): v
 
 function writeField(w: VenusWireWriter, f: Field, v: unknown, partial: boolean): void {
   switch (f.shape) {
-    case Shape.value:
+    case SHAPE_VALUE:
       writeOne(w, f, v, partial);
       return;
-    case Shape.pointer:
+    case SHAPE_POINTER:
       if (v === null || v === undefined) {
         w.u64n(0);
         return;
@@ -607,7 +634,7 @@ function writeField(w: VenusWireWriter, f: Field, v: unknown, partial: boolean):
       w.u64n(1);
       writeOne(w, f, v, partial);
       return;
-    case Shape.array: {
+    case SHAPE_ARRAY: {
       const n = v === null || v === undefined ? 0 : lengthOf(v);
       if (n < 0) bad(`${f.name}: not an array`);
       w.u64n(n);
@@ -616,7 +643,7 @@ function writeField(w: VenusWireWriter, f: Field, v: unknown, partial: boolean):
     }
     default: {
       w.u64n(f.fixed);
-      if (f.base !== Base.cstr && lengthOf(v) !== f.fixed) bad(`${f.name}: want ${f.fixed} elements`);
+      if (f.base !== BASE_CSTR && lengthOf(v) !== f.fixed) bad(`${f.name}: want ${f.fixed} elements`);
       writeMany(w, f, v, f.fixed, partial);
       return;
     }
@@ -624,7 +651,7 @@ function writeField(w: VenusWireWriter, f: Field, v: unknown, partial: boolean):
 }
 
 function writeSizeOnly(w: VenusWireWriter, f: Field, v: unknown): void {
-  if (f.shape === Shape.pointer) {
+  if (f.shape === SHAPE_POINTER) {
     w.u64n(v === null || v === undefined || v === false ? 0 : 1);
     return;
   }
@@ -659,7 +686,7 @@ function writeMembers(
 ): void {
   const s = struct(i);
   for (const f of s.fields) {
-    if (f.base === Base.pnext) {
+    if (f.base === BASE_PNEXT) {
       if (!chained) writeChain(w, i, o.pNext, partial);
       continue;
     }
@@ -668,9 +695,9 @@ function writeMembers(
       continue;
     }
     const v = o[f.name];
-    if (!partial || f.partial === Partial.full) writeField(w, f, v, false);
-    else if (f.partial === Partial.partial) writeField(w, f, v, true);
-    else if (f.partial === Partial.sizeOnly) writeSizeOnly(w, f, v);
+    if (!partial || f.partial === PARTIAL_FULL) writeField(w, f, v, false);
+    else if (f.partial === PARTIAL_PARTIAL) writeField(w, f, v, true);
+    else if (f.partial === PARTIAL_SIZEONLY) writeSizeOnly(w, f, v);
   }
 }
 
@@ -706,7 +733,7 @@ export function encodeVenusCommand(
   w.u32(flags);
   for (const p of c.params) {
     const v = args[p.name];
-    if (p.dir === "o" && p.base !== Base.struct && p.base !== Base.union) writeSizeOnly(w, p, v);
+    if (p.dir === "o" && p.base !== BASE_STRUCT && p.base !== BASE_UNION) writeSizeOnly(w, p, v);
     else writeField(w, p, v, p.dir === "o");
   }
 }

@@ -3,6 +3,8 @@
 // checked-in output differs from what the inputs produce. The tables are interpreted by src/components/venus/wire-*.ts.
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import type { CommandRow, StructRow } from "../../src/components/venus/wire-schema.ts";
+import { emitDecoders } from "./emit-decoders.ts";
 import {
   COMMAND_TYPES,
   PRIVATE_COMMANDS,
@@ -20,6 +22,7 @@ import { type Decl, type Registry, type RegStruct, readRegistry } from "./vk-xml
 export const OUTPUTS = {
   tables: "src/components/venus/wire-tables.generated.ts",
   types: "src/components/venus/wire-types.generated.ts",
+  decoders: "src/components/venus/wire-decoders.generated.ts",
 } as const;
 
 const C_TYPES: Record<string, string> = {
@@ -87,7 +90,12 @@ function mergePrivate(reg: Registry) {
 }
 
 /** Generates both files' text from vk.xml's text. */
-export function generate(xml: string): { tables: string; types: string; stats: Record<string, number> } {
+export function generate(xml: string): {
+  tables: string;
+  types: string;
+  decoders: string;
+  stats: Record<string, number>;
+} {
   const reg = readRegistry(xml);
   if (reg.headerVersion !== 309) throw new Error(`vk.xml header version ${reg.headerVersion}, want 309`);
   mergePrivate(reg);
@@ -176,6 +184,7 @@ export function generate(xml: string): { tables: string; types: string; stats: R
   // Commands: canonical name → id; aliases from vk.xml.
   const commandRows: string[] = [];
   const commandData = new Map<string, { ret: string; params: [string, string][] }>();
+  const commandRowData: CommandRow[] = [];
   const aliasRows: string[] = [];
   const typeRows: string[] = [];
   let decodableCommands = 0;
@@ -190,6 +199,7 @@ export function generate(xml: string): { tables: string; types: string; stats: R
     const cmd = reg.commands.get(name);
     if (!cmd) {
       commandRows.push(`  [${id}, ${JSON.stringify(name)}, "x", []],`);
+      commandRowData.push([id, name, "x", []]);
       return;
     }
     const lenTargets = new Set(cmd.params.map((p) => p.len?.split(",")[0] ?? "").filter(Boolean));
@@ -205,6 +215,7 @@ export function generate(xml: string): { tables: string; types: string; stats: R
     const unsupported = params.some((p) => p.replace(/^[ixo](\[\d*\]|\*)?/, "").split(":")[0] === "x") || ret === "x";
     if (!unsupported) decodableCommands++;
     commandData.set(name, { ret, params: cmd.params.map((p, i): [string, string] => [p.name, params[i]!]) });
+    commandRowData.push([id, name, ret, commandData.get(name)!.params]);
     commandRows.push(
       `  [${id}, ${JSON.stringify(name)}, ${JSON.stringify(ret)}, [${cmd.params.map((p, i) => `[${JSON.stringify(p.name)}, ${JSON.stringify(params[i])}]`).join(", ")}]],`,
     );
@@ -214,6 +225,7 @@ export function generate(xml: string): { tables: string; types: string; stats: R
   // Structs, closed over members and allowed pNext extenders.
   const structRows: string[] = [];
   const structFields: [string, string][][] = [];
+  const structData: StructRow[] = [];
   for (let i = 0; i < structOrder.length; i++) {
     const s = reg.structs.get(structOrder[i]!)!;
     const lenTargets = new Set(s.members.map((m) => m.len?.split(",")[0] ?? "").filter(Boolean));
@@ -235,6 +247,7 @@ export function generate(xml: string): { tables: string; types: string; stats: R
     structRows.push(
       `  [${JSON.stringify(s.name)}, ${s.union ? '"union"' : (sType ?? "null")}, [${ext.join(", ")}], [${fields.join(", ")}]],`,
     );
+    structData.push([s.name, s.union ? "union" : (sType ?? null), ext, fieldList]);
   }
 
   // TypeScript types for the decoded objects.
@@ -418,6 +431,7 @@ export function generate(xml: string): { tables: string; types: string; stats: R
   return {
     tables,
     types,
+    decoders: emitDecoders(structData, commandRowData),
     stats: {
       registryStructs: [...reg.structs.values()].length,
       registryCommands: reg.commands.size,
@@ -432,7 +446,7 @@ export function generate(xml: string): { tables: string; types: string; stats: R
 
 /** The text as the repository's formatter writes it, so the check compares like with like. */
 export function formatted(path: string, raw: string): string {
-  const biome = spawnSync("node_modules/.bin/biome", ["format", `--stdin-file-path=${path}`], {
+  const biome = spawnSync("node_modules/.bin/biome", ["check", "--write", `--stdin-file-path=${path}`], {
     input: raw,
     encoding: "utf8",
     maxBuffer: 64 << 20,

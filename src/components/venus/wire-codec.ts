@@ -1,4 +1,5 @@
 import { RutabagaError } from "../../rutabaga/error.ts";
+import { COMMAND_DECODERS } from "./wire-decoders.generated.ts";
 import {
   Base,
   type BaseKind,
@@ -112,6 +113,8 @@ function struct(i: number): CompiledStruct {
 
 const commandCache = new Map<number, CompiledCommand>();
 const rowByType = new Map<number, CommandRow>(COMMANDS.map((r) => [r[0], r]));
+const COMMAND_NAMES: string[] = [];
+for (const [type, name] of COMMANDS) COMMAND_NAMES[type] = name;
 
 function command(type: number): CompiledCommand {
   let c = commandCache.get(type);
@@ -458,9 +461,27 @@ function readStruct(r: VenusWireReader, i: number, partial: boolean, depth: numb
 
 /**
  * Decodes the next command of a venus command stream (type, flags, then its parameters in declaration order) and
- * advances the reader past it. Throws only `RutabagaError` (see {@link VENUS_WIRE_LIMITS}).
+ * advances the reader past it, with the generated straight-line decoder of its type. Throws only `RutabagaError` (see
+ * {@link VENUS_WIRE_LIMITS}).
  */
 export function decodeVenusCommand(r: VenusWireReader): VenusCommand {
+  const start = r.pos;
+  const type = r.u32();
+  const flags = r.u32();
+  const decode = COMMAND_DECODERS[type];
+  if (decode === undefined) {
+    r.pos = start;
+    return decodeVenusCommandInterpreted(r);
+  }
+  return { type, name: COMMAND_NAMES[type]!, flags, args: decode(r) };
+}
+
+/**
+ * Decodes the next command of a venus command stream (type, flags, then its parameters in declaration order) and
+ * advances the reader past it, by interpreting the tables. The reference for the generated decoders, which
+ * {@link decodeVenusCommand} uses; they must agree on every input. Throws only `RutabagaError`.
+ */
+export function decodeVenusCommandInterpreted(r: VenusWireReader): VenusCommand {
   const type = r.u32();
   const flags = r.u32();
   const c = command(type);

@@ -111,7 +111,7 @@ function one(r: Rand, f: Field, counts: Record<string, number>, depth: number): 
 }
 
 function lenOf(f: Field, counts: Record<string, number>): number {
-  if (!f.len || f.len.k !== "ref" || f.len.path.length !== 1) return 0;
+  if (f.len?.k !== "ref" || f.len.path.length !== 1) return 0;
   return counts[f.len.path[0]!] ?? 0;
 }
 

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import {
   decodeVenusCommand,
+  decodeVenusCommandInterpreted,
   decodeVenusReply,
   VENUS_WIRE_LIMITS,
   venusCommandBytes,
@@ -104,6 +105,36 @@ test("every decodable command's reply: decode(encode(values)) is a fixed point",
       r.reset(b2);
       assert.deepEqual(decodeVenusReply(r), y);
     }),
+    { numRuns: RUNS * 4 },
+  );
+});
+
+/** Decodes with `decode`, reporting the value or the error code, and where the reader stopped. */
+function outcome(
+  decode: typeof decodeVenusCommand,
+  bytes: Uint8Array,
+): { value?: unknown; code?: string; pos: number } {
+  const r = new VenusWireReader(bytes);
+  try {
+    return { value: decode(r), pos: r.pos };
+  } catch (e) {
+    if (!isRutabagaError(e)) throw e;
+    return { code: e.code, pos: -1 };
+  }
+}
+
+test("the generated decoders agree with the table interpreter: values, error codes, bytes consumed", () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...DECODABLE_TYPES),
+      fc.integer(),
+      fc.array(fc.tuple(fc.nat(), fc.constantFrom(0, 1, 2, 0xff)), { maxLength: 3 }),
+      (type, seed, flips) => {
+        const b = venusCommandBytes(type, 0, commandArgs(type, seed)).slice();
+        for (const [at, v] of flips) if (b.length) b[at % b.length] = v;
+        assert.deepEqual(outcome(decodeVenusCommand, b), outcome(decodeVenusCommandInterpreted, b));
+      },
+    ),
     { numRuns: RUNS * 4 },
   );
 });

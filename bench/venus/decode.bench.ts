@@ -1,6 +1,11 @@
-// npm run bench -- venus/decode: the generated venus decoder over two streams, against a loop that only reads every
-// word of the same bytes (the floor for touching the stream at all).
-import { decodeVenusCommand, venusCommandBytes, venusCommandType } from "../../src/components/venus/wire-codec.ts";
+// npm run bench -- venus/decode: the generated straight-line venus decoders over two streams, against the table
+// interpreter they are checked with, and against a loop that only reads every word of the same bytes.
+import {
+  decodeVenusCommand,
+  decodeVenusCommandInterpreted,
+  venusCommandBytes,
+  venusCommandType,
+} from "../../src/components/venus/wire-codec.ts";
 import { VenusWireReader } from "../../src/components/venus/wire-stream.ts";
 import { commandArgs, DECODABLE_TYPES } from "../../test/components/venus/wire-arbitrary.ts";
 import { compare } from "../harness.ts";
@@ -60,11 +65,11 @@ const mixed = concat(
 );
 
 const r = new VenusWireReader();
-function decodeAll(bytes: Uint8Array): number {
+function decodeAll(bytes: Uint8Array, decode = decodeVenusCommand): number {
   r.reset(bytes);
   let n = 0;
   while (r.remaining > 0) {
-    decodeVenusCommand(r);
+    decode(r);
     n++;
   }
   return n;
@@ -82,12 +87,17 @@ for (const [name, bytes, count] of [
 ] as const) {
   const v = floorView(bytes);
   const { baselineMs, subjectMs } = compare(
-    () => readWords(v),
+    () => decodeAll(bytes, decodeVenusCommandInterpreted),
     () => decodeAll(bytes),
   );
+  const floor = compare(
+    () => readWords(v),
+    () => readWords(v),
+  ).baselineMs;
+  const per = (ms: number) => `${((ms * 1e6) / count).toFixed(0)} ns/command`;
   console.log(
-    `${name}: ${count} commands, ${(bytes.byteLength / 1024).toFixed(0)} KiB: decode ${subjectMs.toFixed(3)} ms ` +
-      `(${(((count / subjectMs) * 1000) / 1e6).toFixed(2)} M commands/s, ${(bytes.byteLength / subjectMs / 1e3).toFixed(0)} MB/s); ` +
-      `reading every word ${baselineMs.toFixed(3)} ms`,
+    `${name}: ${count} commands, ${(bytes.byteLength / 1024).toFixed(0)} KiB: generated ${subjectMs.toFixed(3)} ms ` +
+      `(${per(subjectMs)}, ${(bytes.byteLength / subjectMs / 1e3).toFixed(0)} MB/s), interpreter ${baselineMs.toFixed(3)} ms ` +
+      `(${per(baselineMs)}), reading every word ${floor.toFixed(3)} ms`,
   );
 }

@@ -114,6 +114,8 @@ function struct(i: number): CompiledStruct {
 const commandCache = new Map<number, CompiledCommand>();
 const rowByType = new Map<number, CommandRow>(COMMANDS.map((r) => [r[0], r]));
 const COMMAND_NAMES: string[] = [];
+// A local binding: a module-namespace read can cost a getter call per use under some loaders (tsx).
+const DECODERS = COMMAND_DECODERS;
 for (const [type, name] of COMMANDS) COMMAND_NAMES[type] = name;
 
 function command(type: number): CompiledCommand {
@@ -468,7 +470,7 @@ export function decodeVenusCommand(r: VenusWireReader): VenusCommand {
   const start = r.pos;
   const type = r.u32();
   const flags = r.u32();
-  const decode = COMMAND_DECODERS[type];
+  const decode = DECODERS[type];
   if (decode === undefined) {
     r.pos = start;
     return decodeVenusCommandInterpreted(r);

@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { buildIfStale } from "./build-if-stale.mjs";
 
 function findTests(dir: string): string[] {
   const out: string[] = [];
@@ -13,6 +14,8 @@ function findTests(dir: string): string[] {
   return out.sort();
 }
 
+// Tests run the CLI as users do (bin/, which runs dist/): build the sources under test first.
+buildIfStale();
 const filter = process.argv.slice(2);
 const files = findTests("test").filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)));
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {

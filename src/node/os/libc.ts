@@ -78,10 +78,15 @@ export function errno(): number {
   return koffi.errno();
 }
 
-/** Native memory of `size` bytes that lives as long as the returned object, with a view over it. */
+/** Native memory of `size` bytes with a view over it; it lives until {@link freeNative} (the GC never frees it). */
 export function allocNative(size: number): { pointer: NativePointer; address: bigint; bytes: Uint8Array } {
   const pointer = koffi.alloc("uint8", size);
   return { pointer, address: koffi.address(pointer) as bigint, bytes: new Uint8Array(koffi.view(pointer, size)) };
+}
+
+/** Releases what {@link allocNative} allocated; its `bytes` must not be used afterwards. */
+export function freeNative(native: { pointer: NativePointer }): void {
+  koffi.free(native.pointer);
 }
 
 /** Address of a koffi pointer (`0xffff…` for `MAP_FAILED`). */

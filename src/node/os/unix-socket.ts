@@ -1,6 +1,6 @@
 import { closeFd } from "./fd.ts";
 import { assertPollable, type FdWatch, watchFd } from "./fd-watch.ts";
-import { allocNative, errno, LinuxConst, libc } from "./libc.ts";
+import { allocNative, errno, freeNative, LinuxConst, libc } from "./libc.ts";
 import { Errno, OsError } from "./os-error.ts";
 
 /** Most descriptors one message may carry (Linux `SCM_MAX_FD`). */
@@ -225,6 +225,11 @@ export class UnixSocket {
     this.#watch = undefined;
     this.#queue.length = 0;
     closeFd(this.fd);
+    if (this.#native !== undefined) {
+      freeNative(this.#native);
+      this.#native = undefined;
+      this.#nativeView = undefined;
+    }
     for (const resolve of this.#drained.splice(0)) resolve();
     for (const cb of this.#onClose.splice(0)) cb();
   }

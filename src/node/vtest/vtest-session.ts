@@ -23,8 +23,11 @@ export interface VtestTransport {
 
 /** How a session is set up. */
 export interface VtestSessionOptions {
-  /** Builds this client's library instance (a virgl component with capsets VIRGL and VIRGL2). */
-  rutabaga: (fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number) => Rutabaga;
+  /**
+   * Builds this client's library instance for its first context, whose capset is `capset` (VIRGL2 for every
+   * client of protocol ≤ 2): a virgl component with capsets VIRGL and VIRGL2.
+   */
+  rutabaga: (fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number, capset: number) => Rutabaga;
   limits?: Partial<VtestLimits>;
 }
 
@@ -50,6 +53,7 @@ export class VtestSession {
   readonly #options: VtestSessionOptions;
   readonly limits: VtestLimits;
   #rutabaga: Rutabaga | undefined;
+  #rendererCreated = false;
   #name: string | undefined;
   #version = 0;
   readonly #shm = new Map<number, ShmBacking>();
@@ -86,7 +90,11 @@ export class VtestSession {
     return this.#resources.size;
   }
 
-  /** The client's library instance, once CREATE_RENDERER made it. */
+  /**
+   * The client's library instance: built at the first request that passes validation and needs the host
+   * (GET_CAPS, GET_CAPS2, a RESOURCE_CREATE within limits, a SUBMIT_CMD whose framing decodes), not at
+   * CREATE_RENDERER, so a client that sends junk after it never starts the host GL.
+   */
   get rutabaga(): Rutabaga | undefined {
     return this.#rutabaga;
   }
@@ -101,7 +109,7 @@ export class VtestSession {
    */
   handle(command: number, payload: Uint8Array): VtestError | undefined {
     if (this.#closed) return undefined;
-    if (command !== C.CreateRenderer && this.#rutabaga === undefined)
+    if (command !== C.CreateRenderer && !this.#rendererCreated)
       return new VtestError(`command ${command} before CREATE_RENDERER`);
     const request = decodeVtestRequest(command, payload);
     if (request instanceof VtestError) return request;
@@ -114,9 +122,12 @@ export class VtestSession {
   }
 
   #execute(r: VtestRequest): VtestError | undefined {
-    if (r.command === C.CreateRenderer) return this.#createRenderer(r.name);
-    const rb = this.#rutabaga!;
     switch (r.command) {
+      case C.CreateRenderer:
+        if (this.#rendererCreated) return new VtestError("a second CREATE_RENDERER");
+        this.#rendererCreated = true;
+        this.#name = r.name;
+        return undefined;
       case C.PingProtocolVersion:
         this.#reply(C.PingProtocolVersion, []);
         return undefined;
@@ -125,19 +136,24 @@ export class VtestSession {
         this.#reply(C.ProtocolVersion, [this.#version]);
         return undefined;
       case C.GetCaps:
-        this.#transport.send(encodeVtestCapsReply(C.GetCaps, rb.getCapset(RutabagaCapset.Virgl, VIRGL_CAPS_V1)));
+        this.#transport.send(
+          encodeVtestCapsReply(C.GetCaps, this.#renderer().getCapset(RutabagaCapset.Virgl, VIRGL_CAPS_V1)),
+        );
         return undefined;
       case C.GetCaps2:
-        this.#transport.send(encodeVtestCapsReply(CAPS2_REPLY_ID, rb.getCapset(RutabagaCapset.Virgl2, VIRGL_CAPS_V2)));
+        this.#transport.send(
+          encodeVtestCapsReply(CAPS2_REPLY_ID, this.#renderer().getCapset(RutabagaCapset.Virgl2, VIRGL_CAPS_V2)),
+        );
         return undefined;
       case C.ResourceCreate:
       case C.ResourceCreate2:
-        return this.#createResource(rb, r.handle, r.create, r.dataSize);
+        return this.#createResource(r.handle, r.create, r.dataSize);
       case C.ResourceUnref:
         return this.#unref(r.handle);
       case C.TransferGet:
       case C.TransferPut: {
         if (!this.#resources.has(r.handle)) return noResource(r.handle);
+        const rb = this.#renderer();
         if (r.dataSize > this.limits.maxMessageBytes) return new VtestError(`transfer of ${r.dataSize} bytes`);
         if (r.command === C.TransferPut) {
           rb.transferWrite(CONTEXT_ID, r.handle, r.transfer, r.data);
@@ -152,10 +168,11 @@ export class VtestSession {
       case C.TransferPut2:
         if (!this.#resources.has(r.handle)) return noResource(r.handle);
         if (!this.#shm.has(r.handle)) return new VtestError(`TRANSFER2 on resource ${r.handle} without shared memory`);
-        if (r.command === C.TransferPut2) rb.transferWrite(CONTEXT_ID, r.handle, r.transfer);
-        else rb.transferRead(CONTEXT_ID, r.handle, r.transfer);
+        if (r.command === C.TransferPut2) this.#renderer().transferWrite(CONTEXT_ID, r.handle, r.transfer);
+        else this.#renderer().transferRead(CONTEXT_ID, r.handle, r.transfer);
         return undefined;
-      case C.SubmitCmd:
+      case C.SubmitCmd: {
+        const rb = this.#renderer();
         rb.submitCommand(CONTEXT_ID, r.commands, []);
         // The implicit fence after every submit (virglrenderer's vtest_submit_cmd); BUSY_WAIT reports on it.
         this.#fenceSubmitted++;
@@ -166,6 +183,7 @@ export class VtestSession {
           ringIdx: 0,
         });
         return undefined;
+      }
       case C.ResourceBusyWait: {
         // Fences complete when the GL work is done, and every GL call here finishes before it returns.
         const busy = this.#fenceCompleted < this.#fenceSubmitted ? 1 : 0;
@@ -175,29 +193,31 @@ export class VtestSession {
     }
   }
 
-  #createRenderer(name: string): VtestError | undefined {
-    if (this.#rutabaga !== undefined) return new VtestError("a second CREATE_RENDERER");
-    this.#name = name;
+  /** The library instance, built with the client's one context on first need. */
+  #renderer(): Rutabaga {
+    if (this.#rutabaga !== undefined) return this.#rutabaga;
     const handler: RutabagaFenceHandler = (fence) => {
       if (fence.fenceId > this.#fenceCompleted) this.#fenceCompleted = fence.fenceId;
     };
-    const rutabaga = this.#options.rutabaga(handler, this.limits.hostMemoryLimit);
+    const capset = RutabagaCapset.Virgl2;
+    const rutabaga = this.#options.rutabaga(handler, this.limits.hostMemoryLimit, capset);
     try {
-      rutabaga.createContext(CONTEXT_ID, RutabagaCapset.Virgl2, name || "vtest");
+      rutabaga.createContext(CONTEXT_ID, capset, this.#name || "vtest");
     } catch (e) {
       rutabaga.destroy();
       throw e;
     }
     this.#rutabaga = rutabaga;
-    return undefined;
+    return rutabaga;
   }
 
-  #createResource(rb: Rutabaga, handle: number, create: ResourceCreate3D, dataSize: number): VtestError | undefined {
+  #createResource(handle: number, create: ResourceCreate3D, dataSize: number): VtestError | undefined {
     if (handle === 0 || this.#resources.has(handle)) return new VtestError(`resource handle ${handle} is in use or 0`);
     if (this.#resources.size >= this.limits.maxResources)
       return new VtestError(`more than ${this.limits.maxResources} resources`);
     if (this.#shmBytes + dataSize > this.limits.maxShmBytes)
       return new VtestError(`shared memory would pass ${this.limits.maxShmBytes} bytes`);
+    const rb = this.#renderer();
     rb.resourceCreate3d(handle, create);
     let shm: ShmBacking | undefined;
     try {

@@ -19,12 +19,13 @@ test("buildVirglRutabaga throws the host GL's reason instead of falling back to 
   );
 });
 
-test("a vtest client whose library cannot build gets the host GL's reason, as the device does", () => {
+test("a vtest client whose library cannot build gets the host GL's reason at its first request that needs it", () => {
   const session = new VtestSession(
     { send: () => {} },
     { rutabaga: (fh, limit) => buildVirglRutabaga(fh, { hostMemoryLimit: limit, factory: noGl }), limits: {} },
   );
-  const failed = session.handle(C.CreateRenderer, new TextEncoder().encode("client\0"));
+  assert.equal(session.handle(C.CreateRenderer, new TextEncoder().encode("client\0")), undefined);
+  const failed = session.handle(C.GetCaps2, new Uint8Array(0));
   assert.ok(failed instanceof VtestError);
   assert.match(failed.message, /no GL on this test host/);
 });

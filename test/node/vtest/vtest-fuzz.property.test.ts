@@ -127,7 +127,10 @@ test("any message sequence makes a session throw only VtestError, and closing it
       setup,
       fc.array(message, { maxLength: 24 }),
       (greet, created, messages) => {
-        const session = new VtestSession({ send: () => {} }, { rutabaga: virglRutabaga, limits: LIMITS });
+        const session = new VtestSession(
+          { send: () => {} },
+          { rutabaga: (handler, limit) => virglRutabaga(handler, limit), limits: LIMITS },
+        );
         try {
           for (const [command, payload] of [...(greet ? handshake : []), ...created, ...messages]) {
             const bytes = payload instanceof Uint8Array ? payload : new Uint8Array(Uint32Array.from(payload).buffer);

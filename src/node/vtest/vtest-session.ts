@@ -13,7 +13,6 @@ import {
   type VtestRequest,
 } from "./codec.ts";
 import {
-  VtestCommand as C,
   CAPS2_REPLY_ID,
   DEFAULT_VTEST_LIMITS,
   VTEST_MAX_PROTOCOL_VERSION,
@@ -21,6 +20,7 @@ import {
   VTEST_SERVER_RESOURCE_IDS_VERSION,
   VtestBlobFlag,
   VtestBlobType,
+  VtestCommand,
   type VtestLimits,
   VtestParam,
   VtestSubmitFlag,
@@ -53,8 +53,8 @@ export const VTEST_CONTEXT_ID = 1;
 const CONTEXT_ID = VTEST_CONTEXT_ID;
 
 /** The first command of protocol 3. */
-const FIRST_V3_COMMAND = C.GetParam;
-const LAST_V3_COMMAND = C.SubmitCmd2;
+const FIRST_V3_COMMAND = VtestCommand.GetParam;
+const LAST_V3_COMMAND = VtestCommand.SubmitCmd2;
 const BLOB_TYPES: ReadonlySet<number> = new Set(Object.values(VtestBlobType));
 const BLOB_FLAGS = VtestBlobFlag.Mappable | VtestBlobFlag.Shareable | VtestBlobFlag.CrossDevice;
 /** The largest resource id the server hands out (protocol 3). */
@@ -160,7 +160,7 @@ export class VtestSession {
    */
   handle(command: number, payload: Uint8Array): VtestError | undefined {
     if (this.#closed) return undefined;
-    if (command !== C.CreateRenderer && !this.#rendererCreated)
+    if (command !== VtestCommand.CreateRenderer && !this.#rendererCreated)
       return new VtestError(`command ${command} before CREATE_RENDERER`);
     if (command >= FIRST_V3_COMMAND && command <= LAST_V3_COMMAND && this.#version < 3)
       return new VtestError(`command ${command} needs protocol 3 (version ${this.#version} agreed)`);
@@ -176,39 +176,39 @@ export class VtestSession {
 
   #execute(r: VtestRequest): VtestError | undefined {
     switch (r.command) {
-      case C.CreateRenderer:
+      case VtestCommand.CreateRenderer:
         if (this.#rendererCreated) return new VtestError("a second CREATE_RENDERER");
         this.#rendererCreated = true;
         this.#name = r.name;
         return undefined;
-      case C.PingProtocolVersion:
-        this.#reply(C.PingProtocolVersion, []);
+      case VtestCommand.PingProtocolVersion:
+        this.#reply(VtestCommand.PingProtocolVersion, []);
         return undefined;
-      case C.ProtocolVersion:
+      case VtestCommand.ProtocolVersion:
         this.#version = Math.min(r.version, VTEST_MAX_PROTOCOL_VERSION);
-        this.#reply(C.ProtocolVersion, [this.#version]);
+        this.#reply(VtestCommand.ProtocolVersion, [this.#version]);
         return undefined;
-      case C.GetCaps:
+      case VtestCommand.GetCaps:
         this.#transport.send(
-          encodeVtestCapsReply(C.GetCaps, this.#renderer().getCapset(RutabagaCapset.Virgl, VIRGL_CAPS_V1)),
+          encodeVtestCapsReply(VtestCommand.GetCaps, this.#renderer().getCapset(RutabagaCapset.Virgl, VIRGL_CAPS_V1)),
         );
         return undefined;
-      case C.GetCaps2:
+      case VtestCommand.GetCaps2:
         this.#transport.send(
           encodeVtestCapsReply(CAPS2_REPLY_ID, this.#renderer().getCapset(RutabagaCapset.Virgl2, VIRGL_CAPS_V2)),
         );
         return undefined;
-      case C.ResourceCreate:
-      case C.ResourceCreate2:
+      case VtestCommand.ResourceCreate:
+      case VtestCommand.ResourceCreate2:
         return this.#createResource(r.command, r.handle, r.create, r.dataSize);
-      case C.ResourceUnref:
+      case VtestCommand.ResourceUnref:
         return this.#unref(r.handle);
-      case C.TransferGet:
-      case C.TransferPut: {
+      case VtestCommand.TransferGet:
+      case VtestCommand.TransferPut: {
         if (!this.#resources.has(r.handle)) return noResource(r.handle);
         const rb = this.#renderer();
         if (r.dataSize > this.limits.maxMessageBytes) return new VtestError(`transfer of ${r.dataSize} bytes`);
-        if (r.command === C.TransferPut) {
+        if (r.command === VtestCommand.TransferPut) {
           rb.transferWrite(CONTEXT_ID, r.handle, r.transfer, r.data);
         } else {
           const out = new Uint8Array(r.dataSize);
@@ -217,14 +217,14 @@ export class VtestSession {
         }
         return undefined;
       }
-      case C.TransferGet2:
-      case C.TransferPut2:
+      case VtestCommand.TransferGet2:
+      case VtestCommand.TransferPut2:
         if (!this.#resources.has(r.handle)) return noResource(r.handle);
         if (!this.#shm.has(r.handle)) return new VtestError(`TRANSFER2 on resource ${r.handle} without shared memory`);
-        if (r.command === C.TransferPut2) this.#renderer().transferWrite(CONTEXT_ID, r.handle, r.transfer);
+        if (r.command === VtestCommand.TransferPut2) this.#renderer().transferWrite(CONTEXT_ID, r.handle, r.transfer);
         else this.#renderer().transferRead(CONTEXT_ID, r.handle, r.transfer);
         return undefined;
-      case C.SubmitCmd: {
+      case VtestCommand.SubmitCmd: {
         const rb = this.#renderer();
         rb.submitCommand(CONTEXT_ID, r.commands, []);
         // The implicit fence after every submit (virglrenderer's vtest_submit_cmd); BUSY_WAIT reports on it.
@@ -237,43 +237,43 @@ export class VtestSession {
         });
         return undefined;
       }
-      case C.ResourceBusyWait: {
+      case VtestCommand.ResourceBusyWait: {
         // Fences complete when the GL work is done, and every GL call here finishes before it returns.
         const busy = this.#fenceCompleted < this.#fenceSubmitted ? 1 : 0;
-        this.#reply(C.ResourceBusyWait, [busy]);
+        this.#reply(VtestCommand.ResourceBusyWait, [busy]);
         return undefined;
       }
-      case C.GetParam:
-        if (r.param === VtestParam.MaxTimelineCount) this.#reply(C.GetParam, [1, VTEST_MAX_TIMELINE_COUNT]);
-        else this.#reply(C.GetParam, [0, 0]);
+      case VtestCommand.GetParam:
+        if (r.param === VtestParam.MaxTimelineCount) this.#reply(VtestCommand.GetParam, [1, VTEST_MAX_TIMELINE_COUNT]);
+        else this.#reply(VtestCommand.GetParam, [0, 0]);
         return undefined;
-      case C.GetCapset:
+      case VtestCommand.GetCapset:
         return this.#getCapset(r.id, r.version);
-      case C.ContextInit:
+      case VtestCommand.ContextInit:
         return this.#contextInit(r.capsetId);
-      case C.ResourceCreateBlob:
+      case VtestCommand.ResourceCreateBlob:
         return this.#createBlob(r.type, r.flags, r.size, r.blobId);
-      case C.SyncCreate: {
+      case VtestCommand.SyncCreate: {
         const id = this.#syncs.create(r.value);
         if (id instanceof VtestError) return id;
-        this.#reply(C.SyncCreate, [id]);
+        this.#reply(VtestCommand.SyncCreate, [id]);
         return undefined;
       }
-      case C.SyncUnref:
+      case VtestCommand.SyncUnref:
         return this.#syncs.unref(r.id);
-      case C.SyncRead: {
+      case VtestCommand.SyncRead: {
         const value = this.#syncs.read(r.id);
         if (value instanceof VtestError) return value;
-        this.#reply(C.SyncRead, [Number(value & 0xffff_ffffn), Number(value >> 32n)]);
+        this.#reply(VtestCommand.SyncRead, [Number(value & 0xffff_ffffn), Number(value >> 32n)]);
         return undefined;
       }
-      case C.SyncWrite:
+      case VtestCommand.SyncWrite:
         return this.#syncs.write(r.id, r.value);
-      case C.SyncWait: {
+      case VtestCommand.SyncWait: {
         const wait = this.#syncs.wait(r.flags, r.timeoutMs, r.syncs);
         if (wait instanceof VtestError) return wait;
         try {
-          this.#reply(C.SyncWait, []);
+          this.#reply(VtestCommand.SyncWait, []);
           this.#transport.send(new Uint8Array(1), [wait.fd.fd]);
         } finally {
           // The client has its own copy; a pending wait's eventfd stays with the table, which writes it.
@@ -281,7 +281,7 @@ export class VtestSession {
         }
         return undefined;
       }
-      case C.SubmitCmd2:
+      case VtestCommand.SubmitCmd2:
         return this.#submitCmd2(r.batches);
     }
   }
@@ -291,13 +291,13 @@ export class VtestSession {
     const rb = this.#instance(id);
     const info = listedCapset(rb, id);
     if (info === undefined || version > info.version) {
-      this.#reply(C.GetCapset, [0]);
+      this.#reply(VtestCommand.GetCapset, [0]);
       return undefined;
     }
     const caps = rb.getCapset(id, version);
     const words = new Uint32Array(Math.ceil(caps.length / 4));
     new Uint8Array(words.buffer).set(caps);
-    this.#reply(C.GetCapset, [1, ...words]);
+    this.#reply(VtestCommand.GetCapset, [1, ...words]);
     return undefined;
   }
 
@@ -386,7 +386,7 @@ export class VtestSession {
       this.#shmBytes += shm.mapping.length;
     }
     try {
-      this.#reply(C.ResourceCreateBlob, [id]);
+      this.#reply(VtestCommand.ResourceCreateBlob, [id]);
       // The descriptor rides alone on one byte after the reply words (the client reads them, then recvmsg()s it).
       this.#transport.send(new Uint8Array(1), [fd]);
     } finally {
@@ -459,7 +459,7 @@ export class VtestSession {
 
   /** RESOURCE_CREATE/CREATE2: the client's handle (protocol ≤ 2), or 0 and the server's id in a reply (3). */
   #createResource(
-    command: typeof C.ResourceCreate | typeof C.ResourceCreate2,
+    command: typeof VtestCommand.ResourceCreate | typeof VtestCommand.ResourceCreate2,
     clientHandle: number,
     create: ResourceCreate3D,
     dataSize: number,

@@ -215,14 +215,7 @@ export function decodeCommand(
       if (dataSize > size - SendReceive.size) {
         throw new RutabagaError("InvalidCommandSize", `SEND opaque data of ${dataSize} bytes past cmd_size ${size}`);
       }
-      const identifiers: CrossDomainIdentifier[] = [];
-      for (let i = 0; i < count; i++) {
-        identifiers.push({
-          id: u32(SendReceive.identifiers + 4 * i),
-          type: u32(SendReceive.identifierTypes + 4 * i),
-          size: u32(SendReceive.identifierSizes + 4 * i),
-        });
-      }
+      const identifiers = readIdentifiers(view, offset, count);
       const start = offset + SendReceive.size;
       return { command: { cmd, identifiers, data: bytes.subarray(start, start + dataSize) }, size };
     }
@@ -352,12 +345,30 @@ export function encodeReceive(out: DataView, identifiers: readonly CrossDomainId
   out.setUint8(Header.cmd, CrossDomainCmd.Receive);
   out.setUint32(SendReceive.numIdentifiers, identifiers.length, true);
   out.setUint32(SendReceive.opaqueDataSize, dataSize, true);
+  writeIdentifiers(out, 0, identifiers);
+}
+
+/** Writes `identifiers` into the id, type and size arrays of the SEND or RECEIVE that starts at `base` in `view`. */
+export function writeIdentifiers(view: DataView, base: number, identifiers: readonly CrossDomainIdentifier[]): void {
   for (let i = 0; i < identifiers.length; i++) {
     const id = identifiers[i]!;
-    out.setUint32(SendReceive.identifiers + 4 * i, id.id, true);
-    out.setUint32(SendReceive.identifierTypes + 4 * i, id.type, true);
-    out.setUint32(SendReceive.identifierSizes + 4 * i, id.size, true);
+    view.setUint32(base + SendReceive.identifiers + 4 * i, id.id, true);
+    view.setUint32(base + SendReceive.identifierTypes + 4 * i, id.type, true);
+    view.setUint32(base + SendReceive.identifierSizes + 4 * i, id.size, true);
   }
+}
+
+/** Reads `count` identifiers from the id, type and size arrays of the SEND or RECEIVE that starts at `base`. */
+export function readIdentifiers(view: DataView, base: number, count: number): CrossDomainIdentifier[] {
+  const identifiers: CrossDomainIdentifier[] = [];
+  for (let i = 0; i < count; i++) {
+    identifiers.push({
+      id: view.getUint32(base + SendReceive.identifiers + 4 * i, true),
+      type: view.getUint32(base + SendReceive.identifierTypes + 4 * i, true),
+      size: view.getUint32(base + SendReceive.identifierSizes + 4 * i, true),
+    });
+  }
+  return identifiers;
 }
 
 /** Writes a READ struct (header cmd 6) for an item; `dataSize` bytes follow at {@link ReadWrite.size}. */

@@ -1,4 +1,5 @@
 import { GUEST_PAGE_SIZE } from "../../rutabaga/constants.ts";
+import { ReusableBuffer } from "../../rutabaga/reusable-buffer.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFence, RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import type { CtrlHeader, GpuCommand, MemEntry } from "../commands.ts";
@@ -91,8 +92,7 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
   readonly #log: (message: string) => void;
   #nextFence = 1;
   /** The request being encoded: one buffer, grown on demand, and its view (a guest driver reuses its pages too). */
-  #request = new Uint8Array(4096);
-  #requestView = new DataView(this.#request.buffer);
+  readonly #request = new ReusableBuffer(4096);
   /** The header of a fenced request, filled per request. */
   readonly #fencedHeader = { flags: GpuFlags.Fence | GpuFlags.InfoRingIdx, fenceId: 0n, ctxId: 0, ringIdx: 0 };
 
@@ -181,12 +181,9 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
   /** Encodes `command` into the reused request buffer; returns a view of the request's bytes. */
   #encode(command: GpuCommand, hdr: RequestHeader): Uint8Array {
     const size = requestSize(command);
-    if (this.#request.length < size) {
-      this.#request = new Uint8Array(Math.max(size, this.#request.length * 2));
-      this.#requestView = new DataView(this.#request.buffer);
-    }
-    encodeRequestInto(command, hdr, this.#request, this.#requestView);
-    return this.#request.subarray(0, size);
+    const bytes = this.#request.reserve(size);
+    encodeRequestInto(command, hdr, bytes, this.#request.view);
+    return bytes.subarray(0, size);
   }
 
   fenced(command: GpuCommand, ctxId: number, ringIdx: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { RutabagaContext } from "../../rutabaga/component.ts";
 import {
+  GUEST_PAGE_SIZE,
   RutabagaBlobMem,
   RutabagaComponentType,
   RutabagaHandleType,
@@ -34,7 +35,7 @@ import type { CrossDomainShared } from "./shared.ts";
 export const MAX_PENDING_RING_FENCES = 1024;
 
 /** Bytes read from a pipe per READ at most (a ring page minus the READ struct). */
-const MAX_PIPE_READ = 4096 - ReadWrite.size;
+const MAX_PIPE_READ = GUEST_PAGE_SIZE - ReadWrite.size;
 
 interface ContextState {
   queryRing: number;

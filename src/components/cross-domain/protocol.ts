@@ -1,3 +1,4 @@
+import { GUEST_PAGE_SIZE } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 
 // rutabaga_gfx cross_domain_protocol.rs: every struct little-endian, repr(C); offsets below are byte offsets.
@@ -39,8 +40,8 @@ export const CROSS_DOMAIN_CHANNEL_INTERNAL_SOCKET = 0xffff_ffff;
 export const CROSS_DOMAIN_MAX_IDENTIFIERS = 28;
 /** Read pipes get ids from here up (the first is 0x80000001). */
 export const CROSS_DOMAIN_PIPE_READ_START = 0x8000_0000;
-/** Bytes of opaque data one RECEIVE carries at most: a 4096-byte ring page minus the struct. */
-export const CROSS_DOMAIN_MAX_SEND_RECV_SIZE = 4096 - 352;
+/** Bytes of opaque data one RECEIVE carries at most: a ring page minus the 352-byte struct. */
+export const CROSS_DOMAIN_MAX_SEND_RECV_SIZE = GUEST_PAGE_SIZE - 352;
 
 /** `CrossDomainHeader`: cmd u8, ring_idx u8, cmd_size u16 (whole command, header included), pad u32. */
 export const Header = { cmd: 0, ringIdx: 1, cmdSize: 2, pad: 4, size: 8 } as const;

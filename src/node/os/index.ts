@@ -3,7 +3,7 @@
 export { EventFd } from "./eventfd.ts";
 export { closeFd, dupFd } from "./fd.ts";
 export { type FdEvents, type FdWatch, watchFd } from "./fd-watch.ts";
-export { createMemfd, fileSize } from "./memfd.ts";
+export { addSeals, createMemfd, FileSeal, fileSize, hasSeals } from "./memfd.ts";
 export { MemoryMapping } from "./memory-mapping.ts";
 export { Errno, OsError } from "./os-error.ts";
 export { UnixListener } from "./unix-listener.ts";

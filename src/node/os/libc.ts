@@ -27,6 +27,8 @@ export const LinuxConst = {
   EPOLLIN: 1,
   F_GETFL: 3,
   F_SETFL: 4,
+  F_ADD_SEALS: 1033,
+  F_GET_SEALS: 1034,
   O_NONBLOCK: 0o4000,
   SIOCOUTQ: 0x5411,
 } as const;

@@ -22,3 +22,20 @@ export function fileSize(fd: number): number {
   if (size < 0) throw new OsError("lseek", errno());
   return size;
 }
+
+/** File seals (`F_SEAL_*`): what can no longer be done to a sealable file (a memfd made with seals allowed). */
+export const FileSeal = { Seal: 1, Shrink: 2, Grow: 4, Write: 8 } as const;
+
+/**
+ * Adds `seals` to the file behind `fd` (`F_ADD_SEALS`); true when they took. A file that does not allow seals (most
+ * files, a memfd made without `MFD_ALLOW_SEALING`) refuses, and so does one already sealed against more seals.
+ */
+export function addSeals(fd: number, seals: number): boolean {
+  return (libc().fcntl(fd, LinuxConst.F_ADD_SEALS, seals) as number) === 0;
+}
+
+/** True when every seal of `seals` is on the file behind `fd` (`F_GET_SEALS`; false for a file that has none). */
+export function hasSeals(fd: number, seals: number): boolean {
+  const on = libc().fcntl(fd, LinuxConst.F_GET_SEALS, 0) as number;
+  return on >= 0 && (on & seals) === seals;
+}

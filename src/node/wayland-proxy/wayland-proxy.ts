@@ -5,7 +5,8 @@ import { VirtioGpuInProcessDriver } from "../../virtio-gpu/driver/virtio-gpu-dri
 import { ViewRegion } from "../../virtio-gpu/host-visible-region.ts";
 import { NodeCrossDomainHost, nodeCrossDomainFactory } from "../cross-domain/index.ts";
 import { UnixListener } from "../os/unix-listener.ts";
-import { ClientSession, type ProxyShared, type ProxyStats } from "./client-session.ts";
+import { ClientSession } from "./client-session.ts";
+import type { ProxyShared, ProxyStats } from "./proxy-shared.ts";
 import { RegionAllocator } from "./region-allocator.ts";
 
 /** Size of the host-visible region the proxy's device offers (views, not reserved memory). */

@@ -2,10 +2,14 @@ import { closeFd } from "./fd.ts";
 import { errno, LinuxConst, libc } from "./libc.ts";
 import { OsError } from "./os-error.ts";
 
-/** An anonymous shared-memory file of `size` bytes (`memfd_create` + `ftruncate`), close-on-exec. */
-export function createMemfd(name: string, size: number): number {
+/**
+ * An anonymous shared-memory file of `size` bytes (`memfd_create` + `ftruncate`), close-on-exec; `allowSealing`
+ * lets {@link addSeals} seal it (as libwayland clients make their shm pools).
+ */
+export function createMemfd(name: string, size: number, allowSealing = false): number {
   if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`memfd size ${size}`);
-  const fd = libc().memfdCreate(name, LinuxConst.MFD_CLOEXEC) as number;
+  const flags = LinuxConst.MFD_CLOEXEC | (allowSealing ? LinuxConst.MFD_ALLOW_SEALING : 0);
+  const fd = libc().memfdCreate(name, flags) as number;
   if (fd < 0) throw new OsError("memfd_create", errno());
   if ((libc().ftruncate(fd, size) as number) !== 0) {
     const e = errno();

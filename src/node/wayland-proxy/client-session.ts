@@ -12,6 +12,7 @@ import { type WaylandObjectEntry, WaylandObjectMap } from "../../wayland/object-
 import { readHeader, WAYLAND_MAX_MESSAGE_SIZE, type WaylandValue } from "../../wayland/wire.ts";
 import { closeFd } from "../os/fd.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
+import { CompositorEvents } from "./compositor-events.ts";
 import { compositorMemoryToMemfd } from "./compositor-memory.ts";
 import { ClientPipes } from "./pipes.ts";
 import { OwedDeleteIds } from "./pool-move.ts";
@@ -50,7 +51,7 @@ interface RequestInFlight extends ProxyRequest {
  * One Wayland client carried through a cross-domain context (proxy-context.ts): requests are framed, translated by
  * {@link REQUEST_TRANSLATIONS} (shm-pools.ts) or by the kind of descriptor they carry (pipes.ts), and gathered into
  * SEND commands; each RECEIVE's events are framed for the object map, their identifiers turned into descriptors
- * (compositor-memory.ts, pipes.ts), and sent to the client.
+ * (compositor-memory.ts, pipes.ts, compositor-events.ts), and sent to the client.
  */
 export class ClientSession {
   readonly #client: UnixSocket;
@@ -61,6 +62,7 @@ export class ClientSession {
   readonly #owedDeleteIds = new OwedDeleteIds();
   readonly #concerns: ProxyConcerns;
   readonly #pipes: ClientPipes;
+  readonly #events: CompositorEvents;
   /** Bytes at the end of #eventPending not yet forwarded to the client. */
   #eventHeld = 0;
   /** Descriptors from the compositor waiting for a byte to ride on. */
@@ -91,6 +93,7 @@ export class ClientSession {
     this.#objects = new WaylandObjectMap<ProxyObject>(undefined, (state) => this.#concerns.shm.forget(state));
     this.#concerns = { shm: new ShmPools(this.#context, this.#objects, this.#owedDeleteIds) };
     this.#pipes = new ClientPipes(this.#context);
+    this.#events = new CompositorEvents(this.#context);
     this.#request = {
       objectId: 0,
       entry: { interface: undefined, state: undefined },
@@ -259,10 +262,9 @@ export class ClientSession {
 
   #fromCompositor(): void {
     // The ring is read (and its bytes copied or sent) before the next POLL lets the host write it again.
-    const ring = this.#context.channelRing;
-    const msg = peekChannelRing(ring.bytes, ring.view);
+    const msg = peekChannelRing(this.#context.channelRing, this.#context.channelRingView);
     if ("identifier" in msg) {
-      this.#pipes.read(msg.identifier, msg.data, msg.hangUp);
+      if (!this.#events.read(msg.identifier, msg.data)) this.#pipes.read(msg.identifier, msg.data, msg.hangUp);
       return;
     }
     if (!("identifiers" in msg)) return;
@@ -275,6 +277,7 @@ export class ClientSession {
       for (const id of msg.identifiers) {
         if (id.type === CrossDomainIdType.VirtgpuBlob) fds.push(compositorMemoryToMemfd(this.#context, id.id, id.size));
         else if (id.type === CrossDomainIdType.WritePipe) fds.push(this.#pipes.writePipe(id.id));
+        else if (id.type === CrossDomainIdType.Event) fds.push(this.#events.take(id.id));
         else throw new NotCarried(`compositor sent identifier type ${id.type}`);
       }
       const data = this.#trackEvents(msg.data);
@@ -341,6 +344,7 @@ export class ClientSession {
     this.#client.close();
     for (const fd of this.#fds.splice(0)) closeFd(fd);
     this.#pipes.close();
+    this.#events.close();
     this.#context.destroy();
     this.#concerns.shm.close();
     for (const fd of this.#eventFds.splice(0)) closeFd(fd);

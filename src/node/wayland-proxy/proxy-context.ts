@@ -69,10 +69,14 @@ export class ProxyContext {
     return this.#rings[0]!.pages.bytes;
   }
 
-  /** The channel ring and a view of it (one message per POLL completion). */
-  get channelRing(): { bytes: Uint8Array; view: DataView } {
-    const ring = this.#rings[1]!;
-    return { bytes: ring.pages.bytes, view: ring.view };
+  /** The channel ring (one message per POLL completion). */
+  get channelRing(): Uint8Array {
+    return this.#rings[1]!.pages.bytes;
+  }
+
+  /** A view of {@link channelRing}. */
+  get channelRingView(): DataView {
+    return this.#rings[1]!.view;
   }
 
   /** One control command on this context. */

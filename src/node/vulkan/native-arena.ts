@@ -140,16 +140,22 @@ export class VulkanNativeArena {
         return;
       case Base.strs: {
         const list = (v ?? []) as string[];
-        if (list.length === 0) return dv.setBigUint64(o, 0n, true);
+        if (list.length === 0) {
+          dv.setBigUint64(o, 0n, true);
+          return;
+        }
         const arr = this.take(8 * list.length);
         const ao = this.off(arr);
-        list.forEach((s, k) => dv.setBigUint64(ao + 8 * k, this.string(s), true));
+        for (let k = 0; k < list.length; k++) dv.setBigUint64(ao + 8 * k, this.string(list[k]!), true);
         dv.setBigUint64(o, arr, true);
         return;
       }
       case Base.blob: {
         const b = v as Uint8Array | null;
-        if (!b) return dv.setBigUint64(o, 0n, true);
+        if (!b) {
+          dv.setBigUint64(o, 0n, true);
+          return;
+        }
         const at = this.take(b.byteLength, 8);
         this.bytes.set(b, this.off(at));
         dv.setBigUint64(o, at, true);
@@ -164,7 +170,10 @@ export class VulkanNativeArena {
       case Base.unsupported:
         throw new RutabagaError("Unsupported", `${f.name} cannot be marshalled`);
     }
-    if (f.shape === Shape.value) return this.element(o, f, v, handles);
+    if (f.shape === Shape.value) {
+      this.element(o, f, v, handles);
+      return;
+    }
     if (f.shape === Shape.fixed) {
       if (f.base === Base.cstr) {
         const b = utf8.encode(String(v ?? ""));
@@ -175,7 +184,10 @@ export class VulkanNativeArena {
       for (let k = 0; k < f.fixed; k++) this.element(o + k * elemSize, f, list[k], handles);
       return;
     }
-    if (v === null || v === undefined || v === false) return dv.setBigUint64(o, 0n, true);
+    if (v === null || v === undefined || v === false) {
+      dv.setBigUint64(o, 0n, true);
+      return;
+    }
     const e = elementLayout(f);
     if (f.shape === Shape.pointer) {
       const at = this.take(e.size, e.align);
@@ -246,29 +258,40 @@ export class VulkanNativeArena {
       case Base.union:
         return f.base === Base.struct ? this.readStructAt(o, f.ref) : undefined;
       case Base.u8:
-        return dv.getUint8(o);
+        dv.getUint8(o);
+        return;
       case Base.i8:
-        return dv.getInt8(o);
+        dv.getInt8(o);
+        return;
       case Base.u16:
-        return dv.getUint16(o, true);
+        dv.getUint16(o, true);
+        return;
       case Base.i16:
-        return dv.getInt16(o, true);
+        dv.getInt16(o, true);
+        return;
       case Base.u32:
-        return dv.getUint32(o, true);
+        dv.getUint32(o, true);
+        return;
       case Base.i32:
-        return dv.getInt32(o, true);
+        dv.getInt32(o, true);
+        return;
       case Base.f32:
-        return dv.getFloat32(o, true);
+        dv.getFloat32(o, true);
+        return;
       case Base.f64:
-        return dv.getFloat64(o, true);
+        dv.getFloat64(o, true);
+        return;
       case Base.u64:
-        return dv.getBigUint64(o, true);
+        dv.getBigUint64(o, true);
+        return;
       case Base.i64:
-        return dv.getBigInt64(o, true);
+        dv.getBigInt64(o, true);
+        return;
       case Base.sz:
         return Number(dv.getBigUint64(o, true));
       default:
-        return dv.getBigUint64(o, true);
+        dv.getBigUint64(o, true);
+        return;
     }
   }
 

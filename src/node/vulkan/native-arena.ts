@@ -258,40 +258,29 @@ export class VulkanNativeArena {
       case Base.union:
         return f.base === Base.struct ? this.readStructAt(o, f.ref) : undefined;
       case Base.u8:
-        dv.getUint8(o);
-        return;
+        return dv.getUint8(o);
       case Base.i8:
-        dv.getInt8(o);
-        return;
+        return dv.getInt8(o);
       case Base.u16:
-        dv.getUint16(o, true);
-        return;
+        return dv.getUint16(o, true);
       case Base.i16:
-        dv.getInt16(o, true);
-        return;
+        return dv.getInt16(o, true);
       case Base.u32:
-        dv.getUint32(o, true);
-        return;
+        return dv.getUint32(o, true);
       case Base.i32:
-        dv.getInt32(o, true);
-        return;
+        return dv.getInt32(o, true);
       case Base.f32:
-        dv.getFloat32(o, true);
-        return;
+        return dv.getFloat32(o, true);
       case Base.f64:
-        dv.getFloat64(o, true);
-        return;
+        return dv.getFloat64(o, true);
       case Base.u64:
-        dv.getBigUint64(o, true);
-        return;
+        return dv.getBigUint64(o, true);
       case Base.i64:
-        dv.getBigInt64(o, true);
-        return;
+        return dv.getBigInt64(o, true);
       case Base.sz:
         return Number(dv.getBigUint64(o, true));
       default:
-        dv.getBigUint64(o, true);
-        return;
+        return dv.getBigUint64(o, true);
     }
   }
 

@@ -1,4 +1,4 @@
-import { VirtioGpuFormat as F } from "../index.ts";
+import { VirtioGpuFormat } from "../index.ts";
 
 // Pixels are converted as 32-bit words: little-endian byte order (every browser engine's) is assumed and checked.
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -6,24 +6,30 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** How each virtio-gpu format's word (bytes b0..b3 as bits 0..31) becomes an RGBA word with a given alpha. */
 function converter(format: number, keepAlpha: boolean): (w: number) => number {
   switch (format) {
-    case F.A8R8G8B8Unorm:
-    case F.X8R8G8B8Unorm:
+    case VirtioGpuFormat.A8R8G8B8Unorm:
+    case VirtioGpuFormat.X8R8G8B8Unorm:
       // Bytes A, R, G, B.
-      return keepAlpha && format === F.A8R8G8B8Unorm ? (w) => (w >>> 8) | (w << 24) : (w) => (w >>> 8) | 0xff000000;
-    case F.R8G8B8A8Unorm:
-    case F.R8G8B8X8Unorm:
+      return keepAlpha && format === VirtioGpuFormat.A8R8G8B8Unorm
+        ? (w) => (w >>> 8) | (w << 24)
+        : (w) => (w >>> 8) | 0xff000000;
+    case VirtioGpuFormat.R8G8B8A8Unorm:
+    case VirtioGpuFormat.R8G8B8X8Unorm:
       // Bytes R, G, B, A: already RGBA.
-      return keepAlpha && format === F.R8G8B8A8Unorm ? (w) => w : (w) => w | 0xff000000;
-    case F.A8B8G8R8Unorm:
-    case F.X8B8G8R8Unorm: {
+      return keepAlpha && format === VirtioGpuFormat.R8G8B8A8Unorm ? (w) => w : (w) => w | 0xff000000;
+    case VirtioGpuFormat.A8B8G8R8Unorm:
+    case VirtioGpuFormat.X8B8G8R8Unorm: {
       // Bytes A, B, G, R.
       const rgb = (w: number) => (w >>> 24) | ((w >>> 8) & 0xff00) | ((w << 8) & 0xff0000);
-      return keepAlpha && format === F.A8B8G8R8Unorm ? (w) => rgb(w) | (w << 24) : (w) => rgb(w) | 0xff000000;
+      return keepAlpha && format === VirtioGpuFormat.A8B8G8R8Unorm
+        ? (w) => rgb(w) | (w << 24)
+        : (w) => rgb(w) | 0xff000000;
     }
     default: {
       // Bytes B, G, R, A/X (B8G8R8X8 is what Linux scans out; unknown formats are read as it, as the PNG writer does).
       const rgb = (w: number) => ((w & 0xff) << 16) | (w & 0xff00) | ((w >>> 16) & 0xff);
-      return keepAlpha && format === F.B8G8R8A8Unorm ? (w) => rgb(w) | (w & 0xff000000) : (w) => rgb(w) | 0xff000000;
+      return keepAlpha && format === VirtioGpuFormat.B8G8R8A8Unorm
+        ? (w) => rgb(w) | (w & 0xff000000)
+        : (w) => rgb(w) | 0xff000000;
     }
   }
 }

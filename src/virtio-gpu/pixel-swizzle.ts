@@ -1,4 +1,4 @@
-import { VirtioGpuFormat as F } from "../rutabaga/constants.ts";
+import { VirtioGpuFormat } from "../rutabaga/constants.ts";
 
 /**
  * Rewrites 4-byte pixels of `format` in place as B8G8R8X8 (bytes B, G, R, X: DRM's XRGB8888, what QEMU's display
@@ -8,24 +8,24 @@ import { VirtioGpuFormat as F } from "../rutabaga/constants.ts";
 export function swizzleToB8G8R8X8(words: Uint32Array, format: number): boolean {
   const n = words.length;
   switch (format) {
-    case F.A8R8G8B8Unorm:
-    case F.X8R8G8B8Unorm:
+    case VirtioGpuFormat.A8R8G8B8Unorm:
+    case VirtioGpuFormat.X8R8G8B8Unorm:
       // Bytes A, R, G, B: reverse them.
       for (let i = 0; i < n; i++) {
         const w = words[i]!;
         words[i] = (w >>> 24) | ((w >>> 8) & 0xff00) | ((w & 0xff00) << 8) | (w << 24);
       }
       return true;
-    case F.R8G8B8A8Unorm:
-    case F.R8G8B8X8Unorm:
+    case VirtioGpuFormat.R8G8B8A8Unorm:
+    case VirtioGpuFormat.R8G8B8X8Unorm:
       // Bytes R, G, B, A: swap R and B.
       for (let i = 0; i < n; i++) {
         const w = words[i]!;
         words[i] = (w & 0xff00ff00) | ((w >>> 16) & 0xff) | ((w & 0xff) << 16);
       }
       return true;
-    case F.A8B8G8R8Unorm:
-    case F.X8B8G8R8Unorm:
+    case VirtioGpuFormat.A8B8G8R8Unorm:
+    case VirtioGpuFormat.X8B8G8R8Unorm:
       // Bytes A, B, G, R: rotate A to the end.
       for (let i = 0; i < n; i++) {
         const w = words[i]!;

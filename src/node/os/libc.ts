@@ -28,6 +28,7 @@ export const LinuxConst = {
   F_GETFL: 3,
   F_SETFL: 4,
   O_NONBLOCK: 0o4000,
+  SIOCOUTQ: 0x5411,
 } as const;
 
 /** An opaque native pointer as koffi returns it. */
@@ -59,6 +60,7 @@ function bind() {
     setsockopt: lib.func("int setsockopt(int, int, int, const void *, uint32_t)"),
     getsockopt: lib.func("int getsockopt(int, int, int, _Out_ void *, _Inout_ uint32_t *)"),
     dup: lib.func("int dup(int)"),
+    ioctlInt: lib.func("int ioctl(int, unsigned long, _Out_ int *)"),
     unlink: lib.func("int unlink(const char *)"),
     epollCreate1: lib.func("int epoll_create1(int)"),
     epollCtl: lib.func("int epoll_ctl(int, int, int, void *)"),

@@ -124,6 +124,18 @@ export class UnixSocket {
   }
 
   /**
+   * Whether bytes this end handed to the kernel still wait unread at the peer (`SIOCOUTQ`, which for a Unix socket
+   * counts the kernel's buffers, not bytes; false once closed): tells a test that one piece of a stream was read
+   * before it sends the next.
+   */
+  get unreadByPeer(): boolean {
+    if (this.#closed) return false;
+    const out = [0];
+    if ((libc().ioctlInt(this.fd, LinuxConst.SIOCOUTQ, out) as number) !== 0) throw new OsError("ioctl", errno());
+    return out[0]! > 0;
+  }
+
+  /**
    * Reads into `buf`. Returns `undefined` when nothing is available yet, `bytes === 0` at end of stream (or when the
    * peer reset the connection). With `maxFds > 0` descriptors that ride on these bytes are returned (at most 64 KiB
    * is read per call then); with `maxFds === 0` any descriptors sent are discarded by the kernel.

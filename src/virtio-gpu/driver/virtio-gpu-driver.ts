@@ -1,3 +1,4 @@
+import { GUEST_PAGE_SIZE } from "../../rutabaga/constants.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFence, RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import type { CtrlHeader, GpuCommand, MemEntry } from "../commands.ts";
@@ -7,7 +8,7 @@ import type { HostVisibleRegion } from "../host-visible-region.ts";
 import { GpuFlags, GpuResponseType } from "../protocol.ts";
 import type { RequestRecorder } from "../trace-capture.ts";
 
-const PAGE = 4096;
+const PAGE = GUEST_PAGE_SIZE;
 const OK_TYPES: ReadonlySet<number> = new Set([
   GpuResponseType.OkNodata,
   GpuResponseType.OkDisplayInfo,

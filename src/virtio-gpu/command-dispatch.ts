@@ -16,6 +16,7 @@ import {
   type GpuResponseTypeValue,
   RESOURCE_UUID_BYTES,
 } from "./protocol.ts";
+import { encodeRequest } from "./request-encoder.ts";
 import { ResponseEncoder } from "./responses.ts";
 import type { GuestBacking, TraceCapture } from "./trace-capture.ts";
 
@@ -96,8 +97,17 @@ export class CommandDispatcher {
     this.#mapped.clear();
   }
 
-  /** Runs the request in the first `length` bytes of `bytes` (read through `view`); the response is in `encoder`. */
-  execute(queueIndex: number, bytes: Uint8Array, view: DataView, length: number, memory: GuestMemory): ExecutedRequest {
+  /**
+   * Decodes the request in the first `length` bytes of `bytes` (read through `view`) and runs it; the response is in
+   * `encoder`.
+   */
+  decodeAndRun(
+    queueIndex: number,
+    bytes: Uint8Array,
+    view: DataView,
+    length: number,
+    memory: GuestMemory,
+  ): ExecutedRequest {
     this.#memory = memory;
     const decoded = decodeCommand(bytes, view, length);
     if (!decoded.ok) {
@@ -107,6 +117,23 @@ export class CommandDispatcher {
     }
     const { hdr, command } = decoded;
     this.#capture?.request(queueIndex, bytes.subarray(0, length), command, memory, this.#backings, this.rutabaga);
+    return this.#run(hdr, command);
+  }
+
+  /**
+   * Runs a command an in-process driver holds already typed: no encoding and decoding in between (a trace capture,
+   * when set, gets it encoded). Its fields are trusted to be in their wire ranges, as the host's own code sets them.
+   */
+  runTyped(queueIndex: number, hdr: CtrlHeader, command: GpuCommand, memory: GuestMemory): ExecutedRequest {
+    this.#memory = memory;
+    if (this.#capture !== undefined) {
+      const bytes = encodeRequest(command, hdr);
+      this.#capture.request(queueIndex, bytes, command, memory, this.#backings, this.rutabaga);
+    }
+    return this.#run(hdr, command);
+  }
+
+  #run(hdr: CtrlHeader, command: GpuCommand): ExecutedRequest {
     let responseLength: number;
     try {
       this.rutabaga.forceCtx0();

@@ -104,6 +104,11 @@ export class VtestServer {
       if (!this.#clients.has(id)) return;
       this.#clients.delete(id);
       const who = `client ${id}${session.name ? ` (${session.name})` : ""}`;
+      const capset = session.capset;
+      // Without the client's name: tests wait for the first line naming a client, which is its end.
+      this.#log(
+        `client ${id} spoke protocol ${session.version}${capset === undefined ? "" : `, context capset ${capset}`}`,
+      );
       if (why !== undefined) {
         this.stats.dropped++;
         this.#log(`${who} dropped: ${why}`);

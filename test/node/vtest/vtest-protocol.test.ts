@@ -26,13 +26,16 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("the handshake agrees on version 2 (a newer client is offered 2, an older one keeps its own)", async () => {
+test("the handshake agrees on min(client, 3) (a newer client is offered 3, older ones keep their own)", async () => {
   const a = new MockVtestClient(server.path);
-  assert.equal(await a.handshake("newer", 7), 2);
+  assert.equal(await a.handshake("newer", 7), 3);
   const b = new MockVtestClient(server.path);
   assert.equal(await b.handshake("older", 1), 1);
+  const c = new MockVtestClient(server.path);
+  assert.equal(await c.handshake("mesa-22.3", 2), 2);
   a.close();
   b.close();
+  c.close();
 });
 
 test("GET_CAPS2 answers with id 2, the caps' byte count + 1 and a VIRGL2 caps blob from the host", async () => {

@@ -1,7 +1,7 @@
 import { VirtioGpuFormat } from "../index.ts";
 import type { CursorState, DisplaySink, GpuRect, ScanoutFrame } from "../virtio-gpu/index.ts";
 import { CURSOR_SIZE } from "../virtio-gpu/index.ts";
-import { convertToRgba, wordsOf } from "./rgba.ts";
+import { convertRows, convertToRgba, wordsOf } from "./rgba.ts";
 
 /** A canvas a {@link CanvasSink} paints: in the page, or handed to a worker. */
 export type SinkCanvas = HTMLCanvasElement | OffscreenCanvas;
@@ -54,6 +54,8 @@ export class CanvasSink implements DisplaySink {
   #cursor: { ctx: Context2D; image: ImageData; words: Uint32Array } | undefined;
   #placement: CursorPlacement = { scanoutId: 0, left: 0, top: 0, visible: false };
   #hot = { x: 0, y: 0 };
+  #sourceBuffer: ArrayBufferLike | undefined;
+  #source: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
   /** Flushes painted. */
   flushes = 0;
   /** Pixels converted and put, over all flushes. */
@@ -99,16 +101,34 @@ export class CanvasSink implements DisplaySink {
   #screen(scanoutId: number, canvas: SinkCanvas, width: number, height: number): Screen {
     const old = this.#screens[scanoutId];
     if (old !== undefined && old.image.width === width && old.image.height === height) return old;
+    // Resizing clears the canvas; what no flush has painted yet shows black. The ImageData's own pixels are never
+    // put outside a converted rectangle, so they start as they are.
     canvas.width = width;
     canvas.height = height;
     const ctx = old?.ctx ?? context(canvas);
+    ctx.fillStyle = "#000";
+    ctx.fillRect(0, 0, width, height);
     const image = ctx.createImageData(width, height);
-    const words = wordsOf(new Uint8Array(image.data.buffer));
-    words.fill(0xff000000);
-    ctx.putImageData(image, 0, 0);
-    const screen = { ctx, image, words };
+    const screen = { ctx, image, words: wordsOf(new Uint8Array(image.data.buffer)) };
     this.#screens[scanoutId] = screen;
     return screen;
+  }
+
+  /**
+   * A word view of the buffer under `pixels` and the index of its first word: made once per buffer (a resource's
+   * pixels stay in one buffer for its life), or a copy when the pixels are not 4-byte aligned.
+   */
+  #sourceWords(pixels: Uint8Array): number {
+    if (pixels.byteOffset % 4 !== 0) {
+      this.#sourceBuffer = undefined;
+      this.#source = wordsOf(pixels);
+      return 0;
+    }
+    if (pixels.buffer !== this.#sourceBuffer) {
+      this.#sourceBuffer = pixels.buffer;
+      this.#source = new Uint32Array(pixels.buffer, 0, pixels.buffer.byteLength >>> 2);
+    }
+    return pixels.byteOffset >>> 2;
   }
 
   flush(scanoutId: number, rect: GpuRect, frame: ScanoutFrame): void {
@@ -120,10 +140,16 @@ export class CanvasSink implements DisplaySink {
     const width = Math.min(rect.width, frame.width - x);
     const height = Math.min(rect.height, frame.height - y);
     if (width === 0 || height === 0) return;
-    const pitch = frame.stride / 4;
-    convertToRgba(
-      { words: wordsOf(frame.pixels), first: y * pitch + x, pitch },
-      { words: screen.words, first: y * frame.width + x, pitch: frame.width },
+    const pitch = frame.stride >>> 2;
+    const first = this.#sourceWords(frame.pixels);
+    const dstPitch = frame.width;
+    convertRows(
+      this.#source,
+      first + y * pitch + x,
+      pitch,
+      screen.words,
+      y * dstPitch + x,
+      dstPitch,
       width,
       height,
       frame.format,

@@ -84,7 +84,11 @@ export class TraceStepper {
       } else {
         this.requestsDone++;
         const response = this.#device.execute(r.queueIndex, r.bytes, this.#memory);
-        const type = response.length >= 4 ? new DataView(response.buffer).getUint32(0, true) : 0;
+        // The response's little-endian type, read without a view per request.
+        const type =
+          response.length >= 4
+            ? (response[0]! | (response[1]! << 8) | (response[2]! << 16) | (response[3]! << 24)) >>> 0
+            : 0;
         if (type >= GpuResponseType.ErrUnspec) this.errors.set(type, (this.errors.get(type) ?? 0) + 1);
       }
     }

@@ -97,14 +97,16 @@ function stop(): void {
 }
 
 function load(trace: Uint8Array, name: string, startFrame: number | "end"): void {
-  stop();
-  api.ready = false;
-  status.className = "";
-  // One headless pass first: the frame count for the scrubber and the replay speed for the stats.
+  // One headless pass first: the frame count for the scrubber and the replay speed for the stats. A file that is
+  // not a trace throws here, before anything changed: the trace shown before stays.
   const counter = new FramebufferSink();
   const t0 = performance.now();
   const pass = replayTrace(trace, counter);
   const ms = performance.now() - t0;
+  stop();
+  api.ready = false;
+  delete api.error;
+  status.className = "";
   screens.replaceChildren();
   const stepperCanvases: HTMLCanvasElement[] = [];
   let cursor: HTMLCanvasElement | undefined;
@@ -165,25 +167,28 @@ scrubber.oninput = () => {
 };
 save.onclick = () => {
   const canvas = current?.canvases[0];
+  const frame = api.frame;
   canvas?.toBlob((blob) => {
     if (blob === null) return;
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
-    a.download = `scanout-0-frame-${api.frame}.png`;
+    a.download = `scanout-0-frame-${frame}.png`;
     a.click();
-    URL.revokeObjectURL(a.href);
+    // The download reads the blob after this task: revoke it later.
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   }, "image/png");
 };
 $<HTMLInputElement>("file").onchange = async (event) => {
   const file = (event.target as HTMLInputElement).files?.[0];
   if (file !== undefined) loadBytes(await file.arrayBuffer(), file.name, 0);
 };
-document.body.ondragover = (event) => {
+// On the document, not the body: a file dropped below the body's content (the rest of the window) lands there.
+document.ondragover = (event) => {
   event.preventDefault();
   document.body.classList.add("dragging");
 };
-document.body.ondragleave = () => document.body.classList.remove("dragging");
-document.body.ondrop = async (event) => {
+document.ondragleave = () => document.body.classList.remove("dragging");
+document.ondrop = async (event) => {
   event.preventDefault();
   document.body.classList.remove("dragging");
   const file = event.dataTransfer?.files[0];

@@ -83,12 +83,7 @@ export class TraceStepper {
         });
       } else {
         this.requestsDone++;
-        const response = this.#device.execute(r.queueIndex, r.bytes, this.#memory);
-        // The response's little-endian type, read without a view per request.
-        const type =
-          response.length >= 4
-            ? (response[0]! | (response[1]! << 8) | (response[2]! << 16) | (response[3]! << 24)) >>> 0
-            : 0;
+        const type = this.#device.executeForType(r.queueIndex, r.bytes, this.#memory);
         if (type >= GpuResponseType.ErrUnspec) this.errors.set(type, (this.errors.get(type) ?? 0) + 1);
       }
     }

@@ -677,8 +677,9 @@ export const PRIVATE_STRUCTS: readonly PrivateStruct[] = [
 ];
 
 /**
- * The private commands. vkCopyImageToMemoryMESA/vkCopyMemoryToImageMESA (297/298) are numbered but their signatures are
- * not transcribed here: they decode as "Unsupported" until they are.
+ * The private commands, with the parameter lists of Mesa's generated encoders (transport, semaphore, fence and
+ * device-memory headers). vkCopyImageToMemoryMESA/vkCopyMemoryToImageMESA (297/298) are numbered but their signatures
+ * are not transcribed here: they decode as "Unsupported" until they are.
  */
 export const PRIVATE_COMMANDS: readonly PrivateCommand[] = [
   {

@@ -23,12 +23,21 @@ function usable(path: string): boolean {
   return existsSync(path) && headerVersion(readFileSync(path, "utf8")) === 309;
 }
 
+/** The Vulkan C headers of the same release, when the package was unpacked into the cache (`include/vulkan/…`). */
+export function vkHeadersDir(): string | undefined {
+  const dir = join(CACHE, "include");
+  return existsSync(join(dir, "vulkan/vulkan.h")) ? dir : undefined;
+}
+
 /**
  * The path of a vk.xml of version 1.4.309, or an explanation of why none could be had. `VK_XML` names one explicitly;
  * a trixie root's `/usr/share/vulkan/registry/vk.xml` is used when it is the right version.
  */
 export function obtainVkXml(): { path: string } | { error: string } {
-  for (const p of [process.env.VK_XML, join(CACHE, "vk.xml"), "/usr/share/vulkan/registry/vk.xml"]) {
+  const cached = join(CACHE, "vk.xml");
+  // A cache from before the headers were kept is refreshed so the layout check can run.
+  if (usable(cached) && vkHeadersDir()) return { path: cached };
+  for (const p of [process.env.VK_XML, "/usr/share/vulkan/registry/vk.xml"]) {
     if (p && usable(p)) return { path: p };
   }
   const errors: string[] = [];
@@ -57,9 +66,13 @@ export function obtainVkXml(): { path: string } | { error: string } {
       continue;
     }
     renameSync(extracted, join(CACHE, "vk.xml"));
+    // The C headers of the same release, for the layout check against a C compiler.
+    rmSync(join(CACHE, "include"), { recursive: true, force: true });
+    renameSync(join(tmp, "root/usr/include"), join(CACHE, "include"));
     rmSync(tmp, { recursive: true, force: true });
     return { path: join(CACHE, "vk.xml") };
   }
+  if (usable(cached)) return { path: cached };
   return { error: errors.join("; ") };
 }
 

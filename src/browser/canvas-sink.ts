@@ -1,7 +1,7 @@
 import { VirtioGpuFormat } from "../index.ts";
 import type { CursorState, DisplaySink, GpuRect, ScanoutFrame } from "../virtio-gpu/index.ts";
 import { CURSOR_SIZE } from "../virtio-gpu/index.ts";
-import { convertRows, convertToRgba, wordsOf } from "./rgba.ts";
+import { convertToRgba, type WordRect, wordsOf } from "./rgba.ts";
 
 /** A canvas a {@link CanvasSink} paints: in the page, or handed to a worker. */
 export type SinkCanvas = HTMLCanvasElement | OffscreenCanvas;
@@ -30,6 +30,9 @@ export interface CanvasSinkOptions {
   onCursor?: (placement: CursorPlacement) => void;
 }
 
+/** A {@link WordRect} whose fields the sink sets at each flush. */
+type MutableWordRect = { -readonly [K in keyof WordRect]: WordRect[K] };
+
 interface Screen {
   readonly ctx: Context2D;
   readonly image: ImageData;
@@ -55,7 +58,8 @@ export class CanvasSink implements DisplaySink {
   #placement: CursorPlacement = { scanoutId: 0, left: 0, top: 0, visible: false };
   #hot = { x: 0, y: 0 };
   #sourceBuffer: ArrayBufferLike | undefined;
-  #source: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  readonly #from: MutableWordRect = { words: new Uint32Array(0), first: 0, pitch: 0 };
+  readonly #to: MutableWordRect = { words: new Uint32Array(0), first: 0, pitch: 0 };
   /** Flushes painted. */
   flushes = 0;
   /** Pixels converted and put, over all flushes. */
@@ -115,18 +119,19 @@ export class CanvasSink implements DisplaySink {
   }
 
   /**
-   * A word view of the buffer under `pixels` and the index of its first word: made once per buffer (a resource's
-   * pixels stay in one buffer for its life), or a copy when the pixels are not 4-byte aligned.
+   * Points the source rectangle at a word view of the buffer under `pixels` and returns the index of their first
+   * word: a view made once per buffer (a resource's pixels stay in one buffer for its life), or a copy when the
+   * pixels are not 4-byte aligned.
    */
   #sourceWords(pixels: Uint8Array): number {
     if (pixels.byteOffset % 4 !== 0) {
       this.#sourceBuffer = undefined;
-      this.#source = wordsOf(pixels);
+      this.#from.words = wordsOf(pixels);
       return 0;
     }
     if (pixels.buffer !== this.#sourceBuffer) {
       this.#sourceBuffer = pixels.buffer;
-      this.#source = new Uint32Array(pixels.buffer, 0, pixels.buffer.byteLength >>> 2);
+      this.#from.words = new Uint32Array(pixels.buffer, 0, pixels.buffer.byteLength >>> 2);
     }
     return pixels.byteOffset >>> 2;
   }
@@ -140,20 +145,16 @@ export class CanvasSink implements DisplaySink {
     const width = Math.min(rect.width, frame.width - x);
     const height = Math.min(rect.height, frame.height - y);
     if (width === 0 || height === 0) return;
+    // The two rectangles are objects made once, their fields set per flush.
+    const src = this.#from;
     const pitch = frame.stride >>> 2;
-    const first = this.#sourceWords(frame.pixels);
-    const dstPitch = frame.width;
-    convertRows(
-      this.#source,
-      first + y * pitch + x,
-      pitch,
-      screen.words,
-      y * dstPitch + x,
-      dstPitch,
-      width,
-      height,
-      frame.format,
-    );
+    src.first = this.#sourceWords(frame.pixels) + y * pitch + x;
+    src.pitch = pitch;
+    const dst = this.#to;
+    dst.words = screen.words;
+    dst.first = y * frame.width + x;
+    dst.pitch = frame.width;
+    convertToRgba(src, dst, width, height, frame.format);
     screen.ctx.putImageData(screen.image, 0, 0, x, y, width, height);
     this.flushes++;
     this.pixelsPainted += width * height;

@@ -1,91 +1,26 @@
-import { VirtioGpuFormat } from "../index.ts";
+import {
+  PIXEL_BYTE_ORDER,
+  pixelByteOrder,
+  RGBA_ORDER,
+  shuffleWords,
+  type WordRect,
+  type WordShuffle,
+  wordShuffle,
+} from "../virtio-gpu/pixel-byte-order.ts";
+
+export type { WordRect };
 
 // Pixels are converted as 32-bit words: little-endian byte order (every browser engine's) is assumed and checked.
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** Converts `n` words of `s` from `i` into RGBA words of `d` from `o`. */
-type RowConverter = (s: Uint32Array, i: number, d: Uint32Array, o: number, n: number) => void;
-
-// One loop per byte order and alpha rule, the conversion written inline: a function called per pixel costs the
-// loop about 2.5× in Chromium 156. Words read b0..b3 as bits 0..31; an RGBA word is R | G << 8 | B << 16 | A << 24.
-
-/** Bytes A, R, G, B (A8R8G8B8, X8R8G8B8). */
-const argbOpaque: RowConverter = (s, i, d, o, n) => {
-  for (const end = o + n; o < end; ) d[o++] = (s[i++]! >>> 8) | 0xff000000;
-};
-const argbAlpha: RowConverter = (s, i, d, o, n) => {
-  for (const end = o + n; o < end; ) {
-    const w = s[i++]!;
-    d[o++] = (w >>> 8) | (w << 24);
-  }
-};
-/** Bytes R, G, B, A: already RGBA (R8G8B8A8, R8G8B8X8). */
-const rgbaOpaque: RowConverter = (s, i, d, o, n) => {
-  for (const end = o + n; o < end; ) d[o++] = s[i++]! | 0xff000000;
-};
-const rgbaAlpha: RowConverter = (s, i, d, o, n) => {
-  for (const end = o + n; o < end; ) d[o++] = s[i++]!;
-};
-/** Bytes A, B, G, R (A8B8G8R8, X8B8G8R8). */
-const abgrOpaque: RowConverter = (s, i, d, o, n) => {
-  for (const end = o + n; o < end; ) {
-    const w = s[i++]!;
-    d[o++] = (w >>> 24) | ((w >>> 8) & 0xff00) | ((w << 8) & 0xff0000) | 0xff000000;
-  }
-};
-const abgrAlpha: RowConverter = (s, i, d, o, n) => {
-  for (const end = o + n; o < end; ) {
-    const w = s[i++]!;
-    d[o++] = (w >>> 24) | ((w >>> 8) & 0xff00) | ((w << 8) & 0xff0000) | (w << 24);
-  }
-};
-/** Bytes B, G, R, A/X (B8G8R8X8 is what Linux scans out). */
-const bgraOpaque: RowConverter = (s, i, d, o, n) => {
-  for (const end = o + n; o < end; ) {
-    const w = s[i++]!;
-    d[o++] = ((w & 0xff) << 16) | (w & 0xff00) | ((w >>> 16) & 0xff) | 0xff000000;
-  }
-};
-const bgraAlpha: RowConverter = (s, i, d, o, n) => {
-  for (const end = o + n; o < end; ) {
-    const w = s[i++]!;
-    d[o++] = ((w & 0xff) << 16) | (w & 0xff00ff00) | ((w >>> 16) & 0xff);
-  }
-};
-
-/** The row converter of a virtio-gpu format; unknown formats are read as B8G8R8X8, as the PNG writer does. */
-function rowConverter(format: number, keepAlpha: boolean): RowConverter {
-  switch (format) {
-    case VirtioGpuFormat.A8R8G8B8Unorm:
-      return keepAlpha ? argbAlpha : argbOpaque;
-    case VirtioGpuFormat.X8R8G8B8Unorm:
-      return argbOpaque;
-    case VirtioGpuFormat.R8G8B8A8Unorm:
-      return keepAlpha ? rgbaAlpha : rgbaOpaque;
-    case VirtioGpuFormat.R8G8B8X8Unorm:
-      return rgbaOpaque;
-    case VirtioGpuFormat.A8B8G8R8Unorm:
-      return keepAlpha ? abgrAlpha : abgrOpaque;
-    case VirtioGpuFormat.X8B8G8R8Unorm:
-      return abgrOpaque;
-    case VirtioGpuFormat.B8G8R8A8Unorm:
-      return keepAlpha ? bgraAlpha : bgraOpaque;
-    default:
-      return bgraOpaque;
-  }
-}
-
-/** A rectangle of 4-byte pixels: `words` from `first`, rows `pitch` words apart. */
-export interface WordRect {
-  readonly words: Uint32Array;
-  readonly first: number;
-  readonly pitch: number;
-}
+/** Each format's shuffle to RGBA, worked out at its first conversion (a sink converts at every flush). */
+const TO_RGBA = new Map<number, WordShuffle>();
 
 /**
  * Converts `width`×`height` pixels of virtio-gpu `format` into RGBA words (the byte order of `ImageData`). Alpha
  * becomes 0xff (a scanout is opaque, as a monitor shows it) unless `keepAlpha` and the format has alpha (a cursor).
- * The loop is per pixel: no TypedArray operation reorders bytes within a word.
+ * Formats outside the byte-order table are read as B8G8R8X8. The loop is per pixel: no TypedArray operation reorders
+ * bytes within a word.
  */
 export function convertToRgba(
   src: WordRect,
@@ -95,25 +30,15 @@ export function convertToRgba(
   format: number,
   keepAlpha = false,
 ): void {
-  convertRows(src.words, src.first, src.pitch, dst.words, dst.first, dst.pitch, width, height, format, keepAlpha);
-}
-
-/** {@link convertToRgba} with the rectangles spread into arguments (for a caller that keeps its views). */
-export function convertRows(
-  src: Uint32Array,
-  srcFirst: number,
-  srcPitch: number,
-  dst: Uint32Array,
-  dstFirst: number,
-  dstPitch: number,
-  width: number,
-  height: number,
-  format: number,
-  keepAlpha = false,
-): void {
   if (!LITTLE_ENDIAN) throw new RangeError("pixel conversion assumes a little-endian platform");
-  const row = rowConverter(format, keepAlpha);
-  for (let y = 0; y < height; y++) row(src, srcFirst + y * srcPitch, dst, dstFirst + y * dstPitch, width);
+  const order = pixelByteOrder(format);
+  let shuffle = TO_RGBA.get(format);
+  if (shuffle === undefined) {
+    shuffle = wordShuffle(order, RGBA_ORDER);
+    // Formats outside the table all read as B8G8R8X8: only the table's are kept, so the map stays small.
+    if (PIXEL_BYTE_ORDER.has(format)) TO_RGBA.set(format, shuffle);
+  }
+  shuffleWords(src, dst, width, height, shuffle, keepAlpha && order.alpha ? 0 : 0xff000000);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ReusableBuffer } from "../rutabaga/reusable-buffer.ts";
 import type { RutabagaFence } from "../rutabaga/types.ts";
 import type { CommandDispatcher, ExecutedRequest } from "./command-dispatch.ts";
 import type { CtrlHeader, GpuCommand } from "./commands.ts";
@@ -53,8 +54,7 @@ export class QueueService {
   readonly #fences = new FenceTimelines<ParkedItem>();
   readonly #queues = new Map<number, SplitVirtqueue>();
   #completions: RutabagaFence[] = [];
-  #request = new Uint8Array(4096);
-  #requestView = new DataView(this.#request.buffer);
+  readonly #request = new ReusableBuffer(4096);
   /** Chains refused because they were malformed. */
   faultyChains = 0;
   #executing = false;
@@ -206,7 +206,7 @@ export class QueueService {
     this.#executing = true;
     let result: ExecutedRequest;
     try {
-      result = this.#dispatcher.decodeAndRun(queueIndex, this.#request, this.#requestView, length, memory);
+      result = this.#dispatcher.decodeAndRun(queueIndex, this.#request.bytes, this.#request.view, length, memory);
     } finally {
       this.#executing = false;
     }
@@ -228,11 +228,7 @@ export class QueueService {
   }
 
   #requestBuffer(length: number): Uint8Array {
-    if (this.#request.length < length) {
-      this.#request = new Uint8Array(Math.max(length, this.#request.length * 2));
-      this.#requestView = new DataView(this.#request.buffer);
-    }
-    return this.#request;
+    return this.#request.reserve(length);
   }
 
   #notifyIfWanted(queueIndex: number): void {

@@ -1,3 +1,4 @@
+import { ReusableBuffer } from "../rutabaga/reusable-buffer.ts";
 import type { CtrlHeader, GpuRect } from "./commands.ts";
 import { EDID_BLOB_SIZE, GpuFlags, GpuLayout, GpuResponseType, MAX_SCANOUTS } from "./protocol.ts";
 
@@ -6,27 +7,21 @@ import { EDID_BLOB_SIZE, GpuFlags, GpuLayout, GpuResponseType, MAX_SCANOUTS } fr
  * copies flags, fence_id, ctx_id and ring_idx); any other response carries zeros there.
  */
 export class ResponseEncoder {
-  #bytes = new Uint8Array(GpuLayout.RespEdid.size);
-  #view = new DataView(this.#bytes.buffer);
+  readonly #buffer = new ReusableBuffer(GpuLayout.RespEdid.size);
 
   /** The encoded response, valid until the next call. */
   get bytes(): Uint8Array {
-    return this.#bytes;
+    return this.#buffer.bytes;
   }
 
   /** The type (`VIRTIO_GPU_RESP_*`) of the encoded response. */
   get responseType(): number {
-    return this.#view.getUint32(GpuLayout.CtrlHdr.type, true);
+    return this.#buffer.view.getUint32(GpuLayout.CtrlHdr.type, true);
   }
 
   #reserve(size: number): DataView {
-    if (this.#bytes.length < size) {
-      this.#bytes = new Uint8Array(size);
-      this.#view = new DataView(this.#bytes.buffer);
-    } else {
-      this.#bytes.fill(0, 0, size);
-    }
-    return this.#view;
+    this.#buffer.reserve(size).fill(0, 0, size);
+    return this.#buffer.view;
   }
 
   #header(type: number, req: CtrlHeader | undefined, size: number): DataView {
@@ -79,7 +74,7 @@ export class ResponseEncoder {
   capset(req: CtrlHeader, data: Uint8Array): number {
     const F = GpuLayout.RespCapset;
     this.#header(GpuResponseType.OkCapset, req, F.size + data.length);
-    this.#bytes.set(data, F.capsetData);
+    this.#buffer.bytes.set(data, F.capsetData);
     return F.size + data.length;
   }
 
@@ -89,7 +84,7 @@ export class ResponseEncoder {
     const v = this.#header(GpuResponseType.OkEdid, req, F.size);
     const blob = edid.length > EDID_BLOB_SIZE ? edid.subarray(0, EDID_BLOB_SIZE) : edid;
     v.setUint32(F.edidSize, blob.length, true);
-    this.#bytes.set(blob, F.edid);
+    this.#buffer.bytes.set(blob, F.edid);
     return F.size;
   }
 
@@ -97,7 +92,7 @@ export class ResponseEncoder {
   uuid(req: CtrlHeader, uuid: Uint8Array): number {
     const F = GpuLayout.RespResourceUuid;
     this.#header(GpuResponseType.OkResourceUuid, req, F.size);
-    this.#bytes.set(uuid, F.uuid);
+    this.#buffer.bytes.set(uuid, F.uuid);
     return F.size;
   }
 

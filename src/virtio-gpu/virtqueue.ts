@@ -1,3 +1,4 @@
+import { ReusableBuffer } from "../rutabaga/reusable-buffer.ts";
 import type { GuestMemory } from "./guest-memory.ts";
 
 // Split virtqueue layout, virtio 1.3 §2.7.
@@ -116,8 +117,7 @@ export class SplitVirtqueue {
   readonly #desc: DataView;
   readonly #avail: DataView;
   readonly #used: DataView;
-  #indirect = new Uint8Array(DESC_SIZE * 16);
-  #indirectView = new DataView(this.#indirect.buffer);
+  readonly #indirect = new ReusableBuffer(DESC_SIZE * 16);
   #lastAvail = 0;
   #usedIdx: number;
   #signalledUsed: number;
@@ -221,16 +221,13 @@ export class SplitVirtqueue {
         }
         const views = this.#memory.translate(addr, len);
         if (views === undefined) return { head, fault: "outside-memory" };
-        if (this.#indirect.length < len) {
-          this.#indirect = new Uint8Array(len);
-          this.#indirectView = new DataView(this.#indirect.buffer);
-        }
+        const copy = this.#indirect.reserve(len);
         let p = 0;
         for (const v of views) {
-          this.#indirect.set(v, p);
+          copy.set(v, p);
           p += v.length;
         }
-        table = this.#indirectView;
+        table = this.#indirect.view;
         tableSize = len / DESC_SIZE;
         inIndirect = true;
         i = 0;

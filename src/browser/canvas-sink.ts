@@ -142,8 +142,8 @@ export class CanvasSink implements DisplaySink {
     const screen = this.#screen(scanoutId, canvas, frame.width, frame.height);
     const x = Math.min(rect.x, frame.width);
     const y = Math.min(rect.y, frame.height);
-    const width = Math.min(rect.width, frame.width - x);
-    const height = Math.min(rect.height, frame.height - y);
+    const width = Math.min(rect.w, frame.width - x);
+    const height = Math.min(rect.h, frame.height - y);
     if (width === 0 || height === 0) return;
     // The two rectangles are objects made once, their fields set per flush.
     const src = this.#from;
@@ -158,7 +158,7 @@ export class CanvasSink implements DisplaySink {
     screen.ctx.putImageData(screen.image, 0, 0, x, y, width, height);
     this.flushes++;
     this.pixelsPainted += width * height;
-    this.onFlush?.(scanoutId, { x, y, width, height });
+    this.onFlush?.(scanoutId, { x, y, w: width, h: height });
   }
 
   cursorChanged(cursor: CursorState): void {

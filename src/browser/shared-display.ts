@@ -49,10 +49,10 @@ export class SharedFrameSink implements DisplaySink {
     if (frame.stride === pitch) {
       // The rows' whole width in one copy (the page paints only `rect` of them): no view per row.
       const start = rect.y * pitch;
-      shared.set(frame.pixels.subarray(start, start + rect.height * pitch), start);
+      shared.set(frame.pixels.subarray(start, start + rect.h * pitch), start);
     } else {
-      const row = rect.width * 4;
-      for (let y = rect.y; y < rect.y + rect.height; y++) {
+      const row = rect.w * 4;
+      for (let y = rect.y; y < rect.y + rect.h; y++) {
         const src = y * frame.stride + rect.x * 4;
         shared.set(frame.pixels.subarray(src, src + row), y * pitch + rect.x * 4);
       }

@@ -20,14 +20,14 @@ export function isDisplayMessage(data: unknown): data is DisplayMessage {
  * in the device's worker; the page paints from the shared frame with a {@link SharedFrameReceiver}.
  */
 export class SharedFrameSink implements DisplaySink {
-  readonly #post: (message: DisplayMessage, transfer?: Transferable[]) => void;
+  readonly #post: (message: DisplayMessage, transfer?: ArrayBuffer[]) => void;
   readonly #frames: (Uint8Array | undefined)[] = [];
 
   /**
    * `post` sends a message to the page (a worker's `postMessage`); `transfer` names buffers made for the message
    * alone, which the page may take over instead of copying.
    */
-  constructor(post: (message: DisplayMessage, transfer?: Transferable[]) => void) {
+  constructor(post: (message: DisplayMessage, transfer?: ArrayBuffer[]) => void) {
     this.#post = post;
   }
 

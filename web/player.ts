@@ -12,11 +12,11 @@ interface PlayerApi {
   errors: [number, number][];
   /** Replays the loaded trace `rounds` times into a framebuffer sink (no canvas); returns milliseconds per round. */
   measure(rounds: number): number[];
-  /** The same, painting every flush on a canvas (not in the page) through a `CanvasSink`. */
-  measureCanvas(rounds: number): number[];
+  /** The same, painting every flush on a canvas (not in the page) through a `CanvasSink` (`simd`: its option). */
+  measureCanvas(rounds: number, simd?: boolean): number[];
   seek(frame: number): void;
   /** The loaded trace's last frame painted by a `CanvasSink` on an `OffscreenCanvas`, as base64 RGBA. */
-  offscreenFrame(): { width: number; height: number; rgba: string };
+  offscreenFrame(simd?: boolean): { width: number; height: number; rgba: string };
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -47,12 +47,12 @@ const api: PlayerApi = {
     }
     return times;
   },
-  measureCanvas(rounds) {
+  measureCanvas(rounds, simd = true) {
     if (current === undefined) throw new Error("no trace loaded");
     const times: number[] = [];
     for (let i = 0; i < rounds; i++) {
       const start = performance.now();
-      new TraceStepper(current.trace, new CanvasSink(document.createElement("canvas"))).advance();
+      new TraceStepper(current.trace, new CanvasSink(document.createElement("canvas"), { simd })).advance();
       times.push(performance.now() - start);
     }
     return times;
@@ -60,10 +60,10 @@ const api: PlayerApi = {
   seek(frame) {
     show(frame);
   },
-  offscreenFrame() {
+  offscreenFrame(simd = true) {
     if (current === undefined) throw new Error("no trace loaded");
     const canvas = new OffscreenCanvas(1, 1);
-    new TraceStepper(current.trace, new CanvasSink(canvas)).advance();
+    new TraceStepper(current.trace, new CanvasSink(canvas, { simd })).advance();
     const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
     let s = "";
     for (let i = 0; i < data.length; i += 0x8000) s += String.fromCharCode(...data.subarray(i, i + 0x8000));

@@ -2,6 +2,7 @@ import { VirtioGpuFormat } from "../index.ts";
 import type { CursorState, DisplaySink, GpuRect, ScanoutFrame } from "../virtio-gpu/index.ts";
 import { CURSOR_SIZE } from "../virtio-gpu/index.ts";
 import { convertToRgba, type WordRect, wordsOf } from "./rgba.ts";
+import { SIMD_PIXELS_AT, SimdPixels } from "./simd-shuffle.ts";
 
 /** A canvas a {@link CanvasSink} paints: in the page, or handed to a worker. */
 export type SinkCanvas = HTMLCanvasElement | OffscreenCanvas;
@@ -28,6 +29,11 @@ export interface CanvasSinkOptions {
   cursorFormat?: number;
   /** Called when the cursor moves, appears or hides. */
   onCursor?: (placement: CursorPlacement) => void;
+  /**
+   * Convert with WebAssembly SIMD where the browser has it and the page may compile it (default true); false, or
+   * where it is missing, converts in JavaScript.
+   */
+  simd?: boolean;
 }
 
 /** A {@link WordRect} whose fields the sink sets at each flush. */
@@ -37,6 +43,8 @@ interface Screen {
   readonly ctx: Context2D;
   readonly image: ImageData;
   readonly words: Uint32Array;
+  /** The `ImageData`'s pixels in a WebAssembly memory, converted there; undefined: converted in JavaScript. */
+  readonly simd: SimdPixels | undefined;
 }
 
 function context(canvas: SinkCanvas): Context2D {
@@ -112,8 +120,10 @@ export class CanvasSink implements DisplaySink {
     const ctx = old?.ctx ?? context(canvas);
     ctx.fillStyle = "#000";
     ctx.fillRect(0, 0, width, height);
-    const image = ctx.createImageData(width, height);
-    const screen = { ctx, image, words: wordsOf(new Uint8Array(image.data.buffer)) };
+    const simd = this.#options.simd === false ? undefined : SimdPixels.create(width * height * 4);
+    const image = simd === undefined ? ctx.createImageData(width, height) : new ImageData(simd.clamped, width, height);
+    const words = simd === undefined ? wordsOf(new Uint8Array(image.data.buffer)) : simd.words;
+    const screen = { ctx, image, words, simd };
     this.#screens[scanoutId] = screen;
     return screen;
   }
@@ -145,6 +155,29 @@ export class CanvasSink implements DisplaySink {
     const width = Math.min(rect.w, frame.width - x);
     const height = Math.min(rect.h, frame.height - y);
     if (width === 0 || height === 0) return;
+    const simd = screen.simd;
+    if (simd !== undefined && frame.stride === frame.width * 4 && frame.pixels.length >= (y + height) * frame.stride) {
+      // The rows' whole width in one copy (only `rect` of them is put), converted in place four pixels a step.
+      const start = y * frame.stride;
+      simd.bytes.set(frame.pixels.subarray(start, start + height * frame.stride), SIMD_PIXELS_AT + start);
+      const count = height * frame.width;
+      const tail = simd.convert(start, count, frame.format, false);
+      if (tail > 0) {
+        const last = this.#to;
+        last.words = simd.words;
+        last.first = (start >>> 2) + count - tail;
+        last.pitch = tail;
+        convertToRgba(last, last, tail, 1, frame.format);
+      }
+    } else this.#convert(screen, x, y, width, height, frame);
+    screen.ctx.putImageData(screen.image, 0, 0, x, y, width, height);
+    this.flushes++;
+    this.pixelsPainted += width * height;
+    this.onFlush?.(scanoutId, { x, y, w: width, h: height });
+  }
+
+  /** Converts `width`×`height` pixels at (x, y) of `frame` into the screen's pixels, in JavaScript. */
+  #convert(screen: Screen, x: number, y: number, width: number, height: number, frame: ScanoutFrame): void {
     // The two rectangles are objects made once, their fields set per flush.
     const src = this.#from;
     const pitch = frame.stride >>> 2;
@@ -155,10 +188,6 @@ export class CanvasSink implements DisplaySink {
     dst.first = y * frame.width + x;
     dst.pitch = frame.width;
     convertToRgba(src, dst, width, height, frame.format);
-    screen.ctx.putImageData(screen.image, 0, 0, x, y, width, height);
-    this.flushes++;
-    this.pixelsPainted += width * height;
-    this.onFlush?.(scanoutId, { x, y, w: width, h: height });
   }
 
   cursorChanged(cursor: CursorState): void {

@@ -91,17 +91,27 @@ for (const t of synthetic) {
   });
 }
 
-test("CanvasSink paints an OffscreenCanvas the same way", { timeout: 60_000 }, async () => {
+test("CanvasSink paints an OffscreenCanvas the same way, converting in WebAssembly SIMD or in JavaScript", {
+  timeout: 60_000,
+}, async () => {
   const { page, problems } = await watchedPage(browser);
-  const t = synthetic[0]!;
-  await playerFrame(page, `synthetic/${t.name}.trace`);
-  const frame = await page.evaluate(() =>
-    (
-      globalThis as unknown as { rutabagaPlayer: { offscreenFrame(): { width: number; height: number; rgba: string } } }
-    ).rutabagaPlayer.offscreenFrame(),
-  );
-  const canvas = { width: frame.width, height: frame.height, rgba: new Uint8Array(Buffer.from(frame.rgba, "base64")) };
-  assertSameFrame(`offscreen-${t.name}`, nodePng(t.name, t.trace), canvas);
+  for (const t of [...synthetic, { name: "linux", trace: linuxTrace }]) {
+    const path = t.name === "linux" ? "fixtures/linux-640x480.trace" : `synthetic/${t.name}.trace`;
+    await playerFrame(page, path);
+    for (const simd of [true, false]) {
+      const frame = await page.evaluate(
+        (s) =>
+          (
+            globalThis as unknown as {
+              rutabagaPlayer: { offscreenFrame(simd: boolean): { width: number; height: number; rgba: string } };
+            }
+          ).rutabagaPlayer.offscreenFrame(s),
+        simd,
+      );
+      const rgba = new Uint8Array(Buffer.from(frame.rgba, "base64"));
+      assertSameFrame(`offscreen-${t.name}-${simd ? "simd" : "js"}`, nodePng(t.name, t.trace), { ...frame, rgba });
+    }
+  }
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -11,7 +11,7 @@ import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import { VIRGL_FORMATS } from "../resources/formats.ts";
 import { VirglShader } from "../state/shader.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
-import { producedVaryings, type ShaderKey } from "../tgsi/index.ts";
+import { producedVaryings, type ShaderKey, type TgsiShader } from "../tgsi/index.ts";
 import { colorTargetBlendBits } from "./color-target-formats.ts";
 import { launchGrid } from "./compute.ts";
 import { bindSubContextFramebuffer } from "./framebuffer.ts";
@@ -61,6 +61,71 @@ interface DrawState {
   readonly ve: VirglVertexElementsState | undefined;
 }
 
+/**
+ * Everything {@link VirglRenderer}'s program choice reads, compared by identity: the same inputs choose the same
+ * program. Shader, rasterizer, blend, DSA and vertex-elements objects are immutable once created (a handle reused
+ * is a new object); colour surfaces and their formats change only with `framebufferVersion`; the view swizzles that
+ * shadow samplers read are not here, so draws whose stages have a shadow sampler are never memoized.
+ */
+interface ProgramMemo {
+  readonly sub: VirglSubContext;
+  readonly framebufferVersion: number;
+  readonly cacheGeneration: number;
+  readonly vs: VirglShader;
+  readonly tcs: VirglShader | undefined;
+  readonly tes: VirglShader | undefined;
+  readonly gs: VirglShader | undefined;
+  readonly fs: VirglShader;
+  readonly blend: VirglBlendState | undefined;
+  readonly dsa: VirglDsaState | undefined;
+  readonly rasterizer: VirglRasterizerState | undefined;
+  readonly ve: VirglVertexElementsState | undefined;
+  readonly flipY: boolean;
+  readonly points: boolean;
+  readonly program: number;
+}
+
+function sameProgramInputs(
+  m: ProgramMemo,
+  sub: VirglSubContext,
+  d: DrawState,
+  generation: number,
+  flipY: boolean,
+  points: boolean,
+): boolean {
+  return (
+    m.sub === sub &&
+    m.framebufferVersion === sub.framebufferVersion &&
+    m.cacheGeneration === generation &&
+    m.vs === d.vs &&
+    m.fs === d.fs &&
+    m.gs === d.gs &&
+    m.tcs === d.tcs &&
+    m.tes === d.tes &&
+    m.rasterizer === d.rasterizer &&
+    m.blend === d.blend &&
+    m.dsa === d.dsa &&
+    m.ve === d.ve &&
+    m.flipY === flipY &&
+    m.points === points
+  );
+}
+
+/** Program choices remembered per renderer. */
+const PROGRAM_MEMOS = 8;
+
+const hasShadowSamplerCache = new WeakMap<TgsiShader, boolean>();
+
+/** Whether `tgsi` declares a shadow sampler (its variant then depends on the bound views' swizzles). */
+function hasShadowSampler(tgsi: TgsiShader): boolean {
+  let has = hasShadowSamplerCache.get(tgsi);
+  if (has === undefined) {
+    has = tgsi.info.samplers.some((s) => s.shadow);
+    hasShadowSamplerCache.set(tgsi, has);
+  }
+  return has;
+}
+
 function objectOf<T>(sub: VirglSubContext, handle: number, type: number): T | undefined {
   const o = sub.objects.get(handle);
   return o?.type === type ? (o.state as T) : undefined;
@@ -81,6 +146,8 @@ export class VirglRenderer {
   readonly #tessellation: Tessellation;
   readonly #sampleShading: SampleShading;
   #vertexInput: VertexInput | undefined;
+  /** The last programs chosen and what chose them, most recent first (a frame often alternates a few states). */
+  readonly #programMemos: ProgramMemo[] = [];
   /** Index read-back scratch, grown to the largest indexed draw seen (bounded by the 1 GiB buffer limit). */
   #indexScratch = new ArrayBuffer(0);
   readonly #applied: Applied = {
@@ -116,6 +183,8 @@ export class VirglRenderer {
   /** Deletes what the renderer keeps for a destroyed sub-context (current context must be the owner's). */
   forgetSubContext(sub: VirglSubContext): void {
     this.#streamOutput.forget(sub);
+    const memos = this.#programMemos;
+    for (let i = memos.length - 1; i >= 0; i--) if (memos[i]!.sub === sub) memos.splice(i, 1);
   }
 
   /**
@@ -173,12 +242,50 @@ export class VirglRenderer {
     };
   }
 
-  #stages(sub: VirglSubContext, d: DrawState, mode: number): ProgramStage[] {
-    const b = sub.bound;
+  /** The program of this draw's stages and state, or 0 when it cannot be built. */
+  #program(sub: VirglSubContext, d: DrawState, mode: number): number {
+    const flipY = (sub.bound.viewports[0]?.scale[1] ?? 1) < 0;
+    const points = rasterizesPoints(mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined, d.rasterizer);
+    const generation = this.#programs.generation;
+    const memos = this.#programMemos;
+    for (let i = 0; i < memos.length; i++) {
+      const memo = memos[i]!;
+      if (!sameProgramInputs(memo, sub, d, generation, flipY, points)) continue;
+      if (i > 0) {
+        memos.splice(i, 1);
+        memos.unshift(memo);
+      }
+      return memo.program;
+    }
+    const program = this.#programs.program(this.#stages(sub, d, flipY, points));
+    if ([d.vs, d.tcs, d.tes, d.gs, d.fs].some((s) => s !== undefined && hasShadowSampler(s.tgsi!))) return program;
+    // Building may have cleared a full cache: what was remembered before names deleted programs.
+    if (this.#programs.generation !== generation) memos.length = 0;
+    memos.unshift({
+      sub,
+      framebufferVersion: sub.framebufferVersion,
+      cacheGeneration: this.#programs.generation,
+      vs: d.vs,
+      tcs: d.tcs,
+      tes: d.tes,
+      gs: d.gs,
+      fs: d.fs,
+      blend: d.blend,
+      dsa: d.dsa,
+      rasterizer: d.rasterizer,
+      ve: d.ve,
+      flipY,
+      points,
+      program,
+    });
+    if (memos.length > PROGRAM_MEMOS) memos.pop();
+    return program;
+  }
+
+  #stages(sub: VirglSubContext, d: DrawState, flipY: boolean, points: boolean): ProgramStage[] {
     const rs = d.rasterizer;
     const vsTgsi = d.vs.tgsi!;
     const fsTgsi = d.fs.tgsi!;
-    const flipY = (b.viewports[0]?.scale[1] ?? 1) < 0;
     const clipPlaneEnable = rs?.clipPlaneEnable ?? 0;
     const so = (d.gs ?? d.tes ?? d.vs).streamOutput.outputs;
     const last: Partial<ShaderKey> = {
@@ -277,7 +384,7 @@ export class VirglRenderer {
       ...(alpha ? { alphaFunc: d.dsa!.alphaFunc, alphaRef: d.dsa!.alphaRef } : {}),
       ...(rs?.lightTwoside ? { twoSidedColor: true } : {}),
       ...(rs?.flatshade ? { flatShade: true } : {}),
-      ...pointSpriteKey(rs, fsTgsi, rasterizesPoints(mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined, rs)),
+      ...pointSpriteKey(rs, fsTgsi, points),
       ...(rs?.polyStipple ? { polygonStipple: true } : {}),
       ...shadowSwizzleKey(sub, fsTgsi),
     };
@@ -313,7 +420,7 @@ export class VirglRenderer {
       }
       a.framebufferVersion = sub.framebufferVersion;
     }
-    const program = this.#programs.program(this.#stages(sub, d, c.mode));
+    const program = this.#program(sub, d, c.mode);
     if (program === 0) {
       this.skippedDraws++;
       return undefined;

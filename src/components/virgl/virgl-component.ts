@@ -18,6 +18,7 @@ import { capabilityBits } from "./caps/capability-bits.ts";
 import { encodeVirglCaps, type HostGlLimits, queryHostGlLimits } from "./caps/caps.ts";
 import { GL } from "./host-gl/gl-constants.ts";
 import type { HostGl } from "./host-gl/host-gl.ts";
+import { ReadbackScratch } from "./resources/readback-scratch.ts";
 import {
   allocateResource,
   planResource,
@@ -59,7 +60,9 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   /** This component's resources by id: the library's record and the GL state, one entry each. */
   readonly #resources = new Map<number, VirglResource>();
   /** Reads scanouts of GL-rendered resources back for the display. */
-  readonly scanoutReadback = new ScanoutReadback();
+  /** Where read-backs that cannot land in guest memory or the frame directly land first. */
+  readonly readbackScratch = new ReadbackScratch();
+  readonly scanoutReadback = new ScanoutReadback(this.readbackScratch);
   #destroyed = false;
 
   constructor(init: ComponentInit, gl: HostGl) {
@@ -165,7 +168,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
       c.settleShaderWrites();
     }
     this.gl.ensureCurrent();
-    transferFromHost(this.gl, this.#own(resource).state, mem, t);
+    transferFromHost(this.gl, this.#own(resource).state, mem, t, this.readbackScratch);
   }
 
   /** The flushed rectangle of a scanout resource, read back from the GL (see {@link ScanoutReadback}). */

@@ -4,6 +4,7 @@ import type { BlitFramebuffers } from "../render/blit.ts";
 import type { ResourceLookup } from "../render/lookup.ts";
 import { Queries } from "../render/queries.ts";
 import { VirglRenderer } from "../render/renderer.ts";
+import { ReadbackScratch } from "../resources/readback-scratch.ts";
 import { VirglSubContext } from "../state/sub-context.ts";
 
 /** Most objects (of all kinds) one sub-context may hold. */
@@ -20,6 +21,8 @@ export class VirglExecution {
   readonly renderer: VirglRenderer;
   readonly queries: Queries;
   readonly blitFbs: BlitFramebuffers = { read: 0, draw: 0 };
+  /** Where in-stream read-backs land before their rows reach guest memory. */
+  readonly readbackScratch = new ReadbackScratch();
   /** Sub-contexts by id; 0 always exists. */
   readonly subs = new Map<number, VirglSubContext>();
   /** A resource attached to this context, or the refusal to return. */

@@ -64,12 +64,13 @@ interface DrawState {
 /**
  * Everything {@link VirglRenderer}'s program choice reads, compared by identity: the same inputs choose the same
  * program. Shader, rasterizer, blend, DSA and vertex-elements objects are immutable once created (a handle reused
- * is a new object); colour surfaces and their formats change only with `framebufferVersion`; the view swizzles that
- * shadow samplers read are not here, so draws whose stages have a shadow sampler are never memoized.
+ * is a new object); of the framebuffer, only the colour buffers' formats matter (Mesa re-sends the same framebuffer
+ * state with every command buffer); the view swizzles that shadow samplers read are not here, so draws whose stages
+ * have a shadow sampler are never memoized.
  */
 interface ProgramMemo {
   readonly sub: VirglSubContext;
-  readonly framebufferVersion: number;
+  readonly colorFormats: string;
   readonly cacheGeneration: number;
   readonly vs: VirglShader;
   readonly tcs: VirglShader | undefined;
@@ -89,13 +90,14 @@ function sameProgramInputs(
   m: ProgramMemo,
   sub: VirglSubContext,
   d: DrawState,
+  colorFormats: string,
   generation: number,
   flipY: boolean,
   points: boolean,
 ): boolean {
   return (
     m.sub === sub &&
-    m.framebufferVersion === sub.framebufferVersion &&
+    m.colorFormats === colorFormats &&
     m.cacheGeneration === generation &&
     m.vs === d.vs &&
     m.fs === d.fs &&
@@ -148,6 +150,7 @@ export class VirglRenderer {
   #vertexInput: VertexInput | undefined;
   /** The last programs chosen and what chose them, most recent first (a frame often alternates a few states). */
   readonly #programMemos: ProgramMemo[] = [];
+  #framebufferFormats: { sub: VirglSubContext; version: number; formats: string } | undefined;
   /** Index read-back scratch, grown to the largest indexed draw seen (bounded by the 1 GiB buffer limit). */
   #indexScratch = new ArrayBuffer(0);
   readonly #applied: Applied = {
@@ -185,6 +188,7 @@ export class VirglRenderer {
     this.#streamOutput.forget(sub);
     const memos = this.#programMemos;
     for (let i = memos.length - 1; i >= 0; i--) if (memos[i]!.sub === sub) memos.splice(i, 1);
+    if (this.#framebufferFormats?.sub === sub) this.#framebufferFormats = undefined;
   }
 
   /**
@@ -242,15 +246,25 @@ export class VirglRenderer {
     };
   }
 
+  /** The formats of the sub-context's colour buffers, in order ("-1" for none), as one string. */
+  #colorFormats(sub: VirglSubContext): string {
+    const c = this.#framebufferFormats;
+    if (c !== undefined && c.sub === sub && c.version === sub.framebufferVersion) return c.formats;
+    const formats = sub.colorSurfaces.map((h) => sub.surfaces.get(h)?.format ?? -1).join(",");
+    this.#framebufferFormats = { sub, version: sub.framebufferVersion, formats };
+    return formats;
+  }
+
   /** The program of this draw's stages and state, or 0 when it cannot be built. */
   #program(sub: VirglSubContext, d: DrawState, mode: number): number {
     const flipY = (sub.bound.viewports[0]?.scale[1] ?? 1) < 0;
     const points = rasterizesPoints(mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined, d.rasterizer);
+    const colorFormats = this.#colorFormats(sub);
     const generation = this.#programs.generation;
     const memos = this.#programMemos;
     for (let i = 0; i < memos.length; i++) {
       const memo = memos[i]!;
-      if (!sameProgramInputs(memo, sub, d, generation, flipY, points)) continue;
+      if (!sameProgramInputs(memo, sub, d, colorFormats, generation, flipY, points)) continue;
       if (i > 0) {
         memos.splice(i, 1);
         memos.unshift(memo);
@@ -263,7 +277,7 @@ export class VirglRenderer {
     if (this.#programs.generation !== generation) memos.length = 0;
     memos.unshift({
       sub,
-      framebufferVersion: sub.framebufferVersion,
+      colorFormats,
       cacheGeneration: this.#programs.generation,
       vs: d.vs,
       tcs: d.tcs,

@@ -1,6 +1,7 @@
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { invalid, type VirglRefusal } from "../protocol/refusal.ts";
 import type { BlitFramebuffers } from "../render/blit.ts";
+import type { BufferWrites } from "../render/index-ranges.ts";
 import type { ResourceLookup } from "../render/lookup.ts";
 import { Queries } from "../render/queries.ts";
 import { VirglRenderer } from "../render/renderer.ts";
@@ -33,12 +34,12 @@ export class VirglExecution {
   sub: VirglSubContext;
   #objectBytes = 0;
 
-  constructor(gl: HostGl, lookup: ResourceLookup, warn: (message: string) => void) {
+  constructor(gl: HostGl, lookup: ResourceLookup, warn: (message: string) => void, bufferWrites: BufferWrites) {
     this.gl = gl;
     this.lookup = lookup;
     this.warn = warn;
-    this.renderer = new VirglRenderer(gl, warn);
-    this.queries = new Queries(gl);
+    this.renderer = new VirglRenderer(gl, warn, bufferWrites);
+    this.queries = new Queries(gl, bufferWrites);
     this.sub = new VirglSubContext();
     this.subs.set(0, this.sub);
   }

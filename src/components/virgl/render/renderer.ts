@@ -9,6 +9,7 @@ import type { VirglVertexElementsState } from "../protocol/objects/vertex-elemen
 import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import { VIRGL_FORMATS } from "../resources/formats.ts";
+import type { VirglResourceState } from "../resources/resource.ts";
 import { VirglShader } from "../state/shader.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import { producedVaryings, type ShaderKey, type TgsiShader } from "../tgsi/index.ts";
@@ -16,6 +17,7 @@ import { colorTargetBlendBits } from "./color-target-formats.ts";
 import { launchGrid } from "./compute.ts";
 import { bindSubContextFramebuffer } from "./framebuffer.ts";
 import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
+import { BufferWrites, IndexRanges } from "./index-ranges.ts";
 import { IndirectDraws, type IndirectPlan } from "./indirect-draws.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
@@ -151,6 +153,9 @@ export class VirglRenderer {
   /** The last programs chosen and what chose them, most recent first (a frame often alternates a few states). */
   readonly #programMemos: ProgramMemo[] = [];
   #framebufferFormats: { sub: VirglSubContext; version: number; formats: string } | undefined;
+  readonly #bufferWrites: BufferWrites;
+  /** Index runs already read back, valid until buffer contents may have changed. */
+  readonly #indexRanges: IndexRanges;
   /** Index read-back scratch, grown to the largest indexed draw seen (bounded by the 1 GiB buffer limit). */
   #indexScratch = new ArrayBuffer(0);
   readonly #applied: Applied = {
@@ -171,8 +176,10 @@ export class VirglRenderer {
   /** A draw or dispatch since the last {@link settleShaderWrites} bound buffers, images or counters shaders write. */
   shaderWrites = false;
 
-  constructor(gl: HostGl, warn: (message: string) => void) {
+  constructor(gl: HostGl, warn: (message: string) => void, bufferWrites: BufferWrites = new BufferWrites()) {
     this.#gl = gl;
+    this.#bufferWrites = bufferWrites;
+    this.#indexRanges = new IndexRanges(bufferWrites);
     this.#resources = new ShaderResources(gl);
     this.#memory = new ShaderMemory(gl);
     this.#warn = warn;
@@ -528,13 +535,15 @@ export class VirglRenderer {
     const stipple = d.rasterizer?.polyStipple === true;
     const clip = (d.rasterizer?.clipPlaneEnable ?? 0) !== 0;
     const lastVertex = d.gs ?? d.tes ?? d.vs;
+    let writesMemory = false;
     for (const s of [d.vs, d.tcs, d.tes, d.gs, d.fs]) {
       if (s === undefined) continue;
       const usesSysval = (s === d.fs && stipple) || (s === lastVertex && clip);
       this.#resources.bindBuffers(sub, s.tgsi!, usesSysval, lookup);
       this.#resources.bindTextures(sub, s.tgsi!, lookup);
-      if (this.#memory.bind(sub, s.tgsi!, lookup)) this.shaderWrites = true;
+      if (this.#memory.bind(sub, s.tgsi!, lookup)) writesMemory = true;
     }
+    if (writesMemory) this.shaderWrites = true;
     const restart = c.primitiveRestart ? c.restartIndex : -1;
     if (restart !== a.restart) {
       if (restart < 0) gl.disable(GL.PRIMITIVE_RESTART);
@@ -580,6 +589,8 @@ export class VirglRenderer {
       }
     });
     this.#streamOutput.afterDraw(sub, capturing);
+    // What the draw wrote (captured vertices, shader memory) may be a later draw's indices.
+    if (capturing !== undefined || writesMemory) this.#bufferWrites.bump();
     return undefined;
   }
 
@@ -587,7 +598,7 @@ export class VirglRenderer {
   #indexBuffer(
     b: VirglSubContext["bound"],
     lookup: ResourceLookup,
-  ): { glName: number; type: number; size: number; width: number } | VirglRefusal {
+  ): { state: VirglResourceState; glName: number; type: number; size: number; width: number } | VirglRefusal {
     const ib = b.indexBuffer;
     if (ib === undefined) return invalid("indexed draw without an index buffer");
     const res = lookup(ib.resourceId);
@@ -596,7 +607,7 @@ export class VirglRenderer {
       return invalid("index buffer is not a GL buffer");
     const type = INDEX_TYPE[ib.indexSize];
     if (type === undefined) return invalid(`index size ${ib.indexSize}`);
-    return { glName: res.state.glName, type, size: ib.indexSize, width: res.state.width };
+    return { state: res.state, glName: res.state.glName, type, size: ib.indexSize, width: res.state.width };
   }
 
   /**
@@ -605,7 +616,7 @@ export class VirglRenderer {
    * no vertex is fetched.
    */
   #indexRange(
-    ib: { glName: number; size: number; width: number },
+    ib: { state: VirglResourceState; glName: number; size: number; width: number },
     count: number,
     offset: number,
     bias: number,
@@ -615,6 +626,22 @@ export class VirglRenderer {
     if (offset + bytes > ib.width)
       return invalid(`indices ${offset}+${count}×${ib.size} past the ${ib.width}-byte index buffer`);
     if (count === 0) return { first: 0, last: -1 };
+    const known = this.#indexRanges.find(ib.state, offset, count, ib.size, restart);
+    const { min, max } = known ?? this.#readIndexRange(ib, count, offset, restart);
+    if (max < 0) return { first: 0, last: -1 };
+    const first = min + bias;
+    if (first < 0) return invalid(`index ${min} + bias ${bias} is a negative vertex`);
+    return { first, last: max + bias };
+  }
+
+  /** Reads `count` indices at byte `offset` back from the host and remembers their smallest and largest. */
+  #readIndexRange(
+    ib: { state: VirglResourceState; glName: number; size: number },
+    count: number,
+    offset: number,
+    restart: number,
+  ): { min: number; max: number } {
+    const bytes = count * ib.size;
     if (this.#indexScratch.byteLength < bytes) this.#indexScratch = new ArrayBuffer(bytes);
     const raw = new Uint8Array(this.#indexScratch, 0, bytes);
     this.#gl.getBufferSubData(ib.glName, offset, raw);
@@ -632,10 +659,8 @@ export class VirglRenderer {
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    if (max < 0) return { first: 0, last: -1 };
-    const first = min + bias;
-    if (first < 0) return invalid(`index ${min} + bias ${bias} is a negative vertex`);
-    return { first, last: max + bias };
+    this.#indexRanges.remember(ib.state, offset, count, ib.size, restart, min, max);
+    return { min, max };
   }
 
   /** LAUNCH_GRID: refused for bad references or counts; skipped (counted) when no compute program can be built. */

@@ -1,25 +1,13 @@
 #!/usr/bin/env node
-// Runs the built CLI (dist/) when it is at least as new as every source file; otherwise, in a checkout with
-// edited sources, the TypeScript sources through tsx.
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+// Runs the built CLI (dist/). Without a build (a fresh checkout), or with RUTABAGA_TS_FROM_SOURCE=1, runs the
+// TypeScript sources through tsx instead. No source file is looked at otherwise: `npm start` and the test runner
+// rebuild a stale dist/ first (scripts/build-if-stale.mjs).
+import { existsSync } from "node:fs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const built = join(root, "dist", "cli", "main.js");
-const sources = join(root, "src");
+const built = new URL("../dist/cli/main.js", import.meta.url);
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-if (existsSync(built) && (!existsSync(sources) || statSync(built).mtimeMs >= newestSource(sources))) {
-  await import(built);
+if (process.env.RUTABAGA_TS_FROM_SOURCE !== "1" && existsSync(built)) {
+  await import(built.href);
 } else {
   const { register } = await import("tsx/esm/api");
   register();

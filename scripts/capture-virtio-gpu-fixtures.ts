@@ -5,22 +5,22 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GpuCommandType as T } from "../src/virtio-gpu/protocol.ts";
+import { GpuCommandType } from "../src/virtio-gpu/protocol.ts";
 import { decodeTrace } from "../src/virtio-gpu/trace.ts";
 import { buildInitramfs, prepareTools } from "./lib/guest-image.ts";
 import { GuestSession } from "./lib/guest-session.ts";
 
 const OUT = "test/fixtures/virtio-gpu";
 const WANTED: Record<string, number> = {
-  "get-display-info": T.GetDisplayInfo,
-  "get-edid": T.GetEdid,
-  "resource-create-2d": T.ResourceCreate2d,
-  "resource-attach-backing": T.ResourceAttachBacking,
-  "set-scanout": T.SetScanout,
-  "transfer-to-host-2d": T.TransferToHost2d,
-  "resource-flush": T.ResourceFlush,
-  "update-cursor": T.UpdateCursor,
-  "move-cursor": T.MoveCursor,
+  "get-display-info": GpuCommandType.GetDisplayInfo,
+  "get-edid": GpuCommandType.GetEdid,
+  "resource-create-2d": GpuCommandType.ResourceCreate2d,
+  "resource-attach-backing": GpuCommandType.ResourceAttachBacking,
+  "set-scanout": GpuCommandType.SetScanout,
+  "transfer-to-host-2d": GpuCommandType.TransferToHost2d,
+  "resource-flush": GpuCommandType.ResourceFlush,
+  "update-cursor": GpuCommandType.UpdateCursor,
+  "move-cursor": GpuCommandType.MoveCursor,
 };
 
 const work = mkdtempSync(join(tmpdir(), "rutabaga-capture-"));

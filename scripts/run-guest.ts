@@ -20,7 +20,10 @@ the guest's screen). Ctrl-D, Ctrl-C or --seconds stop the guest and the backend.
   --screendump FILE     where the screen goes (default ./guest-screen.png)
   --every SECONDS       how often it is refreshed (default 1)
   --seconds N           stop N seconds after the guest is up (default: run until Ctrl-D / Ctrl-C)
-  --print-qemu-command  print the QEMU command line and environment this script uses, and exit
+  --print-qemu-command  build the guest's initramfs into .cache/qemu-e2e/ and print a QEMU command line (with its
+                        environment) that boots it against a backend already listening on --socket, and exit
+  --socket PATH         the backend's socket for --print-qemu-command (default /tmp/rutabaga-gpu.sock, the
+                        README Quick start's)
   -h, --help            show this help`;
 
 function fail(message: string): never {
@@ -36,6 +39,7 @@ const { values } = (() => {
         every: { type: "string" },
         seconds: { type: "string" },
         "print-qemu-command": { type: "boolean" },
+        socket: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -60,7 +64,8 @@ const screenFile = resolve(process.env.RUN_GUEST_CWD ?? ".", values.screendump ?
 
 const tools = prepareTools();
 if (values["print-qemu-command"]) {
-  const args = qemuArgs(tools, { gpuSocket: "/tmp/rutabaga-gpu.sock", initramfs: "INITRAMFS" });
+  const gpuSocket = resolve(process.env.RUN_GUEST_CWD ?? ".", values.socket ?? "/tmp/rutabaga-gpu.sock");
+  const args = qemuArgs(tools, { gpuSocket, initramfs: buildInitramfs(tools, {}) });
   const env = Object.entries(qemuEnv(tools)).map(([k, v]) => `${k}=${v}`);
   console.log([...env, tools.qemu, ...args].map((a) => (/^[\w/.,:=+-]+$/.test(a) ? a : `'${a}'`)).join(" "));
   process.exit(0);

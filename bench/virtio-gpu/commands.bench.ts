@@ -1,6 +1,6 @@
 // npm run bench -- virtio-gpu: commands per second through the mock virtqueue, against plain copies of the same bytes.
 import { cpus } from "node:os";
-import { encodeRequest, MockGpuDriver, GpuCommandType as T, VirtioGpuDevice } from "../../src/virtio-gpu/index.ts";
+import { encodeRequest, GpuCommandType, MockGpuDriver, VirtioGpuDevice } from "../../src/virtio-gpu/index.ts";
 import { compare } from "../harness.ts";
 
 const W = 1280;
@@ -12,9 +12,14 @@ function linuxLikeDevice() {
   const device = new VirtioGpuDevice({ scanouts: [{ width: W, height: H }] });
   const driver = new MockGpuDriver(device, { indirect: true, eventIdx: true, ramBytes: 32 * 1024 * 1024 });
   const entries = driver.scatteredPages(W * H * 4, 3);
-  driver.send({ type: T.ResourceCreate2d, resourceId: 2, format: 2, width: W, height: H });
-  driver.send({ type: T.ResourceAttachBacking, resourceId: 2, entries });
-  driver.send({ type: T.SetScanout, rect: { x: 0, y: 0, width: W, height: H }, scanoutId: 0, resourceId: 2 });
+  driver.send({ type: GpuCommandType.ResourceCreate2d, resourceId: 2, format: 2, width: W, height: H });
+  driver.send({ type: GpuCommandType.ResourceAttachBacking, resourceId: 2, entries });
+  driver.send({
+    type: GpuCommandType.SetScanout,
+    rect: { x: 0, y: 0, width: W, height: H },
+    scanoutId: 0,
+    resourceId: 2,
+  });
   return driver;
 }
 
@@ -22,8 +27,8 @@ function linuxLikeDevice() {
 function updatePair(x: number, y: number, width: number, height: number): [Uint8Array, Uint8Array] {
   const rect = { x, y, width, height };
   return [
-    encodeRequest({ type: T.TransferToHost2d, rect, offset: BigInt(y * PITCH + x * 4), resourceId: 2 }),
-    encodeRequest({ type: T.ResourceFlush, rect, resourceId: 2 }),
+    encodeRequest({ type: GpuCommandType.TransferToHost2d, rect, offset: BigInt(y * PITCH + x * 4), resourceId: 2 }),
+    encodeRequest({ type: GpuCommandType.ResourceFlush, rect, resourceId: 2 }),
   ];
 }
 

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GuestTools3d } from "./guest-image-3d.ts";
-import { exited, QemuConsole, reap, type Screen, waitFor } from "./qemu-console.ts";
+import { exited, exitedWithin, QemuConsole, reap, type Screen, waitFor } from "./qemu-console.ts";
 
 /** Which device renders the guest's OpenGL. */
 export type Gpu3dKind = "ours" | "builtin";
@@ -196,7 +196,7 @@ export class Guest3dSession {
   /** Stops QEMU, the backend and Xvfb; returns the backend's exit status (undefined for the built-in device). */
   async stop(): Promise<{ backendExit: number | null | undefined }> {
     await this.#console?.stop();
-    await Promise.race([exited(this.backend), new Promise((r) => setTimeout(r, 15_000))]);
+    await exitedWithin(this.backend, 15_000);
     const backendExit = this.backend === undefined ? undefined : this.backend.exitCode;
     this.backend?.kill("SIGKILL");
     this.xvfb?.kill("SIGTERM");

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GuestTools } from "./guest-image.ts";
-import { exited, QemuConsole, type Screen, waitFor } from "./qemu-console.ts";
+import { exitedWithin, QemuConsole, type Screen, waitFor } from "./qemu-console.ts";
 
 export type { Screen } from "./qemu-console.ts";
 
@@ -143,7 +143,7 @@ export class GuestSession {
   /** Powers the guest off and waits for both processes; kills what is left after a grace period. */
   async stop(): Promise<{ backendExit: number | null }> {
     await this.#console?.stop();
-    await Promise.race([exited(this.backend), new Promise((r) => setTimeout(r, 10_000))]);
+    await exitedWithin(this.backend, 10_000);
     const backendExit = this.backend?.exitCode ?? null;
     this.backend?.kill("SIGKILL");
     rmSync(this.dir, { recursive: true, force: true });

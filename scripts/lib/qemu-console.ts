@@ -34,9 +34,16 @@ export function exited(p: ChildProcess | undefined): Promise<void> {
     : new Promise<void>((resolve) => p.once("exit", () => resolve()));
 }
 
+/** Waits for `p` to exit for at most `ms`; the timer goes as soon as it exits (a pending one holds the process). */
+export async function exitedWithin(p: ChildProcess | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([exited(p), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
+
 /** Waits for `p` to exit for at most `ms`, then kills it. */
 export async function reap(p: ChildProcess | undefined, ms: number, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
-  await Promise.race([exited(p), new Promise((r) => setTimeout(r, ms))]);
+  await exitedWithin(p, ms);
   p?.kill(signal);
 }
 

@@ -1,7 +1,8 @@
+import { GUEST_PAGE_SIZE } from "../rutabaga/constants.ts";
 import { decodeCommand, GpuCommandType, type MemEntry, TraceError, type TraceRecord } from "../virtio-gpu/index.ts";
 import type { SharedRegion } from "./shared-transport.ts";
 
-const PAGE = 4096n;
+const PAGE = BigInt(GUEST_PAGE_SIZE);
 /** Most shared guest RAM a trace may need (what browsers reliably grant a `SharedArrayBuffer`). */
 export const MAX_SHARED_RAM_BYTES = 512 * 1024 * 1024;
 /** Bytes the driver may use for a response (the largest is an EDID response). */
@@ -77,7 +78,8 @@ export function layoutTrace(records: readonly TraceRecord[]): TraceLayout {
   const top = current === undefined ? 0n : current[1] * PAGE;
   // Rings of both queues, then room for a full control queue of the largest request with its response.
   const rings = 64 * 1024;
-  const driverBytes = Math.ceil((rings + (largestRequest + RESPONSE_BYTES + 64) * 2 + 1024 * 1024) / 4096) * 4096;
+  const driverBytes =
+    Math.ceil((rings + (largestRequest + RESPONSE_BYTES + 64) * 2 + 1024 * 1024) / GUEST_PAGE_SIZE) * GUEST_PAGE_SIZE;
   const driverAddr = ((top + 0x20_0000n - 1n) / 0x20_0000n) * 0x20_0000n + 0x20_0000n;
   if (offset + driverBytes > MAX_SHARED_RAM_BYTES || driverAddr + BigInt(driverBytes) > 1n << 64n) {
     throw new TraceError(`the trace needs more than ${MAX_SHARED_RAM_BYTES} bytes of shared guest memory`);

@@ -1,3 +1,6 @@
+/** Bytes of one guest page (virtio-gpu backing entries, blob and image sizes are counted in them). */
+export const GUEST_PAGE_SIZE = 4096;
+
 /** Which backend a resource or context belongs to; values are rutabaga_gfx's (also bit positions of component masks). */
 export const RutabagaComponentType = {
   NoneSelected: 0,

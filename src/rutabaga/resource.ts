@@ -1,5 +1,6 @@
+import type { RutabagaComponentType } from "./constants.ts";
 import type { IovecList } from "./iovec-list.ts";
-import type { Resource3DInfo, RutabagaHandle, VulkanInfo } from "./types.ts";
+import type { Resource3DInfo, ResourceCreateBlob, RutabagaHandle, VulkanInfo } from "./types.ts";
 
 /** 2D bookkeeping: a host copy of the pixels (absent for guest-memory blobs) and the scanout stride of a blob. */
 export interface Rutabaga2DInfo {
@@ -79,4 +80,24 @@ export class ResourceStates<S> {
   delete(resource: RutabagaResource): void {
     this.#states.delete(resource);
   }
+}
+
+/**
+ * A blob's resource record: `create`'s memory kind, flags and size, made by `component`, on `backing` when the blob
+ * is guest memory.
+ */
+export function blobResource(
+  resourceId: number,
+  create: ResourceCreateBlob,
+  component: RutabagaComponentType,
+  backing?: IovecList,
+): RutabagaResource {
+  const resource = emptyResource(resourceId);
+  resource.blob = true;
+  resource.blobMem = create.blobMem;
+  resource.blobFlags = create.blobFlags;
+  resource.size = create.size;
+  resource.componentMask = 1 << component;
+  resource.backing = backing;
+  return resource;
 }

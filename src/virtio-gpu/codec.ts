@@ -1,5 +1,5 @@
 import type { CtrlHeader, GpuCommand, GpuRect, MemEntry } from "./commands.ts";
-import { CTX_DEBUG_NAME_BYTES, GpuCommandType, GpuLayout as L, SCANOUT_BLOB_PLANES } from "./protocol.ts";
+import { CTX_DEBUG_NAME_BYTES, GpuCommandType, GpuLayout, SCANOUT_BLOB_PLANES } from "./protocol.ts";
 
 /** Why a request could not be decoded; the device turns it into a response at its edge. */
 export const DecodeFailure = {
@@ -23,7 +23,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: false });
 
 /** Reads `virtio_gpu_ctrl_hdr` at 0. */
 export function decodeHeader(v: DataView): CtrlHeader {
-  const H = L.CtrlHdr;
+  const H = GpuLayout.CtrlHdr;
   return {
     type: v.getUint32(H.type, true),
     flags: v.getUint32(H.flags, true),
@@ -35,10 +35,10 @@ export function decodeHeader(v: DataView): CtrlHeader {
 
 function rect(v: DataView, at: number): GpuRect {
   return {
-    x: v.getUint32(at + L.Rect.x, true),
-    y: v.getUint32(at + L.Rect.y, true),
-    width: v.getUint32(at + L.Rect.width, true),
-    height: v.getUint32(at + L.Rect.height, true),
+    x: v.getUint32(at + GpuLayout.Rect.x, true),
+    y: v.getUint32(at + GpuLayout.Rect.y, true),
+    width: v.getUint32(at + GpuLayout.Rect.width, true),
+    height: v.getUint32(at + GpuLayout.Rect.height, true),
   };
 }
 
@@ -52,11 +52,14 @@ type Entries = { ok: true; list: MemEntry[] } | { ok: false; why: DecodeFailure 
 
 function entries(v: DataView, at: number, count: number, length: number): Entries {
   if (count > MAX_MEM_ENTRIES) return { ok: false, why: DecodeFailure.TooManyEntries };
-  if (at + count * L.MemEntry.size > length) return { ok: false, why: DecodeFailure.ShortRequest };
+  if (at + count * GpuLayout.MemEntry.size > length) return { ok: false, why: DecodeFailure.ShortRequest };
   const out: MemEntry[] = new Array(count);
   for (let i = 0; i < count; i++) {
-    const p = at + i * L.MemEntry.size;
-    out[i] = { addr: v.getBigUint64(p + L.MemEntry.addr, true), length: v.getUint32(p + L.MemEntry.length, true) };
+    const p = at + i * GpuLayout.MemEntry.size;
+    out[i] = {
+      addr: v.getBigUint64(p + GpuLayout.MemEntry.addr, true),
+      length: v.getUint32(p + GpuLayout.MemEntry.length, true),
+    };
   }
   return { ok: true, list: out };
 }
@@ -71,7 +74,7 @@ const u64 = (v: DataView, at: number) => v.getBigUint64(at, true);
  * buffer, made once by the caller). `SUBMIT_3D`'s command bytes are a view into `bytes`.
  */
 export function decodeCommand(bytes: Uint8Array, view: DataView, length: number): Decoded {
-  if (length < L.CtrlHdr.size) return { ok: false, hdr: undefined, why: DecodeFailure.ShortHeader };
+  if (length < GpuLayout.CtrlHdr.size) return { ok: false, hdr: undefined, why: DecodeFailure.ShortHeader };
   const hdr = decodeHeader(view);
   const v = view;
   const T = GpuCommandType;
@@ -79,7 +82,7 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
     case T.GetDisplayInfo:
       return done(hdr, { type: T.GetDisplayInfo });
     case T.ResourceCreate2d: {
-      const F = L.ResourceCreate2d;
+      const F = GpuLayout.ResourceCreate2d;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       return done(hdr, {
         type: T.ResourceCreate2d,
@@ -96,12 +99,12 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
     case T.CtxDetachResource:
     case T.ResourceUnmapBlob: {
       // Every one of these is the header and a resource id (`virtio_gpu_resource_unref`'s layout).
-      const F = L.ResourceUnref;
+      const F = GpuLayout.ResourceUnref;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       return done(hdr, { type: hdr.type, resourceId: u32(v, F.resourceId) });
     }
     case T.SetScanout: {
-      const F = L.SetScanout;
+      const F = GpuLayout.SetScanout;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       return done(hdr, {
         type: T.SetScanout,
@@ -111,12 +114,12 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
       });
     }
     case T.ResourceFlush: {
-      const F = L.ResourceFlush;
+      const F = GpuLayout.ResourceFlush;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       return done(hdr, { type: T.ResourceFlush, rect: rect(v, F.rect), resourceId: u32(v, F.resourceId) });
     }
     case T.TransferToHost2d: {
-      const F = L.TransferToHost2d;
+      const F = GpuLayout.TransferToHost2d;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       return done(hdr, {
         type: T.TransferToHost2d,
@@ -126,29 +129,29 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
       });
     }
     case T.ResourceAttachBacking: {
-      const F = L.ResourceAttachBacking;
+      const F = GpuLayout.ResourceAttachBacking;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       const list = entries(v, F.size, u32(v, F.nrEntries), length);
       if (!list.ok) return fail(hdr, list.why);
       return done(hdr, { type: T.ResourceAttachBacking, resourceId: u32(v, F.resourceId), entries: list.list });
     }
     case T.GetCapsetInfo: {
-      const F = L.GetCapsetInfo;
+      const F = GpuLayout.GetCapsetInfo;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       return done(hdr, { type: T.GetCapsetInfo, capsetIndex: u32(v, F.capsetIndex) });
     }
     case T.GetCapset: {
-      const F = L.GetCapset;
+      const F = GpuLayout.GetCapset;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       return done(hdr, { type: T.GetCapset, capsetId: u32(v, F.capsetId), capsetVersion: u32(v, F.capsetVersion) });
     }
     case T.GetEdid: {
-      const F = L.GetEdid;
+      const F = GpuLayout.GetEdid;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       return done(hdr, { type: T.GetEdid, scanoutId: u32(v, F.scanout) });
     }
     case T.ResourceCreateBlob: {
-      const F = L.ResourceCreateBlob;
+      const F = GpuLayout.ResourceCreateBlob;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       const list = entries(v, F.size, u32(v, F.nrEntries), length);
       if (!list.ok) return fail(hdr, list.why);
@@ -163,7 +166,7 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
       });
     }
     case T.SetScanoutBlob: {
-      const F = L.SetScanoutBlob;
+      const F = GpuLayout.SetScanoutBlob;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       const [s0, s1, s2, s3] = u32s(v, F.strides, SCANOUT_BLOB_PLANES) as [number, number, number, number];
       const [o0, o1, o2, o3] = u32s(v, F.offsets, SCANOUT_BLOB_PLANES) as [number, number, number, number];
@@ -180,7 +183,7 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
       });
     }
     case T.CtxCreate: {
-      const F = L.CtxCreate;
+      const F = GpuLayout.CtxCreate;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       const nameLength = Math.min(u32(v, F.nlen), CTX_DEBUG_NAME_BYTES);
       const debugName = utf8.decode(bytes.subarray(F.debugName, F.debugName + nameLength));
@@ -189,7 +192,7 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
     case T.CtxDestroy:
       return done(hdr, { type: T.CtxDestroy });
     case T.ResourceCreate3d: {
-      const F = L.ResourceCreate3d;
+      const F = GpuLayout.ResourceCreate3d;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       return done(hdr, {
         type: T.ResourceCreate3d,
@@ -208,8 +211,8 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
     }
     case T.TransferToHost3d:
     case T.TransferFromHost3d: {
-      const F = L.TransferHost3d;
-      const B = L.Box;
+      const F = GpuLayout.TransferHost3d;
+      const B = GpuLayout.Box;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       return done(hdr, {
         type: hdr.type,
@@ -229,7 +232,7 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
       });
     }
     case T.Submit3d: {
-      const F = L.CmdSubmit;
+      const F = GpuLayout.CmdSubmit;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       const size = u32(v, F.commandsSize);
       if (length - F.size < size) return fail(hdr, DecodeFailure.ShortRequest);
@@ -240,14 +243,14 @@ export function decodeCommand(bytes: Uint8Array, view: DataView, length: number)
       });
     }
     case T.ResourceMapBlob: {
-      const F = L.ResourceMapBlob;
+      const F = GpuLayout.ResourceMapBlob;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       return done(hdr, { type: T.ResourceMapBlob, resourceId: u32(v, F.resourceId), offset: u64(v, F.offset) });
     }
     case T.UpdateCursor:
     case T.MoveCursor: {
-      const F = L.UpdateCursor;
-      const P = L.CursorPos;
+      const F = GpuLayout.UpdateCursor;
+      const P = GpuLayout.CursorPos;
       if (length < F.size) return fail(hdr, DecodeFailure.ShortRequest);
       return done(hdr, {
         type: hdr.type,

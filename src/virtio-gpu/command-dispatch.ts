@@ -2,7 +2,7 @@ import { RutabagaBlobMem, RutabagaMapInfo, VirtioGpuFormat } from "../rutabaga/c
 import { isRutabagaError, type RutabagaErrorCode } from "../rutabaga/error.ts";
 import type { Rutabaga } from "../rutabaga/rutabaga.ts";
 import type { RutabagaFence, Transfer3D } from "../rutabaga/types.ts";
-import { type DecodeFailure, decodeCommand, DecodeFailure as F } from "./codec.ts";
+import { DecodeFailure, decodeCommand } from "./codec.ts";
 import type { CtrlHeader, GpuCommand, GpuRect, MemEntry } from "./commands.ts";
 import type { DisplayModel } from "./display-model.ts";
 import { buildEdid } from "./edid.ts";
@@ -10,12 +10,13 @@ import type { GuestMemory } from "./guest-memory.ts";
 import { HOST_VISIBLE_ALIGNMENT, type HostVisibleRegion } from "./host-visible-region.ts";
 import {
   CURSOR_SIZE,
+  GpuCommandType,
   GpuFlags,
+  GpuResponseType,
   type GpuResponseTypeValue,
-  GpuResponseType as R,
   RESOURCE_UUID_BYTES,
-  GpuCommandType as T,
 } from "./protocol.ts";
+import { encodeRequest } from "./request-encoder.ts";
 import { ResponseEncoder } from "./responses.ts";
 import type { GuestBacking, TraceCapture } from "./trace-capture.ts";
 
@@ -31,21 +32,23 @@ class CommandError {
 
 /** The response for each library error a command can hit; any other is `ERR_UNSPEC`. */
 const LIBRARY_ERROR_RESPONSES: Partial<Record<RutabagaErrorCode, GpuResponseTypeValue>> = {
-  InvalidResourceId: R.ErrInvalidResourceId,
-  InvalidContextId: R.ErrInvalidContextId,
-  OutOfMemory: R.ErrOutOfMemory,
-  CheckedRange: R.ErrInvalidParameter,
-  CheckedArithmetic: R.ErrInvalidParameter,
-  InvalidIovec: R.ErrInvalidParameter,
-  Invalid2DInfo: R.ErrInvalidParameter,
-  InvalidCommandSize: R.ErrInvalidParameter,
-  InvalidCommandBuffer: R.ErrInvalidParameter,
-  InvalidCapset: R.ErrInvalidParameter,
+  InvalidResourceId: GpuResponseType.ErrInvalidResourceId,
+  InvalidContextId: GpuResponseType.ErrInvalidContextId,
+  OutOfMemory: GpuResponseType.ErrOutOfMemory,
+  CheckedRange: GpuResponseType.ErrInvalidParameter,
+  CheckedArithmetic: GpuResponseType.ErrInvalidParameter,
+  InvalidIovec: GpuResponseType.ErrInvalidParameter,
+  Invalid2DInfo: GpuResponseType.ErrInvalidParameter,
+  InvalidCommandSize: GpuResponseType.ErrInvalidParameter,
+  InvalidCommandBuffer: GpuResponseType.ErrInvalidParameter,
+  InvalidCapset: GpuResponseType.ErrInvalidParameter,
 };
 
 /** The response for an undecodable request: a short `SUBMIT_3D` is a bad parameter, anything else unspecified. */
 function decodeFailureResponse(why: DecodeFailure, hdr: CtrlHeader | undefined): GpuResponseTypeValue {
-  return hdr?.type === T.Submit3d && why === F.ShortRequest ? R.ErrInvalidParameter : R.ErrUnspec;
+  return hdr?.type === GpuCommandType.Submit3d && why === DecodeFailure.ShortRequest
+    ? GpuResponseType.ErrInvalidParameter
+    : GpuResponseType.ErrUnspec;
 }
 
 /** What running one request produced: the response (in the encoder) and whether a fence now guards it. */
@@ -96,8 +99,17 @@ export class CommandDispatcher {
     this.#mapped.clear();
   }
 
-  /** Runs the request in the first `length` bytes of `bytes` (read through `view`); the response is in `encoder`. */
-  execute(queueIndex: number, bytes: Uint8Array, view: DataView, length: number, memory: GuestMemory): ExecutedRequest {
+  /**
+   * Decodes the request in the first `length` bytes of `bytes` (read through `view`) and runs it; the response is in
+   * `encoder`.
+   */
+  decodeAndRun(
+    queueIndex: number,
+    bytes: Uint8Array,
+    view: DataView,
+    length: number,
+    memory: GuestMemory,
+  ): ExecutedRequest {
     this.#memory = memory;
     const decoded = decodeCommand(bytes, view, length);
     if (!decoded.ok) {
@@ -107,6 +119,23 @@ export class CommandDispatcher {
     }
     const { hdr, command } = decoded;
     this.#capture?.request(queueIndex, bytes.subarray(0, length), command, memory, this.#backings, this.rutabaga);
+    return this.#run(hdr, command);
+  }
+
+  /**
+   * Runs a command an in-process driver holds already typed: no encoding and decoding in between (a trace capture,
+   * when set, gets it encoded). Its fields are trusted to be in their wire ranges, as the host's own code sets them.
+   */
+  runTyped(queueIndex: number, hdr: CtrlHeader, command: GpuCommand, memory: GuestMemory): ExecutedRequest {
+    this.#memory = memory;
+    if (this.#capture !== undefined) {
+      const bytes = encodeRequest(command, hdr);
+      this.#capture.request(queueIndex, bytes, command, memory, this.#backings, this.rutabaga);
+    }
+    return this.#run(hdr, command);
+  }
+
+  #run(hdr: CtrlHeader, command: GpuCommand): ExecutedRequest {
     let responseLength: number;
     try {
       this.rutabaga.forceCtx0();
@@ -123,7 +152,7 @@ export class CommandDispatcher {
         fenced = true;
       } catch (e) {
         this.#log(`fence ${hdr.fenceId}: ${e instanceof Error ? e.message : String(e)}`);
-        responseLength = this.encoder.plain(R.ErrUnspec, hdr);
+        responseLength = this.encoder.plain(GpuResponseType.ErrUnspec, hdr);
       }
     }
     return { responseLength, hdr, fenced };
@@ -137,20 +166,24 @@ export class CommandDispatcher {
   /** A library error becomes its response; anything else is a bug of ours, and the guest still gets an answer. */
   #failed(hdr: CtrlHeader, e: unknown): number {
     if (e instanceof CommandError) return this.#refused(hdr, e.response, e.why);
-    if (isRutabagaError(e)) return this.#refused(hdr, LIBRARY_ERROR_RESPONSES[e.code] ?? R.ErrUnspec, e.message);
+    if (isRutabagaError(e))
+      return this.#refused(hdr, LIBRARY_ERROR_RESPONSES[e.code] ?? GpuResponseType.ErrUnspec, e.message);
     const why = `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
-    return this.#refused(hdr, R.ErrUnspec, why);
+    return this.#refused(hdr, GpuResponseType.ErrUnspec, why);
   }
 
   /** Views of guest memory for each entry, or the first entry outside it. */
   #views(entries: readonly MemEntry[]): Uint8Array[][] | CommandError {
     const memory = this.#memory;
-    if (memory === undefined) return new CommandError(R.ErrUnspec, "no guest memory");
+    if (memory === undefined) return new CommandError(GpuResponseType.ErrUnspec, "no guest memory");
     const views: Uint8Array[][] = [];
     for (const e of entries) {
       const v = memory.translate(e.addr, e.length);
       if (v === undefined) {
-        return new CommandError(R.ErrUnspec, `entry 0x${e.addr.toString(16)}+${e.length} is outside guest memory`);
+        return new CommandError(
+          GpuResponseType.ErrUnspec,
+          `entry 0x${e.addr.toString(16)}+${e.length} is outside guest memory`,
+        );
       }
       views.push(v);
     }
@@ -171,7 +204,9 @@ export class CommandDispatcher {
   }
 
   #scanoutId(id: number): CommandError | undefined {
-    return this.#display.has(id) ? undefined : new CommandError(R.ErrInvalidScanoutId, `no scanout ${id}`);
+    return this.#display.has(id)
+      ? undefined
+      : new CommandError(GpuResponseType.ErrInvalidScanoutId, `no scanout ${id}`);
   }
 
   /**
@@ -182,19 +217,23 @@ export class CommandDispatcher {
     const rb = this.rutabaga;
     const info = rb.resourceInfo(resourceId);
     const region = this.#hostVisible;
-    if (region === undefined) return new CommandError(R.ErrUnspec, "no host-visible memory region to map blobs into");
+    if (region === undefined)
+      return new CommandError(GpuResponseType.ErrUnspec, "no host-visible memory region to map blobs into");
     if (!info.blob || info.blobMem === RutabagaBlobMem.Guest) {
-      return new CommandError(R.ErrInvalidParameter, `resource ${resourceId} is not a host blob`);
+      return new CommandError(GpuResponseType.ErrInvalidParameter, `resource ${resourceId} is not a host blob`);
     }
     if (this.#mapped.has(resourceId))
-      return new CommandError(R.ErrInvalidParameter, `resource ${resourceId} is mapped`);
+      return new CommandError(GpuResponseType.ErrInvalidParameter, `resource ${resourceId} is mapped`);
     const length = (info.size + BigInt(HOST_VISIBLE_ALIGNMENT - 1)) & ~BigInt(HOST_VISIBLE_ALIGNMENT - 1);
     if (offset % BigInt(HOST_VISIBLE_ALIGNMENT) !== 0n || offset + length > region.size) {
-      return new CommandError(R.ErrInvalidParameter, `blob of ${length} bytes at ${offset} does not fit the region`);
+      return new CommandError(
+        GpuResponseType.ErrInvalidParameter,
+        `blob of ${length} bytes at ${offset} does not fit the region`,
+      );
     }
     for (const m of this.#mapped.values()) {
       if (offset < m.offset + m.length && m.offset < offset + length) {
-        return new CommandError(R.ErrInvalidParameter, `blob at ${offset} overlaps one at ${m.offset}`);
+        return new CommandError(GpuResponseType.ErrInvalidParameter, `blob at ${offset} overlaps one at ${m.offset}`);
       }
     }
     const mapInfo = rb.mapInfo(resourceId) & RutabagaMapInfo.CacheMask;
@@ -221,45 +260,46 @@ export class CommandDispatcher {
 
   #dispatch(hdr: CtrlHeader, c: GpuCommand): number | CommandError {
     const enc = this.encoder;
-    const ok = () => enc.plain(R.OkNodata, hdr);
+    const ok = () => enc.plain(GpuResponseType.OkNodata, hdr);
     const rb = this.rutabaga;
     const display = this.#display;
     switch (c.type) {
-      case T.GetDisplayInfo:
+      case GpuCommandType.GetDisplayInfo:
         return enc.displayInfo(hdr, display.displayInfo());
-      case T.GetEdid: {
-        if (!display.has(c.scanoutId)) return new CommandError(R.ErrInvalidParameter, `no scanout ${c.scanoutId}`);
+      case GpuCommandType.GetEdid: {
+        if (!display.has(c.scanoutId))
+          return new CommandError(GpuResponseType.ErrInvalidParameter, `no scanout ${c.scanoutId}`);
         const { width, height } = display.config(c.scanoutId);
         return enc.edid(hdr, buildEdid({ width, height, serial: c.scanoutId }));
       }
-      case T.ResourceCreate2d:
-        if (c.resourceId === 0) return new CommandError(R.ErrInvalidResourceId, "resource id 0");
+      case GpuCommandType.ResourceCreate2d:
+        if (c.resourceId === 0) return new CommandError(GpuResponseType.ErrInvalidResourceId, "resource id 0");
         rb.resourceCreate2d(c.resourceId, c.format, c.width, c.height);
         return ok();
-      case T.ResourceCreate3d: {
-        if (c.resourceId === 0) return new CommandError(R.ErrInvalidResourceId, "resource id 0");
+      case GpuCommandType.ResourceCreate3d: {
+        if (c.resourceId === 0) return new CommandError(GpuResponseType.ErrInvalidResourceId, "resource id 0");
         const { type: _t, resourceId, ...create } = c;
         rb.resourceCreate3d(resourceId, create);
         return ok();
       }
-      case T.ResourceUnref:
+      case GpuCommandType.ResourceUnref:
         rb.resourceInfo(c.resourceId);
         this.#unmapBlob(c.resourceId);
         rb.unrefResource(c.resourceId);
         this.#backings.delete(c.resourceId);
         display.forgetResource(c.resourceId);
         return ok();
-      case T.ResourceAttachBacking: {
+      case GpuCommandType.ResourceAttachBacking: {
         const made: { views?: Uint8Array[][] } = {};
         rb.attachBacking(c.resourceId, this.#lazyViews(c.entries, made));
         this.#backings.set(c.resourceId, { entries: c.entries, views: made.views! });
         return ok();
       }
-      case T.ResourceDetachBacking:
+      case GpuCommandType.ResourceDetachBacking:
         rb.detachBacking(c.resourceId);
         this.#backings.delete(c.resourceId);
         return ok();
-      case T.SetScanout: {
+      case GpuCommandType.SetScanout: {
         const bad = this.#scanoutId(c.scanoutId);
         if (bad !== undefined) return bad;
         if (c.resourceId === 0) {
@@ -271,7 +311,7 @@ export class CommandDispatcher {
         display.enable(rb, c.scanoutId, c.resourceId, c.rect, format, undefined);
         return ok();
       }
-      case T.SetScanoutBlob: {
+      case GpuCommandType.SetScanoutBlob: {
         const bad = this.#scanoutId(c.scanoutId);
         if (bad !== undefined) return bad;
         if (c.resourceId === 0) {
@@ -291,18 +331,18 @@ export class CommandDispatcher {
         display.enable(rb, c.scanoutId, c.resourceId, c.rect, c.format, blob);
         return ok();
       }
-      case T.ResourceFlush:
+      case GpuCommandType.ResourceFlush:
         if (c.resourceId === 0) return ok();
         rb.flushResource(c.resourceId, toRect(c.rect));
         display.flushResource(rb, c.resourceId, c.rect);
         return ok();
-      case T.TransferToHost2d:
+      case GpuCommandType.TransferToHost2d:
         rb.transferToHost2d(c.resourceId, toRect(c.rect), c.offset);
         return ok();
-      case T.TransferToHost3d:
-      case T.TransferFromHost3d: {
+      case GpuCommandType.TransferToHost3d:
+      case GpuCommandType.TransferFromHost3d: {
         if (c.offset > BigInt(Number.MAX_SAFE_INTEGER)) {
-          return new CommandError(R.ErrInvalidParameter, `transfer offset ${c.offset} is too large`);
+          return new CommandError(GpuResponseType.ErrInvalidParameter, `transfer offset ${c.offset} is too large`);
         }
         const t: Transfer3D = {
           ...c.box,
@@ -311,29 +351,30 @@ export class CommandDispatcher {
           layerStride: c.layerStride,
           offset: Number(c.offset),
         };
-        if (c.type === T.TransferToHost3d) rb.transferWrite(hdr.ctxId, c.resourceId, t);
+        if (c.type === GpuCommandType.TransferToHost3d) rb.transferWrite(hdr.ctxId, c.resourceId, t);
         else rb.transferRead(hdr.ctxId, c.resourceId, t);
         return ok();
       }
-      case T.GetCapsetInfo: {
+      case GpuCommandType.GetCapsetInfo: {
         const info = rb.getCapsetInfo(c.capsetIndex);
         return enc.capsetInfo(hdr, info.capsetId, info.version, info.size);
       }
-      case T.GetCapset: {
+      case GpuCommandType.GetCapset: {
         let listed = false;
         for (let i = 0; i < rb.getNumCapsets(); i++) listed ||= rb.getCapsetInfo(i).capsetId === c.capsetId;
-        if (!listed) return new CommandError(R.ErrInvalidParameter, `capset ${c.capsetId} is not offered`);
+        if (!listed)
+          return new CommandError(GpuResponseType.ErrInvalidParameter, `capset ${c.capsetId} is not offered`);
         return enc.capset(hdr, rb.getCapset(c.capsetId, c.capsetVersion));
       }
-      case T.ResourceAssignUuid: {
+      case GpuCommandType.ResourceAssignUuid: {
         rb.resourceInfo(c.resourceId);
         // The resource id, big-endian, in the UUID's last 4 bytes: unique per resource.
         const uuid = new Uint8Array(RESOURCE_UUID_BYTES);
         new DataView(uuid.buffer).setUint32(RESOURCE_UUID_BYTES - 4, c.resourceId, false);
         return enc.uuid(hdr, uuid);
       }
-      case T.ResourceCreateBlob: {
-        if (c.resourceId === 0) return new CommandError(R.ErrInvalidResourceId, "resource id 0");
+      case GpuCommandType.ResourceCreateBlob: {
+        if (c.resourceId === 0) return new CommandError(GpuResponseType.ErrInvalidResourceId, "resource id 0");
         const guestBacked = c.blobMem !== RutabagaBlobMem.Host3D;
         const made: { views?: Uint8Array[][] } = {};
         const iovecs = guestBacked ? this.#lazyViews(c.entries, made) : undefined;
@@ -342,39 +383,39 @@ export class CommandDispatcher {
         if (made.views !== undefined) this.#backings.set(c.resourceId, { entries: c.entries, views: made.views });
         return ok();
       }
-      case T.ResourceMapBlob:
+      case GpuCommandType.ResourceMapBlob:
         return this.#mapBlob(hdr, c.resourceId, c.offset);
-      case T.ResourceUnmapBlob:
+      case GpuCommandType.ResourceUnmapBlob:
         rb.resourceInfo(c.resourceId);
         if (!this.#unmapBlob(c.resourceId)) {
-          return new CommandError(R.ErrInvalidParameter, `resource ${c.resourceId} is not mapped`);
+          return new CommandError(GpuResponseType.ErrInvalidParameter, `resource ${c.resourceId} is not mapped`);
         }
         return ok();
-      case T.CtxCreate:
+      case GpuCommandType.CtxCreate:
         rb.createContext(hdr.ctxId, c.contextInit, c.debugName.replace(/\0+$/, "") || undefined);
         return ok();
-      case T.CtxDestroy:
+      case GpuCommandType.CtxDestroy:
         rb.destroyContext(hdr.ctxId);
         return ok();
-      case T.CtxAttachResource:
+      case GpuCommandType.CtxAttachResource:
         rb.contextAttachResource(hdr.ctxId, c.resourceId);
         return ok();
-      case T.CtxDetachResource:
+      case GpuCommandType.CtxDetachResource:
         rb.contextDetachResource(hdr.ctxId, c.resourceId);
         return ok();
-      case T.Submit3d:
+      case GpuCommandType.Submit3d:
         rb.submitCommand(hdr.ctxId, c.commands, []);
         return ok();
-      case T.UpdateCursor: {
+      case GpuCommandType.UpdateCursor: {
         const bad = this.#scanoutId(c.scanoutId);
         if (bad !== undefined) return bad;
         let fill: ((image: Uint8Array) => void) | undefined;
         if (c.resourceId !== 0) {
           const r = rb.resourceInfo(c.resourceId);
-          if (r.blob) return new CommandError(R.ErrInvalidParameter, "cursor from a blob");
+          if (r.blob) return new CommandError(GpuResponseType.ErrInvalidParameter, "cursor from a blob");
           if (r.width < CURSOR_SIZE || r.height < CURSOR_SIZE) {
             const why = `cursor resource ${r.width}x${r.height} is smaller than ${CURSOR_SIZE}x${CURSOR_SIZE}`;
-            return new CommandError(R.ErrInvalidParameter, why);
+            return new CommandError(GpuResponseType.ErrInvalidParameter, why);
           }
           const box = { x: 0, y: 0, z: 0, w: CURSOR_SIZE, h: CURSOR_SIZE, d: 1, level: 0, layerStride: 0, offset: 0 };
           fill = (image) => rb.transferRead(0, c.resourceId, { ...box, stride: CURSOR_SIZE * 4 }, image);
@@ -383,7 +424,7 @@ export class CommandDispatcher {
         display.updateCursor({ scanoutId, x, y, hotX, hotY, resourceId }, fill);
         return ok();
       }
-      case T.MoveCursor: {
+      case GpuCommandType.MoveCursor: {
         const bad = this.#scanoutId(c.scanoutId);
         if (bad !== undefined) return bad;
         display.moveCursor(c.scanoutId, c.x, c.y);

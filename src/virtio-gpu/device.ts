@@ -3,6 +3,7 @@ import { RutabagaComponentType } from "../rutabaga/constants.ts";
 import type { Rutabaga } from "../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../rutabaga/types.ts";
 import { CommandDispatcher } from "./command-dispatch.ts";
+import type { CtrlHeader, GpuCommand } from "./commands.ts";
 import { GpuConfigSpace } from "./config-space.ts";
 import { DEFAULT_SCANOUT, DisplayModel, type ScanoutConfig } from "./display-model.ts";
 import type { DisplaySink } from "./display-sink.ts";
@@ -10,6 +11,7 @@ import type { GuestMemory } from "./guest-memory.ts";
 import type { HostVisibleRegion } from "./host-visible-region.ts";
 import { GpuEvent, GpuFeature } from "./protocol.ts";
 import { QueueService } from "./queue-service.ts";
+import type { RequestHeader } from "./request-encoder.ts";
 import { type RequestRecorder, TraceCapture } from "./trace-capture.ts";
 import type { SplitVirtqueue } from "./virtqueue.ts";
 
@@ -197,7 +199,7 @@ export class VirtioGpuDevice {
    * response bytes (a copy). Fenced responses are returned at once; their fences still go to the library.
    */
   execute(queueIndex: number, request: Uint8Array, memory: GuestMemory): Uint8Array {
-    return this.#queues.execute(queueIndex, request, memory);
+    return this.#queues.executeCopy(queueIndex, request, memory);
   }
 
   /**
@@ -206,5 +208,27 @@ export class VirtioGpuDevice {
    */
   executeForType(queueIndex: number, request: Uint8Array, memory: GuestMemory): number {
     return this.#queues.executeForType(queueIndex, request, memory);
+  }
+
+  /**
+   * Executes one command a driver in the same process holds typed (no request bytes are encoded or decoded; a trace
+   * recorder still gets the bytes) and returns the response's type (`VIRTIO_GPU_RESP_*`); the response's bytes are
+   * {@link lastResponse} until the next request. The header's absent fields are 0.
+   */
+  executeCommand(queueIndex: number, command: GpuCommand, hdr: RequestHeader, memory: GuestMemory): number {
+    const header: CtrlHeader = {
+      type: command.type,
+      flags: hdr.flags ?? 0,
+      fenceId: hdr.fenceId ?? 0n,
+      ctxId: hdr.ctxId ?? 0,
+      // One byte on the wire (virtio_gpu_ctrl_hdr.ring_idx).
+      ringIdx: (hdr.ringIdx ?? 0) & 0xff,
+    };
+    return this.#queues.executeTyped(queueIndex, header, command, memory);
+  }
+
+  /** The response to the last request run by {@link execute}, {@link executeForType} or {@link executeCommand}. */
+  get lastResponse(): Uint8Array {
+    return this.#queues.lastResponse;
   }
 }

@@ -1,3 +1,4 @@
+import { GUEST_PAGE_SIZE } from "../rutabaga/constants.ts";
 import type { GpuCommand, MemEntry } from "./commands.ts";
 import type { VirtioGpuDevice } from "./device.ts";
 import { GpuLayout } from "./protocol.ts";
@@ -40,7 +41,7 @@ export class MockGpuDriver {
   }
 
   /** Reserves guest memory that outlives requests (framebuffers, cursor images); call before any {@link send}. */
-  allocPersistent(length: number, align = 4096): bigint {
+  allocPersistent(length: number, align = GUEST_PAGE_SIZE): bigint {
     const addr = this.ram.alloc(length, align);
     this.#scratchMark = this.ram.mark();
     return addr;
@@ -51,8 +52,8 @@ export class MockGpuDriver {
    * allocator does), as mem entries covering `bytes` bytes.
    */
   scatteredPages(bytes: number, seed = 1): MemEntry[] {
-    const pages = Math.ceil(bytes / 4096);
-    const base = this.allocPersistent(pages * 4096 * 2, 4096);
+    const pages = Math.ceil(bytes / GUEST_PAGE_SIZE);
+    const base = this.allocPersistent(pages * GUEST_PAGE_SIZE * 2, GUEST_PAGE_SIZE);
     const order = Array.from({ length: pages * 2 }, (_, i) => i);
     let s = seed >>> 0 || 1;
     for (let i = order.length - 1; i > 0; i--) {
@@ -61,8 +62,8 @@ export class MockGpuDriver {
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     return order.slice(0, pages).map((p, i) => ({
-      addr: base + BigInt(p * 4096),
-      length: Math.min(4096, bytes - i * 4096),
+      addr: base + BigInt(p * GUEST_PAGE_SIZE),
+      length: Math.min(GUEST_PAGE_SIZE, bytes - i * GUEST_PAGE_SIZE),
     }));
   }
 

@@ -1,5 +1,7 @@
+import { ReusableBuffer } from "../rutabaga/reusable-buffer.ts";
 import type { RutabagaFence } from "../rutabaga/types.ts";
 import type { CommandDispatcher, ExecutedRequest } from "./command-dispatch.ts";
+import type { CtrlHeader, GpuCommand } from "./commands.ts";
 import { FenceTimelines, GLOBAL_TIMELINE, ringTimeline, type TimelineKey } from "./fence-timelines.ts";
 import type { GuestMemory } from "./guest-memory.ts";
 import { GpuFlags, GpuLayout, GpuResponseType } from "./protocol.ts";
@@ -52,14 +54,15 @@ export class QueueService {
   readonly #fences = new FenceTimelines<ParkedItem>();
   readonly #queues = new Map<number, SplitVirtqueue>();
   #completions: RutabagaFence[] = [];
-  #request = new Uint8Array(4096);
-  #requestView = new DataView(this.#request.buffer);
+  readonly #request = new ReusableBuffer(4096);
   /** Chains refused because they were malformed. */
   faultyChains = 0;
   #executing = false;
   #drainScheduled = false;
   /** Queues {@link execute} released responses on (reused: always emptied before it returns). */
   readonly #executeTouched = new Set<number>();
+  /** Bytes of the encoder's response to the last request run outside the queues. */
+  #lastLength = 0;
 
   constructor(
     dispatcher: CommandDispatcher,
@@ -140,15 +143,37 @@ export class QueueService {
   }
 
   /** Runs one request given as bytes and returns a copy of the response; a fence never holds it back. */
-  execute(queueIndex: number, request: Uint8Array, memory: GuestMemory): Uint8Array {
+  executeCopy(queueIndex: number, request: Uint8Array, memory: GuestMemory): Uint8Array {
     const responseLength = this.#executeBytes(queueIndex, request, memory);
     return this.#dispatcher.encoder.bytes.slice(0, responseLength);
   }
 
-  /** Runs one request given as bytes like {@link execute} and returns only the response's type (no copy made). */
+  /** Runs one request given as bytes like {@link executeCopy} and returns only the response's type (no copy made). */
   executeForType(queueIndex: number, request: Uint8Array, memory: GuestMemory): number {
     this.#executeBytes(queueIndex, request, memory);
     return this.#dispatcher.encoder.responseType;
+  }
+
+  /**
+   * Runs one command given typed (an in-process driver's) and returns the response's type; the response's bytes are
+   * {@link lastResponse} until the next request. A fence never holds it back.
+   */
+  executeTyped(queueIndex: number, hdr: CtrlHeader, command: GpuCommand, memory: GuestMemory): number {
+    const touched = this.#executeTouched;
+    this.#executing = true;
+    try {
+      this.#lastLength = this.#dispatcher.runTyped(queueIndex, hdr, command, memory).responseLength;
+    } finally {
+      this.#executing = false;
+    }
+    this.#applyCompletions(touched);
+    this.#notifyTouched(touched);
+    return this.#dispatcher.encoder.responseType;
+  }
+
+  /** The response of the last request run outside the queues (a view, valid until the next request). */
+  get lastResponse(): Uint8Array {
+    return this.#dispatcher.encoder.bytes.subarray(0, this.#lastLength);
   }
 
   /** Runs the request; the response stays in the encoder until the next request. Returns its length. */
@@ -157,12 +182,16 @@ export class QueueService {
     this.#requestBuffer(length).set(length === request.length ? request : request.subarray(0, length));
     const touched = this.#executeTouched;
     const { responseLength } = this.#serve(queueIndex, length, memory, touched);
-    if (touched.size > 0) {
-      const queues = [...touched];
-      touched.clear();
-      for (const qi of queues) this.#notifyIfWanted(qi);
-    }
+    this.#notifyTouched(touched);
+    this.#lastLength = responseLength;
     return responseLength;
+  }
+
+  #notifyTouched(touched: Set<number>): void {
+    if (touched.size === 0) return;
+    const queues = [...touched];
+    touched.clear();
+    for (const qi of queues) this.#notifyIfWanted(qi);
   }
 
   /** Forgets parked responses, queued completions and queues (device reset). */
@@ -177,7 +206,7 @@ export class QueueService {
     this.#executing = true;
     let result: ExecutedRequest;
     try {
-      result = this.#dispatcher.execute(queueIndex, this.#request, this.#requestView, length, memory);
+      result = this.#dispatcher.decodeAndRun(queueIndex, this.#request.bytes, this.#request.view, length, memory);
     } finally {
       this.#executing = false;
     }
@@ -199,11 +228,7 @@ export class QueueService {
   }
 
   #requestBuffer(length: number): Uint8Array {
-    if (this.#request.length < length) {
-      this.#request = new Uint8Array(Math.max(length, this.#request.length * 2));
-      this.#requestView = new DataView(this.#request.buffer);
-    }
-    return this.#request;
+    return this.#request.reserve(length);
   }
 
   #notifyIfWanted(queueIndex: number): void {

@@ -1,5 +1,5 @@
 import type { CtrlHeader, GpuCommand, GpuRect, MemEntry } from "./commands.ts";
-import { CTX_DEBUG_NAME_BYTES, GpuLayout as L, SCANOUT_BLOB_PLANES, GpuCommandType as T } from "./protocol.ts";
+import { CTX_DEBUG_NAME_BYTES, GpuCommandType, GpuLayout, SCANOUT_BLOB_PLANES } from "./protocol.ts";
 
 /** Header fields a driver sets on a request; the type comes from the command. */
 export type RequestHeader = Partial<Omit<CtrlHeader, "type">>;
@@ -7,67 +7,67 @@ export type RequestHeader = Partial<Omit<CtrlHeader, "type">>;
 const NO_HEADER: RequestHeader = {};
 
 function writeRect(v: DataView, at: number, r: GpuRect): void {
-  v.setUint32(at + L.Rect.x, r.x, true);
-  v.setUint32(at + L.Rect.y, r.y, true);
-  v.setUint32(at + L.Rect.width, r.width, true);
-  v.setUint32(at + L.Rect.height, r.height, true);
+  v.setUint32(at + GpuLayout.Rect.x, r.x, true);
+  v.setUint32(at + GpuLayout.Rect.y, r.y, true);
+  v.setUint32(at + GpuLayout.Rect.width, r.width, true);
+  v.setUint32(at + GpuLayout.Rect.height, r.height, true);
 }
 
 function writeEntries(v: DataView, at: number, entries: readonly MemEntry[]): void {
   entries.forEach((e, i) => {
-    const p = at + i * L.MemEntry.size;
-    v.setBigUint64(p + L.MemEntry.addr, e.addr, true);
-    v.setUint32(p + L.MemEntry.length, e.length, true);
+    const p = at + i * GpuLayout.MemEntry.size;
+    v.setBigUint64(p + GpuLayout.MemEntry.addr, e.addr, true);
+    v.setUint32(p + GpuLayout.MemEntry.length, e.length, true);
   });
 }
 
 /** Bytes a request for `c` takes on the wire. */
 export function requestSize(c: GpuCommand): number {
   switch (c.type) {
-    case T.GetDisplayInfo:
-    case T.CtxDestroy:
-      return L.CtrlHdr.size;
-    case T.ResourceCreate2d:
-      return L.ResourceCreate2d.size;
-    case T.SetScanout:
-      return L.SetScanout.size;
-    case T.ResourceFlush:
-      return L.ResourceFlush.size;
-    case T.TransferToHost2d:
-      return L.TransferToHost2d.size;
-    case T.ResourceAttachBacking:
-      return L.ResourceAttachBacking.size + c.entries.length * L.MemEntry.size;
-    case T.ResourceCreateBlob:
-      return L.ResourceCreateBlob.size + c.entries.length * L.MemEntry.size;
-    case T.SetScanoutBlob:
-      return L.SetScanoutBlob.size;
-    case T.CtxCreate:
-      return L.CtxCreate.size;
-    case T.ResourceCreate3d:
-      return L.ResourceCreate3d.size;
-    case T.TransferToHost3d:
-    case T.TransferFromHost3d:
-      return L.TransferHost3d.size;
-    case T.Submit3d:
-      return L.CmdSubmit.size + c.commands.length;
-    case T.ResourceMapBlob:
-      return L.ResourceMapBlob.size;
-    case T.UpdateCursor:
-    case T.MoveCursor:
-      return L.UpdateCursor.size;
-    case T.GetCapsetInfo:
-      return L.GetCapsetInfo.size;
-    case T.GetCapset:
-      return L.GetCapset.size;
-    case T.GetEdid:
-      return L.GetEdid.size;
-    case T.ResourceUnref:
-    case T.ResourceDetachBacking:
-    case T.ResourceAssignUuid:
-    case T.CtxAttachResource:
-    case T.CtxDetachResource:
-    case T.ResourceUnmapBlob:
-      return L.ResourceUnref.size;
+    case GpuCommandType.GetDisplayInfo:
+    case GpuCommandType.CtxDestroy:
+      return GpuLayout.CtrlHdr.size;
+    case GpuCommandType.ResourceCreate2d:
+      return GpuLayout.ResourceCreate2d.size;
+    case GpuCommandType.SetScanout:
+      return GpuLayout.SetScanout.size;
+    case GpuCommandType.ResourceFlush:
+      return GpuLayout.ResourceFlush.size;
+    case GpuCommandType.TransferToHost2d:
+      return GpuLayout.TransferToHost2d.size;
+    case GpuCommandType.ResourceAttachBacking:
+      return GpuLayout.ResourceAttachBacking.size + c.entries.length * GpuLayout.MemEntry.size;
+    case GpuCommandType.ResourceCreateBlob:
+      return GpuLayout.ResourceCreateBlob.size + c.entries.length * GpuLayout.MemEntry.size;
+    case GpuCommandType.SetScanoutBlob:
+      return GpuLayout.SetScanoutBlob.size;
+    case GpuCommandType.CtxCreate:
+      return GpuLayout.CtxCreate.size;
+    case GpuCommandType.ResourceCreate3d:
+      return GpuLayout.ResourceCreate3d.size;
+    case GpuCommandType.TransferToHost3d:
+    case GpuCommandType.TransferFromHost3d:
+      return GpuLayout.TransferHost3d.size;
+    case GpuCommandType.Submit3d:
+      return GpuLayout.CmdSubmit.size + c.commands.length;
+    case GpuCommandType.ResourceMapBlob:
+      return GpuLayout.ResourceMapBlob.size;
+    case GpuCommandType.UpdateCursor:
+    case GpuCommandType.MoveCursor:
+      return GpuLayout.UpdateCursor.size;
+    case GpuCommandType.GetCapsetInfo:
+      return GpuLayout.GetCapsetInfo.size;
+    case GpuCommandType.GetCapset:
+      return GpuLayout.GetCapset.size;
+    case GpuCommandType.GetEdid:
+      return GpuLayout.GetEdid.size;
+    case GpuCommandType.ResourceUnref:
+    case GpuCommandType.ResourceDetachBacking:
+    case GpuCommandType.ResourceAssignUuid:
+    case GpuCommandType.CtxAttachResource:
+    case GpuCommandType.CtxDetachResource:
+    case GpuCommandType.ResourceUnmapBlob:
+      return GpuLayout.ResourceUnref.size;
   }
 }
 
@@ -92,71 +92,71 @@ export function encodeRequestInto(c: GpuCommand, hdr: RequestHeader, out: Uint8A
     throw new RangeError(`request of ${size} bytes does not fit the buffer of ${out.length}`);
   }
   out.fill(0, 0, size);
-  const H = L.CtrlHdr;
+  const H = GpuLayout.CtrlHdr;
   v.setUint32(H.type, c.type, true);
   v.setUint32(H.flags, hdr.flags ?? 0, true);
   v.setBigUint64(H.fenceId, hdr.fenceId ?? 0n, true);
   v.setUint32(H.ctxId, hdr.ctxId ?? 0, true);
   v.setUint8(H.ringIdx, hdr.ringIdx ?? 0);
   switch (c.type) {
-    case T.GetDisplayInfo:
-    case T.CtxDestroy:
+    case GpuCommandType.GetDisplayInfo:
+    case GpuCommandType.CtxDestroy:
       break;
-    case T.ResourceCreate2d: {
-      const F = L.ResourceCreate2d;
+    case GpuCommandType.ResourceCreate2d: {
+      const F = GpuLayout.ResourceCreate2d;
       v.setUint32(F.resourceId, c.resourceId, true);
       v.setUint32(F.format, c.format, true);
       v.setUint32(F.width, c.width, true);
       v.setUint32(F.height, c.height, true);
       break;
     }
-    case T.ResourceUnref:
-    case T.ResourceDetachBacking:
-    case T.ResourceAssignUuid:
-    case T.CtxAttachResource:
-    case T.CtxDetachResource:
-    case T.ResourceUnmapBlob:
-      v.setUint32(L.ResourceUnref.resourceId, c.resourceId, true);
+    case GpuCommandType.ResourceUnref:
+    case GpuCommandType.ResourceDetachBacking:
+    case GpuCommandType.ResourceAssignUuid:
+    case GpuCommandType.CtxAttachResource:
+    case GpuCommandType.CtxDetachResource:
+    case GpuCommandType.ResourceUnmapBlob:
+      v.setUint32(GpuLayout.ResourceUnref.resourceId, c.resourceId, true);
       break;
-    case T.SetScanout: {
-      const F = L.SetScanout;
+    case GpuCommandType.SetScanout: {
+      const F = GpuLayout.SetScanout;
       writeRect(v, F.rect, c.rect);
       v.setUint32(F.scanoutId, c.scanoutId, true);
       v.setUint32(F.resourceId, c.resourceId, true);
       break;
     }
-    case T.ResourceFlush: {
-      const F = L.ResourceFlush;
+    case GpuCommandType.ResourceFlush: {
+      const F = GpuLayout.ResourceFlush;
       writeRect(v, F.rect, c.rect);
       v.setUint32(F.resourceId, c.resourceId, true);
       break;
     }
-    case T.TransferToHost2d: {
-      const F = L.TransferToHost2d;
+    case GpuCommandType.TransferToHost2d: {
+      const F = GpuLayout.TransferToHost2d;
       writeRect(v, F.rect, c.rect);
       v.setBigUint64(F.offset, c.offset, true);
       v.setUint32(F.resourceId, c.resourceId, true);
       break;
     }
-    case T.ResourceAttachBacking: {
-      const F = L.ResourceAttachBacking;
+    case GpuCommandType.ResourceAttachBacking: {
+      const F = GpuLayout.ResourceAttachBacking;
       v.setUint32(F.resourceId, c.resourceId, true);
       v.setUint32(F.nrEntries, c.entries.length, true);
       writeEntries(v, F.size, c.entries);
       break;
     }
-    case T.GetCapsetInfo:
-      v.setUint32(L.GetCapsetInfo.capsetIndex, c.capsetIndex, true);
+    case GpuCommandType.GetCapsetInfo:
+      v.setUint32(GpuLayout.GetCapsetInfo.capsetIndex, c.capsetIndex, true);
       break;
-    case T.GetCapset:
-      v.setUint32(L.GetCapset.capsetId, c.capsetId, true);
-      v.setUint32(L.GetCapset.capsetVersion, c.capsetVersion, true);
+    case GpuCommandType.GetCapset:
+      v.setUint32(GpuLayout.GetCapset.capsetId, c.capsetId, true);
+      v.setUint32(GpuLayout.GetCapset.capsetVersion, c.capsetVersion, true);
       break;
-    case T.GetEdid:
-      v.setUint32(L.GetEdid.scanout, c.scanoutId, true);
+    case GpuCommandType.GetEdid:
+      v.setUint32(GpuLayout.GetEdid.scanout, c.scanoutId, true);
       break;
-    case T.ResourceCreateBlob: {
-      const F = L.ResourceCreateBlob;
+    case GpuCommandType.ResourceCreateBlob: {
+      const F = GpuLayout.ResourceCreateBlob;
       v.setUint32(F.resourceId, c.resourceId, true);
       v.setUint32(F.blobMem, c.blobMem, true);
       v.setUint32(F.blobFlags, c.blobFlags, true);
@@ -166,8 +166,8 @@ export function encodeRequestInto(c: GpuCommand, hdr: RequestHeader, out: Uint8A
       writeEntries(v, F.size, c.entries);
       break;
     }
-    case T.SetScanoutBlob: {
-      const F = L.SetScanoutBlob;
+    case GpuCommandType.SetScanoutBlob: {
+      const F = GpuLayout.SetScanoutBlob;
       writeRect(v, F.rect, c.rect);
       v.setUint32(F.scanoutId, c.scanoutId, true);
       v.setUint32(F.resourceId, c.resourceId, true);
@@ -180,16 +180,16 @@ export function encodeRequestInto(c: GpuCommand, hdr: RequestHeader, out: Uint8A
       }
       break;
     }
-    case T.CtxCreate: {
-      const F = L.CtxCreate;
+    case GpuCommandType.CtxCreate: {
+      const F = GpuLayout.CtxCreate;
       const name = new TextEncoder().encode(c.debugName).subarray(0, CTX_DEBUG_NAME_BYTES);
       v.setUint32(F.nlen, name.length, true);
       v.setUint32(F.contextInit, c.contextInit, true);
       out.set(name, F.debugName);
       break;
     }
-    case T.ResourceCreate3d: {
-      const F = L.ResourceCreate3d;
+    case GpuCommandType.ResourceCreate3d: {
+      const F = GpuLayout.ResourceCreate3d;
       v.setUint32(F.resourceId, c.resourceId, true);
       v.setUint32(F.target, c.target, true);
       v.setUint32(F.format, c.format, true);
@@ -203,10 +203,10 @@ export function encodeRequestInto(c: GpuCommand, hdr: RequestHeader, out: Uint8A
       v.setUint32(F.flags, c.flags, true);
       break;
     }
-    case T.TransferToHost3d:
-    case T.TransferFromHost3d: {
-      const F = L.TransferHost3d;
-      const B = L.Box;
+    case GpuCommandType.TransferToHost3d:
+    case GpuCommandType.TransferFromHost3d: {
+      const F = GpuLayout.TransferHost3d;
+      const B = GpuLayout.Box;
       v.setUint32(F.box + B.x, c.box.x, true);
       v.setUint32(F.box + B.y, c.box.y, true);
       v.setUint32(F.box + B.z, c.box.z, true);
@@ -220,21 +220,21 @@ export function encodeRequestInto(c: GpuCommand, hdr: RequestHeader, out: Uint8A
       v.setUint32(F.layerStride, c.layerStride, true);
       break;
     }
-    case T.Submit3d: {
-      const F = L.CmdSubmit;
+    case GpuCommandType.Submit3d: {
+      const F = GpuLayout.CmdSubmit;
       v.setUint32(F.commandsSize, c.commands.length, true);
       v.setUint32(F.numInFences, c.numInFences, true);
       out.set(c.commands, F.size);
       break;
     }
-    case T.ResourceMapBlob:
-      v.setUint32(L.ResourceMapBlob.resourceId, c.resourceId, true);
-      v.setBigUint64(L.ResourceMapBlob.offset, c.offset, true);
+    case GpuCommandType.ResourceMapBlob:
+      v.setUint32(GpuLayout.ResourceMapBlob.resourceId, c.resourceId, true);
+      v.setBigUint64(GpuLayout.ResourceMapBlob.offset, c.offset, true);
       break;
-    case T.UpdateCursor:
-    case T.MoveCursor: {
-      const F = L.UpdateCursor;
-      const P = L.CursorPos;
+    case GpuCommandType.UpdateCursor:
+    case GpuCommandType.MoveCursor: {
+      const F = GpuLayout.UpdateCursor;
+      const P = GpuLayout.CursorPos;
       v.setUint32(F.pos + P.scanoutId, c.scanoutId, true);
       v.setUint32(F.pos + P.x, c.x, true);
       v.setUint32(F.pos + P.y, c.y, true);

@@ -2,7 +2,7 @@ import type { Rutabaga } from "../rutabaga/rutabaga.ts";
 import type { GpuCommand, MemEntry } from "./commands.ts";
 import type { ScanoutConfig } from "./display-model.ts";
 import type { GuestMemory } from "./guest-memory.ts";
-import { GpuCommandType as T } from "./protocol.ts";
+import { GpuCommandType } from "./protocol.ts";
 
 /** Something that keeps what the device executes, to replay it later (see `trace.ts`). */
 export interface RequestRecorder {
@@ -42,19 +42,19 @@ export class TraceCapture {
   ): void {
     if (memory !== undefined) {
       let range: { backing: GuestBacking; offset: number; length: number } | undefined;
-      if (c.type === T.TransferToHost2d) {
+      if (c.type === GpuCommandType.TransferToHost2d) {
         const backing = backings.get(c.resourceId);
         if (backing !== undefined && c.offset <= BigInt(Number.MAX_SAFE_INTEGER) && c.rect.height > 0) {
           const pitch = rutabaga.resourceInfo(c.resourceId).width * 4;
           range = { backing, offset: Number(c.offset), length: (c.rect.height - 1) * pitch + c.rect.width * 4 };
         }
-      } else if (c.type === T.TransferToHost3d) {
+      } else if (c.type === GpuCommandType.TransferToHost3d) {
         const backing = backings.get(c.resourceId);
         if (backing !== undefined && c.offset <= BigInt(Number.MAX_SAFE_INTEGER)) {
           const length = backing.views.flat().reduce((n, v) => n + v.length, 0);
           range = { backing, offset: Number(c.offset), length };
         }
-      } else if (c.type === T.ResourceFlush) {
+      } else if (c.type === GpuCommandType.ResourceFlush) {
         const backing = backings.get(c.resourceId);
         if (backing !== undefined && rutabaga.resourceInfo(c.resourceId).blob) {
           range = { backing, offset: 0, length: Number.MAX_SAFE_INTEGER };

@@ -1,3 +1,4 @@
+import { GUEST_PAGE_SIZE } from "../rutabaga/constants.ts";
 import { crc32 } from "../rutabaga/crc32.ts";
 import type { RequestRecorder, ScanoutConfig } from "./device.ts";
 import { VirtioGpuDevice } from "./device.ts";
@@ -190,7 +191,7 @@ export function decodeTrace(trace: Uint8Array): { header: TraceHeader; records: 
   return { header: { scanouts }, records };
 }
 
-const PAGE = 4096;
+const PAGE = GUEST_PAGE_SIZE;
 
 /** Guest memory for replay: 4 KiB pages made on first touch, up to {@link MAX_REPLAY_MEMORY_BYTES}. */
 export class SparseGuestMemory implements GuestMemory {

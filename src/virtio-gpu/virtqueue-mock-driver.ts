@@ -1,5 +1,18 @@
 import { GuestMemoryRegions } from "./guest-memory-regions.ts";
-import { DESC_SIZE, VirtqDescFlags, type VirtqueueConfig } from "./virtqueue.ts";
+import {
+  availEventOffset,
+  availRingBytes,
+  availSlot,
+  DESC_SIZE,
+  usedEventOffset,
+  usedRingBytes,
+  usedSlot,
+  VirtqDesc,
+  VirtqDescFlags,
+  VirtqRing,
+  VirtqRingFlags,
+  type VirtqueueConfig,
+} from "./virtqueue.ts";
 
 /** Options of a {@link MockVirtqueueDriver}. */
 export interface MockQueueOptions {
@@ -81,16 +94,16 @@ export class MockVirtqueueDriver {
     this.ram = ram;
     this.#indirect = options.indirect ?? false;
     const descAddr = ram.alloc(DESC_SIZE * size, 16);
-    const availAddr = ram.alloc(6 + 2 * size, 2);
-    const usedAddr = ram.alloc(6 + 8 * size, 4);
+    const availAddr = ram.alloc(availRingBytes(size), 2);
+    const usedAddr = ram.alloc(usedRingBytes(size), 4);
     this.config = { size, descAddr, availAddr, usedAddr, eventIdx: options.eventIdx ?? false };
     const dv = (addr: bigint, len: number) => {
       const v = ram.view(addr, len);
       return new DataView(v.buffer, v.byteOffset, v.byteLength);
     };
     this.#desc = dv(descAddr, DESC_SIZE * size);
-    this.#avail = dv(availAddr, 6 + 2 * size);
-    this.#used = dv(usedAddr, 6 + 8 * size);
+    this.#avail = dv(availAddr, availRingBytes(size));
+    this.#used = dv(usedAddr, usedRingBytes(size));
   }
 
   /** Descriptors not in use. */
@@ -99,10 +112,10 @@ export class MockVirtqueueDriver {
   }
 
   #writeDesc(table: DataView, i: number, addr: bigint, length: number, flags: number, next: number): void {
-    table.setBigUint64(i * DESC_SIZE, addr, true);
-    table.setUint32(i * DESC_SIZE + 8, length, true);
-    table.setUint16(i * DESC_SIZE + 12, flags, true);
-    table.setUint16(i * DESC_SIZE + 14, next, true);
+    table.setBigUint64(i * VirtqDesc.size + VirtqDesc.addr, addr, true);
+    table.setUint32(i * VirtqDesc.size + VirtqDesc.len, length, true);
+    table.setUint16(i * VirtqDesc.size + VirtqDesc.flags, flags, true);
+    table.setUint16(i * VirtqDesc.size + VirtqDesc.next, next, true);
   }
 
   #takeDescriptor(): number {
@@ -177,9 +190,9 @@ export class MockVirtqueueDriver {
 
   /** Puts `head` in the available ring and bumps the index. */
   #publish(head: number): void {
-    this.#avail.setUint16(4 + 2 * (this.#availIdx % this.config.size), head, true);
+    this.#avail.setUint16(availSlot(this.#availIdx % this.config.size), head, true);
     this.#availIdx = (this.#availIdx + 1) & 0xffff;
-    this.#avail.setUint16(2, this.#availIdx, true);
+    this.#avail.setUint16(VirtqRing.idx, this.#availIdx, true);
   }
 
   /** Publishes a head index as is (fuzzers), without owning descriptors. */
@@ -190,32 +203,32 @@ export class MockVirtqueueDriver {
   /** Sets the available ring's index directly (fuzzers: indexes that run past the ring). */
   setAvailIdx(idx: number): void {
     this.#availIdx = idx & 0xffff;
-    this.#avail.setUint16(2, this.#availIdx, true);
+    this.#avail.setUint16(VirtqRing.idx, this.#availIdx, true);
   }
 
   /** Sets `VIRTQ_AVAIL_F_NO_INTERRUPT`. */
   setNoInterrupt(on: boolean): void {
-    this.#avail.setUint16(0, on ? 1 : 0, true);
+    this.#avail.setUint16(VirtqRing.flags, on ? VirtqRingFlags.AvailNoInterrupt : 0, true);
   }
 
   /** Sets `used_event` (EVENT_IDX). */
   setUsedEvent(idx: number): void {
-    this.#avail.setUint16(4 + 2 * this.config.size, idx & 0xffff, true);
+    this.#avail.setUint16(usedEventOffset(this.config.size), idx & 0xffff, true);
   }
 
   /** `avail_event` as the device last wrote it (EVENT_IDX). */
   get availEvent(): number {
-    return this.#used.getUint16(4 + 8 * this.config.size, true);
+    return this.#used.getUint16(availEventOffset(this.config.size), true);
   }
 
   /** Chains the device returned since the last call, as `{head, length}`; their descriptors become free. */
   takeUsed(): { head: number; length: number }[] {
     const out: { head: number; length: number }[] = [];
-    const idx = this.#used.getUint16(2, true);
+    const idx = this.#used.getUint16(VirtqRing.idx, true);
     while (this.#lastUsed !== idx) {
-      const at = 4 + 8 * (this.#lastUsed % this.config.size);
-      const head = this.#used.getUint32(at, true);
-      out.push({ head, length: this.#used.getUint32(at + 4, true) });
+      const at = usedSlot(this.#lastUsed % this.config.size);
+      const head = this.#used.getUint32(at + VirtqRing.usedId, true);
+      out.push({ head, length: this.#used.getUint32(at + VirtqRing.usedLen, true) });
       for (const id of this.#chains.get(head) ?? []) this.#busy.delete(id);
       this.#chains.delete(head);
       this.#lastUsed = (this.#lastUsed + 1) & 0xffff;

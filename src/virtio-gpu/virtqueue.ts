@@ -1,3 +1,4 @@
+import { ReusableBuffer } from "../rutabaga/reusable-buffer.ts";
 import type { GuestMemory } from "./guest-memory.ts";
 
 // Split virtqueue layout, virtio 1.3 §2.7.
@@ -15,8 +16,37 @@ export const VirtqRingFlags = {
   UsedNoNotify: 1,
 } as const;
 
+/** `virtq_desc` (§2.7.5): u64 addr, u32 len, u16 flags, u16 next; 16 bytes. */
+export const VirtqDesc = { addr: 0, len: 8, flags: 12, next: 14, size: 16 } as const;
 /** Bytes of one descriptor. */
-export const DESC_SIZE = 16;
+export const DESC_SIZE = VirtqDesc.size;
+
+/**
+ * `virtq_avail` (§2.7.6): u16 flags, u16 idx, u16 ring[size], then u16 used_event. `virtq_used` (§2.7.8): u16 flags,
+ * u16 idx, `{u32 id, u32 len}` ring[size], then u16 avail_event.
+ */
+export const VirtqRing = {
+  flags: 0,
+  idx: 2,
+  ring: 4,
+  availEntry: 2,
+  usedEntry: 8,
+  usedId: 0,
+  usedLen: 4,
+} as const;
+
+/** Offset of available-ring entry `slot`. */
+export const availSlot = (slot: number): number => VirtqRing.ring + VirtqRing.availEntry * slot;
+/** Offset of used-ring element `slot`. */
+export const usedSlot = (slot: number): number => VirtqRing.ring + VirtqRing.usedEntry * slot;
+/** Offset of `used_event` in the available ring of `size` entries; its end is the area's size. */
+export const usedEventOffset = availSlot;
+/** Offset of `avail_event` in the used ring of `size` entries. */
+export const availEventOffset = usedSlot;
+/** Bytes of the available ring of `size` entries, `used_event` included. */
+export const availRingBytes = (size: number): number => usedEventOffset(size) + 2;
+/** Bytes of the used ring of `size` entries, `avail_event` included. */
+export const usedRingBytes = (size: number): number => availEventOffset(size) + 2;
 /** Largest queue the split layout allows. */
 export const MAX_QUEUE_SIZE = 32768;
 /** Most entries one indirect table may have. */
@@ -87,8 +117,7 @@ export class SplitVirtqueue {
   readonly #desc: DataView;
   readonly #avail: DataView;
   readonly #used: DataView;
-  #indirect = new Uint8Array(DESC_SIZE * 16);
-  #indirectView = new DataView(this.#indirect.buffer);
+  readonly #indirect = new ReusableBuffer(DESC_SIZE * 16);
   #lastAvail = 0;
   #usedIdx: number;
   #signalledUsed: number;
@@ -103,12 +132,12 @@ export class SplitVirtqueue {
     this.eventIdx = config.eventIdx;
     this.#memory = memory;
     const desc = singleView(memory, config.descAddr, DESC_SIZE * size, "descriptor table");
-    const avail = singleView(memory, config.availAddr, 6 + 2 * size, "available ring");
-    const used = singleView(memory, config.usedAddr, 6 + 8 * size, "used ring");
+    const avail = singleView(memory, config.availAddr, availRingBytes(size), "available ring");
+    const used = singleView(memory, config.usedAddr, usedRingBytes(size), "used ring");
     this.#desc = new DataView(desc.buffer, desc.byteOffset, desc.byteLength);
     this.#avail = new DataView(avail.buffer, avail.byteOffset, avail.byteLength);
     this.#used = new DataView(used.buffer, used.byteOffset, used.byteLength);
-    this.#usedIdx = this.#used.getUint16(2, true);
+    this.#usedIdx = this.#used.getUint16(VirtqRing.idx, true);
     this.#signalledUsed = this.#usedIdx;
     this.#lastAvail = this.#usedIdx;
   }
@@ -139,7 +168,7 @@ export class SplitVirtqueue {
 
   /** Entries the driver made available that the device has not taken yet. */
   pending(): number {
-    const n = (this.#avail.getUint16(2, true) - this.#lastAvail) & 0xffff;
+    const n = (this.#avail.getUint16(VirtqRing.idx, true) - this.#lastAvail) & 0xffff;
     if (n > this.size) {
       this.#broken = true;
       return 0;
@@ -155,13 +184,13 @@ export class SplitVirtqueue {
     if (this.#broken) return undefined;
     if (this.pending() === 0) {
       if (this.eventIdx) {
-        this.#used.setUint16(4 + 8 * this.size, this.#lastAvail, true);
+        this.#used.setUint16(availEventOffset(this.size), this.#lastAvail, true);
         if (this.pending() === 0) return undefined;
       } else {
         return undefined;
       }
     }
-    const head = this.#avail.getUint16(4 + 2 * (this.#lastAvail % this.size), true);
+    const head = this.#avail.getUint16(availSlot(this.#lastAvail % this.size), true);
     this.#lastAvail = (this.#lastAvail + 1) & 0xffff;
     if (head >= this.size) return { head, fault: "head-out-of-range" };
     return this.#walk(head);
@@ -181,10 +210,10 @@ export class SplitVirtqueue {
       if (i >= tableSize) return { head, fault: "index-out-of-range" };
       if (++steps > tableSize) return { head, fault: "loop" };
       const at = i * DESC_SIZE;
-      const addr = table.getBigUint64(at, true);
-      const len = table.getUint32(at + 8, true);
-      const flags = table.getUint16(at + 12, true);
-      const next = table.getUint16(at + 14, true);
+      const addr = table.getBigUint64(at + VirtqDesc.addr, true);
+      const len = table.getUint32(at + VirtqDesc.len, true);
+      const flags = table.getUint16(at + VirtqDesc.flags, true);
+      const next = table.getUint16(at + VirtqDesc.next, true);
       if ((flags & VirtqDescFlags.Indirect) !== 0) {
         if (inIndirect || (flags & VirtqDescFlags.Next) !== 0) return { head, fault: "bad-indirect" };
         if (len === 0 || len % DESC_SIZE !== 0 || len / DESC_SIZE > MAX_INDIRECT_ENTRIES) {
@@ -192,16 +221,13 @@ export class SplitVirtqueue {
         }
         const views = this.#memory.translate(addr, len);
         if (views === undefined) return { head, fault: "outside-memory" };
-        if (this.#indirect.length < len) {
-          this.#indirect = new Uint8Array(len);
-          this.#indirectView = new DataView(this.#indirect.buffer);
-        }
+        const copy = this.#indirect.reserve(len);
         let p = 0;
         for (const v of views) {
-          this.#indirect.set(v, p);
+          copy.set(v, p);
           p += v.length;
         }
-        table = this.#indirectView;
+        table = this.#indirect.view;
         tableSize = len / DESC_SIZE;
         inIndirect = true;
         i = 0;
@@ -226,12 +252,12 @@ export class SplitVirtqueue {
 
   /** Returns a chain to the driver with `written` bytes written into its writable buffers. */
   pushUsed(head: number, written: number): void {
-    const at = 4 + 8 * (this.#usedIdx % this.size);
-    this.#used.setUint32(at, head, true);
-    this.#used.setUint32(at + 4, written, true);
+    const at = usedSlot(this.#usedIdx % this.size);
+    this.#used.setUint32(at + VirtqRing.usedId, head, true);
+    this.#used.setUint32(at + VirtqRing.usedLen, written, true);
     // The element must be visible before the index that publishes it (§2.7.8.2).
     this.#usedIdx = (this.#usedIdx + 1) & 0xffff;
-    this.#used.setUint16(2, this.#usedIdx, true);
+    this.#used.setUint16(VirtqRing.idx, this.#usedIdx, true);
   }
 
   /**
@@ -244,10 +270,10 @@ export class SplitVirtqueue {
     this.#signalledUsed = now;
     if (old === now) return false;
     if (this.eventIdx) {
-      const usedEvent = this.#avail.getUint16(4 + 2 * this.size, true);
+      const usedEvent = this.#avail.getUint16(usedEventOffset(this.size), true);
       return ((now - usedEvent - 1) & 0xffff) < ((now - old) & 0xffff);
     }
-    return (this.#avail.getUint16(0, true) & VirtqRingFlags.AvailNoInterrupt) === 0;
+    return (this.#avail.getUint16(VirtqRing.flags, true) & VirtqRingFlags.AvailNoInterrupt) === 0;
   }
 }
 

@@ -5,8 +5,8 @@ import { CONTROL_BYTES, ControlWord, SharedTransport, sharedGuestMemory } from "
 import {
   DESC_SIZE,
   encodeRequest,
-  GpuResponseType as R,
-  GpuCommandType as T,
+  GpuCommandType,
+  GpuResponseType,
   VirtioGpuDevice,
   VirtqueueError,
 } from "../../src/virtio-gpu/index.ts";
@@ -59,9 +59,11 @@ const scanout = fc.record({
   connected: fc.boolean(),
 });
 const request = fc.oneof(
-  fc.constant(encodeRequest({ type: T.GetDisplayInfo })),
-  fc.constant(encodeRequest({ type: T.ResourceCreate2d, resourceId: 1, format: 2, width: 64, height: 64 })),
-  fc.constant(encodeRequest({ type: T.GetEdid, scanoutId: 0 })),
+  fc.constant(encodeRequest({ type: GpuCommandType.GetDisplayInfo })),
+  fc.constant(
+    encodeRequest({ type: GpuCommandType.ResourceCreate2d, resourceId: 1, format: 2, width: 64, height: 64 }),
+  ),
+  fc.constant(encodeRequest({ type: GpuCommandType.GetEdid, scanoutId: 0 })),
   fc.uint8Array({ maxLength: 64 }),
 );
 
@@ -121,8 +123,8 @@ test("serve() over arbitrary queue registers, display words and guest RAM: only 
         } catch (e) {
           if (!(e instanceof VirtqueueError)) throw e;
         }
-        const answer = device.execute(0, encodeRequest({ type: T.GetDisplayInfo }), memory);
-        assert.equal(new DataView(answer.buffer).getUint32(0, true), R.OkDisplayInfo);
+        const answer = device.execute(0, encodeRequest({ type: GpuCommandType.GetDisplayInfo }), memory);
+        assert.equal(new DataView(answer.buffer).getUint32(0, true), GpuResponseType.OkDisplayInfo);
       },
     ),
     { numRuns: RUNS },

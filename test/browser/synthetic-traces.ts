@@ -1,8 +1,8 @@
 import { VirtioGpuFormat } from "../../src/index.ts";
 import {
+  GpuCommandType,
+  GpuResponseType,
   MockGpuDriver,
-  GpuResponseType as R,
-  GpuCommandType as T,
   TraceRecorder,
   VirtioGpuDevice,
 } from "../../src/virtio-gpu/index.ts";
@@ -40,16 +40,16 @@ export function syntheticTrace(name: string, format: number, width: number, heig
   const device = new VirtioGpuDevice({ scanouts: [{ width, height }], recorder });
   const driver = new MockGpuDriver(device, { indirect: true });
   const ok = (r: { type: number } | undefined, what: string) => {
-    if (r?.type !== R.OkNodata) throw new Error(`${what}: response 0x${r?.type.toString(16)}`);
+    if (r?.type !== GpuResponseType.OkNodata) throw new Error(`${what}: response 0x${r?.type.toString(16)}`);
   };
   const full = { x: 0, y: 0, width, height };
   const entries = driver.scatteredPages(width * height * 4, 3);
-  ok(driver.send({ type: T.ResourceCreate2d, resourceId: 1, format, width, height }), "create");
-  ok(driver.send({ type: T.ResourceAttachBacking, resourceId: 1, entries }), "attach");
+  ok(driver.send({ type: GpuCommandType.ResourceCreate2d, resourceId: 1, format, width, height }), "create");
+  ok(driver.send({ type: GpuCommandType.ResourceAttachBacking, resourceId: 1, entries }), "attach");
   driver.writeBacking(entries, 0, bytesPattern(width, height, 17));
-  ok(driver.send({ type: T.TransferToHost2d, rect: full, offset: 0n, resourceId: 1 }), "transfer");
-  ok(driver.send({ type: T.SetScanout, rect: full, scanoutId: 0, resourceId: 1 }), "set scanout");
-  ok(driver.send({ type: T.ResourceFlush, rect: full, resourceId: 1 }), "flush");
+  ok(driver.send({ type: GpuCommandType.TransferToHost2d, rect: full, offset: 0n, resourceId: 1 }), "transfer");
+  ok(driver.send({ type: GpuCommandType.SetScanout, rect: full, scanoutId: 0, resourceId: 1 }), "set scanout");
+  ok(driver.send({ type: GpuCommandType.ResourceFlush, rect: full, resourceId: 1 }), "flush");
   const patch = bytesPattern(48, 20, 99);
   const px = 30;
   const py = 40;
@@ -58,14 +58,14 @@ export function syntheticTrace(name: string, format: number, width: number, heig
   }
   const rect = { x: px, y: py, width: 48, height: 20 };
   const offset = BigInt((py * width + px) * 4);
-  ok(driver.send({ type: T.TransferToHost2d, rect, offset, resourceId: 1 }), "partial transfer");
-  ok(driver.send({ type: T.ResourceFlush, rect, resourceId: 1 }), "partial flush");
+  ok(driver.send({ type: GpuCommandType.TransferToHost2d, rect, offset, resourceId: 1 }), "partial transfer");
+  ok(driver.send({ type: GpuCommandType.ResourceFlush, rect, resourceId: 1 }), "partial flush");
   if (cursor) {
     const c = { x: 0, y: 0, width: 64, height: 64 };
     const cursorEntries = driver.scatteredPages(64 * 64 * 4, 7);
     ok(
       driver.send({
-        type: T.ResourceCreate2d,
+        type: GpuCommandType.ResourceCreate2d,
         resourceId: 2,
         format: VirtioGpuFormat.B8G8R8A8Unorm,
         width: 64,
@@ -73,18 +73,22 @@ export function syntheticTrace(name: string, format: number, width: number, heig
       }),
       "cursor create",
     );
-    ok(driver.send({ type: T.ResourceAttachBacking, resourceId: 2, entries: cursorEntries }), "cursor attach");
+    ok(
+      driver.send({ type: GpuCommandType.ResourceAttachBacking, resourceId: 2, entries: cursorEntries }),
+      "cursor attach",
+    );
     const image = new Uint8Array(64 * 64 * 4);
     for (let i = 0; i < 64 * 64; i++) image.set(i % 64 < 32 ? [0x20, 0x40, 0xe0, 0xff] : [0, 0, 0, 0], i * 4);
     driver.writeBacking(cursorEntries, 0, image);
-    ok(driver.send({ type: T.TransferToHost2d, rect: c, offset: 0n, resourceId: 2 }), "cursor transfer");
+    ok(driver.send({ type: GpuCommandType.TransferToHost2d, rect: c, offset: 0n, resourceId: 2 }), "cursor transfer");
     const at = { scanoutId: 0, resourceId: 2, hotX: 2, hotY: 3 };
-    driver.send({ type: T.UpdateCursor, x: 10, y: 12, ...at }, undefined, 1);
-    driver.send({ type: T.MoveCursor, x: 100, y: 50, ...at }, undefined, 1);
+    driver.send({ type: GpuCommandType.UpdateCursor, x: 10, y: 12, ...at }, undefined, 1);
+    driver.send({ type: GpuCommandType.MoveCursor, x: 100, y: 50, ...at }, undefined, 1);
     // The host resizes the output (a display record); the guest reads the new mode.
     device.setScanoutConfig(0, { width: 200, height: 150 });
-    const info = driver.send({ type: T.GetDisplayInfo });
-    if (info?.type !== R.OkDisplayInfo || info.view.getUint32(24 + 8, true) !== 200) throw new Error("display info");
+    const info = driver.send({ type: GpuCommandType.GetDisplayInfo });
+    if (info?.type !== GpuResponseType.OkDisplayInfo || info.view.getUint32(24 + 8, true) !== 200)
+      throw new Error("display info");
   }
   return { name, format, width, height, trace: recorder.finish() } satisfies SyntheticTrace;
 }

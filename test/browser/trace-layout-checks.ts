@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { sharedGuestMemory } from "../../src/browser/shared-transport.ts";
 import { layoutTrace } from "../../src/browser/trace-layout.ts";
-import { decodeCommand, GpuCommandType as T, type TraceRecord } from "../../src/virtio-gpu/index.ts";
+import { decodeCommand, GpuCommandType, type TraceRecord } from "../../src/virtio-gpu/index.ts";
 
 /** Every guest range the trace's memory records and backing entries name. */
 export function namedRanges(records: readonly TraceRecord[]): { addr: bigint; length: number }[] {
@@ -14,7 +14,10 @@ export function namedRanges(records: readonly TraceRecord[]): { addr: bigint; le
       new DataView(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength),
       r.bytes.length,
     );
-    if (d.ok && (d.command.type === T.ResourceAttachBacking || d.command.type === T.ResourceCreateBlob)) {
+    if (
+      d.ok &&
+      (d.command.type === GpuCommandType.ResourceAttachBacking || d.command.type === GpuCommandType.ResourceCreateBlob)
+    ) {
       for (const e of d.command.entries) out.push({ addr: e.addr, length: e.length });
     }
   }

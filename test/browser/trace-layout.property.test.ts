@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import fc from "fast-check";
 import { layoutTrace } from "../../src/browser/trace-layout.ts";
-import { encodeRequest, GpuCommandType as T, TraceError, type TraceRecord } from "../../src/virtio-gpu/index.ts";
+import { encodeRequest, GpuCommandType, TraceError, type TraceRecord } from "../../src/virtio-gpu/index.ts";
 import { assertCovers } from "./trace-layout-checks.ts";
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
@@ -18,7 +18,7 @@ test("layoutTrace on arbitrary records: a layout covering every named range, or 
     fc.array(fc.record({ addr, length }), { maxLength: 8 }).map((entries) => ({
       kind: "request" as const,
       queueIndex: 0,
-      bytes: encodeRequest({ type: T.ResourceAttachBacking, resourceId: 1, entries }),
+      bytes: encodeRequest({ type: GpuCommandType.ResourceAttachBacking, resourceId: 1, entries }),
     })),
     fc.uint8Array({ maxLength: 64 }).map((bytes) => ({ kind: "request" as const, queueIndex: 0, bytes })),
   );

@@ -5,7 +5,7 @@ import { layoutTrace, MAX_SHARED_RAM_BYTES } from "../../src/browser/trace-layou
 import {
   decodeTrace,
   encodeRequest,
-  GpuCommandType as T,
+  GpuCommandType,
   TraceError,
   type TraceRecord,
 } from "../../src/virtio-gpu/index.ts";
@@ -26,7 +26,7 @@ test("backing entries naming more than the shared RAM limit are a TraceError", (
   const attach = (addr: bigint, length: number): TraceRecord => ({
     kind: "request",
     queueIndex: 0,
-    bytes: encodeRequest({ type: T.ResourceAttachBacking, resourceId: 1, entries: [{ addr, length }] }),
+    bytes: encodeRequest({ type: GpuCommandType.ResourceAttachBacking, resourceId: 1, entries: [{ addr, length }] }),
   });
   const huge = Array.from({ length: 200 }, (_, i) => attach(BigInt(i) << 32n, 0xffff_f000));
   assert.throws(() => layoutTrace(huge), TraceError);

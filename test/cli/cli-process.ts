@@ -15,8 +15,16 @@ export class CliServer {
   output = "";
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(args: string[], bin = BIN) {
-    this.child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  /** `nodeArgs` go before the script (e.g. `--import`); `env` is added to this process's environment. */
+  constructor(
+    args: string[],
+    bin = BIN,
+    options: { nodeArgs?: readonly string[]; env?: Readonly<Record<string, string>> } = {},
+  ) {
+    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...options.env },
+    });
     this.child.stdout!.on("data", (d: Buffer) => {
       this.output += d.toString();
     });

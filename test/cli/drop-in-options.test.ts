@@ -51,6 +51,12 @@ test("usage errors of every command are one line 'rutabaga-ts <command>: …' an
     [["vtest", "--use-gles"], /^rutabaga-ts vtest: --use-gles: /],
     [["vtest", "--venus"], /^rutabaga-ts vtest: --venus: there is no Venus/],
     [["vtest", "commands.bin"], /^rutabaga-ts vtest: commands.bin: replaying a vtest command file is not supported/],
+    [
+      ["vhost-user-gpu", "-s", "/tmp/x", "--trace", "/nonexistent-dir/t.trace"],
+      /^rutabaga-ts vhost-user-gpu: --trace \/nonexistent-dir\/t.trace: ENOENT/,
+    ],
+    [["wayland-proxy", "--bogus"], /^rutabaga-ts wayland-proxy: Unknown option '--bogus'\n$/],
+    [["wayland-proxy"], /^rutabaga-ts wayland-proxy: --socket NAME is required\n$/],
     [["replay", "a.trace"], /^rutabaga-ts replay: --png OUTDIR is required\n$/],
     [["replay", "--png", "out"], /^rutabaga-ts replay: give exactly one TRACE file\n$/],
     [["frobnicate"], /^rutabaga-ts: unknown command 'frobnicate'.*\n$/],

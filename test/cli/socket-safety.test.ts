@@ -32,6 +32,24 @@ test("vhost-user-gpu and vtest exit 1 next to another live server and leave its 
   }
 });
 
+test("a second vhost-user-gpu on a live one's path is refused without the first taking its probe as QEMU", async () => {
+  const path = join(dir, "ours.sock");
+  const first = new CliServer(["vhost-user-gpu", "--socket-path", path, "--verbose"]);
+  try {
+    await first.waitFor(`listening on ${path}`);
+    const second = new CliServer(["vhost-user-gpu", "--socket-path", path]);
+    assert.equal((await second.exited).code, 1, second.output);
+    assert.match(second.output, /is in use by another server/);
+    assert.ok(lstatSync(path).isSocket(), "the first server's socket is still there");
+    // Had the second connected, the first would have served it as its front-end and exited when it went.
+    first.child.kill("SIGTERM");
+    assert.equal((await first.exited).code, 0, first.output);
+    assert.match(first.output, /stopped before a front-end connected/);
+  } finally {
+    await first.kill();
+  }
+});
+
 for (const [command, signal] of [
   ["vhost-user-gpu", "SIGTERM"],
   ["vhost-user-gpu", "SIGINT"],

@@ -1,5 +1,5 @@
 // `npm run docs`: TypeDoc (with its own TypeScript 6, tools/docs/) builds the API reference from the JSDoc of the
-// three entry points, and any warning (a broken link, a referenced type that is not exported) fails it.
+// four entry points, and any warning (a broken link, a referenced type that is not exported) fails it.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -30,6 +30,8 @@ test("the API reference builds from the JSDoc without a warning and documents ev
       "classes/node.EglHostGl.html",
       "functions/node.serveVhostUserGpu.html",
       "functions/node.virglComponentFactory.html",
+      "classes/browser.CanvasSink.html",
+      "classes/browser.TraceStepper.html",
     ])
       assert.ok(existsSync(join(out, page)), `${page} in the reference`);
     assert.match(readFileSync(join(out, "classes/node.VtestServer.html"), "utf8"), /many clients at once/);

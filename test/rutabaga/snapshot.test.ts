@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { RutabagaBlobMem, RutabagaComponentType, SNAPSHOT_VERSION, transfer2d } from "../../src/index.ts";
+import {
+  RutabagaBlobMem,
+  RutabagaComponentType,
+  RutabagaError,
+  SNAPSHOT_VERSION,
+  transfer2d,
+} from "../../src/index.ts";
+import { crc32 } from "../../src/rutabaga/crc32.ts";
 import { encodeSnapshot } from "../../src/rutabaga/snapshot-format.ts";
 import { assertCode, create2d, make2d, pattern, readAll } from "./helpers.ts";
 
@@ -92,12 +99,38 @@ test("truncated, corrupted and foreign bytes are SnapshotError and change nothin
     flipped[at]! ^= 0x40;
     bad.push(flipped);
   }
-  const newer = good.slice();
-  new DataView(newer.buffer).setUint32(8, SNAPSHOT_VERSION + 1, true);
-  bad.push(newer);
   for (const bytes of bad) assertCode(() => rutabaga.restore(bytes), "SnapshotError");
   assert.deepEqual(rutabaga.snapshot(), before);
   assert.deepEqual(readAll(rutabaga, 7, 16, 8), pixels);
+});
+
+test("another format version is refused by the version check, its checksum made right", () => {
+  const { rutabaga, pixels } = populated();
+  const good = rutabaga.snapshot();
+  const before = rutabaga.snapshot();
+  for (const version of [0, SNAPSHOT_VERSION + 1, 0xffff_ffff]) {
+    const other = good.slice();
+    const view = new DataView(other.buffer);
+    view.setUint32(8, version, true);
+    view.setUint32(other.length - 4, crc32(other.subarray(0, other.length - 4)), true);
+    assert.throws(
+      () => rutabaga.restore(other),
+      (e: unknown) => e instanceof RutabagaError && e.code === "SnapshotError" && /version/.test(e.message),
+      `version ${version}`,
+    );
+  }
+  assert.deepEqual(rutabaga.snapshot(), before);
+  assert.deepEqual(readAll(rutabaga, 7, 16, 8), pixels);
+});
+
+test("CRC-32 known answers: the IEEE check value, zlib's values, and continuation", () => {
+  const ascii = (s: string) => new TextEncoder().encode(s);
+  assert.equal(crc32(new Uint8Array(0)), 0);
+  assert.equal(crc32(ascii("123456789")), 0xcbf43926);
+  assert.equal(crc32(ascii("The quick brown fox jumps over the lazy dog")), 0x414fa339);
+  assert.equal(crc32(new Uint8Array([0])), 0xd202ef8d);
+  assert.equal(crc32(new Uint8Array(32).fill(0xff)), 0xff6cab0b);
+  assert.equal(crc32(ascii("56789"), crc32(ascii("1234"))), 0xcbf43926);
 });
 
 test("a snapshot of another default component is refused", () => {

@@ -4,12 +4,13 @@ import { test } from "node:test";
 import {
   buildEdid,
   EDID_BLOCK_SIZE,
+  GpuCommandType,
   GpuEvent,
   GpuFeature,
-  GpuResponseType as R,
+  GpuResponseType,
   VirtioGpuDevice,
 } from "../../src/virtio-gpu/index.ts";
-import { setup, T } from "./helpers.ts";
+import { setup } from "./helpers.ts";
 
 test("a 2D device offers EDID and RESOURCE_BLOB only; config reports scanouts and capsets", () => {
   const device = new VirtioGpuDevice({
@@ -34,7 +35,7 @@ test("hot-plug raises the display event until the driver clears it, and GET_DISP
   device.setScanoutConfig(0, { width: 1920, height: 1080 });
   assert.equal(changes, 1);
   assert.equal(device.readConfig(0, 1)[0]! & GpuEvent.Display, GpuEvent.Display);
-  const info = driver.send({ type: T.GetDisplayInfo })!;
+  const info = driver.send({ type: GpuCommandType.GetDisplayInfo })!;
   assert.deepEqual(
     [32, 36].map((o) => info.view.getUint32(o, true)),
     [1920, 1080],
@@ -42,7 +43,7 @@ test("hot-plug raises the display event until the driver clears it, and GET_DISP
   device.writeConfig(4, new Uint8Array([1, 0, 0, 0]));
   assert.equal(device.readConfig(0, 1)[0], 0);
   device.setScanoutConfig(0, { width: 1920, height: 1080, connected: false });
-  assert.equal(driver.send({ type: T.GetDisplayInfo })!.view.getUint32(40, true), 0);
+  assert.equal(driver.send({ type: GpuCommandType.GetDisplayInfo })!.view.getUint32(40, true), 0);
   assert.throws(() => device.setScanoutConfig(0, { width: 5000, height: 100 }), RangeError);
   assert.throws(() => device.setScanoutConfig(3, { width: 500, height: 100 }), RangeError);
 });
@@ -70,8 +71,8 @@ test("edid-decode accepts our EDID and reads the preferred mode back", () => {
   const probe = spawnSync("edid-decode", ["--help"], { encoding: "utf8" });
   assert.ok(probe.error === undefined, "edid-decode is installed by scripts/deps.d/virtio-gpu.sh");
   const { driver } = setup({ scanouts: [{ width: 1280, height: 800 }] });
-  const r = driver.send({ type: T.GetEdid, scanoutId: 0 })!;
-  assert.equal(r.type, R.OkEdid);
+  const r = driver.send({ type: GpuCommandType.GetEdid, scanoutId: 0 })!;
+  assert.equal(r.type, GpuResponseType.OkEdid);
   const size = r.view.getUint32(24, true);
   const edid = r.bytes.subarray(32, 32 + size);
   const out = spawnSync("edid-decode", ["--check"], { input: edid, encoding: "utf8" });

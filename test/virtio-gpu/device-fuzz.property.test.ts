@@ -4,16 +4,16 @@ import fc from "fast-check";
 import {
   encodeRequest,
   type GpuCommand,
+  GpuCommandType,
+  GpuResponseType,
   MockGpuDriver,
-  GpuResponseType as R,
-  GpuCommandType as T,
   VirtioGpuDevice,
   VirtqDescFlags,
 } from "../../src/virtio-gpu/index.ts";
 
 // FC_RUNS scales the run count; CI runs a slice, `FC_RUNS=1000000` runs the million.
 const RUNS = Number(process.env.FC_RUNS ?? 150);
-const RESPONSE_TYPES = new Set<number>(Object.values(R));
+const RESPONSE_TYPES = new Set<number>(Object.values(GpuResponseType));
 
 const small = fc.nat({ max: 8 });
 const dim = fc.oneof(fc.nat({ max: 96 }), fc.constantFrom(0xffff_ffff, 65536, 4096));
@@ -29,34 +29,39 @@ function commands(ramBase: bigint): fc.Arbitrary<GpuCommand> {
     length: fc.oneof(fc.nat({ max: 8192 }), fc.nat({ max: 0xffff_ffff })),
   });
   return fc.oneof(
-    fc.constant({ type: T.GetDisplayInfo }),
-    fc.record({ type: fc.constant(T.GetEdid), scanoutId: small }),
+    fc.constant({ type: GpuCommandType.GetDisplayInfo }),
+    fc.record({ type: fc.constant(GpuCommandType.GetEdid), scanoutId: small }),
     fc.record({
-      type: fc.constant(T.ResourceCreate2d),
+      type: fc.constant(GpuCommandType.ResourceCreate2d),
       resourceId: small,
       format: fc.constantFrom(1, 2, 67, 999),
       width: dim,
       height: dim,
     }),
     fc.record({
-      type: fc.constantFrom(T.ResourceUnref, T.ResourceDetachBacking, T.ResourceAssignUuid, T.CtxAttachResource),
+      type: fc.constantFrom(
+        GpuCommandType.ResourceUnref,
+        GpuCommandType.ResourceDetachBacking,
+        GpuCommandType.ResourceAssignUuid,
+        GpuCommandType.CtxAttachResource,
+      ),
       resourceId: small,
     }),
     fc.record({
-      type: fc.constant(T.ResourceAttachBacking),
+      type: fc.constant(GpuCommandType.ResourceAttachBacking),
       resourceId: small,
       entries: fc.array(entry, { maxLength: 6 }),
     }),
-    fc.record({ type: fc.constant(T.SetScanout), rect, scanoutId: small, resourceId: small }),
-    fc.record({ type: fc.constant(T.ResourceFlush), rect, resourceId: small }),
+    fc.record({ type: fc.constant(GpuCommandType.SetScanout), rect, scanoutId: small, resourceId: small }),
+    fc.record({ type: fc.constant(GpuCommandType.ResourceFlush), rect, resourceId: small }),
     fc.record({
-      type: fc.constant(T.TransferToHost2d),
+      type: fc.constant(GpuCommandType.TransferToHost2d),
       rect,
       offset: fc.bigInt({ min: 0n, max: 1n << 40n }),
       resourceId: small,
     }),
     fc.record({
-      type: fc.constant(T.ResourceCreateBlob),
+      type: fc.constant(GpuCommandType.ResourceCreateBlob),
       resourceId: small,
       blobMem: fc.constantFrom(1, 2, 3, 7),
       blobFlags: small,
@@ -65,7 +70,7 @@ function commands(ramBase: bigint): fc.Arbitrary<GpuCommand> {
       entries: fc.array(entry, { maxLength: 4 }),
     }),
     fc.record({
-      type: fc.constant(T.SetScanoutBlob),
+      type: fc.constant(GpuCommandType.SetScanoutBlob),
       rect,
       scanoutId: small,
       resourceId: small,
@@ -75,16 +80,24 @@ function commands(ramBase: bigint): fc.Arbitrary<GpuCommand> {
       strides: fc.tuple(u32, u32, u32, u32),
       offsets: fc.tuple(u32, u32, u32, u32),
     }),
-    fc.record({ type: fc.constant(T.CtxCreate), contextInit: u32, debugName: fc.string({ maxLength: 70 }) }),
-    fc.constant({ type: T.CtxDestroy }),
-    fc.record({ type: fc.constant(T.Submit3d), commands: fc.uint8Array({ maxLength: 32 }), numInFences: small }),
     fc.record({
-      type: fc.constantFrom(T.ResourceMapBlob),
+      type: fc.constant(GpuCommandType.CtxCreate),
+      contextInit: u32,
+      debugName: fc.string({ maxLength: 70 }),
+    }),
+    fc.constant({ type: GpuCommandType.CtxDestroy }),
+    fc.record({
+      type: fc.constant(GpuCommandType.Submit3d),
+      commands: fc.uint8Array({ maxLength: 32 }),
+      numInFences: small,
+    }),
+    fc.record({
+      type: fc.constantFrom(GpuCommandType.ResourceMapBlob),
       resourceId: small,
       offset: fc.bigInt({ min: 0n, max: 1n << 40n }),
     }),
     fc.record({
-      type: fc.constantFrom(T.UpdateCursor, T.MoveCursor),
+      type: fc.constantFrom(GpuCommandType.UpdateCursor, GpuCommandType.MoveCursor),
       scanoutId: small,
       x: u32,
       y: u32,
@@ -136,8 +149,8 @@ const rawChain = fc.record({
 });
 
 function checkStillWorks(driver: MockGpuDriver): void {
-  const info = driver.send({ type: T.GetDisplayInfo });
-  assert.equal(info?.type, R.OkDisplayInfo);
+  const info = driver.send({ type: GpuCommandType.GetDisplayInfo });
+  assert.equal(info?.type, GpuResponseType.OkDisplayInfo);
   assert.deepEqual(
     [32, 36, 40].map((o) => info!.view.getUint32(o, true)),
     [320, 200, 1],

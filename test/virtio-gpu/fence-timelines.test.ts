@@ -12,11 +12,12 @@ import {
 import {
   FenceTimelines,
   GLOBAL_TIMELINE,
+  GpuCommandType,
   GpuFlags,
-  GpuResponseType as R,
+  GpuResponseType,
   ringTimeline,
 } from "../../src/virtio-gpu/index.ts";
-import { setup, T } from "./helpers.ts";
+import { setup } from "./helpers.ts";
 
 /** A 2D component whose fences finish when the test says so, as a GPU's would. */
 class SlowFences2D extends Rutabaga2D {
@@ -52,13 +53,14 @@ test("fenced responses wait for their fence and come back in order on their time
   });
   assert.ok(slow);
   const q = driver.queues[0];
-  const fenced = (fenceId: bigint) => driver.send({ type: T.GetDisplayInfo }, { flags: GpuFlags.Fence, fenceId });
+  const fenced = (fenceId: bigint) =>
+    driver.send({ type: GpuCommandType.GetDisplayInfo }, { flags: GpuFlags.Fence, fenceId });
   assert.equal(fenced(1n), undefined);
   assert.equal(fenced(2n), undefined);
   assert.equal(fenced(3n), undefined);
   assert.equal(driver.device.parkedResponses, 3);
   // An unfenced command is not held behind them.
-  assert.equal(driver.send({ type: T.GetDisplayInfo })?.type, R.OkDisplayInfo);
+  assert.equal(driver.send({ type: GpuCommandType.GetDisplayInfo })?.type, GpuResponseType.OkDisplayInfo);
   slow.finish(2n);
   driver.device.drainCompletions();
   const released = q.takeUsed();
@@ -91,10 +93,13 @@ test("a ring fence the library refuses is an error response, not a response park
     ctxId: 0,
     ringIdx,
   });
-  assert.equal(driver.send({ type: T.GetDisplayInfo }, { flags: GpuFlags.Fence, fenceId: 10n }), undefined);
-  const r = driver.send({ type: T.GetDisplayInfo }, ring(1, 1n));
+  assert.equal(
+    driver.send({ type: GpuCommandType.GetDisplayInfo }, { flags: GpuFlags.Fence, fenceId: 10n }),
+    undefined,
+  );
+  const r = driver.send({ type: GpuCommandType.GetDisplayInfo }, ring(1, 1n));
   // A ring fence on a context that does not exist fails: the response says so instead of waiting.
-  assert.equal(r?.type, R.ErrUnspec);
+  assert.equal(r?.type, GpuResponseType.ErrUnspec);
   slow!.finish(10n);
   driver.device.drainCompletions();
   assert.equal(driver.queues[0].takeUsed().length, 1);
@@ -114,7 +119,7 @@ test("a completion outside queue processing reaches the guest without a drain ca
         .build(),
     onQueueNotify: (q) => notified.push(q),
   });
-  assert.equal(driver.send({ type: T.GetDisplayInfo }, { flags: GpuFlags.Fence, fenceId: 7n }), undefined);
+  assert.equal(driver.send({ type: GpuCommandType.GetDisplayInfo }, { flags: GpuFlags.Fence, fenceId: 7n }), undefined);
   slow!.finish(7n);
   // The handler only queued the completion: nothing reached the ring from inside it.
   assert.equal(driver.device.parkedResponses, 1);

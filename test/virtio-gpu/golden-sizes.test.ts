@@ -5,9 +5,9 @@ import {
   decodeCommand,
   encodeRequest,
   type GpuCommand,
+  GpuCommandType,
+  GpuWireSize,
   ResponseEncoder,
-  GpuWireSize as S,
-  GpuCommandType as T,
 } from "../../src/virtio-gpu/index.ts";
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
@@ -18,23 +18,34 @@ const hdr = { type: 0, flags: 0, fenceId: 0n, ctxId: 0, ringIdx: 0 };
 
 test("requests have the spec's sizes", () => {
   const sizes: [GpuCommand, number][] = [
-    [{ type: T.GetDisplayInfo }, S.CtrlHdr],
-    [{ type: T.ResourceCreate2d, resourceId: 1, format: 2, width: 3, height: 4 }, 40],
-    [{ type: T.ResourceUnref, resourceId: 1 }, 32],
-    [{ type: T.SetScanout, rect, scanoutId: 0, resourceId: 1 }, 48],
-    [{ type: T.ResourceFlush, rect, resourceId: 1 }, 48],
-    [{ type: T.TransferToHost2d, rect, offset: 0n, resourceId: 1 }, 56],
-    [{ type: T.ResourceAttachBacking, resourceId: 1, entries: [] }, 32],
-    [{ type: T.ResourceAttachBacking, resourceId: 1, entries: [{ addr: 1n, length: 2 }] }, 32 + 16],
-    [{ type: T.ResourceDetachBacking, resourceId: 1 }, 32],
-    [{ type: T.GetCapsetInfo, capsetIndex: 0 }, 32],
-    [{ type: T.GetCapset, capsetId: 1, capsetVersion: 0 }, 32],
-    [{ type: T.GetEdid, scanoutId: 0 }, 32],
-    [{ type: T.ResourceAssignUuid, resourceId: 1 }, 32],
-    [{ type: T.ResourceCreateBlob, resourceId: 1, blobMem: 1, blobFlags: 0, blobId: 0n, size: 0n, entries: [] }, 56],
+    [{ type: GpuCommandType.GetDisplayInfo }, GpuWireSize.CtrlHdr],
+    [{ type: GpuCommandType.ResourceCreate2d, resourceId: 1, format: 2, width: 3, height: 4 }, 40],
+    [{ type: GpuCommandType.ResourceUnref, resourceId: 1 }, 32],
+    [{ type: GpuCommandType.SetScanout, rect, scanoutId: 0, resourceId: 1 }, 48],
+    [{ type: GpuCommandType.ResourceFlush, rect, resourceId: 1 }, 48],
+    [{ type: GpuCommandType.TransferToHost2d, rect, offset: 0n, resourceId: 1 }, 56],
+    [{ type: GpuCommandType.ResourceAttachBacking, resourceId: 1, entries: [] }, 32],
+    [{ type: GpuCommandType.ResourceAttachBacking, resourceId: 1, entries: [{ addr: 1n, length: 2 }] }, 32 + 16],
+    [{ type: GpuCommandType.ResourceDetachBacking, resourceId: 1 }, 32],
+    [{ type: GpuCommandType.GetCapsetInfo, capsetIndex: 0 }, 32],
+    [{ type: GpuCommandType.GetCapset, capsetId: 1, capsetVersion: 0 }, 32],
+    [{ type: GpuCommandType.GetEdid, scanoutId: 0 }, 32],
+    [{ type: GpuCommandType.ResourceAssignUuid, resourceId: 1 }, 32],
     [
       {
-        type: T.SetScanoutBlob,
+        type: GpuCommandType.ResourceCreateBlob,
+        resourceId: 1,
+        blobMem: 1,
+        blobFlags: 0,
+        blobId: 0n,
+        size: 0n,
+        entries: [],
+      },
+      56,
+    ],
+    [
+      {
+        type: GpuCommandType.SetScanoutBlob,
         rect,
         scanoutId: 0,
         resourceId: 1,
@@ -46,12 +57,12 @@ test("requests have the spec's sizes", () => {
       },
       96,
     ],
-    [{ type: T.CtxCreate, contextInit: 0, debugName: "x" }, 96],
-    [{ type: T.CtxDestroy }, 24],
-    [{ type: T.CtxAttachResource, resourceId: 1 }, 32],
+    [{ type: GpuCommandType.CtxCreate, contextInit: 0, debugName: "x" }, 96],
+    [{ type: GpuCommandType.CtxDestroy }, 24],
+    [{ type: GpuCommandType.CtxAttachResource, resourceId: 1 }, 32],
     [
       {
-        type: T.ResourceCreate3d,
+        type: GpuCommandType.ResourceCreate3d,
         resourceId: 1,
         target: 2,
         format: 2,
@@ -68,7 +79,7 @@ test("requests have the spec's sizes", () => {
     ],
     [
       {
-        type: T.TransferToHost3d,
+        type: GpuCommandType.TransferToHost3d,
         box: { x: 0, y: 0, z: 0, w: 1, h: 1, d: 1 },
         offset: 0n,
         resourceId: 1,
@@ -78,14 +89,17 @@ test("requests have the spec's sizes", () => {
       },
       72,
     ],
-    [{ type: T.Submit3d, commands: new Uint8Array(0), numInFences: 0 }, 32],
-    [{ type: T.ResourceMapBlob, resourceId: 1, offset: 0n }, 40],
-    [{ type: T.ResourceUnmapBlob, resourceId: 1 }, 32],
-    [{ type: T.UpdateCursor, scanoutId: 0, x: 0, y: 0, resourceId: 0, hotX: 0, hotY: 0 }, 56],
+    [{ type: GpuCommandType.Submit3d, commands: new Uint8Array(0), numInFences: 0 }, 32],
+    [{ type: GpuCommandType.ResourceMapBlob, resourceId: 1, offset: 0n }, 40],
+    [{ type: GpuCommandType.ResourceUnmapBlob, resourceId: 1 }, 32],
+    [{ type: GpuCommandType.UpdateCursor, scanoutId: 0, x: 0, y: 0, resourceId: 0, hotX: 0, hotY: 0 }, 56],
   ];
   for (const [command, size] of sizes)
     assert.equal(encodeRequest(command).length, size, `0x${command.type.toString(16)}`);
-  assert.deepEqual([S.CtrlHdr, S.MemEntry, S.UpdateCursor, S.Config], [24, 16, 56, 16]);
+  assert.deepEqual(
+    [GpuWireSize.CtrlHdr, GpuWireSize.MemEntry, GpuWireSize.UpdateCursor, GpuWireSize.Config],
+    [24, 16, 56, 16],
+  );
 });
 
 test("responses have the spec's sizes", () => {
@@ -116,14 +130,27 @@ const u64 = fc.bigInt({ min: 0n, max: 0xffff_ffff_ffff_ffffn });
 const arbRect = fc.record({ x: u32, y: u32, width: u32, height: u32 });
 const arbEntries = fc.array(fc.record({ addr: u64, length: u32 }), { maxLength: 8 });
 const arbCommand: fc.Arbitrary<GpuCommand> = fc.oneof(
-  fc.constant({ type: T.GetDisplayInfo } as GpuCommand),
-  fc.record({ type: fc.constant(T.ResourceCreate2d), resourceId: u32, format: u32, width: u32, height: u32 }),
-  fc.record({ type: fc.constantFrom(T.ResourceUnref, T.ResourceDetachBacking, T.CtxAttachResource), resourceId: u32 }),
-  fc.record({ type: fc.constant(T.SetScanout), rect: arbRect, scanoutId: u32, resourceId: u32 }),
-  fc.record({ type: fc.constant(T.TransferToHost2d), rect: arbRect, offset: u64, resourceId: u32 }),
-  fc.record({ type: fc.constant(T.ResourceAttachBacking), resourceId: u32, entries: arbEntries }),
+  fc.constant({ type: GpuCommandType.GetDisplayInfo } as GpuCommand),
   fc.record({
-    type: fc.constant(T.ResourceCreateBlob),
+    type: fc.constant(GpuCommandType.ResourceCreate2d),
+    resourceId: u32,
+    format: u32,
+    width: u32,
+    height: u32,
+  }),
+  fc.record({
+    type: fc.constantFrom(
+      GpuCommandType.ResourceUnref,
+      GpuCommandType.ResourceDetachBacking,
+      GpuCommandType.CtxAttachResource,
+    ),
+    resourceId: u32,
+  }),
+  fc.record({ type: fc.constant(GpuCommandType.SetScanout), rect: arbRect, scanoutId: u32, resourceId: u32 }),
+  fc.record({ type: fc.constant(GpuCommandType.TransferToHost2d), rect: arbRect, offset: u64, resourceId: u32 }),
+  fc.record({ type: fc.constant(GpuCommandType.ResourceAttachBacking), resourceId: u32, entries: arbEntries }),
+  fc.record({
+    type: fc.constant(GpuCommandType.ResourceCreateBlob),
     resourceId: u32,
     blobMem: u32,
     blobFlags: u32,
@@ -131,9 +158,13 @@ const arbCommand: fc.Arbitrary<GpuCommand> = fc.oneof(
     size: u64,
     entries: arbEntries,
   }),
-  fc.record({ type: fc.constant(T.Submit3d), commands: fc.uint8Array({ maxLength: 64 }), numInFences: u32 }),
   fc.record({
-    type: fc.constantFrom(T.UpdateCursor, T.MoveCursor),
+    type: fc.constant(GpuCommandType.Submit3d),
+    commands: fc.uint8Array({ maxLength: 64 }),
+    numInFences: u32,
+  }),
+  fc.record({
+    type: fc.constantFrom(GpuCommandType.UpdateCursor, GpuCommandType.MoveCursor),
     scanoutId: u32,
     x: u32,
     y: u32,
@@ -150,7 +181,8 @@ test("decode(encode(command)) gives the command back", () => {
       const decoded = decodeCommand(bytes, new DataView(bytes.buffer), bytes.length);
       assert.ok(decoded.ok);
       const got = decoded.command as unknown as Record<string, unknown>;
-      if (command.type === T.Submit3d) assert.deepEqual([...(got.commands as Uint8Array)], [...command.commands]);
+      if (command.type === GpuCommandType.Submit3d)
+        assert.deepEqual([...(got.commands as Uint8Array)], [...command.commands]);
       else assert.deepEqual(plain(got), plain(command));
     }),
     { numRuns: RUNS },
@@ -167,9 +199,9 @@ test("truncated requests are refused, never read past their length", () => {
       if (length < 24) assert.equal(decoded.ok, false);
       else if (decoded.ok)
         assert.ok(
-          command.type === T.ResourceAttachBacking ||
-            command.type === T.ResourceCreateBlob ||
-            command.type === T.Submit3d,
+          command.type === GpuCommandType.ResourceAttachBacking ||
+            command.type === GpuCommandType.ResourceCreateBlob ||
+            command.type === GpuCommandType.Submit3d,
         );
     }),
     { numRuns: RUNS },

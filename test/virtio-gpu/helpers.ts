@@ -4,7 +4,6 @@ import { PNG } from "pngjs";
 import {
   FramebufferSink,
   MockGpuDriver,
-  GpuCommandType as T,
   VirtioGpuDevice,
   type VirtioGpuDeviceOptions,
 } from "../../src/virtio-gpu/index.ts";
@@ -74,5 +73,3 @@ export function assertFrame(
   const px = i >> 2;
   throw new Error(`frame differs first at pixel (${px % width}, ${Math.floor(px / width)}); images in ${dir}`);
 }
-
-export { T };

@@ -7,7 +7,7 @@ import { MemoryHost, type MemoryPeer } from "../../src/components/cross-domain/m
 import { CrossDomainIdType, decodeImageRequirements } from "../../src/components/cross-domain/protocol.ts";
 import { RutabagaBuilder } from "../../src/rutabaga/builder.ts";
 import { RutabagaComponentType } from "../../src/rutabaga/constants.ts";
-import { GpuFlags, GpuResponseType as R, GpuCommandType as T, ViewRegion } from "../../src/virtio-gpu/index.ts";
+import { GpuCommandType, GpuFlags, GpuResponseType, ViewRegion } from "../../src/virtio-gpu/index.ts";
 import { setup } from "./helpers.ts";
 
 function crossDomainDevice(region?: ViewRegion) {
@@ -24,15 +24,27 @@ function crossDomainDevice(region?: ViewRegion) {
   });
   const { driver } = rig;
   const ctx = { ctxId: 1 };
-  assert.equal(driver.send({ type: T.CtxCreate, contextInit: 5, debugName: "test" }, ctx)?.type, R.OkNodata);
+  assert.equal(
+    driver.send({ type: GpuCommandType.CtxCreate, contextInit: 5, debugName: "test" }, ctx)?.type,
+    GpuResponseType.OkNodata,
+  );
   // Rings as a Linux guest makes them: guest blobs with the context set in the header.
   const ring = driver.scatteredPages(4096);
-  const ringBlob = { type: T.ResourceCreateBlob, blobMem: 1, blobFlags: 1, blobId: 0n, size: 4096n } as const;
-  assert.equal(driver.send({ ...ringBlob, resourceId: 1, entries: ring }, ctx)?.type, R.OkNodata);
-  assert.equal(driver.send({ type: T.CtxAttachResource, resourceId: 1 }, ctx)?.type, R.OkNodata);
+  const ringBlob = {
+    type: GpuCommandType.ResourceCreateBlob,
+    blobMem: 1,
+    blobFlags: 1,
+    blobId: 0n,
+    size: 4096n,
+  } as const;
+  assert.equal(driver.send({ ...ringBlob, resourceId: 1, entries: ring }, ctx)?.type, GpuResponseType.OkNodata);
+  assert.equal(
+    driver.send({ type: GpuCommandType.CtxAttachResource, resourceId: 1 }, ctx)?.type,
+    GpuResponseType.OkNodata,
+  );
   const submit = (commands: Uint8Array, hdr = {}) =>
-    driver.send({ type: T.Submit3d, commands, numInFences: 0 }, { ...ctx, ...hdr });
-  assert.equal(submit(encodeInit(1, 1, 1, 20))?.type, R.OkNodata);
+    driver.send({ type: GpuCommandType.Submit3d, commands, numInFences: 0 }, { ...ctx, ...hdr });
+  assert.equal(submit(encodeInit(1, 1, 1, 20))?.type, GpuResponseType.OkNodata);
   const readRing = () => {
     const out = new Uint8Array(4096);
     let at = 0;
@@ -44,11 +56,14 @@ function crossDomainDevice(region?: ViewRegion) {
   };
   const imageBlob = (resourceId: number, width: number) => {
     const fence = { flags: GpuFlags.Fence | GpuFlags.InfoRingIdx, fenceId: BigInt(resourceId), ringIdx: 0 };
-    assert.equal(submit(encodeGetImageRequirements(width, 4, fourcc("XR24"), 0), fence)?.type, R.OkNodata);
+    assert.equal(
+      submit(encodeGetImageRequirements(width, 4, fourcc("XR24"), 0), fence)?.type,
+      GpuResponseType.OkNodata,
+    );
     const reqs = decodeImageRequirements(readRing());
     const blobId = BigInt(reqs.blobId);
     const create = {
-      type: T.ResourceCreateBlob,
+      type: GpuCommandType.ResourceCreateBlob,
       blobMem: 2,
       blobFlags: 3,
       entries: [],
@@ -56,8 +71,11 @@ function crossDomainDevice(region?: ViewRegion) {
       size: reqs.size,
     } as const;
     const r = driver.send({ ...create, entries: [], resourceId }, ctx);
-    assert.equal(r?.type, R.OkNodata);
-    assert.equal(driver.send({ type: T.CtxAttachResource, resourceId }, ctx)?.type, R.OkNodata);
+    assert.equal(r?.type, GpuResponseType.OkNodata);
+    assert.equal(
+      driver.send({ type: GpuCommandType.CtxAttachResource, resourceId }, ctx)?.type,
+      GpuResponseType.OkNodata,
+    );
     return reqs;
   };
   return { ...rig, host, peers, submit, imageBlob };
@@ -68,8 +86,8 @@ test("RESOURCE_MAP_BLOB places a cross-domain host blob in the host-visible regi
   const { driver, host, peers, submit, imageBlob } = crossDomainDevice(region);
   const reqs = imageBlob(10, 1024);
   assert.equal(reqs.size, 16384n);
-  const mapped = driver.send({ type: T.ResourceMapBlob, resourceId: 10, offset: 8192n }, { ctxId: 1 });
-  assert.equal(mapped?.type, R.OkMapInfo);
+  const mapped = driver.send({ type: GpuCommandType.ResourceMapBlob, resourceId: 10, offset: 8192n }, { ctxId: 1 });
+  assert.equal(mapped?.type, GpuResponseType.OkMapInfo);
   assert.equal(mapped?.view.getUint32(24, true), 1, "VIRTIO_GPU_MAP_CACHE_CACHED");
   const view = region.viewAt(8192n)!;
   assert.equal(view.length, 16384);
@@ -77,7 +95,7 @@ test("RESOURCE_MAP_BLOB places a cross-domain host blob in the host-visible regi
   // What the guest wrote through the region is what the compositor gets.
   assert.equal(
     submit(encodeSend([{ id: 10, type: CrossDomainIdType.VirtgpuBlob, size: 0 }], new Uint8Array(4)))?.type,
-    R.OkNodata,
+    GpuResponseType.OkNodata,
   );
   const [msg] = peers[0]!.take();
   assert.ok(host.map(msg!.fds[0]!, 100).bytes.every((b) => b === 0x42));
@@ -85,28 +103,32 @@ test("RESOURCE_MAP_BLOB places a cross-domain host blob in the host-visible regi
   // Refusals: mapped twice, overlapping, unaligned, past the region, a guest blob, no such resource.
   imageBlob(11, 16);
   const map = (resourceId: number, offset: bigint) =>
-    driver.send({ type: T.ResourceMapBlob, resourceId, offset }, { ctxId: 1 })?.type;
-  assert.equal(map(10, 65536n), R.ErrInvalidParameter);
-  assert.equal(map(11, 8192n + 12288n), R.ErrInvalidParameter);
-  assert.equal(map(11, 100n), R.ErrInvalidParameter);
-  assert.equal(map(11, (1n << 24n) - 4096n + 4096n), R.ErrInvalidParameter);
-  assert.equal(map(1, 65536n), R.ErrInvalidParameter);
-  assert.equal(map(99, 65536n), R.ErrInvalidResourceId);
-  assert.equal(map(11, 8192n + 16384n), R.OkMapInfo);
+    driver.send({ type: GpuCommandType.ResourceMapBlob, resourceId, offset }, { ctxId: 1 })?.type;
+  assert.equal(map(10, 65536n), GpuResponseType.ErrInvalidParameter);
+  assert.equal(map(11, 8192n + 12288n), GpuResponseType.ErrInvalidParameter);
+  assert.equal(map(11, 100n), GpuResponseType.ErrInvalidParameter);
+  assert.equal(map(11, (1n << 24n) - 4096n + 4096n), GpuResponseType.ErrInvalidParameter);
+  assert.equal(map(1, 65536n), GpuResponseType.ErrInvalidParameter);
+  assert.equal(map(99, 65536n), GpuResponseType.ErrInvalidResourceId);
+  assert.equal(map(11, 8192n + 16384n), GpuResponseType.OkMapInfo);
   assert.equal(region.mappedCount, 2);
   // UNMAP, twice; UNREF of a mapped blob unmaps it first.
-  const unmap = (resourceId: number) => driver.send({ type: T.ResourceUnmapBlob, resourceId }, { ctxId: 1 })?.type;
-  assert.equal(unmap(10), R.OkNodata);
-  assert.equal(unmap(10), R.ErrInvalidParameter);
+  const unmap = (resourceId: number) =>
+    driver.send({ type: GpuCommandType.ResourceUnmapBlob, resourceId }, { ctxId: 1 })?.type;
+  assert.equal(unmap(10), GpuResponseType.OkNodata);
+  assert.equal(unmap(10), GpuResponseType.ErrInvalidParameter);
   assert.equal(region.mappedCount, 1);
-  assert.equal(driver.send({ type: T.ResourceUnref, resourceId: 11 }, { ctxId: 1 })?.type, R.OkNodata);
+  assert.equal(
+    driver.send({ type: GpuCommandType.ResourceUnref, resourceId: 11 }, { ctxId: 1 })?.type,
+    GpuResponseType.OkNodata,
+  );
   assert.equal(region.mappedCount, 0);
-  assert.equal(map(10, 0n), R.OkMapInfo);
+  assert.equal(map(10, 0n), GpuResponseType.OkMapInfo);
 });
 
 test("without a host-visible region RESOURCE_MAP_BLOB is refused and nothing is mapped", () => {
   const { driver, imageBlob } = crossDomainDevice();
   imageBlob(10, 16);
-  const r = driver.send({ type: T.ResourceMapBlob, resourceId: 10, offset: 0n }, { ctxId: 1 });
-  assert.equal(r?.type, R.ErrUnspec);
+  const r = driver.send({ type: GpuCommandType.ResourceMapBlob, resourceId: 10, offset: 0n }, { ctxId: 1 });
+  assert.equal(r?.type, GpuResponseType.ErrUnspec);
 });

@@ -7,11 +7,11 @@ import { CrossDomainRing } from "../../src/components/cross-domain/protocol.ts";
 import { RutabagaBuilder } from "../../src/rutabaga/builder.ts";
 import { RutabagaBlobFlags, RutabagaBlobMem, RutabagaComponentType } from "../../src/rutabaga/constants.ts";
 import { GpuDriverError, VirtioGpuInProcessDriver } from "../../src/virtio-gpu/driver/index.ts";
-import { GpuCommandType as T } from "../../src/virtio-gpu/index.ts";
+import { GpuCommandType } from "../../src/virtio-gpu/index.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const str = (b: Uint8Array) => new TextDecoder().decode(b);
-const POLL = { type: T.Submit3d, commands: encodePoll(), numInFences: 0 } as const;
+const POLL = { type: GpuCommandType.Submit3d, commands: encodePoll(), numInFences: 0 } as const;
 
 /** A driver over a device with cross-domain on a memory host; context 1 INITed with two rings, its compositor peer. */
 function rig() {
@@ -28,15 +28,15 @@ function rig() {
     log: (m) => log.push(m),
   });
   const ctx = { ctxId: 1 };
-  driver.command({ type: T.CtxCreate, contextInit: 5, debugName: "test" }, ctx);
+  driver.command({ type: GpuCommandType.CtxCreate, contextInit: 5, debugName: "test" }, ctx);
   const rings = [1, 2].map((resourceId) => {
     const pages = driver.allocPage();
     const blob = { blobMem: RutabagaBlobMem.Guest, blobFlags: RutabagaBlobFlags.UseMappable, blobId: 0n, size: 4096n };
-    driver.command({ type: T.ResourceCreateBlob, resourceId, ...blob, entries: pages.entries }, ctx);
-    driver.command({ type: T.CtxAttachResource, resourceId }, ctx);
+    driver.command({ type: GpuCommandType.ResourceCreateBlob, resourceId, ...blob, entries: pages.entries }, ctx);
+    driver.command({ type: GpuCommandType.CtxAttachResource, resourceId }, ctx);
     return pages;
   });
-  driver.command({ type: T.Submit3d, commands: encodeInit(1, 2, 1, 20), numInFences: 0 }, ctx);
+  driver.command({ type: GpuCommandType.Submit3d, commands: encodeInit(1, 2, 1, 20), numInFences: 0 }, ctx);
   assert.equal(peers.length, 1);
   const received = () => {
     const m = decodeChannelRing(rings[1]!.bytes);
@@ -85,7 +85,7 @@ test("in-process driver: a refused fenced command throws and never calls back; a
   // A command the context refuses still creates its fence, which completes at once with a message waiting.
   peer.send(text("x"));
   host.poll();
-  const bad = { type: T.Submit3d, commands: new Uint8Array(8), numInFences: 0 } as const;
+  const bad = { type: GpuCommandType.Submit3d, commands: new Uint8Array(8), numInFences: 0 } as const;
   assert.throws(() => driver.whenFenced(bad, 1, CrossDomainRing.Channel, () => called++), GpuDriverError);
   assert.equal(received(), "x", "the fence did complete");
   driver.whenFenced(POLL, 1, CrossDomainRing.Channel, () => {

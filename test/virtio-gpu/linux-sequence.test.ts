@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { VirtioGpuFormat } from "../../src/index.ts";
-import { GpuWireSize, GpuResponseType as R } from "../../src/virtio-gpu/index.ts";
-import { assertFrame, pattern, setup, T } from "./helpers.ts";
+import { GpuCommandType, GpuResponseType, GpuWireSize } from "../../src/virtio-gpu/index.ts";
+import { assertFrame, pattern, setup } from "./helpers.ts";
 
 // What a Linux 6.1 guest sends (test/fixtures/virtio-gpu/ holds captured requests): EDID, display info, create,
 // attach scattered pages, scanout disabled then enabled, full transfer and flush, then partial damage, then a cursor.
@@ -11,13 +11,13 @@ test("a Linux-like boot sequence produces the right responses and frames", () =>
   const W = 1280;
   const H = 800;
 
-  const edid = driver.send({ type: T.GetEdid, scanoutId: 0 })!;
-  assert.equal(edid.type, R.OkEdid);
+  const edid = driver.send({ type: GpuCommandType.GetEdid, scanoutId: 0 })!;
+  assert.equal(edid.type, GpuResponseType.OkEdid);
   assert.equal(edid.bytes.length, GpuWireSize.RespEdid);
   assert.equal(edid.view.getUint32(24, true), 128);
 
-  const info = driver.send({ type: T.GetDisplayInfo })!;
-  assert.equal(info.type, R.OkDisplayInfo);
+  const info = driver.send({ type: GpuCommandType.GetDisplayInfo })!;
+  assert.equal(info.type, GpuResponseType.OkDisplayInfo);
   assert.deepEqual(
     [24, 28, 32, 36, 40].map((o) => info.view.getUint32(o, true)),
     [0, 0, W, H, 1],
@@ -26,24 +26,45 @@ test("a Linux-like boot sequence produces the right responses and frames", () =>
 
   const entries = driver.scatteredPages(W * H * 4, 7);
   assert.equal(entries.length, 1000);
-  const ok = (r: { type: number } | undefined) => assert.equal(r?.type, R.OkNodata, logs.join("\n"));
+  const ok = (r: { type: number } | undefined) => assert.equal(r?.type, GpuResponseType.OkNodata, logs.join("\n"));
   ok(
     driver.send({
-      type: T.ResourceCreate2d,
+      type: GpuCommandType.ResourceCreate2d,
       resourceId: 2,
       format: VirtioGpuFormat.B8G8R8X8Unorm,
       width: W,
       height: H,
     }),
   );
-  ok(driver.send({ type: T.ResourceAttachBacking, resourceId: 2, entries }));
-  ok(driver.send({ type: T.SetScanout, rect: { x: 0, y: 0, width: W, height: H }, scanoutId: 0, resourceId: 0 }));
+  ok(driver.send({ type: GpuCommandType.ResourceAttachBacking, resourceId: 2, entries }));
+  ok(
+    driver.send({
+      type: GpuCommandType.SetScanout,
+      rect: { x: 0, y: 0, width: W, height: H },
+      scanoutId: 0,
+      resourceId: 0,
+    }),
+  );
 
   const frame = pattern(W, H, 3);
   driver.writeBacking(entries, 0, frame);
-  ok(driver.send({ type: T.TransferToHost2d, rect: { x: 0, y: 0, width: W, height: H }, offset: 0n, resourceId: 2 }));
-  ok(driver.send({ type: T.SetScanout, rect: { x: 0, y: 0, width: W, height: H }, scanoutId: 0, resourceId: 2 }));
-  ok(driver.send({ type: T.ResourceFlush, rect: { x: 0, y: 0, width: W, height: H }, resourceId: 2 }));
+  ok(
+    driver.send({
+      type: GpuCommandType.TransferToHost2d,
+      rect: { x: 0, y: 0, width: W, height: H },
+      offset: 0n,
+      resourceId: 2,
+    }),
+  );
+  ok(
+    driver.send({
+      type: GpuCommandType.SetScanout,
+      rect: { x: 0, y: 0, width: W, height: H },
+      scanoutId: 0,
+      resourceId: 2,
+    }),
+  );
+  ok(driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 0, y: 0, width: W, height: H }, resourceId: 2 }));
   assertFrame("linux-sequence-full", W, H, frame, sink.framebuffers[0]!.pixels);
 
   // An 8x16 glyph cell and a 728x64 strip, each written into the backing then transferred at y*pitch + x*4.
@@ -60,8 +81,8 @@ test("a Linux-like boot sequence produces the right responses and frames", () =>
       driver.writeBacking(entries, off, patch.subarray(row * w * 4, (row + 1) * w * 4));
     }
     const rect = { x, y, width: w, height: h };
-    ok(driver.send({ type: T.TransferToHost2d, rect, offset: BigInt(y * W * 4 + x * 4), resourceId: 2 }));
-    ok(driver.send({ type: T.ResourceFlush, rect, resourceId: 2 }));
+    ok(driver.send({ type: GpuCommandType.TransferToHost2d, rect, offset: BigInt(y * W * 4 + x * 4), resourceId: 2 }));
+    ok(driver.send({ type: GpuCommandType.ResourceFlush, rect, resourceId: 2 }));
   }
   assertFrame("linux-sequence-partial", W, H, expected, sink.framebuffers[0]!.pixels);
 
@@ -71,32 +92,57 @@ test("a Linux-like boot sequence produces the right responses and frames", () =>
   driver.writeBacking(cursorEntries, 0, cursor);
   ok(
     driver.send({
-      type: T.ResourceCreate2d,
+      type: GpuCommandType.ResourceCreate2d,
       resourceId: 3,
       format: VirtioGpuFormat.B8G8R8A8Unorm,
       width: 64,
       height: 64,
     }),
   );
-  ok(driver.send({ type: T.ResourceAttachBacking, resourceId: 3, entries: cursorEntries }));
-  ok(driver.send({ type: T.TransferToHost2d, rect: { x: 0, y: 0, width: 64, height: 64 }, offset: 0n, resourceId: 3 }));
-  ok(driver.send({ type: T.UpdateCursor, scanoutId: 0, x: 100, y: 200, resourceId: 3, hotX: 4, hotY: 5 }, {}, 1));
+  ok(driver.send({ type: GpuCommandType.ResourceAttachBacking, resourceId: 3, entries: cursorEntries }));
+  ok(
+    driver.send({
+      type: GpuCommandType.TransferToHost2d,
+      rect: { x: 0, y: 0, width: 64, height: 64 },
+      offset: 0n,
+      resourceId: 3,
+    }),
+  );
+  ok(
+    driver.send(
+      { type: GpuCommandType.UpdateCursor, scanoutId: 0, x: 100, y: 200, resourceId: 3, hotX: 4, hotY: 5 },
+      {},
+      1,
+    ),
+  );
   assert.deepEqual(
     { x: sink.cursor?.x, y: sink.cursor?.y, hotX: sink.cursor?.hotX, hotY: sink.cursor?.hotY },
     { x: 100, y: 200, hotX: 4, hotY: 5 },
   );
   assertFrame("linux-sequence-cursor", 64, 64, cursor, sink.cursorImage!);
-  ok(driver.send({ type: T.MoveCursor, scanoutId: 0, x: 300, y: 10, resourceId: 3, hotX: 0, hotY: 0 }, {}, 1));
+  ok(
+    driver.send(
+      { type: GpuCommandType.MoveCursor, scanoutId: 0, x: 300, y: 10, resourceId: 3, hotX: 0, hotY: 0 },
+      {},
+      1,
+    ),
+  );
   assert.equal(sink.cursor?.x, 300);
-  ok(driver.send({ type: T.UpdateCursor, scanoutId: 0, x: 0, y: 0, resourceId: 0, hotX: 0, hotY: 0 }, {}, 1));
+  ok(
+    driver.send(
+      { type: GpuCommandType.UpdateCursor, scanoutId: 0, x: 0, y: 0, resourceId: 0, hotX: 0, hotY: 0 },
+      {},
+      1,
+    ),
+  );
   assert.equal(sink.cursor?.image, undefined);
 
   // Linux frees with UNREF alone: the scanout goes dark and the backing is dropped.
-  ok(driver.send({ type: T.ResourceUnref, resourceId: 2 }));
+  ok(driver.send({ type: GpuCommandType.ResourceUnref, resourceId: 2 }));
   assert.equal(sink.framebuffers[0], undefined);
   assert.equal(
-    driver.send({ type: T.ResourceFlush, rect: { x: 0, y: 0, width: 8, height: 8 }, resourceId: 2 })?.type,
-    R.ErrInvalidResourceId,
+    driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 0, y: 0, width: 8, height: 8 }, resourceId: 2 })?.type,
+    GpuResponseType.ErrInvalidResourceId,
   );
 });
 
@@ -105,10 +151,10 @@ test("a guest-memory blob scanout (what Linux does when RESOURCE_BLOB is offered
   const W = 640;
   const H = 480;
   const entries = driver.scatteredPages(W * H * 4, 9);
-  const ok = (r: { type: number } | undefined) => assert.equal(r?.type, R.OkNodata, logs.join("\n"));
+  const ok = (r: { type: number } | undefined) => assert.equal(r?.type, GpuResponseType.OkNodata, logs.join("\n"));
   ok(
     driver.send({
-      type: T.ResourceCreateBlob,
+      type: GpuCommandType.ResourceCreateBlob,
       resourceId: 5,
       blobMem: 1,
       blobFlags: 2,
@@ -121,7 +167,7 @@ test("a guest-memory blob scanout (what Linux does when RESOURCE_BLOB is offered
   driver.writeBacking(entries, 0, frame);
   ok(
     driver.send({
-      type: T.SetScanoutBlob,
+      type: GpuCommandType.SetScanoutBlob,
       rect: { x: 0, y: 0, width: W, height: H },
       scanoutId: 0,
       resourceId: 5,
@@ -142,12 +188,14 @@ test("a guest-memory blob scanout (what Linux does when RESOURCE_BLOB is offered
   }
   ok(
     driver.send({
-      type: T.TransferToHost2d,
+      type: GpuCommandType.TransferToHost2d,
       rect: { x: 200, y: 100, width: 32, height: 16 },
       offset: BigInt(100 * W * 4 + 800),
       resourceId: 5,
     }),
   );
-  ok(driver.send({ type: T.ResourceFlush, rect: { x: 200, y: 100, width: 32, height: 16 }, resourceId: 5 }));
+  ok(
+    driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 200, y: 100, width: 32, height: 16 }, resourceId: 5 }),
+  );
   assertFrame("blob-scanout-partial", W, H, expected, sink.framebuffers[0]!.pixels);
 });

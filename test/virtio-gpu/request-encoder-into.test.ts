@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import type { GpuCommand } from "../../src/virtio-gpu/commands.ts";
-import { GpuResponseType as R, GpuCommandType as T } from "../../src/virtio-gpu/protocol.ts";
+import { GpuCommandType, GpuResponseType } from "../../src/virtio-gpu/protocol.ts";
 import { encodeRequest, encodeRequestInto, requestSize } from "../../src/virtio-gpu/request-encoder.ts";
 import { setup } from "./helpers.ts";
 
@@ -16,24 +16,34 @@ const entries = fc.array(
   },
 );
 const command: fc.Arbitrary<GpuCommand> = fc.oneof(
-  fc.constant({ type: T.GetDisplayInfo }),
-  fc.record({ type: fc.constant(T.ResourceCreate2d), resourceId: u32, format: u32, width: u32, height: u32 }),
-  fc.record({ type: fc.constant(T.SetScanout), rect, scanoutId: u32, resourceId: u32 }),
+  fc.constant({ type: GpuCommandType.GetDisplayInfo }),
   fc.record({
-    type: fc.constant(T.TransferToHost2d),
+    type: fc.constant(GpuCommandType.ResourceCreate2d),
+    resourceId: u32,
+    format: u32,
+    width: u32,
+    height: u32,
+  }),
+  fc.record({ type: fc.constant(GpuCommandType.SetScanout), rect, scanoutId: u32, resourceId: u32 }),
+  fc.record({
+    type: fc.constant(GpuCommandType.TransferToHost2d),
     rect,
     offset: fc.bigUint64Array({ minLength: 1, maxLength: 1 }).map((a) => a[0]!),
     resourceId: u32,
   }),
-  fc.record({ type: fc.constant(T.ResourceAttachBacking), resourceId: u32, entries }),
-  fc.record({ type: fc.constant(T.CtxCreate), contextInit: u32, debugName: fc.string({ maxLength: 70 }) }),
-  fc.record({ type: fc.constant(T.Submit3d), commands: fc.uint8Array({ maxLength: 64 }), numInFences: u32 }),
+  fc.record({ type: fc.constant(GpuCommandType.ResourceAttachBacking), resourceId: u32, entries }),
+  fc.record({ type: fc.constant(GpuCommandType.CtxCreate), contextInit: u32, debugName: fc.string({ maxLength: 70 }) }),
   fc.record({
-    type: fc.constant(T.ResourceMapBlob),
+    type: fc.constant(GpuCommandType.Submit3d),
+    commands: fc.uint8Array({ maxLength: 64 }),
+    numInFences: u32,
+  }),
+  fc.record({
+    type: fc.constant(GpuCommandType.ResourceMapBlob),
     resourceId: u32,
     offset: fc.bigUint64Array({ minLength: 1, maxLength: 1 }).map((a) => a[0]!),
   }),
-  fc.record({ type: fc.constant(T.CtxAttachResource), resourceId: u32 }),
+  fc.record({ type: fc.constant(GpuCommandType.CtxAttachResource), resourceId: u32 }),
 );
 const header = fc.record({
   flags: u32,
@@ -58,7 +68,7 @@ test("encodeRequestInto writes into a used buffer exactly the bytes encodeReques
 });
 
 test("encodeRequestInto refuses a buffer too small or a view of other bytes", () => {
-  const c: GpuCommand = { type: T.Submit3d, commands: new Uint8Array(100), numInFences: 0 };
+  const c: GpuCommand = { type: GpuCommandType.Submit3d, commands: new Uint8Array(100), numInFences: 0 };
   const small = new Uint8Array(requestSize(c) - 1);
   assert.throws(() => encodeRequestInto(c, {}, small, new DataView(small.buffer)), RangeError);
   const out = new Uint8Array(256);
@@ -71,12 +81,12 @@ test("executeForType answers the type execute's response carries, and runs the c
   const b = setup().device;
   const memory = { translate: () => undefined };
   const sequence: GpuCommand[] = [
-    { type: T.ResourceCreate2d, resourceId: 1, format: 1, width: 4, height: 4 },
-    { type: T.ResourceCreate2d, resourceId: 1, format: 1, width: 4, height: 4 },
-    { type: T.ResourceUnref, resourceId: 7 },
-    { type: T.GetDisplayInfo },
-    { type: T.ResourceUnref, resourceId: 1 },
-    { type: T.ResourceUnref, resourceId: 1 },
+    { type: GpuCommandType.ResourceCreate2d, resourceId: 1, format: 1, width: 4, height: 4 },
+    { type: GpuCommandType.ResourceCreate2d, resourceId: 1, format: 1, width: 4, height: 4 },
+    { type: GpuCommandType.ResourceUnref, resourceId: 7 },
+    { type: GpuCommandType.GetDisplayInfo },
+    { type: GpuCommandType.ResourceUnref, resourceId: 1 },
+    { type: GpuCommandType.ResourceUnref, resourceId: 1 },
   ];
   const types = sequence.map((c) => {
     const request = encodeRequest(c);
@@ -86,11 +96,11 @@ test("executeForType answers the type execute's response carries, and runs the c
     return type;
   });
   assert.deepEqual(types, [
-    R.OkNodata,
-    R.ErrInvalidResourceId,
-    R.ErrInvalidResourceId,
-    R.OkDisplayInfo,
-    R.OkNodata,
-    R.ErrInvalidResourceId,
+    GpuResponseType.OkNodata,
+    GpuResponseType.ErrInvalidResourceId,
+    GpuResponseType.ErrInvalidResourceId,
+    GpuResponseType.OkDisplayInfo,
+    GpuResponseType.OkNodata,
+    GpuResponseType.ErrInvalidResourceId,
   ]);
 });

@@ -8,14 +8,15 @@ import { decodePng } from "../../src/node/display/png.ts";
 import {
   decodeTrace,
   FramebufferSink,
+  GpuCommandType,
+  GpuResponseType,
   MockGpuDriver,
-  GpuResponseType as R,
   replayTrace,
   TraceError,
   TraceRecorder,
   VirtioGpuDevice,
 } from "../../src/virtio-gpu/index.ts";
-import { assertFrame, pattern, T } from "./helpers.ts";
+import { assertFrame, pattern } from "./helpers.ts";
 
 const W = 320;
 const H = 200;
@@ -26,14 +27,28 @@ function recordSession(): { trace: Uint8Array; expected: Uint8Array } {
   const device = new VirtioGpuDevice({ scanouts: [{ width: W, height: H }], recorder });
   const driver = new MockGpuDriver(device, { indirect: true });
   const entries = driver.scatteredPages(W * H * 4, 5);
-  const ok = (r: { type: number } | undefined) => assert.equal(r?.type, R.OkNodata);
-  ok(driver.send({ type: T.ResourceCreate2d, resourceId: 2, format: 2, width: W, height: H }));
-  ok(driver.send({ type: T.ResourceAttachBacking, resourceId: 2, entries }));
+  const ok = (r: { type: number } | undefined) => assert.equal(r?.type, GpuResponseType.OkNodata);
+  ok(driver.send({ type: GpuCommandType.ResourceCreate2d, resourceId: 2, format: 2, width: W, height: H }));
+  ok(driver.send({ type: GpuCommandType.ResourceAttachBacking, resourceId: 2, entries }));
   const expected = pattern(W, H, 9);
   driver.writeBacking(entries, 0, expected);
-  ok(driver.send({ type: T.TransferToHost2d, rect: { x: 0, y: 0, width: W, height: H }, offset: 0n, resourceId: 2 }));
-  ok(driver.send({ type: T.SetScanout, rect: { x: 0, y: 0, width: W, height: H }, scanoutId: 0, resourceId: 2 }));
-  ok(driver.send({ type: T.ResourceFlush, rect: { x: 0, y: 0, width: W, height: H }, resourceId: 2 }));
+  ok(
+    driver.send({
+      type: GpuCommandType.TransferToHost2d,
+      rect: { x: 0, y: 0, width: W, height: H },
+      offset: 0n,
+      resourceId: 2,
+    }),
+  );
+  ok(
+    driver.send({
+      type: GpuCommandType.SetScanout,
+      rect: { x: 0, y: 0, width: W, height: H },
+      scanoutId: 0,
+      resourceId: 2,
+    }),
+  );
+  ok(driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 0, y: 0, width: W, height: H }, resourceId: 2 }));
   // The guest overwrites the backing afterwards: the trace must keep what the transfer read, not what is there now.
   const patch = pattern(40, 16, 200);
   for (let row = 0; row < 16; row++) {
@@ -43,13 +58,13 @@ function recordSession(): { trace: Uint8Array; expected: Uint8Array } {
   }
   ok(
     driver.send({
-      type: T.TransferToHost2d,
+      type: GpuCommandType.TransferToHost2d,
       rect: { x: 60, y: 50, width: 40, height: 16 },
       offset: BigInt(50 * W * 4 + 240),
       resourceId: 2,
     }),
   );
-  ok(driver.send({ type: T.ResourceFlush, rect: { x: 60, y: 50, width: 40, height: 16 }, resourceId: 2 }));
+  ok(driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 60, y: 50, width: 40, height: 16 }, resourceId: 2 }));
   driver.writeBacking(entries, 0, new Uint8Array(W * H * 4));
   return { trace: recorder.finish(), expected };
 }

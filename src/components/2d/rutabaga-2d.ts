@@ -5,7 +5,7 @@ import type { HostMemoryBudget } from "../../rutabaga/host-memory.ts";
 import type { IovecList } from "../../rutabaga/iovec-list.ts";
 import { copyRows, readRows } from "../../rutabaga/iovec-rows.ts";
 import { checkRect, type Rect2D } from "../../rutabaga/rect.ts";
-import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
+import { blobResource, emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
 import {
   isEmptyTransfer,
   type ResourceCreate3D,
@@ -69,14 +69,8 @@ export class Rutabaga2D extends RutabagaComponentBase {
     if (create.blobMem !== RutabagaBlobMem.Guest) {
       throw new RutabagaError("Unsupported", `2D blobs must be guest memory, not blob_mem ${create.blobMem}`);
     }
-    const resource = emptyResource(resourceId);
-    resource.blob = true;
-    resource.blobMem = create.blobMem;
-    resource.blobFlags = create.blobFlags;
+    const resource = blobResource(resourceId, create, RutabagaComponentType.Rutabaga2D, backing);
     resource.info2d = { width: 0, height: 0, hostMem: undefined, scanoutStride: undefined };
-    resource.backing = backing;
-    resource.componentMask = 1 << RutabagaComponentType.Rutabaga2D;
-    resource.size = create.size;
     return resource;
   }
 

@@ -3,7 +3,7 @@ import { RutabagaComponentBase } from "../../rutabaga/component-base.ts";
 import { RutabagaCapset, RutabagaComponentType } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { IovecList } from "../../rutabaga/iovec-list.ts";
-import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
+import { blobResource, type RutabagaResource } from "../../rutabaga/resource.ts";
 import type { ResourceCreateBlob, RutabagaFence, RutabagaHandle } from "../../rutabaga/types.ts";
 import { CrossDomainContext, isRingBlob, MAPPABLE_HANDLE_TYPES } from "./context.ts";
 import type { CrossDomainHost } from "./host.ts";
@@ -61,14 +61,7 @@ export class CrossDomainComponent extends RutabagaComponentBase {
     _handle: RutabagaHandle | undefined,
   ): RutabagaResource {
     if (!isRingBlob(create)) throw new RutabagaError("Unsupported", "cross-domain makes only guest-memory blobs here");
-    const r = emptyResource(resourceId);
-    r.blob = true;
-    r.blobMem = create.blobMem;
-    r.blobFlags = create.blobFlags;
-    r.backing = backing;
-    r.componentMask = 1 << RutabagaComponentType.CrossDomain;
-    r.size = create.size;
-    return r;
+    return blobResource(resourceId, create, RutabagaComponentType.CrossDomain, backing);
   }
 
   override map(resource: RutabagaResource): Uint8Array {

@@ -1,5 +1,6 @@
 import type { RutabagaContext } from "../../rutabaga/component.ts";
 import {
+  GUEST_PAGE_SIZE,
   RutabagaBlobMem,
   RutabagaComponentType,
   RutabagaHandleType,
@@ -7,7 +8,7 @@ import {
 } from "../../rutabaga/constants.ts";
 import { isRutabagaError, RutabagaError, type RutabagaErrorCode } from "../../rutabaga/error.ts";
 import type { IovecList } from "../../rutabaga/iovec-list.ts";
-import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
+import { blobResource, type RutabagaResource } from "../../rutabaga/resource.ts";
 import type { ResourceCreateBlob, RutabagaFence, RutabagaHandle } from "../../rutabaga/types.ts";
 import type { CrossDomainChannel, CrossDomainWatch } from "./host.ts";
 import { linearImageLayout } from "./image-layout.ts";
@@ -33,9 +34,8 @@ import type { CrossDomainShared } from "./shared.ts";
 /** Ring-1 fences one context may have waiting at once. */
 export const MAX_PENDING_RING_FENCES = 1024;
 
-const CROSS_DOMAIN_MASK = 1 << RutabagaComponentType.CrossDomain;
 /** Bytes read from a pipe per READ at most (a ring page minus the READ struct). */
-const MAX_PIPE_READ = 4096 - ReadWrite.size;
+const MAX_PIPE_READ = GUEST_PAGE_SIZE - ReadWrite.size;
 
 interface ContextState {
   queryRing: number;
@@ -160,12 +160,7 @@ export class CrossDomainContext implements RutabagaContext {
     const itemId = Number(create.blobId);
     const item = this.#items.get(itemId);
     if (item === undefined) throw new RutabagaError("InvalidCrossDomainItemId", `no item ${itemId}`);
-    const resource = emptyResource(resourceId);
-    resource.blob = true;
-    resource.blobMem = create.blobMem;
-    resource.blobFlags = create.blobFlags;
-    resource.componentMask = CROSS_DOMAIN_MASK;
-    resource.size = create.size;
+    const resource = blobResource(resourceId, create, RutabagaComponentType.CrossDomain);
     if (item.kind === "image") {
       const layout = item.layout;
       if (create.size !== BigInt(layout.size)) {

@@ -9,8 +9,10 @@ import {
   ItemIdCmd,
   Poll,
   ReadWrite,
+  readIdentifiers,
   SendReceive,
   writeHeader,
+  writeIdentifiers,
 } from "./protocol.ts";
 
 // The guest driver's side of the cross-domain protocol (what Sommelier or a guest proxy writes), for the mock guest,
@@ -91,12 +93,7 @@ export function encodeSendInto(
   writeHeader(view, 0, CrossDomainCmd.Send, size);
   view.setUint32(SendReceive.numIdentifiers, identifiers.length, true);
   view.setUint32(SendReceive.opaqueDataSize, data.length, true);
-  for (let i = 0; i < identifiers.length; i++) {
-    const id = identifiers[i]!;
-    view.setUint32(SendReceive.identifiers + 4 * i, id.id, true);
-    view.setUint32(SendReceive.identifierTypes + 4 * i, id.type, true);
-    view.setUint32(SendReceive.identifierSizes + 4 * i, id.size, true);
-  }
+  writeIdentifiers(view, 0, identifiers);
   out.set(data, SendReceive.size);
   out.fill(0, SendReceive.size + data.length, size);
   return size;
@@ -141,15 +138,11 @@ export function peekChannelRing(ring: Uint8Array, view: DataView): ChannelRingMe
   if (cmd === CrossDomainCmd.Receive) {
     const count = Math.min(view.getUint32(SendReceive.numIdentifiers, true), CROSS_DOMAIN_MAX_IDENTIFIERS);
     const size = view.getUint32(SendReceive.opaqueDataSize, true);
-    const identifiers: CrossDomainIdentifier[] = [];
-    for (let i = 0; i < count; i++) {
-      identifiers.push({
-        id: view.getUint32(SendReceive.identifiers + 4 * i, true),
-        type: view.getUint32(SendReceive.identifierTypes + 4 * i, true),
-        size: view.getUint32(SendReceive.identifierSizes + 4 * i, true),
-      });
-    }
-    return { cmd, identifiers, data: ring.subarray(SendReceive.size, SendReceive.size + size) };
+    return {
+      cmd,
+      identifiers: readIdentifiers(view, 0, count),
+      data: ring.subarray(SendReceive.size, SendReceive.size + size),
+    };
   }
   if (cmd === CrossDomainCmd.Read) {
     const size = view.getUint32(ReadWrite.opaqueDataSize, true);

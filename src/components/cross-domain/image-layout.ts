@@ -1,4 +1,4 @@
-import { RutabagaMapInfo } from "../../rutabaga/constants.ts";
+import { GUEST_PAGE_SIZE, RutabagaMapInfo } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 
 /** DRM fourcc of four ASCII characters (`a | b<<8 | c<<16 | d<<24`). */
@@ -46,7 +46,7 @@ export const DRM_FORMAT_PLANES: ReadonlyMap<number, readonly PlaneLayout[]> = ne
 ]);
 
 /** Page size blob sizes are rounded up to. */
-export const IMAGE_PAGE_SIZE = 4096;
+export const IMAGE_PAGE_SIZE = GUEST_PAGE_SIZE;
 
 /** A linear image's layout in one shared-memory allocation. */
 export interface ImageLayout {

@@ -1,3 +1,4 @@
+import { GUEST_PAGE_SIZE } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 
 // rutabaga_gfx cross_domain_protocol.rs: every struct little-endian, repr(C); offsets below are byte offsets.
@@ -39,8 +40,8 @@ export const CROSS_DOMAIN_CHANNEL_INTERNAL_SOCKET = 0xffff_ffff;
 export const CROSS_DOMAIN_MAX_IDENTIFIERS = 28;
 /** Read pipes get ids from here up (the first is 0x80000001). */
 export const CROSS_DOMAIN_PIPE_READ_START = 0x8000_0000;
-/** Bytes of opaque data one RECEIVE carries at most: a 4096-byte ring page minus the struct. */
-export const CROSS_DOMAIN_MAX_SEND_RECV_SIZE = 4096 - 352;
+/** Bytes of opaque data one RECEIVE carries at most: a ring page minus the 352-byte struct. */
+export const CROSS_DOMAIN_MAX_SEND_RECV_SIZE = GUEST_PAGE_SIZE - 352;
 
 /** `CrossDomainHeader`: cmd u8, ring_idx u8, cmd_size u16 (whole command, header included), pad u32. */
 export const Header = { cmd: 0, ringIdx: 1, cmdSize: 2, pad: 4, size: 8 } as const;
@@ -215,14 +216,7 @@ export function decodeCommand(
       if (dataSize > size - SendReceive.size) {
         throw new RutabagaError("InvalidCommandSize", `SEND opaque data of ${dataSize} bytes past cmd_size ${size}`);
       }
-      const identifiers: CrossDomainIdentifier[] = [];
-      for (let i = 0; i < count; i++) {
-        identifiers.push({
-          id: u32(SendReceive.identifiers + 4 * i),
-          type: u32(SendReceive.identifierTypes + 4 * i),
-          size: u32(SendReceive.identifierSizes + 4 * i),
-        });
-      }
+      const identifiers = readIdentifiers(view, offset, count);
       const start = offset + SendReceive.size;
       return { command: { cmd, identifiers, data: bytes.subarray(start, start + dataSize) }, size };
     }
@@ -352,12 +346,30 @@ export function encodeReceive(out: DataView, identifiers: readonly CrossDomainId
   out.setUint8(Header.cmd, CrossDomainCmd.Receive);
   out.setUint32(SendReceive.numIdentifiers, identifiers.length, true);
   out.setUint32(SendReceive.opaqueDataSize, dataSize, true);
+  writeIdentifiers(out, 0, identifiers);
+}
+
+/** Writes `identifiers` into the id, type and size arrays of the SEND or RECEIVE that starts at `base` in `view`. */
+export function writeIdentifiers(view: DataView, base: number, identifiers: readonly CrossDomainIdentifier[]): void {
   for (let i = 0; i < identifiers.length; i++) {
     const id = identifiers[i]!;
-    out.setUint32(SendReceive.identifiers + 4 * i, id.id, true);
-    out.setUint32(SendReceive.identifierTypes + 4 * i, id.type, true);
-    out.setUint32(SendReceive.identifierSizes + 4 * i, id.size, true);
+    view.setUint32(base + SendReceive.identifiers + 4 * i, id.id, true);
+    view.setUint32(base + SendReceive.identifierTypes + 4 * i, id.type, true);
+    view.setUint32(base + SendReceive.identifierSizes + 4 * i, id.size, true);
   }
+}
+
+/** Reads `count` identifiers from the id, type and size arrays of the SEND or RECEIVE that starts at `base`. */
+export function readIdentifiers(view: DataView, base: number, count: number): CrossDomainIdentifier[] {
+  const identifiers: CrossDomainIdentifier[] = [];
+  for (let i = 0; i < count; i++) {
+    identifiers.push({
+      id: view.getUint32(base + SendReceive.identifiers + 4 * i, true),
+      type: view.getUint32(base + SendReceive.identifierTypes + 4 * i, true),
+      size: view.getUint32(base + SendReceive.identifierSizes + 4 * i, true),
+    });
+  }
+  return identifiers;
 }
 
 /** Writes a READ struct (header cmd 6) for an item; `dataSize` bytes follow at {@link ReadWrite.size}. */

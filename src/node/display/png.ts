@@ -1,22 +1,12 @@
 import { PNG } from "pngjs";
-import { VirtioGpuFormat } from "../../rutabaga/constants.ts";
 import type { ScanoutFrame } from "../../virtio-gpu/display-sink.ts";
-
-/** Byte positions of red, green, blue and alpha (-1: opaque) within a pixel, per `VIRTIO_GPU_FORMAT_*`. */
-const CHANNELS: Record<number, [number, number, number, number]> = {
-  [VirtioGpuFormat.B8G8R8A8Unorm]: [2, 1, 0, 3],
-  [VirtioGpuFormat.B8G8R8X8Unorm]: [2, 1, 0, -1],
-  [VirtioGpuFormat.A8R8G8B8Unorm]: [1, 2, 3, 0],
-  [VirtioGpuFormat.X8R8G8B8Unorm]: [1, 2, 3, -1],
-  [VirtioGpuFormat.R8G8B8A8Unorm]: [0, 1, 2, 3],
-  [VirtioGpuFormat.X8B8G8R8Unorm]: [3, 2, 1, -1],
-  [VirtioGpuFormat.A8B8G8R8Unorm]: [3, 2, 1, 0],
-  [VirtioGpuFormat.R8G8B8X8Unorm]: [0, 1, 2, -1],
-};
+import { pixelByteOrder } from "../../virtio-gpu/pixel-byte-order.ts";
 
 /** Encodes a scanout frame as PNG (RGBA); unknown formats are read as B8G8R8X8, what Linux scans out. */
 export function encodePng(frame: ScanoutFrame): Buffer {
-  const [r, g, b, a] = CHANNELS[frame.format] ?? CHANNELS[VirtioGpuFormat.B8G8R8X8Unorm]!;
+  const order = pixelByteOrder(frame.format);
+  const { r, g, b } = order;
+  const a = order.alpha ? order.a : -1;
   const png = new PNG({ width: frame.width, height: frame.height });
   const out = png.data;
   const src = frame.pixels;

@@ -33,27 +33,28 @@ export interface VirglRutabagaOptions {
 export function buildVirglRutabaga(fenceHandler: RutabagaFenceHandler, options: VirglRutabagaOptions = {}): Rutabaga {
   const factory: RutabagaComponentFactory = options.factory ?? ((init) => virglComponentFactory(init, options.virgl));
   const onComponent = options.onComponent;
+  // The builder would fall back to 2D with a warning; a virgl device or vtest client wants the reason instead.
+  let failure: unknown;
   const b = new RutabagaBuilder(VIRGL_CAPSET_MASK, fenceHandler)
-    .setComponentFactory(
-      RutabagaComponentType.VirglRenderer,
-      onComponent === undefined
-        ? factory
-        : (init) => {
-            const component = factory(init);
-            onComponent(component);
-            return component;
-          },
-    )
-    .setConsoleOn2D(true);
+    .setComponentFactory(RutabagaComponentType.VirglRenderer, (init) => {
+      let component: RutabagaComponent;
+      try {
+        component = factory(init);
+      } catch (e) {
+        failure = e;
+        throw e;
+      }
+      onComponent?.(component);
+      return component;
+    })
+    .setConsoleOn2D(true)
+    .setWarningHandler(() => {});
   if (options.hostMemoryLimit !== undefined) b.setHostMemoryLimit(options.hostMemoryLimit);
-  let failure: string | undefined;
-  b.setWarningHandler((m) => {
-    failure = m;
-  });
   const rutabaga = b.build();
   if (rutabaga.defaultComponent !== RutabagaComponentType.VirglRenderer) {
     rutabaga.destroy();
-    throw new RutabagaError("ComponentError", failure ?? "virgl is not available");
+    const why = failure instanceof Error ? failure.message : failure === undefined ? "not available" : String(failure);
+    throw new RutabagaError("ComponentError", `the virgl component cannot start: ${why}`);
   }
   return rutabaga;
 }

@@ -28,6 +28,7 @@ export const LinuxConst = {
   F_GETFL: 3,
   F_SETFL: 4,
   O_NONBLOCK: 0o4000,
+  SIOCOUTQ: 0x5411,
 } as const;
 
 /** An opaque native pointer as koffi returns it. */
@@ -59,6 +60,7 @@ function bind() {
     setsockopt: lib.func("int setsockopt(int, int, int, const void *, uint32_t)"),
     getsockopt: lib.func("int getsockopt(int, int, int, _Out_ void *, _Inout_ uint32_t *)"),
     dup: lib.func("int dup(int)"),
+    ioctlInt: lib.func("int ioctl(int, unsigned long, _Out_ int *)"),
     unlink: lib.func("int unlink(const char *)"),
     epollCreate1: lib.func("int epoll_create1(int)"),
     epollCtl: lib.func("int epoll_ctl(int, int, int, void *)"),
@@ -78,10 +80,15 @@ export function errno(): number {
   return koffi.errno();
 }
 
-/** Native memory of `size` bytes that lives as long as the returned object, with a view over it. */
+/** Native memory of `size` bytes with a view over it; it lives until {@link freeNative} (the GC never frees it). */
 export function allocNative(size: number): { pointer: NativePointer; address: bigint; bytes: Uint8Array } {
   const pointer = koffi.alloc("uint8", size);
   return { pointer, address: koffi.address(pointer) as bigint, bytes: new Uint8Array(koffi.view(pointer, size)) };
+}
+
+/** Releases what {@link allocNative} allocated; its `bytes` must not be used afterwards. */
+export function freeNative(native: { pointer: NativePointer }): void {
+  koffi.free(native.pointer);
 }
 
 /** Address of a koffi pointer (`0xffff…` for `MAP_FAILED`). */

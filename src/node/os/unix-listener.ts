@@ -1,4 +1,5 @@
-import { lstatSync, unlinkSync } from "node:fs";
+import { lstatSync, readFileSync, unlinkSync } from "node:fs";
+import { resolve } from "node:path";
 import { closeFd } from "./fd.ts";
 import { type FdWatch, watchFd } from "./fd-watch.ts";
 import { errno, LinuxConst, libc } from "./libc.ts";
@@ -93,6 +94,31 @@ function unlinkIfSame(path: string, dev: number, ino: number): void {
   }
 }
 
+/** `__SO_ACCEPTCON` in /proc/net/unix's Flags column: the socket listens. */
+const SO_ACCEPTCON = 0x10000;
+
+/**
+ * Whether /proc/net/unix lists a listening socket bound to `path` (as given or made absolute; a server that bound a
+ * relative path from elsewhere is not found, and the connection probe decides).
+ */
+function listeningInProcNet(path: string): boolean {
+  let table: string;
+  try {
+    table = readFileSync("/proc/net/unix", "latin1");
+  } catch {
+    return false;
+  }
+  const absolute = resolve(path);
+  // "Num RefCount Protocol Flags Type St Inode Path": the path is the eighth field and may hold spaces.
+  for (const line of table.split("\n")) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 8) continue;
+    const bound = fields.slice(7).join(" ");
+    if ((bound === path || bound === absolute) && (Number.parseInt(fields[3]!, 16) & SO_ACCEPTCON) !== 0) return true;
+  }
+  return false;
+}
+
 /** Removes a socket file nobody listens on; refuses a live one and any other kind of file. */
 function removeStaleSocket(path: string, addr: Uint8Array): void {
   let isSocket: boolean;
@@ -102,6 +128,10 @@ function removeStaleSocket(path: string, addr: Uint8Array): void {
     return;
   }
   if (!isSocket) throw new OsError("bind", Errno.EEXIST, path, `${path} exists and is not a socket`);
+  // Seen listening without connecting: a connection would be taken by a one-client server (QEMU's backend
+  // programs serve the first connection) as its front-end, which would then see it end and exit.
+  if (listeningInProcNet(path))
+    throw new OsError("bind", Errno.EADDRINUSE, path, `${path} is in use by another server`);
   const probe = libc().socket(
     LinuxConst.AF_UNIX,
     LinuxConst.SOCK_STREAM | LinuxConst.SOCK_NONBLOCK | LinuxConst.SOCK_CLOEXEC,

@@ -1,6 +1,6 @@
 import { closeFd } from "./fd.ts";
 import { assertPollable, type FdWatch, watchFd } from "./fd-watch.ts";
-import { allocNative, errno, LinuxConst, libc } from "./libc.ts";
+import { allocNative, errno, freeNative, LinuxConst, libc } from "./libc.ts";
 import { Errno, OsError } from "./os-error.ts";
 
 /** Most descriptors one message may carry (Linux `SCM_MAX_FD`). */
@@ -124,6 +124,18 @@ export class UnixSocket {
   }
 
   /**
+   * Whether bytes this end handed to the kernel still wait unread at the peer (`SIOCOUTQ`, which for a Unix socket
+   * counts the kernel's buffers, not bytes; false once closed): tells a test that one piece of a stream was read
+   * before it sends the next.
+   */
+  get unreadByPeer(): boolean {
+    if (this.#closed) return false;
+    const out = [0];
+    if ((libc().ioctlInt(this.fd, LinuxConst.SIOCOUTQ, out) as number) !== 0) throw new OsError("ioctl", errno());
+    return out[0]! > 0;
+  }
+
+  /**
    * Reads into `buf`. Returns `undefined` when nothing is available yet, `bytes === 0` at end of stream (or when the
    * peer reset the connection). With `maxFds > 0` descriptors that ride on these bytes are returned (at most 64 KiB
    * is read per call then); with `maxFds === 0` any descriptors sent are discarded by the kernel.
@@ -225,6 +237,11 @@ export class UnixSocket {
     this.#watch = undefined;
     this.#queue.length = 0;
     closeFd(this.fd);
+    if (this.#native !== undefined) {
+      freeNative(this.#native);
+      this.#native = undefined;
+      this.#nativeView = undefined;
+    }
     for (const resolve of this.#drained.splice(0)) resolve();
     for (const cb of this.#onClose.splice(0)) cb();
   }

@@ -31,15 +31,15 @@ import type { QemuDisplayMode } from "./display-codec.ts";
 import { MemoryTable, MemoryTableError } from "./memory-table.ts";
 import { type FramedMessage, MessageReader, type ReaderEnd } from "./message-reader.ts";
 import {
-  VhostUserFlags as F,
   GPU_QUEUE_COUNT,
   MAX_CONFIG_BYTES,
   MAX_MEM_SLOTS,
   MAX_VHOST_USER_PAYLOAD,
   MAX_VRING_SIZE,
-  VhostUserRequest as Q,
   TransportFeature,
+  VhostUserFlags,
   VhostUserProtocolFeature,
+  VhostUserRequest,
 } from "./protocol.ts";
 
 /** How the backend is set up. */
@@ -192,20 +192,21 @@ export class VhostUserGpuBackend {
   }
 
   #reply(m: FramedMessage, payload: Uint8Array): void {
-    this.#socket.send(frameMessage(m.request, F.Version | F.Reply, payload));
+    this.#socket.send(frameMessage(m.request, VhostUserFlags.Version | VhostUserFlags.Reply, payload));
   }
 
   /** The edge: a refusal becomes a log line and, when the front-end asked for REPLY_ACK, a failure status. */
   #handle(m: FramedMessage): void {
-    if ((m.flags & F.VersionMask) !== F.Version) {
+    if ((m.flags & VhostUserFlags.VersionMask) !== VhostUserFlags.Version) {
       for (const fd of m.fds) closeFd(fd);
-      this.#log(`request ${m.request}: protocol version ${m.flags & F.VersionMask}, not 1; closing`);
+      this.#log(`request ${m.request}: protocol version ${m.flags & VhostUserFlags.VersionMask}, not 1; closing`);
       this.#end("foreign protocol version");
       return;
     }
     this.handled.set(m.request, (this.handled.get(m.request) ?? 0) + 1);
     const needsAck =
-      (m.flags & F.NeedReply) !== 0 && (this.#protocolFeatures & bit(VhostUserProtocolFeature.ReplyAck)) !== 0n;
+      (m.flags & VhostUserFlags.NeedReply) !== 0 &&
+      (this.#protocolFeatures & bit(VhostUserProtocolFeature.ReplyAck)) !== 0n;
     const fds = { left: m.fds };
     const takeFd = (): number | undefined => {
       const [fd, ...rest] = fds.left;
@@ -233,39 +234,39 @@ export class VhostUserGpuBackend {
   #dispatch(m: FramedMessage, takeFd: () => number | undefined): Outcome {
     const p = m.payload;
     switch (m.request) {
-      case Q.GetFeatures:
+      case VhostUserRequest.GetFeatures:
         this.#reply(m, encodeU64(TRANSPORT_FEATURES | this.device.deviceFeatures()));
         return "replied";
-      case Q.SetFeatures: {
+      case VhostUserRequest.SetFeatures: {
         const features = decodeU64(p);
         if (features instanceof VhostUserRefusal) return features;
         this.#features = features;
         this.device.setDriverFeatures(this.#features);
         return "done";
       }
-      case Q.GetProtocolFeatures:
+      case VhostUserRequest.GetProtocolFeatures:
         this.#reply(m, encodeU64(PROTOCOL_FEATURES));
         return "replied";
-      case Q.SetProtocolFeatures: {
+      case VhostUserRequest.SetProtocolFeatures: {
         const features = decodeU64(p);
         if (features instanceof VhostUserRefusal) return features;
         this.#protocolFeatures = features & PROTOCOL_FEATURES;
         return "done";
       }
-      case Q.SetOwner:
+      case VhostUserRequest.SetOwner:
         return "done";
-      case Q.ResetOwner:
-      case Q.ResetDevice:
+      case VhostUserRequest.ResetOwner:
+      case VhostUserRequest.ResetDevice:
         for (let i = 0; i < this.#vrings.length; i++) this.#stopRing(i, true);
         this.device.reset();
         return "done";
-      case Q.GetQueueNum:
+      case VhostUserRequest.GetQueueNum:
         this.#reply(m, encodeU64(BigInt(GPU_QUEUE_COUNT)));
         return "replied";
-      case Q.GetMaxMemSlots:
+      case VhostUserRequest.GetMaxMemSlots:
         this.#reply(m, encodeU64(BigInt(MAX_MEM_SLOTS)));
         return "replied";
-      case Q.SetMemTable: {
+      case VhostUserRequest.SetMemTable: {
         const regions = decodeMemTable(p);
         if (regions instanceof VhostUserRefusal) return regions;
         const fds: number[] = [];
@@ -281,7 +282,7 @@ export class VhostUserGpuBackend {
         this.#remapRings();
         return "done";
       }
-      case Q.AddMemReg: {
+      case VhostUserRequest.AddMemReg: {
         const region = decodeSingleMemRegion(p);
         if (region instanceof VhostUserRefusal) return region;
         const fd = takeFd();
@@ -290,14 +291,14 @@ export class VhostUserGpuBackend {
         this.#remapRings();
         return "done";
       }
-      case Q.RemMemReg: {
+      case VhostUserRequest.RemMemReg: {
         const region = decodeSingleMemRegion(p);
         if (region instanceof VhostUserRefusal) return region;
         if (!this.#memory.remove(region)) return new VhostUserRefusal("no such region");
         this.#remapRings();
         return "done";
       }
-      case Q.SetVringNum: {
+      case VhostUserRequest.SetVringNum: {
         const state = decodeVringState(p);
         if (state instanceof VhostUserRefusal) return state;
         const r = this.#ring(state.index);
@@ -308,7 +309,7 @@ export class VhostUserGpuBackend {
         r.num = num;
         return "done";
       }
-      case Q.SetVringBase: {
+      case VhostUserRequest.SetVringBase: {
         const state = decodeVringState(p);
         if (state instanceof VhostUserRefusal) return state;
         const r = this.#ring(state.index);
@@ -316,7 +317,7 @@ export class VhostUserGpuBackend {
         r.base = state.num & 0xffff;
         return "done";
       }
-      case Q.SetVringAddr: {
+      case VhostUserRequest.SetVringAddr: {
         const addr = decodeVringAddr(p);
         if (addr instanceof VhostUserRefusal) return addr;
         const r = this.#ring(addr.index);
@@ -324,7 +325,7 @@ export class VhostUserGpuBackend {
         r.addr = { desc: addr.desc, used: addr.used, avail: addr.avail };
         return "done";
       }
-      case Q.GetVringBase: {
+      case VhostUserRequest.GetVringBase: {
         const state = decodeVringState(p);
         if (state instanceof VhostUserRefusal) return state;
         const r = this.#ring(state.index);
@@ -335,19 +336,19 @@ export class VhostUserGpuBackend {
         this.#reply(m, encodeVringState({ index: state.index, num: base }));
         return "replied";
       }
-      case Q.SetVringKick:
-      case Q.SetVringCall:
-      case Q.SetVringErr: {
+      case VhostUserRequest.SetVringKick:
+      case VhostUserRequest.SetVringCall:
+      case VhostUserRequest.SetVringErr: {
         const word = decodeVringFd(p);
         if (word instanceof VhostUserRefusal) return word;
         const r = this.#ring(word.index);
         if (r instanceof VhostUserRefusal) return r;
         const fd = word.noFd ? undefined : takeFd();
         const efd = fd === undefined ? undefined : adopt(fd, EventFd.fromFd);
-        if (m.request === Q.SetVringCall) {
+        if (m.request === VhostUserRequest.SetVringCall) {
           r.call?.close();
           r.call = efd;
-        } else if (m.request === Q.SetVringErr) {
+        } else if (m.request === VhostUserRequest.SetVringErr) {
           r.err?.close();
           r.err = efd;
         } else {
@@ -357,7 +358,7 @@ export class VhostUserGpuBackend {
         }
         return "done";
       }
-      case Q.SetVringEnable: {
+      case VhostUserRequest.SetVringEnable: {
         const state = decodeVringState(p);
         if (state instanceof VhostUserRefusal) return state;
         const r = this.#ring(state.index);
@@ -366,7 +367,7 @@ export class VhostUserGpuBackend {
         if (r.enabled) this.#serve(state.index);
         return "done";
       }
-      case Q.GetConfig: {
+      case VhostUserRequest.GetConfig: {
         const config = decodeConfig(p, false);
         this.#refreshDisplay();
         if (config instanceof VhostUserRefusal) return config;
@@ -375,13 +376,13 @@ export class VhostUserGpuBackend {
         this.#reply(m, encodeConfig({ offset: config.offset, flags: config.flags, data }));
         return "replied";
       }
-      case Q.SetConfig: {
+      case VhostUserRequest.SetConfig: {
         const config = decodeConfig(p, true);
         if (config instanceof VhostUserRefusal) return config;
         this.device.writeConfig(config.offset, config.data);
         return "done";
       }
-      case Q.GpuSetSocket: {
+      case VhostUserRequest.GpuSetSocket: {
         const fd = takeFd();
         if (fd === undefined) return new VhostUserRefusal("GPU_SET_SOCKET without a descriptor");
         this.#display?.close();
@@ -390,7 +391,7 @@ export class VhostUserGpuBackend {
         this.#negotiateDisplay(display);
         return "done";
       }
-      case Q.SetBackendReqFd:
+      case VhostUserRequest.SetBackendReqFd:
         // BACKEND_REQ is not offered; a front-end that sends it anyway gets the descriptor closed.
         return new VhostUserRefusal("backend requests are not supported");
       default:

@@ -13,8 +13,8 @@ import {
 } from "./display-codec.ts";
 import { type FramedMessage, MessageReader } from "./message-reader.ts";
 import {
-  GpuDisplayRequest as D,
   GPU_DISPLAY_REPLY_FLAG,
+  GpuDisplayRequest,
   GpuUpdate,
   MAX_DISPLAY_REPLY,
   VhostUserHeader,
@@ -85,19 +85,22 @@ export class DisplayChannel implements DisplaySink {
 
   /** GET_PROTOCOL_FEATURES then SET_PROTOCOL_FEATURES with none of them (we serve our own EDID, no dmabufs). */
   async negotiate(): Promise<bigint> {
-    const reply = await this.#ask(D.GetProtocolFeatures);
+    const reply = await this.#ask(GpuDisplayRequest.GetProtocolFeatures);
     const offered = decodeU64(reply.payload);
-    this.#send(D.SetProtocolFeatures, encodeU64(DISPLAY_PROTOCOL_FEATURES));
+    this.#send(GpuDisplayRequest.SetProtocolFeatures, encodeU64(DISPLAY_PROTOCOL_FEATURES));
     return offered instanceof VhostUserRefusal ? 0n : offered;
   }
 
   /** QEMU's outputs as GET_DISPLAY_INFO reports them (its `xres`/`yres`, or a window's size), or why not. */
   async displayInfo(): Promise<QemuDisplayMode[] | VhostUserRefusal> {
-    return decodeDisplayInfo((await this.#ask(D.GetDisplayInfo)).payload);
+    return decodeDisplayInfo((await this.#ask(GpuDisplayRequest.GetDisplayInfo)).payload);
   }
 
   scanoutChanged(scanoutId: number, mode: { width: number; height: number } | undefined): void {
-    this.#send(D.Scanout, encodeScanout({ scanoutId, width: mode?.width ?? 0, height: mode?.height ?? 0 }));
+    this.#send(
+      GpuDisplayRequest.Scanout,
+      encodeScanout({ scanoutId, width: mode?.width ?? 0, height: mode?.height ?? 0 }),
+    );
   }
 
   flush(scanoutId: number, rect: GpuRect, frame: ScanoutFrame): void {
@@ -116,7 +119,7 @@ export class DisplayChannel implements DisplaySink {
     }
     const msg = this.#message.subarray(0, size);
     const v = new DataView(msg.buffer, msg.byteOffset, size);
-    writeHeader(v, D.Update, 0, size - VhostUserHeader.SIZE);
+    writeHeader(v, GpuDisplayRequest.Update, 0, size - VhostUserHeader.SIZE);
     writeUpdateRect(v, VhostUserHeader.SIZE, { scanoutId, ...rect });
     if (rect.x === 0 && rect.width === frame.width && frame.stride === row) {
       const start = rect.y * frame.stride;
@@ -129,24 +132,24 @@ export class DisplayChannel implements DisplaySink {
     }
     // UPDATE pixels are x8r8g8b8 (docs/interop/vhost-user-gpu.rst); base is 32, so the words are aligned.
     swizzleToB8G8R8X8(new Uint32Array(msg.buffer, msg.byteOffset + base, rect.width * rect.height), frame.format);
-    this.sent.set(D.Update, (this.sent.get(D.Update) ?? 0) + 1);
+    this.sent.set(GpuDisplayRequest.Update, (this.sent.get(GpuDisplayRequest.Update) ?? 0) + 1);
     this.#socket.send(msg, [], !reuse);
   }
 
   cursorChanged(cursor: CursorState): void {
     const { scanoutId, x, y } = cursor;
     if (cursor.image === undefined) {
-      this.#send(D.CursorPosHide, encodeCursorPos({ scanoutId, x, y }));
+      this.#send(GpuDisplayRequest.CursorPosHide, encodeCursorPos({ scanoutId, x, y }));
       return;
     }
     this.#send(
-      D.CursorUpdate,
+      GpuDisplayRequest.CursorUpdate,
       encodeCursorUpdate({ scanoutId, x, y, hotX: cursor.hotX, hotY: cursor.hotY, image: cursor.image }),
     );
   }
 
   cursorMoved(scanoutId: number, x: number, y: number): void {
-    this.#send(D.CursorPos, encodeCursorPos({ scanoutId, x, y }));
+    this.#send(GpuDisplayRequest.CursorPos, encodeCursorPos({ scanoutId, x, y }));
   }
 
   /** Closes the socket. */

@@ -20,13 +20,13 @@ import {
 import { encodeDisplayInfo } from "./display-codec.ts";
 import { type FramedMessage, MessageReader } from "./message-reader.ts";
 import {
-  GpuDisplayRequest as D,
-  VhostUserFlags as F,
   GPU_DISPLAY_REPLY_FLAG,
   GpuDisplayProtocolFeature,
+  GpuDisplayRequest,
   MAX_VHOST_USER_PAYLOAD,
-  VhostUserRequest as Q,
+  VhostUserFlags,
   VhostUserProtocolFeature,
+  VhostUserRequest,
 } from "./protocol.ts";
 
 /** Where QEMU's address space puts guest RAM in this mock (SET_VRING_ADDR carries these addresses). */
@@ -99,11 +99,13 @@ export class MockFrontEnd {
 
   #onDisplay(m: FramedMessage): void {
     this.displayMessages.push(m);
-    if (m.request === D.GetProtocolFeatures) {
-      this.display.send(frameMessage(D.GetProtocolFeatures, GPU_DISPLAY_REPLY_FLAG, encodeU64(QEMU_DISPLAY_FEATURES)));
-    } else if (m.request === D.GetDisplayInfo) {
+    if (m.request === GpuDisplayRequest.GetProtocolFeatures) {
+      this.display.send(
+        frameMessage(GpuDisplayRequest.GetProtocolFeatures, GPU_DISPLAY_REPLY_FLAG, encodeU64(QEMU_DISPLAY_FEATURES)),
+      );
+    } else if (m.request === GpuDisplayRequest.GetDisplayInfo) {
       const reply = encodeDisplayInfo([{ ...this.displayMode, enabled: true }]);
-      this.display.send(frameMessage(D.GetDisplayInfo, GPU_DISPLAY_REPLY_FLAG, reply));
+      this.display.send(frameMessage(GpuDisplayRequest.GetDisplayInfo, GPU_DISPLAY_REPLY_FLAG, reply));
     }
     for (const wake of this.#displayWaiters.splice(0)) wake();
   }
@@ -118,7 +120,7 @@ export class MockFrontEnd {
     fds: number[] = [],
     options: { needReply?: boolean; expectReply?: boolean; flags?: number } = {},
   ): Promise<FramedMessage | undefined> {
-    const flags = options.flags ?? F.Version | (options.needReply ? F.NeedReply : 0);
+    const flags = options.flags ?? VhostUserFlags.Version | (options.needReply ? VhostUserFlags.NeedReply : 0);
     const expect = options.expectReply ?? options.needReply ?? false;
     const reply = expect
       ? new Promise<FramedMessage | undefined>((resolve) => this.#replies.push(resolve))
@@ -146,30 +148,30 @@ export class MockFrontEnd {
 
   /** The messages QEMU 10 sends at realize, probe and DRIVER_OK (vhost-user-gpu.md), up to enabled rings. */
   async start(features: bigint): Promise<void> {
-    await this.send(Q.GetFeatures, undefined, [], { expectReply: true });
-    await this.send(Q.GetProtocolFeatures, undefined, [], { expectReply: true });
-    await this.send(Q.SetProtocolFeatures, encodeU64(ACCEPTED_PROTOCOL_FEATURES));
-    await this.send(Q.GetQueueNum, undefined, [], { expectReply: true });
-    await this.send(Q.GetMaxMemSlots, undefined, [], { expectReply: true });
-    await this.send(Q.SetOwner);
+    await this.send(VhostUserRequest.GetFeatures, undefined, [], { expectReply: true });
+    await this.send(VhostUserRequest.GetProtocolFeatures, undefined, [], { expectReply: true });
+    await this.send(VhostUserRequest.SetProtocolFeatures, encodeU64(ACCEPTED_PROTOCOL_FEATURES));
+    await this.send(VhostUserRequest.GetQueueNum, undefined, [], { expectReply: true });
+    await this.send(VhostUserRequest.GetMaxMemSlots, undefined, [], { expectReply: true });
+    await this.send(VhostUserRequest.SetOwner);
     for (const i of [0, 1])
-      await this.send(Q.SetVringCall, encodeVringFd({ index: i, noFd: false }), [this.calls[i]!.fd]);
-    await this.send(Q.GetConfig, configRequest(0, GPU_CONFIG_BYTES), [], { expectReply: true });
-    await this.send(Q.GpuSetSocket, undefined, [this.displayPeer.fd]);
+      await this.send(VhostUserRequest.SetVringCall, encodeVringFd({ index: i, noFd: false }), [this.calls[i]!.fd]);
+    await this.send(VhostUserRequest.GetConfig, configRequest(0, GPU_CONFIG_BYTES), [], { expectReply: true });
+    await this.send(VhostUserRequest.GpuSetSocket, undefined, [this.displayPeer.fd]);
     this.displayPeer.close();
-    await this.send(Q.SetFeatures, encodeU64(features));
+    await this.send(VhostUserRequest.SetFeatures, encodeU64(features));
     const region = encodeSingleMemRegion({
       guestPhysAddr: GUEST_BASE,
       memorySize: BigInt(this.mapping.length),
       userspaceAddr: USER_BASE,
       mmapOffset: 0n,
     });
-    const ack = await this.send(Q.AddMemReg, region, [this.ramFd], { needReply: true });
+    const ack = await this.send(VhostUserRequest.AddMemReg, region, [this.ramFd], { needReply: true });
     if (MockFrontEnd.u64(ack) !== 0n) throw new Error("ADD_MEM_REG refused");
     for (const i of [0, 1]) {
       const q = this.queues[i]!;
-      await this.send(Q.SetVringNum, encodeVringState({ index: i, num: q.config.size }));
-      await this.send(Q.SetVringBase, encodeVringState({ index: i, num: 0 }));
+      await this.send(VhostUserRequest.SetVringNum, encodeVringState({ index: i, num: q.config.size }));
+      await this.send(VhostUserRequest.SetVringBase, encodeVringState({ index: i, num: 0 }));
       const addr = encodeVringAddr({
         index: i,
         flags: 0,
@@ -178,11 +180,13 @@ export class MockFrontEnd {
         avail: USER_BASE + q.config.availAddr - GUEST_BASE,
         log: 0n,
       });
-      await this.send(Q.SetVringAddr, addr);
-      await this.send(Q.SetVringKick, encodeVringFd({ index: i, noFd: false }), [this.kicks[i]!.fd]);
+      await this.send(VhostUserRequest.SetVringAddr, addr);
+      await this.send(VhostUserRequest.SetVringKick, encodeVringFd({ index: i, noFd: false }), [this.kicks[i]!.fd]);
     }
     for (const i of [0, 1]) {
-      const ack = await this.send(Q.SetVringEnable, encodeVringState({ index: i, num: 1 }), [], { needReply: true });
+      const ack = await this.send(VhostUserRequest.SetVringEnable, encodeVringState({ index: i, num: 1 }), [], {
+        needReply: true,
+      });
       if (MockFrontEnd.u64(ack) !== 0n) throw new Error("SET_VRING_ENABLE refused");
     }
   }

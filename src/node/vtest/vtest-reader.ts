@@ -6,10 +6,16 @@ import { VtestError } from "./vtest-error.ts";
 export type VtestReaderEnd = VtestError | Error | undefined;
 
 /**
- * Bytes of the reused receive buffer: one `recv` takes as many whole messages as fit, and a payload up to this size
- * is copied out of it; a larger payload is received straight into its own buffer.
+ * Bytes of the reused receive buffer once a client needs it: one `recv` takes as many whole messages as fit, and a
+ * payload up to this size is copied out of it; a larger payload is received straight into its own buffer.
  */
 export const VTEST_READ_BUFFER_BYTES = 256 * 1024;
+/**
+ * Bytes of the receive buffer a connection starts with (a handshake fits); it grows to
+ * {@link VTEST_READ_BUFFER_BYTES} at the first read that fills it or message that needs more, so a connection that
+ * only sends junk holds a few KiB.
+ */
+export const VTEST_FIRST_READ_BUFFER_BYTES = 4 * 1024;
 
 /**
  * Frames vtest messages off a client's socket: `[length, id]` then `length` words (bytes for CREATE_RENDERER).
@@ -19,8 +25,8 @@ export const VTEST_READ_BUFFER_BYTES = 256 * 1024;
 export class VtestReader {
   readonly #socket: UnixSocket;
   readonly #maxPayload: number;
-  readonly #buffer = new Uint8Array(VTEST_READ_BUFFER_BYTES);
-  readonly #view = new DataView(this.#buffer.buffer);
+  #buffer = new Uint8Array(VTEST_FIRST_READ_BUFFER_BYTES);
+  #view = new DataView(this.#buffer.buffer);
   /** Unparsed bytes are `#buffer[#start, #end)`. */
   #start = 0;
   #end = 0;
@@ -87,8 +93,20 @@ export class VtestReader {
       const end = this.#parse(onMessage);
       if (end !== "more") return end;
       if (r.bytes < room && this.#large === undefined) return "more";
+      if (r.bytes === room) this.#grow();
     }
     return "more";
+  }
+
+  /** Moves the unparsed bytes into a buffer of {@link VTEST_READ_BUFFER_BYTES}, once. */
+  #grow(): void {
+    if (this.#buffer.length === VTEST_READ_BUFFER_BYTES) return;
+    const grown = new Uint8Array(VTEST_READ_BUFFER_BYTES);
+    grown.set(this.#buffer.subarray(this.#start, this.#end));
+    this.#end -= this.#start;
+    this.#start = 0;
+    this.#buffer = grown;
+    this.#view = new DataView(grown.buffer);
   }
 
   /** Hands on every whole message in the buffer; starts a large payload's own receive when one begins. */
@@ -102,6 +120,10 @@ export class VtestReader {
       const max = command === VtestCommand.CreateRenderer ? MAX_RENDERER_NAME_BYTES : this.#maxPayload;
       if (bytes > max) return new VtestError(`command ${command} announces ${bytes} bytes (limit ${max})`);
       const at = this.#start + VTEST_HEADER_SIZE;
+      if (bytes > this.#buffer.length - VTEST_HEADER_SIZE && bytes <= VTEST_READ_BUFFER_BYTES - VTEST_HEADER_SIZE) {
+        this.#grow();
+        continue;
+      }
       if (bytes > this.#buffer.length - VTEST_HEADER_SIZE) {
         const large = new Uint8Array(bytes);
         const have = Math.min(this.#end - at, bytes);

@@ -14,8 +14,11 @@ import { VTEST_CONTEXT_ID, VtestSession } from "./vtest-session.ts";
 export interface VtestServerOptions {
   limits?: Partial<VtestLimits>;
   log?: (message: string) => void;
-  /** Builds each client's library instance; default: the virgl component on the host GL (capsets VIRGL, VIRGL2). */
-  rutabaga?: (fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number) => Rutabaga;
+  /**
+   * Builds a client's library instance at its first request that needs the host, for a first context of capset
+   * `capset`; default: the virgl component on the host GL (capsets VIRGL, VIRGL2).
+   */
+  rutabaga?: (fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number, capset: number) => Rutabaga;
   /** How the default library instance's virgl component opens the host GL. */
   virgl?: VirglHostOptions;
   /** Stop listening after the first connection (the socket file goes): `virgl_test_server --no-loop-or-fork`. */
@@ -101,6 +104,11 @@ export class VtestServer {
       if (!this.#clients.has(id)) return;
       this.#clients.delete(id);
       const who = `client ${id}${session.name ? ` (${session.name})` : ""}`;
+      const capset = session.capset;
+      // Without the client's name: tests wait for the first line naming a client, which is its end.
+      this.#log(
+        `client ${id} spoke protocol ${session.version}${capset === undefined ? "" : `, context capset ${capset}`}`,
+      );
       if (why !== undefined) {
         this.stats.dropped++;
         this.#log(`${who} dropped: ${why}`);

@@ -23,7 +23,7 @@ import { RutabagaBlobFlags, RutabagaBlobMem, RutabagaCapset, RutabagaChannelType
 import type { GpuCommand } from "../../virtio-gpu/commands.ts";
 import type { GpuDriver, GuestPages } from "../../virtio-gpu/driver/virtio-gpu-driver.ts";
 import type { ViewRegion } from "../../virtio-gpu/host-visible-region.ts";
-import { GpuCommandType as T } from "../../virtio-gpu/protocol.ts";
+import { GpuCommandType } from "../../virtio-gpu/protocol.ts";
 import { ByteQueue } from "../../wayland/byte-queue.ts";
 import { encodeDisplayError, WaylandDisplayError } from "../../wayland/display-error.ts";
 import { WaylandObjectMap } from "../../wayland/object-map.ts";
@@ -89,7 +89,7 @@ const F_SEAL_SHRINK = 2;
 /** The POLL command (the device copies it from the request: one instance serves every session). */
 const POLL = encodePoll();
 /** The SUBMIT_3D that carries {@link POLL}: the same every time, so made once. */
-const POLL_SUBMIT: GpuCommand = { type: T.Submit3d, commands: POLL, numInFences: 0 };
+const POLL_SUBMIT: GpuCommand = { type: GpuCommandType.Submit3d, commands: POLL, numInFences: 0 };
 /** SEND payload per command: cmd_size is 16 bits. */
 const MAX_SEND_DATA = 0xffff - SendReceive.size - 3;
 
@@ -200,7 +200,10 @@ export class ClientSession {
     const ctx = { ctxId: this.#ctxId };
     this.#shared.stats.sessions++;
     try {
-      d.command({ type: T.CtxCreate, contextInit: RutabagaCapset.CrossDomain, debugName: "wayland-proxy" }, ctx);
+      d.command(
+        { type: GpuCommandType.CtxCreate, contextInit: RutabagaCapset.CrossDomain, debugName: "wayland-proxy" },
+        ctx,
+      );
       for (let i = 0; i < 2; i++) {
         const pages = d.allocPage();
         const resourceId = this.#shared.nextResourceId();
@@ -212,8 +215,8 @@ export class ClientSession {
           blobId: 0n,
           size: 4096n,
         };
-        d.command({ type: T.ResourceCreateBlob, resourceId, ...blob, entries: pages.entries }, ctx);
-        d.command({ type: T.CtxAttachResource, resourceId }, ctx);
+        d.command({ type: GpuCommandType.ResourceCreateBlob, resourceId, ...blob, entries: pages.entries }, ctx);
+        d.command({ type: GpuCommandType.CtxAttachResource, resourceId }, ctx);
       }
       this.#submit(encodeInit(this.#rings[0]!.resourceId, this.#rings[1]!.resourceId, RutabagaChannelType.Wayland, 20));
     } catch (e) {
@@ -226,7 +229,7 @@ export class ClientSession {
   }
 
   #submit(commands: Uint8Array): void {
-    this.#shared.driver.command({ type: T.Submit3d, commands, numInFences: 0 }, { ctxId: this.#ctxId });
+    this.#shared.driver.command({ type: GpuCommandType.Submit3d, commands, numInFences: 0 }, { ctxId: this.#ctxId });
   }
 
   #fromClient(): void {
@@ -394,7 +397,7 @@ export class ClientSession {
     const flags = RutabagaBlobFlags.UseMappable | RutabagaBlobFlags.UseShareable;
     d.command(
       {
-        type: T.ResourceCreateBlob,
+        type: GpuCommandType.ResourceCreateBlob,
         resourceId,
         blobMem: RutabagaBlobMem.Host3D,
         blobFlags: flags,
@@ -407,11 +410,11 @@ export class ClientSession {
     const offset = this.#shared.regionAllocator.alloc(reqs.size);
     try {
       if (offset === undefined) throw new NotCarried("host-visible region full");
-      d.command({ type: T.CtxAttachResource, resourceId }, ctx);
-      d.command({ type: T.ResourceMapBlob, resourceId, offset }, ctx);
+      d.command({ type: GpuCommandType.CtxAttachResource, resourceId }, ctx);
+      d.command({ type: GpuCommandType.ResourceMapBlob, resourceId, offset }, ctx);
     } catch (e) {
       if (offset !== undefined) this.#shared.regionAllocator.free(offset);
-      d.command({ type: T.ResourceUnref, resourceId }, ctx);
+      d.command({ type: GpuCommandType.ResourceUnref, resourceId }, ctx);
       throw e;
     }
     const host = this.#shared.region.viewAt(offset)!.subarray(0, Number(reqs.size));
@@ -432,7 +435,10 @@ export class ClientSession {
 
   #releaseBlob(blob: PoolBlob): void {
     try {
-      this.#shared.driver.command({ type: T.ResourceUnref, resourceId: blob.resourceId }, { ctxId: this.#ctxId });
+      this.#shared.driver.command(
+        { type: GpuCommandType.ResourceUnref, resourceId: blob.resourceId },
+        { ctxId: this.#ctxId },
+      );
     } catch (e) {
       this.#shared.log(`releasing pool blob ${blob.resourceId}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -682,7 +688,7 @@ export class ClientSession {
     const resourceId = this.#shared.nextResourceId();
     d.command(
       {
-        type: T.ResourceCreateBlob,
+        type: GpuCommandType.ResourceCreateBlob,
         resourceId,
         blobMem: RutabagaBlobMem.Host3D,
         blobFlags: RutabagaBlobFlags.UseMappable,
@@ -695,16 +701,16 @@ export class ClientSession {
     const offset = this.#shared.regionAllocator.alloc(BigInt(size));
     try {
       if (offset === undefined) throw new NotCarried("host-visible region full");
-      d.command({ type: T.ResourceMapBlob, resourceId, offset }, ctx);
+      d.command({ type: GpuCommandType.ResourceMapBlob, resourceId, offset }, ctx);
       const fd = createMemfd("wayland-proxy", size);
       const m = MemoryMapping.map(fd, size);
       m.bytes.set(this.#shared.region.viewAt(offset)!.subarray(0, size));
       m.unmap();
-      d.command({ type: T.ResourceUnmapBlob, resourceId }, ctx);
+      d.command({ type: GpuCommandType.ResourceUnmapBlob, resourceId }, ctx);
       return fd;
     } finally {
       if (offset !== undefined) this.#shared.regionAllocator.free(offset);
-      d.command({ type: T.ResourceUnref, resourceId }, ctx);
+      d.command({ type: GpuCommandType.ResourceUnref, resourceId }, ctx);
     }
   }
 
@@ -769,7 +775,7 @@ export class ClientSession {
         this.#shared.log(`teardown of context ${this.#ctxId}: ${e instanceof Error ? e.message : String(e)}`);
       }
     };
-    quietly(() => d.command({ type: T.CtxDestroy }, ctx));
+    quietly(() => d.command({ type: GpuCommandType.CtxDestroy }, ctx));
     for (const pool of [...this.#pools.values(), ...this.#retired]) this.#releasePool(pool);
     for (const blob of [...this.#blobs, ...this.#unusedBlobs.splice(0)]) this.#releaseBlob(blob);
     this.#blobs.clear();
@@ -780,7 +786,7 @@ export class ClientSession {
     this.#surfaces.clear();
     this.#pools.clear();
     for (const ring of this.#rings) {
-      quietly(() => d.command({ type: T.ResourceUnref, resourceId: ring.resourceId }, ctx));
+      quietly(() => d.command({ type: GpuCommandType.ResourceUnref, resourceId: ring.resourceId }, ctx));
       d.freePages(ring.pages);
     }
     this.#rings.length = 0;

@@ -1,3 +1,4 @@
+import { GUEST_PAGE_SIZE } from "../../rutabaga/constants.ts";
 import { waylandInterfaces } from "../../wayland/protocol-table.ts";
 import type { WaylandMessageHeader } from "../../wayland/wire.ts";
 
@@ -13,8 +14,6 @@ import type { WaylandMessageHeader } from "../../wayland/wire.ts";
 /** Bytes of host blobs behind one client's shm pools, live at once (a growth counts the blob it replaces only if
  * a wl_buffer still uses it). */
 export const MAX_SHM_BYTES_PER_CLIENT = 512 * 1024 * 1024;
-
-const PAGE = 4096;
 
 /** A host blob behind the compositor's side of a pool. */
 export interface PoolBlob {
@@ -33,7 +32,7 @@ export interface PoolBlob {
  * `undefined` when even that does not fit.
  */
 export function grownCapacity(size: number, current: number, budget: number): number | undefined {
-  const round = (n: number) => Math.ceil(n / PAGE) * PAGE;
+  const round = (n: number) => Math.ceil(n / GUEST_PAGE_SIZE) * GUEST_PAGE_SIZE;
   const doubled = round(Math.max(size, 2 * current));
   if (doubled <= budget) return doubled;
   return round(size) <= budget ? round(size) : undefined;

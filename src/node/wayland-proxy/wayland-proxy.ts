@@ -25,7 +25,10 @@ export interface WaylandProxyOptions {
   socketPath: string;
   /** The host compositor's socket (a path). */
   upstreamPath: string;
+  /** Sessions that end and messages that cannot cross (the CLI's `--verbose`). */
   log?: (message: string) => void;
+  /** A client refused at connection (no compositor at `upstreamPath`, say), with the reason; default: `log`. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -54,7 +57,14 @@ export class WaylandProxy {
   readonly #shared: ProxyShared;
 
   constructor(options: WaylandProxyOptions) {
-    const log = options.log ?? (() => {});
+    const verbose = options.log ?? (() => {});
+    const warn = options.warn ?? verbose;
+    // The device's last complaint: why a refused client's context could not start.
+    let lastError: string | undefined;
+    const log = (m: string) => {
+      lastError = m;
+      verbose(m);
+    };
     const region = new ViewRegion(PROXY_HOST_VISIBLE_BYTES);
     this.driver = new VirtioGpuInProcessDriver({
       rutabaga: (handler) =>
@@ -82,10 +92,11 @@ export class WaylandProxy {
     this.#listener.onConnection((socket) => {
       const session = new ClientSession(socket, this.#shared, () => this.#sessions.delete(session));
       this.#sessions.add(session);
+      lastError = undefined;
       try {
         session.start();
       } catch (e) {
-        log(`client refused: ${e instanceof Error ? e.message : String(e)}`);
+        warn(`client refused: ${lastError ?? (e instanceof Error ? e.message : String(e))}`);
       }
     });
   }

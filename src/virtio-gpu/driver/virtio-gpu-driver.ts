@@ -1,3 +1,4 @@
+import { GUEST_PAGE_SIZE } from "../../rutabaga/constants.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFence, RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import type { CtrlHeader, GpuCommand, MemEntry } from "../commands.ts";
@@ -5,9 +6,9 @@ import { VirtioGpuDevice } from "../device.ts";
 import { GuestMemoryRegions } from "../guest-memory-regions.ts";
 import type { HostVisibleRegion } from "../host-visible-region.ts";
 import { GpuFlags, GpuResponseType } from "../protocol.ts";
-import { encodeRequestInto, type RequestHeader, requestSize } from "../request-encoder.ts";
+import type { RequestRecorder } from "../trace-capture.ts";
 
-const PAGE = 4096;
+const PAGE = GUEST_PAGE_SIZE;
 const OK_TYPES: ReadonlySet<number> = new Set([
   GpuResponseType.OkNodata,
   GpuResponseType.OkDisplayInfo,
@@ -24,8 +25,6 @@ interface AwaitedFence {
   ringIdx: number;
   onDone: () => void;
 }
-
-const responseType = (response: Uint8Array) => new DataView(response.buffer, response.byteOffset).getUint32(0, true);
 
 /** A command the device answered with `VIRTIO_GPU_RESP_ERR_*`. */
 export class GpuDriverError extends Error {
@@ -68,11 +67,14 @@ export interface InProcessDriverOptions {
   /** Guest RAM the driver hands out pages from (default 16 MiB). */
   ramBytes?: number;
   log?: (message: string) => void;
+  /** Records every request as its bytes (encoded only for it), for a trace. */
+  recorder?: RequestRecorder;
 }
 
 /**
  * A virtio-gpu driver over a {@link VirtioGpuDevice} in the same process: guest RAM of its own (a page allocator),
- * requests encoded as a guest writes them and executed by the device, ring fences awaited through the fence handler.
+ * commands handed to the device typed (no request bytes in between, as no boundary separates the two), ring fences
+ * awaited through the fence handler.
  */
 export class VirtioGpuInProcessDriver implements GpuDriver {
   readonly device: VirtioGpuDevice;
@@ -89,9 +91,6 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
   #delivering = false;
   readonly #log: (message: string) => void;
   #nextFence = 1;
-  /** The request being encoded: one buffer, grown on demand, and its view (a guest driver reuses its pages too). */
-  #request = new Uint8Array(4096);
-  #requestView = new DataView(this.#request.buffer);
   /** The header of a fenced request, filled per request. */
   readonly #fencedHeader = { flags: GpuFlags.Fence | GpuFlags.InfoRingIdx, fenceId: 0n, ctxId: 0, ringIdx: 0 };
 
@@ -105,6 +104,7 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
       rutabaga: (handler) => options.rutabaga((fence) => this.#fenceDone(fence, handler)),
       hostVisible: options.hostVisible,
       log: options.log,
+      recorder: options.recorder,
     });
   }
 
@@ -138,14 +138,15 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
 
   command(command: GpuCommand, hdr: Partial<Omit<CtrlHeader, "type">> = {}): Uint8Array {
     this.#executing++;
+    let type: number;
     let response: Uint8Array;
     try {
-      response = this.device.execute(0, this.#encode(command, hdr), this.#memory);
+      type = this.device.executeCommand(0, command, hdr, this.#memory);
+      response = this.device.lastResponse.slice();
     } finally {
       this.#executing--;
     }
     this.#deliver();
-    const type = responseType(response);
     if (!OK_TYPES.has(type)) throw new GpuDriverError(command.type, type);
     return response;
   }
@@ -163,7 +164,7 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
     let type: number;
     try {
       // Only the response's type matters here: the device keeps the body, nothing is copied.
-      type = this.device.executeForType(0, this.#encode(command, hdr), this.#memory);
+      type = this.device.executeCommand(0, command, hdr, this.#memory);
     } finally {
       this.#executing--;
     }
@@ -175,17 +176,6 @@ export class VirtioGpuInProcessDriver implements GpuDriver {
     }
     this.#deliver();
     if (!OK_TYPES.has(type)) throw new GpuDriverError(command.type, type);
-  }
-
-  /** Encodes `command` into the reused request buffer; returns a view of the request's bytes. */
-  #encode(command: GpuCommand, hdr: RequestHeader): Uint8Array {
-    const size = requestSize(command);
-    if (this.#request.length < size) {
-      this.#request = new Uint8Array(Math.max(size, this.#request.length * 2));
-      this.#requestView = new DataView(this.#request.buffer);
-    }
-    encodeRequestInto(command, hdr, this.#request, this.#requestView);
-    return this.#request.subarray(0, size);
   }
 
   fenced(command: GpuCommand, ctxId: number, ringIdx: number): Promise<void> {

@@ -36,14 +36,26 @@ const word = fc.oneof(
   fc.integer({ min: 0, max: 0xffffffff }),
 );
 const objectType = fc.integer({ min: 0, max: VirglObject.MsaaSurface + 2 });
+/** The hand-typed rule for a command header (unknown commands and object types get a loose 0..4). */
+function legalOf(cmd: number, object: number) {
+  return (
+    (cmd === VirglCmd.CreateObject ? LEGAL_OBJECT_LENGTHS.get(object) : undefined) ??
+    LEGAL_COMMAND_LENGTHS[VIRGL_CMD_NAMES[cmd] ?? ""] ?? { min: 0, max: 4 }
+  );
+}
+
 const framed = fc.tuple(fc.integer({ min: 0, max: VIRGL_CMD_COUNT + 2 }), objectType).chain(([cmd, object]) => {
-  // Lengths from the hand-typed table (not the decoder's own), a few past each end.
-  const rule = (cmd === VirglCmd.CreateObject ? LEGAL_OBJECT_LENGTHS.get(object) : undefined) ??
-    LEGAL_COMMAND_LENGTHS[VIRGL_CMD_NAMES[cmd] ?? ""] ?? { min: 0, max: 4 };
+  // Lengths from the hand-typed table (not the decoder's own): each side of both ends, or anywhere near min.
+  const rule = legalOf(cmd, object);
+  const edges = [rule.min - 1, rule.min, rule.max, rule.max + 1].filter((n) => n >= 0 && n <= rule.min + 40);
+  const length = fc.oneof(
+    fc.constantFrom(...edges),
+    fc.integer({ min: Math.max(0, rule.min - 1), max: Math.min(rule.max + 1, rule.min + 12) }),
+  );
   return fc.tuple(
     fc.constant(cmd),
     fc.constant(object),
-    fc.array(word, { minLength: Math.max(0, rule.min - 1), maxLength: Math.min(rule.max + 1, rule.min + 12) }),
+    length.chain((n) => fc.array(word, { minLength: n, maxLength: n })),
   );
 });
 
@@ -80,6 +92,36 @@ test("the decoder turns any dwords into typed commands or typed refusals, never 
     { numRuns: RUNS },
   );
   assert.ok(outcomes.decoded > 0 && outcomes.refused > 0, JSON.stringify(outcomes));
+});
+
+test("one known command: a length outside the hand-typed min..max is a size error, one inside never is", () => {
+  const reader = new DwordReader();
+  const known = framed.filter(([cmd, object]) => {
+    if (cmd >= VIRGL_CMD_COUNT) return false;
+    return cmd !== VirglCmd.CreateObject || LEGAL_OBJECT_LENGTHS.has(object);
+  });
+  const seen = { inside: 0, outside: 0 };
+  fc.assert(
+    fc.property(known, ([cmd, object, payload]) => {
+      const legal = legalOf(cmd, object);
+      const result = decodeStream(reader, new VirglEncoder().raw(cmd, object, payload).finish());
+      const kind = result instanceof VirglRefusal ? result.kind : "ok";
+      // CREATE_OBJECT needs its handle word before the type's own rule applies.
+      const outside =
+        payload.length < legal.min ||
+        payload.length > legal.max ||
+        (cmd === VirglCmd.CreateObject && payload.length === 0);
+      if (outside) {
+        seen.outside++;
+        assert.equal(kind, "size", `${VIRGL_CMD_NAMES[cmd]} object ${object} in ${payload.length} dwords`);
+      } else {
+        seen.inside++;
+        assert.notEqual(kind, "size", `${VIRGL_CMD_NAMES[cmd]} object ${object} in ${payload.length} dwords`);
+      }
+    }),
+    { numRuns: RUNS },
+  );
+  assert.ok(seen.inside > 0 && seen.outside > 0, JSON.stringify(seen));
 });
 
 test("length rules: a size error for lengths outside min..max, an invalid command for a broken list shape", () => {

@@ -10,15 +10,15 @@ import { buildVirglRutabaga, VIRGL_DEVICE_FEATURES } from "../../../src/node/gl/
 import {
   encodeRequest,
   type GpuCommand,
+  GpuCommandType,
+  GpuResponseType,
   MockGpuDriver,
-  GpuResponseType as R,
-  GpuCommandType as T,
   VirtioGpuDevice,
 } from "../../../src/virtio-gpu/index.ts";
 
 // Each run builds a device on the host GL (an EGL display and context), so runs are fewer than the 2D fuzz's.
 const RUNS = Math.max(1, Math.round(Number(process.env.FC_RUNS ?? 150) / 6));
-const RESPONSE_TYPES = new Set<number>(Object.values(R));
+const RESPONSE_TYPES = new Set<number>(Object.values(GpuResponseType));
 const RAM_BASE = 0x4000_0000n;
 
 const small = fc.nat({ max: 6 });
@@ -32,10 +32,10 @@ const entry = fc.record({
 });
 
 const commands = fc.oneof(
-  fc.record({ type: fc.constant(T.GetCapsetInfo), capsetIndex: small }),
-  fc.record({ type: fc.constant(T.GetCapset), capsetId: small, capsetVersion: small }),
+  fc.record({ type: fc.constant(GpuCommandType.GetCapsetInfo), capsetIndex: small }),
+  fc.record({ type: fc.constant(GpuCommandType.GetCapset), capsetId: small, capsetVersion: small }),
   fc.record({
-    type: fc.constant(T.ResourceCreate3d),
+    type: fc.constant(GpuCommandType.ResourceCreate3d),
     resourceId: small,
     target: fc.nat({ max: 9 }),
     format: fc.constantFrom(1, 2, 67, 134, 19, 71, 999),
@@ -49,23 +49,28 @@ const commands = fc.oneof(
     flags: u32,
   }),
   fc.record({
-    type: fc.constant(T.ResourceCreate2d),
+    type: fc.constant(GpuCommandType.ResourceCreate2d),
     resourceId: small,
     format: fc.constantFrom(1, 2, 67),
     width: dim,
     height: dim,
   }),
   fc.record({
-    type: fc.constant(T.ResourceAttachBacking),
+    type: fc.constant(GpuCommandType.ResourceAttachBacking),
     resourceId: small,
     entries: fc.array(entry, { maxLength: 4 }),
   }),
   fc.record({
-    type: fc.constantFrom(T.ResourceUnref, T.ResourceDetachBacking, T.CtxAttachResource, T.CtxDetachResource),
+    type: fc.constantFrom(
+      GpuCommandType.ResourceUnref,
+      GpuCommandType.ResourceDetachBacking,
+      GpuCommandType.CtxAttachResource,
+      GpuCommandType.CtxDetachResource,
+    ),
     resourceId: small,
   }),
   fc.record({
-    type: fc.constantFrom(T.TransferToHost3d, T.TransferFromHost3d),
+    type: fc.constantFrom(GpuCommandType.TransferToHost3d, GpuCommandType.TransferFromHost3d),
     box,
     offset: fc.bigInt({ min: 0n, max: 1n << 40n }),
     resourceId: small,
@@ -74,16 +79,20 @@ const commands = fc.oneof(
     layerStride: fc.oneof(fc.nat({ max: 65536 }), u32),
   }),
   fc.record({
-    type: fc.constant(T.TransferToHost2d),
+    type: fc.constant(GpuCommandType.TransferToHost2d),
     rect,
     offset: fc.bigInt({ min: 0n, max: 1n << 40n }),
     resourceId: small,
   }),
-  fc.record({ type: fc.constant(T.SetScanout), rect, scanoutId: small, resourceId: small }),
-  fc.record({ type: fc.constant(T.ResourceFlush), rect, resourceId: small }),
-  fc.record({ type: fc.constant(T.CtxCreate), contextInit: u32, debugName: fc.string({ maxLength: 20 }) }),
-  fc.constant({ type: T.CtxDestroy }),
-  fc.record({ type: fc.constant(T.Submit3d), commands: fc.uint8Array({ maxLength: 64 }), numInFences: small }),
+  fc.record({ type: fc.constant(GpuCommandType.SetScanout), rect, scanoutId: small, resourceId: small }),
+  fc.record({ type: fc.constant(GpuCommandType.ResourceFlush), rect, resourceId: small }),
+  fc.record({ type: fc.constant(GpuCommandType.CtxCreate), contextInit: u32, debugName: fc.string({ maxLength: 20 }) }),
+  fc.constant({ type: GpuCommandType.CtxDestroy }),
+  fc.record({
+    type: fc.constant(GpuCommandType.Submit3d),
+    commands: fc.uint8Array({ maxLength: 64 }),
+    numInFences: small,
+  }),
 ) as fc.Arbitrary<GpuCommand>;
 
 const header = fc.record({
@@ -122,9 +131,12 @@ test("random 2D and 3D command streams on a virgl device get well-formed respons
           assert.ok(r.bytes.length === 0 || RESPONSE_TYPES.has(r.type), `response type 0x${r.type.toString(16)}`);
         }
         assert.ok(device.rutabaga.hostMemory.used <= device.rutabaga.hostMemory.limit);
-        const info = driver.send({ type: T.GetDisplayInfo });
-        assert.equal(info?.type, R.OkDisplayInfo);
-        assert.equal(driver.send({ type: T.GetCapsetInfo, capsetIndex: 1 })?.type, R.OkCapsetInfo);
+        const info = driver.send({ type: GpuCommandType.GetDisplayInfo });
+        assert.equal(info?.type, GpuResponseType.OkDisplayInfo);
+        assert.equal(
+          driver.send({ type: GpuCommandType.GetCapsetInfo, capsetIndex: 1 })?.type,
+          GpuResponseType.OkCapsetInfo,
+        );
       } finally {
         device.destroy();
       }

@@ -1,11 +1,12 @@
 // scripts/run-guest.sh, the README's one command for a guest: boots, writes the guest's screen to PNG, stops cleanly.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { decodePng } from "../../../src/node/display/png.ts";
+import { CliServer } from "../../cli/cli-process.ts";
 
 const SCRIPT = new URL("../../../scripts/run-guest.sh", import.meta.url).pathname;
 
@@ -47,16 +48,49 @@ test("scripts/run-guest.sh boots a guest, writes its screen to PNG and stops QEM
   }
 });
 
-test("scripts/run-guest.sh --print-qemu-command prints the QEMU 10 command line it runs", () => {
-  const r = spawnSync("bash", [SCRIPT, "--print-qemu-command"], { encoding: "utf8", timeout: 120_000 });
+test("scripts/run-guest.sh --print-qemu-command prints a QEMU 10 command line that boots a guest on a running backend", {
+  timeout: 240_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rutabaga-print-qemu-"));
+  const socket = join(dir, "gpu.sock");
+  const r = spawnSync("bash", [SCRIPT, "--print-qemu-command", "--socket", socket], {
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^QEMU_MODULE_DIR=\S+ \S+\/qemu-system-x86_64 /);
   for (const part of [
     "memory-backend-memfd,id=mem,size=512M,share=on",
     "q35,memory-backend=mem,accel=tcg",
-    "socket,id=vgpu,path=/tmp/rutabaga-gpu.sock",
+    `socket,id=vgpu,path=${socket}`,
     "vhost-user-gpu-pci,chardev=vgpu",
     "-display none",
   ])
     assert.ok(r.stdout.includes(part), `${part} in ${r.stdout}`);
+  assert.doesNotMatch(r.stdout, /INITRAMFS/, "no placeholder left to fill in");
+  // As the README says: the Quick start's server, then the printed command.
+  const server = new CliServer(["vhost-user-gpu", "--socket-path", socket, "--verbose"]);
+  let qemu: ChildProcess | undefined;
+  try {
+    await server.waitFor("listening on");
+    qemu = spawn("bash", ["-c", `exec env ${r.stdout.trim()}`], { stdio: ["ignore", "pipe", "pipe"] });
+    let serial = "";
+    // The guest's /init says @@READY once /dev/fb0 exists: the kernel's virtio_gpu drives our backend.
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no @@READY within 120 s; serial:\n${serial}`)), 120_000);
+      qemu!.stdout!.on("data", (d: Buffer) => {
+        serial += d.toString();
+        if (serial.includes("@@READY")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    await server.waitFor("front-end connected", 60_000);
+    await ready;
+  } finally {
+    qemu?.kill("SIGKILL");
+    await server.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { buildVirglRutabaga } from "../../../src/node/gl/virgl-rutabaga.ts";
-import { VtestCommand as C } from "../../../src/node/vtest/protocol.ts";
+import { VtestCommand } from "../../../src/node/vtest/protocol.ts";
 import { VtestError } from "../../../src/node/vtest/vtest-error.ts";
 import { virglRutabaga } from "../../../src/node/vtest/vtest-server.ts";
 import { VtestSession } from "../../../src/node/vtest/vtest-session.ts";
@@ -19,12 +19,13 @@ test("buildVirglRutabaga throws the host GL's reason instead of falling back to 
   );
 });
 
-test("a vtest client whose library cannot build gets the host GL's reason, as the device does", () => {
+test("a vtest client whose library cannot build gets the host GL's reason at its first request that needs it", () => {
   const session = new VtestSession(
     { send: () => {} },
     { rutabaga: (fh, limit) => buildVirglRutabaga(fh, { hostMemoryLimit: limit, factory: noGl }), limits: {} },
   );
-  const failed = session.handle(C.CreateRenderer, new TextEncoder().encode("client\0"));
+  assert.equal(session.handle(VtestCommand.CreateRenderer, new TextEncoder().encode("client\0")), undefined);
+  const failed = session.handle(VtestCommand.GetCaps2, new Uint8Array(0));
   assert.ok(failed instanceof VtestError);
   assert.match(failed.message, /no GL on this test host/);
 });

@@ -136,3 +136,21 @@ test("a listener accepts connections, replaces a stale socket file and refuses o
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("unreadByPeer holds until the peer has read every byte sent, a partly read send included", () => {
+  const [a, b] = UnixSocket.pair();
+  try {
+    assert.equal(a.unreadByPeer, false);
+    a.send(new Uint8Array(10));
+    a.send(new Uint8Array(6));
+    assert.equal(a.unreadByPeer, true);
+    b.recv(new Uint8Array(12));
+    assert.equal(a.unreadByPeer, true, "4 bytes of the second send are left");
+    assert.equal(b.recv(new Uint8Array(64))?.bytes, 4);
+    assert.equal(a.unreadByPeer, false);
+  } finally {
+    a.close();
+    b.close();
+  }
+  assert.equal(a.unreadByPeer, false, "closed");
+});

@@ -1,20 +1,20 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { VirtioGpuFormat as F } from "../../../src/index.ts";
+import { VirtioGpuFormat } from "../../../src/index.ts";
 import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { DisplayChannel } from "../../../src/node/vhost-user/display-channel.ts";
 import { GpuUpdate, VhostUserHeader } from "../../../src/node/vhost-user/protocol.ts";
 
 /** One pixel with red 0x11, green 0x22, blue 0x33, alpha 0x44, laid out in each format's byte order. */
 const PIXEL: Record<number, number[]> = {
-  [F.B8G8R8A8Unorm]: [0x33, 0x22, 0x11, 0x44],
-  [F.B8G8R8X8Unorm]: [0x33, 0x22, 0x11, 0x44],
-  [F.A8R8G8B8Unorm]: [0x44, 0x11, 0x22, 0x33],
-  [F.X8R8G8B8Unorm]: [0x44, 0x11, 0x22, 0x33],
-  [F.R8G8B8A8Unorm]: [0x11, 0x22, 0x33, 0x44],
-  [F.R8G8B8X8Unorm]: [0x11, 0x22, 0x33, 0x44],
-  [F.A8B8G8R8Unorm]: [0x44, 0x33, 0x22, 0x11],
-  [F.X8B8G8R8Unorm]: [0x44, 0x33, 0x22, 0x11],
+  [VirtioGpuFormat.B8G8R8A8Unorm]: [0x33, 0x22, 0x11, 0x44],
+  [VirtioGpuFormat.B8G8R8X8Unorm]: [0x33, 0x22, 0x11, 0x44],
+  [VirtioGpuFormat.A8R8G8B8Unorm]: [0x44, 0x11, 0x22, 0x33],
+  [VirtioGpuFormat.X8R8G8B8Unorm]: [0x44, 0x11, 0x22, 0x33],
+  [VirtioGpuFormat.R8G8B8A8Unorm]: [0x11, 0x22, 0x33, 0x44],
+  [VirtioGpuFormat.R8G8B8X8Unorm]: [0x11, 0x22, 0x33, 0x44],
+  [VirtioGpuFormat.A8B8G8R8Unorm]: [0x44, 0x33, 0x22, 0x11],
+  [VirtioGpuFormat.X8B8G8R8Unorm]: [0x44, 0x33, 0x22, 0x11],
 };
 
 /** Resolves with the next `n` bytes, read as the socket becomes readable. */

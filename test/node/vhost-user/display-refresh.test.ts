@@ -6,8 +6,8 @@ import { test } from "node:test";
 import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { VhostUserGpuBackend } from "../../../src/node/vhost-user/backend.ts";
 import { configRequest, MockFrontEnd } from "../../../src/node/vhost-user/mock-front-end.ts";
-import { GpuDisplayRequest as D, VhostUserRequest as Q } from "../../../src/node/vhost-user/protocol.ts";
-import { GpuResponseType as R, GpuCommandType as T } from "../../../src/virtio-gpu/index.ts";
+import { GpuDisplayRequest, VhostUserRequest } from "../../../src/node/vhost-user/protocol.ts";
+import { GpuCommandType, GpuResponseType } from "../../../src/virtio-gpu/index.ts";
 
 const FEATURES = (1n << 32n) | (1n << 29n) | (1n << 28n) | (1n << 30n) | (1n << 1n);
 
@@ -24,10 +24,10 @@ test("after QEMU's display changes, the guest's config read makes GET_DISPLAY_IN
   const fe = new MockFrontEnd(qemu);
   try {
     await fe.start(FEATURES);
-    await fe.waitForDisplay(D.GetDisplayInfo);
+    await fe.waitForDisplay(GpuDisplayRequest.GetDisplayInfo);
     const modeOf = async () => {
-      const info = await fe.request({ type: T.GetDisplayInfo });
-      assert.equal(info.type, R.OkDisplayInfo);
+      const info = await fe.request({ type: GpuCommandType.GetDisplayInfo });
+      assert.equal(info.type, GpuResponseType.OkDisplayInfo);
       const v = new DataView(info.bytes.buffer);
       return [v.getUint32(32, true), v.getUint32(36, true)];
     };
@@ -35,16 +35,16 @@ test("after QEMU's display changes, the guest's config read makes GET_DISPLAY_IN
 
     // QEMU's window is now 1024x768; the guest reads the config (events_read), then asks.
     fe.displayMode = { width: 1024, height: 768 };
-    const asked = fe.displayMessages.filter((m) => m.request === D.GetDisplayInfo).length;
-    await fe.send(Q.GetConfig, configRequest(0, 16), [], { expectReply: true });
+    const asked = fe.displayMessages.filter((m) => m.request === GpuDisplayRequest.GetDisplayInfo).length;
+    await fe.send(VhostUserRequest.GetConfig, configRequest(0, 16), [], { expectReply: true });
     assert.deepEqual(await modeOf(), [1024, 768]);
-    assert.equal(fe.displayMessages.filter((m) => m.request === D.GetDisplayInfo).length, asked + 1);
-    const edid = await fe.request({ type: T.GetEdid, scanoutId: 0 });
-    assert.equal(edid.type, R.OkEdid);
+    assert.equal(fe.displayMessages.filter((m) => m.request === GpuDisplayRequest.GetDisplayInfo).length, asked + 1);
+    const edid = await fe.request({ type: GpuCommandType.GetEdid, scanoutId: 0 });
+    assert.equal(edid.type, GpuResponseType.OkEdid);
     assert.deepEqual(edidPreferred(edid.bytes), [1024, 768]);
 
     // Without a change, a config read asks again and changes nothing.
-    await fe.send(Q.GetConfig, configRequest(0, 16), [], { expectReply: true });
+    await fe.send(VhostUserRequest.GetConfig, configRequest(0, 16), [], { expectReply: true });
     assert.deepEqual(await modeOf(), [1024, 768]);
   } finally {
     fe.close();

@@ -3,9 +3,9 @@ import { test } from "node:test";
 import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { VhostUserGpuBackend } from "../../../src/node/vhost-user/backend.ts";
 import { MockFrontEnd } from "../../../src/node/vhost-user/mock-front-end.ts";
-import { VhostUserRequest as Q } from "../../../src/node/vhost-user/protocol.ts";
+import { VhostUserRequest } from "../../../src/node/vhost-user/protocol.ts";
 import { RutabagaBlobFlags, RutabagaBlobMem } from "../../../src/rutabaga/constants.ts";
-import { GpuFeature, GpuResponseType as R, GpuCommandType as T } from "../../../src/virtio-gpu/index.ts";
+import { GpuCommandType, GpuFeature, GpuResponseType } from "../../../src/virtio-gpu/index.ts";
 
 // QEMU 10's vhost-user protocol cannot place backend memory in the guest (no shared memory regions: the
 // SHMEM_MAP/UNMAP backend requests and protocol feature 20 are proposals, not part of it), so host blobs cannot be
@@ -20,14 +20,16 @@ test("vhost-user: RESOURCE_MAP_BLOB is refused with ERR_UNSPEC and a reason, and
   const ended = new Promise<string>((resolve) => backend.onEnd(resolve));
   const fe = new MockFrontEnd(qemu);
   try {
-    const protocol = MockFrontEnd.u64(await fe.send(Q.GetProtocolFeatures, undefined, [], { expectReply: true }));
+    const protocol = MockFrontEnd.u64(
+      await fe.send(VhostUserRequest.GetProtocolFeatures, undefined, [], { expectReply: true }),
+    );
     assert.equal(protocol & (1n << SHMEM_PROTOCOL_FEATURE), 0n, "no shared memory regions are offered");
     await fe.start(FEATURES);
     assert.ok(backend.device.driverFeatures & (1n << GpuFeature.ResourceBlob), "guest blobs are served");
 
     const page = fe.ram.alloc(4096, 4096);
     const blob = {
-      type: T.ResourceCreateBlob as typeof T.ResourceCreateBlob,
+      type: GpuCommandType.ResourceCreateBlob as typeof GpuCommandType.ResourceCreateBlob,
       resourceId: 7,
       blobMem: RutabagaBlobMem.Guest,
       blobFlags: RutabagaBlobFlags.UseMappable,
@@ -35,18 +37,24 @@ test("vhost-user: RESOURCE_MAP_BLOB is refused with ERR_UNSPEC and a reason, and
       size: 4096n,
       entries: [{ addr: page, length: 4096 }],
     };
-    assert.equal((await fe.request(blob)).type, R.OkNodata);
-    const map = await fe.request({ type: T.ResourceMapBlob, resourceId: 7, offset: 0n });
-    assert.equal(map.type, R.ErrUnspec);
+    assert.equal((await fe.request(blob)).type, GpuResponseType.OkNodata);
+    const map = await fe.request({ type: GpuCommandType.ResourceMapBlob, resourceId: 7, offset: 0n });
+    assert.equal(map.type, GpuResponseType.ErrUnspec);
     assert.ok(
       logs.some((l) => l.includes("no host-visible memory region")),
       logs.join("\n"),
     );
-    assert.equal((await fe.request({ type: T.ResourceUnmapBlob, resourceId: 7 })).type, R.ErrInvalidParameter);
+    assert.equal(
+      (await fe.request({ type: GpuCommandType.ResourceUnmapBlob, resourceId: 7 })).type,
+      GpuResponseType.ErrInvalidParameter,
+    );
 
     // The same connection goes on: the resource is still there and can be released.
-    assert.equal((await fe.request({ type: T.ResourceUnref, resourceId: 7 })).type, R.OkNodata);
-    assert.equal((await fe.request({ type: T.GetDisplayInfo })).type, R.OkDisplayInfo);
+    assert.equal(
+      (await fe.request({ type: GpuCommandType.ResourceUnref, resourceId: 7 })).type,
+      GpuResponseType.OkNodata,
+    );
+    assert.equal((await fe.request({ type: GpuCommandType.GetDisplayInfo })).type, GpuResponseType.OkDisplayInfo);
   } finally {
     fe.close();
   }

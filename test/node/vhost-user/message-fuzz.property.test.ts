@@ -7,15 +7,18 @@ import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { VhostUserGpuBackend } from "../../../src/node/vhost-user/backend.ts";
 import { frameMessage } from "../../../src/node/vhost-user/codec.ts";
 import { MessageReader } from "../../../src/node/vhost-user/message-reader.ts";
-import { VhostUserFlags as F, VhostUserRequest as Q } from "../../../src/node/vhost-user/protocol.ts";
+import { VhostUserFlags, VhostUserRequest } from "../../../src/node/vhost-user/protocol.ts";
 
 const RUNS = Number(process.env.FC_RUNS ?? 60);
-const REQUESTS = Object.values(Q);
+const REQUESTS = Object.values(VhostUserRequest);
 
 /** A message as a hostile front-end might send it: known or unknown ids, any flags, short or random payloads. */
 const message = fc.record({
   request: fc.oneof(fc.constantFrom(...REQUESTS), fc.nat({ max: 60 })),
-  flags: fc.oneof(fc.constantFrom(F.Version, F.Version | F.NeedReply), fc.nat({ max: 0xff })),
+  flags: fc.oneof(
+    fc.constantFrom(VhostUserFlags.Version, VhostUserFlags.Version | VhostUserFlags.NeedReply),
+    fc.nat({ max: 0xff }),
+  ),
   payload: fc.oneof(
     fc.uint8Array({ maxLength: 48 }),
     fc.tuple(fc.nat({ max: 1 }), fc.nat({ max: 40000 })).map(([index, num]) => {
@@ -36,14 +39,14 @@ function queueNum(socket: UnixSocket): Promise<bigint | "ended"> {
       4096,
       (m) => {
         // Replies to earlier messages come first; ours is the one for GET_QUEUE_NUM.
-        if (m.request !== Q.GetQueueNum) return;
+        if (m.request !== VhostUserRequest.GetQueueNum) return;
         socket.onReadable(undefined);
         resolve(new DataView(m.payload.buffer).getBigUint64(0, true));
       },
       () => resolve("ended"),
     );
     void reader;
-    socket.send(frameMessage(Q.GetQueueNum, F.Version));
+    socket.send(frameMessage(VhostUserRequest.GetQueueNum, VhostUserFlags.Version));
   });
 }
 

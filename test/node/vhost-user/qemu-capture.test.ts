@@ -26,7 +26,7 @@ import {
   VhostUserRefusal,
 } from "../../../src/node/vhost-user/codec.ts";
 import { type FramedMessage, MessageReader } from "../../../src/node/vhost-user/message-reader.ts";
-import { GpuDisplayRequest as D, VhostUserRequest as Q } from "../../../src/node/vhost-user/protocol.ts";
+import { GpuDisplayRequest, VhostUserRequest } from "../../../src/node/vhost-user/protocol.ts";
 
 const fixture = (name: string) => new URL(`../../fixtures/vhost-user/${name}`, import.meta.url);
 
@@ -84,52 +84,54 @@ test("QEMU 10's vhost-user messages have the sizes of QEMU's structs and re-enco
     assert.equal(m.flags & ~NEED_REPLY, VERSION_1, `request ${m.request} flags`);
     const p = m.payload;
     switch (m.request) {
-      case Q.SetFeatures:
-      case Q.SetProtocolFeatures:
+      case VhostUserRequest.SetFeatures:
+      case VhostUserRequest.SetProtocolFeatures:
         assert.equal(p.length, U64_SIZE);
         assert.deepEqual(encodeU64(ok(decodeU64(p))), p);
         break;
-      case Q.SetVringKick:
-      case Q.SetVringCall:
-      case Q.SetVringErr: {
+      case VhostUserRequest.SetVringKick:
+      case VhostUserRequest.SetVringCall:
+      case VhostUserRequest.SetVringErr: {
         assert.equal(p.length, U64_SIZE);
         const word = ok(decodeVringFd(p));
         assert.deepEqual(encodeVringFd(word), p);
         assert.equal(m.fds, word.noFd ? 0 : 1, "a descriptor rides along unless the no-fd bit is set");
         break;
       }
-      case Q.SetVringNum:
-      case Q.SetVringBase:
-      case Q.SetVringEnable:
-      case Q.GetVringBase:
+      case VhostUserRequest.SetVringNum:
+      case VhostUserRequest.SetVringBase:
+      case VhostUserRequest.SetVringEnable:
+      case VhostUserRequest.GetVringBase:
         assert.equal(p.length, VRING_STATE_SIZE);
         assert.deepEqual(encodeVringState(ok(decodeVringState(p))), p);
         break;
-      case Q.SetVringAddr: {
+      case VhostUserRequest.SetVringAddr: {
         assert.equal(p.length, VRING_ADDR_SIZE);
         const addr = ok(decodeVringAddr(p));
         assert.deepEqual(encodeVringAddr(addr), p);
         // The rings sit inside the one region QEMU shared, in its own address space.
-        const region = ok(decodeSingleMemRegion(messages.find((r) => r.request === Q.AddMemReg)!.payload));
+        const region = ok(
+          decodeSingleMemRegion(messages.find((r) => r.request === VhostUserRequest.AddMemReg)!.payload),
+        );
         for (const a of [addr.desc, addr.used, addr.avail]) {
           assert.ok(a >= region.userspaceAddr && a < region.userspaceAddr + region.memorySize, a.toString(16));
         }
         break;
       }
-      case Q.AddMemReg: {
+      case VhostUserRequest.AddMemReg: {
         assert.equal(p.length, MEM_REG_MSG_SIZE);
         assert.equal(m.fds, 1);
         assert.deepEqual(encodeSingleMemRegion(ok(decodeSingleMemRegion(p))), p);
         break;
       }
-      case Q.GetConfig: {
+      case VhostUserRequest.GetConfig: {
         assert.equal(p.length, CONFIG_HDR_SIZE + VIRTIO_GPU_CONFIG_SIZE);
         const config = ok(decodeConfig(p, false));
         assert.equal(config.size, VIRTIO_GPU_CONFIG_SIZE);
         assert.deepEqual(encodeConfig(config), p);
         break;
       }
-      case Q.GpuSetSocket:
+      case VhostUserRequest.GpuSetSocket:
         assert.equal(m.fds, 1);
         break;
       default:
@@ -139,12 +141,12 @@ test("QEMU 10's vhost-user messages have the sizes of QEMU's structs and re-enco
   // Field values QEMU's own sources fix, so that a layout read and written wrongly both ways still fails here.
   const states = (r: number) => messages.filter((m) => m.request === r).map((m) => ok(decodeVringState(m.payload)));
   // virtio-gpu-base.c: a 64-entry control queue and a 16-entry cursor queue (without virgl).
-  assert.deepEqual(states(Q.SetVringNum), [
+  assert.deepEqual(states(VhostUserRequest.SetVringNum), [
     { index: 0, num: 64 },
     { index: 1, num: 16 },
   ]);
   assert.deepEqual(
-    states(Q.SetVringEnable).map((s) => [s.index, s.num]),
+    states(VhostUserRequest.SetVringEnable).map((s) => [s.index, s.num]),
     [
       [0, 1],
       [1, 1],
@@ -153,20 +155,20 @@ test("QEMU 10's vhost-user messages have the sizes of QEMU's structs and re-enco
     ],
   );
   const callIndexes = messages
-    .filter((m) => m.request === Q.SetVringCall)
+    .filter((m) => m.request === VhostUserRequest.SetVringCall)
     .map((m) => ok(decodeVringFd(m.payload)).index);
   assert.deepEqual(callIndexes, [0, 1, 0, 1, 0, 1, 0, 1]);
   // QEMU lays a split ring out as the descriptor table (16 bytes per entry), the avail ring, then the used ring.
-  for (const [i, m] of messages.filter((r) => r.request === Q.SetVringAddr).entries()) {
+  for (const [i, m] of messages.filter((r) => r.request === VhostUserRequest.SetVringAddr).entries()) {
     const addr = ok(decodeVringAddr(m.payload));
     assert.equal(addr.index, i);
-    assert.equal(addr.avail, addr.desc + 16n * BigInt(states(Q.SetVringNum)[i]!.num));
+    assert.equal(addr.avail, addr.desc + 16n * BigInt(states(VhostUserRequest.SetVringNum)[i]!.num));
     assert.ok(addr.used > addr.avail);
   }
   // The e2e test gives the guest 512 MiB of memfd RAM, one region at guest address 0.
-  const region = ok(decodeSingleMemRegion(messages.find((r) => r.request === Q.AddMemReg)!.payload));
+  const region = ok(decodeSingleMemRegion(messages.find((r) => r.request === VhostUserRequest.AddMemReg)!.payload));
   assert.deepEqual([region.guestPhysAddr, region.memorySize, region.mmapOffset], [0n, 512n << 20n, 0n]);
-  const config = ok(decodeConfig(messages.find((r) => r.request === Q.GetConfig)!.payload, false));
+  const config = ok(decodeConfig(messages.find((r) => r.request === VhostUserRequest.GetConfig)!.payload, false));
   assert.deepEqual([config.offset, config.size, config.flags], [0, VIRTIO_GPU_CONFIG_SIZE, 0]);
   // What QEMU 10 sends through a boot and poweroff (vhost-user-gpu.md); the capture must hold each of them.
   for (const r of [1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 24, 33, 34, 36, 37]) assert.ok(seen.has(r), `${r}`);
@@ -197,7 +199,7 @@ test("QEMU 10's recorded session replays against our backend: every NEED_REPLY i
     1 << 20,
     (m) => {
       displayAsked.push(m.request);
-      if (m.request === D.GetDisplayInfo) displayInfoAsked();
+      if (m.request === GpuDisplayRequest.GetDisplayInfo) displayInfoAsked();
       const answer = displayAnswers.find((a) => a.request === m.request);
       if (answer !== undefined) display.send(frameOf(answer));
     },
@@ -206,17 +208,17 @@ test("QEMU 10's recorded session replays against our backend: every NEED_REPLY i
   const opened: { close(): void }[] = [];
   try {
     const messages = frontEnd();
-    const region = ok(decodeSingleMemRegion(messages.find((r) => r.request === Q.AddMemReg)!.payload));
+    const region = ok(decodeSingleMemRegion(messages.find((r) => r.request === VhostUserRequest.AddMemReg)!.payload));
     let acks = 0;
     let answers = 0;
     for (const m of messages) {
       const fds: number[] = [];
       if (m.fds === 1) {
-        if (m.request === Q.AddMemReg) {
+        if (m.request === VhostUserRequest.AddMemReg) {
           const fd = createMemfd("replayed-guest-ram", Number(region.memorySize + region.mmapOffset));
           fds.push(fd);
           opened.push({ close: () => closeFd(fd) });
-        } else if (m.request === Q.GpuSetSocket) {
+        } else if (m.request === VhostUserRequest.GpuSetSocket) {
           fds.push(displayPeer.fd);
         } else {
           const e = EventFd.create();
@@ -225,12 +227,12 @@ test("QEMU 10's recorded session replays against our backend: every NEED_REPLY i
         }
       }
       const isGet = [
-        Q.GetFeatures,
-        Q.GetProtocolFeatures,
-        Q.GetQueueNum,
-        Q.GetMaxMemSlots,
-        Q.GetConfig,
-        Q.GetVringBase,
+        VhostUserRequest.GetFeatures,
+        VhostUserRequest.GetProtocolFeatures,
+        VhostUserRequest.GetQueueNum,
+        VhostUserRequest.GetMaxMemSlots,
+        VhostUserRequest.GetConfig,
+        VhostUserRequest.GetVringBase,
       ];
       const expectsReply = (m.flags & NEED_REPLY) !== 0 || isGet.includes(m.request as (typeof isGet)[number]);
       const reply = expectsReply ? new Promise<FramedMessage>((resolve) => replies.push(resolve)) : undefined;
@@ -245,7 +247,7 @@ test("QEMU 10's recorded session replays against our backend: every NEED_REPLY i
       } else {
         answers++;
       }
-      if (m.request === Q.GetVringBase) {
+      if (m.request === VhostUserRequest.GetVringBase) {
         const asked = ok(decodeVringState(m.payload));
         assert.deepEqual(ok(decodeVringState(r.payload)), { index: asked.index, num: 0 }, "no buffer was used");
       }
@@ -259,7 +261,11 @@ test("QEMU 10's recorded session replays against our backend: every NEED_REPLY i
     assert.equal(backend.device.driverFeatures, 1n << 1n, "the guest took VIRTIO_GPU_F_EDID");
     // The backend asked QEMU's display for its features, set none, and asked for its outputs.
     await askedForDisplayInfo;
-    assert.deepEqual(displayAsked, [D.GetProtocolFeatures, D.SetProtocolFeatures, D.GetDisplayInfo]);
+    assert.deepEqual(displayAsked, [
+      GpuDisplayRequest.GetProtocolFeatures,
+      GpuDisplayRequest.SetProtocolFeatures,
+      GpuDisplayRequest.GetDisplayInfo,
+    ]);
   } finally {
     qemu.close();
     display.close();

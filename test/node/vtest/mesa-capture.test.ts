@@ -9,21 +9,21 @@ import { test } from "node:test";
 import { closeFd } from "../../../src/node/os/fd.ts";
 import { decodeVtestRequest, encodeVtestRequest, type VtestRequest } from "../../../src/node/vtest/codec.ts";
 import { MockVtestClient } from "../../../src/node/vtest/mock-client.ts";
-import { VtestCommand as C } from "../../../src/node/vtest/protocol.ts";
+import { VtestCommand } from "../../../src/node/vtest/protocol.ts";
 import { VtestError } from "../../../src/node/vtest/vtest-error.ts";
 import { VtestServer } from "../../../src/node/vtest/vtest-server.ts";
 import { ServerLog } from "./server-log.ts";
 
 /** `VCMD_*_SIZE` and `VCMD_TRANSFER2_HDR_SIZE`, in words. */
 const PAYLOAD_WORDS: Record<number, number> = {
-  [C.ResourceCreate2]: 11,
-  [C.ResourceUnref]: 1,
-  [C.ResourceBusyWait]: 2,
-  [C.ProtocolVersion]: 1,
-  [C.TransferGet2]: 10,
-  [C.PingProtocolVersion]: 0,
-  [C.GetCaps]: 0,
-  [C.GetCaps2]: 0,
+  [VtestCommand.ResourceCreate2]: 11,
+  [VtestCommand.ResourceUnref]: 1,
+  [VtestCommand.ResourceBusyWait]: 2,
+  [VtestCommand.ProtocolVersion]: 1,
+  [VtestCommand.TransferGet2]: 10,
+  [VtestCommand.PingProtocolVersion]: 0,
+  [VtestCommand.GetCaps]: 0,
+  [VtestCommand.GetCaps2]: 0,
 };
 /** Gallium: `PIPE_BUFFER`, `PIPE_TEXTURE_2D`; formats B5G6R5_UNORM (2 bytes), R8G8B8A8_UNORM (4), R8_UNORM (1). */
 const PIPE_BUFFER = 0;
@@ -45,7 +45,7 @@ function messages(name: string): Message[] {
     const length = v.getUint32(at, true);
     const command = v.getUint32(at + 4, true);
     // CREATE_RENDERER's length counts bytes; every other one counts words.
-    const payloadBytes = command === C.CreateRenderer ? length : length * 4;
+    const payloadBytes = command === VtestCommand.CreateRenderer ? length : length * 4;
     const payload = bytes.subarray(at + 8, at + 8 + payloadBytes);
     assert.equal(payload.length, payloadBytes, "the recording ends on a message boundary");
     const words = PAYLOAD_WORDS[command];
@@ -68,11 +68,13 @@ test("Mesa's recorded vtest streams decode to typed requests and re-encode to th
     wflinfo.map((m) => m.command),
     [8, 10, 7, 11, 9, 1, 12, 6, 3, 6, 6],
   );
-  assert.deepEqual(wflinfo[0]!.request, { command: C.CreateRenderer, name: "wflinfo" });
-  assert.deepEqual(wflinfo[2]!.request, { command: C.ResourceBusyWait, handle: 0, flags: 0 });
-  assert.deepEqual(wflinfo[3]!.request, { command: C.ProtocolVersion, version: 2 });
+  assert.deepEqual(wflinfo[0]!.request, { command: VtestCommand.CreateRenderer, name: "wflinfo" });
+  assert.deepEqual(wflinfo[2]!.request, { command: VtestCommand.ResourceBusyWait, handle: 0, flags: 0 });
+  assert.deepEqual(wflinfo[3]!.request, { command: VtestCommand.ProtocolVersion, version: 2 });
   // Every RESOURCE_CREATE2 asks for exactly the shared memory its one level needs.
-  const creates = [...wflinfo, ...piglit].flatMap((m) => (m.request.command === C.ResourceCreate2 ? [m.request] : []));
+  const creates = [...wflinfo, ...piglit].flatMap((m) =>
+    m.request.command === VtestCommand.ResourceCreate2 ? [m.request] : [],
+  );
   assert.equal(creates.length, 5);
   for (const r of creates) {
     const { target, format, width, height, depth, arraySize, lastLevel, nrSamples } = r.create;
@@ -81,9 +83,9 @@ test("Mesa's recorded vtest streams decode to typed requests and re-encode to th
     assert.equal(r.dataSize, width * height * BYTES_PER_PIXEL[format]!, `resource ${r.handle}`);
   }
   // The piglit test reads its 600-byte result buffer back through shared memory.
-  const get = piglit.find((m) => m.command === C.TransferGet2)!.request;
-  assert.equal(get.command, C.TransferGet2);
-  if (get.command === C.TransferGet2) {
+  const get = piglit.find((m) => m.command === VtestCommand.TransferGet2)!.request;
+  assert.equal(get.command, VtestCommand.TransferGet2);
+  if (get.command === VtestCommand.TransferGet2) {
     assert.equal(get.handle, 4);
     assert.deepEqual(
       [get.transfer.x, get.transfer.w, get.transfer.h, get.transfer.d, get.transfer.offset],

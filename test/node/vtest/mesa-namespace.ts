@@ -6,15 +6,40 @@ import { join } from "node:path";
 /** Where Debian's piglit keeps its test programs. */
 export const PIGLIT_BIN = "/usr/lib/x86_64-linux-gnu/piglit/bin";
 
-function collect(child: ChildProcess): { text: () => string } {
+/** A child's output so far, and a wait that checks a condition at each chunk of output and at the child's exit. */
+function collect(child: ChildProcess): {
+  text: () => string;
+  until: (done: (text: string) => boolean, timeoutMs: number) => Promise<boolean>;
+} {
   let text = "";
-  child.stdout?.on("data", (d) => {
+  const waiters = new Set<() => void>();
+  const wake = () => {
+    for (const w of [...waiters]) w();
+  };
+  const add = (d: Buffer) => {
     text += d;
-  });
-  child.stderr?.on("data", (d) => {
-    text += d;
-  });
-  return { text: () => text };
+    wake();
+  };
+  child.stdout?.on("data", add);
+  child.stderr?.on("data", add);
+  child.once("exit", wake);
+  /** Resolves true once `done(text)` holds, false when the child has exited or `timeoutMs` passed without it. */
+  const until = (done: (text: string) => boolean, timeoutMs: number) =>
+    new Promise<boolean>((resolve) => {
+      const finish = (value: boolean) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(value);
+      };
+      const check = () => {
+        if (done(text)) finish(true);
+        else if (child.exitCode !== null || child.signalCode !== null) finish(false);
+      };
+      const timer = setTimeout(() => finish(done(text)), timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  return { text: () => text, until };
 }
 
 /**
@@ -50,14 +75,8 @@ export async function withVtestServer(
       : spawn("sleep", ["infinity"], { stdio: ["ignore", "pipe", "pipe"] });
   const serverLog = collect(server);
   try {
-    const deadline = Date.now() + 30_000;
-    const ready = () => serverKind === "reference" || serverLog.text().includes("listening on");
-    while (!ready()) {
-      if (server.exitCode !== null || Date.now() > deadline) {
-        return { out: "", serverLog: `server did not start:\n${serverLog.text()}`, status: null };
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const ready = serverKind === "reference" || (await serverLog.until((t) => t.includes("listening on"), 30_000));
+    if (!ready) return { out: "", serverLog: `server did not start:\n${serverLog.text()}`, status: null };
     const script = join(dir, "client.sh");
     writeFileSync(
       script,
@@ -82,13 +101,10 @@ ${clientScript}
         resolve(code);
       });
     });
-    // The server logs a client's disconnection after the client has exited: wait (bounded) until every client
-    // connected is also logged as disconnected.
-    const count = (re: RegExp) => (serverLog.text().match(re) ?? []).length;
-    const settle = Date.now() + 3000;
-    while (count(/ connected\n/g) > count(/ disconnected\n/g) && Date.now() < settle) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // The server logs a client's disconnection after the client has exited: wait for the log lines themselves (each
+    // chunk of output is checked), bounded only against a server that never writes them.
+    const count = (text: string, re: RegExp) => (text.match(re) ?? []).length;
+    await serverLog.until((t) => count(t, / connected\n/g) <= count(t, / disconnected\n/g), 30_000);
     return { out: out.text(), serverLog: serverLog.text(), status };
   } finally {
     if (server.exitCode === null) {

@@ -9,7 +9,7 @@ import { MemoryMapping } from "../../../src/node/os/memory-mapping.ts";
 import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { frameVtest } from "../../../src/node/vtest/codec.ts";
 import { MockVtestClient } from "../../../src/node/vtest/mock-client.ts";
-import { VtestCommand as C } from "../../../src/node/vtest/protocol.ts";
+import { VtestCommand } from "../../../src/node/vtest/protocol.ts";
 import { VtestError } from "../../../src/node/vtest/vtest-error.ts";
 import { VtestReader } from "../../../src/node/vtest/vtest-reader.ts";
 import { VtestServer, virglRutabaga } from "../../../src/node/vtest/vtest-server.ts";
@@ -31,15 +31,15 @@ const commandId = fc.oneof(
 );
 /** Payload words each command takes (TRANSFER_PUT then carries data, SUBMIT_CMD a stream). */
 const FIXED_WORDS: Record<number, number> = {
-  [C.ResourceCreate]: 10,
-  [C.ResourceCreate2]: 11,
-  [C.ResourceUnref]: 1,
-  [C.TransferGet]: 11,
-  [C.TransferPut]: 11,
-  [C.ResourceBusyWait]: 2,
-  [C.ProtocolVersion]: 1,
-  [C.TransferGet2]: 10,
-  [C.TransferPut2]: 10,
+  [VtestCommand.ResourceCreate]: 10,
+  [VtestCommand.ResourceCreate2]: 11,
+  [VtestCommand.ResourceUnref]: 1,
+  [VtestCommand.TransferGet]: 11,
+  [VtestCommand.TransferPut]: 11,
+  [VtestCommand.ResourceBusyWait]: 2,
+  [VtestCommand.ProtocolVersion]: 1,
+  [VtestCommand.TransferGet2]: 10,
+  [VtestCommand.TransferPut2]: 10,
 };
 /** RESOURCE_CREATE(2) words that a host can often honour: small 2D textures and buffers on handles 1–4. */
 const plausibleCreate = (v2: boolean) =>
@@ -70,17 +70,17 @@ const plausibleCreate = (v2: boolean) =>
 /** A message, mostly framed the way its command expects so it reaches the library, sometimes any words at all. */
 type Message = [number, number[] | Uint8Array];
 const message: fc.Arbitrary<Message> = commandId.chain((command): fc.Arbitrary<Message> => {
-  if (command === C.CreateRenderer) return fc.tuple(fc.constant(command), fc.uint8Array({ maxLength: 40 }));
+  if (command === VtestCommand.CreateRenderer) return fc.tuple(fc.constant(command), fc.uint8Array({ maxLength: 40 }));
   const fixed = FIXED_WORDS[command] ?? 0;
-  const trailing = command === C.SubmitCmd || command === C.TransferPut ? 40 : 0;
+  const trailing = command === VtestCommand.SubmitCmd || command === VtestCommand.TransferPut ? 40 : 0;
   const wellFramed = fc
     .tuple(fc.array(word, { minLength: fixed, maxLength: fixed }), fc.array(word, { maxLength: trailing }))
     .map(([head, tail]) => [...head, ...tail]);
-  const isCreate = command === C.ResourceCreate || command === C.ResourceCreate2;
+  const isCreate = command === VtestCommand.ResourceCreate || command === VtestCommand.ResourceCreate2;
   return fc.tuple(
     fc.constant(command),
     fc.oneof(
-      { arbitrary: isCreate ? plausibleCreate(command === C.ResourceCreate2) : wellFramed, weight: 4 },
+      { arbitrary: isCreate ? plausibleCreate(command === VtestCommand.ResourceCreate2) : wellFramed, weight: 4 },
       { arbitrary: wellFramed, weight: 1 },
       { arbitrary: fc.array(word, { maxLength: 12 }), weight: 1 },
     ),
@@ -91,13 +91,13 @@ const setup = fc.array(
   fc
     .boolean()
     .chain((v2) =>
-      fc.tuple(fc.constant(v2 ? C.ResourceCreate2 : C.ResourceCreate), plausibleCreate(v2)),
+      fc.tuple(fc.constant(v2 ? VtestCommand.ResourceCreate2 : VtestCommand.ResourceCreate), plausibleCreate(v2)),
     ) as fc.Arbitrary<[number, number[]]>,
   { maxLength: 3 },
 );
 const handshake: Message[] = [
-  [C.CreateRenderer, new TextEncoder().encode("fuzz\0")],
-  [C.ProtocolVersion, [2]],
+  [VtestCommand.CreateRenderer, new TextEncoder().encode("fuzz\0")],
+  [VtestCommand.ProtocolVersion, [2]],
 ];
 
 /** A fresh client can still do the whole useful cycle: create with shm, upload, read back. */
@@ -110,8 +110,8 @@ async function newClientServed(path: string): Promise<void> {
     closeFd(fd);
     for (let i = 0; i < 64; i++) shm.bytes[i] = i * 3;
     const box = { x: 0, y: 0, z: 0, w: 4, h: 4, d: 1, level: 0, stride: 0, layerStride: 0 };
-    c.request({ command: C.TransferPut2, handle: 1, transfer: { ...box, offset: 0 }, dataSize: 64 });
-    c.request({ command: C.TransferGet2, handle: 1, transfer: { ...box, offset: 64 }, dataSize: 64 });
+    c.request({ command: VtestCommand.TransferPut2, handle: 1, transfer: { ...box, offset: 0 }, dataSize: 64 });
+    c.request({ command: VtestCommand.TransferGet2, handle: 1, transfer: { ...box, offset: 64 }, dataSize: 64 });
     assert.equal(await c.busyWait(1), 0);
     assert.deepEqual([...shm.bytes.subarray(64, 128)], [...shm.bytes.subarray(0, 64)]);
     shm.unmap();
@@ -127,7 +127,10 @@ test("any message sequence makes a session throw only VtestError, and closing it
       setup,
       fc.array(message, { maxLength: 24 }),
       (greet, created, messages) => {
-        const session = new VtestSession({ send: () => {} }, { rutabaga: virglRutabaga, limits: LIMITS });
+        const session = new VtestSession(
+          { send: () => {} },
+          { rutabaga: (handler, limit) => virglRutabaga(handler, limit), limits: LIMITS },
+        );
         try {
           for (const [command, payload] of [...(greet ? handshake : []), ...created, ...messages]) {
             const bytes = payload instanceof Uint8Array ? payload : new Uint8Array(Uint32Array.from(payload).buffer);
@@ -209,11 +212,11 @@ test("messages split at any byte boundaries reach the session whole and in order
         );
         const whole = messages.flatMap(([command, words]) => {
           const payload =
-            command === C.CreateRenderer
+            command === VtestCommand.CreateRenderer
               ? words.map((w) => w & 0xff)
               : [...new Uint8Array(Uint32Array.from(words).buffer)];
           const head = new Uint8Array(
-            Uint32Array.of(command === C.CreateRenderer ? payload.length : words.length, command).buffer,
+            Uint32Array.of(command === VtestCommand.CreateRenderer ? payload.length : words.length, command).buffer,
           );
           return [...head, ...payload];
         });
@@ -230,7 +233,7 @@ test("messages split at any byte boundaries reach the session whole and in order
           got,
           messages.map(([command, words]) => [
             command,
-            command === C.CreateRenderer
+            command === VtestCommand.CreateRenderer
               ? words.map((w) => w & 0xff)
               : [...new Uint8Array(Uint32Array.from(words).buffer)],
           ]),

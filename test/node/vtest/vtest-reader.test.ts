@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
-import { VtestCommand as C } from "../../../src/node/vtest/protocol.ts";
+import { VtestCommand } from "../../../src/node/vtest/protocol.ts";
 import { VTEST_READ_BUFFER_BYTES, VtestReader } from "../../../src/node/vtest/vtest-reader.ts";
 
 function message(command: number, words: number): Uint8Array {
@@ -15,7 +15,11 @@ function message(command: number, words: number): Uint8Array {
 
 test("a payload larger than the read buffer, between small messages sent in one write, arrives whole and in order", async () => {
   const big = VTEST_READ_BUFFER_BYTES / 4 + 1000;
-  const sent = [message(C.SubmitCmd, 3), message(C.TransferPut, big), message(C.ResourceBusyWait, 2)];
+  const sent = [
+    message(VtestCommand.SubmitCmd, 3),
+    message(VtestCommand.TransferPut, big),
+    message(VtestCommand.ResourceBusyWait, 2),
+  ];
   const [a, b] = UnixSocket.pair();
   a.setSendBuffer(4 << 20);
   const got: [number, Uint8Array][] = [];
@@ -35,7 +39,7 @@ test("a payload larger than the read buffer, between small messages sent in one 
   b.close();
   assert.deepEqual(
     got.map(([command]) => command),
-    [C.SubmitCmd, C.TransferPut, C.ResourceBusyWait],
+    [VtestCommand.SubmitCmd, VtestCommand.TransferPut, VtestCommand.ResourceBusyWait],
   );
   for (let i = 0; i < sent.length; i++) assert.deepEqual(got[i]![1], sent[i]!.subarray(8));
 });

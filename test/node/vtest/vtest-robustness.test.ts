@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { closeFd } from "../../../src/node/os/fd.ts";
 import { MockVtestClient } from "../../../src/node/vtest/mock-client.ts";
-import { VtestCommand as C } from "../../../src/node/vtest/protocol.ts";
+import { VtestCommand } from "../../../src/node/vtest/protocol.ts";
 import { VtestServer } from "../../../src/node/vtest/vtest-server.ts";
 import { ServerLog } from "./server-log.ts";
 
@@ -29,8 +29,8 @@ const openFds = () => readdirSync("/proc/self/fd").length;
 
 /** A client that keeps working through everything the others do: it must still answer after each case. */
 async function bystanderStillServed(c: MockVtestClient): Promise<void> {
-  c.send(C.PingProtocolVersion, []);
-  assert.equal((await c.reply()).id, C.PingProtocolVersion);
+  c.send(VtestCommand.PingProtocolVersion, []);
+  assert.equal((await c.reply()).id, VtestCommand.PingProtocolVersion);
 }
 
 async function droppedFor(why: RegExp, act: (c: MockVtestClient) => void | Promise<void>): Promise<void> {
@@ -49,49 +49,49 @@ test("garbage, refused and over-limit clients are dropped with a reason; a bysta
   const fdsBefore = openFds();
 
   await droppedFor(/announces 4294967292 bytes/, (c) => c.sendRaw(Uint8Array.of(0xff, 0xff, 0xff, 0x3f, 6, 0, 0, 0)));
-  await droppedFor(/command 6 before CREATE_RENDERER/, (c) => c.send(C.SubmitCmd, [0]));
+  await droppedFor(/command 6 before CREATE_RENDERER/, (c) => c.send(VtestCommand.SubmitCmd, [0]));
   await droppedFor(/unknown command 99/, async (c) => {
     await c.handshake("unknown");
     c.send(99, [1, 2, 3]);
   });
   await droppedFor(/a second CREATE_RENDERER/, async (c) => {
     await c.handshake("twice");
-    c.send(C.CreateRenderer, new TextEncoder().encode("again\0"));
+    c.send(VtestCommand.CreateRenderer, new TextEncoder().encode("again\0"));
   });
   await droppedFor(/RESOURCE_CREATE: 8 bytes, 44 needed/, async (c) => {
     await c.handshake("short");
-    c.send(C.ResourceCreate2, [1, 2]);
+    c.send(VtestCommand.ResourceCreate2, [1, 2]);
   });
   await droppedFor(/no resource 42/, async (c) => {
     await c.handshake("stranger");
-    c.send(C.TransferGet2, [42, 0, 0, 0, 0, 1, 1, 1, 4, 0]);
+    c.send(VtestCommand.TransferGet2, [42, 0, 0, 0, 0, 1, 1, 1, 4, 0]);
   });
   await droppedFor(/shared memory would pass 1048576/, async (c) => {
     await c.handshake("greedy");
     closeFd(await c.createResource2(1, { width: 256, height: 256, bytes: 768 * 1024 }));
-    c.send(C.ResourceCreate2, [2, 2, 67, 2, 256, 256, 1, 1, 0, 0, 768 * 1024]);
+    c.send(VtestCommand.ResourceCreate2, [2, 2, 67, 2, 256, 256, 1, 1, 0, 0, 768 * 1024]);
   });
   await droppedFor(/more than 4 resources/, async (c) => {
     await c.handshake("many");
-    for (let h = 1; h <= 5; h++) c.send(C.ResourceCreate, [h, 2, 67, 2, 4, 4, 1, 1, 0, 0]);
+    for (let h = 1; h <= 5; h++) c.send(VtestCommand.ResourceCreate, [h, 2, 67, 2, 4, 4, 1, 1, 0, 0]);
   });
   await droppedFor(/OutOfMemory|host memory/i, async (c) => {
     await c.handshake("huge");
-    c.send(C.ResourceCreate, [1, 2, 67, 2, 2048, 2048, 1, 1, 0, 0]);
+    c.send(VtestCommand.ResourceCreate, [1, 2, 67, 2, 2048, 2048, 1, 1, 0, 0]);
   });
   await droppedFor(/resource handle 1 is in use/, async (c) => {
     await c.handshake("reuse");
-    c.send(C.ResourceCreate, [1, 2, 67, 2, 4, 4, 1, 1, 0, 0]);
-    c.send(C.ResourceCreate, [1, 2, 67, 2, 4, 4, 1, 1, 0, 0]);
+    c.send(VtestCommand.ResourceCreate, [1, 2, 67, 2, 4, 4, 1, 1, 0, 0]);
+    c.send(VtestCommand.ResourceCreate, [1, 2, 67, 2, 4, 4, 1, 1, 0, 0]);
   });
   await droppedFor(/command 6: /, async (c) => {
     await c.handshake("bad-stream");
-    c.send(C.SubmitCmd, [(1 | (9 << 8) | (3 << 16)) >>> 0, 1]);
+    c.send(VtestCommand.SubmitCmd, [(1 | (9 << 8) | (3 << 16)) >>> 0, 1]);
   });
   await droppedFor(/transfer of 16777216 bytes/, async (c) => {
     await c.handshake("big-get");
-    c.send(C.ResourceCreate, [1, 2, 67, 2, 4, 4, 1, 1, 0, 0]);
-    c.send(C.TransferGet, [1, 0, 0, 0, 0, 0, 0, 4, 4, 1, 16 << 20]);
+    c.send(VtestCommand.ResourceCreate, [1, 2, 67, 2, 4, 4, 1, 1, 0, 0]);
+    c.send(VtestCommand.TransferGet, [1, 0, 0, 0, 0, 0, 0, 4, 4, 1, 16 << 20]);
   });
 
   // A client that vanishes mid-message is a disconnect, not an error.

@@ -51,11 +51,21 @@ async function take(s: UnixSocket, n: number): Promise<{ bytes: Uint8Array; fds:
   return { bytes, fds };
 }
 
-/** Nothing more arrives on `s` within a while. */
-async function quiet(s: UnixSocket): Promise<void> {
-  await wait(60);
-  assert.equal(s.recv(new Uint8Array(64), 28), undefined);
+/**
+ * Nothing more reaches `client` ahead of a marker event `server` sends now: the proxy keeps the compositor's order,
+ * so whatever it still meant to pass on would arrive first.
+ */
+async function quiet(client: UnixSocket, server: UnixSocket): Promise<void> {
+  const marker = msg(SHM, "wl_shm", "events", "format", [0x5e11]);
+  server.send(marker);
+  const got = await take(client, marker.length);
+  assert.deepEqual(got.bytes, marker);
+  assert.deepEqual(got.fds, []);
 }
+
+/** Resolves once the proxy has read all that `s` sent, so that what `s` sends next reaches it in a read of its own. */
+const readByProxy = (s: UnixSocket) =>
+  until(() => (s.queuedBytes === 0 && !s.unreadByPeer ? true : undefined), "the proxy to read what was sent");
 
 const fillPattern = (m: MemoryMapping, from: number, to: number, seed: number) => {
   for (let i = from; i < to; i++) m.bytes[i] = (i * 7 + seed) & 0xff;
@@ -168,10 +178,10 @@ test("a pool resized past its blob moves to a larger blob: old buffers keep thei
     [16, events.length],
   ]) {
     server.send(events.subarray(from!, to));
-    await wait(30);
+    await readByProxy(server);
   }
   assert.deepEqual((await take(client, format.length + 12)).bytes, cat(format, deleteId(99)));
-  await quiet(client);
+  await quiet(client, server);
 
   // Buffer 5 goes: so does the old blob. The client destroys its pool: one destroy, whose delete_id it gets.
   m = req(5, "wl_buffer", "destroy", []);
@@ -219,7 +229,7 @@ test("a pool grown in small steps is moved a logarithmic number of times, and ev
   // The compositor answers each move's destroy with a delete_id: none reaches the client; the next one does.
   server.send(cat(...Array.from({ length: moves + 1 }, () => deleteId(POOL))));
   assert.deepEqual((await take(client, 12)).bytes, deleteId(POOL));
-  await quiet(client);
+  await quiet(client, server);
   assert.deepEqual(logs, []);
   await leaves();
 });
@@ -241,7 +251,7 @@ test("a client that destroys and makes its pool again before the delete_id arriv
   const keymapEvent = msg(0xff000001, "wl_keyboard", "events", "keymap", [1, "fd", 4096]);
   server.send(cat(deleteId(POOL), keymapEvent.subarray(0, 8)), [keymap]);
   closeFd(keymap);
-  await wait(30);
+  await readByProxy(server);
   server.send(cat(keymapEvent.subarray(8), deleteId(POOL)));
   const got = await take(client, 16 + 12);
   assert.deepEqual(got.bytes, cat(keymapEvent, deleteId(POOL)));
@@ -249,7 +259,7 @@ test("a client that destroys and makes its pool again before the delete_id arriv
   assert.deepEqual(blobBytes(got.fds[0]!), map.bytes);
   closeFd(got.fds[0]!);
   map.unmap();
-  await quiet(client);
+  await quiet(client, server);
   await leaves();
 });
 

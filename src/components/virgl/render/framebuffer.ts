@@ -43,7 +43,7 @@ export function attachLevel(
  * Attaches a surface in its own format at `attachment` of `sub`'s framebuffer (slot `slot` of its record): one
  * layer, or a layered range (the whole level, or a view of the range when it is only part of the layers). The
  * resource's own texture is not attached again where the framebuffer already holds that image (GL revalidates a
- * framebuffer whose attachments change, and a software driver then starts a new scene).
+ * framebuffer whose attachments change).
  */
 function attachSurface(
   gl: HostGl,

@@ -36,7 +36,7 @@ const fbAddr = ram.alloc(W * H * 4, 4096);
 const fb = ram.view(fbAddr, W * H * 4);
 for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) fb.set([x * 4, y * 5, 128, 0], (y * W + x) * 4); // B, G, R, X
 
-const rect = { x: 0, y: 0, width: W, height: H };
+const rect = { x: 0, y: 0, w: W, h: H };
 const commands: GpuCommand[] = [
   { type: GpuCommandType.ResourceCreate2d, resourceId: 1, format: 2, width: W, height: H },
   { type: GpuCommandType.ResourceAttachBacking, resourceId: 1, entries: [{ addr: fbAddr, length: W * H * 4 }] },

@@ -17,7 +17,7 @@ const entries = driver.scatteredPages(W * H * 4);
 const red = new Uint8Array(W * H * 4);
 for (let i = 0; i < red.length; i += 4) red.set([0, 0, 255, 0], i); // B, G, R, X
 driver.writeBacking(entries, 0, red);
-const rect = { x: 0, y: 0, width: W, height: H };
+const rect = { x: 0, y: 0, w: W, h: H };
 driver.send({ type: GpuCommandType.ResourceCreate2d, resourceId: 7, format: 2, width: W, height: H });
 driver.send({ type: GpuCommandType.ResourceAttachBacking, resourceId: 7, entries });
 driver.send({ type: GpuCommandType.TransferToHost2d, rect, offset: 0n, resourceId: 7 });

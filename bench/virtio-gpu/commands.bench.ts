@@ -16,7 +16,7 @@ function linuxLikeDevice() {
   driver.send({ type: GpuCommandType.ResourceAttachBacking, resourceId: 2, entries });
   driver.send({
     type: GpuCommandType.SetScanout,
-    rect: { x: 0, y: 0, width: W, height: H },
+    rect: { x: 0, y: 0, w: W, h: H },
     scanoutId: 0,
     resourceId: 2,
   });
@@ -25,7 +25,7 @@ function linuxLikeDevice() {
 
 /** TRANSFER_TO_HOST_2D then RESOURCE_FLUSH of `rect`, encoded once. */
 function updatePair(x: number, y: number, width: number, height: number): [Uint8Array, Uint8Array] {
-  const rect = { x, y, width, height };
+  const rect = { x, y, w: width, h: height };
   return [
     encodeRequest({ type: GpuCommandType.TransferToHost2d, rect, offset: BigInt(y * PITCH + x * 4), resourceId: 2 }),
     encodeRequest({ type: GpuCommandType.ResourceFlush, rect, resourceId: 2 }),

@@ -117,8 +117,8 @@ export class CanvasSink implements DisplaySink {
     const screen = this.#screen(scanoutId, canvas, frame.width, frame.height);
     const x = Math.min(rect.x, frame.width);
     const y = Math.min(rect.y, frame.height);
-    const width = Math.min(rect.width, frame.width - x);
-    const height = Math.min(rect.height, frame.height - y);
+    const width = Math.min(rect.w, frame.width - x);
+    const height = Math.min(rect.h, frame.height - y);
     if (width === 0 || height === 0) return;
     const pitch = frame.stride / 4;
     convertToRgba(
@@ -131,7 +131,7 @@ export class CanvasSink implements DisplaySink {
     screen.ctx.putImageData(screen.image, 0, 0, x, y, width, height);
     this.flushes++;
     this.pixelsPainted += width * height;
-    this.onFlush?.(scanoutId, { x, y, width, height });
+    this.onFlush?.(scanoutId, { x, y, w: width, h: height });
   }
 
   cursorChanged(cursor: CursorState): void {

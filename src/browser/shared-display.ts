@@ -43,12 +43,12 @@ export class SharedFrameSink implements DisplaySink {
     const shared = this.#frames[scanoutId];
     const pitch = frame.width * 4;
     if (shared === undefined || shared.length !== pitch * frame.height) return;
-    if (rect.x === 0 && rect.width === frame.width && frame.stride === pitch) {
+    if (rect.x === 0 && rect.w === frame.width && frame.stride === pitch) {
       const start = rect.y * pitch;
-      shared.set(frame.pixels.subarray(start, start + rect.height * pitch), start);
+      shared.set(frame.pixels.subarray(start, start + rect.h * pitch), start);
     } else {
-      const row = rect.width * 4;
-      for (let y = rect.y; y < rect.y + rect.height; y++) {
+      const row = rect.w * 4;
+      for (let y = rect.y; y < rect.y + rect.h; y++) {
         const src = y * frame.stride + rect.x * 4;
         shared.set(frame.pixels.subarray(src, src + row), y * pitch + rect.x * 4);
       }

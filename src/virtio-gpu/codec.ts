@@ -37,8 +37,8 @@ function rect(v: DataView, at: number): GpuRect {
   return {
     x: v.getUint32(at + GpuLayout.Rect.x, true),
     y: v.getUint32(at + GpuLayout.Rect.y, true),
-    width: v.getUint32(at + GpuLayout.Rect.width, true),
-    height: v.getUint32(at + GpuLayout.Rect.height, true),
+    w: v.getUint32(at + GpuLayout.Rect.width, true),
+    h: v.getUint32(at + GpuLayout.Rect.height, true),
   };
 }
 

@@ -3,7 +3,7 @@ import { isRutabagaError, type RutabagaErrorCode } from "../rutabaga/error.ts";
 import type { Rutabaga } from "../rutabaga/rutabaga.ts";
 import type { RutabagaFence, Transfer3D } from "../rutabaga/types.ts";
 import { DecodeFailure, decodeCommand } from "./codec.ts";
-import type { CtrlHeader, GpuCommand, GpuRect, MemEntry } from "./commands.ts";
+import type { CtrlHeader, GpuCommand, MemEntry } from "./commands.ts";
 import type { DisplayModel } from "./display-model.ts";
 import { buildEdid } from "./edid.ts";
 import type { GuestMemory } from "./guest-memory.ts";
@@ -57,8 +57,6 @@ export interface ExecutedRequest {
   readonly hdr: CtrlHeader | undefined;
   readonly fenced: boolean;
 }
-
-const toRect = (r: GpuRect) => ({ x: r.x, y: r.y, w: r.width, h: r.height });
 
 /**
  * Command dispatch: decodes a request, runs it through the {@link Rutabaga} API and the display model, and encodes
@@ -306,7 +304,7 @@ export class CommandDispatcher {
           display.disable(c.scanoutId);
           return ok();
         }
-        rb.setScanout(c.scanoutId, c.resourceId, undefined, { rect: toRect(c.rect) });
+        rb.setScanout(c.scanoutId, c.resourceId, undefined, { rect: { ...c.rect } });
         const format = rb.resourceInfo(c.resourceId).format ?? VirtioGpuFormat.B8G8R8X8Unorm;
         display.enable(rb, c.scanoutId, c.resourceId, c.rect, format, undefined);
         return ok();
@@ -326,18 +324,18 @@ export class CommandDispatcher {
           offsets: c.offsets,
           modifier: 0n,
         };
-        rb.setScanout(c.scanoutId, c.resourceId, info, { rect: toRect(c.rect), format: c.format });
+        rb.setScanout(c.scanoutId, c.resourceId, info, { rect: { ...c.rect }, format: c.format });
         const blob = rb.resourceInfo(c.resourceId).blob ? { offset: c.offsets[0] } : undefined;
         display.enable(rb, c.scanoutId, c.resourceId, c.rect, c.format, blob);
         return ok();
       }
       case GpuCommandType.ResourceFlush:
         if (c.resourceId === 0) return ok();
-        rb.flushResource(c.resourceId, toRect(c.rect));
+        rb.flushResource(c.resourceId, c.rect);
         display.flushResource(rb, c.resourceId, c.rect);
         return ok();
       case GpuCommandType.TransferToHost2d:
-        rb.transferToHost2d(c.resourceId, toRect(c.rect), c.offset);
+        rb.transferToHost2d(c.resourceId, c.rect, c.offset);
         return ok();
       case GpuCommandType.TransferToHost3d:
       case GpuCommandType.TransferFromHost3d: {

@@ -1,3 +1,4 @@
+import type { Rect2D } from "../rutabaga/rect.ts";
 import type { ResourceCreate3D } from "../rutabaga/types.ts";
 import type { GpuCommandType } from "./protocol.ts";
 
@@ -10,13 +11,8 @@ export interface CtrlHeader {
   ringIdx: number;
 }
 
-/** `virtio_gpu_rect`. */
-export interface GpuRect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+/** `virtio_gpu_rect` (its `width` and `height` as `w` and `h`): the library's one rectangle type. */
+export type GpuRect = Rect2D;
 
 /** `virtio_gpu_mem_entry`: a guest-physical range. */
 export interface MemEntry {

@@ -107,7 +107,7 @@ export class DisplayModel {
     this.#scanouts = configs.map((config) => ({
       config: { ...config },
       resourceId: 0,
-      rect: { x: 0, y: 0, width: 0, height: 0 },
+      rect: { x: 0, y: 0, w: 0, h: 0 },
       format: 0,
       blob: undefined,
       frame: new ScanoutFrameBuffer(),
@@ -144,7 +144,7 @@ export class DisplayModel {
   /** `GET_DISPLAY_INFO`'s modes. */
   displayInfo(): { rect: GpuRect; enabled: boolean }[] {
     return this.#scanouts.map((s) => ({
-      rect: { x: 0, y: 0, width: s.config.width, height: s.config.height },
+      rect: { x: 0, y: 0, w: s.config.width, h: s.config.height },
       enabled: s.config.connected !== false,
     }));
   }
@@ -159,13 +159,13 @@ export class DisplayModel {
     blob: BlobLayout | undefined,
   ): void {
     const s = this.#scanouts[id]!;
-    const resized = s.resourceId === 0 || s.rect.width !== rect.width || s.rect.height !== rect.height;
+    const resized = s.resourceId === 0 || s.rect.w !== rect.w || s.rect.h !== rect.h;
     s.resourceId = resourceId;
     s.rect = { ...rect };
     s.format = format;
     s.blob = blob;
-    s.frame.resize(rect.width, rect.height);
-    if (resized) this.#sink("scanoutChanged", id, { width: rect.width, height: rect.height });
+    s.frame.resize(rect.w, rect.h);
+    if (resized) this.#sink("scanoutChanged", id, { width: rect.w, height: rect.h });
     // A new mode starts from what the resource holds (what cannot be read yet shows at the next flush). A page flip
     // is followed by the guest's RESOURCE_FLUSH (Linux always flushes a plane update), which then shows the whole
     // image once: a GL read-back per flip, not two.
@@ -179,7 +179,7 @@ export class DisplayModel {
     s.resourceId = 0;
     s.stale = false;
     s.blob = undefined;
-    s.rect = { x: 0, y: 0, width: 0, height: 0 };
+    s.rect = { x: 0, y: 0, w: 0, h: 0 };
     s.frame.release();
     this.#sink("scanoutChanged", id, undefined);
   }
@@ -245,26 +245,21 @@ export class DisplayModel {
    * yet); a component that cannot read scanouts back at all shows nothing.
    */
   #flush(rutabaga: Rutabaga, id: number, s: Scanout, rect: GpuRect, quiet: boolean): void {
-    const sw = s.rect.width;
-    const sh = s.rect.height;
+    const sw = s.rect.w;
+    const sh = s.rect.h;
     const ox = s.rect.x;
     const oy = s.rect.y;
     const x0 = Math.max(rect.x, ox);
     const y0 = Math.max(rect.y, oy);
-    const x1 = Math.min(rect.x + rect.width, ox + sw);
-    const y1 = Math.min(rect.y + rect.height, oy + sh);
+    const x1 = Math.min(rect.x + rect.w, ox + sw);
+    const y1 = Math.min(rect.y + rect.h, oy + sh);
     if (x1 <= x0 || y1 <= y0) return;
-    const dirty = { x: x0 - ox, y: y0 - oy, width: x1 - x0, height: y1 - y0 };
+    const dirty = { x: x0 - ox, y: y0 - oy, w: x1 - x0, h: y1 - y0 };
     const frame = s.frame;
     frame.offset = dirty.y * frame.stride + dirty.x * PIXEL_BYTES;
     let image: { pixels: Uint8Array; offset: number; stride: number };
     try {
-      image = rutabaga.readScanout(
-        s.resourceId,
-        { x: x0, y: y0, w: dirty.width, h: dirty.height },
-        frame,
-        s.blob?.offset,
-      );
+      image = rutabaga.readScanout(s.resourceId, { x: x0, y: y0, w: dirty.w, h: dirty.h }, frame, s.blob?.offset);
     } catch (e) {
       if (quiet || (isRutabagaError(e) && e.code === "Unsupported")) return;
       throw e;

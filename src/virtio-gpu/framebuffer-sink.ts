@@ -35,13 +35,13 @@ export class FramebufferSink implements DisplaySink {
     const fb = this.framebuffers[scanoutId];
     if (fb === undefined || fb.width !== frame.width || fb.height !== frame.height) return;
     fb.format = frame.format;
-    const row = rect.width * 4;
+    const row = rect.w * 4;
     const stride = fb.width * 4;
-    if (rect.x === 0 && rect.width === fb.width && frame.stride === stride) {
+    if (rect.x === 0 && rect.w === fb.width && frame.stride === stride) {
       const start = rect.y * stride;
-      fb.pixels.set(frame.pixels.subarray(start, start + rect.height * stride), start);
+      fb.pixels.set(frame.pixels.subarray(start, start + rect.h * stride), start);
     } else {
-      for (let y = rect.y; y < rect.y + rect.height; y++) {
+      for (let y = rect.y; y < rect.y + rect.h; y++) {
         const src = y * frame.stride + rect.x * 4;
         fb.pixels.set(frame.pixels.subarray(src, src + row), y * stride + rect.x * 4);
       }

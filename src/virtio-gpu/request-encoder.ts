@@ -9,8 +9,8 @@ const NO_HEADER: RequestHeader = {};
 function writeRect(v: DataView, at: number, r: GpuRect): void {
   v.setUint32(at + GpuLayout.Rect.x, r.x, true);
   v.setUint32(at + GpuLayout.Rect.y, r.y, true);
-  v.setUint32(at + GpuLayout.Rect.width, r.width, true);
-  v.setUint32(at + GpuLayout.Rect.height, r.height, true);
+  v.setUint32(at + GpuLayout.Rect.width, r.w, true);
+  v.setUint32(at + GpuLayout.Rect.height, r.h, true);
 }
 
 function writeEntries(v: DataView, at: number, entries: readonly MemEntry[]): void {

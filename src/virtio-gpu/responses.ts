@@ -53,8 +53,8 @@ export class ResponseEncoder {
       const at = F.pmodes + i * D.size;
       v.setUint32(at + D.rect + GpuLayout.Rect.x, m.rect.x, true);
       v.setUint32(at + D.rect + GpuLayout.Rect.y, m.rect.y, true);
-      v.setUint32(at + D.rect + GpuLayout.Rect.width, m.rect.width, true);
-      v.setUint32(at + D.rect + GpuLayout.Rect.height, m.rect.height, true);
+      v.setUint32(at + D.rect + GpuLayout.Rect.width, m.rect.w, true);
+      v.setUint32(at + D.rect + GpuLayout.Rect.height, m.rect.h, true);
       v.setUint32(at + D.enabled, m.enabled ? 1 : 0, true);
     }
     return F.size;

@@ -44,9 +44,9 @@ export class TraceCapture {
       let range: { backing: GuestBacking; offset: number; length: number } | undefined;
       if (c.type === GpuCommandType.TransferToHost2d) {
         const backing = backings.get(c.resourceId);
-        if (backing !== undefined && c.offset <= BigInt(Number.MAX_SAFE_INTEGER) && c.rect.height > 0) {
+        if (backing !== undefined && c.offset <= BigInt(Number.MAX_SAFE_INTEGER) && c.rect.h > 0) {
           const pitch = rutabaga.resourceInfo(c.resourceId).width * 4;
-          range = { backing, offset: Number(c.offset), length: (c.rect.height - 1) * pitch + c.rect.width * 4 };
+          range = { backing, offset: Number(c.offset), length: (c.rect.h - 1) * pitch + c.rect.w * 4 };
         }
       } else if (c.type === GpuCommandType.TransferToHost3d) {
         const backing = backings.get(c.resourceId);

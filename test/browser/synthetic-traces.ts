@@ -42,7 +42,7 @@ export function syntheticTrace(name: string, format: number, width: number, heig
   const ok = (r: { type: number } | undefined, what: string) => {
     if (r?.type !== GpuResponseType.OkNodata) throw new Error(`${what}: response 0x${r?.type.toString(16)}`);
   };
-  const full = { x: 0, y: 0, width, height };
+  const full = { x: 0, y: 0, w: width, h: height };
   const entries = driver.scatteredPages(width * height * 4, 3);
   ok(driver.send({ type: GpuCommandType.ResourceCreate2d, resourceId: 1, format, width, height }), "create");
   ok(driver.send({ type: GpuCommandType.ResourceAttachBacking, resourceId: 1, entries }), "attach");
@@ -56,12 +56,12 @@ export function syntheticTrace(name: string, format: number, width: number, heig
   for (let row = 0; row < 20; row++) {
     driver.writeBacking(entries, ((py + row) * width + px) * 4, patch.subarray(row * 48 * 4, (row + 1) * 48 * 4));
   }
-  const rect = { x: px, y: py, width: 48, height: 20 };
+  const rect = { x: px, y: py, w: 48, h: 20 };
   const offset = BigInt((py * width + px) * 4);
   ok(driver.send({ type: GpuCommandType.TransferToHost2d, rect, offset, resourceId: 1 }), "partial transfer");
   ok(driver.send({ type: GpuCommandType.ResourceFlush, rect, resourceId: 1 }), "partial flush");
   if (cursor) {
-    const c = { x: 0, y: 0, width: 64, height: 64 };
+    const c = { x: 0, y: 0, w: 64, h: 64 };
     const cursorEntries = driver.scatteredPages(64 * 64 * 4, 7);
     ok(
       driver.send({

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { GpuCommandType, GpuResponseType } from "../../src/virtio-gpu/index.ts";
 import { setup } from "./helpers.ts";
 
-const rect = (x: number, y: number, width: number, height: number) => ({ x, y, width, height });
+const rect = (x: number, y: number, width: number, height: number) => ({ x, y, w: width, h: height });
 
 test("each command answers the right error for bad ids, bad rectangles and bad memory", () => {
   const { driver, device } = setup({

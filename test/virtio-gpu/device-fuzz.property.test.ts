@@ -17,7 +17,7 @@ const RESPONSE_TYPES = new Set<number>(Object.values(GpuResponseType));
 
 const small = fc.nat({ max: 8 });
 const dim = fc.oneof(fc.nat({ max: 96 }), fc.constantFrom(0xffff_ffff, 65536, 4096));
-const rect = fc.record({ x: dim, y: dim, width: dim, height: dim });
+const rect = fc.record({ x: dim, y: dim, w: dim, h: dim });
 const u32 = fc.oneof(small, fc.nat({ max: 0xffff_ffff }));
 
 function commands(ramBase: bigint): fc.Arbitrary<GpuCommand> {

@@ -13,7 +13,7 @@ import {
 const RUNS = Number(process.env.FC_RUNS ?? 300);
 /** fast-check builds null-prototype records; compare plain data. */
 const plain = (x: unknown) => JSON.parse(JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)));
-const rect = { x: 1, y: 2, width: 3, height: 4 };
+const rect = { x: 1, y: 2, w: 3, h: 4 };
 const hdr = { type: 0, flags: 0, fenceId: 0n, ctxId: 0, ringIdx: 0 };
 
 test("requests have the spec's sizes", () => {
@@ -127,7 +127,7 @@ test("a fenced response echoes the fence fields; an unfenced one carries zeros",
 
 const u32 = fc.nat({ max: 0xffff_ffff });
 const u64 = fc.bigInt({ min: 0n, max: 0xffff_ffff_ffff_ffffn });
-const arbRect = fc.record({ x: u32, y: u32, width: u32, height: u32 });
+const arbRect = fc.record({ x: u32, y: u32, w: u32, h: u32 });
 const arbEntries = fc.array(fc.record({ addr: u64, length: u32 }), { maxLength: 8 });
 const arbCommand: fc.Arbitrary<GpuCommand> = fc.oneof(
   fc.constant({ type: GpuCommandType.GetDisplayInfo } as GpuCommand),

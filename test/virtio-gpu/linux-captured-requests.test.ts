@@ -64,7 +64,7 @@ test("Linux's RESOURCE_CREATE_2D, ATTACH_BACKING and SET_SCANOUT for its framebu
   const s = roundTrip(scanout, 0x0103);
   assert.deepEqual(s, {
     type: 0x0103,
-    rect: { x: u32(scanout, 24), y: u32(scanout, 28), width: u32(scanout, 32), height: u32(scanout, 36) },
+    rect: { x: u32(scanout, 24), y: u32(scanout, 28), w: u32(scanout, 32), h: u32(scanout, 36) },
     scanoutId: u32(scanout, 40),
     resourceId: u32(scanout, 44),
   });
@@ -76,7 +76,7 @@ test("Linux's TRANSFER_TO_HOST_2D and RESOURCE_FLUSH", () => {
   const t = roundTrip(transfer, 0x0105);
   assert.deepEqual(t, {
     type: 0x0105,
-    rect: { x: u32(transfer, 24), y: u32(transfer, 28), width: u32(transfer, 32), height: u32(transfer, 36) },
+    rect: { x: u32(transfer, 24), y: u32(transfer, 28), w: u32(transfer, 32), h: u32(transfer, 36) },
     offset: u64(transfer, 40),
     resourceId: u32(transfer, 48),
   });
@@ -85,7 +85,7 @@ test("Linux's TRANSFER_TO_HOST_2D and RESOURCE_FLUSH", () => {
   const f = roundTrip(flush, 0x0104);
   assert.deepEqual(f, {
     type: 0x0104,
-    rect: { x: u32(flush, 24), y: u32(flush, 28), width: u32(flush, 32), height: u32(flush, 36) },
+    rect: { x: u32(flush, 24), y: u32(flush, 28), w: u32(flush, 32), h: u32(flush, 36) },
     resourceId: u32(flush, 40),
   });
 });

@@ -40,7 +40,7 @@ test("a Linux-like boot sequence produces the right responses and frames", () =>
   ok(
     driver.send({
       type: GpuCommandType.SetScanout,
-      rect: { x: 0, y: 0, width: W, height: H },
+      rect: { x: 0, y: 0, w: W, h: H },
       scanoutId: 0,
       resourceId: 0,
     }),
@@ -51,7 +51,7 @@ test("a Linux-like boot sequence produces the right responses and frames", () =>
   ok(
     driver.send({
       type: GpuCommandType.TransferToHost2d,
-      rect: { x: 0, y: 0, width: W, height: H },
+      rect: { x: 0, y: 0, w: W, h: H },
       offset: 0n,
       resourceId: 2,
     }),
@@ -59,12 +59,12 @@ test("a Linux-like boot sequence produces the right responses and frames", () =>
   ok(
     driver.send({
       type: GpuCommandType.SetScanout,
-      rect: { x: 0, y: 0, width: W, height: H },
+      rect: { x: 0, y: 0, w: W, h: H },
       scanoutId: 0,
       resourceId: 2,
     }),
   );
-  ok(driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 0, y: 0, width: W, height: H }, resourceId: 2 }));
+  ok(driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 0, y: 0, w: W, h: H }, resourceId: 2 }));
   assertFrame("linux-sequence-full", W, H, frame, sink.framebuffers[0]!.pixels);
 
   // An 8x16 glyph cell and a 728x64 strip, each written into the backing then transferred at y*pitch + x*4.
@@ -80,7 +80,7 @@ test("a Linux-like boot sequence produces the right responses and frames", () =>
       expected.set(patch.subarray(row * w * 4, (row + 1) * w * 4), off);
       driver.writeBacking(entries, off, patch.subarray(row * w * 4, (row + 1) * w * 4));
     }
-    const rect = { x, y, width: w, height: h };
+    const rect = { x, y, w, h };
     ok(driver.send({ type: GpuCommandType.TransferToHost2d, rect, offset: BigInt(y * W * 4 + x * 4), resourceId: 2 }));
     ok(driver.send({ type: GpuCommandType.ResourceFlush, rect, resourceId: 2 }));
   }
@@ -103,7 +103,7 @@ test("a Linux-like boot sequence produces the right responses and frames", () =>
   ok(
     driver.send({
       type: GpuCommandType.TransferToHost2d,
-      rect: { x: 0, y: 0, width: 64, height: 64 },
+      rect: { x: 0, y: 0, w: 64, h: 64 },
       offset: 0n,
       resourceId: 3,
     }),
@@ -141,7 +141,7 @@ test("a Linux-like boot sequence produces the right responses and frames", () =>
   ok(driver.send({ type: GpuCommandType.ResourceUnref, resourceId: 2 }));
   assert.equal(sink.framebuffers[0], undefined);
   assert.equal(
-    driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 0, y: 0, width: 8, height: 8 }, resourceId: 2 })?.type,
+    driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 0, y: 0, w: 8, h: 8 }, resourceId: 2 })?.type,
     GpuResponseType.ErrInvalidResourceId,
   );
 });
@@ -168,7 +168,7 @@ test("a guest-memory blob scanout (what Linux does when RESOURCE_BLOB is offered
   ok(
     driver.send({
       type: GpuCommandType.SetScanoutBlob,
-      rect: { x: 0, y: 0, width: W, height: H },
+      rect: { x: 0, y: 0, w: W, h: H },
       scanoutId: 0,
       resourceId: 5,
       width: W,
@@ -189,13 +189,11 @@ test("a guest-memory blob scanout (what Linux does when RESOURCE_BLOB is offered
   ok(
     driver.send({
       type: GpuCommandType.TransferToHost2d,
-      rect: { x: 200, y: 100, width: 32, height: 16 },
+      rect: { x: 200, y: 100, w: 32, h: 16 },
       offset: BigInt(100 * W * 4 + 800),
       resourceId: 5,
     }),
   );
-  ok(
-    driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 200, y: 100, width: 32, height: 16 }, resourceId: 5 }),
-  );
+  ok(driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 200, y: 100, w: 32, h: 16 }, resourceId: 5 }));
   assertFrame("blob-scanout-partial", W, H, expected, sink.framebuffers[0]!.pixels);
 });

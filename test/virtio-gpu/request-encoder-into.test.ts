@@ -8,7 +8,7 @@ import { setup } from "./helpers.ts";
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
 const u32 = fc.oneof(fc.nat({ max: 8 }), fc.nat({ max: 0xffff_ffff }));
-const rect = fc.record({ x: u32, y: u32, width: u32, height: u32 });
+const rect = fc.record({ x: u32, y: u32, w: u32, h: u32 });
 const entries = fc.array(
   fc.record({ addr: fc.bigUint64Array({ minLength: 1, maxLength: 1 }).map((a) => a[0]!), length: u32 }),
   {

@@ -35,7 +35,7 @@ function recordSession(): { trace: Uint8Array; expected: Uint8Array } {
   ok(
     driver.send({
       type: GpuCommandType.TransferToHost2d,
-      rect: { x: 0, y: 0, width: W, height: H },
+      rect: { x: 0, y: 0, w: W, h: H },
       offset: 0n,
       resourceId: 2,
     }),
@@ -43,12 +43,12 @@ function recordSession(): { trace: Uint8Array; expected: Uint8Array } {
   ok(
     driver.send({
       type: GpuCommandType.SetScanout,
-      rect: { x: 0, y: 0, width: W, height: H },
+      rect: { x: 0, y: 0, w: W, h: H },
       scanoutId: 0,
       resourceId: 2,
     }),
   );
-  ok(driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 0, y: 0, width: W, height: H }, resourceId: 2 }));
+  ok(driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 0, y: 0, w: W, h: H }, resourceId: 2 }));
   // The guest overwrites the backing afterwards: the trace must keep what the transfer read, not what is there now.
   const patch = pattern(40, 16, 200);
   for (let row = 0; row < 16; row++) {
@@ -59,12 +59,12 @@ function recordSession(): { trace: Uint8Array; expected: Uint8Array } {
   ok(
     driver.send({
       type: GpuCommandType.TransferToHost2d,
-      rect: { x: 60, y: 50, width: 40, height: 16 },
+      rect: { x: 60, y: 50, w: 40, h: 16 },
       offset: BigInt(50 * W * 4 + 240),
       resourceId: 2,
     }),
   );
-  ok(driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 60, y: 50, width: 40, height: 16 }, resourceId: 2 }));
+  ok(driver.send({ type: GpuCommandType.ResourceFlush, rect: { x: 60, y: 50, w: 40, h: 16 }, resourceId: 2 }));
   driver.writeBacking(entries, 0, new Uint8Array(W * H * 4));
   return { trace: recorder.finish(), expected };
 }

@@ -9,7 +9,7 @@ import { RutabagaBlobFlags, RutabagaBlobMem, RutabagaComponentType } from "../..
 import type { Rutabaga } from "../../src/rutabaga/rutabaga.ts";
 import type { GpuCommand } from "../../src/virtio-gpu/commands.ts";
 import { VirtioGpuInProcessDriver } from "../../src/virtio-gpu/driver/index.ts";
-import { GpuCommandType as T } from "../../src/virtio-gpu/index.ts";
+import { GpuCommandType } from "../../src/virtio-gpu/index.ts";
 import { encodeRequest, type RequestHeader } from "../../src/virtio-gpu/request-encoder.ts";
 import type { RequestRecorder } from "../../src/virtio-gpu/trace-capture.ts";
 
@@ -43,24 +43,24 @@ function session(driver: VirtioGpuInProcessDriver): [GpuCommand, RequestHeader][
     driver.command(command, hdr);
     sent.push([command, hdr]);
   };
-  send({ type: T.CtxCreate, contextInit: 5, debugName: "typed" });
+  send({ type: GpuCommandType.CtxCreate, contextInit: 5, debugName: "typed" });
   for (const resourceId of [1, 2]) {
     const pages = driver.allocPage();
     const blob = { blobMem: RutabagaBlobMem.Guest, blobFlags: RutabagaBlobFlags.UseMappable, blobId: 0n, size: 4096n };
-    send({ type: T.ResourceCreateBlob, resourceId, ...blob, entries: pages.entries });
-    send({ type: T.CtxAttachResource, resourceId });
+    send({ type: GpuCommandType.ResourceCreateBlob, resourceId, ...blob, entries: pages.entries });
+    send({ type: GpuCommandType.CtxAttachResource, resourceId });
   }
-  send({ type: T.Submit3d, commands: encodeInit(1, 2, 1, 20), numInFences: 0 });
+  send({ type: GpuCommandType.Submit3d, commands: encodeInit(1, 2, 1, 20), numInFences: 0 });
   // A ring index past one byte is cut to it, as the wire's u8 ring_idx would.
-  send({ type: T.Submit3d, commands: encodePoll(), numInFences: 0 }, { ctxId: 1, ringIdx: 0x100 });
+  send({ type: GpuCommandType.Submit3d, commands: encodePoll(), numInFences: 0 }, { ctxId: 1, ringIdx: 0x100 });
   return sent;
 }
 
 test("a SUBMIT_3D's command bytes reach the library as the driver's own array, not a copy", () => {
   const { driver, submitted } = rig();
   const poll = encodePoll();
-  driver.command({ type: T.CtxCreate, contextInit: 5, debugName: "typed" }, { ctxId: 1 });
-  driver.command({ type: T.Submit3d, commands: poll, numInFences: 0 }, { ctxId: 1 });
+  driver.command({ type: GpuCommandType.CtxCreate, contextInit: 5, debugName: "typed" }, { ctxId: 1 });
+  driver.command({ type: GpuCommandType.Submit3d, commands: poll, numInFences: 0 }, { ctxId: 1 });
   assert.equal(submitted.length, 1);
   assert.equal(submitted[0], poll);
 });

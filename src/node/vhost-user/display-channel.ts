@@ -105,9 +105,9 @@ export class DisplayChannel implements DisplaySink {
 
   flush(scanoutId: number, rect: GpuRect, frame: ScanoutFrame): void {
     if (this.#closed) return;
-    const row = rect.width * 4;
+    const row = rect.w * 4;
     const base = VhostUserHeader.SIZE + GpuUpdate.pixels;
-    const size = base + row * rect.height;
+    const size = base + row * rect.h;
     // Reuse one buffer while the socket keeps up; when bytes are still queued, hand a fresh one over instead.
     const reuse = this.#socket.queuedBytes === 0;
     if (!reuse || this.#update.length < size) {
@@ -120,18 +120,18 @@ export class DisplayChannel implements DisplaySink {
     const msg = this.#message.subarray(0, size);
     const v = new DataView(msg.buffer, msg.byteOffset, size);
     writeHeader(v, GpuDisplayRequest.Update, 0, size - VhostUserHeader.SIZE);
-    writeUpdateRect(v, VhostUserHeader.SIZE, { scanoutId, ...rect });
-    if (rect.x === 0 && rect.width === frame.width && frame.stride === row) {
+    writeUpdateRect(v, VhostUserHeader.SIZE, { scanoutId, x: rect.x, y: rect.y, width: rect.w, height: rect.h });
+    if (rect.x === 0 && rect.w === frame.width && frame.stride === row) {
       const start = rect.y * frame.stride;
-      msg.set(frame.pixels.subarray(start, start + row * rect.height), base);
+      msg.set(frame.pixels.subarray(start, start + row * rect.h), base);
     } else {
-      for (let y = 0; y < rect.height; y++) {
+      for (let y = 0; y < rect.h; y++) {
         const src = (rect.y + y) * frame.stride + rect.x * 4;
         msg.set(frame.pixels.subarray(src, src + row), base + y * row);
       }
     }
     // UPDATE pixels are x8r8g8b8 (docs/interop/vhost-user-gpu.rst); base is 32, so the words are aligned.
-    swizzleToB8G8R8X8(new Uint32Array(msg.buffer, msg.byteOffset + base, rect.width * rect.height), frame.format);
+    swizzleToB8G8R8X8(new Uint32Array(msg.buffer, msg.byteOffset + base, rect.w * rect.h), frame.format);
     this.sent.set(GpuDisplayRequest.Update, (this.sent.get(GpuDisplayRequest.Update) ?? 0) + 1);
     this.#socket.send(msg, [], !reuse);
   }

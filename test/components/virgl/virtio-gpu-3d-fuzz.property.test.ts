@@ -24,7 +24,7 @@ const RAM_BASE = 0x4000_0000n;
 const small = fc.nat({ max: 6 });
 const dim = fc.oneof(fc.nat({ max: 48 }), fc.constantFrom(0, 1, 0xffff_ffff, 65536, 16384));
 const u32 = fc.oneof(small, fc.nat({ max: 0xffff_ffff }));
-const rect = fc.record({ x: dim, y: dim, width: dim, height: dim });
+const rect = fc.record({ x: dim, y: dim, w: dim, h: dim });
 const box = fc.record({ x: dim, y: dim, z: small, w: dim, h: dim, d: small });
 const entry = fc.record({
   addr: fc.oneof(fc.bigInt({ min: RAM_BASE, max: RAM_BASE + 0x40_0000n }), fc.bigInt({ min: 0n, max: 1n << 50n })),

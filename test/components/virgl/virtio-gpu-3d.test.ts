@@ -101,7 +101,7 @@ test("TRANSFER_TO_HOST_3D then SET_SCANOUT + RESOURCE_FLUSH shows the backing's 
       layerStride: 0,
     };
     d.ok(d.driver.send(to, { ctxId: 1 }));
-    const rect = { x: 0, y: 0, width: W, height: H };
+    const rect = { x: 0, y: 0, w: W, h: H };
     d.ok(d.driver.send({ type: GpuCommandType.SetScanout, rect, scanoutId: 0, resourceId: 5 }));
     const readsBefore = d.component().scanoutReadback.reads;
     d.ok(d.driver.send({ type: GpuCommandType.ResourceFlush, rect, resourceId: 5 }));
@@ -124,7 +124,7 @@ test("TRANSFER_TO_HOST_3D then SET_SCANOUT + RESOURCE_FLUSH shows the backing's 
     d.ok(
       d.driver.send({
         type: GpuCommandType.ResourceFlush,
-        rect: { x: 30, y: 20, width: 10, height: 7 },
+        rect: { x: 30, y: 20, w: 10, h: 7 },
         resourceId: 5,
       }),
     );
@@ -193,7 +193,7 @@ test("the console's 2D resource stays on the CPU: its flushes read nothing back 
     d.ok(d.driver.send({ type: GpuCommandType.ResourceAttachBacking, resourceId: 2, entries }));
     const frame = pattern(W, H, 4);
     d.driver.writeBacking(entries, 0, frame);
-    const rect = { x: 0, y: 0, width: W, height: H };
+    const rect = { x: 0, y: 0, w: W, h: H };
     d.ok(d.driver.send({ type: GpuCommandType.TransferToHost2d, rect, offset: 0n, resourceId: 2 }));
     d.ok(d.driver.send({ type: GpuCommandType.SetScanout, rect, scanoutId: 0, resourceId: 2 }));
     d.ok(d.driver.send({ type: GpuCommandType.ResourceFlush, rect, resourceId: 2 }));
@@ -243,7 +243,7 @@ test("destroying the device releases every host GL object it made", () => {
   d.ok(d.driver.send({ type: GpuCommandType.CtxCreate, contextInit: 0, debugName: "t" }, { ctxId: 1 }));
   create3d(d, 5, 1);
   create3d(d, 6, 1);
-  const rect = { x: 0, y: 0, width: W, height: H };
+  const rect = { x: 0, y: 0, w: W, h: H };
   d.ok(d.driver.send({ type: GpuCommandType.SetScanout, rect, scanoutId: 0, resourceId: 5 }));
   assert.ok(glObjectCensus.total() > before);
   d.device.destroy();

@@ -7,7 +7,7 @@ import { watchFd } from "../../../src/node/os/fd-watch.ts";
 import { fileSize } from "../../../src/node/os/memfd.ts";
 import { syncPoints } from "../../../src/node/vtest/codec.ts";
 import { MockVtestClient } from "../../../src/node/vtest/mock-client.ts";
-import { VtestCommand as C, VtestSubmitFlag } from "../../../src/node/vtest/protocol.ts";
+import { VtestCommand, VtestSubmitFlag } from "../../../src/node/vtest/protocol.ts";
 
 /** Resolves with whether `fd` becomes readable within `ms` (the client's poll). */
 function readableWithin(fd: number, ms: number): Promise<boolean> {
@@ -34,19 +34,19 @@ async function main(path: string): Promise<void> {
   out("param-unknown", await c.getParam(7));
   out("capset-virgl2-valid", (await c.getCapset(2, 2)) !== undefined);
   out("capset-unknown-valid", (await c.getCapset(0xdead, 0)) !== undefined);
-  c.request({ command: C.ContextInit, capsetId: 2 });
+  c.request({ command: VtestCommand.ContextInit, capsetId: 2 });
   const a = await c.syncCreate(5n);
   out("sync-create", a);
   out("sync-read", await c.syncRead(a));
-  c.request({ command: C.SyncWrite, id: a, value: (1n << 40n) + 9n });
+  c.request({ command: VtestCommand.SyncWrite, id: a, value: (1n << 40n) + 9n });
   out("sync-write-read", await c.syncRead(a));
-  c.request({ command: C.SyncWrite, id: a, value: 3n });
+  c.request({ command: VtestCommand.SyncWrite, id: a, value: 3n });
   out("sync-reset-read", await c.syncRead(a));
   const done = await c.syncWait([{ id: a, value: 3n }], 1000);
   out("wait-satisfied-readable", await readableWithin(done, 100));
   const later = await c.syncWait([{ id: a, value: 10n }], 5000);
   out("wait-pending-readable", await readableWithin(later, 50));
-  c.request({ command: C.SyncWrite, id: a, value: 10n });
+  c.request({ command: VtestCommand.SyncWrite, id: a, value: 10n });
   out("wait-written-readable", await readableWithin(later, 2000));
   c.submitCmd2([{ flags: 0, commands: new Uint8Array(0), syncs: syncPoints([{ id: a, value: 11n }]), ringIdx: 0 }]);
   out("submit-no-ring-read", await c.syncRead(a));
@@ -62,7 +62,7 @@ async function main(path: string): Promise<void> {
   out("submit-ring-wait-readable", await readableWithin(ringWait, 3000));
   out("submit-ring-read", await c.syncRead(a));
   c.request({
-    command: C.ResourceCreate2,
+    command: VtestCommand.ResourceCreate2,
     handle: 0,
     create: {
       target: 2,
@@ -82,9 +82,9 @@ async function main(path: string): Promise<void> {
   const fd = await c.readFd();
   out("create2-reply", { id: created.id, words: created.words.length, nonzero: created.words[0] !== 0 });
   out("create2-fd-size", fileSize(fd));
-  c.request({ command: C.ResourceUnref, handle: created.words[0]! });
-  c.request({ command: C.SyncUnref, id: a });
-  c.send(C.PingProtocolVersion, []);
+  c.request({ command: VtestCommand.ResourceUnref, handle: created.words[0]! });
+  c.request({ command: VtestCommand.SyncUnref, id: a });
+  c.send(VtestCommand.PingProtocolVersion, []);
   out("ping-after", (await c.reply()).id);
   for (const f of [done, later, ringWait, fd]) closeFd(f);
   c.close();

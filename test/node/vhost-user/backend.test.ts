@@ -54,19 +54,19 @@ test("QEMU's message sequence brings up the rings; a guest's commands come back 
     await ok({ type: GpuCommandType.ResourceAttachBacking, resourceId: 2, entries });
     await ok({
       type: GpuCommandType.TransferToHost2d,
-      rect: { x: 0, y: 0, width: W, height: H },
+      rect: { x: 0, y: 0, w: W, h: H },
       offset: 0n,
       resourceId: 2,
     });
     await ok({
       type: GpuCommandType.SetScanout,
-      rect: { x: 0, y: 0, width: W, height: H },
+      rect: { x: 0, y: 0, w: W, h: H },
       scanoutId: 0,
       resourceId: 2,
     });
     const [scanout] = await fe.waitForDisplay(GpuDisplayRequest.Scanout);
     assert.deepEqual([...new Uint32Array(scanout!.payload.slice().buffer)], [0, W, H]);
-    await ok({ type: GpuCommandType.ResourceFlush, rect: { x: 8, y: 16, width: 24, height: 10 }, resourceId: 2 });
+    await ok({ type: GpuCommandType.ResourceFlush, rect: { x: 8, y: 16, w: 24, h: 10 }, resourceId: 2 });
     const updates = await fe.waitForDisplay(GpuDisplayRequest.Update, 2);
     const update = updates[updates.length - 1]!;
     const uv = new DataView(update.payload.buffer, update.payload.byteOffset);
@@ -89,7 +89,7 @@ test("QEMU's message sequence brings up the rings; a guest's commands come back 
     });
     await ok({
       type: GpuCommandType.TransferToHost2d,
-      rect: { x: 0, y: 0, width: 64, height: 64 },
+      rect: { x: 0, y: 0, w: 64, h: 64 },
       offset: 0n,
       resourceId: 3,
     });

@@ -52,11 +52,7 @@ test("UPDATE carries x8r8g8b8 pixels whatever the scanout's virtio-gpu format", 
       const stride = 5 * 4;
       const pixels = new Uint8Array(stride * H);
       for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) pixels.set(bytes, y * stride + x * 4);
-      channel.flush(
-        0,
-        { x: 1, y: 0, width: 2, height: 2 },
-        { width: W, height: H, stride, format: Number(format), pixels },
-      );
+      channel.flush(0, { x: 1, y: 0, w: 2, h: 2 }, { width: W, height: H, stride, format: Number(format), pixels });
       const message = await readMessage(qemu, VhostUserHeader.SIZE + GpuUpdate.pixels + 2 * 2 * 4);
       const body = message.subarray(VhostUserHeader.SIZE + GpuUpdate.pixels);
       for (let i = 0; i < 4; i++) {

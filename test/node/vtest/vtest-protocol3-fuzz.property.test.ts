@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { test } from "node:test";
 import fc from "fast-check";
-import { VtestCommand as C } from "../../../src/node/vtest/protocol.ts";
+import { VtestCommand } from "../../../src/node/vtest/protocol.ts";
 import { VtestError } from "../../../src/node/vtest/vtest-error.ts";
 import { virglRutabaga } from "../../../src/node/vtest/vtest-server.ts";
 import { VtestSession } from "../../../src/node/vtest/vtest-session.ts";
@@ -62,11 +62,14 @@ const submitCmd2 = fc
 
 /** Protocol 3 requests, mostly framed as their command expects. */
 const v3Message: fc.Arbitrary<[number, number[]]> = fc.oneof(
-  fc.tuple(fc.constant(C.GetParam), fc.tuple(fc.integer({ min: 0, max: 3 }))),
-  fc.tuple(fc.constant(C.GetCapset), fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 3 }))),
-  fc.tuple(fc.constant(C.ContextInit), fc.tuple(fc.constantFrom(0, 1, 2, 2, 4, 5, 9))),
+  fc.tuple(fc.constant(VtestCommand.GetParam), fc.tuple(fc.integer({ min: 0, max: 3 }))),
   fc.tuple(
-    fc.constant(C.ResourceCreateBlob),
+    fc.constant(VtestCommand.GetCapset),
+    fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 3 })),
+  ),
+  fc.tuple(fc.constant(VtestCommand.ContextInit), fc.tuple(fc.constantFrom(0, 1, 2, 2, 4, 5, 9))),
+  fc.tuple(
+    fc.constant(VtestCommand.ResourceCreateBlob),
     fc.tuple(
       fc.integer({ min: 0, max: 4 }),
       fc.integer({ min: 0, max: 9 }),
@@ -76,24 +79,24 @@ const v3Message: fc.Arbitrary<[number, number[]]> = fc.oneof(
       fc.constantFrom(0, 1),
     ),
   ),
-  fc.tuple(fc.constant(C.SyncCreate), fc.tuple(value, fc.constantFrom(0, 1))),
-  fc.tuple(fc.constantFrom(C.SyncUnref, C.SyncRead), fc.tuple(syncId)),
-  fc.tuple(fc.constant(C.SyncWrite), fc.tuple(syncId, value, fc.constantFrom(0, 1))),
+  fc.tuple(fc.constant(VtestCommand.SyncCreate), fc.tuple(value, fc.constantFrom(0, 1))),
+  fc.tuple(fc.constantFrom(VtestCommand.SyncUnref, VtestCommand.SyncRead), fc.tuple(syncId)),
+  fc.tuple(fc.constant(VtestCommand.SyncWrite), fc.tuple(syncId, value, fc.constantFrom(0, 1))),
   fc.tuple(
-    fc.constant(C.SyncWait),
+    fc.constant(VtestCommand.SyncWait),
     fc.tuple(fc.integer({ min: 0, max: 2 }), fc.constantFrom(0, 1, 1000, 0xffffffff), triples),
   ),
-  fc.tuple(fc.constant(C.SubmitCmd2), submitCmd2),
+  fc.tuple(fc.constant(VtestCommand.SubmitCmd2), submitCmd2),
   fc.tuple(fc.integer({ min: 1, max: 24 }), fc.array(word, { maxLength: 12 })),
 ) as fc.Arbitrary<[number, number[]]>;
 const flat = (m: [number, unknown[]]): [number, number[]] => [m[0], (m[1] as (number | number[])[]).flat()];
 
 const HANDSHAKE: [number, Uint8Array][] = [
-  [C.CreateRenderer, new TextEncoder().encode("fuzz3\0")],
-  [C.ProtocolVersion, Uint8Array.of(3, 0, 0, 0)],
+  [VtestCommand.CreateRenderer, new TextEncoder().encode("fuzz3\0")],
+  [VtestCommand.ProtocolVersion, Uint8Array.of(3, 0, 0, 0)],
   // Syncs 1 and 2 at 0, so waits and submits name syncs that exist.
-  [C.SyncCreate, new Uint8Array(8)],
-  [C.SyncCreate, new Uint8Array(8)],
+  [VtestCommand.SyncCreate, new Uint8Array(8)],
+  [VtestCommand.SyncCreate, new Uint8Array(8)],
 ];
 
 test("any protocol 3 sequence makes a session return only VtestError, within its limits, and closing it closes every descriptor", () => {

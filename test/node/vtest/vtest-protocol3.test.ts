@@ -12,10 +12,10 @@ import { MemoryMapping } from "../../../src/node/os/memory-mapping.ts";
 import { syncPoints } from "../../../src/node/vtest/codec.ts";
 import { MockVtestClient, VIRGL_FORMAT_R8G8B8A8_UNORM as RGBA8 } from "../../../src/node/vtest/mock-client.ts";
 import {
-  VtestCommand as C,
   VTEST_MAX_TIMELINE_COUNT,
   VtestBlobFlag,
   VtestBlobType,
+  VtestCommand,
   VtestParam,
   VtestSubmitFlag,
   VtestSyncWaitFlag,
@@ -68,8 +68,8 @@ async function v3(path = server.path, name = "v3"): Promise<MockVtestClient> {
 
 /** A round trip: every message sent before it has been handled once it returns. */
 async function roundTrip(c: MockVtestClient): Promise<void> {
-  c.send(C.PingProtocolVersion, []);
-  assert.equal((await c.reply()).id, C.PingProtocolVersion);
+  c.send(VtestCommand.PingProtocolVersion, []);
+  assert.equal((await c.reply()).id, VtestCommand.PingProtocolVersion);
 }
 
 /** Whether an eventfd the server sent has been written (reads it, so a second call says no); `fd` stays open. */
@@ -108,7 +108,7 @@ test("GET_PARAM answers MAX_TIMELINE_COUNT with [valid, 64] and any other parame
 
 test("GET_CAPSET answers the capsets the library lists, up to their version; others are not valid", async () => {
   const c = await v3();
-  c.send(C.GetCaps2, []);
+  c.send(VtestCommand.GetCaps2, []);
   const head = new Uint32Array((await c.read(8)).buffer);
   const caps2 = await c.read(head[0]! - 1);
   const capset = await c.getCapset(RutabagaCapset.Virgl2, 2);
@@ -124,19 +124,19 @@ test("GET_CAPSET answers the capsets the library lists, up to their version; oth
 
 test("CONTEXT_INIT makes the context of a listed capset (no reply); venus and unknown capsets are refused", async () => {
   const c = await v3();
-  c.request({ command: C.ContextInit, capsetId: RutabagaCapset.Virgl2 });
-  c.request({ command: C.ContextInit, capsetId: RutabagaCapset.Virgl2 });
+  c.request({ command: VtestCommand.ContextInit, capsetId: RutabagaCapset.Virgl2 });
+  c.request({ command: VtestCommand.ContextInit, capsetId: RutabagaCapset.Virgl2 });
   await roundTrip(c);
   c.close();
   await droppedFor(server, log, /capset 4 \(venus\) is not served/, (d) =>
-    d.request({ command: C.ContextInit, capsetId: RutabagaCapset.Venus }),
+    d.request({ command: VtestCommand.ContextInit, capsetId: RutabagaCapset.Venus }),
   );
   await droppedFor(server, log, /CONTEXT_INIT with capset 0/, (d) =>
-    d.request({ command: C.ContextInit, capsetId: 0 }),
+    d.request({ command: VtestCommand.ContextInit, capsetId: 0 }),
   );
   await droppedFor(server, log, /capset 1 \(virgl\) after a context of capset 2/, async (d) => {
-    d.request({ command: C.ContextInit, capsetId: RutabagaCapset.Virgl2 });
-    d.request({ command: C.ContextInit, capsetId: RutabagaCapset.Virgl });
+    d.request({ command: VtestCommand.ContextInit, capsetId: RutabagaCapset.Virgl2 });
+    d.request({ command: VtestCommand.ContextInit, capsetId: RutabagaCapset.Virgl });
   });
 });
 
@@ -146,7 +146,7 @@ test("protocol 3 resources carry handle 0 and get the server's id in a reply, be
   const b = await c.createResource3(0, { width: 4, height: 4, bytes: 64 });
   assert.ok(a.id !== 0 && b.id !== 0 && a.id !== b.id, `ids ${a.id}, ${b.id}`);
   c.request({
-    command: C.ResourceCreate,
+    command: VtestCommand.ResourceCreate,
     handle: 0,
     create: {
       target: 2,
@@ -163,7 +163,7 @@ test("protocol 3 resources carry handle 0 and get the server's id in a reply, be
     dataSize: 0,
   });
   const reply = await c.reply();
-  assert.equal(reply.id, C.ResourceCreate);
+  assert.equal(reply.id, VtestCommand.ResourceCreate);
   assert.ok(![a.id, b.id, 0].includes(reply.words[0]!));
   // The ids work: a clear of `b` through its id, read back into its shared memory.
   const shm = MemoryMapping.map(b.fd, 64);
@@ -176,16 +176,16 @@ test("protocol 3 resources carry handle 0 and get the server's id in a reply, be
     [VirglCmd.SetFramebufferState, 0, 1, 0, 10],
     [VirglCmd.Clear, 0, 4, f32bits(1), f32bits(0), f32bits(0), f32bits(1), 0, 0, 0],
   );
-  c.send(C.SubmitCmd, new Uint32Array(words.buffer) as unknown as number[]);
-  c.send(C.TransferGet2, [b.id, 0, 0, 0, 0, 4, 4, 1, 64, 0]);
+  c.send(VtestCommand.SubmitCmd, new Uint32Array(words.buffer) as unknown as number[]);
+  c.send(VtestCommand.TransferGet2, [b.id, 0, 0, 0, 0, 4, 4, 1, 64, 0]);
   assert.equal(await c.busyWait(b.id), 0);
   assert.deepEqual([...shm.bytes.subarray(0, 4)], [255, 0, 0, 255]);
   shm.unmap();
-  c.send(C.ResourceUnref, [a.id]);
+  c.send(VtestCommand.ResourceUnref, [a.id]);
   await roundTrip(c);
   c.close();
   await droppedFor(server, log, /resource handle 5: protocol 3 clients send 0/, (d) =>
-    d.send(C.ResourceCreate2, [5, 2, RGBA8, 2, 4, 4, 1, 1, 0, 0, 64]),
+    d.send(VtestCommand.ResourceCreate2, [5, 2, RGBA8, 2, 4, 4, 1, 1, 0, 0, 64]),
   );
 });
 
@@ -195,17 +195,23 @@ test("a client of protocol 2 keeps its own handles and is refused protocol 3's c
   assert.equal((await c.createResource3(7, { width: 4, height: 4, bytes: 64 })).id, 7);
   await roundTrip(c);
   c.close();
-  await droppedFor(server, log, /command 15 needs protocol 3 \(version 2 agreed\)/, (d) => d.send(C.GetParam, [1]), 2);
-  await droppedFor(server, log, /command 24 needs protocol 3/, (d) => d.send(C.SubmitCmd2, [0]), 2);
+  await droppedFor(
+    server,
+    log,
+    /command 15 needs protocol 3 \(version 2 agreed\)/,
+    (d) => d.send(VtestCommand.GetParam, [1]),
+    2,
+  );
+  await droppedFor(server, log, /command 24 needs protocol 3/, (d) => d.send(VtestCommand.SubmitCmd2, [0]), 2);
 });
 
 test("a client may negotiate again (Mesa's virpipe falls back from 3 to 2 after GET_CAPS)", async () => {
   const c = await v3();
-  c.request({ command: C.PingProtocolVersion });
-  c.request({ command: C.ResourceBusyWait, handle: 0, flags: 0 });
-  c.request({ command: C.ProtocolVersion, version: 2 });
-  assert.equal((await c.reply()).id, C.PingProtocolVersion);
-  assert.equal((await c.reply()).id, C.ResourceBusyWait);
+  c.request({ command: VtestCommand.PingProtocolVersion });
+  c.request({ command: VtestCommand.ResourceBusyWait, handle: 0, flags: 0 });
+  c.request({ command: VtestCommand.ProtocolVersion, version: 2 });
+  assert.equal((await c.reply()).id, VtestCommand.PingProtocolVersion);
+  assert.equal((await c.reply()).id, VtestCommand.ResourceBusyWait);
   assert.deepEqual([...(await c.reply()).words], [2]);
   c.version = 2;
   assert.equal((await c.createResource3(3, { width: 4, height: 4, bytes: 64 })).id, 3);
@@ -220,19 +226,19 @@ test("SYNC_CREATE, SYNC_READ and SYNC_WRITE keep 64-bit values (a lower write re
   assert.notEqual(a, b);
   assert.equal(await c.syncRead(a), 5n);
   assert.equal(await c.syncRead(b), big);
-  c.request({ command: C.SyncWrite, id: a, value: 0xffff_ffff_ffff_fff0n });
+  c.request({ command: VtestCommand.SyncWrite, id: a, value: 0xffff_ffff_ffff_fff0n });
   assert.equal(await c.syncRead(a), 0xffff_ffff_ffff_fff0n);
-  c.request({ command: C.SyncWrite, id: a, value: 3n });
+  c.request({ command: VtestCommand.SyncWrite, id: a, value: 3n });
   assert.equal(await c.syncRead(a), 3n);
-  c.request({ command: C.SyncUnref, id: a });
+  c.request({ command: VtestCommand.SyncUnref, id: a });
   assert.equal(await c.syncRead(b), big);
   c.close();
   await droppedFor(server, log, /no sync 1/, async (d) => {
     const id = await d.syncCreate(0n);
-    d.request({ command: C.SyncUnref, id });
-    d.request({ command: C.SyncRead, id });
+    d.request({ command: VtestCommand.SyncUnref, id });
+    d.request({ command: VtestCommand.SyncRead, id });
   });
-  await droppedFor(server, log, /no sync 77/, (d) => d.request({ command: C.SyncWrite, id: 77, value: 1n }));
+  await droppedFor(server, log, /no sync 77/, (d) => d.request({ command: VtestCommand.SyncWrite, id: 77, value: 1n }));
 });
 
 test("SYNC_WAIT answers at once with an eventfd the server writes when the syncs reach their values", async () => {
@@ -268,15 +274,15 @@ test("SYNC_WAIT answers at once with an eventfd the server writes when the syncs
     VtestSyncWaitFlag.Any,
   );
   assert.ok(!signalled(all) && !signalled(any));
-  c.request({ command: C.SyncWrite, id: b, value: 4n });
+  c.request({ command: VtestCommand.SyncWrite, id: b, value: 4n });
   await roundTrip(c);
   assert.ok(signalled(any), "ANY: one sync is enough");
   assert.ok(!signalled(all), "all: a is still below 2");
-  c.request({ command: C.SyncWrite, id: a, value: 2n });
+  c.request({ command: VtestCommand.SyncWrite, id: a, value: 2n });
   await roundTrip(c);
   assert.ok(signalled(all));
   const never = await c.syncWait([{ id: a, value: 100n }], 0);
-  c.request({ command: C.SyncWrite, id: a, value: 100n });
+  c.request({ command: VtestCommand.SyncWrite, id: a, value: 100n });
   await roundTrip(c);
   assert.ok(!signalled(never), "timeout 0 polls once: the server keeps nothing to write");
   for (const fd of [all, any, never]) closeFd(fd);
@@ -311,7 +317,7 @@ test("SUBMIT_CMD2 runs each batch's commands and writes its syncs at once, or wh
   assert.equal(await c.syncRead(s2), 7n);
   assert.ok(signalled(wait), "the ring fence's syncs woke the wait");
   closeFd(wait);
-  c.send(C.TransferGet2, [fd.id, 0, 0, 0, 0, 4, 4, 1, 64, 0]);
+  c.send(VtestCommand.TransferGet2, [fd.id, 0, 0, 0, 0, 4, 4, 1, 64, 0]);
   assert.equal(await c.busyWait(fd.id), 0);
   assert.deepEqual([...shm.bytes.subarray(60, 64)], [0, 0, 255, 255]);
   shm.unmap();
@@ -322,34 +328,37 @@ test("hostile SUBMIT_CMD2: bad ring, fence-fd flags, overlong or misplaced batch
   const header = (batches: number[][], extra: number[] = []) => [batches.length, ...batches.flat(), ...extra];
   // flags, cmd offset, cmd size, sync offset, sync count, ring, 0, 0
   await droppedFor(server, log, /ring 64 \(64 timelines\)/, (d) =>
-    d.send(C.SubmitCmd2, header([[VtestSubmitFlag.RingIdx, 0, 0, 0, 0, 64, 0, 0]])),
+    d.send(VtestCommand.SubmitCmd2, header([[VtestSubmitFlag.RingIdx, 0, 0, 0, 0, 64, 0, 0]])),
   );
   await droppedFor(server, log, /ring 4294967295/, (d) =>
-    d.send(C.SubmitCmd2, header([[0, 0, 0, 0, 0, 0xffff_ffff, 0, 0]])),
+    d.send(VtestCommand.SubmitCmd2, header([[0, 0, 0, 0, 0, 0xffff_ffff, 0, 0]])),
   );
   await droppedFor(server, log, /flags 2 \(fence fds are not served\)/, (d) =>
-    d.send(C.SubmitCmd2, header([[VtestSubmitFlag.InFenceFd, 0, 0, 0, 0, 0, 0, 0]])),
+    d.send(VtestCommand.SubmitCmd2, header([[VtestSubmitFlag.InFenceFd, 0, 0, 0, 0, 0, 0, 0]])),
   );
   await droppedFor(server, log, /flags 5/, (d) =>
-    d.send(C.SubmitCmd2, header([[VtestSubmitFlag.RingIdx | VtestSubmitFlag.OutFenceFd, 0, 0, 0, 0, 0, 0, 0]])),
+    d.send(
+      VtestCommand.SubmitCmd2,
+      header([[VtestSubmitFlag.RingIdx | VtestSubmitFlag.OutFenceFd, 0, 0, 0, 0, 0, 0, 0]]),
+    ),
   );
   await droppedFor(server, log, /3 batch headers do not fit 17 words/, (d) =>
-    d.send(C.SubmitCmd2, [3, ...new Array(16).fill(0)]),
+    d.send(VtestCommand.SubmitCmd2, [3, ...new Array(16).fill(0)]),
   );
   await droppedFor(server, log, /batch 0: commands past the payload/, (d) =>
-    d.send(C.SubmitCmd2, header([[0, 5, 0xffff_fffe, 0, 0, 0, 0, 0]])),
+    d.send(VtestCommand.SubmitCmd2, header([[0, 5, 0xffff_fffe, 0, 0, 0, 0, 0]])),
   );
   await droppedFor(server, log, /batch 0: syncs past the payload/, (d) =>
-    d.send(C.SubmitCmd2, header([[0, 0, 0, 9, 1, 0, 0, 0]], [1, 0])),
+    d.send(VtestCommand.SubmitCmd2, header([[0, 0, 0, 9, 1, 0, 0, 0]], [1, 0])),
   );
-  await droppedFor(server, log, /SUBMIT_CMD2: 0 bytes/, (d) => d.send(C.SubmitCmd2, []));
+  await droppedFor(server, log, /SUBMIT_CMD2: 0 bytes/, (d) => d.send(VtestCommand.SubmitCmd2, []));
   await droppedFor(server, log, /no sync 42/, async (d) => {
     const s = await d.syncCreate(0n);
-    d.send(C.SubmitCmd2, header([[0, 0, 0, 9, 1, 0, 0, 0]], [s, 1, 0]).concat([]));
+    d.send(VtestCommand.SubmitCmd2, header([[0, 0, 0, 9, 1, 0, 0, 0]], [s, 1, 0]).concat([]));
     await roundTrip(d);
     assert.equal(await d.syncRead(s), 1n);
     d.send(
-      C.SubmitCmd2,
+      VtestCommand.SubmitCmd2,
       header(
         [
           [0, 0, 0, 17, 1, 0, 0, 0],
@@ -364,21 +373,21 @@ test("hostile SUBMIT_CMD2: bad ring, fence-fd flags, overlong or misplaced batch
 test("per-client limits: syncs, syncs per request, batches, pending waits (expired ones are collected)", async () => {
   await droppedFor(small, smallLog, /more than 4 syncs/, async (d) => {
     for (let i = 0; i < 4; i++) await d.syncCreate(0n);
-    d.request({ command: C.SyncCreate, value: 0n });
+    d.request({ command: VtestCommand.SyncCreate, value: 0n });
   });
   await droppedFor(small, smallLog, /SYNC_WAIT: 4 syncs \(limit 3\)/, (d) =>
     d.request({
-      command: C.SyncWait,
+      command: VtestCommand.SyncWait,
       flags: 0,
       timeoutMs: 1,
       syncs: syncPoints(new Array(4).fill({ id: 1, value: 1n })),
     }),
   );
   await droppedFor(small, smallLog, /batch 0: 4 syncs \(limit 3\)/, (d) =>
-    d.send(C.SubmitCmd2, [1, 0, 0, 0, 9, 4, 0, 0, 0, ...new Array(12).fill(0)]),
+    d.send(VtestCommand.SubmitCmd2, [1, 0, 0, 0, 9, 4, 0, 0, 0, ...new Array(12).fill(0)]),
   );
   await droppedFor(small, smallLog, /3 batches \(limit 2\)/, (d) =>
-    d.send(C.SubmitCmd2, [3, ...new Array(24).fill(0)]),
+    d.send(VtestCommand.SubmitCmd2, [3, ...new Array(24).fill(0)]),
   );
   await droppedFor(small, smallLog, /more than 2 pending sync waits/, async (d) => {
     const s = await d.syncCreate(0n);
@@ -386,29 +395,34 @@ test("per-client limits: syncs, syncs per request, batches, pending waits (expir
     for (const timeout of [1, 1]) closeFd(await d.syncWait([{ id: s, value: 1n }], timeout));
     await new Promise((r) => setTimeout(r, 10));
     for (const timeout of [0xffff_ffff, 0xffff_ffff]) closeFd(await d.syncWait([{ id: s, value: 1n }], timeout));
-    d.request({ command: C.SyncWait, flags: 0, timeoutMs: 0xffff_ffff, syncs: syncPoints([{ id: s, value: 1n }]) });
+    d.request({
+      command: VtestCommand.SyncWait,
+      flags: 0,
+      timeoutMs: 0xffff_ffff,
+      syncs: syncPoints([{ id: s, value: 1n }]),
+    });
   });
 });
 
 test("short frames of every protocol 3 command are refused", async () => {
   const cases: [number, number[], RegExp][] = [
-    [C.GetParam, [], /GET_PARAM: 0 bytes, 4 needed/],
-    [C.GetCapset, [4], /GET_CAPSET: 4 bytes, 8 needed/],
-    [C.ContextInit, [], /CONTEXT_INIT: 0 bytes/],
-    [C.ResourceCreateBlob, [2, 1, 4096, 0, 0], /RESOURCE_CREATE_BLOB: 20 bytes, 24 needed/],
-    [C.SyncCreate, [1], /SYNC_CREATE: 4 bytes/],
-    [C.SyncUnref, [], /SYNC_UNREF\/READ: 0 bytes/],
-    [C.SyncRead, [], /SYNC_UNREF\/READ: 0 bytes/],
-    [C.SyncWrite, [1, 2], /SYNC_WRITE: 8 bytes, 12 needed/],
-    [C.SyncWait, [0, 0, 1, 1], /SYNC_WAIT: 16 bytes is not 2 \+ 3n words/],
-    [C.SyncWait, [0], /SYNC_WAIT: 4 bytes is not 2 \+ 3n words/],
+    [VtestCommand.GetParam, [], /GET_PARAM: 0 bytes, 4 needed/],
+    [VtestCommand.GetCapset, [4], /GET_CAPSET: 4 bytes, 8 needed/],
+    [VtestCommand.ContextInit, [], /CONTEXT_INIT: 0 bytes/],
+    [VtestCommand.ResourceCreateBlob, [2, 1, 4096, 0, 0], /RESOURCE_CREATE_BLOB: 20 bytes, 24 needed/],
+    [VtestCommand.SyncCreate, [1], /SYNC_CREATE: 4 bytes/],
+    [VtestCommand.SyncUnref, [], /SYNC_UNREF\/READ: 0 bytes/],
+    [VtestCommand.SyncRead, [], /SYNC_UNREF\/READ: 0 bytes/],
+    [VtestCommand.SyncWrite, [1, 2], /SYNC_WRITE: 8 bytes, 12 needed/],
+    [VtestCommand.SyncWait, [0, 0, 1, 1], /SYNC_WAIT: 16 bytes is not 2 \+ 3n words/],
+    [VtestCommand.SyncWait, [0], /SYNC_WAIT: 4 bytes is not 2 \+ 3n words/],
   ];
   for (const [command, words, why] of cases) await droppedFor(server, log, why, (d) => d.send(command, words));
 });
 
 test("RESOURCE_CREATE_BLOB: a guest blob's memfd comes back after the id; HOST3D needs a component that makes it", async () => {
   const c = await v3(small.path, "blob");
-  c.request({ command: C.ContextInit, capsetId: RutabagaCapset.CrossDomain });
+  c.request({ command: VtestCommand.ContextInit, capsetId: RutabagaCapset.CrossDomain });
   const blob = await c.createBlob(4096n, { type: VtestBlobType.Guest, flags: VtestBlobFlag.Mappable });
   assert.ok(blob.resId > 0);
   assert.equal(fileSize(blob.fd), 4096);
@@ -417,21 +431,21 @@ test("RESOURCE_CREATE_BLOB: a guest blob's memfd comes back after the id; HOST3D
   assert.equal(rb.resourceInfo(blob.resId).size, 4096n);
   const second = await c.createBlob(8192n, { type: VtestBlobType.Guest });
   assert.notEqual(second.resId, blob.resId);
-  c.request({ command: C.ResourceUnref, handle: blob.resId });
+  c.request({ command: VtestCommand.ResourceUnref, handle: blob.resId });
   await roundTrip(c);
   assert.ok(!rb.resourceIds().includes(blob.resId));
   closeFd(blob.fd);
   closeFd(second.fd);
   c.close();
   const blobOf = (type: number, flags: number, size: bigint) => (d: MockVtestClient) =>
-    d.request({ command: C.ResourceCreateBlob, type, flags, size, blobId: 0n });
+    d.request({ command: VtestCommand.ResourceCreateBlob, type, flags, size, blobId: 0n });
   await droppedFor(server, log, /blob resources/, blobOf(VtestBlobType.Host3D, VtestBlobFlag.Mappable, 4096n));
   await droppedFor(server, log, /RESOURCE_CREATE_BLOB: type 7/, blobOf(7, 1, 4096n));
   await droppedFor(server, log, /RESOURCE_CREATE_BLOB: flags 8/, blobOf(VtestBlobType.Guest, 8, 4096n));
   await droppedFor(server, log, /RESOURCE_CREATE_BLOB of 0 bytes/, blobOf(VtestBlobType.Guest, 1, 0n));
   await droppedFor(small, smallLog, /shared memory would pass 65536 bytes/, blobOf(VtestBlobType.Guest, 1, 1n << 40n));
   await droppedFor(small, smallLog, /InvalidCrossDomainItemId: no item 0/, async (d) => {
-    d.request({ command: C.ContextInit, capsetId: RutabagaCapset.CrossDomain });
+    d.request({ command: VtestCommand.ContextInit, capsetId: RutabagaCapset.CrossDomain });
     blobOf(VtestBlobType.Host3DGuest, 1, 4096n)(d);
   });
 });
@@ -439,7 +453,7 @@ test("RESOURCE_CREATE_BLOB: a guest blob's memfd comes back after the id; HOST3D
 test("a client that goes with pending waits, ring submits and blobs leaves no descriptor behind", async () => {
   const before = openFds();
   const c = await v3(small.path, "leaver");
-  c.request({ command: C.ContextInit, capsetId: RutabagaCapset.CrossDomain });
+  c.request({ command: VtestCommand.ContextInit, capsetId: RutabagaCapset.CrossDomain });
   const blob = await c.createBlob(4096n, { type: VtestBlobType.Guest });
   closeFd(blob.fd);
   const s = await c.syncCreate(0n);

@@ -277,14 +277,18 @@ function emitLinear(ctx: GlslEmitContext, inst: TgsiInstruction, res: TgsiSrc | 
   ctx.indent++;
   ctx.line(`uint a = (${ctx.src(addrSrc, "u", L)}).x >> 2u;`);
   ctx.line(`uint n = ${len};`);
+  // Indices are clamped as well as guarded: NVIDIA's 580 driver hangs linking or dispatching a guarded access whose
+  // constant index is far out of range (a guest's `STORE` at 0xfffffffc did), where a clamped one runs.
+  ctx.line(`uint last = max(n, 1u) - 1u;`);
+  const at = (c: number) => (c === 0 ? `${arr}[min(a, last)]` : `${arr}[min(a + ${c}u, last)]`);
   if (name === "LOAD") {
     const mask = inst.dst[0]!.writeMask;
-    const comps = [0, 1, 2, 3].map((c) => ((mask >> c) & 1 ? `a + ${c}u < n ? ${arr}[a + ${c}u] : 0u` : "0u"));
+    const comps = [0, 1, 2, 3].map((c) => ((mask >> c) & 1 ? `a + ${c}u < n ? ${at(c)} : 0u` : "0u"));
     ctx.assign(inst.dst[0]!, `uvec4(${comps.join(", ")})`, "u", false, L);
   } else if (name === "STORE") {
     ctx.line(`uvec4 v = ${ctx.src(inst.src[1]!, "u", L)};`);
     const mask = (res as TgsiDst).writeMask;
-    for (let c = 0; c < 4; c++) if ((mask >> c) & 1) ctx.line(`if (a + ${c}u < n) ${arr}[a + ${c}u] = v.${COMP[c]};`);
+    for (let c = 0; c < 4; c++) if ((mask >> c) & 1) ctx.line(`if (a + ${c}u < n) ${at(c)} = v.${COMP[c]};`);
   } else {
     const fn = ATOMIC_FUNCTION[name];
     if (fn === undefined) ctx.fail(`opcode ${name}`, L);
@@ -294,14 +298,14 @@ function emitLinear(ctx: GlslEmitContext, inst: TgsiInstruction, res: TgsiSrc | 
       const op = name === "ATOMIMIN" ? "min" : "max";
       ctx.line(`uint r = 0u;`);
       ctx.line(`if (a < n) {`);
-      ctx.line(`  r = ${arr}[a];`);
+      ctx.line(`  r = ${at(0)};`);
       ctx.line(
-        `  for (;;) { uint prev = atomicCompSwap(${arr}[a], r, uint(${op}(int(r), int(${v})))); if (prev == r) break; r = prev; }`,
+        `  for (;;) { uint prev = atomicCompSwap(${at(0)}, r, uint(${op}(int(r), int(${v})))); if (prev == r) break; r = prev; }`,
       );
       ctx.line("}");
     } else {
       const args = name === "ATOMCAS" ? `${v}, (${ctx.src(inst.src[3]!, "u", L)}).x` : v;
-      ctx.line(`uint r = a < n ? atomic${fn}(${arr}[a], ${args}) : 0u;`);
+      ctx.line(`uint r = a < n ? atomic${fn}(${at(0)}, ${args}) : 0u;`);
     }
     for (const d of inst.dst) ctx.assign(d, "uvec4(r)", "u", false, L);
   }

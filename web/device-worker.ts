@@ -11,7 +11,7 @@ scope.onmessage = (event: MessageEvent<DeviceStart>) => {
   const { ram, control, regions, scanouts } = event.data;
   try {
     const transport = new SharedTransport(control);
-    const shared = new SharedFrameSink((message) => scope.postMessage(message));
+    const shared = new SharedFrameSink((message, transfer) => scope.postMessage(message, transfer ?? []));
     const digests: number[] = [];
     const sink: DisplaySink = !event.data.digests
       ? shared

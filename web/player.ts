@@ -12,11 +12,11 @@ interface PlayerApi {
   errors: [number, number][];
   /** Replays the loaded trace `rounds` times into a framebuffer sink (no canvas); returns milliseconds per round. */
   measure(rounds: number): number[];
-  /** The same, painting every flush on a canvas (not in the page) through a `CanvasSink`. */
-  measureCanvas(rounds: number): number[];
+  /** The same, painting every flush on a canvas (not in the page) through a `CanvasSink` (`simd`: its option). */
+  measureCanvas(rounds: number, simd?: boolean): number[];
   seek(frame: number): void;
   /** The loaded trace's last frame painted by a `CanvasSink` on an `OffscreenCanvas`, as base64 RGBA. */
-  offscreenFrame(): { width: number; height: number; rgba: string };
+  offscreenFrame(simd?: boolean): { width: number; height: number; rgba: string };
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -47,12 +47,12 @@ const api: PlayerApi = {
     }
     return times;
   },
-  measureCanvas(rounds) {
+  measureCanvas(rounds, simd = true) {
     if (current === undefined) throw new Error("no trace loaded");
     const times: number[] = [];
     for (let i = 0; i < rounds; i++) {
       const start = performance.now();
-      new TraceStepper(current.trace, new CanvasSink(document.createElement("canvas"))).advance();
+      new TraceStepper(current.trace, new CanvasSink(document.createElement("canvas"), { simd })).advance();
       times.push(performance.now() - start);
     }
     return times;
@@ -60,10 +60,10 @@ const api: PlayerApi = {
   seek(frame) {
     show(frame);
   },
-  offscreenFrame() {
+  offscreenFrame(simd = true) {
     if (current === undefined) throw new Error("no trace loaded");
     const canvas = new OffscreenCanvas(1, 1);
-    new TraceStepper(current.trace, new CanvasSink(canvas)).advance();
+    new TraceStepper(current.trace, new CanvasSink(canvas, { simd })).advance();
     const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
     let s = "";
     for (let i = 0; i < data.length; i += 0x8000) s += String.fromCharCode(...data.subarray(i, i + 0x8000));
@@ -97,14 +97,16 @@ function stop(): void {
 }
 
 function load(trace: Uint8Array, name: string, startFrame: number | "end"): void {
-  stop();
-  api.ready = false;
-  status.className = "";
-  // One headless pass first: the frame count for the scrubber and the replay speed for the stats.
+  // One headless pass first: the frame count for the scrubber and the replay speed for the stats. A file that is
+  // not a trace throws here, before anything changed: the trace shown before stays.
   const counter = new FramebufferSink();
   const t0 = performance.now();
   const pass = replayTrace(trace, counter);
   const ms = performance.now() - t0;
+  stop();
+  api.ready = false;
+  delete api.error;
+  status.className = "";
   screens.replaceChildren();
   const stepperCanvases: HTMLCanvasElement[] = [];
   let cursor: HTMLCanvasElement | undefined;
@@ -165,25 +167,28 @@ scrubber.oninput = () => {
 };
 save.onclick = () => {
   const canvas = current?.canvases[0];
+  const frame = api.frame;
   canvas?.toBlob((blob) => {
     if (blob === null) return;
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
-    a.download = `scanout-0-frame-${api.frame}.png`;
+    a.download = `scanout-0-frame-${frame}.png`;
     a.click();
-    URL.revokeObjectURL(a.href);
+    // The download reads the blob after this task: revoke it later.
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   }, "image/png");
 };
 $<HTMLInputElement>("file").onchange = async (event) => {
   const file = (event.target as HTMLInputElement).files?.[0];
   if (file !== undefined) loadBytes(await file.arrayBuffer(), file.name, 0);
 };
-document.body.ondragover = (event) => {
+// On the document, not the body: a file dropped below the body's content (the rest of the window) lands there.
+document.ondragover = (event) => {
   event.preventDefault();
   document.body.classList.add("dragging");
 };
-document.body.ondragleave = () => document.body.classList.remove("dragging");
-document.body.ondrop = async (event) => {
+document.ondragleave = () => document.body.classList.remove("dragging");
+document.ondrop = async (event) => {
   event.preventDefault();
   document.body.classList.remove("dragging");
   const file = event.dataTransfer?.files[0];

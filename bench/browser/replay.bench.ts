@@ -1,7 +1,7 @@
 // npm run bench -- browser: the recorded Linux session (test/browser/fixtures) replayed headless by the same device
 // model in Node and in Debian's Chromium (one run: warm-up, then the median of rounds alternating between the two),
-// and in Chromium through
-// the canvas and through the emulator page's workers and shared guest RAM.
+// and in Chromium through the canvas (pixels converted in WebAssembly SIMD, and in JavaScript) and through the
+// emulator page's workers and shared guest RAM.
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { decodeTrace, FramebufferSink, replayTrace } from "../../src/virtio-gpu/index.ts";
@@ -29,34 +29,40 @@ let version = "";
 let nodeMs = 0;
 let chromiumMs = 0;
 let canvasMs = 0;
+let canvasJsMs = 0;
 let workersMs = 0;
 try {
   version = await browser.version();
   const page = await browser.newPage();
   await page.goto(`${server.url}player.html?trace=fixtures/linux-640x480.trace&frame=end`);
   await page.waitForFunction(() => (globalThis as { rutabagaPlayer?: { ready: boolean } }).rutabagaPlayer?.ready);
-  type Player = { measure(n: number): number[]; measureCanvas(n: number): number[] };
-  const inPage = (kind: "measure" | "measureCanvas", n: number) =>
+  type Player = { measure(n: number): number[]; measureCanvas(n: number, simd?: boolean): number[] };
+  const inPage = (kind: "measure" | "measureCanvas", n: number, simd = true) =>
     page.evaluate(
-      (k, count) => (globalThis as unknown as { rutabagaPlayer: Player }).rutabagaPlayer[k](count),
+      (k, count, s) => (globalThis as unknown as { rutabagaPlayer: Player }).rutabagaPlayer[k](count, s),
       kind,
       n,
+      simd,
     );
   // Warm-up, then rounds alternating between Node and Chromium (the machine is shared and noisy).
   for (let i = 0; i < WARMUP; i++) nodeReplay();
   await inPage("measure", WARMUP);
   await inPage("measureCanvas", WARMUP);
+  await inPage("measureCanvas", WARMUP, false);
   const node: number[] = [];
   const headless: number[] = [];
   const canvas: number[] = [];
+  const canvasJs: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     node.push(nodeReplay());
     headless.push(...(await inPage("measure", 1)));
     canvas.push(...(await inPage("measureCanvas", 1)));
+    canvasJs.push(...(await inPage("measureCanvas", 1, false)));
   }
   nodeMs = median(node);
   chromiumMs = median(headless);
   canvasMs = median(canvas);
+  canvasJsMs = median(canvasJs);
   // The emulator page runs once per load (workers start cold): the median of a few loads.
   const loads: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -79,6 +85,7 @@ const rows = [
   ["Node: replayTrace, framebuffer sink", nodeMs],
   ["Chromium: replayTrace, framebuffer sink", chromiumMs],
   ["Chromium: TraceStepper, CanvasSink", canvasMs],
+  ["Chromium: the same, converting in JavaScript", canvasJsMs],
   ["Chromium: emulator page (2 workers, SAB)", workersMs],
 ].map((r) =>
   typeof r[1] === "number"

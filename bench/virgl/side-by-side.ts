@@ -1,7 +1,9 @@
 // npm run bench:virgl [runs] [gears-seconds] [part...]: the CI piglit list, glxgears and glmark2 (issue "virgl part
 // 3"'s scenes) through our vtest server and through virglrenderer's virgl_test_server on this machine, alternating,
 // median of `runs` (3), then one glmark2 --validate pass on each. Parts (default all): piglit, gears, glmark2,
-// validate. Both servers run llvmpipe with LP_NUM_THREADS=1 (no other pinning), in a private mount namespace with its
+// validate; asked by name, gears-cpu: the server's CPU milliseconds per glxgears frame between glxgears' first and
+// last FPS reports (the server process and its children, from /proc: steady state, start-up excluded, less noisy than
+// FPS on a loaded machine). Both servers run llvmpipe with LP_NUM_THREADS=1 (no other pinning), in a private mount namespace with its
 // own /tmp (Mesa 22.3 always connects to /tmp/.virgl_test). virgl_test_server keeps its default fork-per-client mode:
 // glxgears opens two connections and --no-fork would serve the second only after the first closes; ours serves all
 // clients in one process.
@@ -13,14 +15,15 @@ import { DRAW_PIGLIT } from "../../test/node/vtest/mesa-draw-list.ts";
 import { PIGLIT_BIN } from "../../test/node/vtest/mesa-namespace.ts";
 import { median } from "../harness.ts";
 
-const PARTS = ["piglit", "gears", "glmark2", "validate"] as const;
+const PARTS = ["piglit", "gears", "glmark2", "validate", "gears-cpu"] as const;
+const DEFAULT_PARTS: readonly Part[] = ["piglit", "gears", "glmark2", "validate"];
 type Part = (typeof PARTS)[number];
 const numbers = process.argv.slice(2).filter((a) => /^\d+$/.test(a));
 const named = process.argv.slice(2).filter((a) => !/^\d+$/.test(a));
 for (const a of named) {
   if (!(PARTS as readonly string[]).includes(a)) throw new Error(`unknown part ${a}: one of ${PARTS.join(", ")}`);
 }
-const parts = new Set<Part>(named.length === 0 ? PARTS : (named as Part[]));
+const parts = new Set<Part>(named.length === 0 ? DEFAULT_PARTS : (named as Part[]));
 const runs = Number(numbers[0] ?? 3);
 const gearsSeconds = Number(numbers[1] ?? 10);
 const ours = new URL("../../bin/rutabaga-ts.js", import.meta.url).pathname;
@@ -48,6 +51,8 @@ ${serverCommand(server)} > /tmp/server.log 2>&1 &
 S=$!
 for i in $(seq 200); do [ -S /tmp/.virgl_test ] && break; sleep 0.05; done
 export GALLIUM_DRIVER=virpipe PIGLIT_PLATFORM=surfaceless_egl
+# CPU clock ticks of the server and its children (live ones, and reaped ones through cutime/cstime).
+server_ticks() { local t=0 p; for p in $S $(pgrep -P $S); do t=$((t + $(awk '{print $14+$15+$16+$17}' /proc/$p/stat 2>/dev/null || echo 0))); done; echo $t; }
 ${body}
 kill $S; wait $S 2>/dev/null
 `,
@@ -93,6 +98,23 @@ function gears(server: Server): number {
   return fps.length === 0 ? Number.NaN : fps[fps.length - 1]!;
 }
 
+/**
+ * The server's CPU milliseconds per glxgears frame between its first and last FPS reports (NaN with fewer than two).
+ */
+function gearsCpu(server: Server): number {
+  const body = underXvfb(
+    `timeout ${gearsSeconds + 1} stdbuf -oL glxgears 2>&1 | while read -r line; do case "$line" in *FPS*) echo "@@frames $line @@ticks $(server_ticks)";; esac; done`,
+  );
+  const reports = [...inNamespace(server, body).matchAll(/@@frames (\d+) frames .* @@ticks (\d+)/g)].map((m) => ({
+    frames: Number(m[1]),
+    ticks: Number(m[2]),
+  }));
+  if (reports.length < 2) return Number.NaN;
+  const frames = reports.slice(1).reduce((sum, r) => sum + r.frames, 0);
+  const ticksPerSecond = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim());
+  return ((reports[reports.length - 1]!.ticks - reports[0]!.ticks) / ticksPerSecond / frames) * 1000;
+}
+
 /** Issue "virgl part 3"'s glmark2 scenes, 4 s each; effect2d's kernel is the 3×3 Laplacian. */
 const GLMARK2_SCENES = [
   "build:use-vbo=true",
@@ -131,10 +153,10 @@ function validate(server: Server): Map<string, string> {
 const SERVERS = ["virgl_test_server", "rutabaga-ts"] as const;
 const results: Record<
   Server,
-  { seconds: number[]; passed: number[]; fps: number[]; scenes: number[][]; scores: number[] }
+  { seconds: number[]; passed: number[]; fps: number[]; cpu: number[]; scenes: number[][]; scores: number[] }
 > = {
-  "rutabaga-ts": { seconds: [], passed: [], fps: [], scenes: GLMARK2_SCENES.map(() => []), scores: [] },
-  virgl_test_server: { seconds: [], passed: [], fps: [], scenes: GLMARK2_SCENES.map(() => []), scores: [] },
+  "rutabaga-ts": { seconds: [], passed: [], fps: [], cpu: [], scenes: GLMARK2_SCENES.map(() => []), scores: [] },
+  virgl_test_server: { seconds: [], passed: [], fps: [], cpu: [], scenes: GLMARK2_SCENES.map(() => []), scores: [] },
 };
 for (let i = 0; i < runs; i++) {
   for (const server of SERVERS) {
@@ -145,6 +167,7 @@ for (let i = 0; i < runs; i++) {
       res.passed.push(p.passed);
     }
     if (parts.has("gears")) res.fps.push(gears(server));
+    if (parts.has("gears-cpu")) res.cpu.push(gearsCpu(server));
     if (parts.has("glmark2")) {
       const g = glmark2(server);
       g.fps.forEach((f, s) => {
@@ -167,6 +190,11 @@ if (parts.has("piglit")) {
 if (parts.has("gears")) {
   console.log(
     `| glxgears FPS, ${gearsSeconds} s under Xvfb (median of ${runs}) | ${median(r.fps).toFixed(0)} | ${median(v.fps).toFixed(0)} | ${ratio(median(r.fps), median(v.fps))} fps | ≥ 1.0× |`,
+  );
+}
+if (parts.has("gears-cpu")) {
+  console.log(
+    `| server CPU ms per glxgears frame (median of ${runs}; runs ${r.cpu.map((c) => c.toFixed(3)).join(", ")} / ${v.cpu.map((c) => c.toFixed(3)).join(", ")}) | ${median(r.cpu).toFixed(3)} | ${median(v.cpu).toFixed(3)} | ${ratio(median(r.cpu), median(v.cpu))} time | |`,
   );
 }
 if (parts.has("glmark2")) {

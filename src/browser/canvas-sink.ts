@@ -1,7 +1,8 @@
 import { VirtioGpuFormat } from "../index.ts";
 import type { CursorState, DisplaySink, GpuRect, ScanoutFrame } from "../virtio-gpu/index.ts";
 import { CURSOR_SIZE } from "../virtio-gpu/index.ts";
-import { convertToRgba, wordsOf } from "./rgba.ts";
+import { convertToRgba, type WordRect, wordsOf } from "./rgba.ts";
+import { SIMD_PIXELS_AT, SimdPixels } from "./simd-shuffle.ts";
 
 /** A canvas a {@link CanvasSink} paints: in the page, or handed to a worker. */
 export type SinkCanvas = HTMLCanvasElement | OffscreenCanvas;
@@ -28,12 +29,22 @@ export interface CanvasSinkOptions {
   cursorFormat?: number;
   /** Called when the cursor moves, appears or hides. */
   onCursor?: (placement: CursorPlacement) => void;
+  /**
+   * Convert with WebAssembly SIMD where the browser has it and the page may compile it (default true); false, or
+   * where it is missing, converts in JavaScript.
+   */
+  simd?: boolean;
 }
+
+/** A {@link WordRect} whose fields the sink sets at each flush. */
+type MutableWordRect = { -readonly [K in keyof WordRect]: WordRect[K] };
 
 interface Screen {
   readonly ctx: Context2D;
   readonly image: ImageData;
   readonly words: Uint32Array;
+  /** The `ImageData`'s pixels in a WebAssembly memory, converted there; undefined: converted in JavaScript. */
+  readonly simd: SimdPixels | undefined;
 }
 
 function context(canvas: SinkCanvas): Context2D {
@@ -54,6 +65,9 @@ export class CanvasSink implements DisplaySink {
   #cursor: { ctx: Context2D; image: ImageData; words: Uint32Array } | undefined;
   #placement: CursorPlacement = { scanoutId: 0, left: 0, top: 0, visible: false };
   #hot = { x: 0, y: 0 };
+  #sourceBuffer: ArrayBufferLike | undefined;
+  readonly #from: MutableWordRect = { words: new Uint32Array(0), first: 0, pitch: 0 };
+  readonly #to: MutableWordRect = { words: new Uint32Array(0), first: 0, pitch: 0 };
   /** Flushes painted. */
   flushes = 0;
   /** Pixels converted and put, over all flushes. */
@@ -99,16 +113,37 @@ export class CanvasSink implements DisplaySink {
   #screen(scanoutId: number, canvas: SinkCanvas, width: number, height: number): Screen {
     const old = this.#screens[scanoutId];
     if (old !== undefined && old.image.width === width && old.image.height === height) return old;
+    // Resizing clears the canvas; what no flush has painted yet shows black. The ImageData's own pixels are never
+    // put outside a converted rectangle, so they start as they are.
     canvas.width = width;
     canvas.height = height;
     const ctx = old?.ctx ?? context(canvas);
-    const image = ctx.createImageData(width, height);
-    const words = wordsOf(new Uint8Array(image.data.buffer));
-    words.fill(0xff000000);
-    ctx.putImageData(image, 0, 0);
-    const screen = { ctx, image, words };
+    ctx.fillStyle = "#000";
+    ctx.fillRect(0, 0, width, height);
+    const simd = this.#options.simd === false ? undefined : SimdPixels.create(width * height * 4);
+    const image = simd === undefined ? ctx.createImageData(width, height) : new ImageData(simd.clamped, width, height);
+    const words = simd === undefined ? wordsOf(new Uint8Array(image.data.buffer)) : simd.words;
+    const screen = { ctx, image, words, simd };
     this.#screens[scanoutId] = screen;
     return screen;
+  }
+
+  /**
+   * Points the source rectangle at a word view of the buffer under `pixels` and returns the index of their first
+   * word: a view made once per buffer (a resource's pixels stay in one buffer for its life), or a copy when the
+   * pixels are not 4-byte aligned.
+   */
+  #sourceWords(pixels: Uint8Array): number {
+    if (pixels.byteOffset % 4 !== 0) {
+      this.#sourceBuffer = undefined;
+      this.#from.words = wordsOf(pixels);
+      return 0;
+    }
+    if (pixels.buffer !== this.#sourceBuffer) {
+      this.#sourceBuffer = pixels.buffer;
+      this.#from.words = new Uint32Array(pixels.buffer, 0, pixels.buffer.byteLength >>> 2);
+    }
+    return pixels.byteOffset >>> 2;
   }
 
   flush(scanoutId: number, rect: GpuRect, frame: ScanoutFrame): void {
@@ -120,18 +155,39 @@ export class CanvasSink implements DisplaySink {
     const width = Math.min(rect.w, frame.width - x);
     const height = Math.min(rect.h, frame.height - y);
     if (width === 0 || height === 0) return;
-    const pitch = frame.stride / 4;
-    convertToRgba(
-      { words: wordsOf(frame.pixels), first: y * pitch + x, pitch },
-      { words: screen.words, first: y * frame.width + x, pitch: frame.width },
-      width,
-      height,
-      frame.format,
-    );
+    const simd = screen.simd;
+    if (simd !== undefined && frame.stride === frame.width * 4 && frame.pixels.length >= (y + height) * frame.stride) {
+      // The rows' whole width in one copy (only `rect` of them is put), converted in place four pixels a step.
+      const start = y * frame.stride;
+      simd.bytes.set(frame.pixels.subarray(start, start + height * frame.stride), SIMD_PIXELS_AT + start);
+      const count = height * frame.width;
+      const tail = simd.convert(start, count, frame.format, false);
+      if (tail > 0) {
+        const last = this.#to;
+        last.words = simd.words;
+        last.first = (start >>> 2) + count - tail;
+        last.pitch = tail;
+        convertToRgba(last, last, tail, 1, frame.format);
+      }
+    } else this.#convert(screen, x, y, width, height, frame);
     screen.ctx.putImageData(screen.image, 0, 0, x, y, width, height);
     this.flushes++;
     this.pixelsPainted += width * height;
     this.onFlush?.(scanoutId, { x, y, w: width, h: height });
+  }
+
+  /** Converts `width`×`height` pixels at (x, y) of `frame` into the screen's pixels, in JavaScript. */
+  #convert(screen: Screen, x: number, y: number, width: number, height: number, frame: ScanoutFrame): void {
+    // The two rectangles are objects made once, their fields set per flush.
+    const src = this.#from;
+    const pitch = frame.stride >>> 2;
+    src.first = this.#sourceWords(frame.pixels) + y * pitch + x;
+    src.pitch = pitch;
+    const dst = this.#to;
+    dst.words = screen.words;
+    dst.first = y * frame.width + x;
+    dst.pitch = frame.width;
+    convertToRgba(src, dst, width, height, frame.format);
   }
 
   cursorChanged(cursor: CursorState): void {

@@ -1,8 +1,10 @@
 import {
+  PIXEL_BYTE_ORDER,
   pixelByteOrder,
   RGBA_ORDER,
   shuffleWords,
   type WordRect,
+  type WordShuffle,
   wordShuffle,
 } from "../virtio-gpu/pixel-byte-order.ts";
 
@@ -10,6 +12,9 @@ export type { WordRect };
 
 // Pixels are converted as 32-bit words: little-endian byte order (every browser engine's) is assumed and checked.
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Each format's shuffle to RGBA, worked out at its first conversion (a sink converts at every flush). */
+const TO_RGBA = new Map<number, WordShuffle>();
 
 /**
  * Converts `width`×`height` pixels of virtio-gpu `format` into RGBA words (the byte order of `ImageData`). Alpha
@@ -27,7 +32,13 @@ export function convertToRgba(
 ): void {
   if (!LITTLE_ENDIAN) throw new RangeError("pixel conversion assumes a little-endian platform");
   const order = pixelByteOrder(format);
-  shuffleWords(src, dst, width, height, wordShuffle(order, RGBA_ORDER), keepAlpha && order.alpha ? 0 : 0xff000000);
+  let shuffle = TO_RGBA.get(format);
+  if (shuffle === undefined) {
+    shuffle = wordShuffle(order, RGBA_ORDER);
+    // Formats outside the table all read as B8G8R8X8: only the table's are kept, so the map stays small.
+    if (PIXEL_BYTE_ORDER.has(format)) TO_RGBA.set(format, shuffle);
+  }
+  shuffleWords(src, dst, width, height, shuffle, keepAlpha && order.alpha ? 0 : 0xff000000);
 }
 
 /**

@@ -20,11 +20,14 @@ export function isDisplayMessage(data: unknown): data is DisplayMessage {
  * in the device's worker; the page paints from the shared frame with a {@link SharedFrameReceiver}.
  */
 export class SharedFrameSink implements DisplaySink {
-  readonly #post: (message: DisplayMessage) => void;
+  readonly #post: (message: DisplayMessage, transfer?: ArrayBuffer[]) => void;
   readonly #frames: (Uint8Array | undefined)[] = [];
 
-  /** `post` sends a message to the page (a worker's `postMessage`). */
-  constructor(post: (message: DisplayMessage) => void) {
+  /**
+   * `post` sends a message to the page (a worker's `postMessage`); `transfer` names buffers made for the message
+   * alone, which the page may take over instead of copying.
+   */
+  constructor(post: (message: DisplayMessage, transfer?: ArrayBuffer[]) => void) {
     this.#post = post;
   }
 
@@ -43,7 +46,8 @@ export class SharedFrameSink implements DisplaySink {
     const shared = this.#frames[scanoutId];
     const pitch = frame.width * 4;
     if (shared === undefined || shared.length !== pitch * frame.height) return;
-    if (rect.x === 0 && rect.w === frame.width && frame.stride === pitch) {
+    if (frame.stride === pitch) {
+      // The rows' whole width in one copy (the page paints only `rect` of them): no view per row.
       const start = rect.y * pitch;
       shared.set(frame.pixels.subarray(start, start + rect.h * pitch), start);
     } else {
@@ -57,7 +61,8 @@ export class SharedFrameSink implements DisplaySink {
   }
 
   cursorChanged(cursor: CursorState): void {
-    this.#post({ kind: "cursor", cursor: { ...cursor, image: cursor.image?.slice() } });
+    const image = cursor.image?.slice();
+    this.#post({ kind: "cursor", cursor: { ...cursor, image } }, image === undefined ? [] : [image.buffer]);
   }
 
   cursorMoved(scanoutId: number, x: number, y: number): void {
@@ -68,7 +73,8 @@ export class SharedFrameSink implements DisplaySink {
 /** The page side of a {@link SharedFrameSink}: replays its messages into any display sink (a `CanvasSink`). */
 export class SharedFrameReceiver {
   readonly #sink: DisplaySink;
-  readonly #frames: ({ width: number; height: number; pixels: Uint8Array } | undefined)[] = [];
+  /** Per scanout, the frame handed to the sink at each flush: made at the mode change, only its format updated. */
+  readonly #frames: ({ -readonly [K in keyof ScanoutFrame]: ScanoutFrame[K] } | undefined)[] = [];
 
   constructor(sink: DisplaySink) {
     this.#sink = sink;
@@ -80,6 +86,8 @@ export class SharedFrameReceiver {
         this.#frames[message.scanoutId] = {
           width: message.width,
           height: message.height,
+          stride: message.width * 4,
+          format: 0,
           pixels: new Uint8Array(message.frame),
         };
         this.#sink.scanoutChanged?.(message.scanoutId, { width: message.width, height: message.height });
@@ -89,9 +97,9 @@ export class SharedFrameReceiver {
         this.#sink.scanoutChanged?.(message.scanoutId, undefined);
         break;
       case "flush": {
-        const f = this.#frames[message.scanoutId];
-        if (f === undefined) return;
-        const frame: ScanoutFrame = { ...f, stride: f.width * 4, format: message.format };
+        const frame = this.#frames[message.scanoutId];
+        if (frame === undefined) return;
+        frame.format = message.format;
         this.#sink.flush?.(message.scanoutId, message.rect, frame);
         break;
       }

@@ -83,8 +83,7 @@ export class TraceStepper {
         });
       } else {
         this.requestsDone++;
-        const response = this.#device.execute(r.queueIndex, r.bytes, this.#memory);
-        const type = response.length >= 4 ? new DataView(response.buffer).getUint32(0, true) : 0;
+        const type = this.#device.executeForType(r.queueIndex, r.bytes, this.#memory);
         if (type >= GpuResponseType.ErrUnspec) this.errors.set(type, (this.errors.get(type) ?? 0) + 1);
       }
     }

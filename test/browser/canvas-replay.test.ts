@@ -11,8 +11,8 @@ import { decodePng } from "../../src/node/display/png.ts";
 import { replayTrace } from "../../src/virtio-gpu/index.ts";
 import { flushDigest } from "../../web/flush-digest.ts";
 import { type DemoServer, startDemoServer } from "../../web/server/serve.ts";
-import { saveMismatch } from "../virtio-gpu/helpers.ts";
 import { canvasPixels, launchChromium, watchedPage } from "./chromium.ts";
+import { assertSameFrame } from "./frames.ts";
 import { syntheticTraces } from "./synthetic-traces.ts";
 
 /** The inline style properties the cursor test reads. */
@@ -53,30 +53,6 @@ function nodePng(name: string, trace: Uint8Array): { width: number; height: numb
   return png;
 }
 
-/**
- * The canvas equals the PNG in red, green and blue, and is opaque everywhere (alpha formats too: a 2D canvas would
- * premultiply a translucent pixel's colour). On a difference both images go to test-output/.
- */
-function assertSameFrame(name: string, png: ReturnType<typeof nodePng>, canvas: ReturnType<typeof nodePng>): void {
-  assert.deepEqual([canvas.width, canvas.height], [png.width, png.height], `${name}: canvas size`);
-  const bgrx = (rgba: Uint8Array) => {
-    const out = new Uint8Array(rgba.length);
-    for (let i = 0; i < rgba.length; i += 4) out.set([rgba[i + 2]!, rgba[i + 1]!, rgba[i]!, 0xff], i);
-    return out;
-  };
-  let bad = -1;
-  for (let i = 0; i < png.rgba.length && bad < 0; i += 4) {
-    const same = png.rgba[i] === canvas.rgba[i] && png.rgba[i + 1] === canvas.rgba[i + 1];
-    if (!same || png.rgba[i + 2] !== canvas.rgba[i + 2] || canvas.rgba[i + 3] !== 0xff) bad = i >> 2;
-  }
-  if (bad >= 0) {
-    const dir = saveMismatch(`browser-${name}`, png.width, png.height, bgrx(png.rgba), bgrx(canvas.rgba));
-    assert.fail(
-      `${name}: canvas differs first at pixel (${bad % png.width}, ${Math.floor(bad / png.width)}); images in ${dir}`,
-    );
-  }
-}
-
 async function playerFrame(page: Page, tracePath: string): Promise<void> {
   await page.goto(`${server.url}player.html?trace=${encodeURIComponent(tracePath)}&frame=end`);
   await page.waitForFunction(
@@ -115,17 +91,27 @@ for (const t of synthetic) {
   });
 }
 
-test("CanvasSink paints an OffscreenCanvas the same way", { timeout: 60_000 }, async () => {
+test("CanvasSink paints an OffscreenCanvas the same way, converting in WebAssembly SIMD or in JavaScript", {
+  timeout: 60_000,
+}, async () => {
   const { page, problems } = await watchedPage(browser);
-  const t = synthetic[0]!;
-  await playerFrame(page, `synthetic/${t.name}.trace`);
-  const frame = await page.evaluate(() =>
-    (
-      globalThis as unknown as { rutabagaPlayer: { offscreenFrame(): { width: number; height: number; rgba: string } } }
-    ).rutabagaPlayer.offscreenFrame(),
-  );
-  const canvas = { width: frame.width, height: frame.height, rgba: new Uint8Array(Buffer.from(frame.rgba, "base64")) };
-  assertSameFrame(`offscreen-${t.name}`, nodePng(t.name, t.trace), canvas);
+  for (const t of [...synthetic, { name: "linux", trace: linuxTrace }]) {
+    const path = t.name === "linux" ? "fixtures/linux-640x480.trace" : `synthetic/${t.name}.trace`;
+    await playerFrame(page, path);
+    for (const simd of [true, false]) {
+      const frame = await page.evaluate(
+        (s) =>
+          (
+            globalThis as unknown as {
+              rutabagaPlayer: { offscreenFrame(simd: boolean): { width: number; height: number; rgba: string } };
+            }
+          ).rutabagaPlayer.offscreenFrame(s),
+        simd,
+      );
+      const rgba = new Uint8Array(Buffer.from(frame.rgba, "base64"));
+      assertSameFrame(`offscreen-${t.name}-${simd ? "simd" : "js"}`, nodePng(t.name, t.trace), { ...frame, rgba });
+    }
+  }
   assert.deepEqual(problems, []);
   await page.close();
 });

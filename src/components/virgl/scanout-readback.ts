@@ -3,6 +3,7 @@ import { RutabagaError } from "../../rutabaga/error.ts";
 import type { Rect2D } from "../../rutabaga/rect.ts";
 import type { ScanoutPixels, ScanoutTarget } from "../../rutabaga/types.ts";
 import { checkGl, drainGlErrors, type HostGl } from "./host-gl/host-gl.ts";
+import { ReadbackScratch } from "./resources/readback-scratch.ts";
 import type { VirglResourceState } from "./resources/resource.ts";
 
 /** Bytes per pixel of every format a scanout shows. */
@@ -12,14 +13,19 @@ const SCANOUT_PIXEL_BYTES = 4;
  * Reads the flushed rectangle of a GL-rendered scanout resource back into the display's frame. Rows come in the
  * order `TRANSFER_FROM_HOST_3D` gives the guest (texture row y is image row y): the scanout shows what the guest
  * would read back itself, whatever orientation the renderer draws in. A full-width rectangle is read straight into
- * the frame; a narrower one through one scratch buffer kept across calls (grown, never shrunk below a frame).
+ * the frame; a narrower one through a {@link ReadbackScratch} (by default its own; the component shares its own with
+ * guest transfers).
  */
 export class ScanoutReadback {
-  #scratch = new Uint8Array(0);
+  readonly #scratch: ReadbackScratch;
   /** Read-backs done, the pixels they moved and the milliseconds they took (for per-frame cost figures). */
   reads = 0;
   pixels = 0;
   milliseconds = 0;
+
+  constructor(scratch: ReadbackScratch = new ReadbackScratch()) {
+    this.#scratch = scratch;
+  }
 
   read(gl: HostGl, s: VirglResourceState, rect: Rect2D, target: ScanoutTarget): ScanoutPixels {
     const f = s.format;
@@ -54,8 +60,7 @@ export class ScanoutReadback {
         bytes.subarray(target.offset, target.offset + span),
       );
     } else {
-      if (this.#scratch.byteLength < row * rect.h) this.#scratch = new Uint8Array(row * rect.h);
-      const scratch = this.#scratch.subarray(0, row * rect.h);
+      const scratch = this.#scratch.view(row * rect.h);
       gl.getTextureSubImage(s.glName, 0, box, f.glFormat, f.glType, scratch);
       for (let y = 0, src = 0, dst = target.offset; y < rect.h; y++, src += row, dst += target.stride) {
         bytes.set(scratch.subarray(src, src + row), dst);

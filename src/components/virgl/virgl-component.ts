@@ -18,6 +18,8 @@ import { capabilityBits } from "./caps/capability-bits.ts";
 import { encodeVirglCaps, type HostGlLimits, queryHostGlLimits } from "./caps/caps.ts";
 import { GL } from "./host-gl/gl-constants.ts";
 import type { HostGl } from "./host-gl/host-gl.ts";
+import { BufferWrites } from "./render/index-ranges.ts";
+import { ReadbackScratch } from "./resources/readback-scratch.ts";
 import {
   allocateResource,
   planResource,
@@ -58,8 +60,12 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   readonly #contexts = new Map<number, VirglContext>();
   /** This component's resources by id: the library's record and the GL state, one entry each. */
   readonly #resources = new Map<number, VirglResource>();
+  /** Where read-backs that cannot land in guest memory or the frame directly land first. */
+  readonly readbackScratch = new ReadbackScratch();
   /** Reads scanouts of GL-rendered resources back for the display. */
-  readonly scanoutReadback = new ScanoutReadback();
+  readonly scanoutReadback = new ScanoutReadback(this.readbackScratch);
+  /** Moves whenever buffer contents may have changed (every context's remembered index ranges check it). */
+  readonly bufferWrites = new BufferWrites();
   #destroyed = false;
 
   constructor(init: ComponentInit, gl: HostGl) {
@@ -153,6 +159,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   override transferWrite(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
     if (isEmptyTransfer(t)) return;
     const mem = transferMemory(resource, buf);
+    this.bufferWrites.bump();
     this.gl.ensureCurrent();
     transferToHost(this.gl, this.#own(resource).state, mem, t);
   }
@@ -165,7 +172,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
       c.settleShaderWrites();
     }
     this.gl.ensureCurrent();
-    transferFromHost(this.gl, this.#own(resource).state, mem, t);
+    transferFromHost(this.gl, this.#own(resource).state, mem, t, this.readbackScratch);
   }
 
   /** The flushed rectangle of a scanout resource, read back from the GL (see {@link ScanoutReadback}). */

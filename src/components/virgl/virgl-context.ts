@@ -12,6 +12,7 @@ import { decodeCommand } from "./protocol/decoder.ts";
 import { invalid, VirglRefusal, type VirglRefusalKind } from "./protocol/refusal.ts";
 import { DwordReader, frameVirglStream, MAX_SUBMIT_BYTES } from "./protocol/stream.ts";
 import type { VirglCommand } from "./protocol/typed-commands.ts";
+import type { BufferWrites } from "./render/index-ranges.ts";
 import type { VirglResource } from "./resources/resource.ts";
 import type { VirglSubContext } from "./state/sub-context.ts";
 
@@ -22,6 +23,50 @@ const REFUSAL_CODES = {
   iovec: "InvalidIovec",
 } as const satisfies Record<VirglRefusalKind, RutabagaErrorCode>;
 
+/**
+ * By command id: commands that never change any resource's contents (state setters, binds, object lifetimes; a
+ * clear, since framebuffer surfaces are textures only). Every other command moves {@link BufferWrites} before it
+ * runs; a draw moves it itself when it captures or writes shader memory.
+ */
+const KEEPS_BUFFERS: readonly boolean[] = (() => {
+  const keeps: boolean[] = [];
+  for (const cmd of [
+    VirglCmd.Nop,
+    VirglCmd.CreateObject,
+    VirglCmd.BindObject,
+    VirglCmd.DestroyObject,
+    VirglCmd.SetViewportState,
+    VirglCmd.SetFramebufferState,
+    VirglCmd.SetVertexBuffers,
+    VirglCmd.Clear,
+    VirglCmd.DrawVbo,
+    VirglCmd.SetSamplerViews,
+    VirglCmd.SetIndexBuffer,
+    VirglCmd.SetConstantBuffer,
+    VirglCmd.SetStencilRef,
+    VirglCmd.SetBlendColor,
+    VirglCmd.SetScissorState,
+    VirglCmd.BindSamplerStates,
+    VirglCmd.SetPolygonStipple,
+    VirglCmd.SetClipState,
+    VirglCmd.SetSampleMask,
+    VirglCmd.SetStreamoutTargets,
+    VirglCmd.SetUniformBuffer,
+    VirglCmd.SetSubCtx,
+    VirglCmd.CreateSubCtx,
+    VirglCmd.BindShader,
+    VirglCmd.SetTessState,
+    VirglCmd.SetMinSamples,
+    VirglCmd.SetShaderBuffers,
+    VirglCmd.SetShaderImages,
+    VirglCmd.SetAtomicBuffers,
+    VirglCmd.SetFramebufferStateNoAttach,
+    VirglCmd.EndTransfers,
+  ])
+    keeps[cmd] = true;
+  return keeps;
+})();
+
 /** A refusal as the error `submitCmd` throws: the one place a {@link VirglRefusal} becomes a {@link RutabagaError}. */
 function toRutabagaError(r: VirglRefusal): RutabagaError {
   return new RutabagaError(REFUSAL_CODES[r.kind], r.message);
@@ -30,6 +75,8 @@ function toRutabagaError(r: VirglRefusal): RutabagaError {
 /** What a context needs from its component. */
 export interface VirglContextHost {
   readonly gl: HostGl;
+  /** Moves whenever buffer contents may have changed; shared by the component's contexts. */
+  readonly bufferWrites: BufferWrites;
   readonly fenceHandler: RutabagaFenceHandler;
   /** The component's resource `resourceId`, if it exists. */
   resource(resourceId: number): VirglResource | undefined;
@@ -68,6 +115,7 @@ export class VirglContext implements RutabagaContext {
       host.gl,
       (id) => this.#resource(id),
       (m) => host.warn(`virgl context ${ctxId}: ${m}`),
+      host.bufferWrites,
     );
   }
 
@@ -99,6 +147,7 @@ export class VirglContext implements RutabagaContext {
       for (const f of frames) {
         const c = decodeCommand(r, f.header, f.cmd, f.object, f.length);
         if (c instanceof VirglRefusal) throw toRutabagaError(c);
+        if (!KEEPS_BUFFERS[c.cmd]) this.#host.bufferWrites.bump();
         const execute = executorOf(c.cmd);
         const outcome = typeof execute === "function" ? execute(this.#execution, c) : UNSUPPORTED;
         if (outcome === UNSUPPORTED) this.#count(c);

@@ -1,9 +1,11 @@
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { invalid, type VirglRefusal } from "../protocol/refusal.ts";
 import type { BlitFramebuffers } from "../render/blit.ts";
+import type { BufferWrites } from "../render/index-ranges.ts";
 import type { ResourceLookup } from "../render/lookup.ts";
 import { Queries } from "../render/queries.ts";
 import { VirglRenderer } from "../render/renderer.ts";
+import { ReadbackScratch } from "../resources/readback-scratch.ts";
 import { VirglSubContext } from "../state/sub-context.ts";
 
 /** Most objects (of all kinds) one sub-context may hold. */
@@ -20,6 +22,8 @@ export class VirglExecution {
   readonly renderer: VirglRenderer;
   readonly queries: Queries;
   readonly blitFbs: BlitFramebuffers = { read: 0, draw: 0 };
+  /** Where in-stream read-backs land before their rows reach guest memory. */
+  readonly readbackScratch = new ReadbackScratch();
   /** Sub-contexts by id; 0 always exists. */
   readonly subs = new Map<number, VirglSubContext>();
   /** A resource attached to this context, or the refusal to return. */
@@ -30,12 +34,12 @@ export class VirglExecution {
   sub: VirglSubContext;
   #objectBytes = 0;
 
-  constructor(gl: HostGl, lookup: ResourceLookup, warn: (message: string) => void) {
+  constructor(gl: HostGl, lookup: ResourceLookup, warn: (message: string) => void, bufferWrites: BufferWrites) {
     this.gl = gl;
     this.lookup = lookup;
     this.warn = warn;
-    this.renderer = new VirglRenderer(gl, warn);
-    this.queries = new Queries(gl);
+    this.renderer = new VirglRenderer(gl, warn, bufferWrites);
+    this.queries = new Queries(gl, bufferWrites);
     this.sub = new VirglSubContext();
     this.subs.set(0, this.sub);
   }

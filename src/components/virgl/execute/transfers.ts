@@ -23,7 +23,7 @@ export const executeTransfer3D: Executor<typeof VirglCmd.Transfer3D> = (x, c) =>
   if (c.direction === VirglTransferDirection.ToHost) transferToHost(x.gl, res.state, mem, c.box);
   else {
     x.renderer.settleShaderWrites();
-    transferFromHost(x.gl, res.state, mem, c.box);
+    transferFromHost(x.gl, res.state, mem, c.box, x.readbackScratch);
   }
   return undefined;
 };

@@ -4,7 +4,7 @@ import type { HostGl } from "../host-gl/host-gl.ts";
 import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import { isLayeredTarget, type VirglResourceState } from "../resources/resource.ts";
 import { layerRangeView, textureInFormat } from "../resources/texture-view.ts";
-import type { VirglSubContext } from "../state/sub-context.ts";
+import { type VirglSubContext, ZS_SLOT } from "../state/sub-context.ts";
 import type { VirglSurface } from "../state/surface.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { applyFramebufferSrgb } from "./srgb.ts";
@@ -40,14 +40,54 @@ export function attachLevel(
 }
 
 /**
- * Attaches a surface in its own format: one layer, or a layered range (the whole level, or a view of the range when
- * it is only part of the layers).
+ * Attaches a surface in its own format at `attachment` of `sub`'s framebuffer (slot `slot` of its record): one
+ * layer, or a layered range (the whole level, or a view of the range when it is only part of the layers). The
+ * resource's own texture is not attached again where the framebuffer already holds that image (GL revalidates a
+ * framebuffer whose attachments change).
  */
-function attachSurface(gl: HostGl, fb: number, attachment: number, state: VirglResourceState, s: VirglSurface): void {
+function attachSurface(
+  gl: HostGl,
+  sub: VirglSubContext,
+  slot: number,
+  attachment: number,
+  state: VirglResourceState,
+  s: VirglSurface,
+): void {
+  const fb = sub.fbo;
+  const known = sub.fboAttached;
   const layered = s.firstLayer !== s.lastLayer;
   const range = layered ? layerRangeView(gl, state, s.format, s.level, s.firstLayer, s.lastLayer) : undefined;
-  if (range !== undefined) gl.framebufferTexture(fb, attachment, range, 0);
-  else attachLevel(gl, fb, attachment, state, s.level, s.firstLayer, layered, textureInFormat(gl, state, s.format));
+  const texture = range ?? textureInFormat(gl, state, s.format);
+  if (texture !== state.glName) {
+    // A view: its name may be deleted and reused while the resource lives, so it is always attached again.
+    if (slot === ZS_SLOT) gl.framebufferTexture(fb, GL.DEPTH_STENCIL_ATTACHMENT, 0, 0);
+    if (range !== undefined) gl.framebufferTexture(fb, attachment, range, 0);
+    else attachLevel(gl, fb, attachment, state, s.level, s.firstLayer, layered, texture);
+    known.delete(slot);
+    return;
+  }
+  const layer = isLayeredTarget(state.target) && !layered ? s.firstLayer : -1;
+  const had = known.get(slot);
+  if (
+    had &&
+    had.attachment === attachment &&
+    had.state === state &&
+    had.texture === texture &&
+    had.level === s.level &&
+    had.layer === layer
+  )
+    return;
+  // Depth and stencil may sit at other points than the new one.
+  if (slot === ZS_SLOT && had !== null) gl.framebufferTexture(fb, GL.DEPTH_STENCIL_ATTACHMENT, 0, 0);
+  attachLevel(gl, fb, attachment, state, s.level, s.firstLayer, layered, texture);
+  known.set(slot, { attachment, state, texture, level: s.level, layer });
+}
+
+/** Leaves slot `slot` (a colour buffer index or {@link ZS_SLOT}) of `sub`'s framebuffer empty. */
+function detachSlot(gl: HostGl, sub: VirglSubContext, slot: number): void {
+  if (sub.fboAttached.get(slot) === null) return;
+  gl.framebufferTexture(sub.fbo, slot === ZS_SLOT ? GL.DEPTH_STENCIL_ATTACHMENT : GL.COLOR_ATTACHMENT0 + slot, 0, 0);
+  sub.fboAttached.set(slot, null);
 }
 
 /** A surface with its resource's state, or the refusal. */
@@ -79,8 +119,8 @@ function noAttachmentFramebuffer(gl: HostGl, sub: VirglSubContext): BoundFramebu
   if (n.width === 0 || n.height === 0) return undefined;
   if (sub.fbo === 0) sub.fbo = gl.createFramebuffer();
   const fb = sub.fbo;
-  for (let i = 0; i < 8; i++) gl.framebufferTexture(fb, GL.COLOR_ATTACHMENT0 + i, 0, 0);
-  gl.framebufferTexture(fb, GL.DEPTH_STENCIL_ATTACHMENT, 0, 0);
+  for (let i = 0; i < 8; i++) detachSlot(gl, sub, i);
+  detachSlot(gl, sub, ZS_SLOT);
   gl.framebufferDrawBuffers(fb, NO_DRAW_BUFFERS);
   gl.framebufferParameteri(fb, GL.FRAMEBUFFER_DEFAULT_WIDTH, n.width);
   gl.framebufferParameteri(fb, GL.FRAMEBUFFER_DEFAULT_HEIGHT, n.height);
@@ -107,19 +147,19 @@ export function bindSubContextFramebuffer(
   if (sub.fbo === 0) sub.fbo = gl.createFramebuffer();
   const fb = sub.fbo;
   const drawBuffers = new Uint32Array(sub.colorSurfaces.length);
-  for (let i = 0; i < 8; i++) gl.framebufferTexture(fb, GL.COLOR_ATTACHMENT0 + i, 0, 0);
-  gl.framebufferTexture(fb, GL.DEPTH_STENCIL_ATTACHMENT, 0, 0);
   const colorKinds: string[] = [];
-  resolved.forEach((r, i) => {
+  for (let i = 0; i < 8; i++) {
+    const r = resolved[i];
     if (r === undefined || r instanceof VirglRefusal) {
-      colorKinds.push("");
-      return;
+      detachSlot(gl, sub, i);
+      if (i < resolved.length) colorKinds.push("");
+      continue;
     }
     const { surface, state } = r;
-    attachSurface(gl, fb, GL.COLOR_ATTACHMENT0 + i, state, surface);
+    attachSurface(gl, sub, i, GL.COLOR_ATTACHMENT0 + i, state, surface);
     drawBuffers[i] = GL.COLOR_ATTACHMENT0 + i;
     colorKinds.push(state.format!.kind);
-  });
+  }
   gl.framebufferDrawBuffers(fb, drawBuffers);
   applyFramebufferSrgb(
     gl,
@@ -129,7 +169,9 @@ export function bindSubContextFramebuffer(
   if (zs !== undefined && !(zs instanceof VirglRefusal)) {
     const { surface, state } = zs;
     zsKind = state.format!.kind;
-    attachSurface(gl, fb, attachmentOf(state), state, surface);
+    attachSurface(gl, sub, ZS_SLOT, attachmentOf(state), state, surface);
+  } else {
+    detachSlot(gl, sub, ZS_SLOT);
   }
   return { fb, colorKinds, zsKind };
 }

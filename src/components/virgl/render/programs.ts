@@ -37,6 +37,7 @@ export class ProgramCache {
   readonly #stages = new Map<string, number>();
   /** Linked program by the stages' cache keys; 0 = failed. */
   readonly #programs = new Map<string, number>();
+  #generation = 0;
 
   /** `beforeLink` runs before each link (GL refuses feedback varyings while a paused capture is bound). */
   constructor(gl: HostGl, warn: (message: string) => void, beforeLink: () => void = () => {}) {
@@ -98,8 +99,14 @@ export class ProgramCache {
     return program;
   }
 
+  /** Bumps each time {@link clear} deletes the programs: a program name remembered from before is gone. */
+  get generation(): number {
+    return this.#generation;
+  }
+
   /** Deletes every program and stage (current context must be the owner's). */
   clear(): void {
+    this.#generation++;
     for (const p of this.#programs.values()) if (p !== 0) this.#gl.deleteProgram(p);
     for (const s of this.#stages.values()) if (s !== 0) this.#gl.deleteShader(s);
     this.#programs.clear();

@@ -4,6 +4,7 @@ import type { VirglQueryDesc } from "../protocol/objects/query.ts";
 import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglResource } from "../resources/resource.ts";
 import { PipeQuery, queryTarget } from "./gallium-to-gl.ts";
+import type { BufferWrites } from "./index-ranges.ts";
 import type { ResourceLookup } from "./lookup.ts";
 
 /** virgl_protocol.h `VIRGL_QUERY_STATE_DONE`: the result the guest polls for is in place. */
@@ -61,8 +62,12 @@ export class Queries {
   readonly #stateView = new DataView(this.#state.buffer);
   #conditional = false;
 
-  constructor(gl: HostGl) {
+  readonly #bufferWrites: BufferWrites | undefined;
+
+  /** `bufferWrites` moves when a result served late is written into its buffer. */
+  constructor(gl: HostGl, bufferWrites?: BufferWrites) {
     this.#gl = gl;
+    this.#bufferWrites = bufferWrites;
   }
 
   #object(q: VirglQueryDesc, target: number): number {
@@ -203,6 +208,7 @@ export class Queries {
    */
   servePending(lookup: ResourceLookup, settle: boolean): void {
     if (this.#pending.size === 0 && this.#pendingQbo.size === 0) return;
+    this.#bufferWrites?.bump();
     if (settle) this.#gl.finish();
     for (const r of [...this.#pendingQbo]) {
       const o = this.#objects.get(r.q);

@@ -9,13 +9,15 @@ import type { VirglVertexElementsState } from "../protocol/objects/vertex-elemen
 import { invalid, VirglRefusal } from "../protocol/refusal.ts";
 import type { VirglCommandOf } from "../protocol/typed-commands.ts";
 import { VIRGL_FORMATS } from "../resources/formats.ts";
+import type { VirglResourceState } from "../resources/resource.ts";
 import { VirglShader } from "../state/shader.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
-import { producedVaryings, type ShaderKey } from "../tgsi/index.ts";
+import { producedVaryings, type ShaderKey, type TgsiShader } from "../tgsi/index.ts";
 import { colorTargetBlendBits } from "./color-target-formats.ts";
 import { launchGrid } from "./compute.ts";
 import { bindSubContextFramebuffer } from "./framebuffer.ts";
 import { isCorePrimitive, isSrc1Factor } from "./gallium-to-gl.ts";
+import { BufferWrites, IndexRanges } from "./index-ranges.ts";
 import { IndirectDraws, type IndirectPlan } from "./indirect-draws.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { applyBlend, applyDsa, applyRasterizer, applyScissors, applyViewports } from "./pipeline-state.ts";
@@ -61,6 +63,73 @@ interface DrawState {
   readonly ve: VirglVertexElementsState | undefined;
 }
 
+/**
+ * Everything {@link VirglRenderer}'s program choice reads, compared by identity: the same inputs choose the same
+ * program. Shader, rasterizer, blend, DSA and vertex-elements objects are immutable once created (a handle reused
+ * is a new object); of the framebuffer, only the colour buffers' formats matter (Mesa re-sends the same framebuffer
+ * state with every command buffer); the view swizzles that shadow samplers read are not here, so draws whose stages
+ * have a shadow sampler are never memoized.
+ */
+interface ProgramMemo {
+  readonly sub: VirglSubContext;
+  readonly colorFormats: string;
+  readonly cacheGeneration: number;
+  readonly vs: VirglShader;
+  readonly tcs: VirglShader | undefined;
+  readonly tes: VirglShader | undefined;
+  readonly gs: VirglShader | undefined;
+  readonly fs: VirglShader;
+  readonly blend: VirglBlendState | undefined;
+  readonly dsa: VirglDsaState | undefined;
+  readonly rasterizer: VirglRasterizerState | undefined;
+  readonly ve: VirglVertexElementsState | undefined;
+  readonly flipY: boolean;
+  readonly points: boolean;
+  readonly program: number;
+}
+
+function sameProgramInputs(
+  m: ProgramMemo,
+  sub: VirglSubContext,
+  d: DrawState,
+  colorFormats: string,
+  generation: number,
+  flipY: boolean,
+  points: boolean,
+): boolean {
+  return (
+    m.sub === sub &&
+    m.colorFormats === colorFormats &&
+    m.cacheGeneration === generation &&
+    m.vs === d.vs &&
+    m.fs === d.fs &&
+    m.gs === d.gs &&
+    m.tcs === d.tcs &&
+    m.tes === d.tes &&
+    m.rasterizer === d.rasterizer &&
+    m.blend === d.blend &&
+    m.dsa === d.dsa &&
+    m.ve === d.ve &&
+    m.flipY === flipY &&
+    m.points === points
+  );
+}
+
+/** Program choices remembered per renderer. */
+const PROGRAM_MEMOS = 8;
+
+const hasShadowSamplerCache = new WeakMap<TgsiShader, boolean>();
+
+/** Whether `tgsi` declares a shadow sampler (its variant then depends on the bound views' swizzles). */
+function hasShadowSampler(tgsi: TgsiShader): boolean {
+  let has = hasShadowSamplerCache.get(tgsi);
+  if (has === undefined) {
+    has = tgsi.info.samplers.some((s) => s.shadow);
+    hasShadowSamplerCache.set(tgsi, has);
+  }
+  return has;
+}
+
 function objectOf<T>(sub: VirglSubContext, handle: number, type: number): T | undefined {
   const o = sub.objects.get(handle);
   return o?.type === type ? (o.state as T) : undefined;
@@ -81,6 +150,12 @@ export class VirglRenderer {
   readonly #tessellation: Tessellation;
   readonly #sampleShading: SampleShading;
   #vertexInput: VertexInput | undefined;
+  /** The last programs chosen and what chose them, most recent first (a frame often alternates a few states). */
+  readonly #programMemos: ProgramMemo[] = [];
+  #framebufferFormats: { sub: VirglSubContext; version: number; formats: string } | undefined;
+  readonly #bufferWrites: BufferWrites;
+  /** Index runs already read back, valid until buffer contents may have changed. */
+  readonly #indexRanges: IndexRanges;
   /** Index read-back scratch, grown to the largest indexed draw seen (bounded by the 1 GiB buffer limit). */
   #indexScratch = new ArrayBuffer(0);
   readonly #applied: Applied = {
@@ -101,8 +176,10 @@ export class VirglRenderer {
   /** A draw or dispatch since the last {@link settleShaderWrites} bound buffers, images or counters shaders write. */
   shaderWrites = false;
 
-  constructor(gl: HostGl, warn: (message: string) => void) {
+  constructor(gl: HostGl, warn: (message: string) => void, bufferWrites: BufferWrites = new BufferWrites()) {
     this.#gl = gl;
+    this.#bufferWrites = bufferWrites;
+    this.#indexRanges = new IndexRanges(bufferWrites);
     this.#resources = new ShaderResources(gl);
     this.#memory = new ShaderMemory(gl);
     this.#warn = warn;
@@ -116,6 +193,9 @@ export class VirglRenderer {
   /** Deletes what the renderer keeps for a destroyed sub-context (current context must be the owner's). */
   forgetSubContext(sub: VirglSubContext): void {
     this.#streamOutput.forget(sub);
+    const memos = this.#programMemos;
+    for (let i = memos.length - 1; i >= 0; i--) if (memos[i]!.sub === sub) memos.splice(i, 1);
+    if (this.#framebufferFormats?.sub === sub) this.#framebufferFormats = undefined;
   }
 
   /**
@@ -173,12 +253,60 @@ export class VirglRenderer {
     };
   }
 
-  #stages(sub: VirglSubContext, d: DrawState, mode: number): ProgramStage[] {
-    const b = sub.bound;
+  /** The formats of the sub-context's colour buffers, in order ("-1" for none), as one string. */
+  #colorFormats(sub: VirglSubContext): string {
+    const c = this.#framebufferFormats;
+    if (c !== undefined && c.sub === sub && c.version === sub.framebufferVersion) return c.formats;
+    const formats = sub.colorSurfaces.map((h) => sub.surfaces.get(h)?.format ?? -1).join(",");
+    this.#framebufferFormats = { sub, version: sub.framebufferVersion, formats };
+    return formats;
+  }
+
+  /** The program of this draw's stages and state, or 0 when it cannot be built. */
+  #program(sub: VirglSubContext, d: DrawState, mode: number): number {
+    const flipY = (sub.bound.viewports[0]?.scale[1] ?? 1) < 0;
+    const points = rasterizesPoints(mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined, d.rasterizer);
+    const colorFormats = this.#colorFormats(sub);
+    const generation = this.#programs.generation;
+    const memos = this.#programMemos;
+    for (let i = 0; i < memos.length; i++) {
+      const memo = memos[i]!;
+      if (!sameProgramInputs(memo, sub, d, colorFormats, generation, flipY, points)) continue;
+      if (i > 0) {
+        memos.splice(i, 1);
+        memos.unshift(memo);
+      }
+      return memo.program;
+    }
+    const program = this.#programs.program(this.#stages(sub, d, flipY, points));
+    if ([d.vs, d.tcs, d.tes, d.gs, d.fs].some((s) => s !== undefined && hasShadowSampler(s.tgsi!))) return program;
+    // Building may have cleared a full cache: what was remembered before names deleted programs.
+    if (this.#programs.generation !== generation) memos.length = 0;
+    memos.unshift({
+      sub,
+      colorFormats,
+      cacheGeneration: this.#programs.generation,
+      vs: d.vs,
+      tcs: d.tcs,
+      tes: d.tes,
+      gs: d.gs,
+      fs: d.fs,
+      blend: d.blend,
+      dsa: d.dsa,
+      rasterizer: d.rasterizer,
+      ve: d.ve,
+      flipY,
+      points,
+      program,
+    });
+    if (memos.length > PROGRAM_MEMOS) memos.pop();
+    return program;
+  }
+
+  #stages(sub: VirglSubContext, d: DrawState, flipY: boolean, points: boolean): ProgramStage[] {
     const rs = d.rasterizer;
     const vsTgsi = d.vs.tgsi!;
     const fsTgsi = d.fs.tgsi!;
-    const flipY = (b.viewports[0]?.scale[1] ?? 1) < 0;
     const clipPlaneEnable = rs?.clipPlaneEnable ?? 0;
     const so = (d.gs ?? d.tes ?? d.vs).streamOutput.outputs;
     const last: Partial<ShaderKey> = {
@@ -277,7 +405,7 @@ export class VirglRenderer {
       ...(alpha ? { alphaFunc: d.dsa!.alphaFunc, alphaRef: d.dsa!.alphaRef } : {}),
       ...(rs?.lightTwoside ? { twoSidedColor: true } : {}),
       ...(rs?.flatshade ? { flatShade: true } : {}),
-      ...pointSpriteKey(rs, fsTgsi, rasterizesPoints(mode, d.gs?.tgsi?.info.gsOutputPrimitive, d.gs !== undefined, rs)),
+      ...pointSpriteKey(rs, fsTgsi, points),
       ...(rs?.polyStipple ? { polygonStipple: true } : {}),
       ...shadowSwizzleKey(sub, fsTgsi),
     };
@@ -313,7 +441,7 @@ export class VirglRenderer {
       }
       a.framebufferVersion = sub.framebufferVersion;
     }
-    const program = this.#programs.program(this.#stages(sub, d, c.mode));
+    const program = this.#program(sub, d, c.mode);
     if (program === 0) {
       this.skippedDraws++;
       return undefined;
@@ -407,13 +535,15 @@ export class VirglRenderer {
     const stipple = d.rasterizer?.polyStipple === true;
     const clip = (d.rasterizer?.clipPlaneEnable ?? 0) !== 0;
     const lastVertex = d.gs ?? d.tes ?? d.vs;
+    let writesMemory = false;
     for (const s of [d.vs, d.tcs, d.tes, d.gs, d.fs]) {
       if (s === undefined) continue;
       const usesSysval = (s === d.fs && stipple) || (s === lastVertex && clip);
       this.#resources.bindBuffers(sub, s.tgsi!, usesSysval, lookup);
       this.#resources.bindTextures(sub, s.tgsi!, lookup);
-      if (this.#memory.bind(sub, s.tgsi!, lookup)) this.shaderWrites = true;
+      if (this.#memory.bind(sub, s.tgsi!, lookup)) writesMemory = true;
     }
+    if (writesMemory) this.shaderWrites = true;
     const restart = c.primitiveRestart ? c.restartIndex : -1;
     if (restart !== a.restart) {
       if (restart < 0) gl.disable(GL.PRIMITIVE_RESTART);
@@ -459,6 +589,8 @@ export class VirglRenderer {
       }
     });
     this.#streamOutput.afterDraw(sub, capturing);
+    // What the draw wrote (captured vertices, shader memory) may be a later draw's indices.
+    if (capturing !== undefined || writesMemory) this.#bufferWrites.bump();
     return undefined;
   }
 
@@ -466,7 +598,7 @@ export class VirglRenderer {
   #indexBuffer(
     b: VirglSubContext["bound"],
     lookup: ResourceLookup,
-  ): { glName: number; type: number; size: number; width: number } | VirglRefusal {
+  ): { state: VirglResourceState; glName: number; type: number; size: number; width: number } | VirglRefusal {
     const ib = b.indexBuffer;
     if (ib === undefined) return invalid("indexed draw without an index buffer");
     const res = lookup(ib.resourceId);
@@ -475,7 +607,7 @@ export class VirglRenderer {
       return invalid("index buffer is not a GL buffer");
     const type = INDEX_TYPE[ib.indexSize];
     if (type === undefined) return invalid(`index size ${ib.indexSize}`);
-    return { glName: res.state.glName, type, size: ib.indexSize, width: res.state.width };
+    return { state: res.state, glName: res.state.glName, type, size: ib.indexSize, width: res.state.width };
   }
 
   /**
@@ -484,7 +616,7 @@ export class VirglRenderer {
    * no vertex is fetched.
    */
   #indexRange(
-    ib: { glName: number; size: number; width: number },
+    ib: { state: VirglResourceState; glName: number; size: number; width: number },
     count: number,
     offset: number,
     bias: number,
@@ -494,6 +626,22 @@ export class VirglRenderer {
     if (offset + bytes > ib.width)
       return invalid(`indices ${offset}+${count}×${ib.size} past the ${ib.width}-byte index buffer`);
     if (count === 0) return { first: 0, last: -1 };
+    const known = this.#indexRanges.find(ib.state, offset, count, ib.size, restart);
+    const { min, max } = known ?? this.#readIndexRange(ib, count, offset, restart);
+    if (max < 0) return { first: 0, last: -1 };
+    const first = min + bias;
+    if (first < 0) return invalid(`index ${min} + bias ${bias} is a negative vertex`);
+    return { first, last: max + bias };
+  }
+
+  /** Reads `count` indices at byte `offset` back from the host and remembers their smallest and largest. */
+  #readIndexRange(
+    ib: { state: VirglResourceState; glName: number; size: number },
+    count: number,
+    offset: number,
+    restart: number,
+  ): { min: number; max: number } {
+    const bytes = count * ib.size;
     if (this.#indexScratch.byteLength < bytes) this.#indexScratch = new ArrayBuffer(bytes);
     const raw = new Uint8Array(this.#indexScratch, 0, bytes);
     this.#gl.getBufferSubData(ib.glName, offset, raw);
@@ -511,10 +659,8 @@ export class VirglRenderer {
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    if (max < 0) return { first: 0, last: -1 };
-    const first = min + bias;
-    if (first < 0) return invalid(`index ${min} + bias ${bias} is a negative vertex`);
-    return { first, last: max + bias };
+    this.#indexRanges.remember(ib.state, offset, count, ib.size, restart, min, max);
+    return { min, max };
   }
 
   /** LAUNCH_GRID: refused for bad references or counts; skipped (counted) when no compute program can be built. */

@@ -8,6 +8,7 @@ import { GL } from "../host-gl/gl-constants.ts";
 import { checkGl, drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import type { GlBox } from "../host-gl/textures.ts";
 import { VIRGL_FORMATS, type VirglFormatInfo } from "./formats.ts";
+import type { ReadbackScratch } from "./readback-scratch.ts";
 import { releaseTextureViews } from "./texture-view.ts";
 
 /** Largest buffer resource: 1 GiB (GL buffer sizes are signed pointers; we keep well inside the host limit). */
@@ -476,8 +477,18 @@ export function transferToHost(gl: HostGl, s: VirglResourceState, m: TransferMem
   checkGl(gl, `uploading ${f.name}`);
 }
 
-/** Host → guest: reads the box out of the GL object into guest memory. */
-export function transferFromHost(gl: HostGl, s: VirglResourceState, m: TransferMemory, b: Transfer3D): void {
+/**
+ * Host → guest: reads the box out of the GL object into guest memory. A tightly laid out box in one guest view is
+ * read straight into it; otherwise the read lands in `scratch` (kept across calls, nothing allocated per
+ * read-back) and its rows are copied to where the layout puts them.
+ */
+export function transferFromHost(
+  gl: HostGl,
+  s: VirglResourceState,
+  m: TransferMemory,
+  b: Transfer3D,
+  scratch: ReadbackScratch,
+): void {
   if (b.w === 0 || b.h === 0 || b.d === 0) return;
   if (s.samples > 1) throw new RutabagaError("Unsupported", "transfers from multisampled resources");
   const L = layoutOf(s, b);
@@ -486,9 +497,8 @@ export function transferFromHost(gl: HostGl, s: VirglResourceState, m: TransferM
   drainGlErrors(gl);
   const n = L.rowBytes * L.rows * b.d;
   const tight = L.stride === L.rowBytes && L.layerStride === L.rowBytes * L.rows;
-  // A tightly laid out box in one guest view is read by the GL straight into guest memory.
   const direct = tight && s.format?.conversion !== "z24s8" ? contiguous(m, b.offset, n) : undefined;
-  const data = direct ?? new Uint8Array(n);
+  const data = direct ?? scratch.view(n);
   if (s.target === PipeTextureTarget.Buffer) {
     gl.getBufferSubData(s.glName, b.x, data);
   } else {

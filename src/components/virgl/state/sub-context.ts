@@ -6,6 +6,7 @@ import type { VirglSamplerState } from "../protocol/objects/sampler-state.ts";
 import type { VirglSamplerView } from "../protocol/objects/sampler-view.ts";
 import type { VirglStreamoutTarget } from "../protocol/objects/streamout-target.ts";
 import type { VirglVertexElementsState } from "../protocol/objects/vertex-elements.ts";
+import type { VirglResourceState } from "../resources/resource.ts";
 import { VirglBoundState } from "./bound-state.ts";
 import type { VirglShader } from "./shader.ts";
 import type { VirglSurface } from "./surface.ts";
@@ -29,6 +30,21 @@ export interface VirglStoredObject {
   bytes: number;
 }
 
+/** The slot of {@link VirglSubContext.fboAttached} for the depth/stencil buffer. */
+export const ZS_SLOT = 8;
+
+/** One image attached to a sub-context's framebuffer: a resource's own texture at a level (and layer). */
+export interface FboAttachment {
+  /** The GL attachment point. */
+  readonly attachment: number;
+  readonly state: VirglResourceState;
+  /** The texture name attached (the state's own). */
+  readonly texture: number;
+  readonly level: number;
+  /** The layer attached alone, or -1 for the whole level. */
+  readonly layer: number;
+}
+
 /** One sub-context: its own object namespace and framebuffer. */
 export class VirglSubContext {
   readonly surfaces = new Map<number, VirglSurface>();
@@ -38,6 +54,11 @@ export class VirglSubContext {
   noAttach = { width: 0, height: 0, layers: 0, samples: 0 };
   /** The GL framebuffer of this sub-context (0 until first needed). */
   fbo = 0;
+  /**
+   * What `fbo` holds by slot (colour buffer index, or {@link ZS_SLOT}): `null` nothing, an {@link FboAttachment} a
+   * resource's own texture (whose name lives as long as the resource's state); absent: not known (a view).
+   */
+  readonly fboAttached = new Map<number, FboAttachment | null>();
   /** What is bound for drawing. */
   readonly bound = new VirglBoundState();
   /** Bumps when the framebuffer state or a surface changes. */

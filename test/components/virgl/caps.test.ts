@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CapsOffset, VIRGL_CAPS_V1_SIZE, VIRGL_CAPS_V2_SIZE } from "../../../src/components/virgl/caps/caps.ts";
+import { MAX_SAMPLER_SLOTS } from "../../../src/components/virgl/state/bound-state.ts";
 import { makeVirgl } from "./helpers.ts";
 
 test("caps blobs are sized as Mesa 22.3 reads them and agree with the host GL", () => {
@@ -23,6 +24,8 @@ test("caps blobs are sized as Mesa 22.3 reads them and agree with the host GL", 
     assert.ok(hasFormat(CapsOffset.sampler, 113), "RGTC1 sampling (GL 3.0 needs it)");
     assert.ok(d2.getUint32(CapsOffset.maxTexture2dSize, true) >= 4096);
     assert.ok(d2.getUint32(CapsOffset.maxRenderTargets, true) >= 4);
+    // The guest sizes its sampler views per stage by this: no more than a sub-context keeps, and GL 4.3's 16.
+    assert.equal(d2.getUint32(CapsOffset.maxTextureImageUnits, true), MAX_SAMPLER_SLOTS);
     const renderer = new TextDecoder()
       .decode(v2.subarray(CapsOffset.renderer, CapsOffset.renderer + 64))
       .replace(/\0.*$/s, "");

@@ -1,6 +1,7 @@
 import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { STENCIL_VIEW_OF, VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
+import { MAX_SAMPLER_SLOTS } from "../state/bound-state.ts";
 import { DRAW_LIMIT_QUERIES, tessellationDrawn, uniformBlocksCap } from "./draw-limits.ts";
 import { encodeMemoryCaps, MEMORY_LIMIT_QUERIES } from "./memory-caps.ts";
 import { blendsAsStored, colorAttachmentComplete } from "./render-probe.ts";
@@ -417,7 +418,8 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   const name = new TextEncoder().encode(limits.renderer.slice(0, 63));
   bytes.set(name.subarray(0, 63), O.renderer);
   v.setFloat32(O.maxAnisotropy, int(0x84ff), true);
-  v.setUint32(O.maxTextureImageUnits, int(0x8872), true);
+  // Mesa sizes the guest's sampler views per stage from this; a sub-context keeps MAX_SAMPLER_SLOTS of them.
+  v.setUint32(O.maxTextureImageUnits, Math.min(int(0x8872), MAX_SAMPLER_SLOTS), true);
   setMask(v, O.multisample, limits.multisample);
   // Format 0 (PIPE_FORMAT_NONE) is how Mesa asks for multisampled framebuffers without attachments.
   if (limits.multisample.size > 0 && capabilityBits & VirglCap.FbNoAttach) setMask(v, O.multisample, [0]);

@@ -70,19 +70,10 @@ interface DrawState {
  * state with every command buffer); the view swizzles that shadow samplers read are not here, so draws whose stages
  * have a shadow sampler are never memoized.
  */
-interface ProgramMemo {
+interface ProgramMemo extends DrawState {
   readonly sub: VirglSubContext;
   readonly colorFormats: string;
   readonly cacheGeneration: number;
-  readonly vs: VirglShader;
-  readonly tcs: VirglShader | undefined;
-  readonly tes: VirglShader | undefined;
-  readonly gs: VirglShader | undefined;
-  readonly fs: VirglShader;
-  readonly blend: VirglBlendState | undefined;
-  readonly dsa: VirglDsaState | undefined;
-  readonly rasterizer: VirglRasterizerState | undefined;
-  readonly ve: VirglVertexElementsState | undefined;
   readonly flipY: boolean;
   readonly points: boolean;
   readonly program: number;

@@ -139,6 +139,7 @@ test("a snapshot of another default component is refused", () => {
     defaultComponent: RutabagaComponentType.Gfxstream,
     componentState: new Uint8Array(0),
     resources: [],
+    resourceStates: new Map(),
     contexts: [],
   });
   assertCode(() => rutabaga.restore(bytes), "SnapshotError");

@@ -1,10 +1,10 @@
 import { CapsOffset } from "./caps.ts";
 
 /** How a caps field of the host must compare with the recorded one for the host to offer at least as much. */
-type Rule = "mask" | "max" | "min" | "signedMax" | "signedMin" | "floatMax" | "floatMinMax" | "alignment" | "ignore";
+export type CapsRule = "mask" | "max" | "signedMax" | "signedMin" | "floatMax" | "floatMinMax" | "alignment" | "ignore";
 
 /** Each field's rule and its number of 4-byte words (virgl_hw.h `struct virgl_caps_v2`). */
-const FIELD_RULES: Readonly<Record<keyof typeof CapsOffset, readonly [Rule, number]>> = {
+export const CAPS_FIELD_RULES: Readonly<Record<keyof typeof CapsOffset, readonly [CapsRule, number]>> = {
   maxVersion: ["max", 1],
   sampler: ["mask", 16],
   render: ["mask", 16],
@@ -85,7 +85,10 @@ export function capsShortfall(host: Uint8Array, recorded: Uint8Array): string | 
   }
   const h = new DataView(host.buffer, host.byteOffset, host.byteLength);
   const r = new DataView(recorded.buffer, recorded.byteOffset, recorded.byteLength);
-  for (const [field, [rule, words]] of Object.entries(FIELD_RULES) as [keyof typeof CapsOffset, [Rule, number]][]) {
+  for (const [field, [rule, words]] of Object.entries(CAPS_FIELD_RULES) as [
+    keyof typeof CapsOffset,
+    [CapsRule, number],
+  ][]) {
     for (let i = 0; i < words; i++) {
       const at = CapsOffset[field] + 4 * i;
       if (at + 4 > host.byteLength) break;
@@ -95,7 +98,7 @@ export function capsShortfall(host: Uint8Array, recorded: Uint8Array): string | 
   return undefined;
 }
 
-function covers(rule: Rule, h: DataView, r: DataView, at: number, i: number): boolean {
+function covers(rule: CapsRule, h: DataView, r: DataView, at: number, i: number): boolean {
   switch (rule) {
     case "mask": {
       const want = r.getUint32(at, true);
@@ -103,8 +106,6 @@ function covers(rule: Rule, h: DataView, r: DataView, at: number, i: number): bo
     }
     case "max":
       return h.getUint32(at, true) >= r.getUint32(at, true);
-    case "min":
-      return h.getUint32(at, true) <= r.getUint32(at, true);
     case "signedMax":
       return h.getInt32(at, true) >= r.getInt32(at, true);
     case "signedMin":

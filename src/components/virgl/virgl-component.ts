@@ -74,6 +74,8 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   readonly scanoutReadback = new ScanoutReadback(this.readbackScratch);
   /** Moves whenever buffer contents may have changed (every context's remembered index ranges check it). */
   readonly bufferWrites = new BufferWrites();
+  /** Milliseconds the last restore spent creating and uploading resources, and rebuilding contexts. */
+  lastRestoreTimings: { readonly resourcesMs: number; readonly contextsMs: number } | undefined;
   /** The resources a restore is building, which its contexts see instead of the live ones while it runs. */
   #restoring: Map<number, VirglResource> | undefined;
   #destroyed = false;
@@ -260,6 +262,8 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
       for (const r of staged.values()) releaseResource(this.gl, r.state);
     };
     this.#restoring = staged;
+    const started = performance.now();
+    let built = started;
     try {
       this.gl.ensureCurrent();
       for (const { resource, plan } of planned) {
@@ -267,6 +271,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
         resource.hostBytes = plan.state.hostBytes;
         staged.set(resource.resourceId, { record: resource, state: plan.state, create: plan.create });
       }
+      built = performance.now();
       for (const saved of input.contexts) {
         const section = decodeContextSection(saved.state, saved.ctxId);
         const ctx: VirglContext = new VirglContext(this, saved.ctxId, section.name, () => {
@@ -281,6 +286,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     } finally {
       this.#restoring = undefined;
     }
+    this.lastRestoreTimings = { resourcesMs: built - started, contextsMs: performance.now() - built };
     return {
       contexts,
       commit: () => {

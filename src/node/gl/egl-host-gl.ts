@@ -65,6 +65,7 @@ export class EglHostGl implements HostGl {
         this.#optional.glMultiDrawArraysIndirectCount !== undefined &&
         this.#optional.glMultiDrawElementsIndirectCount !== undefined,
       textureBarrier: this.#optional.glTextureBarrier !== undefined,
+      blendBarrier: this.#optional.glBlendBarrierKHR !== undefined,
     };
     this.#gl.glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     this.#gl.glPixelStorei(GL_PACK_ALIGNMENT, 1);
@@ -603,6 +604,9 @@ export class EglHostGl implements HostGl {
   }
   memoryBarrier(barriers: number): void {
     this.#gl.glMemoryBarrier(barriers);
+  }
+  blendBarrier(): void {
+    this.#needOptional("glBlendBarrierKHR")();
   }
   textureBarrier(): void {
     this.#needOptional("glTextureBarrier")();

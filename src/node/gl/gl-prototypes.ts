@@ -197,6 +197,13 @@ export const GL_OPTIONAL_PROTOTYPES = {
     extension: "GL_ARB_texture_barrier",
     extensionName: "glTextureBarrier",
   },
+  // Core in OpenGL ES 3.2 only: a desktop context has it through the extension alone.
+  glBlendBarrierKHR: {
+    prototype: "void glBlendBarrierKHR()",
+    version: Number.POSITIVE_INFINITY,
+    extension: "GL_KHR_blend_equation_advanced",
+    extensionName: "glBlendBarrierKHR",
+  },
   glMultiDrawArraysIndirectCount: {
     prototype:
       "void glMultiDrawArraysIndirectCount(uint32 mode, uintptr off, intptr countOff, int32 max, int32 stride)",

@@ -116,6 +116,8 @@ export class RecordingHostGl implements HostGl {
     this.features = {
       indirectParameters: options.features?.indirectParameters ?? this.glVersion >= 46,
       textureBarrier: options.features?.textureBarrier ?? this.glVersion >= 45,
+      blendBarrier:
+        options.features?.blendBarrier ?? (options.extensions ?? []).includes("GL_KHR_blend_equation_advanced"),
     };
   }
 
@@ -391,6 +393,10 @@ export class RecordingHostGl implements HostGl {
 
   #need(feature: keyof HostGlFeatures, what: string): void {
     if (!this.features[feature]) throw new RutabagaError("Unsupported", `${what} (not in this host GL)`);
+  }
+  blendBarrier(): void {
+    this.#need("blendBarrier", "blendBarrier");
+    this.#record("blendBarrier", []);
   }
   textureBarrier(): void {
     this.#need("textureBarrier", "textureBarrier");

@@ -538,6 +538,12 @@ export class EglHostGl implements HostGl {
   createQuery(target: number): number {
     this.#u32[0] = 0;
     this.#gl.glCreateQueries(target, 1, this.#u32);
+    if (this.#u32[0] === 0) {
+      // Mesa 22.3's glCreateQueries refuses the ARB_pipeline_statistics_query targets (GL_INVALID_ENUM) that its
+      // glBeginQuery accepts: a name from glGenQueries becomes that query at its first begin.
+      this.#gl.glGetError();
+      this.#gl.glGenQueries(1, this.#u32);
+    }
     if (this.#u32[0] !== 0) glObjectCensus.created("query");
     return this.#u32[0]!;
   }

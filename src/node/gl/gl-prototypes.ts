@@ -139,6 +139,7 @@ export const GL_PROTOTYPES = {
   glSampleMaski: "void glSampleMaski(uint32 i, uint32 mask)",
   glPrimitiveRestartIndex: "void glPrimitiveRestartIndex(uint32 i)",
   glCreateQueries: "void glCreateQueries(uint32 target, int32 n, void *out)",
+  glGenQueries: "void glGenQueries(int32 n, void *out)",
   glDeleteQueries: "void glDeleteQueries(int32 n, void *names)",
   glBeginQuery: "void glBeginQuery(uint32 target, uint32 q)",
   glEndQuery: "void glEndQuery(uint32 target)",

@@ -36,7 +36,7 @@ test("stream-output queries under a capture that overflows: written, generated, 
       SO_OVERFLOW_ANY_PREDICATE,
     ];
     const e = new VirglEncoder();
-    kinds.forEach((kind, i) => e.createQuery(60 + i, kind, 0, 6, i * 16));
+    for (const [i, kind] of kinds.entries()) e.createQuery(60 + i, kind, 0, 6, i * 16);
     // The host GL runs one query per target and stream at a time: SO_STATISTICS (written + generated) gets its own
     // pass. A target holds 6 vertices: of three triangles drawn into it, two are written and the third overflows.
     for (const pass of [

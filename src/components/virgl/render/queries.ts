@@ -97,7 +97,10 @@ export class Queries {
     this.#gl.beginQuery(target, this.#object(q, target), streamOf(q));
     if (q.queryType === PipeQuery.SoStatistics) {
       let o = this.#generated.get(q);
-      if (o === undefined) this.#generated.set(q, (o = this.#gl.createQuery(GL.PRIMITIVES_GENERATED)));
+      if (o === undefined) {
+        o = this.#gl.createQuery(GL.PRIMITIVES_GENERATED);
+        this.#generated.set(q, o);
+      }
       this.#gl.beginQuery(GL.PRIMITIVES_GENERATED, o, streamOf(q));
     }
     return undefined;

@@ -350,6 +350,12 @@ export class EglHostGl implements HostGl {
   useProgram(program: number): void {
     this.#gl.glUseProgram(program);
   }
+  getUniformLocation(program: number, name: string): number {
+    return this.#gl.glGetUniformLocation(program, name);
+  }
+  programUniform4uiv(program: number, location: number, data: Uint32Array): void {
+    this.#gl.glProgramUniform4uiv(program, location, data.length >>> 2, data);
+  }
 
   createVertexArray(): number {
     this.#u32[0] = 0;

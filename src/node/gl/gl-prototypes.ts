@@ -85,6 +85,8 @@ export const GL_PROTOTYPES = {
   glGetProgramInfoLog: "void glGetProgramInfoLog(uint32 p, int32 size, void *len, void *log)",
   glDeleteProgram: "void glDeleteProgram(uint32 p)",
   glUseProgram: "void glUseProgram(uint32 p)",
+  glGetUniformLocation: "int32 glGetUniformLocation(uint32 p, const char *name)",
+  glProgramUniform4uiv: "void glProgramUniform4uiv(uint32 p, int32 location, int32 count, const uint32_t *value)",
   glCreateVertexArrays: "void glCreateVertexArrays(int32 n, void *out)",
   glDeleteVertexArrays: "void glDeleteVertexArrays(int32 n, void *names)",
   glBindVertexArray: "void glBindVertexArray(uint32 vao)",

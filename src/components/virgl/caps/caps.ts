@@ -2,7 +2,7 @@ import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { STENCIL_VIEW_OF, VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
 import { MAX_SAMPLER_SLOTS } from "../state/bound-state.ts";
-import { DRAW_LIMIT_QUERIES, tessellationDrawn, uniformBlocksCap } from "./draw-limits.ts";
+import { constantBufferSizes, DRAW_LIMIT_QUERIES, tessellationDrawn, uniformBlocksCap } from "./draw-limits.ts";
 import { encodeMemoryCaps, MEMORY_LIMIT_QUERIES } from "./memory-caps.ts";
 import { blendsAsStored, colorAttachmentComplete } from "./render-probe.ts";
 import { querySampleLocations } from "./sample-positions.ts";
@@ -429,7 +429,8 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   setMask(v, O.multisample, limits.multisample);
   // Format 0 (PIPE_FORMAT_NONE) is how Mesa asks for multisampled framebuffers without attachments.
   if (limits.multisample.size > 0 && capabilityBits & VirglCap.FbNoAttach) setMask(v, O.multisample, [0]);
-  for (let i = 0; i < 6; i++) v.setUint32(O.maxConstBufferSize + i * 4, int(0x8a30), true);
+  for (const [i, bytes] of constantBufferSizes(limits).entries())
+    v.setUint32(O.maxConstBufferSize + i * 4, bytes, true);
   v.setUint32(O.maxUniformBlockSize, int(0x8a30), true);
   return bytes;
 }

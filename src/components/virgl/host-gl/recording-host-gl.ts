@@ -534,6 +534,14 @@ export class RecordingHostGl implements HostGl {
   useProgram(program: number): void {
     this.#record("useProgram", [program]);
   }
+  /** Every name is at location 7 of a live program, -1 elsewhere. */
+  getUniformLocation(program: number, name: string): number {
+    this.#record("getUniformLocation", [program, name]);
+    return this.#live.get(program) === "program" ? 7 : -1;
+  }
+  programUniform4uiv(program: number, location: number, data: Uint32Array): void {
+    this.#record("programUniform4uiv", [program, location, data]);
+  }
 
   // HostGlVertexArrays: recorded only.
   bindVertexArray(vao: number): void {

@@ -172,7 +172,7 @@ for (const kind of ["kmscube", "glmark2"] as const) {
   s.draw(live.rutabaga);
   const resourceBytes = s.resources.reduce((n, r) => n + r.bytes, 0);
   const snapshotMs: number[] = [];
-  let bytes = new Uint8Array(0);
+  let bytes: Uint8Array = new Uint8Array(0);
   for (let i = 0; i < RUNS; i++) snapshotMs.push(cpuMs(() => (bytes = live.rutabaga.snapshot())));
   const restoreMs: number[] = [];
   const restoreWallMs: number[] = [];

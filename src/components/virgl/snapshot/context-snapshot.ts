@@ -4,6 +4,7 @@ import { PIPE_SHADER_TYPES, VirglObject } from "../protocol/commands.ts";
 import { VirglEncoder } from "../protocol/encoder.ts";
 import type { VirglQueryDesc } from "../protocol/objects/query.ts";
 import { VirglRefusal } from "../protocol/refusal.ts";
+import type { SavedQueryValues } from "../render/queries.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import { SectionReader, SectionWriter } from "./section-codec.ts";
 
@@ -16,7 +17,7 @@ const MAX_NAME_BYTES = 4096;
 export interface SavedQueryResult {
   readonly subCtx: number;
   readonly handle: number;
-  readonly value: bigint;
+  readonly values: SavedQueryValues;
 }
 
 /** A context section decoded (not yet executed). */
@@ -141,8 +142,8 @@ function queryResults(x: VirglExecution): SavedQueryResult[] {
   for (const [subCtx, sub] of x.subs) {
     for (const [handle, o] of sub.objects) {
       if (o.state.kind !== "query") continue;
-      const value = x.queries.savedResult(o.state);
-      if (value !== undefined) results.push({ subCtx, handle, value });
+      const values = x.queries.savedResult(o.state);
+      if (values !== undefined) results.push({ subCtx, handle, values });
     }
   }
   return results;
@@ -159,7 +160,7 @@ export function encodeContextSection(name: string, attached: Iterable<number>, x
   w.u32(commands.length);
   for (const c of commands) w.bytes(c);
   w.u32(results.length);
-  for (const r of results) w.u32(r.subCtx).u32(r.handle).u64(r.value);
+  for (const r of results) w.u32(r.subCtx).u32(r.handle).u64(r.values[0]).u64(r.values[1]);
   return w.finish();
 }
 
@@ -175,8 +176,8 @@ export function decodeContextSection(bytes: Uint8Array, ctxId: number): VirglCon
   const commands: Uint8Array[] = [];
   for (let i = r.count(bytes.byteLength / 4, "command count"); i > 0; i--) commands.push(r.bytes());
   const queryResults: SavedQueryResult[] = [];
-  for (let i = r.count(bytes.byteLength / 16, "query result count"); i > 0; i--) {
-    queryResults.push({ subCtx: r.u32(), handle: r.u32(), value: r.u64() });
+  for (let i = r.count(bytes.byteLength / 24, "query result count"); i > 0; i--) {
+    queryResults.push({ subCtx: r.u32(), handle: r.u32(), values: [r.u64(), r.u64()] });
   }
   r.end();
   return { name, attached, commands, queryResults };
@@ -215,6 +216,6 @@ export function restoreQueryResults(x: VirglExecution, results: readonly SavedQu
     if (o === undefined || o.state.kind !== "query") {
       throw new RutabagaError("SnapshotError", `context ${ctxId}: a query result for no query ${r.subCtx}/${r.handle}`);
     }
-    x.queries.restoreResult(o.state as VirglQueryDesc, r.value);
+    x.queries.restoreResult(o.state as VirglQueryDesc, r.values);
   }
 }

@@ -4,6 +4,7 @@ import type { IovecList } from "./iovec-list.ts";
 import type { Rect2D } from "./rect.ts";
 import type { RutabagaResource } from "./resource.ts";
 import type {
+  BackingReadObserver,
   ResourceCreate3D,
   ResourceCreateBlob,
   RutabagaFence,
@@ -68,6 +69,11 @@ export interface RutabagaComponent {
   restoreContext(ctxId: number, bytes: Uint8Array): RutabagaContext;
   /** Releases everything the component holds; the library calls it once, last. */
   destroy(): void;
+  /**
+   * Reports each range of guest backing a context's command stream is about to read to `observer` (undefined stops
+   * it). Components whose streams read no backing leave it out.
+   */
+  observeBackingReads?(observer: BackingReadObserver | undefined): void;
 }
 
 /** A context: a command stream target created by a capset's component. */

@@ -17,6 +17,7 @@ import { checkRect, checkVisibleRect, type Rect2D } from "./rect.ts";
 import type { RutabagaResource } from "./resource.ts";
 import { decodeSnapshot, encodeSnapshot, type SnapshotContents } from "./snapshot-format.ts";
 import type {
+  BackingReadObserver,
   Resource3DInfo,
   ResourceCreate3D,
   ResourceCreateBlob,
@@ -604,6 +605,14 @@ export class Rutabaga {
     if (!(commands instanceof Uint8Array)) throw new RutabagaError("InvalidCommandBuffer", "commands must be bytes");
     for (const id of fenceIds) checkU64(id, "fence id");
     ctx.submitCmd(commands, fenceIds);
+  }
+
+  /**
+   * Has every component report the guest backing its contexts' command streams are about to read (trace capture;
+   * undefined stops it).
+   */
+  observeBackingReads(observer: BackingReadObserver | undefined): void {
+    for (const c of this.#components.values()) c.observeBackingReads?.(observer);
   }
 
   /** Asks the default component to quiesce before a snapshot. */

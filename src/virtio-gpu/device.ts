@@ -76,6 +76,7 @@ export class VirtioGpuDevice {
       options.hostVisible,
     );
     this.#queues = new QueueService(this.#dispatcher, options.onQueueNotify, log);
+    this.#capture?.deviceBuilt(this.deviceFeatures());
   }
 
   #buildRutabaga(): Rutabaga {
@@ -84,7 +85,12 @@ export class VirtioGpuDevice {
       this.#options.rutabaga ??
       ((h: RutabagaFenceHandler) =>
         new RutabagaBuilder(0n, h).setDefaultComponent(RutabagaComponentType.Rutabaga2D).build());
-    return factory(handler);
+    const rutabaga = factory(handler);
+    const capture = this.#capture;
+    // Only a recording device asks for the backing ranges command streams read.
+    if (capture !== undefined)
+      rutabaga.observeBackingReads((id, offset, length) => capture.backingRead(id, offset, length));
+    return rutabaga;
   }
 
   /** The library instance behind the device. */
@@ -167,6 +173,7 @@ export class VirtioGpuDevice {
     this.#config.reset();
     this.#driverFeatures = 0n;
     this.#dispatcher.rutabaga = this.#buildRutabaga();
+    this.#capture?.deviceBuilt(this.deviceFeatures());
   }
 
   /** Releases the library instance (every resource, context and host object) for good; the device is unusable after. */

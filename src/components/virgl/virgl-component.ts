@@ -6,6 +6,7 @@ import type { HostMemoryBudget } from "../../rutabaga/host-memory.ts";
 import type { Rect2D } from "../../rutabaga/rect.ts";
 import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
 import {
+  type BackingReadObserver,
   isEmptyTransfer,
   type ResourceCreate3D,
   type RutabagaFence,
@@ -51,6 +52,8 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   readonly fenceHandler: RutabagaFenceHandler;
   /** Receives problems of guest shaders the protocol cannot report (default: dropped). */
   warn: (message: string) => void = () => {};
+  /** Told each range of guest backing a context's submit is about to read (see {@link observeBackingReads}). */
+  backingReads: BackingReadObserver | undefined;
   /** The host GL limits the caps were derived from. */
   readonly limits: HostGlLimits;
   readonly #hostMemory: HostMemoryBudget;
@@ -189,6 +192,10 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   /** The live context `ctxId` (for its statistics), if any. */
   context(ctxId: number): VirglContext | undefined {
     return this.#contexts.get(ctxId);
+  }
+
+  observeBackingReads(observer: BackingReadObserver | undefined): void {
+    this.backingReads = observer;
   }
 
   override createContext(ctxId: number, _contextInit: number, name: string | undefined): RutabagaContext {

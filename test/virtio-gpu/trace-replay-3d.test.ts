@@ -2,11 +2,17 @@
 // own backing, a COPY_TRANSFER3D from a staging buffer), as Mesa uploads: recorded, then replayed on a new virgl
 // library, pixel-equal; without the memory the virgl component reported, the replay differs.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { VirglCmd, VirglTransferDirection } from "../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d } from "../../src/index.ts";
+import { decodePng } from "../../src/node/display/png.ts";
 import { buildVirglRutabaga, VIRGL_DEVICE_FEATURES } from "../../src/node/gl/virgl-rutabaga.ts";
+import { crc32 } from "../../src/rutabaga/crc32.ts";
 import {
   decodeTrace,
   FramebufferSink,
@@ -154,4 +160,64 @@ test("a 3D trace refuses a 2D replay, and a host whose caps fall short, with Tra
       return true;
     },
   );
+});
+
+/** The same trace in format version 1: the header names the scanouts only (what a version 1 recorder wrote). */
+function asVersion1(trace: Uint8Array): Uint8Array {
+  const v = new DataView(trace.buffer, trace.byteOffset, trace.byteLength);
+  const headerEnd = 16 + v.getUint32(12, true);
+  const { header } = decodeTrace(trace);
+  const json = new TextEncoder().encode(JSON.stringify({ scanouts: header.scanouts }));
+  const body = trace.subarray(headerEnd, trace.length - 4);
+  const out = new Uint8Array(16 + json.length + body.length + 4);
+  out.set(trace.subarray(0, 8));
+  const o = new DataView(out.buffer);
+  o.setUint32(8, 1, true);
+  o.setUint32(12, json.length, true);
+  out.set(json, 16);
+  out.set(body, 16 + json.length);
+  o.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+  return out;
+}
+
+/** The scanout PNG `replay` wrote, as B, G, R, X bytes. */
+function readBgrx(path: string): Uint8Array {
+  const png = decodePng(readFileSync(path));
+  assert.deepEqual([png.width, png.height], [W, H]);
+  const out = new Uint8Array(W * H * 4);
+  for (let i = 0; i < out.length; i += 4) {
+    out[i] = png.rgba[i + 2]!;
+    out[i + 1] = png.rgba[i + 1]!;
+    out[i + 2] = png.rgba[i]!;
+    out[i + 3] = 0xff;
+  }
+  return out;
+}
+
+test("`rutabaga-ts replay` picks the virgl device from a version 2 trace; a version 1 trace needs --virgl", () => {
+  const { trace, live } = recordSession();
+  const dir = mkdtempSync(join(tmpdir(), "rutabaga-replay-3d-"));
+  const bin = new URL("../../bin/rutabaga-ts.js", import.meta.url).pathname;
+  const replay = (file: string, out: string, ...more: string[]) =>
+    spawnSync(process.execPath, [bin, "replay", join(dir, file), "--png", join(dir, out), ...more], {
+      encoding: "utf8",
+    });
+  try {
+    writeFileSync(join(dir, "v2.trace"), trace);
+    writeFileSync(join(dir, "v1.trace"), asVersion1(trace));
+    const v2 = replay("v2.trace", "v2");
+    assert.equal(v2.status, 0, v2.stderr);
+    assert.match(v2.stdout, /requests replayed on a virgl device, 1 scanout/);
+    assertFrame("trace-replay-3d-cli", W, H, live, readBgrx(join(dir, "v2", "scanout-0.png")));
+    // Version 1 says nothing of the device: 2D by default (the submits fail), virgl when asked.
+    const v1 = replay("v1.trace", "v1-2d");
+    assert.equal(v1.status, 0, v1.stderr);
+    assert.match(v1.stdout, /on a 2D device.*error responses/);
+    const forced = replay("v1.trace", "v1-virgl", "--virgl");
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.match(forced.stdout, /on a virgl device, 1 scanout/);
+    assertFrame("trace-replay-3d-cli-v1", W, H, live, readBgrx(join(dir, "v1-virgl", "scanout-0.png")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

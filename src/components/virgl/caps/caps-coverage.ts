@@ -81,7 +81,7 @@ const FLOAT_MAXIMA: readonly (readonly [Field, number])[] = [
 /**
  * The fields of a virgl caps blob (capset VIRGL or VIRGL2) in which `host` offers less than `recorded`, by name
  * (`render[3]`, `maxSamples`); empty when the host covers it: every mask bit recorded is set, every limit reached,
- * every offset range contained, every alignment a divisor of the recorded one. Informational fields (renderer name,
+ * every offset range contained, every alignment a divisor of the recorded one (when one was recorded). Informational fields (renderer name,
  * video memory, sample positions, video caps) are not compared.
  */
 export function uncoveredVirglCaps(recorded: Uint8Array, host: Uint8Array): string[] {
@@ -109,7 +109,8 @@ export function uncoveredVirglCaps(recorded: Uint8Array, host: Uint8Array): stri
   for (const field of ALIGNMENTS) {
     const want = u32(r, CapsOffset[field]);
     const have = u32(h, CapsOffset[field]);
-    if (have !== 0 && (want === 0 || want % have !== 0)) out.push(field);
+    // 0 recorded: a v1 blob, which tells no alignment.
+    if (want !== 0 && have !== 0 && want % have !== 0) out.push(field);
   }
   for (const [field, at] of FLOAT_MAXIMA) {
     const want = f32(r, CapsOffset[field] + at);

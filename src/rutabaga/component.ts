@@ -70,10 +70,15 @@ export interface RutabagaComponent {
   /** Releases everything the component holds; the library calls it once, last. */
   destroy(): void;
   /**
-   * Reports each range of guest backing a context's command stream is about to read to `observer` (undefined stops
-   * it). Components whose streams read no backing leave it out.
+   * Reports each range of guest backing a context's command stream or a `transferWrite` is about to read to
+   * `observer` (undefined stops it); components that do not report leave it out.
    */
   observeBackingReads?(observer: BackingReadObserver | undefined): void;
+  /**
+   * Where this component's capset `capsetId` at `version` offers less than `recorded` (what another host gave a
+   * guest): the fields, by name; empty when it covers it. Components that leave it out are compared byte for byte.
+   */
+  capsetShortfall?(capsetId: number, version: number, recorded: Uint8Array): string[];
 }
 
 /** A context: a command stream target created by a capset's component. */

@@ -243,6 +243,21 @@ export class Rutabaga {
     return c.getCapset(capsetId, version);
   }
 
+  /**
+   * Where capset `capsetId` at `version` here offers less than `recorded` (what a guest was given elsewhere, as a
+   * trace or a snapshot carries it): the component's own field-by-field comparison, or a byte comparison; `["not
+   * offered"]` for a capset this instance does not list. Empty when this instance covers it.
+   */
+  capsetShortfall(capsetId: number, version: number, recorded: Uint8Array): string[] {
+    const entry = this.#capsets.find((c) => c.capsetId === capsetId);
+    const c = entry === undefined ? undefined : this.#components.get(entry.component);
+    if (c === undefined) return ["not offered"];
+    if (c.capsetShortfall !== undefined) return c.capsetShortfall(capsetId, version, recorded);
+    const host = c.getCapset(capsetId, version);
+    const same = host.length === recorded.length && host.every((b, i) => b === recorded[i]);
+    return same ? [] : ["bytes differ"];
+  }
+
   /** Makes context 0 current in components that care (virgl). */
   forceCtx0(): void {
     this.#components.get(this.#defaultType)?.forceCtx0();
@@ -608,8 +623,8 @@ export class Rutabaga {
   }
 
   /**
-   * Has every component report the guest backing its contexts' command streams are about to read (trace capture;
-   * undefined stops it).
+   * Has every component that can report the guest backing its contexts' command streams and `transferWrite` are
+   * about to read (trace capture; undefined stops it).
    */
   observeBackingReads(observer: BackingReadObserver | undefined): void {
     for (const c of this.#components.values()) c.observeBackingReads?.(observer);

@@ -56,9 +56,8 @@ export interface RutabagaFence {
 export type RutabagaFenceHandler = (fence: RutabagaFence) => void;
 
 /**
- * Told that bytes `[offset, offset + length)` of resource `resourceId`'s guest backing are about to be read inside a
- * context's command stream (a virgl in-stream upload), so a trace recorder can keep them; the range is within the
- * backing.
+ * Told that bytes `[offset, offset + length)` of resource `resourceId`'s guest backing are about to be read (a virgl
+ * in-stream upload, a transfer to host), so a trace recorder can keep them; the range is within the backing.
  */
 export type BackingReadObserver = (resourceId: number, offset: number, length: number) => void;
 

@@ -47,7 +47,7 @@ export {
   TraceRecorder,
   traceNeedsVirgl,
 } from "./trace.ts";
-export { capsetShortfall } from "./trace-capsets.ts";
+export type { TraceReadBack } from "./trace-readback.ts";
 export {
   type ChainFault,
   DESC_SIZE,

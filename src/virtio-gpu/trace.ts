@@ -8,7 +8,7 @@ import type { DisplaySink } from "./display-sink.ts";
 import { EDID_MAX_DIMENSION } from "./edid.ts";
 import type { GuestMemory } from "./guest-memory.ts";
 import { GpuFeature } from "./protocol.ts";
-import { capsetShortfall } from "./trace-capsets.ts";
+import { ReadBackWatcher, type TraceReadBack } from "./trace-readback.ts";
 
 // Trace file: "RTBTRACE" · u32 version · u32 header length · JSON header · records · u8 0 · u32 CRC-32 of all before.
 // Records: 1 memory {u64 addr, u32 length, bytes}; 2 request {u8 queue, u32 length, bytes}; 3 display {u32 length, JSON}.
@@ -378,6 +378,8 @@ export interface ReplayOptions {
    * capsets cover the recorded ones (in Node, `buildVirglRutabaga`; `replayTraceOnHost` picks for you).
    */
   rutabaga?: (fenceHandler: RutabagaFenceHandler) => Rutabaga;
+  /** Gets what each TRANSFER_FROM_HOST_3D that succeeded read back (a vtest client's TRANSFER_GET2). */
+  onReadBack?: (readBack: TraceReadBack) => void;
 }
 
 /** Whether a trace was recorded on a 3D device: VIRGL among its features, or a virgl capset read by the guest. */
@@ -409,7 +411,7 @@ export function replayTrace(trace: Uint8Array, sink: DisplaySink, options: Repla
     ...(header.features !== undefined ? { features: header.features } : {}),
   });
   for (const c of header.capsets ?? []) {
-    const short = capsetShortfall(device.rutabaga, c);
+    const short = device.rutabaga.capsetShortfall(c.capsetId, c.version, c.bytes);
     if (short.length > 0) {
       device.destroy();
       const fields =
@@ -420,6 +422,7 @@ export function replayTrace(trace: Uint8Array, sink: DisplaySink, options: Repla
     }
   }
   const errors = new Map<number, number>();
+  const readBacks = options.onReadBack === undefined ? undefined : new ReadBackWatcher(options.onReadBack);
   let requests = 0;
   for (const r of records) {
     if (r.kind === "memory") {
@@ -431,8 +434,10 @@ export function replayTrace(trace: Uint8Array, sink: DisplaySink, options: Repla
     } else {
       requests++;
       // Only the response's type is counted: no copy of the response per request.
+      readBacks?.before(r.bytes);
       const type = device.executeForType(r.queueIndex, r.bytes, memory);
       if (type >= 0x1200) errors.set(type, (errors.get(type) ?? 0) + 1);
+      readBacks?.after(type, memory, device.rutabaga);
     }
   }
   return { device, requests, errors };

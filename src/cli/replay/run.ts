@@ -1,9 +1,13 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { encodePng } from "../../node/display/png.ts";
 import { PngSink } from "../../node/display/png-sink.ts";
 import type { HostReplayResult } from "../../node/gl/trace-replay.ts";
 import { replayTraceOnHost } from "../../node/gl/trace-replay.ts";
 import { isRutabagaError } from "../../rutabaga/error.ts";
+import { PIXEL_BYTE_ORDER } from "../../virtio-gpu/pixel-byte-order.ts";
 import { decodeTrace, TraceError } from "../../virtio-gpu/trace.ts";
+import type { TraceReadBack } from "../../virtio-gpu/trace-readback.ts";
 import { type CliRun, UsageError } from "../command.ts";
 import { virglHostOptionsFromEnv } from "../virgl-host-options.ts";
 import type { replayOptions } from "./command.ts";
@@ -30,9 +34,14 @@ export const runReplay: CliRun<typeof replayOptions> = async (values, positional
   mkdirSync(outDir, { recursive: true });
   const sink = new PngSink(outDir, { everyFlush: values["every-flush"] === true });
   let result: HostReplayResult;
+  let readBacks = 0;
+  const onReadBack = (r: TraceReadBack) => {
+    if (writeReadBack(outDir, r)) readBacks++;
+  };
   try {
     result = await replayTraceOnHost(trace, sink, {
       ...(values.virgl === true ? { virgl: true } : {}),
+      ...(values.readback === true ? { onReadBack } : {}),
       virglHost: virglHostOptionsFromEnv(process.env),
     });
   } catch (e) {
@@ -42,11 +51,38 @@ export const runReplay: CliRun<typeof replayOptions> = async (values, positional
     const written = sink.writeAll();
     const errors = [...result.errors].map(([t, n]) => `0x${t.toString(16)}×${n}`).join(", ");
     const device = result.virgl ? "virgl" : "2D";
+    const more = values.readback === true ? `, ${readBacks} read-back(s)` : "";
     console.log(
-      `${result.requests} requests replayed on a ${device} device, ${written} scanout(s) written to ${outDir}${errors ? `; error responses: ${errors}` : ""}`,
+      `${result.requests} requests replayed on a ${device} device, ${written} scanout(s)${more} written to ${outDir}${errors ? `; error responses: ${errors}` : ""}`,
     );
   } finally {
     result.device.destroy();
   }
   return 0;
 };
+
+/**
+ * Writes one read-back: a PNG for a 2D box of a 32-bit RGB(A) format, else the box's rows as the transfer laid them
+ * out in guest memory (`.bin`). Returns whether anything was written (a box past the backing is not).
+ */
+function writeReadBack(outDir: string, r: TraceReadBack): boolean {
+  const t = r.transfer;
+  const name = join(outDir, `readback-${r.index}-resource-${r.resourceId}`);
+  if (PIXEL_BYTE_ORDER.has(r.format) && t.d === 1 && t.w > 0 && t.h > 0) {
+    const stride = t.stride === 0 ? t.w * 4 : t.stride;
+    const pixels = r.read(t.offset, (t.h - 1) * stride + t.w * 4);
+    if (pixels === undefined) return false;
+    writeFileSync(`${name}.png`, encodePng({ width: t.w, height: t.h, stride, format: r.format, pixels }));
+    return true;
+  }
+  // Rows and layers as the strides place them; a buffer's box is its `w` bytes.
+  const rows = Math.max(1, t.h);
+  const layers = Math.max(1, t.d);
+  const stride = t.stride === 0 ? t.w : t.stride;
+  const layerStride = t.layerStride === 0 ? rows * stride : t.layerStride;
+  const length = (layers - 1) * layerStride + (rows - 1) * stride + Math.min(stride, t.w * 16);
+  const bytes = r.read(t.offset, Math.max(0, length));
+  if (bytes === undefined) return false;
+  writeFileSync(`${name}.bin`, bytes);
+  return true;
+}

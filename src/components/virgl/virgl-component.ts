@@ -17,6 +17,7 @@ import {
 } from "../../rutabaga/types.ts";
 import { capabilityBits } from "./caps/capability-bits.ts";
 import { encodeVirglCaps, type HostGlLimits, queryHostGlLimits } from "./caps/caps.ts";
+import { uncoveredVirglCaps } from "./caps/caps-coverage.ts";
 import { GL } from "./host-gl/gl-constants.ts";
 import type { HostGl } from "./host-gl/host-gl.ts";
 import { BufferWrites } from "./render/index-ranges.ts";
@@ -34,10 +35,16 @@ import {
 import { ScanoutReadback } from "./scanout-readback.ts";
 import { VirglContext, type VirglContextHost } from "./virgl-context.ts";
 
-/** Guest memory of a transfer: the caller's buffer when given, else the resource's backing. */
-function transferMemory(resource: RutabagaResource, buf: Uint8Array | undefined): TransferMemory {
+/** Guest memory of a transfer: the caller's buffer when given, else the resource's backing (reads told `onRead`). */
+function transferMemory(
+  resource: RutabagaResource,
+  buf: Uint8Array | undefined,
+  onRead?: BackingReadObserver,
+): TransferMemory {
   if (buf !== undefined) return { kind: "buffer", bytes: buf };
-  if (resource.backing !== undefined) return { kind: "iovecs", list: resource.backing };
+  if (resource.backing !== undefined) {
+    return { kind: "iovecs", list: resource.backing, onRead, resourceId: resource.resourceId };
+  }
   throw new RutabagaError("InvalidIovec", `resource ${resource.resourceId} has no backing`);
 }
 
@@ -52,7 +59,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   readonly fenceHandler: RutabagaFenceHandler;
   /** Receives problems of guest shaders the protocol cannot report (default: dropped). */
   warn: (message: string) => void = () => {};
-  /** Told each range of guest backing a context's submit is about to read (see {@link observeBackingReads}). */
+  /** Told each range of guest backing a submit or a transfer to host is about to read ({@link observeBackingReads}). */
   backingReads: BackingReadObserver | undefined;
   /** The host GL limits the caps were derived from. */
   readonly limits: HostGlLimits;
@@ -161,7 +168,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
    */
   override transferWrite(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
     if (isEmptyTransfer(t)) return;
-    const mem = transferMemory(resource, buf);
+    const mem = transferMemory(resource, buf, this.backingReads);
     this.bufferWrites.bump();
     this.gl.ensureCurrent();
     transferToHost(this.gl, this.#own(resource).state, mem, t);
@@ -196,6 +203,12 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
 
   observeBackingReads(observer: BackingReadObserver | undefined): void {
     this.backingReads = observer;
+  }
+
+  /** Field by field (see {@link uncoveredVirglCaps}); a capset other than VIRGL and VIRGL2 is not offered. */
+  capsetShortfall(capsetId: number, version: number, recorded: Uint8Array): string[] {
+    const host = this.getCapset(capsetId, version);
+    return host.length === 0 ? ["not offered"] : uncoveredVirglCaps(recorded, host);
   }
 
   override createContext(ctxId: number, _contextInit: number, name: string | undefined): RutabagaContext {

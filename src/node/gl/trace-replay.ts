@@ -1,5 +1,6 @@
 import type { DisplaySink } from "../../virtio-gpu/display-sink.ts";
 import { decodeTrace, type ReplayResult, replayTrace, traceNeedsVirgl } from "../../virtio-gpu/trace.ts";
+import type { TraceReadBack } from "../../virtio-gpu/trace-readback.ts";
 import type { VirglHostOptions } from "./virgl-factory.ts";
 
 /** How {@link replayTraceOnHost} picks and builds the device. */
@@ -10,6 +11,8 @@ export interface HostReplayOptions {
   readonly virglHost?: VirglHostOptions;
   /** Host memory for the replay's resources (the builder's default when absent). */
   readonly hostMemoryLimit?: number;
+  /** Gets what each TRANSFER_FROM_HOST_3D read back (see `ReplayOptions.onReadBack`). */
+  readonly onReadBack?: (readBack: TraceReadBack) => void;
 }
 
 /** What {@link replayTraceOnHost} did, and on which device. */
@@ -31,8 +34,9 @@ export async function replayTraceOnHost(
   options: HostReplayOptions = {},
 ): Promise<HostReplayResult> {
   const virgl = options.virgl === true || traceNeedsVirgl(decodeTrace(trace).header);
-  if (!virgl) return { ...replayTrace(trace, sink), virgl };
+  const onReadBack = options.onReadBack === undefined ? {} : { onReadBack: options.onReadBack };
+  if (!virgl) return { ...replayTrace(trace, sink, onReadBack), virgl };
   const { buildVirglRutabaga } = await import("./virgl-rutabaga.ts");
   const build = { virgl: options.virglHost, hostMemoryLimit: options.hostMemoryLimit };
-  return { ...replayTrace(trace, sink, { rutabaga: (h) => buildVirglRutabaga(h, build) }), virgl };
+  return { ...replayTrace(trace, sink, { rutabaga: (h) => buildVirglRutabaga(h, build), ...onReadBack }), virgl };
 }

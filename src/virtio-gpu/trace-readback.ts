@@ -12,6 +12,11 @@ export interface TraceReadBack {
   readonly resourceId: number;
   /** The resource's format as created (a virgl / `VIRTIO_GPU_FORMAT_*` number). */
   readonly format: number;
+  /** The resource's level-0 size (a stride of 0 means the level's own row pitch). */
+  readonly width: number;
+  readonly height: number;
+  /** Bytes of the resource's backing. */
+  readonly backingLength: number;
   /** The box, level, strides and backing offset the request gave. */
   readonly transfer: Transfer3D;
   /** A copy of `length` bytes of the resource's backing from `offset`, or undefined past its end. */
@@ -62,11 +67,14 @@ export class ReadBackWatcher {
     if (p === undefined || responseType !== GpuResponseType.OkNodata) return;
     const entries = this.#backings.get(p.resourceId);
     if (entries === undefined) return;
-    const format = rutabaga.resourceInfo(p.resourceId).format ?? 0;
+    const info = rutabaga.resourceInfo(p.resourceId);
     this.#onReadBack({
       index: this.#count++,
       resourceId: p.resourceId,
-      format,
+      format: info.format ?? 0,
+      width: info.width,
+      height: info.height,
+      backingLength: info.backingLength,
       transfer: p.transfer,
       read: (offset, length) => gather(memory, entries, offset, length),
     });

@@ -19,7 +19,7 @@ must offer at least the capabilities the recorded guest read (else exit 1, namin
       --virgl     replay on a virgl device even when the trace does not ask for one (a version 1 trace)
       --readback  write what each TRANSFER_FROM_HOST_3D read back (a vtest client's TRANSFER_GET2, see
                   'rutabaga-ts vtest --trace'): OUTDIR/readback-K-resource-N.png for a 2D box of a 32-bit RGB(A)
-                  format, OUTDIR/readback-K-resource-N.bin (the rows as the client laid them out) otherwise`;
+                  format, OUTDIR/readback-K-resource-N.bin (the backing from the transfer's offset on) otherwise`;
 
 /** `rutabaga-ts replay`: a recorded trace to PNG frames. */
 export const replayCommand = defineCommand({

@@ -61,27 +61,25 @@ export const runReplay: CliRun<typeof replayOptions> = async (values, positional
   return 0;
 };
 
+/** Most bytes one `.bin` read-back holds. */
+const MAX_READBACK_BIN = 64 << 20;
+
 /**
- * Writes one read-back: a PNG for a 2D box of a 32-bit RGB(A) format, else the box's rows as the transfer laid them
- * out in guest memory (`.bin`). Returns whether anything was written (a box past the backing is not).
+ * Writes one read-back: a PNG for a 2D box of a 32-bit RGB(A) format, else the backing from the transfer's offset to
+ * its end (`.bin`, at most 64 MiB). Returns whether anything was written (a box past the backing is not).
  */
 function writeReadBack(outDir: string, r: TraceReadBack): boolean {
   const t = r.transfer;
   const name = join(outDir, `readback-${r.index}-resource-${r.resourceId}`);
   if (PIXEL_BYTE_ORDER.has(r.format) && t.d === 1 && t.w > 0 && t.h > 0) {
-    const stride = t.stride === 0 ? t.w * 4 : t.stride;
+    // Stride 0: the level's row pitch.
+    const stride = t.stride === 0 ? Math.max(1, r.width >> t.level) * 4 : t.stride;
     const pixels = r.read(t.offset, (t.h - 1) * stride + t.w * 4);
     if (pixels === undefined) return false;
     writeFileSync(`${name}.png`, encodePng({ width: t.w, height: t.h, stride, format: r.format, pixels }));
     return true;
   }
-  // Rows and layers as the strides place them; a buffer's box is its `w` bytes.
-  const rows = Math.max(1, t.h);
-  const layers = Math.max(1, t.d);
-  const stride = t.stride === 0 ? t.w : t.stride;
-  const layerStride = t.layerStride === 0 ? rows * stride : t.layerStride;
-  const length = (layers - 1) * layerStride + (rows - 1) * stride + Math.min(stride, t.w * 16);
-  const bytes = r.read(t.offset, Math.max(0, length));
+  const bytes = r.read(t.offset, Math.min(MAX_READBACK_BIN, Math.max(0, r.backingLength - t.offset)));
   if (bytes === undefined) return false;
   writeFileSync(`${name}.bin`, bytes);
   return true;

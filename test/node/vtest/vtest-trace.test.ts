@@ -60,8 +60,8 @@ async function recordSession(dir: string): Promise<{ trace: Uint8Array; untraced
     // A 6×3 box at (4, 2) from the staging buffer at offset 100, rows 24 bytes apart.
     const copy = new VirglEncoder().copyTransfer3d(1, { ...transfer2d(4, 2, 6, 3), stride: 24, offset: 100 }, 2, 1);
     c.send(VtestCommand.SubmitCmd, new Uint32Array(copy.finish().buffer) as unknown as number[]);
-    const readBack = async () => {
-      c.send(VtestCommand.TransferGet2, [1, 0, 0, 0, 0, W, H, 1, LEVEL, LEVEL]);
+    const readBack = async (x = 0, y = 0, w = W, h = H) => {
+      c.send(VtestCommand.TransferGet2, [1, 0, x, y, 0, w, h, 1, LEVEL, LEVEL]);
       c.send(VtestCommand.ResourceBusyWait, [1, 1]);
       await c.reply();
       live.push(tex.bytes.slice(LEVEL, 2 * LEVEL));
@@ -76,6 +76,8 @@ async function recordSession(dir: string): Promise<{ trace: Uint8Array; untraced
     );
     c.send(VtestCommand.SubmitCmd, new Uint32Array(clear.buffer) as unknown as number[]);
     await readBack();
+    // A 5×3 box at (2, 1): stride 0 puts its rows the level's pitch apart.
+    await readBack(2, 1, 5, 3);
     // The client reuses its memory afterwards: the trace must hold what the host read then.
     tex.bytes.fill(0);
     staging.bytes.fill(0);
@@ -113,7 +115,7 @@ test("a vtest client's trace replays to the bytes it read back", async () => {
     try {
       assert.equal(result.virgl, true);
       assert.deepEqual([...result.errors], []);
-      assert.equal(got.length, 2);
+      assert.equal(got.length, 3);
       for (const [i, bytes] of got.entries()) assert.deepEqual(bytes, live[i], `read-back ${i}`);
     } finally {
       result.device.destroy();
@@ -130,12 +132,20 @@ test("a vtest client's trace replays to the bytes it read back", async () => {
       },
     );
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /on a virgl device, 0 scanout\(s\), 2 read-back\(s\)/);
+    assert.match(r.stdout, /on a virgl device, 0 scanout\(s\), 3 read-back\(s\)/);
+    const boxes = [
+      [0, 0, W, H],
+      [0, 0, W, H],
+      [0, 0, 5, 3],
+    ] as const;
     for (const [i, bytes] of live.entries()) {
       const png = decodePng(readFileSync(join(dir, "out", `readback-${i}-resource-1.png`)));
-      assert.deepEqual([png.width, png.height], [W, H]);
-      // R8G8B8A8 is the PNG's own byte order.
-      assert.deepEqual(new Uint8Array(png.rgba), bytes, `readback-${i}-resource-1.png`);
+      const [, , w, h] = boxes[i]!;
+      assert.deepEqual([png.width, png.height], [w, h]);
+      // R8G8B8A8 is the PNG's own byte order; the box's rows lie W * 4 bytes apart from the offset.
+      const rows = new Uint8Array(w * h * 4);
+      for (let y = 0; y < h; y++) rows.set(bytes.subarray(y * W * 4, y * W * 4 + w * 4), y * w * 4);
+      assert.deepEqual(new Uint8Array(png.rgba), rows, `readback-${i}-resource-1.png`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

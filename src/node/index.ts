@@ -13,6 +13,7 @@ export type { EglDeviceChoice } from "./gl/egl-devices.ts";
 export type { EglDisplayOptions } from "./gl/egl-display.ts";
 export { EglHostGl, type EglHostGlOptions } from "./gl/egl-host-gl.ts";
 export { type GlObjectKind, glObjectCensus } from "./gl/gl-object-census.ts";
+export { type HostReplayOptions, type HostReplayResult, replayTraceOnHost } from "./gl/trace-replay.ts";
 export { type VirglHostOptions, virglComponentFactory } from "./gl/virgl-factory.ts";
 export {
   buildVirglRutabaga,

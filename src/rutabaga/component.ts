@@ -4,6 +4,7 @@ import type { IovecList } from "./iovec-list.ts";
 import type { Rect2D } from "./rect.ts";
 import type { RutabagaResource } from "./resource.ts";
 import type {
+  BackingReadObserver,
   ResourceCreate3D,
   ResourceCreateBlob,
   RutabagaFence,
@@ -80,6 +81,16 @@ export interface RutabagaComponent {
   prepareRestore(input: ComponentRestoreInput): PreparedRestore;
   /** Releases everything the component holds; the library calls it once, last. */
   destroy(): void;
+  /**
+   * Reports each range of guest backing a context's command stream or a `transferWrite` is about to read to
+   * `observer` (undefined stops it); components that do not report leave it out.
+   */
+  observeBackingReads?(observer: BackingReadObserver | undefined): void;
+  /**
+   * Where this component's capset `capsetId` at `version` offers less than `recorded` (what another host gave a
+   * guest): the fields, by name; empty when it covers it. Components that leave it out are compared byte for byte.
+   */
+  capsetShortfall?(capsetId: number, version: number, recorded: Uint8Array): string[];
 }
 
 /** What a snapshot holds for one component (see {@link RutabagaComponent.prepareRestore}). */

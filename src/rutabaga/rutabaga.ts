@@ -17,6 +17,7 @@ import { checkRect, checkVisibleRect, type Rect2D } from "./rect.ts";
 import type { RutabagaResource } from "./resource.ts";
 import { decodeSnapshot, encodeSnapshot, type SnapshotContents } from "./snapshot-format.ts";
 import type {
+  BackingReadObserver,
   Resource3DInfo,
   ResourceCreate3D,
   ResourceCreateBlob,
@@ -243,6 +244,21 @@ export class Rutabaga {
     const c = entry === undefined ? this.#dc() : this.#components.get(entry.component);
     if (c === undefined) throw new RutabagaError("InvalidComponent", `capset ${capsetId} has no component`);
     return c.getCapset(capsetId, version);
+  }
+
+  /**
+   * Where capset `capsetId` at `version` here offers less than `recorded` (what a guest was given elsewhere, as a
+   * trace or a snapshot carries it): the component's own field-by-field comparison, or a byte comparison; `["not
+   * offered"]` for a capset this instance does not list. Empty when this instance covers it.
+   */
+  capsetShortfall(capsetId: number, version: number, recorded: Uint8Array): string[] {
+    const entry = this.#capsets.find((c) => c.capsetId === capsetId);
+    const c = entry === undefined ? undefined : this.#components.get(entry.component);
+    if (c === undefined) return ["not offered"];
+    if (c.capsetShortfall !== undefined) return c.capsetShortfall(capsetId, version, recorded);
+    const host = c.getCapset(capsetId, version);
+    const same = host.length === recorded.length && host.every((b, i) => b === recorded[i]);
+    return same ? [] : ["bytes differ"];
   }
 
   /** Makes context 0 current in components that care (virgl). */
@@ -607,6 +623,14 @@ export class Rutabaga {
     if (!(commands instanceof Uint8Array)) throw new RutabagaError("InvalidCommandBuffer", "commands must be bytes");
     for (const id of fenceIds) checkU64(id, "fence id");
     ctx.submitCmd(commands, fenceIds);
+  }
+
+  /**
+   * Has every component that can report the guest backing its contexts' command streams and `transferWrite` are
+   * about to read (trace capture; undefined stops it).
+   */
+  observeBackingReads(observer: BackingReadObserver | undefined): void {
+    for (const c of this.#components.values()) c.observeBackingReads?.(observer);
   }
 
   /** Asks the default component to quiesce before a snapshot. */

@@ -55,6 +55,12 @@ export interface RutabagaFence {
 /** Called when a fence completes; completion of a fence implies completion of every earlier one on its timeline. */
 export type RutabagaFenceHandler = (fence: RutabagaFence) => void;
 
+/**
+ * Told that bytes `[offset, offset + length)` of resource `resourceId`'s guest backing are about to be read (a virgl
+ * in-stream upload, a transfer to host), so a trace recorder can keep them; the range is within the backing.
+ */
+export type BackingReadObserver = (resourceId: number, offset: number, length: number) => void;
+
 /** Arguments of a blob resource creation. */
 export interface ResourceCreateBlob {
   blobMem: number;

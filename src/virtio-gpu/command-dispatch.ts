@@ -190,7 +190,9 @@ export class CommandDispatcher {
     }
     const { hdr, command } = decoded;
     this.#capture?.request(queueIndex, bytes.subarray(0, length), command, memory, this.#backings, this.rutabaga);
-    return this.#run(hdr, command);
+    const executed = this.#run(hdr, command);
+    this.#capture?.executed();
+    return executed;
   }
 
   /**
@@ -203,7 +205,9 @@ export class CommandDispatcher {
       const bytes = encodeRequest(command, hdr);
       this.#capture.request(queueIndex, bytes, command, memory, this.#backings, this.rutabaga);
     }
-    return this.#run(hdr, command);
+    const executed = this.#run(hdr, command);
+    this.#capture?.executed();
+    return executed;
   }
 
   #run(hdr: CtrlHeader, command: GpuCommand): ExecutedRequest {
@@ -445,7 +449,9 @@ export class CommandDispatcher {
         for (let i = 0; i < rb.getNumCapsets(); i++) listed ||= rb.getCapsetInfo(i).capsetId === c.capsetId;
         if (!listed)
           return new CommandError(GpuResponseType.ErrInvalidParameter, `capset ${c.capsetId} is not offered`);
-        return enc.capset(hdr, rb.getCapset(c.capsetId, c.capsetVersion));
+        const capset = rb.getCapset(c.capsetId, c.capsetVersion);
+        this.#capture?.capsetRead(c.capsetId, c.capsetVersion, capset);
+        return enc.capset(hdr, capset);
       }
       case GpuCommandType.ResourceAssignUuid: {
         rb.resourceInfo(c.resourceId);

@@ -78,6 +78,7 @@ export class VirtioGpuDevice {
       options.hostVisible,
     );
     this.#queues = new QueueService(this.#dispatcher, options.onQueueNotify, log);
+    this.#capture?.deviceBuilt(this.deviceFeatures());
   }
 
   #buildRutabaga(): Rutabaga {
@@ -86,7 +87,12 @@ export class VirtioGpuDevice {
       this.#options.rutabaga ??
       ((h: RutabagaFenceHandler) =>
         new RutabagaBuilder(0n, h).setDefaultComponent(RutabagaComponentType.Rutabaga2D).build());
-    return factory(handler);
+    const rutabaga = factory(handler);
+    const capture = this.#capture;
+    // Only a recording device asks for the backing ranges command streams read.
+    if (capture !== undefined)
+      rutabaga.observeBackingReads((id, offset, length) => capture.backingRead(id, offset, length));
+    return rutabaga;
   }
 
   /** The library instance behind the device. */
@@ -169,6 +175,7 @@ export class VirtioGpuDevice {
     this.#config.reset();
     this.#driverFeatures = 0n;
     this.#dispatcher.rutabaga = this.#buildRutabaga();
+    this.#capture?.deviceBuilt(this.deviceFeatures());
   }
 
   /**

@@ -31,16 +31,23 @@ export { ResponseEncoder } from "./responses.ts";
 export {
   decodeTrace,
   MAX_REPLAY_MEMORY_BYTES,
+  MAX_TRACE_CAPSET_BYTES,
+  MAX_TRACE_CAPSETS,
   MAX_TRACE_JSON_BYTES,
+  OLDEST_TRACE_VERSION,
+  type ReplayOptions,
   type ReplayResult,
   replayTrace,
   SparseGuestMemory,
   TRACE_VERSION,
+  type TraceCapset,
   TraceError,
   type TraceHeader,
   type TraceRecord,
   TraceRecorder,
+  traceNeedsVirgl,
 } from "./trace.ts";
+export type { TraceReadBack } from "./trace-readback.ts";
 export {
   type ChainFault,
   DESC_SIZE,

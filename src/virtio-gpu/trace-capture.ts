@@ -12,6 +12,10 @@ export interface RequestRecorder {
   request(queueIndex: number, bytes: Uint8Array): void;
   /** A scanout changed size or connection (hot-plug) between requests. */
   displayChanged(scanouts: readonly ScanoutConfig[]): void;
+  /** The virtio-gpu feature bits the device offers (told once it is built, again after a reset). */
+  deviceFeatures?(features: bigint): void;
+  /** The bytes of capset `capsetId` version `version` a GET_CAPSET answered with. */
+  capset?(capsetId: number, version: number, bytes: Uint8Array): void;
 }
 
 /** A resource's backing as the guest gave it: its entries, and the views of guest memory made for each. */
@@ -21,17 +25,58 @@ export interface GuestBacking {
 }
 
 /**
- * Feeds a {@link RequestRecorder}: each request, preceded by the guest memory it is about to read (the backing range
- * a transfer or blob flush takes pixels from), so a replay sees what the device saw.
+ * Feeds a {@link RequestRecorder}: each request, preceded by the guest memory it reads (the backing range a transfer
+ * or blob flush takes pixels from, and each range a component reports while the request runs, through
+ * {@link backingRead}), so a replay sees what the device saw. A request is handed over once it has run
+ * ({@link executed}): the ranges a command stream reads are known only then.
  */
 export class TraceCapture {
   readonly #recorder: RequestRecorder;
+  #backings: ReadonlyMap<number, GuestBacking> | undefined;
+  #pendingQueue = 0;
+  #pending: Uint8Array | undefined;
+  /**
+   * Guest ranges `[start, end)` recorded for the pending request: a range read again is not recorded again, since
+   * what changed it meanwhile was the host's own write, which the replay makes too.
+   */
+  readonly #recorded: [bigint, bigint][] = [];
 
   constructor(recorder: RequestRecorder) {
     this.#recorder = recorder;
   }
 
-  /** Records `bytes` (decoded as `c`) about to run on `queueIndex`, with the guest memory it reads. */
+  /** The device was built (or rebuilt by a reset) offering `features`. */
+  deviceBuilt(features: bigint): void {
+    this.#recorder.deviceFeatures?.(features);
+  }
+
+  /** The guest was given capset `capsetId` version `version`. */
+  capsetRead(capsetId: number, version: number, bytes: Uint8Array): void {
+    this.#recorder.capset?.(capsetId, version, bytes);
+  }
+
+  /**
+   * A component is about to read `[offset, offset + length)` of resource `resourceId`'s backing while the request
+   * runs; ranges outside the backing the guest gave are ignored (the component refuses those reads).
+   */
+  backingRead(resourceId: number, offset: number, length: number): void {
+    const backing = this.#backings?.get(resourceId);
+    if (backing === undefined || this.#pending === undefined) return;
+    this.#backingRange(backing, offset, length);
+  }
+
+  /** The request handed to {@link request} has run: it goes to the recorder after the memory it read. */
+  executed(): void {
+    const bytes = this.#pending;
+    if (bytes === undefined) return;
+    this.#pending = undefined;
+    this.#recorder.request(this.#pendingQueue, bytes);
+  }
+
+  /**
+   * Records the guest memory `bytes` (decoded as `c`, about to run on `queueIndex`) reads; the request itself follows
+   * at {@link executed}. `bytes` must stay unchanged until then.
+   */
   request(
     queueIndex: number,
     bytes: Uint8Array,
@@ -40,6 +85,7 @@ export class TraceCapture {
     backings: ReadonlyMap<number, GuestBacking>,
     rutabaga: Rutabaga,
   ): void {
+    this.#recorded.length = 0;
     if (memory !== undefined) {
       let range: { backing: GuestBacking; offset: number; length: number } | undefined;
       if (c.type === GpuCommandType.TransferToHost2d) {
@@ -62,7 +108,9 @@ export class TraceCapture {
       }
       if (range !== undefined) this.#backingRange(range.backing, range.offset, range.length);
     }
-    this.#recorder.request(queueIndex, bytes);
+    this.#backings = backings;
+    this.#pendingQueue = queueIndex;
+    this.#pending = bytes;
   }
 
   /** A scanout's mode changed. */
@@ -81,12 +129,31 @@ export class TraceCapture {
         const vEnd = entryPos + v.length;
         const from = Math.max(offset, entryPos);
         const to = Math.min(end, vEnd);
-        if (from < to) {
-          this.#recorder.memory(entries[i]!.addr + BigInt(from - pos), v.subarray(from - entryPos, to - entryPos));
-        }
+        if (from < to) this.#memory(entries[i]!.addr + BigInt(from - pos), v.subarray(from - entryPos, to - entryPos));
         entryPos = vEnd;
       }
       pos += entries[i]!.length;
+    }
+  }
+
+  /** Hands the recorder the parts of `bytes` (guest memory at `addr`) not yet recorded for this request. */
+  #memory(addr: bigint, bytes: Uint8Array): void {
+    let pieces: [bigint, bigint][] = [[addr, addr + BigInt(bytes.length)]];
+    for (const [s, e] of this.#recorded) {
+      const next: [bigint, bigint][] = [];
+      for (const [ps, pe] of pieces) {
+        if (e <= ps || s >= pe) next.push([ps, pe]);
+        else {
+          if (ps < s) next.push([ps, s]);
+          if (e < pe) next.push([e, pe]);
+        }
+      }
+      pieces = next;
+      if (pieces.length === 0) return;
+    }
+    for (const [ps, pe] of pieces) {
+      this.#recorder.memory(ps, bytes.subarray(Number(ps - addr), Number(pe - addr)));
+      this.#recorded.push([ps, pe]);
     }
   }
 }

@@ -92,7 +92,7 @@ test("`rutabaga-ts replay TRACE --png DIR` writes the frames pixel-exactly", () 
       },
     );
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /7 requests replayed, 1 scanout/);
+    assert.match(r.stdout, /7 requests replayed on a 2D device, 1 scanout/);
     const png = decodePng(readFileSync(join(dir, "out", "scanout-0.png")));
     assert.deepEqual([png.width, png.height], [W, H]);
     const bgrx = new Uint8Array(W * H * 4);

@@ -4,13 +4,22 @@ import { defineCommand } from "../command.ts";
 export const replayOptions = {
   png: { type: "string" },
   "every-flush": { type: "boolean" },
+  virgl: { type: "boolean" },
+  readback: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
-const HELP = `Usage: rutabaga-ts replay TRACE --png OUTDIR [--every-flush]
+const HELP = `Usage: rutabaga-ts replay TRACE --png OUTDIR [--every-flush] [--virgl] [--readback]
 
-Replays a virtio-gpu trace headless (a 2D device sized as recorded) and writes each scanout's picture as PNG:
-OUTDIR/scanout-N.png at the end, and with --every-flush OUTDIR/scanout-N-flush-K.png after every flush.`;
+Replays a virtio-gpu trace headless and writes each scanout's picture as PNG: OUTDIR/scanout-N.png at the end, and
+with --every-flush OUTDIR/scanout-N-flush-K.png after every flush. The device is the one the trace was recorded on:
+a 2D device, or, for a trace of \`vhost-user-gpu --virgl\`, a virgl device on this host's GL (EGL surfaceless), which
+must offer at least the capabilities the recorded guest read (else exit 1, naming the fields it lacks).
+
+      --virgl     replay on a virgl device even when the trace does not ask for one (a version 1 trace)
+      --readback  write what each TRANSFER_FROM_HOST_3D read back (a vtest client's TRANSFER_GET2, see
+                  'rutabaga-ts vtest --trace'): OUTDIR/readback-K-resource-N.png for a 2D box of a 32-bit RGB(A)
+                  format, OUTDIR/readback-K-resource-N.bin (the backing from the transfer's offset on) otherwise`;
 
 /** `rutabaga-ts replay`: a recorded trace to PNG frames. */
 export const replayCommand = defineCommand({

@@ -7,6 +7,7 @@ export const vtestOptions = {
   "max-shm-bytes": { type: "string" },
   "host-memory-limit": { type: "string" },
   verbose: { type: "boolean" },
+  trace: { type: "string" },
   "no-fork": { type: "boolean" },
   "no-loop-or-fork": { type: "boolean" },
   "multi-clients": { type: "boolean" },
@@ -31,6 +32,8 @@ Takes virgl_test_server's options; every client gets its own library instance wh
       --host-memory-limit N    host memory for one client's resources (default ${DEFAULT_VTEST_LIMITS.hostMemoryLimit})
       --verbose                log clients that connect, leave or are dropped, and the commands each one sent that
                                were counted but not executed
+      --trace DIR              record each client's session as a virtio-gpu trace, DIR/client-N.trace, written
+                               when it leaves (replay with 'rutabaga-ts replay', --readback writes what it read)
 
 virgl_test_server's options:
       --no-fork                no-op: clients are served in this process, each isolated in its own instance

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { DEFAULT_VTEST_SOCKET } from "../../node/vtest/protocol.ts";
 import { VtestServer } from "../../node/vtest/vtest-server.ts";
 import { type CliRun, parseCount, UsageError } from "../command.ts";
@@ -20,6 +22,27 @@ export const runVtest: CliRun<typeof vtestOptions> = async (values, positionals,
     ...(shm !== undefined ? { maxShmBytes: parseCount(shm, "--max-shm-bytes", "bytes") } : {}),
     ...(hostMemory !== undefined ? { hostMemoryLimit: parseCount(hostMemory, "--host-memory-limit", "bytes") } : {}),
   };
+  const traceDir = values.trace;
+  if (traceDir !== undefined) {
+    // Checked before listening: a folder that cannot be made is found now, not when the first client leaves.
+    try {
+      mkdirSync(traceDir, { recursive: true });
+    } catch (e) {
+      throw new UsageError(`--trace ${traceDir}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const onTrace =
+    traceDir === undefined
+      ? undefined
+      : (id: number, trace: Uint8Array, untraced: number) => {
+          const file = join(traceDir, `client-${id}.trace`);
+          try {
+            writeFileSync(file, trace);
+            if (untraced > 0) console.error(`${program}: ${file}: ${untraced} inline transfer(s) could not be traced`);
+          } catch (e) {
+            console.error(`${program}: ${file}: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        };
   const path = values["socket-path"] ?? DEFAULT_VTEST_SOCKET;
   const single = values["no-loop-or-fork"] === true;
   let server: VtestServer | undefined;
@@ -40,6 +63,7 @@ export const runVtest: CliRun<typeof vtestOptions> = async (values, positionals,
       log: values.verbose ? (m) => console.error(`${program}: ${m}`) : undefined,
       singleClient: single,
       onClientEnd: single ? () => finish!() : undefined,
+      ...(onTrace !== undefined ? { onTrace } : {}),
     });
     console.log(`listening on ${server.path}`);
     await done;

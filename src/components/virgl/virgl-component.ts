@@ -11,6 +11,7 @@ import type { HostMemoryBudget } from "../../rutabaga/host-memory.ts";
 import type { Rect2D } from "../../rutabaga/rect.ts";
 import { emptyResource, type RutabagaResource } from "../../rutabaga/resource.ts";
 import {
+  type BackingReadObserver,
   isEmptyTransfer,
   type ResourceCreate3D,
   type RutabagaFence,
@@ -21,6 +22,7 @@ import {
 } from "../../rutabaga/types.ts";
 import { capabilityBits } from "./caps/capability-bits.ts";
 import { encodeVirglCaps, type HostGlLimits, queryHostGlLimits } from "./caps/caps.ts";
+import { uncoveredVirglCaps } from "./caps/caps-coverage.ts";
 import { GL } from "./host-gl/gl-constants.ts";
 import type { HostGl } from "./host-gl/host-gl.ts";
 import { BufferWrites } from "./render/index-ranges.ts";
@@ -41,10 +43,16 @@ import { decodeContextSection } from "./snapshot/context-snapshot.ts";
 import { buildVirglResource, planVirglResource, snapshotVirglResource } from "./snapshot/resource-snapshot.ts";
 import { VirglContext, type VirglContextHost } from "./virgl-context.ts";
 
-/** Guest memory of a transfer: the caller's buffer when given, else the resource's backing. */
-function transferMemory(resource: RutabagaResource, buf: Uint8Array | undefined): TransferMemory {
+/** Guest memory of a transfer: the caller's buffer when given, else the resource's backing (reads told `onRead`). */
+function transferMemory(
+  resource: RutabagaResource,
+  buf: Uint8Array | undefined,
+  onRead?: BackingReadObserver,
+): TransferMemory {
   if (buf !== undefined) return { kind: "buffer", bytes: buf };
-  if (resource.backing !== undefined) return { kind: "iovecs", list: resource.backing };
+  if (resource.backing !== undefined) {
+    return { kind: "iovecs", list: resource.backing, onRead, resourceId: resource.resourceId };
+  }
   throw new RutabagaError("InvalidIovec", `resource ${resource.resourceId} has no backing`);
 }
 
@@ -59,6 +67,8 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   readonly fenceHandler: RutabagaFenceHandler;
   /** Receives problems of guest shaders the protocol cannot report (default: dropped). */
   warn: (message: string) => void = () => {};
+  /** Told each range of guest backing a submit or a transfer to host is about to read ({@link observeBackingReads}). */
+  backingReads: BackingReadObserver | undefined;
   /** The host GL limits the caps were derived from. */
   readonly limits: HostGlLimits;
   readonly #hostMemory: HostMemoryBudget;
@@ -170,7 +180,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
    */
   override transferWrite(_ctxId: number, resource: RutabagaResource, t: Transfer3D, buf: Uint8Array | undefined): void {
     if (isEmptyTransfer(t)) return;
-    const mem = transferMemory(resource, buf);
+    const mem = transferMemory(resource, buf, this.backingReads);
     this.bufferWrites.bump();
     this.gl.ensureCurrent();
     transferToHost(this.gl, this.#own(resource).state, mem, t);
@@ -201,6 +211,16 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   /** The live context `ctxId` (for its statistics), if any. */
   context(ctxId: number): VirglContext | undefined {
     return this.#contexts.get(ctxId);
+  }
+
+  observeBackingReads(observer: BackingReadObserver | undefined): void {
+    this.backingReads = observer;
+  }
+
+  /** Field by field (see {@link uncoveredVirglCaps}); a capset other than VIRGL and VIRGL2 is not offered. */
+  capsetShortfall(capsetId: number, version: number, recorded: Uint8Array): string[] {
+    const host = this.getCapset(capsetId, version);
+    return host.length === 0 ? ["not offered"] : uncoveredVirglCaps(recorded, host);
   }
 
   override createContext(ctxId: number, _contextInit: number, name: string | undefined): RutabagaContext {

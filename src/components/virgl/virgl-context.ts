@@ -2,7 +2,13 @@ import type { RutabagaContext } from "../../rutabaga/component.ts";
 import { RutabagaComponentType } from "../../rutabaga/constants.ts";
 import { RutabagaError, type RutabagaErrorCode } from "../../rutabaga/error.ts";
 import type { RutabagaResource } from "../../rutabaga/resource.ts";
-import type { ResourceCreateBlob, RutabagaFence, RutabagaFenceHandler, RutabagaHandle } from "../../rutabaga/types.ts";
+import type {
+  BackingReadObserver,
+  ResourceCreateBlob,
+  RutabagaFence,
+  RutabagaFenceHandler,
+  RutabagaHandle,
+} from "../../rutabaga/types.ts";
 import { VirglExecution } from "./execute/execution.ts";
 import { UNSUPPORTED } from "./execute/executor.ts";
 import { executorOf } from "./execute/executors.ts";
@@ -88,6 +94,8 @@ export interface VirglContextHost {
   resource(resourceId: number): VirglResource | undefined;
   /** Receives what a guest got wrong that the protocol cannot answer (a shader variant that fails to build). */
   warn(message: string): void;
+  /** Told each range of guest backing a submit is about to read (trace capture). */
+  readonly backingReads?: BackingReadObserver | undefined;
 }
 
 /**
@@ -150,6 +158,7 @@ export class VirglContext implements RutabagaContext {
     if (frames instanceof VirglRefusal) throw toRutabagaError(frames);
     const gl = this.#host.gl;
     gl.makeCurrent(this.#glCtx);
+    this.#execution.backingReads = this.#host.backingReads;
     this.#execution.queries.servePending(this.#execution.lookup, false);
     // The context stays current after the submit (transfers need no switch); the flush starts the GL on the
     // submit's work while the front end goes back to its socket.

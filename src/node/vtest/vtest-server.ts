@@ -9,6 +9,7 @@ import { DEFAULT_VTEST_LIMITS, type VtestLimits } from "./protocol.ts";
 import type { VtestError } from "./vtest-error.ts";
 import { VtestReader } from "./vtest-reader.ts";
 import { VTEST_CONTEXT_ID, VtestSession } from "./vtest-session.ts";
+import { VtestTraceWriter } from "./vtest-trace.ts";
 
 /** How the server is set up. */
 export interface VtestServerOptions {
@@ -25,6 +26,8 @@ export interface VtestServerOptions {
   singleClient?: boolean;
   /** Runs after a client has gone (disconnected or dropped) and its resources are released. */
   onClientEnd?: (clientId: number) => void;
+  /** Records each client's session as a virtio-gpu trace, handed over when the client has gone. */
+  onTrace?: (clientId: number, trace: Uint8Array, untraced: number) => void;
 }
 
 /** What the server reads of a client's virgl component: per context, the commands counted but not executed. */
@@ -58,7 +61,10 @@ export function virglRutabaga(
 export class VtestServer {
   readonly #listener: UnixListener;
   readonly #options: VtestServerOptions;
-  readonly #clients = new Map<number, { socket: UnixSocket; session: VtestSession }>();
+  readonly #clients = new Map<
+    number,
+    { socket: UnixSocket; session: VtestSession; trace: VtestTraceWriter | undefined }
+  >();
   #next = 1;
   /** Clients served so far, and those dropped for an error. */
   readonly stats = { accepted: 0, dropped: 0, internalErrors: 0 };
@@ -90,6 +96,7 @@ export class VtestServer {
     this.#log(`client ${id} connected`);
     const limits = { ...DEFAULT_VTEST_LIMITS, ...this.#options.limits };
     let component: VirglCommandStatistics | undefined;
+    const trace = this.#options.onTrace === undefined ? undefined : new VtestTraceWriter();
     const session = new VtestSession(
       { send: (bytes, fds) => socket.send(bytes, fds) },
       {
@@ -97,9 +104,10 @@ export class VtestServer {
           this.#options.rutabaga ??
           ((fh, limit) => virglRutabaga(fh, limit, (c) => (component = c), this.#options.virgl)),
         limits,
+        ...(trace !== undefined ? { trace } : {}),
       },
     );
-    this.#clients.set(id, { socket, session });
+    this.#clients.set(id, { socket, session, trace });
     const drop = (why: string | undefined) => {
       if (!this.#clients.has(id)) return;
       this.#clients.delete(id);
@@ -123,6 +131,7 @@ export class VtestServer {
         session.close();
       } finally {
         socket.close();
+        if (trace !== undefined) this.#options.onTrace?.(id, trace.finish(), trace.untraced);
         this.#options.onClientEnd?.(id);
       }
     };
@@ -149,9 +158,10 @@ export class VtestServer {
   /** Stops listening (the socket file goes) and drops every client. */
   close(): void {
     this.#listener.close();
-    for (const { socket, session } of this.#clients.values()) {
+    for (const [id, { socket, session, trace }] of this.#clients) {
       session.close();
       socket.close();
+      if (trace !== undefined) this.#options.onTrace?.(id, trace.finish(), trace.untraced);
     }
     this.#clients.clear();
   }

@@ -28,6 +28,7 @@ import {
 import { release, type ShmBacking, ShmPool } from "./shm-pool.ts";
 import { type ResolvedSyncs, VtestSyncTable } from "./sync-table.ts";
 import { VtestError } from "./vtest-error.ts";
+import type { VtestTraceWriter } from "./vtest-trace.ts";
 
 /** Where a session's replies go: bytes, with descriptors riding on the first byte. */
 export interface VtestTransport {
@@ -43,6 +44,8 @@ export interface VtestSessionOptions {
    */
   rutabaga: (fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number, capset: number) => Rutabaga;
   limits?: Partial<VtestLimits>;
+  /** Records the session as a virtio-gpu trace. */
+  trace?: VtestTraceWriter;
 }
 
 /** Caps versions the two requests ask for: `virgl_caps_v1` for GET_CAPS, `virgl_caps_v2` for GET_CAPS2. */
@@ -188,16 +191,18 @@ export class VtestSession {
         this.#version = Math.min(r.version, VTEST_MAX_PROTOCOL_VERSION);
         this.#reply(VtestCommand.ProtocolVersion, [this.#version]);
         return undefined;
-      case VtestCommand.GetCaps:
-        this.#transport.send(
-          encodeVtestCapsReply(VtestCommand.GetCaps, this.#renderer().getCapset(RutabagaCapset.Virgl, VIRGL_CAPS_V1)),
-        );
+      case VtestCommand.GetCaps: {
+        const caps = this.#renderer().getCapset(RutabagaCapset.Virgl, VIRGL_CAPS_V1);
+        this.#options.trace?.capset(RutabagaCapset.Virgl, VIRGL_CAPS_V1, caps);
+        this.#transport.send(encodeVtestCapsReply(VtestCommand.GetCaps, caps));
         return undefined;
-      case VtestCommand.GetCaps2:
-        this.#transport.send(
-          encodeVtestCapsReply(CAPS2_REPLY_ID, this.#renderer().getCapset(RutabagaCapset.Virgl2, VIRGL_CAPS_V2)),
-        );
+      }
+      case VtestCommand.GetCaps2: {
+        const caps = this.#renderer().getCapset(RutabagaCapset.Virgl2, VIRGL_CAPS_V2);
+        this.#options.trace?.capset(RutabagaCapset.Virgl2, VIRGL_CAPS_V2, caps);
+        this.#transport.send(encodeVtestCapsReply(CAPS2_REPLY_ID, caps));
         return undefined;
+      }
       case VtestCommand.ResourceCreate:
       case VtestCommand.ResourceCreate2:
         return this.#createResource(r.command, r.handle, r.create, r.dataSize);
@@ -210,9 +215,11 @@ export class VtestSession {
         if (r.dataSize > this.limits.maxMessageBytes) return new VtestError(`transfer of ${r.dataSize} bytes`);
         if (r.command === VtestCommand.TransferPut) {
           rb.transferWrite(CONTEXT_ID, r.handle, r.transfer, r.data);
+          this.#options.trace?.inlineWrite(r.handle, r.transfer, r.data);
         } else {
           const out = new Uint8Array(r.dataSize);
           rb.transferRead(CONTEXT_ID, r.handle, r.transfer, out);
+          this.#options.trace?.inlineRead();
           this.#transport.send(out);
         }
         return undefined;
@@ -223,10 +230,12 @@ export class VtestSession {
         if (!this.#shm.has(r.handle)) return new VtestError(`TRANSFER2 on resource ${r.handle} without shared memory`);
         if (r.command === VtestCommand.TransferPut2) this.#renderer().transferWrite(CONTEXT_ID, r.handle, r.transfer);
         else this.#renderer().transferRead(CONTEXT_ID, r.handle, r.transfer);
+        this.#options.trace?.transfer(r.command === VtestCommand.TransferPut2, r.handle, r.transfer);
         return undefined;
       case VtestCommand.SubmitCmd: {
         const rb = this.#renderer();
         rb.submitCommand(CONTEXT_ID, r.commands, []);
+        this.#options.trace?.submit(r.commands, true);
         // The implicit fence after every submit (virglrenderer's vtest_submit_cmd); BUSY_WAIT reports on it.
         this.#fenceSubmitted++;
         rb.createFence({
@@ -295,6 +304,7 @@ export class VtestSession {
       return undefined;
     }
     const caps = rb.getCapset(id, version);
+    this.#options.trace?.capset(id, version, caps);
     const words = new Uint32Array(Math.ceil(caps.length / 4));
     new Uint8Array(words.buffer).set(caps);
     this.#reply(VtestCommand.GetCapset, [1, ...words]);
@@ -381,6 +391,7 @@ export class VtestSession {
       }
     }
     this.#resources.add(id);
+    this.#options.trace?.blobCreated(id, create, shm?.mapping.bytes);
     if (shm !== undefined) {
       this.#shm.set(id, shm);
       this.#shmBytes += shm.mapping.length;
@@ -408,7 +419,10 @@ export class VtestSession {
     }
     const rb = this.#renderer();
     for (const [i, b] of batches.entries()) {
-      if (b.commands.length > 0) rb.submitCommand(CONTEXT_ID, b.commands, []);
+      if (b.commands.length > 0) {
+        rb.submitCommand(CONTEXT_ID, b.commands, []);
+        this.#options.trace?.submit(b.commands, false);
+      }
       const syncs = resolved[i]!;
       if (syncs.syncs.length === 0) continue;
       if ((b.flags & VtestSubmitFlag.RingIdx) === 0) {
@@ -443,8 +457,12 @@ export class VtestSession {
   /** The library instance, built on first need for a first context of `capset`. */
   #instance(capset: number): Rutabaga {
     if (this.#rutabaga !== undefined) return this.#rutabaga;
-    this.#rutabaga = this.#options.rutabaga((f) => this.#onFence(f), this.limits.hostMemoryLimit, capset);
-    return this.#rutabaga;
+    const rutabaga = this.#options.rutabaga((f) => this.#onFence(f), this.limits.hostMemoryLimit, capset);
+    const trace = this.#options.trace;
+    if (trace !== undefined)
+      rutabaga.observeBackingReads((id, offset, length) => trace.backingRead(id, offset, length));
+    this.#rutabaga = rutabaga;
+    return rutabaga;
   }
 
   /** The library instance with the client's one context (CONTEXT_INIT's capset, else VIRGL2), made on first need. */
@@ -454,6 +472,7 @@ export class VtestSession {
     if (this.#contextCreated) return rutabaga;
     rutabaga.createContext(CONTEXT_ID, capset, this.#name || "vtest");
     this.#contextCreated = true;
+    this.#options.trace?.contextCreated(CONTEXT_ID, capset, this.#name || "vtest");
     return rutabaga;
   }
 
@@ -499,6 +518,7 @@ export class VtestSession {
       throw e;
     }
     this.#resources.add(handle);
+    this.#options.trace?.resourceCreated(handle, create, shm?.mapping.bytes);
     // Protocol 3 answers with the id before any descriptor.
     if (serverIds) this.#reply(command, [handle]);
     if (shm !== undefined) {
@@ -519,6 +539,7 @@ export class VtestSession {
       // Already detached: unref below still releases it.
     }
     rb.unrefResource(handle);
+    this.#options.trace?.resourceReleased(handle);
     this.#resources.delete(handle);
     const shm = this.#shm.get(handle);
     if (shm !== undefined) {

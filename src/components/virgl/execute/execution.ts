@@ -1,3 +1,4 @@
+import type { BackingReadObserver } from "../../../rutabaga/types.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { invalid, type VirglRefusal } from "../protocol/refusal.ts";
 import type { BlitFramebuffers } from "../render/blit.ts";
@@ -30,6 +31,8 @@ export class VirglExecution {
   readonly lookup: ResourceLookup;
   /** Reports what a guest got wrong that the protocol cannot answer (prefixed with the context). */
   readonly warn: (message: string) => void;
+  /** Told each range of guest backing an in-stream upload is about to read (trace capture); none by default. */
+  backingReads: BackingReadObserver | undefined;
   /** The current sub-context. */
   sub: VirglSubContext;
   /** A copy of the command being executed, header included (what CREATE_OBJECT keeps for snapshots). */

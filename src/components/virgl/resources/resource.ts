@@ -3,7 +3,7 @@ import { RutabagaError } from "../../../rutabaga/error.ts";
 import type { IovecList } from "../../../rutabaga/iovec-list.ts";
 import { copyRows, readRows, writeRows } from "../../../rutabaga/iovec-rows.ts";
 import type { RutabagaResource } from "../../../rutabaga/resource.ts";
-import type { ResourceCreate3D, Transfer3D } from "../../../rutabaga/types.ts";
+import type { BackingReadObserver, ResourceCreate3D, Transfer3D } from "../../../rutabaga/types.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import { checkGl, drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import type { GlBox } from "../host-gl/textures.ts";
@@ -381,8 +381,13 @@ function convertZ24S8(data: Uint8Array, toGl: boolean): void {
   else for (let i = 0; i < words.length; i++) words[i] = (words[i]! >>> 8) | (words[i]! << 24);
 }
 
-/** Guest memory a transfer reads or writes: attached backing or a caller buffer. */
-export type TransferMemory = { kind: "iovecs"; list: IovecList } | { kind: "buffer"; bytes: Uint8Array };
+/**
+ * Guest memory a transfer reads or writes: attached backing (with, for trace capture, whom to tell about each range
+ * read from resource `resourceId`'s backing) or a caller buffer.
+ */
+export type TransferMemory =
+  | { kind: "iovecs"; list: IovecList; onRead?: BackingReadObserver; resourceId?: number }
+  | { kind: "buffer"; bytes: Uint8Array };
 
 function memLength(m: TransferMemory): number {
   return m.kind === "iovecs" ? m.list.totalLength : m.bytes.byteLength;
@@ -478,6 +483,7 @@ export function transferToHost(gl: HostGl, s: VirglResourceState, m: TransferMem
   if (s.samples > 1) throw new RutabagaError("Unsupported", "transfers to multisampled resources");
   const L = layoutOf(s, b);
   checkSpan(m, b, L);
+  if (m.kind === "iovecs" && m.resourceId !== undefined) m.onRead?.(m.resourceId, b.offset, L.span);
   if (s.glName === 0) return;
   drainGlErrors(gl);
   const data = packRows(m, b, L);

@@ -1,5 +1,5 @@
 import { RutabagaError } from "../../../rutabaga/error.ts";
-import { capsShortfall } from "../caps/caps-cover.ts";
+import { uncoveredVirglCaps } from "../caps/caps-coverage.ts";
 import { SectionReader, SectionWriter } from "./section-codec.ts";
 
 /** First word of the virgl component section ("VCP1"). */
@@ -20,6 +20,6 @@ export function capsShortfallOf(bytes: Uint8Array, caps1: Uint8Array, caps2: Uin
   const recorded1 = r.bytes();
   const recorded2 = r.bytes();
   r.end();
-  const why = capsShortfall(caps1, recorded1) ?? capsShortfall(caps2, recorded2);
-  return why === undefined ? undefined : `this host's virgl caps do not cover the snapshot's: ${why}`;
+  const short = [...uncoveredVirglCaps(recorded1, caps1), ...uncoveredVirglCaps(recorded2, caps2)];
+  return short.length === 0 ? undefined : `this host's virgl caps do not cover the snapshot's: ${short.join(", ")}`;
 }

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { CapsOffset, VIRGL_CAPS_V2_SIZE } from "../../../../src/components/virgl/caps/caps.ts";
-import { CAPS_FIELD_RULES, capsShortfall } from "../../../../src/components/virgl/caps/caps-cover.ts";
+import { CapsOffset } from "../../../../src/components/virgl/caps/caps.ts";
+import { uncoveredVirglCaps } from "../../../../src/components/virgl/caps/caps-coverage.ts";
 import { PipeShaderType } from "../../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../../src/components/virgl/protocol/encoder.ts";
 import { PipeQuery } from "../../../../src/components/virgl/render/gallium-to-gl.ts";
+import { encodeComponentSection } from "../../../../src/components/virgl/snapshot/component-snapshot.ts";
 import { RutabagaError, transfer2d } from "../../../../src/index.ts";
+import { crc32 } from "../../../../src/rutabaga/crc32.ts";
 import { createWithBacking, makeVirgl, res } from "../helpers.ts";
 import { draw, reattach, snapshotScene, TRIANGLES } from "./scene.ts";
 
@@ -73,17 +75,18 @@ test("a multisampled resource refuses the snapshot", () => {
   rutabaga.destroy();
 });
 
-test("the caps rules cover the whole VIRGL2 blob, one field after another", () => {
-  const fields = Object.entries(CAPS_FIELD_RULES)
-    .map(([name, [, words]]) => ({ name, offset: CapsOffset[name as keyof typeof CapsOffset], words }))
-    .sort((a, b) => a.offset - b.offset);
-  let at = 0;
-  for (const f of fields) {
-    assert.equal(f.offset, at, `${f.name} starts where the field before it ends`);
-    at += 4 * f.words;
-  }
-  assert.equal(at, VIRGL_CAPS_V2_SIZE);
-});
+/** `bytes` with its component section replaced by `section` (same length), its checksum made right. */
+function withComponentSection(bytes: Uint8Array, section: Uint8Array): Uint8Array {
+  const header = JSON.parse(
+    new TextDecoder().decode(bytes.subarray(16, 16 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true))),
+  );
+  const at = 16 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true) + header.component.offset;
+  assert.equal(header.component.length, section.length);
+  const out = bytes.slice();
+  out.set(section, at);
+  new DataView(out.buffer).setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+  return out;
+}
 
 test("a host whose caps fall short of the snapshot's refuses it before building anything", () => {
   const live = snapshotScene();
@@ -98,12 +101,26 @@ test("a host whose caps fall short of the snapshot's refuses it before building 
     view.getUint32(CapsOffset.maxTexture2dSize, true) - 1,
     true,
   );
-  assert.match(capsShortfall(smaller, caps) ?? "", /maxTexture2dSize/);
+  assert.deepEqual(uncoveredVirglCaps(caps, smaller), ["maxTexture2dSize"]);
   const fewerBits = caps.slice();
   const bits = view.getUint32(CapsOffset.capabilityBits, true);
   new DataView(fewerBits.buffer).setUint32(CapsOffset.capabilityBits, bits & (bits - 1), true);
-  assert.match(capsShortfall(fewerBits, caps) ?? "", /capabilityBits/);
-  assert.equal(capsShortfall(caps, smaller), undefined, "more than recorded is fine");
+  assert.deepEqual(uncoveredVirglCaps(caps, fewerBits), ["capabilityBits"]);
+  assert.deepEqual(uncoveredVirglCaps(smaller, caps), [], "more than recorded is fine");
+  // A snapshot whose recorded caps ask for more than this host has is refused before anything is built.
+  const bigger = caps.slice();
+  new DataView(bigger.buffer).setUint32(
+    CapsOffset.maxTexture2dSize,
+    view.getUint32(CapsOffset.maxTexture2dSize, true) + 1,
+    true,
+  );
+  const tampered = withComponentSection(bytes, encodeComponentSection(live.component.getCapset(1, 1), bigger));
+  const other0 = makeVirgl();
+  assert.throws(
+    () => other0.rutabaga.restore(tampered),
+    (e: unknown) => e instanceof RutabagaError && e.code === "SnapshotError" && /maxTexture2dSize/.test(e.message),
+  );
+  other0.rutabaga.destroy();
   // The instance checks its own caps against the snapshot's: the same host takes it.
   const other = makeVirgl();
   other.rutabaga.restore(bytes);

@@ -1,0 +1,150 @@
+import { VirglEncoder } from "../../components/virgl/protocol/encoder.ts";
+import { GUEST_PAGE_SIZE } from "../../rutabaga/constants.ts";
+import type { ResourceCreate3D, Transfer3D } from "../../rutabaga/types.ts";
+import type { GpuCommand } from "../../virtio-gpu/commands.ts";
+import { GpuCommandType, GpuFeature, GpuFlags } from "../../virtio-gpu/protocol.ts";
+import { encodeRequest, type RequestHeader } from "../../virtio-gpu/request-encoder.ts";
+import { TraceRecorder } from "../../virtio-gpu/trace.ts";
+
+/** The scanout a vtest trace names (vtest has none; the replay needs one, and nothing is ever shown on it). */
+const VTEST_TRACE_SCANOUT = { width: 1024, height: 768, connected: false };
+/** Where the guest addresses standing for clients' shared memory start (any address works; replay makes pages). */
+const FIRST_ADDRESS = 1n << 32n;
+/** Largest inline write one virgl command carries: a 16-bit dword count, less the box's 11 dwords. */
+const MAX_INLINE_BYTES = (0xffff - 11) * 4;
+
+/**
+ * Writes one vtest client's session as a virtio-gpu trace (the format of `trace.ts`): each request becomes the
+ * virtio-gpu requests it amounts to (RESOURCE_CREATE → RESOURCE_CREATE_3D, ATTACH_BACKING and CTX_ATTACH_RESOURCE;
+ * TRANSFER_PUT2 → TRANSFER_TO_HOST_3D; TRANSFER_GET2 → TRANSFER_FROM_HOST_3D; SUBMIT_CMD → SUBMIT_3D, ...). Each
+ * resource's shared memory stands at a guest address of its own; the bytes a transfer or a submit reads there are
+ * memory records before the request (the library reports them, see `Rutabaga.observeBackingReads`).
+ */
+export class VtestTraceWriter {
+  readonly #recorder = new TraceRecorder({ scanouts: [{ ...VTEST_TRACE_SCANOUT }] });
+  /** Each resource's shared memory: where it stands, and the mapping. */
+  readonly #backing = new Map<number, { addr: bigint; bytes: Uint8Array }>();
+  #nextAddress = FIRST_ADDRESS;
+  #ctxId = 1;
+  /** Requests that have no virtio-gpu equivalent and were left out (see {@link untraced}). */
+  #untraced = 0;
+
+  constructor() {
+    this.#recorder.deviceFeatures((1n << GpuFeature.Virgl) | (1n << GpuFeature.ContextInit));
+  }
+
+  /** Requests left out: inline TRANSFER_GET (no guest memory to land in), inline TRANSFER_PUT past one command. */
+  get untraced(): number {
+    return this.#untraced;
+  }
+
+  #request(command: GpuCommand, hdr: RequestHeader = {}): void {
+    this.#recorder.request(0, encodeRequest(command, hdr));
+  }
+
+  /** The client's one context was made, of `capset`. */
+  contextCreated(ctxId: number, capset: number, name: string): void {
+    this.#ctxId = ctxId;
+    const debugName = name.slice(0, 63);
+    this.#request({ type: GpuCommandType.CtxCreate, contextInit: capset, debugName }, { ctxId });
+  }
+
+  /** The client was given a capset. */
+  capset(capsetId: number, version: number, bytes: Uint8Array): void {
+    this.#recorder.capset(capsetId, version, bytes);
+  }
+
+  /** A resource was made, with `shm` as its backing (when it has one). */
+  resourceCreated(resourceId: number, create: ResourceCreate3D, shm: Uint8Array | undefined): void {
+    const ctxId = this.#ctxId;
+    this.#request({ type: GpuCommandType.ResourceCreate3d, resourceId, ...create }, { ctxId });
+    if (shm !== undefined) {
+      const addr = this.#place(resourceId, shm);
+      this.#request({
+        type: GpuCommandType.ResourceAttachBacking,
+        resourceId,
+        entries: [{ addr, length: shm.length }],
+      });
+    }
+    this.#request({ type: GpuCommandType.CtxAttachResource, resourceId }, { ctxId });
+  }
+
+  /** A guest-memory blob was made on `shm` (a host blob has none; what the client writes through a mapping is lost). */
+  blobCreated(
+    resourceId: number,
+    create: { blobMem: number; blobFlags: number; blobId: bigint; size: bigint },
+    shm: Uint8Array | undefined,
+  ): void {
+    const entries = shm === undefined ? [] : [{ addr: this.#place(resourceId, shm), length: shm.length }];
+    this.#request({ type: GpuCommandType.ResourceCreateBlob, resourceId, ...create, entries }, { ctxId: this.#ctxId });
+  }
+
+  /** A guest address for resource `resourceId`'s shared memory, a free page after it. */
+  #place(resourceId: number, shm: Uint8Array): bigint {
+    const addr = this.#nextAddress;
+    this.#backing.set(resourceId, { addr, bytes: shm });
+    const pages = BigInt(Math.ceil(shm.length / GUEST_PAGE_SIZE) + 1);
+    this.#nextAddress += pages * BigInt(GUEST_PAGE_SIZE);
+    return addr;
+  }
+
+  /**
+   * The library is about to read `[offset, offset + length)` of resource `resourceId`'s shared memory: recorded as
+   * it is now, before the request that reads it.
+   */
+  backingRead(resourceId: number, offset: number, length: number): void {
+    const b = this.#backing.get(resourceId);
+    if (b === undefined || offset + length > b.bytes.length) return;
+    this.#recorder.memory(b.addr + BigInt(offset), b.bytes.subarray(offset, offset + length));
+  }
+
+  /** TRANSFER_PUT2 (from shared memory) or TRANSFER_GET2 (into it). */
+  transfer(toHost: boolean, resourceId: number, t: Transfer3D): void {
+    this.#request(
+      {
+        type: toHost ? GpuCommandType.TransferToHost3d : GpuCommandType.TransferFromHost3d,
+        resourceId,
+        box: { x: t.x, y: t.y, z: t.z, w: t.w, h: t.h, d: t.d },
+        level: t.level,
+        stride: t.stride,
+        layerStride: t.layerStride,
+        offset: BigInt(t.offset),
+      },
+      { ctxId: this.#ctxId },
+    );
+  }
+
+  /** TRANSFER_PUT with the bytes inline: a RESOURCE_INLINE_WRITE in a SUBMIT_3D. */
+  inlineWrite(resourceId: number, t: Transfer3D, data: Uint8Array): void {
+    if (data.length > MAX_INLINE_BYTES) {
+      this.#untraced++;
+      return;
+    }
+    this.submit(new VirglEncoder().inlineWrite(resourceId, t, data).finish(), false);
+  }
+
+  /** TRANSFER_GET with the bytes inline: no guest memory to land in, left out. */
+  inlineRead(): void {
+    this.#untraced++;
+  }
+
+  /** SUBMIT_CMD (fenced) or one batch of SUBMIT_CMD2. */
+  submit(commands: Uint8Array, fenced: boolean): void {
+    this.#request(
+      { type: GpuCommandType.Submit3d, commands, numInFences: 0 },
+      { ctxId: this.#ctxId, ...(fenced ? { flags: GpuFlags.Fence } : {}) },
+    );
+  }
+
+  /** RESOURCE_UNREF: detached from the context, then released. */
+  resourceReleased(resourceId: number): void {
+    this.#request({ type: GpuCommandType.CtxDetachResource, resourceId }, { ctxId: this.#ctxId });
+    this.#request({ type: GpuCommandType.ResourceUnref, resourceId });
+    this.#backing.delete(resourceId);
+  }
+
+  /** The trace so far. */
+  finish(): Uint8Array {
+    return this.#recorder.finish();
+  }
+}

@@ -380,6 +380,30 @@ export interface ReplayOptions {
   rutabaga?: (fenceHandler: RutabagaFenceHandler) => Rutabaga;
   /** Gets what each TRANSFER_FROM_HOST_3D that succeeded read back (a vtest client's TRANSFER_GET2). */
   onReadBack?: (readBack: TraceReadBack) => void;
+  /** Stops after this many requests: the returned device is as it was then (to snapshot it, say). */
+  stopAfter?: number;
+  /**
+   * Goes on from a device snapshot (`VirtioGpuDevice.snapshot()`) taken after `afterRequest` requests of this trace:
+   * the memory records before that point are written (the guest RAM a migration carries), the snapshot is restored
+   * into the new device, `onResumed` runs, and the requests from there on are replayed.
+   */
+  resume?: { state: Uint8Array; afterRequest: number; onResumed?: (device: VirtioGpuDevice) => void };
+}
+
+/** Restores a device snapshot into the replay's device (destroying the device if it is refused). */
+function restoreInto(
+  device: VirtioGpuDevice,
+  state: Uint8Array,
+  memory: GuestMemory,
+  onResumed: ((device: VirtioGpuDevice) => void) | undefined,
+): void {
+  try {
+    device.restore(state, memory);
+  } catch (e) {
+    device.destroy();
+    throw e;
+  }
+  onResumed?.(device);
 }
 
 /** Whether a trace was recorded on a 3D device: VIRGL among its features, or a virgl capset read by the guest. */
@@ -424,9 +448,20 @@ export function replayTrace(trace: Uint8Array, sink: DisplaySink, options: Repla
   const errors = new Map<number, number>();
   const readBacks = options.onReadBack === undefined ? undefined : new ReadBackWatcher(options.onReadBack);
   let requests = 0;
+  const resume = options.resume;
+  let skipping = resume !== undefined && resume.afterRequest > 0;
+  if (resume !== undefined && !skipping) restoreInto(device, resume.state, memory, resume.onResumed);
   for (const r of records) {
+    if (options.stopAfter !== undefined && requests >= options.stopAfter) break;
     if (r.kind === "memory") {
       memory.write(r.addr, r.bytes);
+    } else if (skipping) {
+      // The read-back watcher still follows which backing each resource has.
+      if (r.kind === "request") readBacks?.before(r.bytes);
+      if (r.kind === "request" && ++requests === resume!.afterRequest) {
+        skipping = false;
+        restoreInto(device, resume!.state, memory, resume!.onResumed);
+      }
     } else if (r.kind === "display") {
       r.scanouts.forEach((s, i) => {
         if (i < device.numScanouts) device.setScanoutConfig(i, s);
@@ -439,6 +474,10 @@ export function replayTrace(trace: Uint8Array, sink: DisplaySink, options: Repla
       if (type >= 0x1200) errors.set(type, (errors.get(type) ?? 0) + 1);
       readBacks?.after(type, memory, device.rutabaga);
     }
+  }
+  if (skipping) {
+    device.destroy();
+    throw new TraceError(`the trace has ${requests} requests, fewer than the ${resume!.afterRequest} to resume after`);
   }
   return { device, requests, errors };
 }

@@ -142,6 +142,11 @@ export class VirglContext implements RutabagaContext {
     return [...this.#execution.subs.keys()];
   }
 
+  /** Sub-context `id`, if it exists. */
+  subContext(id: number): VirglSubContext | undefined {
+    return this.#execution.subs.get(id);
+  }
+
   /** The current sub-context. */
   get currentSubContext(): VirglSubContext {
     return this.#execution.sub;
@@ -211,16 +216,12 @@ export class VirglContext implements RutabagaContext {
   }
 
   /**
-   * Rebuilds the state a section describes in this new context: attaches its resources (each must exist), then runs
+   * Rebuilds the state a section describes in this new context: attaches its resources, then runs
    * its commands through the same decoder and executors as a guest's submit. Throws `SnapshotError`.
    */
   restoreState(section: VirglContextSection): void {
-    for (const id of section.attached) {
-      if (this.#host.resource(id) === undefined) {
-        throw new RutabagaError("SnapshotError", `context ${this.ctxId} is attached to absent resource ${id}`);
-      }
-      this.#attached.add(id);
-    }
+    // An attached id may name another component's resource (a 2D one): lookups check it when it is used, as live.
+    for (const id of section.attached) this.#attached.add(id);
     try {
       for (const submit of groupCommands(section.commands, MAX_SUBMIT_BYTES)) this.submitCmd(submit, []);
       if (this.unsupported.size > 0) {

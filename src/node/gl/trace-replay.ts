@@ -1,5 +1,11 @@
 import type { DisplaySink } from "../../virtio-gpu/display-sink.ts";
-import { decodeTrace, type ReplayResult, replayTrace, traceNeedsVirgl } from "../../virtio-gpu/trace.ts";
+import {
+  decodeTrace,
+  type ReplayOptions,
+  type ReplayResult,
+  replayTrace,
+  traceNeedsVirgl,
+} from "../../virtio-gpu/trace.ts";
 import type { TraceReadBack } from "../../virtio-gpu/trace-readback.ts";
 import type { VirglHostOptions } from "./virgl-factory.ts";
 
@@ -13,6 +19,10 @@ export interface HostReplayOptions {
   readonly hostMemoryLimit?: number;
   /** Gets what each TRANSFER_FROM_HOST_3D read back (see `ReplayOptions.onReadBack`). */
   readonly onReadBack?: (readBack: TraceReadBack) => void;
+  /** See `ReplayOptions.stopAfter`. */
+  readonly stopAfter?: number;
+  /** See `ReplayOptions.resume`. */
+  readonly resume?: ReplayOptions["resume"];
 }
 
 /** What {@link replayTraceOnHost} did, and on which device. */
@@ -34,7 +44,11 @@ export async function replayTraceOnHost(
   options: HostReplayOptions = {},
 ): Promise<HostReplayResult> {
   const virgl = options.virgl === true || traceNeedsVirgl(decodeTrace(trace).header);
-  const onReadBack = options.onReadBack === undefined ? {} : { onReadBack: options.onReadBack };
+  const onReadBack: ReplayOptions = {
+    ...(options.onReadBack === undefined ? {} : { onReadBack: options.onReadBack }),
+    ...(options.stopAfter === undefined ? {} : { stopAfter: options.stopAfter }),
+    ...(options.resume === undefined ? {} : { resume: options.resume }),
+  };
   if (!virgl) return { ...replayTrace(trace, sink, onReadBack), virgl };
   const { buildVirglRutabaga } = await import("./virgl-rutabaga.ts");
   const build = { virgl: options.virglHost, hostMemoryLimit: options.hostMemoryLimit };

@@ -32,6 +32,8 @@ export class VirglExecution {
   readonly warn: (message: string) => void;
   /** The current sub-context. */
   sub: VirglSubContext;
+  /** A copy of the command being executed, header included (what CREATE_OBJECT keeps for snapshots). */
+  currentCommand: () => Uint8Array = () => new Uint8Array(0);
   #objectBytes = 0;
 
   constructor(gl: HostGl, lookup: ResourceLookup, warn: (message: string) => void, bufferWrites: BufferWrites) {

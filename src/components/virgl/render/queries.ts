@@ -1,4 +1,5 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
+import { RutabagaError } from "../../../rutabaga/error.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import type { VirglQueryDesc } from "../protocol/objects/query.ts";
@@ -69,6 +70,10 @@ export class Queries {
   readonly #pendingQbo = new Set<QboRequest>();
   readonly #state = new Uint8Array(HOST_QUERY_STATE_BYTES);
   readonly #stateView = new DataView(this.#state.buffer);
+  /** Queries begun and not ended. */
+  readonly #active = new Set<VirglQueryDesc>();
+  /** Results carried by a snapshot for queries that have no GL object here (yet). */
+  readonly #restored = new Map<VirglQueryDesc, bigint>();
   #conditional = false;
 
   readonly #bufferWrites: BufferWrites | undefined;
@@ -94,6 +99,7 @@ export class Queries {
     // A new run replaces the result a waiting GET_QUERY_RESULT was for; Mesa asks again for the new one.
     this.#pending.delete(q);
     for (const r of this.#pendingQbo) if (r.q === q) this.#pendingQbo.delete(r);
+    this.#restored.delete(q);
     this.#gl.beginQuery(target, this.#object(q, target), streamOf(q));
     if (q.queryType === PipeQuery.SoStatistics) {
       let o = this.#generated.get(q);
@@ -103,15 +109,19 @@ export class Queries {
       }
       this.#gl.beginQuery(GL.PRIMITIVES_GENERATED, o, streamOf(q));
     }
+    this.#active.add(q);
     return undefined;
   }
 
   end(q: VirglQueryDesc): VirglRefusal | undefined {
     const target = queryTarget(q.queryType, q.index);
     if (target === undefined) return undefined;
-    if (q.queryType === PipeQuery.Timestamp) this.#gl.queryCounter(this.#object(q, target), target);
-    else if (this.#objects.has(q)) this.#gl.endQuery(target, streamOf(q));
+    if (q.queryType === PipeQuery.Timestamp) {
+      this.#restored.delete(q);
+      this.#gl.queryCounter(this.#object(q, target), target);
+    } else if (this.#objects.has(q)) this.#gl.endQuery(target, streamOf(q));
     if (this.#generated.has(q)) this.#gl.endQuery(GL.PRIMITIVES_GENERATED, streamOf(q));
+    this.#active.delete(q);
     return undefined;
   }
 
@@ -134,7 +144,7 @@ export class Queries {
     const o = this.#objects.get(q);
     if (q.queryType === PipeQuery.GpuFinished || o === undefined) {
       this.#pending.delete(q);
-      return this.#write(q, res, q.queryType === PipeQuery.GpuFinished ? 1n : 0n);
+      return this.#write(q, res, q.queryType === PipeQuery.GpuFinished ? 1n : (this.#restored.get(q) ?? 0n));
     }
     if (this.#available(q, o)) {
       this.#pending.delete(q);
@@ -168,7 +178,12 @@ export class Queries {
     const available = o === undefined || this.#available(q, o);
     if (index === -1) return this.#writeQbo(res, offset, resultType, available ? 1n : 0n);
     if (available) {
-      const value = o === undefined ? (q.queryType === PipeQuery.GpuFinished ? 1n : 0n) : this.#gl.getQueryResult(o);
+      const value =
+        o === undefined
+          ? q.queryType === PipeQuery.GpuFinished
+            ? 1n
+            : (this.#restored.get(q) ?? 0n)
+          : this.#gl.getQueryResult(o);
       return this.#writeQbo(res, offset, resultType, value);
     }
     // The GL orders its write before the commands that follow, which may read the buffer on the GPU.
@@ -295,6 +310,25 @@ export class Queries {
     this.#conditional = true;
   }
 
+  /**
+   * The result a snapshot carries for `q`: the GL's (waiting for it), the one restored earlier, or `undefined` for a
+   * query never run. Throws `Unsupported` for a query begun and not ended, or while a render condition is set
+   * (neither can be rebuilt from a result).
+   */
+  savedResult(q: VirglQueryDesc): bigint | undefined {
+    if (this.#active.has(q)) throw new RutabagaError("Unsupported", "a query is active (end it before a snapshot)");
+    if (this.#conditional) throw new RutabagaError("Unsupported", "a render condition is set");
+    const o = this.#objects.get(q);
+    if (o === undefined) return this.#restored.get(q);
+    this.#gl.finish();
+    return this.#gl.isQueryResultAvailable(o) ? this.#gl.getQueryResult(o) : undefined;
+  }
+
+  /** Gives `q` the result a snapshot carried, served until the query runs again. */
+  restoreResult(q: VirglQueryDesc, value: bigint): void {
+    this.#restored.set(q, value);
+  }
+
   /** Forgets a destroyed query object. */
   forget(q: VirglQueryDesc): void {
     const o = this.#objects.get(q);
@@ -305,6 +339,8 @@ export class Queries {
     this.#generated.delete(q);
     this.#objects.delete(q);
     this.#pending.delete(q);
+    this.#active.delete(q);
+    this.#restored.delete(q);
     for (const r of this.#pendingQbo) if (r.q === q) this.#pendingQbo.delete(r);
   }
 
@@ -314,5 +350,7 @@ export class Queries {
     this.#generated.clear();
     this.#pending.clear();
     this.#pendingQbo.clear();
+    this.#active.clear();
+    this.#restored.clear();
   }
 }

@@ -4,7 +4,7 @@ import { CapsOffset } from "../../../src/components/virgl/caps/caps.ts";
 import { PipeClear, PipeShaderType, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d } from "../../../src/index.ts";
-import { bindPlainPipeline, createWithBacking, makeVirgl, res } from "./helpers.ts";
+import { bindPlainPipeline, createWithBacking, makeVirgl, PASS_VS, res } from "./helpers.ts";
 
 // virgl formats: A8_UNORM, L8A8_UNORM, R8G8B8X8_UNORM, R9G9B9E5_FLOAT; VIRGL_BIND_VERTEX_BUFFER, R8_UNORM.
 const A8 = 10;
@@ -21,7 +21,7 @@ const ONE = 0x01;
 const blendRt = (rgbSrc: number, rgbDst: number, aSrc: number, aDst: number) =>
   1 | (rgbSrc << 4) | (rgbDst << 9) | (aSrc << 17) | (aDst << 22) | (0xf << 27);
 
-const VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+const VS = PASS_VS;
 const FS = "FRAG\nDCL OUT[0], COLOR\nDCL CONST[0]\n  0: MOV OUT[0], CONST[0]\n  1: END\n";
 
 /** A 4×4 colour target of `format` (resource 1, surface 10) with the plain pipeline bound; its first texel's bytes. */

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { PipeClear, PipeShaderType, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d } from "../../../src/index.ts";
-import { bindPlainPipeline, createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
+import { bindPlainPipeline, createWithBacking, makeVirgl, PASS_VS, RGBA8, res } from "./helpers.ts";
 
 // VIRGL_BIND_VERTEX_BUFFER, VIRGL_FORMAT_R8_UNORM, PIPE_PRIM_TRIANGLES; rasterizer S0: depth clip (bit 1),
 // cull_face PIPE_FACE_BACK (bits 8-9 = 2), front_ccw (bit 15).
@@ -13,7 +13,7 @@ const TRIANGLES = 4;
 const CULL_BACK = (1 << 1) | (2 << 8);
 const FRONT_CCW = 1 << 15;
 
-const VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+const VS = PASS_VS;
 const FS = "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 { 0.0, 1.0, 0.0, 1.0 }\n  0: MOV OUT[0], IMM[0]\n  1: END\n";
 
 /**

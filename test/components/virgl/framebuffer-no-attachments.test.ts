@@ -5,7 +5,7 @@ import { VirglCapsView } from "../../../src/components/virgl/caps/caps-view.ts";
 import { PipeShaderType } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { RutabagaFenceFlags, transfer2d } from "../../../src/index.ts";
-import { bindPlainPipeline, createWithBacking, makeVirgl, res } from "./helpers.ts";
+import { bindPlainPipeline, createWithBacking, makeVirgl, PASS_VS, res } from "./helpers.ts";
 
 // p_defines.h / virgl_hw.h values typed here: PIPE_PRIM_TRIANGLES, PIPE_QUERY_OCCLUSION_COUNTER, VIRGL_FORMAT_R8_UNORM,
 // VIRGL_BIND_VERTEX_BUFFER.
@@ -14,7 +14,7 @@ const OCCLUSION_COUNTER = 0;
 const R8 = 64;
 const BIND_VERTEX_BUFFER = 1 << 4;
 
-const VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+const VS = PASS_VS;
 const FS = "FRAG\n  0: END\n";
 
 /** Samples that passed while drawing one triangle over the whole viewport (`width`×`height`) with `setup` before. */

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { PipeClear, PipeShaderType } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d } from "../../../src/index.ts";
-import { bindPlainPipeline, createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
+import { bindPlainPipeline, createWithBacking, makeVirgl, PASS_VS, RGBA8, res } from "./helpers.ts";
 
 // VIRGL_FORMAT_Z32_FLOAT; VIRGL_BIND_DEPTH_STENCIL | SAMPLER_VIEW; VIRGL_BIND_VERTEX_BUFFER, R8_UNORM;
 // PIPE_PRIM_TRIANGLES; sampler S0 compare_mode (bit 15), compare_func (bits 16-18: PIPE_FUNC_LESS 1, GEQUAL 6).
@@ -19,7 +19,7 @@ const GEQUAL = 6;
 const swizzle = (s: readonly number[]) => s[0]! | (s[1]! << 3) | (s[2]! << 6) | (s[3]! << 9);
 const [X, Z0, Z1] = [0, 4, 5];
 
-const VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+const VS = PASS_VS;
 /** A depth comparison with reference 0.5 at the texture's centre. */
 const FS =
   "FRAG\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], 2D, FLOAT\nIMM[0] FLT32 { 0.5, 0.5, 0.5, 0.0 }\n" +

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { PipeClear, PipeShaderType } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d } from "../../../src/index.ts";
-import { bindPlainPipeline, createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
+import { bindPlainPipeline, createWithBacking, makeVirgl, PASS_VS, RGBA8, res } from "./helpers.ts";
 
 // virgl Z24_UNORM_S8_UINT and its stencil view X24S8_UINT; VIRGL_BIND_DEPTH_STENCIL | SAMPLER_VIEW;
 // VIRGL_BIND_VERTEX_BUFFER, R8_UNORM; PIPE_PRIM_TRIANGLES.
@@ -14,7 +14,7 @@ const BIND_VERTEX_BUFFER = 1 << 4;
 const R8 = 64;
 const TRIANGLES = 4;
 
-const VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+const VS = PASS_VS;
 /** Fetches texel (0, 0) of an unsigned view and writes it as value / 255 in red. */
 const FS =
   "FRAG\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], 2D, UINT\nDCL TEMP[0]\n" +

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { PipeShaderType } from "../../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../../src/components/virgl/protocol/encoder.ts";
 import { type Rutabaga, transfer2d } from "../../../../src/index.ts";
-import { bindPlainPipeline, createWithBacking, makeVirgl, RGBA8, res } from "../helpers.ts";
+import { bindPlainPipeline, createWithBacking, makeVirgl, PASS_VS, RGBA8, res } from "../helpers.ts";
 
 // An indexed draw's vertex range comes from its indices, read back from the host once and then remembered while no
 // buffer can have changed. Each way of changing the index buffer must be seen: a draw whose new indices reach past
@@ -14,7 +14,7 @@ const BIND_INDEX_BUFFER = 1 << 5;
 const BIND_STREAM_OUTPUT = 1 << 11;
 const TRIANGLES = 4;
 const R8 = 64;
-const VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+const VS = PASS_VS;
 const FS = "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 { 0.0, 1.0, 0.0, 1.0 }\n  0: MOV OUT[0], IMM[0]\n  1: END\n";
 /** Index buffer (3): 8 bytes; bytes 0..2 are the draw's indices. Good indices 0,1,2; bad ones reach vertex 7. */
 const GOOD = [0, 1, 2];

@@ -2,13 +2,14 @@ import type { RecordingHostGlOptions } from "../../../../src/components/virgl/ho
 import { PipeShaderType } from "../../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d } from "../../../../src/index.ts";
-import { bindPlainPipeline, createWithBacking, RGBA8, res } from "../helpers.ts";
+import { bindPlainPipeline, createWithBacking, PASS_VS, RGBA8, res } from "../helpers.ts";
 import { makeRecordedVirgl } from "../recording/recorded-virgl.ts";
 
 const BIND_VERTEX_BUFFER = 1 << 4;
 const R8 = 64;
 export const TRIANGLES = 4;
-export const PLAIN_VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+/** The pass-through vertex shader. */
+export const PLAIN_VS = PASS_VS;
 export const PLAIN_FS =
   "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 { 0.0, 1.0, 0.0, 1.0 }\n  0: MOV OUT[0], IMM[0]\n  1: END\n";
 

@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PipeShaderType, VirglObject } from "../../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../../src/components/virgl/protocol/encoder.ts";
+import { PASS_VS } from "../helpers.ts";
 import { createBuffer, recordedScene, TRIANGLES } from "./recorded-scene.ts";
 
 const BIND_STREAM_OUTPUT = 1 << 11;
 const GL_TRIANGLES = 0x0004;
-const VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+const VS = PASS_VS;
 /** POSITION captured whole: 4 dwords per vertex into buffer 0. */
 const STREAM_OUTPUT = {
   strides: [4, 0, 0, 0],

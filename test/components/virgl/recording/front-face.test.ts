@@ -4,7 +4,7 @@ import { GL } from "../../../../src/components/virgl/host-gl/gl-constants.ts";
 import { PipeShaderType, VirglObject } from "../../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d } from "../../../../src/index.ts";
-import { bindPlainPipeline, createWithBacking, RGBA8, res } from "../helpers.ts";
+import { bindPlainPipeline, createWithBacking, PASS_VS, RGBA8, res } from "../helpers.ts";
 import { makeRecordedVirgl } from "./recorded-virgl.ts";
 
 const BIND_VERTEX_BUFFER = 1 << 4;
@@ -12,7 +12,7 @@ const R8 = 64;
 const TRIANGLES = 4;
 const CULL_BACK = (1 << 1) | (2 << 8);
 const FRONT_CCW = 1 << 15;
-const VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+const VS = PASS_VS;
 const FS = "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 { 0.0, 1.0, 0.0, 1.0 }\n  0: MOV OUT[0], IMM[0]\n  1: END\n";
 
 /** The `frontFace` argument of each draw, one draw per step (rasterizer front_ccw, viewport y scale). */

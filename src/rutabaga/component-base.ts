@@ -1,4 +1,4 @@
-import type { RutabagaComponent, RutabagaContext } from "./component.ts";
+import type { ComponentRestoreInput, PreparedRestore, RutabagaComponent, RutabagaContext } from "./component.ts";
 import type { RutabagaComponentType } from "./constants.ts";
 import { RutabagaError } from "./error.ts";
 import type { IovecList } from "./iovec-list.ts";
@@ -82,6 +82,35 @@ export abstract class RutabagaComponentBase implements RutabagaComponent {
   }
   restoreContext(_ctxId: number, _bytes: Uint8Array): RutabagaContext {
     return unsupported("context restore");
+  }
+  snapshotResource(_resource: RutabagaResource): Uint8Array | undefined {
+    return undefined;
+  }
+  /**
+   * Contexts through {@link restoreContext}, then {@link restore} with the component's state: for components whose
+   * resources live whole in the library's records. A resource with component bytes is refused.
+   */
+  prepareRestore(input: ComponentRestoreInput): PreparedRestore {
+    for (const r of input.resources) {
+      if (r.state !== undefined) {
+        throw new RutabagaError("SnapshotError", `resource ${r.resource.resourceId} has state this component lacks`);
+      }
+    }
+    const contexts = new Map<number, RutabagaContext>();
+    try {
+      for (const c of input.contexts) contexts.set(c.ctxId, this.restoreContext(c.ctxId, c.state));
+      if (input.state !== undefined) this.restore(input.state);
+    } catch (e) {
+      for (const ctx of contexts.values()) ctx.destroy();
+      throw e;
+    }
+    return {
+      contexts,
+      commit: () => {},
+      discard: () => {
+        for (const ctx of contexts.values()) ctx.destroy();
+      },
+    };
   }
   destroy(): void {}
 }

@@ -67,6 +67,18 @@ export interface RutabagaComponent {
   restore(bytes: Uint8Array): void;
   /** Rebuilds a context from what its `snapshot()` returned. */
   restoreContext(ctxId: number, bytes: Uint8Array): RutabagaContext;
+  /**
+   * What a snapshot keeps of `resource` beyond the library's record (contents in host storage, how it was
+   * created), or `undefined` when the record says everything.
+   */
+  snapshotResource(resource: RutabagaResource): Uint8Array | undefined;
+  /**
+   * Builds what a snapshot describes for this component without touching live state: its resources (the library's
+   * decoded records with what {@link snapshotResource} returned), then its contexts, then (when given) its own
+   * state. Throws `RutabagaError` with nothing left built; the library then calls `commit` (after releasing the
+   * old contexts and resources) or `discard`.
+   */
+  prepareRestore(input: ComponentRestoreInput): PreparedRestore;
   /** Releases everything the component holds; the library calls it once, last. */
   destroy(): void;
   /**
@@ -79,6 +91,24 @@ export interface RutabagaComponent {
    * guest): the fields, by name; empty when it covers it. Components that leave it out are compared byte for byte.
    */
   capsetShortfall?(capsetId: number, version: number, recorded: Uint8Array): string[];
+}
+
+/** What a snapshot holds for one component (see {@link RutabagaComponent.prepareRestore}). */
+export interface ComponentRestoreInput {
+  /** The component's own `snapshot()` bytes, for the default component; `undefined` for the others. */
+  readonly state: Uint8Array | undefined;
+  readonly resources: readonly { readonly resource: RutabagaResource; readonly state: Uint8Array | undefined }[];
+  readonly contexts: readonly { readonly ctxId: number; readonly state: Uint8Array }[];
+}
+
+/** A restore built but not live yet. */
+export interface PreparedRestore {
+  /** The rebuilt contexts by id. */
+  readonly contexts: ReadonlyMap<number, RutabagaContext>;
+  /** Makes the rebuilt resources and contexts the component's own; cannot fail. */
+  commit(): void;
+  /** Releases everything built. */
+  discard(): void;
 }
 
 /** A context: a command stream target created by a capset's component. */

@@ -1,5 +1,5 @@
 import { capsetDefinition } from "./capsets.ts";
-import type { RutabagaComponent, RutabagaContext } from "./component.ts";
+import type { ComponentRestoreInput, PreparedRestore, RutabagaComponent, RutabagaContext } from "./component.ts";
 import {
   PipeTextureTarget,
   RUTABAGA_CONTEXT_INIT_CAPSET_ID_MASK,
@@ -31,6 +31,9 @@ import type {
   VulkanInfo,
 } from "./types.ts";
 import { checkOffset, checkU32, checkU32Fields, checkU64 } from "./validate.ts";
+
+type ComponentRestoreResource = ComponentRestoreInput["resources"][number];
+type SavedContext = ComponentRestoreInput["contexts"][number];
 
 /** One capset as `GET_CAPSET_INFO` indexes it, with the component that serves it. */
 export interface CapsetEntry {
@@ -660,18 +663,26 @@ export class Rutabaga {
       componentType: ctx.componentType,
       state: ctx.snapshot(),
     }));
+    const resourceStates = new Map<number, Uint8Array>();
+    for (const r of this.#resources.values()) {
+      const state = this.#owner(r).snapshotResource(r);
+      if (state !== undefined) resourceStates.set(r.resourceId, state);
+    }
     return {
       defaultComponent: this.#defaultType,
       componentState: c.snapshot(),
       resources: [...this.#resources.values()],
+      resourceStates,
       contexts,
     };
   }
 
   /**
    * Replaces the whole state with a snapshot's, all or nothing. The bytes are decoded and checked completely first
-   * (truncated, corrupt or foreign input throws `SnapshotError`, too much memory `OutOfMemory`); then contexts are
-   * rebuilt and the component's state restored last, so a failure anywhere leaves this instance as it was.
+   * (truncated, corrupt or foreign input throws `SnapshotError`, too much memory `OutOfMemory`). Each component then
+   * builds its resources first (contexts refer to them), its contexts, and its own state, beside the live ones, the
+   * default component last; only when every component has succeeded are the old contexts and resources released and the new ones made
+   * live, so a failure anywhere leaves this instance as it was.
    */
   restore(bytes: Uint8Array): void {
     const c = this.#dc();
@@ -682,12 +693,19 @@ export class Rutabaga {
         `snapshot is of component ${decoded.defaultComponent}, this instance's is ${this.#defaultType}`,
       );
     }
-    const currentBytes = [...this.#resources.values()].reduce((n, r) => n + r.hostBytes, 0);
-    const neededBytes = decoded.resources.reduce((n, r) => n + r.hostBytes, 0);
-    if (neededBytes > this.#hostMemory.limit - this.#hostMemory.used + currentBytes) {
-      throw new RutabagaError("OutOfMemory", `snapshot holds ${neededBytes} host bytes, over the limit`);
+    const inputs = new Map<RutabagaComponent, { resources: ComponentRestoreResource[]; contexts: SavedContext[] }>();
+    const inputOf = (owner: RutabagaComponent) => {
+      let input = inputs.get(owner);
+      if (input === undefined) {
+        input = { resources: [], contexts: [] };
+        inputs.set(owner, input);
+      }
+      return input;
+    };
+    for (const r of decoded.resources) {
+      inputOf(this.#owner(r)).resources.push({ resource: r, state: decoded.resourceStates.get(r.resourceId) });
     }
-    const owners = decoded.contexts.map((saved) => {
+    for (const saved of decoded.contexts) {
       const owner = this.#components.get(saved.componentType);
       if (owner === undefined) {
         throw new RutabagaError(
@@ -695,25 +713,41 @@ export class Rutabaga {
           `context ${saved.ctxId} needs absent component ${saved.componentType}`,
         );
       }
-      return owner;
-    });
-    // Every section is checked before any component changes; the component's own state goes last, so a failure
-    // anywhere leaves this instance (and every component) as it was.
-    const contexts = new Map<number, RutabagaContext>();
+      inputOf(owner).contexts.push({ ctxId: saved.ctxId, state: saved.state });
+    }
+    this.#checkRestoreMemory(decoded.resources);
+    // The default component goes last: the base implementation restores its own state in place.
+    const defaultInput = inputOf(c);
+    inputs.delete(c);
+    const prepared: PreparedRestore[] = [];
     try {
-      decoded.contexts.forEach((saved, i) => {
-        contexts.set(saved.ctxId, owners[i]!.restoreContext(saved.ctxId, saved.state));
-      });
-      c.restore(decoded.componentState);
+      for (const [owner, input] of inputs) prepared.push(owner.prepareRestore({ ...input, state: undefined }));
+      prepared.push(c.prepareRestore({ ...defaultInput, state: decoded.componentState }));
+      // Components set the host bytes of the resources they rebuilt: check again with those.
+      this.#checkRestoreMemory(decoded.resources);
     } catch (e) {
-      for (const ctx of contexts.values()) ctx.destroy();
+      for (const p of prepared) p.discard();
       throw e;
     }
     for (const ctx of this.#contexts.values()) ctx.destroy();
-    for (const r of this.#resources.values()) c.unrefResource(r);
+    for (const r of this.#resources.values()) this.#owner(r).unrefResource(r);
+    const contexts = new Map<number, RutabagaContext>();
+    for (const p of prepared) {
+      p.commit();
+      for (const [ctxId, ctx] of p.contexts) contexts.set(ctxId, ctx);
+    }
     this.#contexts = contexts;
     this.#resources = new Map(decoded.resources.map((r) => [r.resourceId, r]));
     for (const r of decoded.resources) this.#hostMemory.charge(r.hostBytes, `restored resource ${r.resourceId}`);
+  }
+
+  /** Throws `OutOfMemory` when `resources` would not fit the limit once the live ones are released. */
+  #checkRestoreMemory(resources: readonly RutabagaResource[]): void {
+    const currentBytes = [...this.#resources.values()].reduce((n, r) => n + r.hostBytes, 0);
+    const neededBytes = resources.reduce((n, r) => n + r.hostBytes, 0);
+    if (neededBytes > this.#hostMemory.limit - this.#hostMemory.used + currentBytes) {
+      throw new RutabagaError("OutOfMemory", `snapshot holds ${neededBytes} host bytes, over the limit`);
+    }
   }
 
   /** Destroys every context and resource and the components; the instance is unusable afterwards. */

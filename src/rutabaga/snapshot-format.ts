@@ -10,8 +10,8 @@ import type { Resource3DInfo, VulkanInfo } from "./types.ts";
  * section's bytes, at the offsets the header gives, relative to the payload start) · u32 CRC-32 of all bytes before it.
  */
 const SNAPSHOT_MAGIC = new TextEncoder().encode("RUTABAGA");
-/** The format version this build writes and reads. */
-export const SNAPSHOT_VERSION = 1;
+/** The format version this build writes; it also reads version 1 (written before resources had component state). */
+export const SNAPSHOT_VERSION = 2;
 const PREFIX_BYTES = 16;
 const CRC_BYTES = 4;
 /** Largest JSON header accepted: 64 MiB. */
@@ -22,6 +22,8 @@ export interface SnapshotContents {
   defaultComponent: RutabagaComponentType;
   componentState: Uint8Array;
   resources: RutabagaResource[];
+  /** By resource id: what the owning component keeps beyond the record (`RutabagaComponent.snapshotResource`). */
+  resourceStates: ReadonlyMap<number, Uint8Array>;
   contexts: { ctxId: number; componentType: RutabagaComponentType; state: Uint8Array }[];
 }
 
@@ -86,6 +88,9 @@ export function encodeSnapshot(contents: SnapshotContents, chunked = false): Uin
             },
       componentMask: r.componentMask,
       size: `${r.size}`,
+      componentState: contents.resourceStates.has(r.resourceId)
+        ? section(contents.resourceStates.get(r.resourceId)!)
+        : null,
     })),
     contexts: contents.contexts.map((c) => ({
       ctxId: c.ctxId,
@@ -160,7 +165,9 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotContents {
     if (bytes[i] !== SNAPSHOT_MAGIC[i]) fail("not a rutabaga-ts snapshot");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== SNAPSHOT_VERSION) fail(`snapshot format version ${version}, this build reads ${SNAPSHOT_VERSION}`);
+  if (version !== SNAPSHOT_VERSION && version !== 1) {
+    fail(`snapshot format version ${version}, this build reads 1 and ${SNAPSHOT_VERSION}`);
+  }
   const headerLength = view.getUint32(12, true);
   if (headerLength > MAX_SNAPSHOT_HEADER_BYTES || PREFIX_BYTES + headerLength + CRC_BYTES > bytes.byteLength) {
     fail(`header of ${headerLength} bytes does not fit`);
@@ -191,6 +198,7 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotContents {
   const defaultComponent = u32(header.defaultComponent, "defaultComponent") as RutabagaComponentType;
   const componentState = section(header.component, "component");
   const seenResources = new Set<number>();
+  const resourceStates = new Map<number, Uint8Array>();
   const resources = arr(header.resources, "resources").map((v, i): RutabagaResource => {
     const what = `resources[${i}]`;
     const s = obj(v, what);
@@ -242,6 +250,9 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotContents {
     // Snapshots written before the library kept sizes of its own carry them only in the 2D/3D info.
     r.width = s.width === undefined ? (r.info2d?.width ?? r.info3d?.width ?? 0) : u32(s.width, `${what}.width`);
     r.height = s.height === undefined ? (r.info2d?.height ?? r.info3d?.height ?? 0) : u32(s.height, `${what}.height`);
+    if (version >= 2 && s.componentState !== null) {
+      resourceStates.set(r.resourceId, section(s.componentState, `${what}.componentState`));
+    }
     return r;
   });
   const seenContexts = new Set<number>();
@@ -256,5 +267,5 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotContents {
       state: section(s.state, `contexts[${i}].state`),
     };
   });
-  return { defaultComponent, componentState, resources, contexts };
+  return { defaultComponent, componentState, resources, resourceStates, contexts };
 }

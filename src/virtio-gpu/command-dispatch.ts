@@ -1,5 +1,5 @@
 import { RutabagaBlobMem, RutabagaMapInfo, VirtioGpuFormat } from "../rutabaga/constants.ts";
-import { isRutabagaError, type RutabagaErrorCode } from "../rutabaga/error.ts";
+import { isRutabagaError, RutabagaError, type RutabagaErrorCode } from "../rutabaga/error.ts";
 import type { Rutabaga } from "../rutabaga/rutabaga.ts";
 import type { RutabagaFence, Transfer3D } from "../rutabaga/types.ts";
 import { DecodeFailure, decodeCommand } from "./codec.ts";
@@ -51,6 +51,13 @@ function decodeFailureResponse(why: DecodeFailure, hdr: CtrlHeader | undefined):
     : GpuResponseType.ErrUnspec;
 }
 
+/** The device's share of a snapshot (see {@link CommandDispatcher.snapshotState}). */
+export interface DeviceDispatchState {
+  readonly backings: readonly { readonly resourceId: number; readonly entries: readonly MemEntry[] }[];
+  /** Encoded SET_SCANOUT, SET_SCANOUT_BLOB and UPDATE_CURSOR requests. */
+  readonly requests: readonly Uint8Array[];
+}
+
 /** What running one request produced: the response (in the encoder) and whether a fence now guards it. */
 export interface ExecutedRequest {
   readonly responseLength: number;
@@ -74,6 +81,10 @@ export class CommandDispatcher {
   /** Blobs placed in the host-visible region: where and how long. */
   readonly #mapped = new Map<number, { offset: bigint; length: bigint }>();
   readonly #hostVisible: HostVisibleRegion | undefined;
+  /** The SET_SCANOUT or SET_SCANOUT_BLOB each enabled scanout shows its resource by (for snapshots). */
+  readonly #scanoutCommands = new Map<number, GpuCommand>();
+  /** The last UPDATE_CURSOR that showed a resource, at the cursor's latest position (for snapshots). */
+  #cursorCommand: GpuCommand | undefined;
   #memory: GuestMemory | undefined;
 
   constructor(
@@ -93,8 +104,70 @@ export class CommandDispatcher {
   /** Forgets every backing record (device reset). */
   reset(): void {
     this.#backings.clear();
+    this.#scanoutCommands.clear();
+    this.#cursorCommand = undefined;
     for (const [id, m] of this.#mapped) this.#hostVisible?.unmap(m.offset, id);
     this.#mapped.clear();
+  }
+
+  /**
+   * What the device keeps beside the library, as a snapshot carries it: each resource's backing entries (guest
+   * addresses), and the requests that show the scanouts and the cursor again. Throws `RutabagaError("Unsupported")`
+   * while blobs are mapped into the host-visible region (their mappings belong to the VMM's memory map).
+   */
+  snapshotState(): DeviceDispatchState {
+    if (this.#mapped.size > 0) {
+      throw new RutabagaError("Unsupported", "blobs are mapped into the host-visible region");
+    }
+    const requests = [...this.#scanoutCommands.values()].map((c) => encodeRequest(c));
+    if (this.#cursorCommand !== undefined) requests.push(encodeRequest(this.#cursorCommand));
+    return {
+      backings: [...this.#backings].map(([resourceId, b]) => ({ resourceId, entries: b.entries })),
+      requests,
+    };
+  }
+
+  /**
+   * Attaches the saved backings again (views made from `memory`, checked as ATTACH_BACKING's are) and runs the saved
+   * requests through the decoder and dispatch a guest's go through. Throws `SnapshotError` at the first refusal.
+   */
+  restoreState(state: DeviceDispatchState, memory: GuestMemory): void {
+    this.#memory = memory;
+    const fail = (why: string): never => {
+      throw new RutabagaError("SnapshotError", why);
+    };
+    for (const { resourceId, entries } of state.backings) {
+      const views = this.#views(entries);
+      if (views instanceof CommandError) fail(`resource ${resourceId}'s backing: ${views.why}`);
+      const made = views as Uint8Array[][];
+      try {
+        this.rutabaga.attachBacking(resourceId, made.flat());
+      } catch (e) {
+        fail(`resource ${resourceId}'s backing: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      this.#backings.set(resourceId, { entries, views: made });
+    }
+    for (const bytes of state.requests) {
+      const decoded = decodeCommand(
+        bytes,
+        new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        bytes.length,
+      );
+      if (
+        !decoded.ok ||
+        (decoded.command.type !== GpuCommandType.SetScanout &&
+          decoded.command.type !== GpuCommandType.SetScanoutBlob &&
+          decoded.command.type !== GpuCommandType.UpdateCursor)
+      ) {
+        throw new RutabagaError("SnapshotError", "a saved display request is not SET_SCANOUT(_BLOB) or UPDATE_CURSOR");
+      }
+      this.#run({ ...decoded.hdr, flags: 0 }, decoded.command);
+      if (this.encoder.responseType !== GpuResponseType.OkNodata) {
+        fail(
+          `saved request 0x${decoded.hdr.type.toString(16)} was refused (0x${this.encoder.responseType.toString(16)})`,
+        );
+      }
+    }
   }
 
   /**
@@ -290,6 +363,12 @@ export class CommandDispatcher {
         rb.unrefResource(c.resourceId);
         this.#backings.delete(c.resourceId);
         display.forgetResource(c.resourceId);
+        for (const [id, shown] of this.#scanoutCommands) {
+          if ("resourceId" in shown && shown.resourceId === c.resourceId) this.#scanoutCommands.delete(id);
+        }
+        if (this.#cursorCommand !== undefined && "resourceId" in this.#cursorCommand) {
+          if (this.#cursorCommand.resourceId === c.resourceId) this.#cursorCommand = undefined;
+        }
         return ok();
       case GpuCommandType.ResourceAttachBacking: {
         const made: { views?: Uint8Array[][] } = {};
@@ -306,11 +385,13 @@ export class CommandDispatcher {
         if (bad !== undefined) return bad;
         if (c.resourceId === 0) {
           display.disable(c.scanoutId);
+          this.#scanoutCommands.delete(c.scanoutId);
           return ok();
         }
         rb.setScanout(c.scanoutId, c.resourceId, undefined, { rect: { ...c.rect } });
         const format = rb.resourceInfo(c.resourceId).format ?? VirtioGpuFormat.B8G8R8X8Unorm;
         display.enable(rb, c.scanoutId, c.resourceId, c.rect, format, undefined);
+        this.#scanoutCommands.set(c.scanoutId, c);
         return ok();
       }
       case GpuCommandType.SetScanoutBlob: {
@@ -318,6 +399,7 @@ export class CommandDispatcher {
         if (bad !== undefined) return bad;
         if (c.resourceId === 0) {
           display.disable(c.scanoutId);
+          this.#scanoutCommands.delete(c.scanoutId);
           return ok();
         }
         const info = {
@@ -331,6 +413,7 @@ export class CommandDispatcher {
         rb.setScanout(c.scanoutId, c.resourceId, info, { rect: { ...c.rect }, format: c.format });
         const blob = rb.resourceInfo(c.resourceId).blob ? { offset: c.offsets[0] } : undefined;
         display.enable(rb, c.scanoutId, c.resourceId, c.rect, c.format, blob);
+        this.#scanoutCommands.set(c.scanoutId, c);
         return ok();
       }
       case GpuCommandType.ResourceFlush:
@@ -426,12 +509,16 @@ export class CommandDispatcher {
         }
         const { scanoutId, x, y, hotX, hotY, resourceId } = c;
         display.updateCursor({ scanoutId, x, y, hotX, hotY, resourceId }, fill);
+        this.#cursorCommand = resourceId === 0 ? undefined : c;
         return ok();
       }
       case GpuCommandType.MoveCursor: {
         const bad = this.#scanoutId(c.scanoutId);
         if (bad !== undefined) return bad;
         display.moveCursor(c.scanoutId, c.x, c.y);
+        if (this.#cursorCommand?.type === GpuCommandType.UpdateCursor) {
+          this.#cursorCommand = { ...this.#cursorCommand, scanoutId: c.scanoutId, x: c.x, y: c.y };
+        }
         return ok();
       }
     }

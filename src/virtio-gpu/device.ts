@@ -1,10 +1,12 @@
 import { RutabagaBuilder } from "../rutabaga/builder.ts";
 import { RutabagaComponentType } from "../rutabaga/constants.ts";
+import { RutabagaError } from "../rutabaga/error.ts";
 import type { Rutabaga } from "../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../rutabaga/types.ts";
 import { CommandDispatcher } from "./command-dispatch.ts";
 import type { CtrlHeader, GpuCommand } from "./commands.ts";
 import { GpuConfigSpace } from "./config-space.ts";
+import { decodeDeviceSnapshot, encodeDeviceSnapshot } from "./device-snapshot.ts";
 import { DEFAULT_SCANOUT, DisplayModel, type ScanoutConfig } from "./display-model.ts";
 import type { DisplaySink } from "./display-sink.ts";
 import type { GuestMemory } from "./guest-memory.ts";
@@ -174,6 +176,62 @@ export class VirtioGpuDevice {
     this.#driverFeatures = 0n;
     this.#dispatcher.rutabaga = this.#buildRutabaga();
     this.#capture?.deviceBuilt(this.deviceFeatures());
+  }
+
+  /**
+   * The device's state as bytes (`device-snapshot.ts`): the features in force, scanout modes, pending config events,
+   * each resource's backing as guest addresses, the requests that show the scanouts and cursor, and the library's
+   * snapshot. Virtqueue positions are the transport's. Throws `RutabagaError` (`Unsupported`) while responses wait on
+   * fences or blobs are mapped, and whatever the library's snapshot refuses.
+   */
+  snapshot(): Uint8Array {
+    if (this.#queues.parkedCount > 0) {
+      throw new RutabagaError("Unsupported", `${this.#queues.parkedCount} responses wait on fences`);
+    }
+    return encodeDeviceSnapshot({
+      driverFeatures: this.#driverFeatures,
+      scanouts: this.scanoutConfigs(),
+      eventsRead: this.#config.eventsRead,
+      dispatch: this.#dispatcher.snapshotState(),
+      library: this.rutabaga.snapshot(),
+    });
+  }
+
+  /**
+   * Loads a {@link snapshot} into this device, which must hold no resource yet (new, or just reset): the library's
+   * state, then the backings (views of `memory` at the saved guest addresses) and the display requests, which the
+   * sink sees as a guest's. Throws `SnapshotError` (or the library's error); the device is then as it was, empty.
+   */
+  restore(bytes: Uint8Array, memory: GuestMemory): void {
+    const s = decodeDeviceSnapshot(bytes);
+    const fail = (why: string): never => {
+      throw new RutabagaError("SnapshotError", why);
+    };
+    if (this.rutabaga.resourceIds().length > 0) fail("the device already holds resources");
+    if (s.scanouts.length !== this.#display.count) {
+      fail(`the snapshot has ${s.scanouts.length} scanouts, this device ${this.#display.count}`);
+    }
+    if ((s.driverFeatures & ~this.deviceFeatures()) !== 0n) fail("the snapshot's features are not all offered here");
+    const configs = this.scanoutConfigs();
+    this.rutabaga.restore(s.library);
+    try {
+      s.scanouts.forEach((config, i) => {
+        try {
+          this.#display.setConfig(i, config);
+        } catch (e) {
+          fail(`scanout ${i}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      });
+      this.#dispatcher.restoreState(s.dispatch, memory);
+    } catch (e) {
+      this.reset();
+      configs.forEach((config, i) => {
+        this.#display.setConfig(i, config);
+      });
+      throw e;
+    }
+    this.#driverFeatures = s.driverFeatures;
+    this.#config.raise(s.eventsRead);
   }
 
   /** Releases the library instance (every resource, context and host object) for good; the device is unusable after. */

@@ -1,4 +1,9 @@
-import type { ComponentInit, RutabagaContext } from "../../rutabaga/component.ts";
+import type {
+  ComponentInit,
+  ComponentRestoreInput,
+  PreparedRestore,
+  RutabagaContext,
+} from "../../rutabaga/component.ts";
 import { RutabagaComponentBase } from "../../rutabaga/component-base.ts";
 import { RutabagaComponentType } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
@@ -33,6 +38,9 @@ import {
   type VirglResource,
 } from "./resources/resource.ts";
 import { ScanoutReadback } from "./scanout-readback.ts";
+import { capsShortfallOf, encodeComponentSection } from "./snapshot/component-snapshot.ts";
+import { decodeContextSection } from "./snapshot/context-snapshot.ts";
+import { buildVirglResource, planVirglResource, snapshotVirglResource } from "./snapshot/resource-snapshot.ts";
 import { VirglContext, type VirglContextHost } from "./virgl-context.ts";
 
 /** Guest memory of a transfer: the caller's buffer when given, else the resource's backing (reads told `onRead`). */
@@ -76,6 +84,10 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
   readonly scanoutReadback = new ScanoutReadback(this.readbackScratch);
   /** Moves whenever buffer contents may have changed (every context's remembered index ranges check it). */
   readonly bufferWrites = new BufferWrites();
+  /** Milliseconds the last restore spent creating and uploading resources, and rebuilding contexts. */
+  lastRestoreTimings: { readonly resourcesMs: number; readonly contextsMs: number } | undefined;
+  /** The resources a restore is building, which its contexts see instead of the live ones while it runs. */
+  #restoring: Map<number, VirglResource> | undefined;
   #destroyed = false;
 
   constructor(init: ComponentInit, gl: HostGl) {
@@ -118,9 +130,9 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     this.fenceHandler({ ...fence });
   }
 
-  /** The resource `resourceId` this component created, if it still exists. */
+  /** The resource `resourceId` this component created, if it still exists (during a restore: the restored one). */
   resource(resourceId: number): VirglResource | undefined {
-    return this.#resources.get(resourceId);
+    return (this.#restoring ?? this.#resources).get(resourceId);
   }
 
   /** The component's record of `resource` (every resource the library hands this component was made by it). */
@@ -146,7 +158,7 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     resource.format = create.format;
     resource.componentMask = 1 << RutabagaComponentType.VirglRenderer;
     resource.hostBytes = state.hostBytes;
-    this.#resources.set(resourceId, { record: resource, state });
+    this.#resources.set(resourceId, { record: resource, state, create: { ...create } });
     return resource;
   }
 
@@ -218,6 +230,91 @@ export class VirglComponent extends RutabagaComponentBase implements VirglContex
     this.#contexts.get(ctxId)?.destroy();
     this.#contexts.set(ctxId, ctx);
     return ctx;
+  }
+
+  /** The capsets the guest was given (`snapshot/component-snapshot.ts`): a restoring host must cover them. */
+  override snapshot(): Uint8Array {
+    return encodeComponentSection(this.#caps1, this.#caps2);
+  }
+
+  override snapshotResource(resource: RutabagaResource): Uint8Array {
+    const own = this.#own(resource);
+    for (const c of this.#contexts.values()) {
+      c.serveQueryResults(resource.resourceId);
+      c.settleShaderWrites();
+    }
+    return snapshotVirglResource(this.gl, own, this.readbackScratch);
+  }
+
+  /**
+   * Builds a snapshot's resources (checked like a guest's creates, then uploaded), then its contexts (their state
+   * commands run through the guest-stream decoder and executors, seeing the new resources), beside the live ones.
+   */
+  override prepareRestore(input: ComponentRestoreInput): PreparedRestore {
+    if (input.state !== undefined) {
+      const shortfall = capsShortfallOf(input.state, this.#caps1, this.#caps2);
+      if (shortfall !== undefined) throw new RutabagaError("SnapshotError", shortfall);
+    }
+    const planned = input.resources.map(({ resource, state }) => {
+      if (state === undefined) {
+        throw new RutabagaError("SnapshotError", `resource ${resource.resourceId} has no virgl section`);
+      }
+      if (resource.componentMask !== 1 << RutabagaComponentType.VirglRenderer) {
+        throw new RutabagaError("SnapshotError", `resource ${resource.resourceId} is not a virgl resource`);
+      }
+      const plan = planVirglResource(state, resource.resourceId, this.#resourceLimits);
+      if (resource.format !== plan.create.format) {
+        throw new RutabagaError("SnapshotError", `resource ${resource.resourceId}'s format differs from its section`);
+      }
+      return { resource, plan };
+    });
+    let live = 0;
+    for (const r of this.#resources.values()) live += r.record.hostBytes;
+    const needed = planned.reduce((n, p) => n + p.plan.state.hostBytes, 0);
+    if (needed > this.#hostMemory.limit - this.#hostMemory.used + live) {
+      throw new RutabagaError("OutOfMemory", `snapshot resources need ${needed} host bytes, over the limit`);
+    }
+    const staged = new Map<number, VirglResource>();
+    const contexts = new Map<number, VirglContext>();
+    const discard = () => {
+      for (const ctx of contexts.values()) ctx.destroy();
+      this.gl.ensureCurrent();
+      for (const r of staged.values()) releaseResource(this.gl, r.state);
+    };
+    this.#restoring = staged;
+    const started = performance.now();
+    let built = started;
+    try {
+      this.gl.ensureCurrent();
+      for (const { resource, plan } of planned) {
+        buildVirglResource(this.gl, plan);
+        resource.hostBytes = plan.state.hostBytes;
+        staged.set(resource.resourceId, { record: resource, state: plan.state, create: plan.create });
+      }
+      built = performance.now();
+      for (const saved of input.contexts) {
+        const section = decodeContextSection(saved.state, saved.ctxId);
+        const ctx: VirglContext = new VirglContext(this, saved.ctxId, section.name, () => {
+          if (this.#contexts.get(saved.ctxId) === ctx) this.#contexts.delete(saved.ctxId);
+        });
+        contexts.set(saved.ctxId, ctx);
+        ctx.restoreState(section);
+      }
+    } catch (e) {
+      discard();
+      throw e;
+    } finally {
+      this.#restoring = undefined;
+    }
+    this.lastRestoreTimings = { resourcesMs: built - started, contextsMs: performance.now() - built };
+    return {
+      contexts,
+      commit: () => {
+        for (const [id, r] of staged) this.#resources.set(id, r);
+        for (const [id, ctx] of contexts) this.#contexts.set(id, ctx);
+      },
+      discard,
+    };
   }
 
   override destroy(): void {

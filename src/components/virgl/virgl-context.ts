@@ -20,6 +20,12 @@ import { DwordReader, frameVirglStream, MAX_SUBMIT_BYTES } from "./protocol/stre
 import type { VirglCommand } from "./protocol/typed-commands.ts";
 import type { BufferWrites } from "./render/index-ranges.ts";
 import type { VirglResource } from "./resources/resource.ts";
+import {
+  encodeContextSection,
+  groupCommands,
+  restoreQueryResults,
+  type VirglContextSection,
+} from "./snapshot/context-snapshot.ts";
 import type { VirglSubContext } from "./state/sub-context.ts";
 
 /** The Rutabaga API's error for each refusal kind (rutabaga_gfx variant names). */
@@ -110,6 +116,9 @@ export class VirglContext implements RutabagaContext {
   readonly #reader = new DwordReader();
   readonly #execution: VirglExecution;
   readonly #onDestroy: () => void;
+  /** Where the command being executed starts in the submit, and its dwords with the header. */
+  #frameStart = 0;
+  #frameWords = 0;
   #destroyed = false;
 
   /** `onDestroy` runs once when the context is torn down (the component forgets it). */
@@ -125,6 +134,7 @@ export class VirglContext implements RutabagaContext {
       (m) => host.warn(`virgl context ${ctxId}: ${m}`),
       host.bufferWrites,
     );
+    this.#execution.currentCommand = () => this.#reader.bytes(this.#frameStart, this.#frameWords).slice();
   }
 
   /** The sub-context ids that exist (0 always does). */
@@ -157,6 +167,8 @@ export class VirglContext implements RutabagaContext {
         const c = decodeCommand(r, f.header, f.cmd, f.object, f.length);
         if (c instanceof VirglRefusal) throw toRutabagaError(c);
         if (!KEEPS_BUFFERS[c.cmd]) this.#host.bufferWrites.bump();
+        this.#frameStart = f.header;
+        this.#frameWords = f.length + 1;
         const execute = executorOf(c.cmd);
         const outcome = typeof execute === "function" ? execute(this.#execution, c) : UNSUPPORTED;
         if (outcome === UNSUPPORTED) this.#count(c);
@@ -187,8 +199,40 @@ export class VirglContext implements RutabagaContext {
     throw new RutabagaError("Unsupported", "virgl blob resources");
   }
 
+  /**
+   * The context as a snapshot section (`snapshot/context-snapshot.ts`): waiting query results are served first, and a
+   * query that is still running refuses the snapshot (`Unsupported`).
+   */
   snapshot(): Uint8Array {
-    throw new RutabagaError("Unsupported", "virgl context snapshot");
+    const gl = this.#host.gl;
+    gl.makeCurrent(this.#glCtx);
+    this.#execution.queries.servePending(this.#execution.lookup, true);
+    return encodeContextSection(this.name, this.#attached, this.#execution);
+  }
+
+  /**
+   * Rebuilds the state a section describes in this new context: attaches its resources (each must exist), then runs
+   * its commands through the same decoder and executors as a guest's submit. Throws `SnapshotError`.
+   */
+  restoreState(section: VirglContextSection): void {
+    for (const id of section.attached) {
+      if (this.#host.resource(id) === undefined) {
+        throw new RutabagaError("SnapshotError", `context ${this.ctxId} is attached to absent resource ${id}`);
+      }
+      this.#attached.add(id);
+    }
+    try {
+      for (const submit of groupCommands(section.commands, MAX_SUBMIT_BYTES)) this.submitCmd(submit, []);
+      if (this.unsupported.size > 0) {
+        throw new RutabagaError("SnapshotError", `unexecuted commands: ${[...this.unsupported.keys()].join(", ")}`);
+      }
+      restoreQueryResults(this.#execution, section.queryResults, this.ctxId);
+    } catch (e) {
+      if (e instanceof RutabagaError && e.code !== "SnapshotError") {
+        throw new RutabagaError("SnapshotError", `context ${this.ctxId}'s state: ${e.message}`);
+      }
+      throw e;
+    }
   }
 
   destroy(): void {

@@ -65,6 +65,7 @@ export class EglHostGl implements HostGl {
         this.#optional.glMultiDrawArraysIndirectCount !== undefined &&
         this.#optional.glMultiDrawElementsIndirectCount !== undefined,
       textureBarrier: this.#optional.glTextureBarrier !== undefined,
+      blendBarrier: this.#optional.glBlendBarrierKHR !== undefined,
     };
     this.#gl.glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     this.#gl.glPixelStorei(GL_PACK_ALIGNMENT, 1);
@@ -349,6 +350,12 @@ export class EglHostGl implements HostGl {
   useProgram(program: number): void {
     this.#gl.glUseProgram(program);
   }
+  getUniformLocation(program: number, name: string): number {
+    return this.#gl.glGetUniformLocation(program, name);
+  }
+  programUniform4uiv(program: number, location: number, data: Uint32Array): void {
+    this.#gl.glProgramUniform4uiv(program, location, data.length >>> 2, data);
+  }
 
   createVertexArray(): number {
     this.#u32[0] = 0;
@@ -537,6 +544,12 @@ export class EglHostGl implements HostGl {
   createQuery(target: number): number {
     this.#u32[0] = 0;
     this.#gl.glCreateQueries(target, 1, this.#u32);
+    if (this.#u32[0] === 0) {
+      // Mesa 22.3's glCreateQueries refuses the ARB_pipeline_statistics_query targets (GL_INVALID_ENUM) that its
+      // glBeginQuery accepts: a name from glGenQueries becomes that query at its first begin.
+      this.#gl.glGetError();
+      this.#gl.glGenQueries(1, this.#u32);
+    }
     if (this.#u32[0] !== 0) glObjectCensus.created("query");
     return this.#u32[0]!;
   }
@@ -603,6 +616,9 @@ export class EglHostGl implements HostGl {
   }
   memoryBarrier(barriers: number): void {
     this.#gl.glMemoryBarrier(barriers);
+  }
+  blendBarrier(): void {
+    this.#needOptional("glBlendBarrierKHR")();
   }
   textureBarrier(): void {
     this.#needOptional("glTextureBarrier")();

@@ -85,6 +85,8 @@ export const GL_PROTOTYPES = {
   glGetProgramInfoLog: "void glGetProgramInfoLog(uint32 p, int32 size, void *len, void *log)",
   glDeleteProgram: "void glDeleteProgram(uint32 p)",
   glUseProgram: "void glUseProgram(uint32 p)",
+  glGetUniformLocation: "int32 glGetUniformLocation(uint32 p, const char *name)",
+  glProgramUniform4uiv: "void glProgramUniform4uiv(uint32 p, int32 location, int32 count, const uint32_t *value)",
   glCreateVertexArrays: "void glCreateVertexArrays(int32 n, void *out)",
   glDeleteVertexArrays: "void glDeleteVertexArrays(int32 n, void *names)",
   glBindVertexArray: "void glBindVertexArray(uint32 vao)",
@@ -139,6 +141,7 @@ export const GL_PROTOTYPES = {
   glSampleMaski: "void glSampleMaski(uint32 i, uint32 mask)",
   glPrimitiveRestartIndex: "void glPrimitiveRestartIndex(uint32 i)",
   glCreateQueries: "void glCreateQueries(uint32 target, int32 n, void *out)",
+  glGenQueries: "void glGenQueries(int32 n, void *out)",
   glDeleteQueries: "void glDeleteQueries(int32 n, void *names)",
   glBeginQuery: "void glBeginQuery(uint32 target, uint32 q)",
   glEndQuery: "void glEndQuery(uint32 target)",
@@ -196,6 +199,13 @@ export const GL_OPTIONAL_PROTOTYPES = {
     version: 45,
     extension: "GL_ARB_texture_barrier",
     extensionName: "glTextureBarrier",
+  },
+  // Core in OpenGL ES 3.2 only: a desktop context has it through the extension alone.
+  glBlendBarrierKHR: {
+    prototype: "void glBlendBarrierKHR()",
+    version: Number.POSITIVE_INFINITY,
+    extension: "GL_KHR_blend_equation_advanced",
+    extensionName: "glBlendBarrierKHR",
   },
   glMultiDrawArraysIndirectCount: {
     prototype:

@@ -10,6 +10,7 @@ import { EDID_MAX_DIMENSION, MIN_SCANOUT_DIMENSION } from "../../virtio-gpu/inde
 import { SplitVirtqueue, VirtqueueError } from "../../virtio-gpu/virtqueue.ts";
 import { EventFd } from "../os/eventfd.ts";
 import { closeFd } from "../os/fd.ts";
+import { readToEnd, writeAndClose } from "../os/fd-stream.ts";
 import { OsError } from "../os/os-error.ts";
 import { UnixSocket } from "../os/unix-socket.ts";
 import {
@@ -31,6 +32,7 @@ import type { QemuDisplayMode } from "./display-codec.ts";
 import { MemoryTable, MemoryTableError } from "./memory-table.ts";
 import { type FramedMessage, MessageReader, type ReaderEnd } from "./message-reader.ts";
 import {
+  DeviceStateTransfer,
   GPU_QUEUE_COUNT,
   MAX_CONFIG_BYTES,
   MAX_MEM_SLOTS,
@@ -76,7 +78,8 @@ const PROTOCOL_FEATURES =
   bit(VhostUserProtocolFeature.ReplyAck) |
   bit(VhostUserProtocolFeature.Config) |
   bit(VhostUserProtocolFeature.ConfigureMemSlots) |
-  bit(VhostUserProtocolFeature.ResetDevice);
+  bit(VhostUserProtocolFeature.ResetDevice) |
+  bit(VhostUserProtocolFeature.DeviceState);
 const TRANSPORT_FEATURES =
   bit(TransportFeature.NotifyOnEmpty) |
   bit(TransportFeature.IndirectDesc) |
@@ -88,6 +91,8 @@ type Outcome = "replied" | "done" | VhostUserRefusal;
 /** REPLY_ACK's u64 status (vhost-user.rst: zero is success). */
 const ACK_OK = 0n;
 const ACK_FAILED = 1n;
+/** Largest device state a front-end may load (the host-memory limit's default plus room for the state). */
+const MAX_DEVICE_STATE_BYTES = 8 * 1024 * 1024 * 1024;
 /** How long the control queue waits for QEMU's display info after a config read. */
 const DISPLAY_REFRESH_TIMEOUT_MS = 1000;
 
@@ -118,6 +123,8 @@ export class VhostUserGpuBackend {
   #display: DisplayChannel | undefined;
   /** QEMU's display info being fetched: the control queue waits for it (see {@link #refreshDisplay}). */
   #displayRefresh: Promise<void> | undefined;
+  /** The device state being saved or loaded: resolves to whether it worked (CHECK_DEVICE_STATE's answer). */
+  #stateTransfer: Promise<boolean> | undefined;
   #ended = false;
   readonly #onEnd: ((why: string) => void)[] = [];
   /** Messages handled, by request id (for logs and tests). */
@@ -391,12 +398,72 @@ export class VhostUserGpuBackend {
         this.#negotiateDisplay(display);
         return "done";
       }
+      case VhostUserRequest.SetDeviceStateFd:
+        return this.#setDeviceStateFd(m, takeFd());
+      case VhostUserRequest.CheckDeviceState: {
+        const transfer = this.#stateTransfer;
+        this.#stateTransfer = undefined;
+        const reply = (ok: boolean) => {
+          if (!this.#ended) this.#reply(m, encodeU64(ok ? ACK_OK : ACK_FAILED));
+        };
+        if (transfer === undefined) reply(false);
+        else void transfer.then(reply);
+        return "replied";
+      }
       case VhostUserRequest.SetBackendReqFd:
         // BACKEND_REQ is not offered; a front-end that sends it anyway gets the descriptor closed.
         return new VhostUserRefusal("backend requests are not supported");
       default:
         return new VhostUserRefusal(`unknown request ${m.request}`);
     }
+  }
+
+  /**
+   * SET_DEVICE_STATE_FD: saves the device's snapshot into the front-end's channel, or loads one from it, in the
+   * background; CHECK_DEVICE_STATE then answers whether that worked. The rings are stopped (phase 0) by then.
+   */
+  #setDeviceStateFd(m: FramedMessage, fd: number | undefined): Outcome {
+    const fail = (why: string): Outcome => {
+      if (fd !== undefined) closeFd(fd);
+      this.#stateTransfer = Promise.resolve(false);
+      this.#reply(m, encodeU64(DeviceStateTransfer.REPLY_ERROR | DeviceStateTransfer.REPLY_NO_FD));
+      this.#log(`device state transfer refused: ${why}`);
+      return "replied";
+    };
+    if ((this.#protocolFeatures & bit(VhostUserProtocolFeature.DeviceState)) === 0n) {
+      return fail("VHOST_USER_PROTOCOL_F_DEVICE_STATE was not negotiated");
+    }
+    if (fd === undefined) return fail("no descriptor");
+    if (m.payload.byteLength < DeviceStateTransfer.SIZE) return fail("short payload");
+    const v = new DataView(m.payload.buffer, m.payload.byteOffset, m.payload.byteLength);
+    const direction = v.getUint32(DeviceStateTransfer.direction, true);
+    if (v.getUint32(DeviceStateTransfer.phase, true) !== DeviceStateTransfer.PHASE_STOPPED) {
+      return fail("only the stopped phase is supported");
+    }
+    const logged = (what: string) => (e: unknown) => {
+      this.#log(`device state ${what}: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    };
+    if (direction === DeviceStateTransfer.SAVE) {
+      let state: Uint8Array;
+      try {
+        state = this.device.snapshot();
+      } catch (e) {
+        return fail(e instanceof Error ? e.message : String(e));
+      }
+      this.#reply(m, encodeU64(DeviceStateTransfer.REPLY_NO_FD));
+      this.#stateTransfer = writeAndClose(fd, state).then(() => true, logged("save"));
+      return "replied";
+    }
+    if (direction !== DeviceStateTransfer.LOAD) return fail(`direction ${direction}`);
+    this.#reply(m, encodeU64(DeviceStateTransfer.REPLY_NO_FD));
+    this.#stateTransfer = readToEnd(fd, MAX_DEVICE_STATE_BYTES)
+      .then((state) => {
+        this.device.restore(state, this.#memory.memory);
+        return true;
+      }, logged("load"))
+      .catch(logged("load"));
+    return "replied";
   }
 
   async #negotiateDisplay(display: DisplayChannel): Promise<void> {

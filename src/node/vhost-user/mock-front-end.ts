@@ -3,6 +3,7 @@ import { GpuWireSize } from "../../virtio-gpu/protocol.ts";
 import { encodeRequest, type RequestHeader } from "../../virtio-gpu/request-encoder.ts";
 import { MockGuestRam, MockVirtqueueDriver } from "../../virtio-gpu/virtqueue-mock-driver.ts";
 import { EventFd } from "../os/eventfd.ts";
+import { readToEnd, writeAndClose } from "../os/fd-stream.ts";
 import { createMemfd } from "../os/memfd.ts";
 import { MemoryMapping } from "../os/memory-mapping.ts";
 import { UnixSocket } from "../os/unix-socket.ts";
@@ -20,6 +21,7 @@ import {
 import { encodeDisplayInfo } from "./display-codec.ts";
 import { type FramedMessage, MessageReader } from "./message-reader.ts";
 import {
+  DeviceStateTransfer,
   GPU_DISPLAY_REPLY_FLAG,
   GpuDisplayProtocolFeature,
   GpuDisplayRequest,
@@ -146,11 +148,16 @@ export class MockFrontEnd {
     return encodeVringState({ index, num });
   }
 
-  /** The messages QEMU 10 sends at realize, probe and DRIVER_OK (vhost-user-gpu.md), up to enabled rings. */
-  async start(features: bigint): Promise<void> {
+  /**
+   * The messages QEMU 10 sends at realize, probe and DRIVER_OK (vhost-user-gpu.md), up to enabled rings. With
+   * `deviceState`, the front-end also accepts `VHOST_USER_PROTOCOL_F_DEVICE_STATE` (QEMU 10 does not, for a GPU).
+   */
+  async start(features: bigint, options: { deviceState?: boolean } = {}): Promise<void> {
     await this.send(VhostUserRequest.GetFeatures, undefined, [], { expectReply: true });
     await this.send(VhostUserRequest.GetProtocolFeatures, undefined, [], { expectReply: true });
-    await this.send(VhostUserRequest.SetProtocolFeatures, encodeU64(ACCEPTED_PROTOCOL_FEATURES));
+    const accepted =
+      ACCEPTED_PROTOCOL_FEATURES | (options.deviceState === true ? bit(VhostUserProtocolFeature.DeviceState) : 0n);
+    await this.send(VhostUserRequest.SetProtocolFeatures, encodeU64(accepted));
     await this.send(VhostUserRequest.GetQueueNum, undefined, [], { expectReply: true });
     await this.send(VhostUserRequest.GetMaxMemSlots, undefined, [], { expectReply: true });
     await this.send(VhostUserRequest.SetOwner);
@@ -212,6 +219,50 @@ export class MockFrontEnd {
     if (used === undefined) throw new Error("no response");
     const bytes = this.ram.view(placed.writable[0]!.addr, used.length).slice();
     return { type: new DataView(bytes.buffer).getUint32(0, true), bytes };
+  }
+
+  /**
+   * Stops both rings (GET_VRING_BASE), as a front-end does before a device state transfer; returns their positions.
+   */
+  async stopRings(): Promise<number[]> {
+    const bases: number[] = [];
+    for (const i of [0, 1]) {
+      const reply = await this.send(VhostUserRequest.GetVringBase, encodeVringState({ index: i, num: 0 }), [], {
+        expectReply: true,
+      });
+      if (reply === undefined) throw new Error("no GET_VRING_BASE reply");
+      bases.push(new DataView(reply.payload.buffer, reply.payload.byteOffset).getUint32(4, true));
+    }
+    return bases;
+  }
+
+  /** SET_DEVICE_STATE_FD in `direction` over a new socket pair; returns the front-end's end and the reply's u64. */
+  async #openStateChannel(direction: number): Promise<{ fd: number; reply: bigint }> {
+    const [mine, theirs] = UnixSocket.pair();
+    const payload = new Uint8Array(DeviceStateTransfer.SIZE);
+    new DataView(payload.buffer).setUint32(DeviceStateTransfer.direction, direction, true);
+    const reply = this.send(VhostUserRequest.SetDeviceStateFd, payload, [theirs.fd], { expectReply: true });
+    theirs.close();
+    return { fd: mine.fd, reply: MockFrontEnd.u64(await reply) };
+  }
+
+  /** CHECK_DEVICE_STATE's u64 (0: the transfer worked). */
+  async checkDeviceState(): Promise<bigint> {
+    return MockFrontEnd.u64(await this.send(VhostUserRequest.CheckDeviceState, undefined, [], { expectReply: true }));
+  }
+
+  /** Saves the back-end's state as QEMU's migration would: the state read to EOF, then CHECK_DEVICE_STATE. */
+  async saveDeviceState(): Promise<{ state: Uint8Array; reply: bigint; check: bigint }> {
+    const { fd, reply } = await this.#openStateChannel(DeviceStateTransfer.SAVE);
+    const state = reply === DeviceStateTransfer.REPLY_NO_FD ? await readToEnd(fd, 1 << 30) : new Uint8Array(0);
+    return { state, reply, check: await this.checkDeviceState() };
+  }
+
+  /** Loads `state` into the back-end: written and the channel closed, then CHECK_DEVICE_STATE. */
+  async loadDeviceState(state: Uint8Array): Promise<{ reply: bigint; check: bigint }> {
+    const { fd, reply } = await this.#openStateChannel(DeviceStateTransfer.LOAD);
+    if (reply === DeviceStateTransfer.REPLY_NO_FD) await writeAndClose(fd, state);
+    return { reply, check: await this.checkDeviceState() };
   }
 
   /** Resolves once the display socket has seen `count` messages of `request`; rejects after `timeoutMs`. */

@@ -29,6 +29,8 @@ export const VhostUserRequest = {
   GetMaxMemSlots: 36,
   AddMemReg: 37,
   RemMemReg: 38,
+  SetDeviceStateFd: 42,
+  CheckDeviceState: 43,
 } as const;
 
 /** Header flag bits: version 1 in bits 0–1, then REPLY and NEED_REPLY. */
@@ -48,6 +50,7 @@ export const VhostUserProtocolFeature = {
   Config: 9n,
   ResetDevice: 13n,
   ConfigureMemSlots: 15n,
+  DeviceState: 19n,
 } as const;
 
 /** Virtio and vhost-user feature bits the transport offers. */
@@ -57,6 +60,22 @@ export const TransportFeature = {
   EventIdx: 29n,
   ProtocolFeatures: 30n,
   Version1: 32n,
+} as const;
+
+/**
+ * SET_DEVICE_STATE_FD's payload `{u32 direction, u32 phase}` (direction 0 save: the back-end writes its state; 1 load:
+ * it reads one; phase 0: the device and its rings are stopped), and its u64 reply: bits 0–7 an error, bit 8 set when
+ * the back-end returns no descriptor of its own.
+ */
+export const DeviceStateTransfer = {
+  direction: 0,
+  phase: 4,
+  SIZE: 8,
+  SAVE: 0,
+  LOAD: 1,
+  PHASE_STOPPED: 0,
+  REPLY_NO_FD: 0x100n,
+  REPLY_ERROR: 0x1n,
 } as const;
 
 /** `VhostUserMsg` header: `{u32 request, u32 flags, u32 size}`, then `size` bytes of payload. */

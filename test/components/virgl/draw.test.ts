@@ -3,40 +3,36 @@ import { test } from "node:test";
 import { PipeClear, PipeShaderType } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { RutabagaFenceFlags, transfer2d } from "../../../src/index.ts";
-import { bindPlainPipeline, createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
+import {
+  bindPlainPipeline,
+  CONST_COLOR_FS,
+  createWithBacking,
+  fullScreenTriangle,
+  makeVirgl,
+  PASS_VS,
+  RGBA8,
+  readPixels4x4,
+  res,
+  TRIANGLES,
+} from "./helpers.ts";
 
-// virgl_hw.h / p_defines.h values typed here: VIRGL_FORMAT_R32G32B32A32_FLOAT, VIRGL_BIND_VERTEX_BUFFER,
-// VIRGL_BIND_INDEX_BUFFER, PIPE_PRIM_TRIANGLES, PIPE_QUERY_OCCLUSION_COUNTER, VIRGL_FORMAT_R8_UNORM.
-const BIND_VERTEX_BUFFER = 1 << 4;
+// virgl_hw.h / p_defines.h values typed here: VIRGL_BIND_INDEX_BUFFER, PIPE_QUERY_OCCLUSION_COUNTER,
+// VIRGL_FORMAT_R8_UNORM.
 const BIND_INDEX_BUFFER = 1 << 5;
-const TRIANGLES = 4;
 const OCCLUSION_COUNTER = 0;
 const R8 = 64;
-
-const VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
-/** Writes CONST[0] as its colour. */
-const FS =
-  "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\nDCL OUT[0], COLOR\nDCL CONST[0]\n  0: MOV OUT[0], CONST[0]\n  1: END\n";
 
 /** A 4×4 RGBA8 target (resource 1), a vertex buffer (2) with one triangle over the whole target, state bound. */
 function scene() {
   const v = makeVirgl();
   const target = createWithBacking(v.rutabaga, 1, res({ width: 4, height: 4 }), 64);
-  const vertices = Float32Array.of(-1, -1, 0, 1, 3, -1, 0, 1, -1, 3, 0, 1);
-  const vb = createWithBacking(
-    v.rutabaga,
-    2,
-    res({ target: 0, format: R8, bind: BIND_VERTEX_BUFFER, width: 48, height: 1 }),
-    48,
-  );
-  vb.set(new Uint8Array(vertices.buffer));
-  v.rutabaga.transferWrite(1, 2, transfer2d(0, 0, 48, 1));
+  fullScreenTriangle(v.rutabaga);
   const setup = bindPlainPipeline(
     new VirglEncoder()
       .createSurface(10, 1, RGBA8)
       .setFramebufferState(0, [10])
-      .createShader(20, PipeShaderType.Vertex, VS)
-      .createShader(21, PipeShaderType.Fragment, FS)
+      .createShader(20, PipeShaderType.Vertex, PASS_VS)
+      .createShader(21, PipeShaderType.Fragment, CONST_COLOR_FS)
       .bindShader(20, PipeShaderType.Vertex)
       .bindShader(21, PipeShaderType.Fragment),
   ).clear(PipeClear.Color0, [1, 0, 0, 1]);
@@ -44,10 +40,7 @@ function scene() {
   return { ...v, target };
 }
 
-function pixels(r: ReturnType<typeof makeVirgl>["rutabaga"], target: Uint8Array): number[][] {
-  r.transferRead(1, 1, transfer2d(0, 0, 4, 4));
-  return Array.from({ length: 16 }, (_, i) => [...target.subarray(i * 4, i * 4 + 4)]);
-}
+const pixels = readPixels4x4;
 
 test("DRAW_VBO runs the translated shaders over the bound state and colours every covered pixel", () => {
   const { rutabaga, target, component } = scene();

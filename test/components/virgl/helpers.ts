@@ -1,19 +1,27 @@
+import type { HostGl } from "../../../src/components/virgl/host-gl/host-gl.ts";
 import { VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
 import { floatBits, VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
-import type { VirglComponent } from "../../../src/components/virgl/virgl-component.ts";
+import { VirglComponent } from "../../../src/components/virgl/virgl-component.ts";
 import {
   type ResourceCreate3D,
   type Rutabaga,
   RutabagaBuilder,
   RutabagaComponentType,
   type RutabagaFence,
+  transfer2d,
   VirglBind,
   VirtioGpuFormat,
 } from "../../../src/index.ts";
 import { virglComponentFactory } from "../../../src/node/gl/virgl-factory.ts";
 
-/** A Rutabaga with the virgl component on the host GL (capsets VIRGL and VIRGL2), context 1 created. */
-export function makeVirgl(hostMemoryLimit?: number): {
+/**
+ * A Rutabaga with the virgl component on the host GL (capsets VIRGL and VIRGL2), context 1 created; `gl` replaces
+ * the host GL the factory opens (a wrapper over it, say).
+ */
+export function makeVirgl(
+  hostMemoryLimit?: number,
+  gl?: HostGl,
+): {
   rutabaga: Rutabaga;
   fences: RutabagaFence[];
   component: VirglComponent;
@@ -24,7 +32,7 @@ export function makeVirgl(hostMemoryLimit?: number): {
   if (hostMemoryLimit !== undefined) builder.setHostMemoryLimit(hostMemoryLimit);
   const rutabaga = builder
     .setComponentFactory(RutabagaComponentType.VirglRenderer, (init) => {
-      component = virglComponentFactory(init) as VirglComponent;
+      component = gl === undefined ? (virglComponentFactory(init) as VirglComponent) : new VirglComponent(init, gl);
       return component;
     })
     .setWarningHandler((m) => {
@@ -87,6 +95,39 @@ export const f32bits = floatBits;
 
 /** `VIRGL_FORMAT_R32G32B32A32_FLOAT` (virgl_formats.h). */
 export const RGBA32F = 31;
+
+/** `PIPE_PRIM_TRIANGLES` (p_defines.h). */
+export const TRIANGLES = 4;
+/** A vertex shader passing IN[0] through as the position. */
+export const PASS_VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+/** A fragment shader writing CONST[0] as its colour to every colour buffer. */
+export const CONST_COLOR_FS =
+  "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\nDCL OUT[0], COLOR\nDCL CONST[0]\n  0: MOV OUT[0], CONST[0]\n  1: END\n";
+
+/** `VIRGL_BIND_VERTEX_BUFFER` (virgl_hw.h) and `VIRGL_FORMAT_R8_UNORM`, a buffer's format. */
+const BIND_VERTEX_BUFFER = 1 << 4;
+const R8 = 64;
+
+/**
+ * Resource `id` (default 2): a vertex buffer holding one triangle, (-1,-1) (3,-1) (-1,3), that covers the whole
+ * viewport, for {@link bindPlainPipeline}'s vec4 attribute.
+ */
+export function fullScreenTriangle(r: Rutabaga, id = 2): void {
+  const vb = createWithBacking(
+    r,
+    id,
+    res({ target: 0, format: R8, bind: BIND_VERTEX_BUFFER, width: 48, height: 1 }),
+    48,
+  );
+  vb.set(new Uint8Array(Float32Array.of(-1, -1, 0, 1, 3, -1, 0, 1, -1, 3, 0, 1).buffer));
+  r.transferWrite(1, id, transfer2d(0, 0, 48, 1));
+}
+
+/** Reads the 4×4 RGBA8 resource `id` (default 1, backing `target`) back as 16 `[r, g, b, a]` pixels, row by row. */
+export function readPixels4x4(r: Rutabaga, target: Uint8Array, id = 1): number[][] {
+  r.transferRead(1, id, transfer2d(0, 0, 4, 4));
+  return Array.from({ length: 16 }, (_, i) => [...target.subarray(i * 4, i * 4 + 4)]);
+}
 
 /**
  * The fixed-function state every draw test starts from: colour writes on and blending off (blend 30), depth clip on

@@ -3,18 +3,21 @@ import { test } from "node:test";
 import { PipeClear, PipeShaderType, VirglObject } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { VirglShader } from "../../../src/components/virgl/state/shader.ts";
-import { transfer2d } from "../../../src/index.ts";
-import { bindPlainPipeline, createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
+import {
+  bindPlainPipeline,
+  CONST_COLOR_FS,
+  createWithBacking,
+  fullScreenTriangle,
+  makeVirgl,
+  PASS_VS,
+  RGBA8,
+  readPixels4x4,
+  res,
+  TRIANGLES,
+} from "./helpers.ts";
 
-// p_defines.h / virgl_hw.h values typed here: PIPE_PRIM_TRIANGLES, VIRGL_BIND_VERTEX_BUFFER, VIRGL_FORMAT_R8_UNORM.
-const TRIANGLES = 4;
-const BIND_VERTEX_BUFFER = 1 << 4;
-const R8 = 64;
-
-const VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
-/** Writes CONST[0] as its colour. */
-const FS =
-  "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\nDCL OUT[0], COLOR\nDCL CONST[0]\n  0: MOV OUT[0], CONST[0]\n  1: END\n";
+const VS = PASS_VS;
+const FS = CONST_COLOR_FS;
 /** Not TGSI: the parser refuses it at its second line. */
 const BAD_FS = `FRAG\nDCL OUT[0], COLOR\n  0: FROB OUT[0], IN[7]\n${"  1: NOP\n".repeat(40)}  41: END\n`;
 
@@ -24,18 +27,8 @@ function scene() {
   const warnings: string[] = [];
   v.component.warn = (m) => warnings.push(m);
   const target = createWithBacking(v.rutabaga, 1, res({ width: 4, height: 4 }), 64);
-  const vb = createWithBacking(
-    v.rutabaga,
-    2,
-    res({ target: 0, format: R8, bind: BIND_VERTEX_BUFFER, width: 48, height: 1 }),
-    48,
-  );
-  vb.set(new Uint8Array(Float32Array.of(-1, -1, 0, 1, 3, -1, 0, 1, -1, 3, 0, 1).buffer));
-  v.rutabaga.transferWrite(1, 2, transfer2d(0, 0, 48, 1));
-  const pixels = () => {
-    v.rutabaga.transferRead(1, 1, transfer2d(0, 0, 4, 4));
-    return Array.from({ length: 16 }, (_, i) => [...target.subarray(i * 4, i * 4 + 4)]);
-  };
+  fullScreenTriangle(v.rutabaga);
+  const pixels = () => readPixels4x4(v.rutabaga, target);
   return { ...v, warnings, pixels };
 }
 

@@ -3,15 +3,21 @@ import { test } from "node:test";
 import { PipeClear, PipeMask, PipeShaderType } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { transfer2d } from "../../../src/index.ts";
-import { bindPlainPipeline, createWithBacking, makeVirgl, RGBA8, res } from "./helpers.ts";
+import {
+  bindPlainPipeline,
+  createWithBacking,
+  fullScreenTriangle,
+  makeVirgl,
+  PASS_VS,
+  RGBA8,
+  res,
+  TRIANGLES,
+} from "./helpers.ts";
 
-// VIRGL_FORMAT_R8G8B8A8_SRGB, VIRGL_BIND_VERTEX_BUFFER, VIRGL_FORMAT_R8_UNORM, PIPE_PRIM_TRIANGLES.
+// VIRGL_FORMAT_R8G8B8A8_SRGB.
 const SRGBA8 = 104;
-const BIND_VERTEX_BUFFER = 1 << 4;
-const R8 = 64;
-const TRIANGLES = 4;
 
-const VS = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+const VS = PASS_VS;
 /** Writes CONST[0]. */
 const FS_CONST = "FRAG\nDCL OUT[0], COLOR\nDCL CONST[0]\n  0: MOV OUT[0], CONST[0]\n  1: END\n";
 /** Samples view 0 at its centre. */
@@ -27,14 +33,7 @@ const FS_TEX =
 function scene() {
   const v = makeVirgl();
   const srgb = createWithBacking(v.rutabaga, 1, res({ format: SRGBA8 }), 64);
-  const vb = createWithBacking(
-    v.rutabaga,
-    2,
-    res({ target: 0, format: R8, bind: BIND_VERTEX_BUFFER, width: 48, height: 1 }),
-    48,
-  );
-  vb.set(new Uint8Array(Float32Array.of(-1, -1, 0, 1, 3, -1, 0, 1, -1, 3, 0, 1).buffer));
-  v.rutabaga.transferWrite(1, 2, transfer2d(0, 0, 48, 1));
+  fullScreenTriangle(v.rutabaga);
   const linear = createWithBacking(v.rutabaga, 3, res({}), 64);
   v.rutabaga.submitCommand(
     1,

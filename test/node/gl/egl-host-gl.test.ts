@@ -84,6 +84,13 @@ test("tessellation parameters, sample shading and barriers are accepted; feature
   gl.minSampleShading(0.5);
   if (gl.features.textureBarrier) gl.textureBarrier();
   else assert.throws(() => gl.textureBarrier(), /Unsupported|not in this host GL/);
+  // glBlendBarrierKHR resolves exactly where the host lists KHR_blend_equation_advanced (desktop GL has no core one).
+  const extensions = new Set(
+    Array.from({ length: gl.getInteger(GL.NUM_EXTENSIONS) }, (_, i) => gl.getStringi(GL.EXTENSIONS, i)),
+  );
+  assert.equal(gl.features.blendBarrier, extensions.has("GL_KHR_blend_equation_advanced"));
+  if (gl.features.blendBarrier) gl.blendBarrier();
+  else assert.throws(() => gl.blendBarrier(), /Unsupported|not in this host GL/);
   assert.equal(gl.getError(), GL.NO_ERROR);
   if (gl.glVersion >= 46) assert.equal(gl.features.indirectParameters, true);
   if (gl.glVersion >= 45) assert.equal(gl.features.textureBarrier, true);

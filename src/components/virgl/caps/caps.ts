@@ -2,7 +2,7 @@ import { GL } from "../host-gl/gl-constants.ts";
 import { drainGlErrors, type HostGl } from "../host-gl/host-gl.ts";
 import { STENCIL_VIEW_OF, VIRGL_FORMATS, VIRGL_VERTEX_FORMATS } from "../resources/formats.ts";
 import { MAX_SAMPLER_SLOTS } from "../state/bound-state.ts";
-import { DRAW_LIMIT_QUERIES, tessellationDrawn, uniformBlocksCap } from "./draw-limits.ts";
+import { constantBufferSizes, DRAW_LIMIT_QUERIES, tessellationDrawn, uniformBlocksCap } from "./draw-limits.ts";
 import { encodeMemoryCaps, MEMORY_LIMIT_QUERIES } from "./memory-caps.ts";
 import { blendsAsStored, colorAttachmentComplete } from "./render-probe.ts";
 import { querySampleLocations } from "./sample-positions.ts";
@@ -142,6 +142,11 @@ export interface HostGlLimits {
   readonly computeBlock: readonly number[];
   /** vec4 varyings a vertex shader may write besides `gl_Position`, as the host links them ({@link probeVertexOutputs}). */
   readonly vertexOutputs: number;
+  /**
+   * Whether advanced blending runs here: the host has `GL_KHR_blend_equation_advanced` and its `glBlendBarrierKHR`,
+   * which TEXTURE_BARRIER issues for a guest's `glBlendBarrier` (the guest gets no coherent variant).
+   */
+  readonly advancedBlend: boolean;
   /** `sample_locations` words ({@link querySampleLocations}); absent: none advertised. */
   readonly sampleLocations?: Uint32Array;
 }
@@ -270,6 +275,7 @@ export function queryHostGlLimits(gl: HostGl): HostGlLimits {
     computeGrid,
     computeBlock,
     vertexOutputs,
+    advancedBlend: extensions.has("GL_KHR_blend_equation_advanced") && gl.features.blendBarrier,
     sampleLocations,
   };
 }
@@ -410,9 +416,9 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
     O.scanout,
     [...limits.render].filter((f) => [1, 2, 67, 68, 121, 134, 100, 101, 104].includes(f)),
   );
-  // VirglCapV2 (caps-view.ts): bit 0 BLEND_EQUATION (advanced blend modes), bit 13 PIPELINE_STATISTICS_QUERY
-  // (render/queries.ts runs these queries).
-  const blendEquation = ext("GL_KHR_blend_equation_advanced");
+  // VirglCapV2 (caps-view.ts): bit 0 BLEND_EQUATION (advanced blend modes: render/pipeline-state.ts, barriers in
+  // execute/memory.ts), bit 13 PIPELINE_STATISTICS_QUERY (render/queries.ts runs these queries).
+  const blendEquation = limits.advancedBlend;
   const statistics = ver >= 46 || ext("GL_ARB_pipeline_statistics_query");
   v.setUint32(O.capabilityBitsV2, (blendEquation ? 1 : 0) | (statistics ? 1 << 13 : 0), true);
   const name = new TextEncoder().encode(limits.renderer.slice(0, 63));
@@ -423,7 +429,8 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   setMask(v, O.multisample, limits.multisample);
   // Format 0 (PIPE_FORMAT_NONE) is how Mesa asks for multisampled framebuffers without attachments.
   if (limits.multisample.size > 0 && capabilityBits & VirglCap.FbNoAttach) setMask(v, O.multisample, [0]);
-  for (let i = 0; i < 6; i++) v.setUint32(O.maxConstBufferSize + i * 4, int(0x8a30), true);
+  for (const [i, bytes] of constantBufferSizes(limits).entries())
+    v.setUint32(O.maxConstBufferSize + i * 4, bytes, true);
   v.setUint32(O.maxUniformBlockSize, int(0x8a30), true);
   return bytes;
 }

@@ -35,6 +35,8 @@ export class VirglExecution {
   backingReads: BackingReadObserver | undefined;
   /** The current sub-context. */
   sub: VirglSubContext;
+  /** A copy of the command being executed, header included (what CREATE_OBJECT keeps for snapshots). */
+  currentCommand: () => Uint8Array = () => new Uint8Array(0);
   #objectBytes = 0;
 
   constructor(gl: HostGl, lookup: ResourceLookup, warn: (message: string) => void, bufferWrites: BufferWrites) {

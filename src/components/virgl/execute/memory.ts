@@ -75,9 +75,33 @@ export const executeMemoryBarrier: Executor<typeof VirglCmd.MemoryBarrier> = (x,
   return undefined;
 };
 
-/** TEXTURE_BARRIER: `glTextureBarrier` where the host has it (the cap is advertised only then). */
-export const executeTextureBarrier: Executor<typeof VirglCmd.TextureBarrier> = (x) => {
-  if (!x.gl.features.textureBarrier) return UNSUPPORTED;
-  x.gl.textureBarrier();
-  return undefined;
+/** p_defines.h `PIPE_TEXTURE_BARRIER_SAMPLER`: texels drawn before are sampled after. */
+const TEXTURE_BARRIER_SAMPLER = 1 << 0;
+/**
+ * p_defines.h `PIPE_TEXTURE_BARRIER_FRAMEBUFFER`: what Mesa sends for `glBlendBarrier` (and framebuffer-fetch
+ * barriers): advanced-blend draws after it see the colours drawn before.
+ */
+const TEXTURE_BARRIER_FRAMEBUFFER = 1 << 1;
+
+/**
+ * TEXTURE_BARRIER: `glTextureBarrier` for the sampler bit, `glBlendBarrierKHR` for the framebuffer bit (a host
+ * without coherent advanced blending needs it between overlapping advanced-blend draws; the caps advertise advanced
+ * blending only where the host has it). A framebuffer barrier on a host without it falls back to `glTextureBarrier`,
+ * which also orders framebuffer writes before later reads. Unsupported only when no requested barrier can run.
+ */
+export const executeTextureBarrier: Executor<typeof VirglCmd.TextureBarrier> = (x, c) => {
+  const { textureBarrier, blendBarrier } = x.gl.features;
+  const framebuffer = (c.flags & TEXTURE_BARRIER_FRAMEBUFFER) !== 0;
+  // Flags naming neither barrier are taken as a sampler barrier, the stronger of the two on a GL host.
+  const sampler = (c.flags & TEXTURE_BARRIER_SAMPLER) !== 0 || !framebuffer;
+  let done = false;
+  if (framebuffer && blendBarrier) {
+    x.gl.blendBarrier();
+    done = true;
+  }
+  if (textureBarrier && (sampler || (framebuffer && !done))) {
+    x.gl.textureBarrier();
+    done = true;
+  }
+  return done ? undefined : UNSUPPORTED;
 };

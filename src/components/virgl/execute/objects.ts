@@ -29,7 +29,14 @@ function createSurface(x: VirglExecution, handle: number, desc: VirglSurfaceDesc
   }
   if (!sub.surfaces.has(handle) && sub.objectCount >= MAX_OBJECTS_PER_SUB_CTX) return invalid("too many objects");
   x.dropObject(handle);
-  sub.surfaces.set(handle, { resourceId: desc.resourceId, format: desc.format, level, firstLayer, lastLayer });
+  sub.surfaces.set(handle, {
+    resourceId: desc.resourceId,
+    format: desc.format,
+    level,
+    firstLayer,
+    lastLayer,
+    command: x.currentCommand(),
+  });
   sub.framebufferVersion++;
   return undefined;
 }
@@ -48,7 +55,7 @@ function storeObject(x: VirglExecution, c: VirglCommandOf<typeof VirglCmd.Create
   }
   if (sub.surfaces.delete(handle)) sub.framebufferVersion++;
   x.forgetQuery(handle);
-  sub.objects.set(handle, { type: c.objectType, state, bytes: c.bytes });
+  sub.objects.set(handle, { type: c.objectType, state, bytes: c.bytes, commands: [x.currentCommand()] });
   return undefined;
 }
 

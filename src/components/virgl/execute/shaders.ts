@@ -42,6 +42,7 @@ export function continueShader(
   if (reserved !== undefined) return reserved;
   shader.append(desc.text);
   existing.bytes += desc.text.byteLength;
+  existing.commands.push(x.currentCommand());
   if (shader.complete) parseComplete(x, c.handle, shader);
   return undefined;
 }

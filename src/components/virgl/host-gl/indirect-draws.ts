@@ -39,4 +39,6 @@ export interface HostGlFeatures {
   readonly indirectParameters: boolean;
   /** `textureBarrier` (GL 4.5 or `GL_ARB_texture_barrier`). */
   readonly textureBarrier: boolean;
+  /** `blendBarrier` and the `GL_*_KHR` blend equations (`GL_KHR_blend_equation_advanced`). */
+  readonly blendBarrier: boolean;
 }

@@ -23,4 +23,9 @@ export interface HostGlMemory {
   memoryBarrier(barriers: number): void;
   /** `glTextureBarrier`: needs `features.textureBarrier`. */
   textureBarrier(): void;
+  /**
+   * `glBlendBarrierKHR`: orders advanced-blend draws that overlap (KHR_blend_equation_advanced, needed where the host
+   * blends them non-coherently); needs `features.blendBarrier`.
+   */
+  blendBarrier(): void;
 }

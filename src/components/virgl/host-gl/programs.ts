@@ -16,4 +16,8 @@ export interface HostGlPrograms {
   linkProgram(shaders: readonly number[], feedbackVaryings?: readonly string[]): GlBuildResult;
   deleteProgram(program: number): void;
   useProgram(program: number): void;
+  /** `glGetUniformLocation`: the location of uniform `name` in `program`, -1 when the program has none. */
+  getUniformLocation(program: number, name: string): number;
+  /** `glProgramUniform4uiv`: `data.length / 4` uvec4s from `location` of `program` (GL 4.1). */
+  programUniform4uiv(program: number, location: number, data: Uint32Array): void;
 }

@@ -116,6 +116,8 @@ export class RecordingHostGl implements HostGl {
     this.features = {
       indirectParameters: options.features?.indirectParameters ?? this.glVersion >= 46,
       textureBarrier: options.features?.textureBarrier ?? this.glVersion >= 45,
+      blendBarrier:
+        options.features?.blendBarrier ?? (options.extensions ?? []).includes("GL_KHR_blend_equation_advanced"),
     };
   }
 
@@ -392,6 +394,10 @@ export class RecordingHostGl implements HostGl {
   #need(feature: keyof HostGlFeatures, what: string): void {
     if (!this.features[feature]) throw new RutabagaError("Unsupported", `${what} (not in this host GL)`);
   }
+  blendBarrier(): void {
+    this.#need("blendBarrier", "blendBarrier");
+    this.#record("blendBarrier", []);
+  }
   textureBarrier(): void {
     this.#need("textureBarrier", "textureBarrier");
     this.#record("textureBarrier", []);
@@ -527,6 +533,14 @@ export class RecordingHostGl implements HostGl {
   // HostGlPrograms: recorded only.
   useProgram(program: number): void {
     this.#record("useProgram", [program]);
+  }
+  /** Every name is at location 7 of a live program, -1 elsewhere. */
+  getUniformLocation(program: number, name: string): number {
+    this.#record("getUniformLocation", [program, name]);
+    return this.#live.get(program) === "program" ? 7 : -1;
+  }
+  programUniform4uiv(program: number, location: number, data: Uint32Array): void {
+    this.#record("programUniform4uiv", [program, location, data]);
   }
 
   // HostGlVertexArrays: recorded only.

@@ -20,6 +20,7 @@ import {
   SHADER_OFFSET_CONTINUATION,
   ShaderOffset,
   StageListOffset,
+  StencilRefOffset,
   SubCtxOffset,
   SurfaceOffset,
   TransferOffset,
@@ -33,7 +34,15 @@ import {
   VirglTransferDirection,
 } from "./commands.ts";
 import type { VirglStreamOutputInfo } from "./objects/shader.ts";
-import type { VirglBlitSide, VirglDrawInfo, VirglVertexBuffer, VirglViewport } from "./typed-commands.ts";
+import type {
+  VirglBlitSide,
+  VirglBufferRange,
+  VirglDrawInfo,
+  VirglImageBinding,
+  VirglScissor,
+  VirglVertexBuffer,
+  VirglViewport,
+} from "./typed-commands.ts";
 
 const f32 = new Float32Array(1);
 const f32u = new Uint32Array(f32.buffer);
@@ -548,6 +557,59 @@ export class VirglEncoder {
       [o.IndirectDrawCountHandle]: d.indirectDrawCountHandle ?? 0,
     };
     return this.#cmd(VirglCmd.DrawVbo, 0, size, fields);
+  }
+
+  /** SET_CONSTANT_BUFFER of raw dwords for `stage` slot `index`. */
+  setConstantWords(stage: number, index: number, words: Uint32Array): this {
+    return this.raw(VirglCmd.SetConstantBuffer, 0, [stage, index, ...words]);
+  }
+
+  /** SET_SCISSOR_STATE from `startSlot`: each rectangle as min and max x/y packed 16/16 bits. */
+  setScissors(startSlot: number, scissors: readonly VirglScissor[]): this {
+    const payload = [startSlot];
+    for (const s of scissors) payload.push(((s.minY << 16) | s.minX) >>> 0, ((s.maxY << 16) | s.maxX) >>> 0);
+    return this.raw(VirglCmd.SetScissorState, 0, payload);
+  }
+
+  /** SET_STENCIL_REF: front reference in bits 0–7, back in bits 8–15. */
+  setStencilRef(front: number, back: number): this {
+    return this.#cmd(VirglCmd.SetStencilRef, 0, 1, { [StencilRefOffset.Ref]: (front & 0xff) | ((back & 0xff) << 8) });
+  }
+
+  /** SET_CLIP_STATE: 8 planes of 4 floats. */
+  setClipState(planes: Float32Array): this {
+    return this.raw(VirglCmd.SetClipState, 0, new Uint32Array(Float32Array.from(planes).buffer));
+  }
+
+  /** SET_POLYGON_STIPPLE: 32 rows of 32 bits. */
+  setPolygonStipple(pattern: ArrayLike<number>): this {
+    return this.raw(VirglCmd.SetPolygonStipple, 0, pattern);
+  }
+
+  /** SET_MIN_SAMPLES. */
+  setMinSamples(minSamples: number): this {
+    return this.#cmd(VirglCmd.SetMinSamples, 0, 1, { [ValueOffset.Value]: minSamples });
+  }
+
+  /** SET_SHADER_BUFFERS of `stage` from `startSlot` (resource 0 unbinds a slot). */
+  setShaderBuffers(stage: number, startSlot: number, buffers: readonly VirglBufferRange[]): this {
+    const payload = [stage, startSlot];
+    for (const b of buffers) payload.push(b.offset, b.length, b.resourceId);
+    return this.raw(VirglCmd.SetShaderBuffers, 0, payload);
+  }
+
+  /** SET_SHADER_IMAGES of `stage` from `startSlot` (resource 0 unbinds a slot). */
+  setShaderImages(stage: number, startSlot: number, images: readonly VirglImageBinding[]): this {
+    const payload = [stage, startSlot];
+    for (const i of images) payload.push(i.format, i.access, i.layerOffset, i.levelSize, i.resourceId);
+    return this.raw(VirglCmd.SetShaderImages, 0, payload);
+  }
+
+  /** SET_ATOMIC_BUFFERS from `startSlot` (resource 0 unbinds a slot). */
+  setAtomicBuffers(startSlot: number, buffers: readonly VirglBufferRange[]): this {
+    const payload = [startSlot];
+    for (const b of buffers) payload.push(b.offset, b.length, b.resourceId);
+    return this.raw(VirglCmd.SetAtomicBuffers, 0, payload);
   }
 
   /** SET_TESS_STATE: default outer (4) and inner (2) levels. */

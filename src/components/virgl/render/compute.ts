@@ -20,6 +20,8 @@ export interface ComputeParts {
   readonly gl: HostGl;
   readonly programs: ProgramCache;
   readonly resources: ShaderResources;
+  /** The renderer's `constantsAsUniforms` key part. */
+  readonly constantsKey: Pick<ShaderKey, "constantsAsUniforms">;
   readonly memory: ShaderMemory;
   readonly warn: (message: string) => void;
 }
@@ -95,13 +97,14 @@ export function launchGrid(
   const tgsi = shader.tgsi!;
   const key: ShaderKey = {
     target: "glsl450",
+    ...p.constantsKey,
     ...(shader.sharedMemoryBytes > 0 ? { sharedMemoryBytes: shader.sharedMemoryBytes } : {}),
   };
   const program = p.programs.program([{ shader, tgsi, key }]);
   if (program === 0) return "skipped";
   if (grid[0] === 0 || grid[1] === 0 || grid[2] === 0) return "ran";
   gl.useProgram(program);
-  p.resources.bindBuffers(sub, tgsi, false, lookup);
+  p.resources.bindBuffers(sub, tgsi, false, lookup, { name: program, generation: p.programs.generation });
   p.resources.bindTextures(sub, tgsi, lookup);
   p.memory.bind(sub, tgsi, lookup);
   gl.dispatchCompute(grid[0]!, grid[1]!, grid[2]!);

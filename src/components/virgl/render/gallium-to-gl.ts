@@ -162,6 +162,9 @@ export function queryTarget(type: number, index = 0): number | undefined {
       return GL.PRIMITIVES_GENERATED;
     case PipeQuery.PrimitivesEmitted:
       return GL.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN;
+    // Its first value (num_primitives_written); render/queries.ts counts the second on GL_PRIMITIVES_GENERATED.
+    case PipeQuery.SoStatistics:
+      return GL.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN;
     default:
       return undefined;
   }

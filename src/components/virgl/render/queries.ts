@@ -1,4 +1,6 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
+import { RutabagaError } from "../../../rutabaga/error.ts";
+import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import type { VirglQueryDesc } from "../protocol/objects/query.ts";
 import { invalid, VirglRefusal } from "../protocol/refusal.ts";
@@ -18,12 +20,17 @@ export const MAX_QUERY_STREAMS = 4;
 /** `PIPE_QUERY_TYPE_*` of GET_QUERY_RESULT_QBO: I32, U32, I64, U64. */
 const QBO_RESULT_BYTES: readonly number[] = [4, 4, 8, 8];
 
+/** A query's results as a snapshot carries them: its result, and for SO_STATISTICS the primitives generated (else 0). */
+export type SavedQueryValues = readonly [result: bigint, generated: bigint];
+
 /** A GET_QUERY_RESULT_QBO whose result the GL did not have yet. */
 interface QboRequest {
   readonly q: VirglQueryDesc;
   readonly resourceId: number;
   readonly resultType: number;
   readonly offset: number;
+  /** Which value: 1 is SO_STATISTICS's primitives_storage_needed, else the query's one result. */
+  readonly index: number;
 }
 
 /** The vertex stream a query counts: its index for primitives queries, else 0 (GL indexes only those). */
@@ -31,6 +38,7 @@ function streamOf(q: VirglQueryDesc): number {
   const perStream =
     q.queryType === PipeQuery.PrimitivesGenerated ||
     q.queryType === PipeQuery.PrimitivesEmitted ||
+    q.queryType === PipeQuery.SoStatistics ||
     q.queryType === PipeQuery.SoOverflowPredicate;
   return perStream ? q.index : 0;
 }
@@ -54,12 +62,21 @@ export function isExecutedQuery(type: number, index = 0): boolean {
 export class Queries {
   readonly #gl: HostGl;
   readonly #objects = new Map<VirglQueryDesc, number>();
+  /**
+   * SO_STATISTICS queries' second GL query (`GL_PRIMITIVES_GENERATED` on the same stream: `primitives_storage_needed`,
+   * `pipe_query_data_so_statistics`' second field); their {@link #objects} entry counts the primitives written.
+   */
+  readonly #generated = new Map<VirglQueryDesc, number>();
   /** GET_QUERY_RESULTs whose result the GL did not have yet. */
   readonly #pending = new Set<VirglQueryDesc>();
   /** GET_QUERY_RESULT_QBOs with wait whose result the GL did not have yet. */
   readonly #pendingQbo = new Set<QboRequest>();
   readonly #state = new Uint8Array(HOST_QUERY_STATE_BYTES);
   readonly #stateView = new DataView(this.#state.buffer);
+  /** Queries begun and not ended. */
+  readonly #active = new Set<VirglQueryDesc>();
+  /** Results carried by a snapshot for queries that have no GL object here (yet). */
+  readonly #restored = new Map<VirglQueryDesc, SavedQueryValues>();
   #conditional = false;
 
   readonly #bufferWrites: BufferWrites | undefined;
@@ -85,15 +102,29 @@ export class Queries {
     // A new run replaces the result a waiting GET_QUERY_RESULT was for; Mesa asks again for the new one.
     this.#pending.delete(q);
     for (const r of this.#pendingQbo) if (r.q === q) this.#pendingQbo.delete(r);
+    this.#restored.delete(q);
     this.#gl.beginQuery(target, this.#object(q, target), streamOf(q));
+    this.#active.add(q);
+    if (q.queryType === PipeQuery.SoStatistics) {
+      let o = this.#generated.get(q);
+      if (o === undefined) {
+        o = this.#gl.createQuery(GL.PRIMITIVES_GENERATED);
+        this.#generated.set(q, o);
+      }
+      this.#gl.beginQuery(GL.PRIMITIVES_GENERATED, o, streamOf(q));
+    }
     return undefined;
   }
 
   end(q: VirglQueryDesc): VirglRefusal | undefined {
     const target = queryTarget(q.queryType, q.index);
     if (target === undefined) return undefined;
-    if (q.queryType === PipeQuery.Timestamp) this.#gl.queryCounter(this.#object(q, target), target);
-    else if (this.#objects.has(q)) this.#gl.endQuery(target, streamOf(q));
+    if (q.queryType === PipeQuery.Timestamp) {
+      this.#restored.delete(q);
+      this.#gl.queryCounter(this.#object(q, target), target);
+    } else if (this.#objects.has(q)) this.#gl.endQuery(target, streamOf(q));
+    if (this.#generated.has(q)) this.#gl.endQuery(GL.PRIMITIVES_GENERATED, streamOf(q));
+    this.#active.delete(q);
     return undefined;
   }
 
@@ -116,9 +147,9 @@ export class Queries {
     const o = this.#objects.get(q);
     if (q.queryType === PipeQuery.GpuFinished || o === undefined) {
       this.#pending.delete(q);
-      return this.#write(q, res, q.queryType === PipeQuery.GpuFinished ? 1n : 0n);
+      return this.#write(q, res, q.queryType === PipeQuery.GpuFinished ? 1n : (this.#restored.get(q)?.[0] ?? 0n));
     }
-    if (this.#gl.isQueryResultAvailable(o)) {
+    if (this.#available(q, o)) {
       this.#pending.delete(q);
       return this.#write(q, res, this.#gl.getQueryResult(o));
     }
@@ -142,21 +173,34 @@ export class Queries {
   ): VirglRefusal | undefined {
     const size = QBO_RESULT_BYTES[resultType];
     if (size === undefined) return invalid(`query result type ${resultType}`);
-    if (index < -1 || index > 0) return invalid(`query result index ${index}`);
+    const values = q.queryType === PipeQuery.SoStatistics ? 2 : 1;
+    if (index < -1 || index >= values) return invalid(`query result index ${index}`);
     const res = this.#qboResource(qboId, offset, size, lookup);
     if (res instanceof VirglRefusal) return res;
-    const o = this.#objects.get(q);
-    const available = o === undefined || this.#gl.isQueryResultAvailable(o);
+    const o = index === 1 ? this.#generated.get(q) : this.#objects.get(q);
+    const available = o === undefined || this.#available(q, o);
     if (index === -1) return this.#writeQbo(res, offset, resultType, available ? 1n : 0n);
     if (available) {
-      const value = o === undefined ? (q.queryType === PipeQuery.GpuFinished ? 1n : 0n) : this.#gl.getQueryResult(o);
+      const value =
+        o === undefined
+          ? q.queryType === PipeQuery.GpuFinished
+            ? 1n
+            : (this.#restored.get(q)?.[index === 1 ? 1 : 0] ?? 0n)
+          : this.#gl.getQueryResult(o);
       return this.#writeQbo(res, offset, resultType, value);
     }
     // The GL orders its write before the commands that follow, which may read the buffer on the GPU.
     if (res.state.glName !== 0 && o !== undefined)
       this.#gl.queryResultToBuffer(o, res.state.glName, offset, resultType, wait ? 0x8866 : 0x9194);
-    else if (wait) this.#pendingQbo.add({ q, resourceId: qboId, resultType, offset });
+    else if (wait) this.#pendingQbo.add({ q, resourceId: qboId, resultType, offset, index });
     return undefined;
+  }
+
+  /** Whether the GL has `o`'s result, and for SO_STATISTICS both of its queries' (they end together). */
+  #available(q: VirglQueryDesc, o: number): boolean {
+    if (!this.#gl.isQueryResultAvailable(o)) return false;
+    const generated = this.#generated.get(q);
+    return generated === undefined || generated === o || this.#gl.isQueryResultAvailable(generated);
   }
 
   #qboResource(id: number, offset: number, size: number, lookup: ResourceLookup): VirglResource | VirglRefusal {
@@ -211,13 +255,13 @@ export class Queries {
     this.#bufferWrites?.bump();
     if (settle) this.#gl.finish();
     for (const r of [...this.#pendingQbo]) {
-      const o = this.#objects.get(r.q);
+      const o = r.index === 1 ? this.#generated.get(r.q) : this.#objects.get(r.q);
       const res = this.#qboResource(r.resourceId, r.offset, QBO_RESULT_BYTES[r.resultType] ?? 8, lookup);
       if (o === undefined || res instanceof VirglRefusal) {
         this.#pendingQbo.delete(r);
         continue;
       }
-      if (!this.#gl.isQueryResultAvailable(o)) continue;
+      if (!this.#available(r.q, o)) continue;
       this.#pendingQbo.delete(r);
       this.#writeQbo(res, r.offset, r.resultType, this.#gl.getQueryResult(o));
     }
@@ -228,7 +272,7 @@ export class Queries {
         this.#pending.delete(q);
         continue;
       }
-      if (!this.#gl.isQueryResultAvailable(o)) continue;
+      if (!this.#available(q, o)) continue;
       this.#pending.delete(q);
       this.#write(q, res, this.#gl.getQueryResult(o));
     }
@@ -269,20 +313,49 @@ export class Queries {
     this.#conditional = true;
   }
 
+  /**
+   * The result a snapshot carries for `q`: the GL's (waiting for it), the one restored earlier, or `undefined` for a
+   * query never run. Throws `Unsupported` for a query begun and not ended, or while a render condition is set
+   * (neither can be rebuilt from a result).
+   */
+  savedResult(q: VirglQueryDesc): SavedQueryValues | undefined {
+    if (this.#active.has(q)) throw new RutabagaError("Unsupported", "a query is active (end it before a snapshot)");
+    if (this.#conditional) throw new RutabagaError("Unsupported", "a render condition is set");
+    const o = this.#objects.get(q);
+    if (o === undefined) return this.#restored.get(q);
+    this.#gl.finish();
+    if (!this.#available(q, o)) return undefined;
+    const generated = this.#generated.get(q);
+    return [this.#gl.getQueryResult(o), generated === undefined ? 0n : this.#gl.getQueryResult(generated)];
+  }
+
+  /** Gives `q` the results a snapshot carried, served until the query runs again. */
+  restoreResult(q: VirglQueryDesc, values: SavedQueryValues): void {
+    this.#restored.set(q, values);
+  }
+
   /** Forgets a destroyed query object. */
   forget(q: VirglQueryDesc): void {
     const o = this.#objects.get(q);
     if (o !== undefined && this.#conditional) this.renderCondition(undefined, false, 0);
     if (o !== undefined) this.#gl.deleteQuery(o);
+    const generated = this.#generated.get(q);
+    if (generated !== undefined) this.#gl.deleteQuery(generated);
+    this.#generated.delete(q);
     this.#objects.delete(q);
     this.#pending.delete(q);
+    this.#active.delete(q);
+    this.#restored.delete(q);
     for (const r of this.#pendingQbo) if (r.q === q) this.#pendingQbo.delete(r);
   }
 
   destroy(): void {
-    for (const o of this.#objects.values()) this.#gl.deleteQuery(o);
+    for (const o of [...this.#objects.values(), ...this.#generated.values()]) this.#gl.deleteQuery(o);
     this.#objects.clear();
+    this.#generated.clear();
     this.#pending.clear();
     this.#pendingQbo.clear();
+    this.#active.clear();
+    this.#restored.clear();
   }
 }

@@ -1,4 +1,5 @@
 import { PipeTextureTarget } from "../../../rutabaga/constants.ts";
+import { constantsAsUniforms, uniformBlocksPerStage } from "../caps/draw-limits.ts";
 import { GL } from "../host-gl/gl-constants.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import { PipeShaderType, type VirglCmd, VirglObject } from "../protocol/commands.ts";
@@ -133,6 +134,8 @@ function objectOf<T>(sub: VirglSubContext, handle: number, type: number): T | un
 export class VirglRenderer {
   readonly #gl: HostGl;
   readonly #programs: ProgramCache;
+  /** What every shader key carries for the host's uniform-block room (caps/draw-limits.ts `constantsAsUniforms`). */
+  readonly #constantsKey: Pick<ShaderKey, "constantsAsUniforms">;
   readonly #resources: ShaderResources;
   readonly #memory: ShaderMemory;
   readonly #warn: (message: string) => void;
@@ -171,7 +174,9 @@ export class VirglRenderer {
     this.#gl = gl;
     this.#bufferWrites = bufferWrites;
     this.#indexRanges = new IndexRanges(bufferWrites);
-    this.#resources = new ShaderResources(gl);
+    const plain = constantsAsUniforms(uniformBlocksPerStage(gl.glVersion, (q) => gl.getInteger(q)));
+    this.#constantsKey = plain ? { constantsAsUniforms: true } : {};
+    this.#resources = new ShaderResources(gl, plain);
     this.#memory = new ShaderMemory(gl);
     this.#warn = warn;
     this.#streamOutput = new StreamOutput(gl);
@@ -325,6 +330,7 @@ export class VirglRenderer {
     });
     const vsKey: ShaderKey = {
       target: "glsl450",
+      ...this.#constantsKey,
       ...(vsInt !== 0 ? { vsIntInputs: vsInt } : {}),
       ...(vsUint !== 0 ? { vsUintInputs: vsUint } : {}),
       ...shadowSwizzleKey(sub, vsTgsi),
@@ -334,6 +340,8 @@ export class VirglRenderer {
     if (d.tcs !== undefined) {
       const tcsKey: ShaderKey = {
         target: "glsl450",
+        ...this.#constantsKey,
+        ...this.#constantsKey,
         producer: "VERT",
         producerOutputs: producedVaryings(vsTgsi.info.outputs),
         ...shadowSwizzleKey(sub, d.tcs.tgsi!),
@@ -343,6 +351,8 @@ export class VirglRenderer {
     if (d.tes !== undefined) {
       const tesKey: ShaderKey = {
         target: "glsl450",
+        ...this.#constantsKey,
+        ...this.#constantsKey,
         producer: d.tcs === undefined ? "VERT" : "TESS_CTRL",
         producerOutputs: producedVaryings((d.tcs?.tgsi ?? vsTgsi).info.outputs),
         ...shadowSwizzleKey(sub, d.tes.tgsi!),
@@ -353,6 +363,8 @@ export class VirglRenderer {
     if (d.gs !== undefined) {
       const gsKey: ShaderKey = {
         target: "glsl450",
+        ...this.#constantsKey,
+        ...this.#constantsKey,
         producer: d.tes === undefined ? "VERT" : "TESS_EVAL",
         producerOutputs: producedVaryings((d.tes?.tgsi ?? vsTgsi).info.outputs),
         ...shadowSwizzleKey(sub, d.gs.tgsi!),
@@ -381,6 +393,7 @@ export class VirglRenderer {
     const alpha = d.dsa?.alphaEnabled === true && d.dsa.alphaFunc !== 7;
     const fsKey: ShaderKey = {
       target: "glsl450",
+      ...this.#constantsKey,
       ...(d.gs !== undefined
         ? { producer: "GEOM" as const }
         : d.tes !== undefined
@@ -527,10 +540,11 @@ export class VirglRenderer {
     const clip = (d.rasterizer?.clipPlaneEnable ?? 0) !== 0;
     const lastVertex = d.gs ?? d.tes ?? d.vs;
     let writesMemory = false;
+    const programRef = { name: program, generation: this.#programs.generation };
     for (const s of [d.vs, d.tcs, d.tes, d.gs, d.fs]) {
       if (s === undefined) continue;
       const usesSysval = (s === d.fs && stipple) || (s === lastVertex && clip);
-      this.#resources.bindBuffers(sub, s.tgsi!, usesSysval, lookup);
+      this.#resources.bindBuffers(sub, s.tgsi!, usesSysval, lookup, programRef);
       this.#resources.bindTextures(sub, s.tgsi!, lookup);
       if (this.#memory.bind(sub, s.tgsi!, lookup)) writesMemory = true;
     }
@@ -666,6 +680,7 @@ export class VirglRenderer {
       resources: this.#resources,
       memory: this.#memory,
       warn: this.#warn,
+      constantsKey: this.#constantsKey,
     };
     const outcome = launchGrid(parts, sub, c, lookup);
     // The compute program replaced the draw program in use.

@@ -12,6 +12,7 @@ import { MAX_CONSTANT_BYTES } from "../state/bound-state.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
 import {
   STAGE_INDEX,
+  STAGE_PREFIX,
   SYSVAL_LAYOUT,
   samplerBinding,
   sysvalBinding,
@@ -23,13 +24,30 @@ import { compareFunc, minFilter, SWIZZLE, TEX_WRAP } from "./gallium-to-gl.ts";
 import type { ResourceLookup } from "./lookup.ts";
 import { readsSrgbRaw, skipSrgbDecode } from "./srgb.ts";
 
+/** A linked program by name, and the program cache generation it belongs to (names are reused after a clear). */
+export interface ProgramRef {
+  readonly name: number;
+  readonly generation: number;
+}
+
+/** A program's constant-array locations (-2: not asked yet) and the data last set in them, per stage. */
+interface UniformConstants {
+  readonly locations: Int32Array;
+  readonly uploaded: (Uint32Array | undefined)[];
+}
+
 /**
  * Uniform buffers, the sysval block and textures of the bound shaders, per the emitter's binding contract
- * (src/components/virgl/tgsi/README.md): constants at `s*16`, UBO slot j at `s*16 + j`, sysval at `s*16 + 15`,
- * sampler unit u at texture unit `s*16 + u`.
+ * (src/components/virgl/tgsi/README.md): constants at `s*16` (or, with `constantsAsUniforms`, the program's plain
+ * `<prefix>_c` array), UBO slot j at `s*16 + j`, sysval at `s*16 + 15`, sampler unit u at texture unit `s*16 + u`.
  */
 export class ShaderResources {
   readonly #gl: HostGl;
+  readonly #constantsAsUniforms: boolean;
+  /** With `constantsAsUniforms`: what each program of {@link #uniformGeneration} holds. */
+  readonly #uniformPrograms = new Map<number, UniformConstants>();
+  #uniformGeneration = -1;
+  #uniformWords = new Uint32Array(0);
   /** Per stage: the GL buffer holding slot-0 constants and the data last uploaded into it. */
   readonly #constantBuffers: number[] = [];
   readonly #uploaded: (Uint32Array | undefined)[] = [];
@@ -50,8 +68,40 @@ export class ShaderResources {
     { state: VirglResourceState; shape: TextureViewShape | undefined }
   >();
 
-  constructor(gl: HostGl) {
+  /** `constantsAsUniforms`: the shaders were emitted with `ShaderKey.constantsAsUniforms` (caps/draw-limits.ts). */
+  constructor(gl: HostGl, constantsAsUniforms = false) {
     this.#gl = gl;
+    this.#constantsAsUniforms = constantsAsUniforms;
+  }
+
+  /** Sets stage `s`'s constants in `program`'s plain array when they are not the data it holds already. */
+  #setUniformConstants(sub: VirglSubContext, tgsi: TgsiShader, s: number, program: ProgramRef): void {
+    const gl = this.#gl;
+    if (program.generation !== this.#uniformGeneration) {
+      this.#uniformPrograms.clear();
+      this.#uniformGeneration = program.generation;
+    }
+    let held = this.#uniformPrograms.get(program.name);
+    if (held === undefined) {
+      held = { locations: new Int32Array(Object.keys(STAGE_INDEX).length).fill(-2), uploaded: [] };
+      this.#uniformPrograms.set(program.name, held);
+    }
+    let location = held.locations[s]!;
+    if (location === -2) {
+      location = gl.getUniformLocation(program.name, `${STAGE_PREFIX[tgsi.stage]}_c`);
+      held.locations[s] = location;
+    }
+    const data = sub.bound.constants[s]!;
+    // -1: the linker dropped an array the shader never reads.
+    if (location < 0 || held.uploaded[s] === data) return;
+    const words = tgsi.info.constantRows * 4;
+    if (this.#uniformWords.length < words) this.#uniformWords = new Uint32Array(words);
+    const out = this.#uniformWords.subarray(0, words);
+    // Rows past the guest's data read as zero, as the block path's do.
+    out.fill(0);
+    out.set(data.subarray(0, Math.min(data.length, words)));
+    gl.programUniform4uiv(program.name, location, out);
+    held.uploaded[s] = data;
   }
 
   #zero(): number {
@@ -59,12 +109,19 @@ export class ShaderResources {
     return this.#zeroBuffer;
   }
 
-  /** Binds constants, UBOs and (when a variant reads it) the sysval block of one stage's shader. */
-  bindBuffers(sub: VirglSubContext, tgsi: TgsiShader, usesSysval: boolean, lookup: ResourceLookup): void {
+  /** Binds constants, UBOs and (when a variant reads it) the sysval block of one stage's shader in `program`. */
+  bindBuffers(
+    sub: VirglSubContext,
+    tgsi: TgsiShader,
+    usesSysval: boolean,
+    lookup: ResourceLookup,
+    program: ProgramRef,
+  ): void {
     const gl = this.#gl;
     const s = STAGE_INDEX[tgsi.stage];
     const info = tgsi.info;
-    if (info.constantRows > 0) {
+    if (info.constantRows > 0 && this.#constantsAsUniforms) this.#setUniformConstants(sub, tgsi, s, program);
+    else if (info.constantRows > 0) {
       let buf = this.#constantBuffers[s] ?? 0;
       if (buf === 0) {
         buf = gl.createBuffer(MAX_CONSTANT_BYTES);

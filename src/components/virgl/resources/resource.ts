@@ -45,10 +45,14 @@ export interface VirglResourceState {
   readonly hostBytes: number;
 }
 
-/** A resource of the virgl component: the library's record (guest backing) and the component's GL state. */
+/**
+ * A resource of the virgl component: the library's record (guest backing), the component's GL state, and the
+ * request that created it (a snapshot creates it again from that).
+ */
 export interface VirglResource {
   readonly record: RutabagaResource;
   readonly state: VirglResourceState;
+  readonly create: ResourceCreate3D;
 }
 
 /** Whether `target` has layers GL addresses one at a time (arrays, cubes, 3D). */
@@ -116,6 +120,19 @@ export function toGlBox(target: number, b: GlBox): GlBox {
 
 function imageBytes(f: VirglFormatInfo, w: number, h: number): number {
   return Math.ceil(w / f.blockWidth) * Math.ceil(h / f.blockHeight) * f.blockBytes;
+}
+
+/** Bytes of one level (every layer or slice), tightly packed: what a whole-level transfer with stride 0 moves. */
+export function levelByteLength(s: VirglResourceState, level: number): number {
+  if (s.target === PipeTextureTarget.Buffer) return s.width;
+  const [w, h, d] = levelExtent(s, level);
+  return imageBytes(s.format!, w, h) * d;
+}
+
+/** The whole of `level` as a transfer box (stride 0: tightly packed, from offset 0). */
+export function wholeLevelBox(s: VirglResourceState, level: number): Transfer3D {
+  const [w, h, d] = s.target === PipeTextureTarget.Buffer ? [s.width, 1, 1] : levelExtent(s, level);
+  return { x: 0, y: 0, z: 0, w, h, d, level, stride: 0, layerStride: 0, offset: 0 };
 }
 
 /** Validates a create request against Gallium's rules and the host limits; returns the state without GL objects. */

@@ -23,11 +23,21 @@ export type VirglStateObject =
   | VirglQueryDesc
   | VirglStreamoutTarget;
 
-/** A stored object: its `VirglObject` type, its parsed state, and the payload bytes it is charged for. */
+/**
+ * A stored object: its `VirglObject` type, its parsed state, the payload bytes it is charged for, and the
+ * CREATE_OBJECT commands (header and payload, as the guest sent them; a shader's continuation chunks follow its first)
+ * that made it: a snapshot carries these, and restore decodes them again.
+ */
 export interface VirglStoredObject {
   readonly type: number;
   readonly state: VirglStateObject;
   bytes: number;
+  readonly commands: Uint8Array[];
+}
+
+/** A surface and the CREATE_OBJECT command that made it (for snapshots). */
+export interface VirglStoredSurface extends VirglSurface {
+  readonly command: Uint8Array;
 }
 
 /** The slot of {@link VirglSubContext.fboAttached} for the depth/stencil buffer. */
@@ -47,7 +57,7 @@ export interface FboAttachment {
 
 /** One sub-context: its own object namespace and framebuffer. */
 export class VirglSubContext {
-  readonly surfaces = new Map<number, VirglSurface>();
+  readonly surfaces = new Map<number, VirglStoredSurface>();
   readonly objects = new Map<number, VirglStoredObject>();
   colorSurfaces: readonly number[] = [];
   zsSurface = 0;

@@ -416,7 +416,9 @@ export function constantDeclarations(ctx: GlslEmitContext): string[] {
   const out: string[] = [];
   const info = ctx.shader.info;
   const p = ctx.p;
-  if (info.constantRows > 0)
+  if (info.constantRows > 0 && ctx.key.constantsAsUniforms === true)
+    out.push(`uniform uvec4 ${p}_c[${info.constantRows}];`);
+  else if (info.constantRows > 0)
     out.push(
       `${blockLayout(ctx, uboBinding(ctx.stage, 0))} uniform ${p}_consts { uvec4 ${p}_c[${info.constantRows}]; };`,
     );

@@ -76,6 +76,11 @@ export interface ShaderKey {
   readonly lowerLeftOrigin?: boolean;
   /** Last vertex stage: bit i = user clip plane i enabled (planes in the sysval block; ignored if CLIPDIST is written). */
   readonly clipPlaneEnable?: number;
+  /**
+   * The default constant buffer (CONST[0]) as a plain uniform array `<prefix>_c` in the default uniform block instead
+   * of a uniform block: hosts whose blocks per stage leave no room for it beside the 14 UBOs GL 4.3 gives a guest.
+   */
+  readonly constantsAsUniforms?: boolean;
   /** Last vertex stage: negate gl_Position.y (window-system framebuffer with a negative viewport scale). */
   readonly flipY?: boolean;
   /** FS/VS...: per sampler unit, the view swizzle to apply to shadow-compare results (GL's own swizzle is identity). */

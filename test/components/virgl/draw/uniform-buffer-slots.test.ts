@@ -39,7 +39,9 @@ function limits(perStage: number, bindings: number, glVersion = 45): HostGlLimit
 test("max_uniform_blocks counts the UBOs bound (14 at most) plus the default block, within the host's", () => {
   assert.equal(uniformBlocksCap(limits(15, 90)), 15, "llvmpipe: 14 UBOs");
   assert.equal(uniformBlocksCap(limits(36, 90)), 15, "no more than the emitter binds");
-  assert.equal(uniformBlocksCap(limits(12, 90)), 12, "the host's per-stage blocks, the default one included");
+  // Below 15 the default constant buffer is a plain uniform array: every host block holds a UBO.
+  assert.equal(uniformBlocksCap(limits(14, 84)), 15, "NVIDIA: 14 UBOs beside the plain constants");
+  assert.equal(uniformBlocksCap(limits(12, 90)), 13, "the host's per-stage blocks, all of them UBOs");
   assert.equal(uniformBlocksCap(limits(15, 72)), 15, "72 points hold three stages' ranges (no tessellation)");
   assert.equal(uniformBlocksCap(limits(15, 40)), 0, "binding points for fewer than three stages: none");
 });

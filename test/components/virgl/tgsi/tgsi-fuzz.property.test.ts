@@ -228,6 +228,7 @@ const KEYS: ShaderKey[] = [
     fsUintOutputs: 0xff,
     shadowSwizzle: { 0: [5, 4, 3, 0] },
     loopLimit: 0,
+    constantsAsUniforms: true,
   },
   { target: "glsl300es" },
 ];

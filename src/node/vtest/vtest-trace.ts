@@ -6,6 +6,7 @@ import { MAX_REQUEST_BYTES } from "../../virtio-gpu/device.ts";
 import { GpuCommandType, GpuFeature, GpuFlags } from "../../virtio-gpu/protocol.ts";
 import { encodeRequest, type RequestHeader } from "../../virtio-gpu/request-encoder.ts";
 import { TraceRecorder } from "../../virtio-gpu/trace.ts";
+import { RequestRanges } from "../../virtio-gpu/trace-ranges.ts";
 
 /** The scanout a vtest trace names (vtest has none; the replay needs one, and nothing is ever shown on it). */
 const VTEST_TRACE_SCANOUT = { width: 1024, height: 768, connected: false };
@@ -31,6 +32,8 @@ export class VtestTraceWriter {
   #ctxId = 1;
   /** Requests that have no virtio-gpu equivalent and were left out (see {@link untraced}). */
   #untraced = 0;
+  /** What the next request read so far (memory records come while it runs, the request after). */
+  readonly #ranges = new RequestRanges();
 
   constructor() {
     this.#recorder.deviceFeatures((1n << GpuFeature.Virgl) | (1n << GpuFeature.ContextInit));
@@ -43,6 +46,7 @@ export class VtestTraceWriter {
 
   #request(command: GpuCommand, hdr: RequestHeader = {}): void {
     this.#recorder.request(0, encodeRequest(command, hdr));
+    this.#ranges.clear();
   }
 
   /** The client's one context was made, of `capset`. */
@@ -98,7 +102,10 @@ export class VtestTraceWriter {
   backingRead(resourceId: number, offset: number, length: number): void {
     const b = this.#backing.get(resourceId);
     if (b === undefined || offset + length > b.bytes.length) return;
-    this.#recorder.memory(b.addr + BigInt(offset), b.bytes.subarray(offset, offset + length));
+    const start = b.addr + BigInt(offset);
+    for (const [s, e] of this.#ranges.take(start, start + BigInt(length))) {
+      this.#recorder.memory(s, b.bytes.subarray(Number(s - b.addr), Number(e - b.addr)));
+    }
   }
 
   /** TRANSFER_PUT2 (from shared memory) or TRANSFER_GET2 (into it). */

@@ -3,6 +3,7 @@ import type { GpuCommand, MemEntry } from "./commands.ts";
 import type { ScanoutConfig } from "./display-model.ts";
 import type { GuestMemory } from "./guest-memory.ts";
 import { GpuCommandType } from "./protocol.ts";
+import { RequestRanges } from "./trace-ranges.ts";
 
 /** Something that keeps what the device executes, to replay it later (see `trace.ts`). */
 export interface RequestRecorder {
@@ -35,11 +36,7 @@ export class TraceCapture {
   #backings: ReadonlyMap<number, GuestBacking> | undefined;
   #pendingQueue = 0;
   #pending: Uint8Array | undefined;
-  /**
-   * Guest ranges `[start, end)` recorded for the pending request: a range read again is not recorded again, since
-   * what changed it meanwhile was the host's own write, which the replay makes too.
-   */
-  readonly #recorded: [bigint, bigint][] = [];
+  readonly #ranges = new RequestRanges();
 
   constructor(recorder: RequestRecorder) {
     this.#recorder = recorder;
@@ -85,7 +82,7 @@ export class TraceCapture {
     backings: ReadonlyMap<number, GuestBacking>,
     rutabaga: Rutabaga,
   ): void {
-    this.#recorded.length = 0;
+    this.#ranges.clear();
     if (memory !== undefined) {
       let range: { backing: GuestBacking; offset: number; length: number } | undefined;
       if (c.type === GpuCommandType.TransferToHost2d) {
@@ -138,22 +135,8 @@ export class TraceCapture {
 
   /** Hands the recorder the parts of `bytes` (guest memory at `addr`) not yet recorded for this request. */
   #memory(addr: bigint, bytes: Uint8Array): void {
-    let pieces: [bigint, bigint][] = [[addr, addr + BigInt(bytes.length)]];
-    for (const [s, e] of this.#recorded) {
-      const next: [bigint, bigint][] = [];
-      for (const [ps, pe] of pieces) {
-        if (e <= ps || s >= pe) next.push([ps, pe]);
-        else {
-          if (ps < s) next.push([ps, s]);
-          if (e < pe) next.push([e, pe]);
-        }
-      }
-      pieces = next;
-      if (pieces.length === 0) return;
-    }
-    for (const [ps, pe] of pieces) {
+    for (const [ps, pe] of this.#ranges.take(addr, addr + BigInt(bytes.length))) {
       this.#recorder.memory(ps, bytes.subarray(Number(ps - addr), Number(pe - addr)));
-      this.#recorded.push([ps, pe]);
     }
   }
 }

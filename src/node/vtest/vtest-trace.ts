@@ -2,14 +2,18 @@ import { VirglEncoder } from "../../components/virgl/protocol/encoder.ts";
 import { GUEST_PAGE_SIZE } from "../../rutabaga/constants.ts";
 import type { ResourceCreate3D, Transfer3D } from "../../rutabaga/types.ts";
 import type { GpuCommand } from "../../virtio-gpu/commands.ts";
+import { MAX_REQUEST_BYTES } from "../../virtio-gpu/device.ts";
 import { GpuCommandType, GpuFeature, GpuFlags } from "../../virtio-gpu/protocol.ts";
 import { encodeRequest, type RequestHeader } from "../../virtio-gpu/request-encoder.ts";
 import { TraceRecorder } from "../../virtio-gpu/trace.ts";
+import { RequestRanges } from "../../virtio-gpu/trace-ranges.ts";
 
 /** The scanout a vtest trace names (vtest has none; the replay needs one, and nothing is ever shown on it). */
 const VTEST_TRACE_SCANOUT = { width: 1024, height: 768, connected: false };
 /** Where the guest addresses standing for clients' shared memory start (any address works; replay makes pages). */
 const FIRST_ADDRESS = 1n << 32n;
+/** Most command bytes one traced SUBMIT_3D carries: a request stays within the device's `MAX_REQUEST_BYTES`. */
+const MAX_SUBMIT_CHUNK = MAX_REQUEST_BYTES - 64;
 /** Largest inline write one virgl command carries: a 16-bit dword count, less the box's 11 dwords. */
 const MAX_INLINE_BYTES = (0xffff - 11) * 4;
 
@@ -28,6 +32,8 @@ export class VtestTraceWriter {
   #ctxId = 1;
   /** Requests that have no virtio-gpu equivalent and were left out (see {@link untraced}). */
   #untraced = 0;
+  /** What the next request read so far (memory records come while it runs, the request after). */
+  readonly #ranges = new RequestRanges();
 
   constructor() {
     this.#recorder.deviceFeatures((1n << GpuFeature.Virgl) | (1n << GpuFeature.ContextInit));
@@ -40,6 +46,7 @@ export class VtestTraceWriter {
 
   #request(command: GpuCommand, hdr: RequestHeader = {}): void {
     this.#recorder.request(0, encodeRequest(command, hdr));
+    this.#ranges.clear();
   }
 
   /** The client's one context was made, of `capset`. */
@@ -95,7 +102,10 @@ export class VtestTraceWriter {
   backingRead(resourceId: number, offset: number, length: number): void {
     const b = this.#backing.get(resourceId);
     if (b === undefined || offset + length > b.bytes.length) return;
-    this.#recorder.memory(b.addr + BigInt(offset), b.bytes.subarray(offset, offset + length));
+    const start = b.addr + BigInt(offset);
+    for (const [s, e] of this.#ranges.take(start, start + BigInt(length))) {
+      this.#recorder.memory(s, b.bytes.subarray(Number(s - b.addr), Number(e - b.addr)));
+    }
   }
 
   /** TRANSFER_PUT2 (from shared memory) or TRANSFER_GET2 (into it). */
@@ -128,8 +138,28 @@ export class VtestTraceWriter {
     this.#untraced++;
   }
 
-  /** SUBMIT_CMD (fenced) or one batch of SUBMIT_CMD2. */
+  /**
+   * SUBMIT_CMD (fenced) or one batch of SUBMIT_CMD2. A stream longer than one virtio-gpu request may be (vtest takes
+   * 16 MiB) goes as several SUBMIT_3Ds cut at command boundaries (the fence on the last): the context runs them
+   * in the same order, with the same state.
+   */
   submit(commands: Uint8Array, fenced: boolean): void {
+    const words = new DataView(commands.buffer, commands.byteOffset, commands.byteLength);
+    let start = 0;
+    let at = 0;
+    // The session has framed the stream already: each command's header holds its length in dwords (bits 16..31).
+    while (at + 4 <= commands.length) {
+      const size = ((words.getUint32(at, true) >>> 16) + 1) * 4;
+      if (at + size - start > MAX_SUBMIT_CHUNK && at > start) {
+        this.#submitChunk(commands.subarray(start, at), false);
+        start = at;
+      }
+      at += size;
+    }
+    this.#submitChunk(commands.subarray(start), fenced);
+  }
+
+  #submitChunk(commands: Uint8Array, fenced: boolean): void {
     this.#request(
       { type: GpuCommandType.Submit3d, commands, numInFences: 0 },
       { ctxId: this.#ctxId, ...(fenced ? { flags: GpuFlags.Fence } : {}) },

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import { VirglTransferDirection } from "../../../src/components/virgl/protocol/commands.ts";
 import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
 import { replayTraceOnHost } from "../../../src/node/gl/trace-replay.ts";
 import { VIRGL_FORMAT_R8G8B8A8_UNORM as RGBA8 } from "../../../src/node/vtest/mock-client.ts";
@@ -83,11 +84,23 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: box.map((b): Step => [VtestCommand.TransferPut2, words(b)]), weight: 3 },
   { arbitrary: box.map((b): Step => [VtestCommand.TransferGet2, words(b)]), weight: 3 },
   fc
-    .tuple(rare(1, 2, 3), rare(2, 1, 4), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 3000 }))
-    .map(([dst, src, w, offset]): Step => {
-      const e = new VirglEncoder()
-        .copyTransfer3d(dst, { x: 1, y: 1, z: 0, w, h: 2, d: 1, level: 0, stride: 64, layerStride: 0, offset }, src, 1)
-        .transfer3d(dst, { x: 0, y: 0, z: 0, w: 4, h: 4, d: 1, level: 0, stride: 0, layerStride: 0, offset: 0 });
+    .tuple(
+      rare(1, 2, 3),
+      rare(2, 1, 4),
+      fc.integer({ min: 0, max: 8 }),
+      fc.integer({ min: 0, max: 3000 }),
+      fc.boolean(),
+    )
+    .map(([dst, src, w, offset, reread]): Step => {
+      // With `reread`, the staging bytes are read, overwritten by a read-back of the buffer and read again.
+      const copy = { x: 1, y: 1, z: 0, w, h: 2, d: 1, level: 0, stride: 64, layerStride: 0, offset };
+      const e = new VirglEncoder().copyTransfer3d(reread ? 1 : dst, copy, reread ? 2 : src, 1);
+      if (reread) {
+        // Texture 1 takes the staging bytes at (1, 1), buffer 2's read-back overwrites them, (9, 9) takes those.
+        const all = { x: 0, y: 0, z: 0, w: 4096, h: 1, d: 1, level: 0, stride: 0, layerStride: 0, offset: 0 };
+        e.transfer3d(2, all, VirglTransferDirection.FromHost).copyTransfer3d(1, { ...copy, x: 9, y: 9 }, 2, 1);
+      }
+      e.transfer3d(dst, { x: 0, y: 0, z: 0, w: 4, h: 4, d: 1, level: 0, stride: 0, layerStride: 0, offset: 0 });
       return [VtestCommand.SubmitCmd, e.finish()];
     }),
   { arbitrary: fc.constantFrom(1, 2, 3, 4).map((h): Step => [VtestCommand.ResourceUnref, words([h])]), weight: 1 },

@@ -151,3 +151,69 @@ test("a vtest client's trace replays to the bytes it read back", async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a submit longer than one virtio-gpu request is traced as several, cut at command boundaries", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rutabaga-vtest-trace-big-"));
+  let trace: Uint8Array | undefined;
+  const server = new VtestServer(join(dir, "vtest.sock"), {
+    onTrace: (_id, t) => {
+      trace = t;
+    },
+  });
+  const BYTES = 65536;
+  let live = new Uint8Array(0);
+  try {
+    const c = new MockVtestClient(server.path);
+    await c.handshake("big-submit", 2);
+    const fd = await c.createResource2(1, {
+      target: PipeTextureTarget.Buffer,
+      format: 64,
+      bind: 16,
+      width: BYTES,
+      height: 1,
+      bytes: BYTES,
+    });
+    const shm = MemoryMapping.map(fd, BYTES);
+    closeFd(fd);
+    // 96 inline writes of 64 KiB: 6 MiB of stream, each write a pattern of its own, the last one winning.
+    const e = new VirglEncoder();
+    for (let i = 0; i < 96; i++) {
+      const data = Uint8Array.from({ length: BYTES }, (_, k) => (k * 7 + i * 31) & 0xff);
+      e.inlineWrite(1, { ...transfer2d(0, 0, BYTES, 1), offset: 0 }, data);
+    }
+    const stream = e.finish();
+    assert.ok(stream.length > 6 << 20);
+    c.send(VtestCommand.SubmitCmd, new Uint32Array(stream.buffer) as unknown as number[]);
+    c.send(VtestCommand.TransferGet2, [1, 0, 0, 0, 0, BYTES, 1, 1, BYTES, 0]);
+    c.send(VtestCommand.ResourceBusyWait, [1, 1]);
+    await c.reply();
+    live = shm.bytes.slice();
+    shm.unmap();
+    c.close();
+    for (let i = 0; i < 300 && trace === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+  } finally {
+    server.close();
+  }
+  try {
+    assert.ok(trace !== undefined);
+    const submits = decodeTrace(trace).records.filter(
+      (r) => r.kind === "request" && new DataView(r.bytes.buffer, r.bytes.byteOffset).getUint32(0, true) === 0x207,
+    );
+    assert.equal(submits.length, 2);
+    const got: Uint8Array[] = [];
+    const result = await replayTraceOnHost(trace, new FramebufferSink(), {
+      onReadBack: (r) => got.push(r.read(0, BYTES)!),
+    });
+    try {
+      assert.deepEqual([...result.errors], []);
+      assert.equal(got.length, 1);
+      // What the client read: the last write's pattern, and the replay reads the same.
+      assert.equal(live[5], (5 * 7 + 95 * 31) & 0xff);
+      assert.ok(Buffer.from(got[0]!).equals(Buffer.from(live)));
+    } finally {
+      result.device.destroy();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -186,6 +186,11 @@ export class VirglRenderer {
     this.#sampleShading = new SampleShading(gl);
   }
 
+  /** Sub-contexts with a stream-output capture in progress (see `StreamOutput.capturing`). */
+  get capturingStreamOutput(): number {
+    return this.#streamOutput.capturing();
+  }
+
   /** Deletes what the renderer keeps for a destroyed sub-context (current context must be the owner's). */
   forgetSubContext(sub: VirglSubContext): void {
     this.#streamOutput.forget(sub);

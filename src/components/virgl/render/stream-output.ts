@@ -268,6 +268,16 @@ export class StreamOutput {
     return { xfb: s.xfb, maxVertices: Math.floor(t.bufferSize / (stride * 4)) };
   }
 
+  /**
+   * Sub-contexts whose capture is in progress (begun and paused between draws): the GL keeps how far each target has
+   * been written inside its transform feedback object, which cannot be read back, so a snapshot then is refused.
+   */
+  capturing(): number {
+    let n = 0;
+    for (const c of this.#subs.values()) if (c.sessions.some((s) => s.state === "paused")) n++;
+    return n;
+  }
+
   /** Deletes a destroyed sub-context's transform feedback objects. */
   forget(sub: VirglSubContext): void {
     const c = this.#subs.get(sub);

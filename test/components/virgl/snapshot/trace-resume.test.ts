@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
+import { RutabagaError } from "../../../../src/index.ts";
 import { replayTraceOnHost } from "../../../../src/node/gl/trace-replay.ts";
 import { saveMismatch } from "../../../virtio-gpu/helpers.ts";
 import { decodeCapture, FrameRecorder, readBackBox } from "./trace-frames.ts";
@@ -38,23 +39,44 @@ for (const [name, file, points] of FIXTURES) {
     const finalState = all.device.snapshot();
     all.device.destroy();
 
+    let refusedInCapture = 0;
     const dir = mkdtempSync(join(tmpdir(), "trace-resume-"));
     try {
       for (const point of points) {
         await resumeAt(Math.floor(total * point), dir);
       }
+      if (name === "vtest stream output") assert.ok(refusedInCapture > 0, "a snapshot mid-capture was refused");
+      else assert.equal(refusedInCapture, 0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
 
-    /** Replays up to `after` requests, snapshots, and has a new process replay the rest from the snapshot. */
-    async function resumeAt(after: number, dir: string): Promise<void> {
-      const first = new FrameRecorder();
+    /**
+     * Replays up to `from` requests (or the first point after it where no stream-output capture is in progress: a
+     * snapshot then is refused), snapshots, and has a new process replay the rest from the snapshot.
+     */
+    async function resumeAt(from: number, dir: string): Promise<void> {
+      let after = from;
+      let first = new FrameRecorder();
       let firstReadBacks = 0;
-      const part = await replayTraceOnHost(trace, first, { stopAfter: after, onReadBack: () => firstReadBacks++ });
+      let state: Uint8Array | undefined;
+      for (; state === undefined && after < total; after++) {
+        first = new FrameRecorder();
+        firstReadBacks = 0;
+        const part = await replayTraceOnHost(trace, first, { stopAfter: after, onReadBack: () => firstReadBacks++ });
+        try {
+          state = part.device.snapshot();
+        } catch (e) {
+          if (!(e instanceof RutabagaError && /stream-output capture is in progress/.test(e.message))) throw e;
+          refusedInCapture++;
+        } finally {
+          part.device.destroy();
+        }
+      }
+      after--;
+      assert.ok(state !== undefined, `a snapshot after ${from} requests`);
       const stateFile = join(dir, "state.bin");
-      writeFileSync(stateFile, part.device.snapshot());
-      part.device.destroy();
+      writeFileSync(stateFile, state);
       const outFile = join(dir, "rest.bin");
       const fixture = join(import.meta.dirname, "trace-resume.fixture.ts");
       const child = spawnSync(

@@ -1,21 +1,30 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { VirglEncoder } from "../../../src/components/virgl/protocol/encoder.ts";
+import { buildVirglRutabaga } from "../../../src/node/gl/virgl-rutabaga.ts";
 import { UnixSocket } from "../../../src/node/os/unix-socket.ts";
 import { VhostUserGpuBackend } from "../../../src/node/vhost-user/backend.ts";
 import { VhostUserRefusal } from "../../../src/node/vhost-user/codec.ts";
 import { decodeUpdate } from "../../../src/node/vhost-user/display-codec.ts";
 import { MockFrontEnd } from "../../../src/node/vhost-user/mock-front-end.ts";
 import { DeviceStateTransfer, GpuDisplayRequest } from "../../../src/node/vhost-user/protocol.ts";
+import type { RutabagaFenceHandler } from "../../../src/rutabaga/types.ts";
 import { GpuCommandType, GpuResponseType, type MemEntry } from "../../../src/virtio-gpu/index.ts";
+import { scanoutBuffer } from "../../components/virgl/helpers.ts";
 
 const FEATURES = (1n << 32n) | (1n << 29n) | (1n << 28n) | (1n << 30n) | (1n << 1n);
+/** `VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM`, as a virgl format. */
+const B8G8R8X8 = 2;
 const W = 64;
 const H = 32;
 
-function connect() {
+function connect(virgl = false) {
   const [qemu, ours] = UnixSocket.pair();
   const logs: string[] = [];
-  const backend = new VhostUserGpuBackend(ours, { log: (m) => logs.push(m) });
+  const backend = new VhostUserGpuBackend(ours, {
+    log: (m) => logs.push(m),
+    ...(virgl ? { rutabaga: (h: RutabagaFenceHandler) => buildVirglRutabaga(h) } : {}),
+  });
   const fe = new MockFrontEnd(qemu);
   return { backend, fe, logs };
 }
@@ -107,6 +116,63 @@ test("device state transfers the back-end cannot do are refused in the reply or 
     );
   } finally {
     plain.fe.close();
+    b.fe.close();
+  }
+});
+
+test("a 3D device state (a virgl context and its GL-rendered scanout) moves to another backend", async () => {
+  const a = connect(true);
+  const b = connect(true);
+  const features = FEATURES | (1n << 0n);
+  /** Clears resource 2 through surface 10 to `rgba` in context 1, flushes it; returns the UPDATE's pixels. */
+  const clearAndFlush = async (fe: MockFrontEnd, logs: string[], rgba: number[], updates: number) => {
+    const commands = new VirglEncoder()
+      .createSurface(10, 2, B8G8R8X8)
+      .setFramebufferState(0, [10])
+      .clear(4, rgba)
+      .finish();
+    for (const c of [
+      { type: GpuCommandType.Submit3d, commands, numInFences: 0 },
+      { type: GpuCommandType.ResourceFlush, rect: { x: 0, y: 0, w: W, h: H }, resourceId: 2 },
+    ] as const) {
+      assert.equal((await fe.request(c, { ctxId: 1 })).type, GpuResponseType.OkNodata, logs.join("\n"));
+    }
+    const all = await fe.waitForDisplay(GpuDisplayRequest.Update, updates);
+    const update = decodeUpdate(all.at(-1)!.payload);
+    if (update instanceof VhostUserRefusal) throw new Error(update.reason);
+    return update.pixels.slice();
+  };
+  try {
+    await a.fe.start(features, { deviceState: true });
+    const entries = [{ addr: a.fe.ram.alloc(W * H * 4, 4096), length: W * H * 4 }];
+    const ok = async (c: Parameters<MockFrontEnd["request"]>[0]) =>
+      assert.equal((await a.fe.request(c, { ctxId: 1 })).type, GpuResponseType.OkNodata, a.logs.join("\n"));
+    await ok({ type: GpuCommandType.CtxCreate, contextInit: 0, debugName: "guest" });
+    await ok({ type: GpuCommandType.ResourceCreate3d, resourceId: 2, ...scanoutBuffer(W, H) });
+    await ok({ type: GpuCommandType.ResourceAttachBacking, resourceId: 2, entries });
+    await ok({ type: GpuCommandType.CtxAttachResource, resourceId: 2 });
+    await ok({ type: GpuCommandType.SetScanout, scanoutId: 0, resourceId: 2, rect: { x: 0, y: 0, w: W, h: H } });
+    const red = await clearAndFlush(a.fe, a.logs, [1, 0, 0, 1], 1);
+    assert.deepEqual([...red.subarray(0, 4)], [0, 0, 0xff, 0xff], "the GL cleared the scanout red");
+
+    await a.fe.stopRings();
+    const saved = await a.fe.saveDeviceState();
+    assert.equal(saved.check, 0n, a.logs.join("\n"));
+
+    await b.fe.start(features, { deviceState: true });
+    assert.equal(b.fe.ram.alloc(W * H * 4, 4096), entries[0]!.addr, "the same guest layout");
+    const loaded = await b.fe.loadDeviceState(saved.state);
+    assert.equal(loaded.check, 0n, b.logs.join("\n"));
+    const [update] = await b.fe.waitForDisplay(GpuDisplayRequest.Update);
+    const shown = decodeUpdate(update!.payload);
+    assert.ok(!(shown instanceof VhostUserRefusal));
+    assert.deepEqual(shown.pixels, red, "the destination shows the GL-rendered frame");
+    // The restored context renders on: its objects (surface 10) and resource are there.
+    const count = b.fe.displayMessages.filter((m) => m.request === GpuDisplayRequest.Update).length;
+    const blue = await clearAndFlush(b.fe, b.logs, [0, 0, 1, 1], count + 1);
+    assert.deepEqual([...blue.subarray(0, 4)], [0xff, 0, 0, 0xff]);
+  } finally {
+    a.fe.close();
     b.fe.close();
   }
 });

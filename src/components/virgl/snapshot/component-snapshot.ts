@@ -20,6 +20,6 @@ export function capsShortfallOf(bytes: Uint8Array, caps1: Uint8Array, caps2: Uin
   const recorded1 = r.bytes();
   const recorded2 = r.bytes();
   r.end();
-  const short = [...uncoveredVirglCaps(recorded1, caps1), ...uncoveredVirglCaps(recorded2, caps2)];
+  const short = [...new Set([...uncoveredVirglCaps(recorded1, caps1), ...uncoveredVirglCaps(recorded2, caps2)])];
   return short.length === 0 ? undefined : `this host's virgl caps do not cover the snapshot's: ${short.join(", ")}`;
 }

@@ -152,7 +152,10 @@ function queryResults(x: VirglExecution): SavedQueryResult[] {
 /** A context as a snapshot section: its name, the resources attached to it, its state commands, query results. */
 export function encodeContextSection(name: string, attached: Iterable<number>, x: VirglExecution): Uint8Array {
   if (x.renderer.capturingStreamOutput > 0) {
-    throw new RutabagaError("Unsupported", "a stream-output capture is in progress (unset the targets before a snapshot)");
+    throw new RutabagaError(
+      "Unsupported",
+      "a stream-output capture is in progress (unset the targets before a snapshot)",
+    );
   }
   const results = queryResults(x);
   const w = new SectionWriter().u32(CONTEXT_SECTION_TAG).string(name);

@@ -30,6 +30,7 @@ import type {
   Transfer3D,
   VulkanInfo,
 } from "./types.ts";
+import { RESOURCE_CREATE_3D_FIELDS } from "./types.ts";
 import { checkOffset, checkU32, checkU32Fields, checkU64 } from "./validate.ts";
 
 type ComponentRestoreResource = ComponentRestoreInput["resources"][number];
@@ -65,18 +66,6 @@ export interface RutabagaResourceInfo {
   componentMask: number;
 }
 
-const CREATE_3D_FIELDS = [
-  "target",
-  "format",
-  "bind",
-  "width",
-  "height",
-  "depth",
-  "arraySize",
-  "lastLevel",
-  "nrSamples",
-  "flags",
-] as const;
 /** What `RESOURCE_CREATE_2D` creates: a render-target 2D texture (format and size filled in). */
 const CREATE_2D_TEMPLATE = {
   target: PipeTextureTarget.Texture2D,
@@ -289,7 +278,7 @@ export class Rutabaga {
   /** Creates a resource with the default component. */
   resourceCreate3d(resourceId: number, create: ResourceCreate3D): void {
     checkU32(resourceId, "resource id");
-    checkU32Fields(create, CREATE_3D_FIELDS, "create");
+    checkU32Fields(create, RESOURCE_CREATE_3D_FIELDS, "create");
     const c = this.#dc();
     if (this.#resources.has(resourceId)) {
       throw new RutabagaError("InvalidResourceId", `resource ${resourceId} already exists`);
@@ -315,7 +304,7 @@ export class Rutabaga {
     const twoD = this.#components.get(RutabagaComponentType.Rutabaga2D);
     if (twoD !== undefined && this.#defaultType !== RutabagaComponentType.Rutabaga2D) {
       const create = { ...CREATE_2D_TEMPLATE, format, width, height };
-      checkU32Fields(create, CREATE_3D_FIELDS, "create");
+      checkU32Fields(create, RESOURCE_CREATE_3D_FIELDS, "create");
       const resource = twoD.createResource3d(resourceId, create);
       resource.width = width;
       resource.height = height;

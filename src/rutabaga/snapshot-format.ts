@@ -2,6 +2,7 @@ import type { RutabagaComponentType } from "./constants.ts";
 import { crc32 } from "./crc32.ts";
 import { RutabagaError } from "./error.ts";
 import { emptyResource, type RutabagaResource } from "./resource.ts";
+import { type Json, jsonArray, jsonBool, jsonObject, jsonU32, jsonU64, snapshotFail } from "./snapshot-json.ts";
 import type { Resource3DInfo, VulkanInfo } from "./types.ts";
 
 /**
@@ -30,10 +31,6 @@ export interface SnapshotContents {
 interface Section {
   offset: number;
   length: number;
-}
-
-function fail(why: string): never {
-  throw new RutabagaError("SnapshotError", why);
 }
 
 function hex(bytes: Uint8Array): string {
@@ -120,150 +117,127 @@ export function encodeSnapshot(contents: SnapshotContents, chunked = false): Uin
   return out;
 }
 
-type Json = unknown;
-
-function obj(v: Json, what: string): Record<string, Json> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(`${what} is not an object`);
-  return v as Record<string, Json>;
-}
-function u32(v: Json, what: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 0xffff_ffff) fail(`${what} is not a u32`);
-  return v;
-}
 function optU32(v: Json, what: string): number | undefined {
-  return v === null ? undefined : u32(v, what);
-}
-function bool(v: Json, what: string): boolean {
-  if (typeof v !== "boolean") fail(`${what} is not a boolean`);
-  return v;
-}
-function u64(v: Json, what: string): bigint {
-  if (typeof v !== "string" || !/^[0-9]{1,20}$/.test(v)) fail(`${what} is not a u64 string`);
-  const n = BigInt(v);
-  if (n > 0xffff_ffff_ffff_ffffn) fail(`${what} overflows u64`);
-  return n;
-}
-function arr(v: Json, what: string): Json[] {
-  if (!Array.isArray(v)) fail(`${what} is not an array`);
-  return v;
+  return v === null ? undefined : jsonU32(v, what);
 }
 function quad(v: Json, what: string): [number, number, number, number] {
-  const a = arr(v, what);
-  if (a.length !== 4) fail(`${what} does not have 4 entries`);
-  return [u32(a[0], what), u32(a[1], what), u32(a[2], what), u32(a[3], what)];
+  const a = jsonArray(v, what);
+  if (a.length !== 4) snapshotFail(`${what} does not have 4 entries`);
+  return [jsonU32(a[0], what), jsonU32(a[1], what), jsonU32(a[2], what), jsonU32(a[3], what)];
 }
 function uuid(v: Json, what: string): Uint8Array {
-  if (typeof v !== "string" || !/^[0-9a-f]{32}$/.test(v)) fail(`${what} is not 16 hex bytes`);
+  if (typeof v !== "string" || !/^[0-9a-f]{32}$/.test(v)) snapshotFail(`${what} is not 16 hex bytes`);
   return Uint8Array.from({ length: 16 }, (_, i) => Number.parseInt(v.slice(2 * i, 2 * i + 2), 16));
 }
 
 /** Decodes and fully checks a snapshot; the returned records own copies of the bytes. */
 export function decodeSnapshot(bytes: Uint8Array): SnapshotContents {
-  if (!(bytes instanceof Uint8Array)) fail("snapshot must be a Uint8Array");
-  if (bytes.byteLength < PREFIX_BYTES + CRC_BYTES) fail(`snapshot of ${bytes.byteLength} bytes is truncated`);
+  if (!(bytes instanceof Uint8Array)) snapshotFail("snapshot must be a Uint8Array");
+  if (bytes.byteLength < PREFIX_BYTES + CRC_BYTES) snapshotFail(`snapshot of ${bytes.byteLength} bytes is truncated`);
   for (let i = 0; i < SNAPSHOT_MAGIC.length; i++)
-    if (bytes[i] !== SNAPSHOT_MAGIC[i]) fail("not a rutabaga-ts snapshot");
+    if (bytes[i] !== SNAPSHOT_MAGIC[i]) snapshotFail("not a rutabaga-ts snapshot");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version !== SNAPSHOT_VERSION && version !== 1) {
-    fail(`snapshot format version ${version}, this build reads 1 and ${SNAPSHOT_VERSION}`);
+    snapshotFail(`snapshot format version ${version}, this build reads 1 and ${SNAPSHOT_VERSION}`);
   }
   const headerLength = view.getUint32(12, true);
   if (headerLength > MAX_SNAPSHOT_HEADER_BYTES || PREFIX_BYTES + headerLength + CRC_BYTES > bytes.byteLength) {
-    fail(`header of ${headerLength} bytes does not fit`);
+    snapshotFail(`header of ${headerLength} bytes does not fit`);
   }
   const end = bytes.byteLength - CRC_BYTES;
   const stored = view.getUint32(end, true);
-  if (crc32(bytes.subarray(0, end)) !== stored) fail("checksum mismatch: the snapshot is corrupt");
+  if (crc32(bytes.subarray(0, end)) !== stored) snapshotFail("checksum mismatch: the snapshot is corrupt");
   let header: Record<string, Json>;
   try {
-    header = obj(
+    header = jsonObject(
       JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(16, 16 + headerLength))),
       "header",
     );
   } catch (e) {
     if (e instanceof RutabagaError) throw e;
-    fail("header is not JSON");
+    snapshotFail("header is not JSON");
   }
   const payloadStart = PREFIX_BYTES + headerLength;
   const payloadLength = end - payloadStart;
   const section = (v: Json, what: string): Uint8Array => {
-    const s = obj(v, what);
-    const offset = u32(s.offset, `${what}.offset`);
-    const length = u32(s.length, `${what}.length`);
-    if (offset + length > payloadLength) fail(`${what} lies outside the payload`);
+    const s = jsonObject(v, what);
+    const offset = jsonU32(s.offset, `${what}.offset`);
+    const length = jsonU32(s.length, `${what}.length`);
+    if (offset + length > payloadLength) snapshotFail(`${what} lies outside the payload`);
     return bytes.slice(payloadStart + offset, payloadStart + offset + length);
   };
 
-  const defaultComponent = u32(header.defaultComponent, "defaultComponent") as RutabagaComponentType;
+  const defaultComponent = jsonU32(header.defaultComponent, "defaultComponent") as RutabagaComponentType;
   const componentState = section(header.component, "component");
   const seenResources = new Set<number>();
   const resourceStates = new Map<number, Uint8Array>();
-  const resources = arr(header.resources, "resources").map((v, i): RutabagaResource => {
+  const resources = jsonArray(header.resources, "resources").map((v, i): RutabagaResource => {
     const what = `resources[${i}]`;
-    const s = obj(v, what);
-    const r = emptyResource(u32(s.resourceId, `${what}.resourceId`));
-    if (seenResources.has(r.resourceId)) fail(`resource ${r.resourceId} appears twice`);
+    const s = jsonObject(v, what);
+    const r = emptyResource(jsonU32(s.resourceId, `${what}.resourceId`));
+    if (seenResources.has(r.resourceId)) snapshotFail(`resource ${r.resourceId} appears twice`);
     seenResources.add(r.resourceId);
-    r.blob = bool(s.blob, `${what}.blob`);
-    r.blobMem = u32(s.blobMem, `${what}.blobMem`);
-    r.blobFlags = u32(s.blobFlags, `${what}.blobFlags`);
+    r.blob = jsonBool(s.blob, `${what}.blob`);
+    r.blobMem = jsonU32(s.blobMem, `${what}.blobMem`);
+    r.blobFlags = jsonU32(s.blobFlags, `${what}.blobFlags`);
     r.mapInfo = optU32(s.mapInfo, `${what}.mapInfo`);
     r.format = optU32(s.format, `${what}.format`);
-    r.componentMask = u32(s.componentMask, `${what}.componentMask`);
-    r.size = u64(s.size, `${what}.size`);
+    r.componentMask = jsonU32(s.componentMask, `${what}.componentMask`);
+    r.size = jsonU64(s.size, `${what}.size`);
     if (s.info2d !== null) {
-      const i2 = obj(s.info2d, `${what}.info2d`);
-      const width = u32(i2.width, `${what}.info2d.width`);
-      const height = u32(i2.height, `${what}.info2d.height`);
+      const i2 = jsonObject(s.info2d, `${what}.info2d`);
+      const width = jsonU32(i2.width, `${what}.info2d.width`);
+      const height = jsonU32(i2.height, `${what}.info2d.height`);
       let hostMem: Uint8Array | undefined;
       if (s.pixels !== null) {
         hostMem = section(s.pixels, `${what}.pixels`);
-        if (hostMem.byteLength !== width * height * 4) fail(`${what}.pixels is not ${width}x${height}x4 bytes`);
+        if (hostMem.byteLength !== width * height * 4) snapshotFail(`${what}.pixels is not ${width}x${height}x4 bytes`);
         r.hostBytes = hostMem.byteLength;
       }
       r.info2d = { width, height, hostMem, scanoutStride: optU32(i2.scanoutStride, `${what}.info2d.scanoutStride`) };
     } else if (s.pixels !== null) {
-      fail(`${what} has pixels but no 2D info`);
+      snapshotFail(`${what} has pixels but no 2D info`);
     }
     if (s.info3d !== null) {
-      const i3 = obj(s.info3d, `${what}.info3d`);
+      const i3 = jsonObject(s.info3d, `${what}.info3d`);
       const info3d: Resource3DInfo = {
-        width: u32(i3.width, `${what}.info3d.width`),
-        height: u32(i3.height, `${what}.info3d.height`),
-        drmFourcc: u32(i3.drmFourcc, `${what}.info3d.drmFourcc`),
+        width: jsonU32(i3.width, `${what}.info3d.width`),
+        height: jsonU32(i3.height, `${what}.info3d.height`),
+        drmFourcc: jsonU32(i3.drmFourcc, `${what}.info3d.drmFourcc`),
         strides: quad(i3.strides, `${what}.info3d.strides`),
         offsets: quad(i3.offsets, `${what}.info3d.offsets`),
-        modifier: u64(i3.modifier, `${what}.info3d.modifier`),
+        modifier: jsonU64(i3.modifier, `${what}.info3d.modifier`),
       };
       r.info3d = info3d;
     }
     if (s.vulkanInfo !== null) {
-      const vi = obj(s.vulkanInfo, `${what}.vulkanInfo`);
+      const vi = jsonObject(s.vulkanInfo, `${what}.vulkanInfo`);
       const vulkanInfo: VulkanInfo = {
-        memoryIdx: u32(vi.memoryIdx, `${what}.vulkanInfo.memoryIdx`),
+        memoryIdx: jsonU32(vi.memoryIdx, `${what}.vulkanInfo.memoryIdx`),
         deviceUuid: uuid(vi.deviceUuid, `${what}.vulkanInfo.deviceUuid`),
         driverUuid: uuid(vi.driverUuid, `${what}.vulkanInfo.driverUuid`),
       };
       r.vulkanInfo = vulkanInfo;
     }
     // Snapshots written before the library kept sizes of its own carry them only in the 2D/3D info.
-    r.width = s.width === undefined ? (r.info2d?.width ?? r.info3d?.width ?? 0) : u32(s.width, `${what}.width`);
-    r.height = s.height === undefined ? (r.info2d?.height ?? r.info3d?.height ?? 0) : u32(s.height, `${what}.height`);
+    r.width = s.width === undefined ? (r.info2d?.width ?? r.info3d?.width ?? 0) : jsonU32(s.width, `${what}.width`);
+    r.height =
+      s.height === undefined ? (r.info2d?.height ?? r.info3d?.height ?? 0) : jsonU32(s.height, `${what}.height`);
     if (version >= 2 && s.componentState !== null) {
       resourceStates.set(r.resourceId, section(s.componentState, `${what}.componentState`));
     }
     return r;
   });
   const seenContexts = new Set<number>();
-  const contexts = arr(header.contexts, "contexts").map((v, i) => {
-    const s = obj(v, `contexts[${i}]`);
-    const ctxId = u32(s.ctxId, `contexts[${i}].ctxId`);
-    if (seenContexts.has(ctxId)) fail(`context ${ctxId} appears twice`);
+  const contexts = jsonArray(header.contexts, "contexts").map((v, i) => {
+    const s = jsonObject(v, `contexts[${i}]`);
+    const ctxId = jsonU32(s.ctxId, `contexts[${i}].ctxId`);
+    if (seenContexts.has(ctxId)) snapshotFail(`context ${ctxId} appears twice`);
     seenContexts.add(ctxId);
     return {
       ctxId,
-      componentType: u32(s.componentType, `contexts[${i}].componentType`) as RutabagaComponentType,
+      componentType: jsonU32(s.componentType, `contexts[${i}].componentType`) as RutabagaComponentType,
       state: section(s.state, `contexts[${i}].state`),
     };
   });

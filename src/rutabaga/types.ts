@@ -15,6 +15,20 @@ export interface ResourceCreate3D {
   flags: number;
 }
 
+/** The fields of {@link ResourceCreate3D} in wire order (virtio-gpu `RESOURCE_CREATE_3D`, the snapshot's sections). */
+export const RESOURCE_CREATE_3D_FIELDS = [
+  "target",
+  "format",
+  "bind",
+  "width",
+  "height",
+  "depth",
+  "arraySize",
+  "lastLevel",
+  "nrSamples",
+  "flags",
+] as const satisfies readonly (keyof ResourceCreate3D)[];
+
 /** A box to move between guest backing and host storage. */
 export interface Transfer3D {
   x: number;

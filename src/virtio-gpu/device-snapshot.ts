@@ -1,5 +1,5 @@
 import { crc32 } from "../rutabaga/crc32.ts";
-import { RutabagaError } from "../rutabaga/error.ts";
+import { type Json, jsonArray, jsonObject, jsonU32, jsonU64, snapshotFail } from "../rutabaga/snapshot-json.ts";
 import { MAX_MEM_ENTRIES } from "./codec.ts";
 import type { DeviceDispatchState } from "./command-dispatch.ts";
 import type { MemEntry } from "./commands.ts";
@@ -25,10 +25,6 @@ export interface DeviceSnapshot {
   readonly eventsRead: number;
   readonly dispatch: DeviceDispatchState;
   readonly library: Uint8Array;
-}
-
-function fail(why: string): never {
-  throw new RutabagaError("SnapshotError", why);
 }
 
 function hex(bytes: Uint8Array): string {
@@ -61,83 +57,59 @@ export function encodeDeviceSnapshot(s: DeviceSnapshot): Uint8Array {
   return out;
 }
 
-type Json = unknown;
-
-function u32(v: Json, what: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 0xffff_ffff) fail(`${what} is not a u32`);
-  return v;
-}
-
-function u64(v: Json, what: string): bigint {
-  if (typeof v !== "string" || !/^[0-9]{1,20}$/.test(v)) fail(`${what} is not a u64 string`);
-  const n = BigInt(v);
-  if (n > 0xffff_ffff_ffff_ffffn) fail(`${what} overflows u64`);
-  return n;
-}
-
-function array(v: Json, what: string, max: number): Json[] {
-  if (!Array.isArray(v)) fail(`${what} is not an array`);
-  if (v.length > max) fail(`${what} has more than ${max} entries`);
-  return v;
-}
-
-function object(v: Json, what: string): Record<string, Json> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(`${what} is not an object`);
-  return v as Record<string, Json>;
-}
-
 function bytesOfHex(v: Json, what: string): Uint8Array {
   if (typeof v !== "string" || v.length % 2 !== 0 || v.length > 1024 || !/^[0-9a-f]*$/.test(v)) {
-    fail(`${what} is not a request in hex`);
+    snapshotFail(`${what} is not a request in hex`);
   }
   return Uint8Array.from({ length: v.length / 2 }, (_, i) => Number.parseInt(v.slice(2 * i, 2 * i + 2), 16));
 }
 
 /** Decodes and checks a device snapshot (the library's bytes are checked by the library's restore). */
 export function decodeDeviceSnapshot(bytes: Uint8Array): DeviceSnapshot {
-  if (!(bytes instanceof Uint8Array) || bytes.length < 24) fail("device snapshot is truncated");
-  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) fail("not a rutabaga-ts device snapshot");
+  if (!(bytes instanceof Uint8Array) || bytes.length < 24) snapshotFail("device snapshot is truncated");
+  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) snapshotFail("not a rutabaga-ts device snapshot");
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = v.getUint32(8, true);
   if (version !== DEVICE_SNAPSHOT_VERSION) {
-    fail(`device snapshot version ${version}, this build reads ${DEVICE_SNAPSHOT_VERSION}`);
+    snapshotFail(`device snapshot version ${version}, this build reads ${DEVICE_SNAPSHOT_VERSION}`);
   }
   const headerLength = v.getUint32(12, true);
-  if (headerLength > MAX_HEADER_BYTES || 16 + headerLength + 8 > bytes.length) fail("device snapshot is truncated");
+  if (headerLength > MAX_HEADER_BYTES || 16 + headerLength + 8 > bytes.length)
+    snapshotFail("device snapshot is truncated");
   const libraryLength = v.getUint32(16 + headerLength, true);
-  if (20 + headerLength + libraryLength + 4 !== bytes.length) fail("device snapshot sizes do not add up");
+  if (20 + headerLength + libraryLength + 4 !== bytes.length) snapshotFail("device snapshot sizes do not add up");
   if (crc32(bytes.subarray(0, bytes.length - 4)) !== v.getUint32(bytes.length - 4, true)) {
-    fail("checksum mismatch: the device snapshot is corrupt");
+    snapshotFail("checksum mismatch: the device snapshot is corrupt");
   }
   let json: Json;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(16, 16 + headerLength)));
   } catch {
-    return fail("device snapshot header is not JSON");
+    return snapshotFail("device snapshot header is not JSON");
   }
-  const h = object(json, "header");
-  const scanouts = array(h.scanouts, "scanouts", 16).map((c, i) => {
-    const o = object(c, `scanouts[${i}]`);
-    if (typeof o.connected !== "boolean") fail(`scanouts[${i}].connected is not a boolean`);
+  const h = jsonObject(json, "header");
+  const scanouts = jsonArray(h.scanouts, "scanouts", 16).map((c, i) => {
+    const o = jsonObject(c, `scanouts[${i}]`);
+    if (typeof o.connected !== "boolean") snapshotFail(`scanouts[${i}].connected is not a boolean`);
     return {
-      width: u32(o.width, `scanouts[${i}].width`),
-      height: u32(o.height, `scanouts[${i}].height`),
+      width: jsonU32(o.width, `scanouts[${i}].width`),
+      height: jsonU32(o.height, `scanouts[${i}].height`),
       connected: o.connected,
     };
   });
-  const backings = array(h.backings, "backings", 1 << 20).map((b, i) => {
-    const o = object(b, `backings[${i}]`);
-    const entries = array(o.entries, `backings[${i}].entries`, MAX_MEM_ENTRIES).map((e, k): MemEntry => {
-      const pair = array(e, `backings[${i}].entries[${k}]`, 2);
-      return { addr: u64(pair[0], "entry address"), length: u32(pair[1], "entry length") };
+  const backings = jsonArray(h.backings, "backings", 1 << 20).map((b, i) => {
+    const o = jsonObject(b, `backings[${i}]`);
+    const entries = jsonArray(o.entries, `backings[${i}].entries`, MAX_MEM_ENTRIES).map((e, k): MemEntry => {
+      const pair = jsonArray(e, `backings[${i}].entries[${k}]`, 2);
+      return { addr: jsonU64(pair[0], "entry address"), length: jsonU32(pair[1], "entry length") };
     });
-    return { resourceId: u32(o.resourceId, `backings[${i}].resourceId`), entries };
+    return { resourceId: jsonU32(o.resourceId, `backings[${i}].resourceId`), entries };
   });
-  const requests = array(h.requests, "requests", MAX_REQUESTS).map((r, i) => bytesOfHex(r, `requests[${i}]`));
+  const requests = jsonArray(h.requests, "requests", MAX_REQUESTS).map((r, i) => bytesOfHex(r, `requests[${i}]`));
   return {
-    driverFeatures: u64(h.driverFeatures, "driverFeatures"),
+    driverFeatures: jsonU64(h.driverFeatures, "driverFeatures"),
     scanouts,
-    eventsRead: u32(h.eventsRead, "eventsRead"),
+    eventsRead: jsonU32(h.eventsRead, "eventsRead"),
     dispatch: { backings, requests },
     library: bytes.slice(20 + headerLength, 20 + headerLength + libraryLength),
   };

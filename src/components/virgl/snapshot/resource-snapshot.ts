@@ -1,6 +1,6 @@
 import { PipeTextureTarget, VirglBind } from "../../../rutabaga/constants.ts";
 import { RutabagaError } from "../../../rutabaga/error.ts";
-import type { ResourceCreate3D } from "../../../rutabaga/types.ts";
+import { RESOURCE_CREATE_3D_FIELDS, type ResourceCreate3D } from "../../../rutabaga/types.ts";
 import type { HostGl } from "../host-gl/host-gl.ts";
 import type { ReadbackScratch } from "../resources/readback-scratch.ts";
 import {
@@ -19,19 +19,6 @@ import { SectionReader, SectionWriter } from "./section-codec.ts";
 
 /** First word of a virgl resource section ("VRS1"). */
 const RESOURCE_SECTION_TAG = 0x3153_5256;
-/** The create request's fields, in section order. */
-const CREATE_FIELDS = [
-  "target",
-  "format",
-  "bind",
-  "width",
-  "height",
-  "depth",
-  "arraySize",
-  "lastLevel",
-  "nrSamples",
-  "flags",
-] as const satisfies readonly (keyof ResourceCreate3D)[];
 
 /** Whether the GL object holds contents a snapshot must carry (staging buffers live in guest backing only). */
 function hasHostContents(s: VirglResourceState): boolean {
@@ -44,7 +31,7 @@ function hasHostContents(s: VirglResourceState): boolean {
  */
 export function snapshotVirglResource(gl: HostGl, r: VirglResource, scratch: ReadbackScratch): Uint8Array {
   const w = new SectionWriter().u32(RESOURCE_SECTION_TAG);
-  for (const f of CREATE_FIELDS) w.u32(r.create[f]);
+  for (const f of RESOURCE_CREATE_3D_FIELDS) w.u32(r.create[f]);
   const s = r.state;
   if (!hasHostContents(s)) return w.u32(0).finish();
   if (s.samples > 1) {
@@ -80,7 +67,7 @@ export function planVirglResource(bytes: Uint8Array, resourceId: number, limits:
   const r = new SectionReader(bytes, what);
   if (r.u32() !== RESOURCE_SECTION_TAG) throw new RutabagaError("SnapshotError", `${what} has no virgl tag`);
   const create = {} as ResourceCreate3D;
-  for (const f of CREATE_FIELDS) create[f] = r.u32();
+  for (const f of RESOURCE_CREATE_3D_FIELDS) create[f] = r.u32();
   let state: VirglResourceState;
   try {
     state = planResource(create, limits);

@@ -20,6 +20,14 @@ export const MAX_QUERY_STREAMS = 4;
 /** `PIPE_QUERY_TYPE_*` of GET_QUERY_RESULT_QBO: I32, U32, I64, U64. */
 const QBO_RESULT_BYTES: readonly number[] = [4, 4, 8, 8];
 
+/** Query types whose result is true or false (a carried part and the GL's combine with OR). */
+const PREDICATES: ReadonlySet<number> = new Set([
+  PipeQuery.OcclusionPredicate,
+  PipeQuery.OcclusionPredicateConservative,
+  PipeQuery.SoOverflowPredicate,
+  PipeQuery.SoOverflowAnyPredicate,
+]);
+
 /** A query's results as a snapshot carries them: its result, and for SO_STATISTICS the primitives generated (else 0). */
 export type SavedQueryValues = readonly [result: bigint, generated: bigint];
 
@@ -77,6 +85,11 @@ export class Queries {
   readonly #active = new Set<VirglQueryDesc>();
   /** Results carried by a snapshot for queries that have no GL object here (yet). */
   readonly #restored = new Map<VirglQueryDesc, SavedQueryValues>();
+  /**
+   * What a query running at a snapshot had counted before its current GL run (the GL run was ended and begun again
+   * there, or the query was resumed here): combined with the GL's result of the run.
+   */
+  readonly #carried = new Map<VirglQueryDesc, SavedQueryValues>();
   #conditional = false;
 
   readonly #bufferWrites: BufferWrites | undefined;
@@ -103,6 +116,7 @@ export class Queries {
     this.#pending.delete(q);
     for (const r of this.#pendingQbo) if (r.q === q) this.#pendingQbo.delete(r);
     this.#restored.delete(q);
+    this.#carried.delete(q);
     this.#gl.beginQuery(target, this.#object(q, target), streamOf(q));
     this.#active.add(q);
     if (q.queryType === PipeQuery.SoStatistics) {
@@ -151,7 +165,7 @@ export class Queries {
     }
     if (this.#available(q, o)) {
       this.#pending.delete(q);
-      return this.#write(q, res, this.#gl.getQueryResult(o));
+      return this.#write(q, res, this.#value(q, o, 0));
     }
     this.#pending.add(q);
     return undefined;
@@ -186,11 +200,12 @@ export class Queries {
           ? q.queryType === PipeQuery.GpuFinished
             ? 1n
             : (this.#restored.get(q)?.[index === 1 ? 1 : 0] ?? 0n)
-          : this.#gl.getQueryResult(o);
+          : this.#value(q, o, index === 1 ? 1 : 0);
       return this.#writeQbo(res, offset, resultType, value);
     }
     // The GL orders its write before the commands that follow, which may read the buffer on the GPU.
-    if (res.state.glName !== 0 && o !== undefined)
+    // A carried partial result must be combined here, so such a query waits for the GL instead of the GL writing.
+    if (res.state.glName !== 0 && o !== undefined && !this.#carried.has(q))
       this.#gl.queryResultToBuffer(o, res.state.glName, offset, resultType, wait ? 0x8866 : 0x9194);
     else if (wait) this.#pendingQbo.add({ q, resourceId: qboId, resultType, offset, index });
     return undefined;
@@ -201,6 +216,17 @@ export class Queries {
     if (!this.#gl.isQueryResultAvailable(o)) return false;
     const generated = this.#generated.get(q);
     return generated === undefined || generated === o || this.#gl.isQueryResultAvailable(generated);
+  }
+
+  /**
+   * The GL's result of `o` (result `index` of `q`: 1 is SO_STATISTICS' primitives generated) with what `q` counted
+   * before this GL run: predicates are true when either is, counts add up.
+   */
+  #value(q: VirglQueryDesc, o: number, index: 0 | 1): bigint {
+    const gl = this.#gl.getQueryResult(o);
+    const before = this.#carried.get(q)?.[index];
+    if (before === undefined) return gl;
+    return PREDICATES.has(q.queryType) ? (gl !== 0n || before !== 0n ? 1n : 0n) : gl + before;
   }
 
   #qboResource(id: number, offset: number, size: number, lookup: ResourceLookup): VirglResource | VirglRefusal {
@@ -263,7 +289,7 @@ export class Queries {
       }
       if (!this.#available(r.q, o)) continue;
       this.#pendingQbo.delete(r);
-      this.#writeQbo(res, r.offset, r.resultType, this.#gl.getQueryResult(o));
+      this.#writeQbo(res, r.offset, r.resultType, this.#value(r.q, o, r.index === 1 ? 1 : 0));
     }
     for (const q of [...this.#pending]) {
       const o = this.#objects.get(q);
@@ -274,7 +300,7 @@ export class Queries {
       }
       if (!this.#available(q, o)) continue;
       this.#pending.delete(q);
-      this.#write(q, res, this.#gl.getQueryResult(o));
+      this.#write(q, res, this.#value(q, o, 0));
     }
   }
 
@@ -314,24 +340,48 @@ export class Queries {
   }
 
   /**
-   * The result a snapshot carries for `q`: the GL's (waiting for it), the one restored earlier, or `undefined` for a
-   * query never run. Throws `Unsupported` for a query begun and not ended, or while a render condition is set
-   * (neither can be rebuilt from a result).
+   * The results a snapshot carries for `q`: the GL's (waiting for them), the ones restored earlier, or `undefined` for
+   * a query never run. A query running now is `active`: what it counted so far (its GL run is ended, read, and begun
+   * again, the count kept to combine with the new run's). Throws `Unsupported` while a render condition is set.
    */
-  savedResult(q: VirglQueryDesc): SavedQueryValues | undefined {
-    if (this.#active.has(q)) throw new RutabagaError("Unsupported", "a query is active (end it before a snapshot)");
+  savedResult(q: VirglQueryDesc): { readonly values: SavedQueryValues; readonly active: boolean } | undefined {
     if (this.#conditional) throw new RutabagaError("Unsupported", "a render condition is set");
     const o = this.#objects.get(q);
-    if (o === undefined) return this.#restored.get(q);
+    if (o === undefined) {
+      const restored = this.#restored.get(q);
+      return restored === undefined ? undefined : { values: restored, active: false };
+    }
+    const generated = this.#generated.get(q);
+    const target = queryTarget(q.queryType, q.index);
+    const active = this.#active.has(q) && target !== undefined;
+    if (active) {
+      // The run so far is ended, its count kept as carried, and a new GL run begun: the guest sees one run.
+      this.#gl.endQuery(target, streamOf(q));
+      if (generated !== undefined) this.#gl.endQuery(GL.PRIMITIVES_GENERATED, streamOf(q));
+    }
     this.#gl.finish();
     if (!this.#available(q, o)) return undefined;
-    const generated = this.#generated.get(q);
-    return [this.#gl.getQueryResult(o), generated === undefined ? 0n : this.#gl.getQueryResult(generated)];
+    const values: SavedQueryValues = [
+      this.#value(q, o, 0),
+      generated === undefined ? 0n : this.#value(q, generated, 1),
+    ];
+    if (active) {
+      this.#carried.set(q, values);
+      this.#gl.beginQuery(target, o, streamOf(q));
+      if (generated !== undefined) this.#gl.beginQuery(GL.PRIMITIVES_GENERATED, generated, streamOf(q));
+    }
+    return { values, active };
   }
 
   /** Gives `q` the results a snapshot carried, served until the query runs again. */
   restoreResult(q: VirglQueryDesc, values: SavedQueryValues): void {
     this.#restored.set(q, values);
+  }
+
+  /** Goes on with a query that was running at a snapshot: a new GL run whose result adds to `values`. */
+  resumeActive(q: VirglQueryDesc, values: SavedQueryValues): void {
+    this.begin(q);
+    this.#carried.set(q, values);
   }
 
   /** Forgets a destroyed query object. */
@@ -346,6 +396,7 @@ export class Queries {
     this.#pending.delete(q);
     this.#active.delete(q);
     this.#restored.delete(q);
+    this.#carried.delete(q);
     for (const r of this.#pendingQbo) if (r.q === q) this.#pendingQbo.delete(r);
   }
 
@@ -357,5 +408,6 @@ export class Queries {
     this.#pendingQbo.clear();
     this.#active.clear();
     this.#restored.clear();
+    this.#carried.clear();
   }
 }

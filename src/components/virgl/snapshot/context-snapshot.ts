@@ -18,6 +18,8 @@ export interface SavedQueryResult {
   readonly subCtx: number;
   readonly handle: number;
   readonly values: SavedQueryValues;
+  /** Running at the snapshot: it goes on counting after the restore, from `values`. */
+  readonly active: boolean;
 }
 
 /** A context section decoded (not yet executed). */
@@ -136,14 +138,14 @@ export function stateCommands(x: VirglExecution): Uint8Array[] {
   return out;
 }
 
-/** Results of `x`'s query objects (see `Queries.savedResult`; throws `Unsupported` for an active query). */
+/** Results of `x`'s query objects, running ones included (see `Queries.savedResult`). */
 function queryResults(x: VirglExecution): SavedQueryResult[] {
   const results: SavedQueryResult[] = [];
   for (const [subCtx, sub] of x.subs) {
     for (const [handle, o] of sub.objects) {
       if (o.state.kind !== "query") continue;
-      const values = x.queries.savedResult(o.state);
-      if (values !== undefined) results.push({ subCtx, handle, values });
+      const saved = x.queries.savedResult(o.state);
+      if (saved !== undefined) results.push({ subCtx, handle, ...saved });
     }
   }
   return results;
@@ -166,7 +168,12 @@ export function encodeContextSection(name: string, attached: Iterable<number>, x
   w.u32(commands.length);
   for (const c of commands) w.bytes(c);
   w.u32(results.length);
-  for (const r of results) w.u32(r.subCtx).u32(r.handle).u64(r.values[0]).u64(r.values[1]);
+  for (const r of results)
+    w.u32(r.subCtx)
+      .u32(r.handle)
+      .u32(r.active ? 1 : 0)
+      .u64(r.values[0])
+      .u64(r.values[1]);
   return w.finish();
 }
 
@@ -182,8 +189,12 @@ export function decodeContextSection(bytes: Uint8Array, ctxId: number): VirglCon
   const commands: Uint8Array[] = [];
   for (let i = r.count(bytes.byteLength / 4, "command count"); i > 0; i--) commands.push(r.bytes());
   const queryResults: SavedQueryResult[] = [];
-  for (let i = r.count(bytes.byteLength / 24, "query result count"); i > 0; i--) {
-    queryResults.push({ subCtx: r.u32(), handle: r.u32(), values: [r.u64(), r.u64()] });
+  for (let i = r.count(bytes.byteLength / 28, "query result count"); i > 0; i--) {
+    const subCtx = r.u32();
+    const handle = r.u32();
+    const flags = r.u32();
+    if (flags > 1) throw new RutabagaError("SnapshotError", `${what}: query flags ${flags}`);
+    queryResults.push({ subCtx, handle, active: flags === 1, values: [r.u64(), r.u64()] });
   }
   r.end();
   return { name, attached, commands, queryResults };
@@ -222,6 +233,7 @@ export function restoreQueryResults(x: VirglExecution, results: readonly SavedQu
     if (o === undefined || o.state.kind !== "query") {
       throw new RutabagaError("SnapshotError", `context ${ctxId}: a query result for no query ${r.subCtx}/${r.handle}`);
     }
-    x.queries.restoreResult(o.state as VirglQueryDesc, r.values);
+    if (r.active) x.queries.resumeActive(o.state as VirglQueryDesc, r.values);
+    else x.queries.restoreResult(o.state as VirglQueryDesc, r.values);
   }
 }

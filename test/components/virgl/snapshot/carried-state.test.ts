@@ -59,13 +59,30 @@ test("a query's result is carried: GET_QUERY_RESULT after restore writes what th
   other.rutabaga.destroy();
 });
 
-test("a snapshot while a query runs is refused, and the instance goes on", () => {
+test("a query running at the snapshot goes on counting after the restore, and in the source too", () => {
   const live = sceneWithQuery();
-  live.rutabaga.submitCommand(1, new VirglEncoder().beginQuery(50).finish());
-  assertRefused(() => live.rutabaga.snapshot(), "Unsupported", /query is active/);
-  live.rutabaga.submitCommand(1, new VirglEncoder().endQuery(50).finish());
-  assert.ok(live.rutabaga.snapshot().byteLength > 0);
+  const drawOnce = new VirglEncoder().drawVbo({ mode: TRIANGLES, count: 3 }).finish();
+  // A query of its own (handle 51, result at 32), begun before the snapshot.
+  live.rutabaga.submitCommand(
+    1,
+    new VirglEncoder().createQuery(51, PipeQuery.OcclusionCounter, 0, QUERY_BUFFER, 32).beginQuery(51).finish(),
+  );
+  live.rutabaga.submitCommand(1, drawOnce);
+  const bytes = live.rutabaga.snapshot();
+  const other = makeVirgl();
+  other.rutabaga.restore(bytes);
+  reattach(other.rutabaga);
+  const results = [live.rutabaga, other.rutabaga].map((r) => {
+    const buffer = new Uint8Array(64);
+    r.attachBacking(QUERY_BUFFER, [buffer]);
+    r.submitCommand(1, drawOnce);
+    r.submitCommand(1, new VirglEncoder().endQuery(51).getQueryResult(51, true).finish());
+    r.transferRead(1, QUERY_BUFFER, transfer2d(0, 0, 64, 1));
+    return new DataView(buffer.buffer).getBigUint64(40, true);
+  });
+  assert.deepEqual(results, [128n, 128n], "two draws of 64 samples, one before and one after the snapshot");
   live.rutabaga.destroy();
+  other.rutabaga.destroy();
 });
 
 test("a multisampled resource refuses the snapshot", () => {

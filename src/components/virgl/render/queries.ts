@@ -117,10 +117,22 @@ export class Queries {
     for (const r of this.#pendingQbo) if (r.q === q) this.#pendingQbo.delete(r);
     this.#restored.delete(q);
     this.#carried.delete(q);
+    // Each run gets a GL object of its own: llvmpipe (Mesa 22.3) adds a new run to an earlier one whose result was
+    // never read. An object a render condition may use is kept.
+    const fresh = !this.#conditional && !this.#active.has(q);
+    const earlier = this.#objects.get(q);
+    if (earlier !== undefined && fresh) {
+      this.#gl.deleteQuery(earlier);
+      this.#objects.delete(q);
+    }
     this.#gl.beginQuery(target, this.#object(q, target), streamOf(q));
     this.#active.add(q);
     if (q.queryType === PipeQuery.SoStatistics) {
       let o = this.#generated.get(q);
+      if (o !== undefined && fresh) {
+        this.#gl.deleteQuery(o);
+        o = undefined;
+      }
       if (o === undefined) {
         o = this.#gl.createQuery(GL.PRIMITIVES_GENERATED);
         this.#generated.set(q, o);

@@ -122,7 +122,11 @@ test("a waiting result is dropped when its query runs again or is destroyed", ()
   const { rutabaga, gl, query, state } = pendingQuery();
   try {
     rutabaga.submitCommand(1, new VirglEncoder().getQueryResult(40, true).beginQuery(40).finish());
-    gl.setQueryResult(query, 3n);
+    // The new run has a GL query of its own (the earlier one, never read, is deleted).
+    assert.ok(gl.calls.some((c) => c.name === "deleteQuery" && c.args[0] === query));
+    const rerun = gl.calls.filter((c) => c.name === "beginQuery").at(-1)!.args[1] as number;
+    assert.notEqual(rerun, query);
+    gl.setQueryResult(rerun, 3n);
     rutabaga.submitCommand(1, nop());
     assert.equal(state.getUint32(0, true), 0, "the new run's result was not asked for");
     rutabaga.submitCommand(1, new VirglEncoder().endQuery(40).getQueryResult(40, true).finish());

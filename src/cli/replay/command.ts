@@ -6,10 +6,15 @@ export const replayOptions = {
   "every-flush": { type: "boolean" },
   virgl: { type: "boolean" },
   readback: { type: "boolean" },
+  "stop-after": { type: "string" },
+  snapshot: { type: "string" },
+  resume: { type: "string" },
+  after: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
 const HELP = `Usage: rutabaga-ts replay TRACE --png OUTDIR [--every-flush] [--virgl] [--readback]
+                           [--stop-after N [--snapshot FILE]] [--resume FILE --after N]
 
 Replays a virtio-gpu trace headless and writes each scanout's picture as PNG: OUTDIR/scanout-N.png at the end, and
 with --every-flush OUTDIR/scanout-N-flush-K.png after every flush. The device is the one the trace was recorded on:
@@ -19,7 +24,13 @@ must offer at least the capabilities the recorded guest read (else exit 1, namin
       --virgl     replay on a virgl device even when the trace does not ask for one (a version 1 trace)
       --readback  write what each TRANSFER_FROM_HOST_3D read back (a vtest client's TRANSFER_GET2, see
                   'rutabaga-ts vtest --trace'): OUTDIR/readback-K-resource-N.png for a 2D box of a 32-bit RGB(A)
-                  format, OUTDIR/readback-K-resource-N.bin (the backing from the transfer's offset on) otherwise`;
+                  format, OUTDIR/readback-K-resource-N.bin (the backing from the transfer's offset on) otherwise
+      --stop-after N     stop after N requests; with --snapshot FILE, write the device's snapshot there (a 3D
+                         session's GL state included)
+      --resume FILE --after N
+                         go on from a snapshot taken after N requests of this trace: the guest memory recorded up to
+                         there is written, the snapshot restored, and the requests after N replayed (in a new
+                         process, on another host whose capabilities cover the recorded ones)`;
 
 /** `rutabaga-ts replay`: a recorded trace to PNG frames. */
 export const replayCommand = defineCommand({

@@ -16,6 +16,20 @@ import type { replayOptions } from "./command.ts";
 export const runReplay: CliRun<typeof replayOptions> = async (values, positionals, program) => {
   if (positionals.length !== 1) throw new UsageError("give exactly one TRACE file");
   if (values.png === undefined) throw new UsageError("--png OUTDIR is required");
+  const count = (name: "stop-after" | "after"): number | undefined => {
+    const v = values[name];
+    if (v === undefined) return undefined;
+    if (!/^[0-9]{1,9}$/.test(v)) throw new UsageError(`--${name} takes a request count`);
+    return Number(v);
+  };
+  const stopAfter = count("stop-after");
+  const after = count("after");
+  if (values.snapshot !== undefined && stopAfter === undefined) throw new UsageError("--snapshot needs --stop-after N");
+  if ((values.resume === undefined) !== (after === undefined))
+    throw new UsageError("--resume FILE goes with --after N");
+  if (values.resume !== undefined && stopAfter !== undefined)
+    throw new UsageError("--resume and --stop-after exclude each other");
+  const state = values.resume === undefined ? undefined : new Uint8Array(readFileSync(values.resume));
   const fail = (e: unknown): number => {
     if (e instanceof TraceError || isRutabagaError(e)) {
       console.error(`${program}: ${positionals[0]}: ${e.message}`);
@@ -42,12 +56,21 @@ export const runReplay: CliRun<typeof replayOptions> = async (values, positional
     result = await replayTraceOnHost(trace, sink, {
       ...(values.virgl === true ? { virgl: true } : {}),
       ...(values.readback === true ? { onReadBack } : {}),
+      ...(stopAfter === undefined ? {} : { stopAfter }),
+      ...(state === undefined || after === undefined ? {} : { resume: { state, afterRequest: after } }),
       virglHost: virglHostOptionsFromEnv(process.env),
     });
   } catch (e) {
     return fail(e);
   }
   try {
+    if (values.snapshot !== undefined) {
+      try {
+        writeFileSync(values.snapshot, result.device.snapshot());
+      } catch (e) {
+        return fail(e);
+      }
+    }
     const written = sink.writeAll();
     const errors = [...result.errors].map(([t, n]) => `0x${t.toString(16)}×${n}`).join(", ");
     const device = result.virgl ? "virgl" : "2D";

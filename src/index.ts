@@ -24,6 +24,8 @@ export {
 } from "./rutabaga/capsets.ts";
 export type {
   ComponentInit,
+  ComponentRestoreInput,
+  PreparedRestore,
   RutabagaComponent,
   RutabagaComponentFactory,
   RutabagaContext,

@@ -1,6 +1,6 @@
 import type { GpuRect } from "../../virtio-gpu/commands.ts";
 import type { CursorState, DisplaySink, ScanoutFrame } from "../../virtio-gpu/display-sink.ts";
-import { swizzleToB8G8R8X8 } from "../../virtio-gpu/pixel-swizzle.ts";
+import { isB8G8R8X8Order, swizzleToB8G8R8X8 } from "../../virtio-gpu/pixel-swizzle.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
 import { decodeU64, encodeU64, frameMessage, VhostUserRefusal, writeHeader } from "./codec.ts";
 import {
@@ -33,6 +33,8 @@ export class DisplayChannel implements DisplaySink {
   readonly #pending: ((m: FramedMessage) => void)[] = [];
   #update = new Uint8Array(0);
   #message = new Uint8Array(0);
+  /** An UPDATE's header and rectangle, sent before pixels that go out as the frame holds them. */
+  readonly #updateHead = new Uint8Array(VhostUserHeader.SIZE + GpuUpdate.pixels);
   #closed = false;
   readonly #log: (m: string) => void;
   /** Messages sent, by request id. */
@@ -108,6 +110,19 @@ export class DisplayChannel implements DisplaySink {
     const row = rect.w * 4;
     const base = VhostUserHeader.SIZE + GpuUpdate.pixels;
     const size = base + row * rect.h;
+    this.sent.set(GpuDisplayRequest.Update, (this.sent.get(GpuDisplayRequest.Update) ?? 0) + 1);
+    if (rect.x === 0 && rect.w === frame.width && frame.stride === row && isB8G8R8X8Order(frame.format)) {
+      // Whole rows already in the protocol's byte order: the header, then the rows straight from the frame, with no
+      // copy (what the socket cannot take at once it copies into its queue).
+      const head = this.#updateHead;
+      const v = new DataView(head.buffer);
+      writeHeader(v, GpuDisplayRequest.Update, 0, size - VhostUserHeader.SIZE);
+      writeUpdateRect(v, VhostUserHeader.SIZE, { scanoutId, x: rect.x, y: rect.y, width: rect.w, height: rect.h });
+      this.#socket.send(head);
+      const start = rect.y * frame.stride;
+      this.#socket.send(frame.pixels.subarray(start, start + row * rect.h));
+      return;
+    }
     // Reuse one buffer while the socket keeps up; when bytes are still queued, hand a fresh one over instead.
     const reuse = this.#socket.queuedBytes === 0;
     if (!reuse || this.#update.length < size) {
@@ -132,7 +147,6 @@ export class DisplayChannel implements DisplaySink {
     }
     // UPDATE pixels are x8r8g8b8 (docs/interop/vhost-user-gpu.rst); base is 32, so the words are aligned.
     swizzleToB8G8R8X8(new Uint32Array(msg.buffer, msg.byteOffset + base, rect.w * rect.h), frame.format);
-    this.sent.set(GpuDisplayRequest.Update, (this.sent.get(GpuDisplayRequest.Update) ?? 0) + 1);
     this.#socket.send(msg, [], !reuse);
   }
 

@@ -94,6 +94,8 @@ export class VtestServer {
     this.stats.accepted++;
     if (this.#options.singleClient) this.#listener.close();
     this.#log(`client ${id} connected`);
+    // Room in the kernel for a read-back frame (glxgears reads back 360 KB a frame), so it goes out in one send.
+    socket.setSendBuffer(4 << 20);
     const limits = { ...DEFAULT_VTEST_LIMITS, ...this.#options.limits };
     let component: VirglCommandStatistics | undefined;
     const trace = this.#options.onTrace === undefined ? undefined : new VtestTraceWriter();

@@ -32,6 +32,7 @@ import type { VtestTraceWriter } from "./vtest-trace.ts";
 
 /** Where a session's replies go: bytes, with descriptors riding on the first byte. */
 export interface VtestTransport {
+  /** `bytes` are the session's only during the call (read-backs reuse one buffer): a transport that keeps them copies. */
   send(bytes: Uint8Array, fds?: readonly number[]): void;
 }
 
@@ -93,6 +94,8 @@ export class VtestSession {
   readonly #shmPool = new ShmPool();
   readonly #resources = new Set<number>();
   #shmBytes = 0;
+  /** Where inline read-backs (TRANSFER_GET) land before they are sent; grows to the largest one. */
+  #readBack = new Uint8Array(0);
   #fenceSubmitted = 0n;
   #fenceCompleted = 0n;
   #closed = false;
@@ -217,7 +220,10 @@ export class VtestSession {
           rb.transferWrite(CONTEXT_ID, r.handle, r.transfer, r.data);
           this.#options.trace?.inlineWrite(r.handle, r.transfer, r.data);
         } else {
-          const out = new Uint8Array(r.dataSize);
+          // One buffer serves every read-back (a frame per glxgears frame): the transport copies what it cannot send.
+          if (this.#readBack.byteLength < r.dataSize) this.#readBack = new Uint8Array(r.dataSize);
+          const out = this.#readBack.subarray(0, r.dataSize);
+          out.fill(0);
           rb.transferRead(CONTEXT_ID, r.handle, r.transfer, out);
           this.#options.trace?.inlineRead();
           this.#transport.send(out);

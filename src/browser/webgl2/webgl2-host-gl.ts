@@ -70,6 +70,8 @@ interface Texture {
   readonly obj: WebGLTexture;
   readonly target: number;
   dims: number;
+  /** A non-identity swizzle the guest's format asked for (X8 alpha = 1, A8, L8...): WebGL2 cannot sample it so. */
+  swizzled: boolean;
 }
 interface Program {
   readonly obj: WebGLProgram;
@@ -231,8 +233,12 @@ export class WebGl2HostGl implements HostGl {
     if (name !== GL.EXTENSIONS) refuse(`getStringi(0x${name.toString(16)})`);
     return this.#gl.getSupportedExtensions()?.[index] ?? "";
   }
-  /** A WebGL2 integer parameter; a name WebGL2 does not know (a desktop-only limit) reads 0, so nothing is advertised. */
+  /**
+   * A WebGL2 integer parameter; a name WebGL2 does not know (a desktop-only limit) reads 0, so nothing is advertised.
+   * `GL_MAX_SAMPLES` reads 0: virgl keeps multisample images in multisample textures, which WebGL2 lacks.
+   */
   getInteger(pname: number): number {
+    if (pname === GL.MAX_SAMPLES) return 0;
     if (pname === GL.MAJOR_VERSION) return 3;
     if (pname === GL.MINOR_VERSION) return 0;
     if (pname === GL.NUM_EXTENSIONS) return this.#gl.getSupportedExtensions()?.length ?? 0;
@@ -260,15 +266,49 @@ export class WebGl2HostGl implements HostGl {
     else this.#gl.getError();
     return out;
   }
-  /** Only renderbuffer sample counts exist in WebGL2 (`GL_SAMPLES`); every other query answers 0 (not supported). */
-  getInternalformat(_target: number, internalFormat: number, pname: number): number {
-    if (pname !== GL.SAMPLES) return 0;
-    const v = this.#gl.getInternalformatParameter(this.#gl.RENDERBUFFER, internalFormat, pname) as Int32Array | null;
-    if (v === null) {
-      this.#gl.getError();
-      return 0;
+  /**
+   * `glGetInternalformativ` answered by probing this context (WebGL2 answers only renderbuffer sample counts), once
+   * per format: supported and texturable when 1×1 immutable storage of it can be made, renderable when a framebuffer
+   * with it attached (colour, depth or depth-stencil) is complete. Multisample texture samples are 0 (none exist).
+   */
+  getInternalformat(target: number, internalFormat: number, pname: number): number {
+    if (pname === GL.SAMPLES) return 0;
+    const probe = this.#formatProbe(internalFormat);
+    if (pname === GL.INTERNALFORMAT_SUPPORTED) return probe.storage ? GL.TRUE : 0;
+    if (pname === GL.FRAGMENT_TEXTURE) return probe.storage && target !== GL.TEXTURE_BUFFER ? GL.FULL_SUPPORT : GL.NONE;
+    if (pname === GL.FRAMEBUFFER_RENDERABLE || pname === GL.READ_PIXELS)
+      return probe.renderable ? GL.FULL_SUPPORT : GL.NONE;
+    return 0;
+  }
+  readonly #formats = new Map<number, { storage: boolean; renderable: boolean }>();
+  #formatProbe(internalFormat: number): { storage: boolean; renderable: boolean } {
+    const known = this.#formats.get(internalFormat);
+    if (known !== undefined) return known;
+    const gl = this.#gl;
+    const tex = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, tex);
+    while (gl.getError() !== gl.NO_ERROR) {
+      /* earlier errors are not this probe's */
     }
-    return v[0] ?? 0;
+    gl.texStorage2D(gl.TEXTURE_2D, 1, internalFormat, 1, 1);
+    const storage = gl.getError() === gl.NO_ERROR;
+    let renderable = false;
+    if (storage) {
+      gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, this.#scratchDraw);
+      for (const a of [gl.COLOR_ATTACHMENT0, gl.DEPTH_ATTACHMENT, gl.DEPTH_STENCIL_ATTACHMENT]) {
+        gl.framebufferTexture2D(gl.DRAW_FRAMEBUFFER, a, gl.TEXTURE_2D, tex, 0);
+        renderable ||= gl.getError() === gl.NO_ERROR && gl.checkFramebufferStatus(gl.DRAW_FRAMEBUFFER) === gl.FRAMEBUFFER_COMPLETE;
+        gl.framebufferTexture2D(gl.DRAW_FRAMEBUFFER, a, gl.TEXTURE_2D, null, 0);
+      }
+      gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, this.#fb(this.#drawFb));
+    }
+    gl.deleteTexture(tex);
+    while (gl.getError() !== gl.NO_ERROR) {
+      /* a refused format leaves INVALID_ENUM/INVALID_OPERATION behind */
+    }
+    const probe = { storage, renderable };
+    this.#formats.set(internalFormat, probe);
+    return probe;
   }
   finish(): void {
     this.#gl.finish();
@@ -287,7 +327,7 @@ export class WebGl2HostGl implements HostGl {
     )
       refuse(`texture target 0x${target.toString(16)}`);
     const name = this.#name();
-    this.#textures.set(name, { obj: this.#gl.createTexture(), target, dims: 0 });
+    this.#textures.set(name, { obj: this.#gl.createTexture(), target, dims: 0, swizzled: false });
     return name;
   }
   deleteTexture(texture: number): void {
@@ -316,12 +356,15 @@ export class WebGl2HostGl implements HostGl {
     this.#bindScratch(t);
     this.#gl.texParameteri(t.target, pname, value);
   }
-  /** Only the identity swizzle is accepted (WebGL2 has no texture swizzle). */
+  /**
+   * WebGL2 has no texture swizzle: a non-identity one is kept on the texture, which can still be rendered to, copied
+   * and read back (the swizzle applies only to sampling), and binding it for sampling is refused.
+   */
   textureParameteriv(texture: number, pname: number, values: Int32Array): void {
-    this.#texture(texture);
+    const t = this.#texture(texture);
     if (pname !== GL.TEXTURE_SWIZZLE_RGBA) refuse(`textureParameteriv(0x${pname.toString(16)})`);
     const identity = [GL.RED, GL.GREEN, GL.BLUE, GL.ALPHA];
-    if (!identity.every((c, i) => values[i] === c)) refuse("texture swizzle");
+    t.swizzled = !identity.every((c, i) => values[i] === c);
   }
   textureSubImage(
     texture: number,
@@ -411,8 +454,54 @@ export class WebGl2HostGl implements HostGl {
   getCompressedTextureSubImage(): void {
     refuse("compressed texture read-back");
   }
-  clearTexSubImage(): void {
-    refuse("clearTexSubImage");
+  /**
+   * Emulated with a scissored framebuffer clear of each layer, for the zero texel only (what resource creation
+   * asks; zero bytes are zero in every channel of every format) of renderable formats; other values are refused.
+   */
+  clearTexSubImage(texture: number, level: number, box: GlBox, format: number, _type: number, data: Uint8Array): void {
+    const gl = this.#gl;
+    const t = this.#texture(texture);
+    if (data.some((b) => b !== 0)) refuse("clearTexSubImage with a non-zero value");
+    const depth = format === GL.DEPTH_COMPONENT;
+    const depthStencil = format === GL.DEPTH_STENCIL;
+    if (format === GL.STENCIL_INDEX) refuse("stencil-only textures");
+    const integer = [GL.RED_INTEGER, GL.RG_INTEGER, GL.RGB_INTEGER, GL.RGBA_INTEGER, GL.BGRA_INTEGER].includes(
+      format as 0x8d94,
+    );
+    const attachment = depth ? gl.DEPTH_ATTACHMENT : depthStencil ? gl.DEPTH_STENCIL_ATTACHMENT : gl.COLOR_ATTACHMENT0;
+    const saved = {
+      color: gl.getParameter(gl.COLOR_WRITEMASK) as boolean[],
+      depth: gl.getParameter(gl.DEPTH_WRITEMASK) as boolean,
+      stencil: gl.getParameter(gl.STENCIL_WRITEMASK) as number,
+      scissorOn: gl.isEnabled(gl.SCISSOR_TEST),
+      scissor: gl.getParameter(gl.SCISSOR_BOX) as Int32Array,
+    };
+    gl.colorMask(true, true, true, true);
+    gl.depthMask(true);
+    gl.stencilMaskSeparate(gl.FRONT, 0xff);
+    gl.enable(gl.SCISSOR_TEST);
+    gl.scissor(box.x, box.y, box.w, box.h);
+    gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, this.#scratchDraw);
+    try {
+      for (let l = 0; l < box.d; l++) {
+        this.#attach(gl.DRAW_FRAMEBUFFER, attachment, t, level, box.z + l);
+        if (gl.checkFramebufferStatus(gl.DRAW_FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE)
+          refuse("clearing a texture that is not renderable");
+        if (depthStencil) gl.clearBufferfi(gl.DEPTH_STENCIL, 0, 0, 0);
+        else if (depth) gl.clearBufferfv(gl.DEPTH, 0, [0]);
+        else if (integer) gl.clearBufferuiv(gl.COLOR, 0, [0, 0, 0, 0]);
+        else gl.clearBufferfv(gl.COLOR, 0, [0, 0, 0, 0]);
+      }
+    } finally {
+      this.#attach(gl.DRAW_FRAMEBUFFER, attachment, undefined, 0, 0);
+      gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, this.#fb(this.#drawFb));
+      const [r, g, b, a] = saved.color;
+      gl.colorMask(r!, g!, b!, a!);
+      gl.depthMask(saved.depth);
+      gl.stencilMaskSeparate(gl.FRONT, saved.stencil);
+      if (!saved.scissorOn) gl.disable(gl.SCISSOR_TEST);
+      gl.scissor(saved.scissor[0]!, saved.scissor[1]!, saved.scissor[2]!, saved.scissor[3]!);
+    }
   }
   /** Emulated with a blit between scratch framebuffers (colour-renderable formats). */
   copyImageSubData(src: GlImageRef, dst: GlImageRef, w: number, h: number, d: number): void {
@@ -856,6 +945,7 @@ export class WebGl2HostGl implements HostGl {
     const gl = this.#gl;
     if (unit === this.#scratchUnit) refuse(`texture unit ${unit} (kept for uploads)`);
     const t = texture === 0 ? undefined : this.#texture(texture);
+    if (t?.swizzled === true) refuse("sampling a texture with a swizzle");
     const targets = [gl.TEXTURE_2D, gl.TEXTURE_3D, gl.TEXTURE_2D_ARRAY, gl.TEXTURE_CUBE_MAP];
     const unbind = (): void => {
       gl.activeTexture(gl.TEXTURE0 + unit);

@@ -297,7 +297,8 @@ export class WebGl2HostGl implements HostGl {
       gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, this.#scratchDraw);
       for (const a of [gl.COLOR_ATTACHMENT0, gl.DEPTH_ATTACHMENT, gl.DEPTH_STENCIL_ATTACHMENT]) {
         gl.framebufferTexture2D(gl.DRAW_FRAMEBUFFER, a, gl.TEXTURE_2D, tex, 0);
-        renderable ||= gl.getError() === gl.NO_ERROR && gl.checkFramebufferStatus(gl.DRAW_FRAMEBUFFER) === gl.FRAMEBUFFER_COMPLETE;
+        renderable ||=
+          gl.getError() === gl.NO_ERROR && gl.checkFramebufferStatus(gl.DRAW_FRAMEBUFFER) === gl.FRAMEBUFFER_COMPLETE;
         gl.framebufferTexture2D(gl.DRAW_FRAMEBUFFER, a, gl.TEXTURE_2D, null, 0);
       }
       gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, this.#fb(this.#drawFb));
@@ -676,6 +677,8 @@ export class WebGl2HostGl implements HostGl {
   }
   enable(cap: number): void {
     if (ALWAYS_ON.has(cap)) return;
+    // Only the all-ones mask is accepted (sampleMaski), so enabling the sample mask changes nothing.
+    if (cap === GL.SAMPLE_MASK) return;
     if (!WEBGL_CAPS.has(cap)) refuse(`glEnable(0x${cap.toString(16)})`);
     const gl = this.#gl;
     this.#current.slots.set(

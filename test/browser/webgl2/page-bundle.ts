@@ -1,4 +1,4 @@
-// Bundles `WebGl2HostGl`, the TGSI → GLSL emitter and the GL constants into one script that a blank page loads as
+// Bundles `WebGl2HostGl`, the TGSI → GLSL emitter, the GL constants, the virgl component and the trace replay into one script that a blank page loads as
 // the global `rutabagaWebGl2`, so a test drives the host GL in Chromium without a page of its own.
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -14,6 +14,9 @@ export async function webGl2PageScript(): Promise<string> {
         'export { emitGlsl, parseTgsi, inputQualifiers } from "./src/components/virgl/tgsi/index.ts";',
         'export { GL } from "./src/components/virgl/host-gl/gl-constants.ts";',
         'export { RutabagaError } from "./src/rutabaga/error.ts";',
+        'export { RutabagaBuilder } from "./src/rutabaga/builder.ts";',
+        'export { VirglComponent } from "./src/components/virgl/virgl-component.ts";',
+        'export { FramebufferSink, replayTrace } from "./src/virtio-gpu/index.ts";',
       ].join("\n"),
       resolveDir: ROOT,
       loader: "ts",

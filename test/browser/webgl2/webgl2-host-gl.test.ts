@@ -63,15 +63,16 @@ test("a BGRA upload reads back as BGRA, and as RGBA with red and blue swapped", 
   assert.deepEqual(r, { bgra: [10, 20, 30, 40, 50, 60, 70, 80], rgba: [30, 20, 10, 40, 70, 60, 50, 80], err: 0 });
 });
 
-test("clears and blits land where asked, read back through a framebuffer", async () => {
+test("clears, zero texture clears and blits land where asked, read back through a framebuffer", async () => {
   const r = await page.evaluate(`(() => {
     const a = target(4, 4), b = target(4, 4);
     host.clearBufferfv(a.fb, G.COLOR, 0, new Float32Array([1, 0, 0, 1]));
     host.clearBufferfv(b.fb, G.COLOR, 0, new Float32Array([0, 0, 1, 1]));
     host.blitFramebuffer(a.fb, b.fb, { x0: 0, y0: 0, x1: 2, y1: 4 }, { x0: 2, y0: 0, x1: 4, y1: 4 }, G.COLOR_BUFFER_BIT, G.NEAREST);
+    host.clearTexSubImage(b.tex, 0, { x: 0, y: 0, z: 0, w: 1, h: 1, d: 1 }, G.RGBA, G.UNSIGNED_BYTE, new Uint8Array(4));
     return { row: readRgba(b.tex, 4, 1), err: host.getError() };
   })()`);
-  assert.deepEqual(r, { row: [0, 0, 255, 255, 0, 0, 255, 255, 255, 0, 0, 255, 255, 0, 0, 255], err: 0 });
+  assert.deepEqual(r, { row: [0, 0, 0, 0, 0, 0, 255, 255, 255, 0, 0, 255, 255, 0, 0, 255], err: 0 });
 });
 
 test("emitted GLSL ES 3.00 draws with its constants bound by name and vertices through the emulated formats", async () => {
@@ -160,7 +161,11 @@ test("what WebGL2 lacks is refused with RutabagaError Unsupported, and the host 
       bufferTexture: () => host.createTexture(G.TEXTURE_BUFFER),
       compute: () => host.dispatchCompute(1, 1, 1),
       geometry: () => host.compileShader(G.GEOMETRY_SHADER, "void main() {}"),
-      swizzle: () => host.textureParameteriv(tex, G.TEXTURE_SWIZZLE_RGBA, new Int32Array([G.ALPHA, G.GREEN, G.BLUE, G.RED])),
+      swizzleSampled: () => {
+        host.textureParameteriv(tex, G.TEXTURE_SWIZZLE_RGBA, new Int32Array([G.ALPHA, G.GREEN, G.BLUE, G.RED]));
+        host.bindTextureUnit(0, tex);
+      },
+      clearNonZero: () => host.clearTexSubImage(tex, 0, { x: 0, y: 0, z: 0, w: 1, h: 1, d: 1 }, G.RGBA, G.UNSIGNED_BYTE, new Uint8Array([1, 0, 0, 0])),
       conditional: () => host.beginConditionalRender(1, 0),
       baseVertex: () => host.drawElements({ mode: G.TRIANGLES, count: 3, type: G.UNSIGNED_SHORT, offset: 0, instances: 1, baseVertex: 2, baseInstance: 0 }),
       view: () => host.textureView(1, G.TEXTURE_2D, tex, 0x8058, { minLevel: 0, numLevels: 1, minLayer: 0, numLayers: 1 }),
@@ -176,7 +181,7 @@ test("what WebGL2 lacks is refused with RutabagaError Unsupported, and the host 
     return { codes, after: readRgba(t2, 1, 1), err: host.getError() };
   })()`)) as { codes: Record<string, string>; after: number[]; err: number };
   for (const [what, code] of Object.entries(r.codes)) assert.equal(code, "Unsupported", what);
-  assert.equal(Object.keys(r.codes).length, 10);
+  assert.equal(Object.keys(r.codes).length, 11);
   assert.deepEqual(r.after, [255, 255, 255, 255]);
   assert.equal(r.err, 0);
 });

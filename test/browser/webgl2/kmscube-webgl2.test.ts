@@ -1,0 +1,131 @@
+// The kmscube guest session (test/fixtures/virtio-gpu/kmscube-virgl.trace.gz) replayed in Chromium through the
+// virtio-gpu device, the virgl component and `WebGl2HostGl` on SwiftShader, against the same trace replayed in Node
+// on this host's GL (llvmpipe, where the Node replay equals the live session's screendump pixel for pixel).
+//
+// Tolerance: two rasterisers of the same draws differ by rounding. A pixel counts as different when a channel is
+// off by more than 2; at most 1% of the pixels may be (measured: 5924 of 1 024 000, 0.58%, nearly all off by 3..15
+// in diagonal bands across the smooth-shaded faces, where SwiftShader and llvmpipe round the interpolated colour to
+// 8 bits differently), and at most 0.02% (205) by more than 32 (measured: 25, single pixels on the cube's silhouette
+// where coverage is decided differently). The cube covers ~200 000 pixels: a wrong transform, depth test, colour or
+// missing draw moves tens of thousands of pixels by far more than 32.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { gunzipSync } from "node:zlib";
+import type { Browser, Page } from "puppeteer-core";
+import { replayTraceOnHost } from "../../../src/node/gl/trace-replay.ts";
+import { FramebufferSink } from "../../../src/virtio-gpu/index.ts";
+import { saveMismatch } from "../../virtio-gpu/helpers.ts";
+import { launchChromium, SWIFTSHADER_ARGS, watchedPage } from "../chromium.ts";
+import { webGl2PageScript } from "./page-bundle.ts";
+
+const gz = readFileSync(new URL("../../fixtures/virtio-gpu/kmscube-virgl.trace.gz", import.meta.url));
+/** Largest share of pixels allowed off by more than 2 in a channel (see the header). */
+const MAX_DIFFERENT = 0.01;
+/** Largest share of pixels allowed off by more than 32 in a channel (see the header). */
+const MAX_FAR = 0.0002;
+
+let browser: Browser;
+let page: Page;
+let problems: string[];
+
+before(async () => {
+  browser = await launchChromium(SWIFTSHADER_ARGS);
+  ({ page, problems } = await watchedPage(browser));
+  await page.goto("about:blank");
+  await page.addScriptTag({ content: await webGl2PageScript() });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** What the page's replay gives back. */
+interface PageReplay {
+  renderer: string;
+  error?: string;
+  ms: number;
+  frames: number;
+  errors: [number, number][];
+  warnings: string[];
+  shortfall: string[];
+  width: number;
+  height: number;
+  pixels: string;
+}
+
+test("kmscube replayed on WebGL2 (SwiftShader) matches the Node replay on llvmpipe within the tolerance", {
+  timeout: 180_000,
+}, async () => {
+  const r = (await page.evaluate(`(async () => {
+    const R = rutabagaWebGl2;
+    const gz = Uint8Array.from(atob("${gz.toString("base64")}"), (c) => c.charCodeAt(0));
+    const trace = new Uint8Array(await new Response(new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+    const gl = new OffscreenCanvas(1, 1).getContext("webgl2");
+    const ext = gl && gl.getExtension("WEBGL_debug_renderer_info");
+    const renderer = gl ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : "no WebGL2";
+    const host = new R.WebGl2HostGl(gl);
+    const sink = new R.FramebufferSink();
+    let frames = 0;
+    const flush = sink.flush.bind(sink);
+    sink.flush = (...a) => { frames++; flush(...a); };
+    const warnings = [], shortfall = [];
+    const t0 = performance.now();
+    let res;
+    try {
+      res = R.replayTrace(trace, sink, {
+        onCapsetShortfall: (id, fields) => shortfall.push(...fields.map((f) => id + ":" + f)),
+        rutabaga: (fh) => new R.RutabagaBuilder(6n, fh)
+          .setComponentFactory(2, (init) => {
+            const c = new R.VirglComponent(init, host);
+            c.warn = (m) => warnings.push(m.slice(0, 300));
+            return c;
+          })
+          .setConsoleOn2D(true)
+          .setWarningHandler((m) => warnings.push(m.slice(0, 300)))
+          .build(),
+      });
+    } catch (e) {
+      return { renderer, error: String(e) };
+    }
+    const ms = performance.now() - t0;
+    const fb = sink.framebuffers[0];
+    let s = "";
+    for (let i = 0; i < fb.pixels.length; i += 0x8000) s += String.fromCharCode(...fb.pixels.subarray(i, i + 0x8000));
+    res.device.destroy();
+    return { renderer, ms, frames, errors: [...res.errors], warnings, shortfall, width: fb.width, height: fb.height, pixels: btoa(s) };
+  })()`)) as PageReplay;
+  assert.match(r.renderer, /SwiftShader/, "WebGL2 on SwiftShader");
+  assert.equal(r.error, undefined);
+  assert.deepEqual(r.errors, [], "no request failed in the page");
+  assert.deepEqual(r.warnings, [], "nothing refused or skipped");
+  const webgl = new Uint8Array(Buffer.from(r.pixels, "base64"));
+
+  const sink = new FramebufferSink();
+  const t0 = performance.now();
+  const node = await replayTraceOnHost(new Uint8Array(gunzipSync(gz)), sink);
+  const nodeMs = performance.now() - t0;
+  const fb = sink.framebuffers[0]!;
+  const expected = fb.pixels.slice();
+  node.device.destroy();
+  assert.deepEqual([r.width, r.height], [fb.width, fb.height]);
+  let different = 0;
+  let far = 0;
+  for (let i = 0; i < webgl.length; i += 4) {
+    // Bytes B, G, R, X: the X byte is whatever each host left there, so it is not compared.
+    let off = 0;
+    for (let c = 0; c < 3; c++) off = Math.max(off, Math.abs(webgl[i + c]! - expected[i + c]!));
+    if (off > 2) different++;
+    if (off > 32) far++;
+  }
+  console.log(
+    `# kmscube: ${r.frames} frames, WebGL2/SwiftShader ${r.ms.toFixed(0)} ms (${((r.frames * 1000) / r.ms).toFixed(1)} fps) vs Node/llvmpipe ${nodeMs.toFixed(0)} ms; ${different} pixels off by > 2, ${far} by > 32; ${r.shortfall.length} recorded capset fields this page does not offer`,
+  );
+  const pixels = fb.width * fb.height;
+  if (different > MAX_DIFFERENT * pixels || far > MAX_FAR * pixels) {
+    const dir = saveMismatch("webgl2-kmscube", fb.width, fb.height, expected, webgl);
+    assert.fail(`${different} pixels off by more than 2 per channel, ${far} by more than 32; images in ${dir}`);
+  }
+  assert.ok(r.frames > 1, "the replay showed frames");
+  assert.deepEqual(problems, [], "page errors");
+});

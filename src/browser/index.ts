@@ -23,3 +23,4 @@ export {
 } from "./trace-layout.ts";
 export { TraceStepper } from "./trace-stepper.ts";
 export { WebGl2HostGl } from "./webgl2/webgl2-host-gl.ts";
+export { buildWebGl2Rutabaga, type WebGl2RutabagaOptions } from "./webgl2/webgl2-rutabaga.ts";

@@ -64,7 +64,6 @@ test("kmscube replayed on WebGL2 (SwiftShader) matches the Node replay on llvmpi
     const gl = new OffscreenCanvas(1, 1).getContext("webgl2");
     const ext = gl && gl.getExtension("WEBGL_debug_renderer_info");
     const renderer = gl ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : "no WebGL2";
-    const host = new R.WebGl2HostGl(gl);
     const sink = new R.FramebufferSink();
     let frames = 0;
     const flush = sink.flush.bind(sink);
@@ -75,15 +74,7 @@ test("kmscube replayed on WebGL2 (SwiftShader) matches the Node replay on llvmpi
     try {
       res = R.replayTrace(trace, sink, {
         onCapsetShortfall: (id, fields) => shortfall.push(...fields.map((f) => id + ":" + f)),
-        rutabaga: (fh) => new R.RutabagaBuilder(6n, fh)
-          .setComponentFactory(2, (init) => {
-            const c = new R.VirglComponent(init, host);
-            c.warn = (m) => warnings.push(m.slice(0, 300));
-            return c;
-          })
-          .setConsoleOn2D(true)
-          .setWarningHandler((m) => warnings.push(m.slice(0, 300)))
-          .build(),
+        rutabaga: (fh) => R.buildWebGl2Rutabaga(gl, fh, { warn: (m) => warnings.push(m.slice(0, 300)) }),
       });
     } catch (e) {
       return { renderer, error: String(e) };

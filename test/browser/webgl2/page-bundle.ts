@@ -11,6 +11,7 @@ export async function webGl2PageScript(): Promise<string> {
     stdin: {
       contents: [
         'export { WebGl2HostGl } from "./src/browser/webgl2/webgl2-host-gl.ts";',
+        'export { buildWebGl2Rutabaga } from "./src/browser/webgl2/webgl2-rutabaga.ts";',
         'export { emitGlsl, parseTgsi, inputQualifiers } from "./src/components/virgl/tgsi/index.ts";',
         'export { GL } from "./src/components/virgl/host-gl/gl-constants.ts";',
         'export { RutabagaError } from "./src/rutabaga/error.ts";',

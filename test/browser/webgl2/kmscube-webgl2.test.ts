@@ -34,7 +34,7 @@ let problems: string[];
 
 before(async () => {
   browser = await launchChromium(SWIFTSHADER_ARGS);
-  server = await startDemoServer(0, new Map([["kmscube-virgl.trace", trace]]));
+  server = await startDemoServer(0);
   ({ page, problems } = await watchedPage(browser));
   await page.goto("about:blank");
   await page.addScriptTag({ content: await webGl2PageScript() });
@@ -143,7 +143,7 @@ test("the player page plays the kmscube trace on WebGL2 and shows its last scano
   timeout: 180_000,
 }, async () => {
   const { page: player, problems: playerProblems } = await watchedPage(browser);
-  await player.goto(`${server.url}player.html?trace=kmscube-virgl.trace&frame=end`);
+  await player.goto(`${server.url}player.html?trace=fixtures/kmscube-virgl.trace&frame=end`);
   await player.waitForFunction(
     () => {
       const p = (globalThis as { rutabagaPlayer?: { ready: boolean; error?: string } }).rutabagaPlayer;

@@ -1,6 +1,7 @@
 // The trace player: a trace from the file picker, a drop or ?trace=URL, replayed on this page into canvases.
-import { CanvasSink, TraceStepper } from "../src/browser/index.ts";
-import { FramebufferSink, replayTrace } from "../src/virtio-gpu/index.ts";
+import { buildWebGl2Rutabaga, CanvasSink, TraceStepper } from "../src/browser/index.ts";
+import type { Rutabaga, RutabagaFenceHandler } from "../src/index.ts";
+import { decodeTrace, FramebufferSink, replayTrace, traceNeedsVirgl } from "../src/virtio-gpu/index.ts";
 
 /** What the page exposes for tests and the bench. */
 interface PlayerApi {
@@ -96,12 +97,34 @@ function stop(): void {
   play.textContent = "Play";
 }
 
+/** The WebGL2 context of the 3D library built last: lost once a newer one replaces it (browsers cap live contexts). */
+let lastGl: WebGL2RenderingContext | undefined;
+
+/** A virgl library on a fresh WebGL2 context (a 3D trace), the commands WebGL2 refuses counted in `refused`. */
+function webGl2Library(refused: string[]): (fenceHandler: RutabagaFenceHandler) => Rutabaga {
+  return (fenceHandler) => {
+    lastGl?.getExtension("WEBGL_lose_context")?.loseContext();
+    const gl = new OffscreenCanvas(1, 1).getContext("webgl2");
+    if (gl === null) throw new Error("this browser has no WebGL2: a 3D trace cannot play");
+    lastGl = gl;
+    return buildWebGl2Rutabaga(gl, fenceHandler, { warn: (m) => refused.push(m) });
+  };
+}
+
 function load(trace: Uint8Array, name: string, startFrame: number | "end"): void {
   // One headless pass first: the frame count for the scrubber and the replay speed for the stats. A file that is
   // not a trace throws here, before anything changed: the trace shown before stays.
   const counter = new FramebufferSink();
+  const threeD = traceNeedsVirgl(decodeTrace(trace).header);
+  const refused: string[] = [];
+  const shortfall: string[] = [];
+  const rutabaga = threeD ? webGl2Library(refused) : undefined;
   const t0 = performance.now();
-  const pass = replayTrace(trace, counter);
+  const pass = replayTrace(
+    trace,
+    counter,
+    rutabaga === undefined ? {} : { rutabaga, onCapsetShortfall: (_, fields) => shortfall.push(...fields) },
+  );
   const ms = performance.now() - t0;
   stop();
   api.ready = false;
@@ -125,8 +148,10 @@ function load(trace: Uint8Array, name: string, startFrame: number | "end"): void
     screens.append(box);
     stepperCanvases.push(canvas);
   });
+  // The headless pass's GL objects go before the stepper's library starts.
+  if (threeD) pass.device.destroy();
   const sink = new CanvasSink(stepperCanvases, cursor === undefined ? {} : { cursor });
-  const stepper = new TraceStepper(trace, sink);
+  const stepper = new TraceStepper(trace, sink, rutabaga);
   current = { trace, stepper, canvases: stepperCanvases, frames: counter.flushes };
   api.frames = counter.flushes;
   scrubber.max = String(counter.flushes);
@@ -136,6 +161,11 @@ function load(trace: Uint8Array, name: string, startFrame: number | "end"): void
     `scanouts       ${stepper.header.scanouts.map((s) => `${s.width}×${s.height}`).join(", ")}`,
     `requests       ${pass.requests} (${[...pass.errors.values()].reduce((a, b) => a + b, 0)} error responses)`,
     `frames         ${counter.flushes} flushes`,
+    ...(threeD
+      ? [
+          `3D             virgl on WebGL2: ${shortfall.length} recorded capset fields not offered, ${refused.length} warnings${refused.length > 0 ? ` (first: ${refused[0]})` : ""}`,
+        ]
+      : []),
     `replay speed   ${((pass.requests / ms) * 1000).toFixed(0)} requests/s, ${(trace.length / 1e3 / ms).toFixed(1)} MB/s (headless, ${ms.toFixed(1)} ms)`,
   ].join("\n");
   show(startFrame === "end" ? counter.flushes : startFrame);

@@ -1,6 +1,6 @@
 /**
  * rutabaga-ts in the browser: a canvas display sink, guest RAM and a virtio transport over `SharedArrayBuffer`
- * for a device in a Web Worker, and trace players. No Node built-in is used.
+ * for a device in a Web Worker, trace players, and `WebGl2HostGl` (virgl on a WebGL2 context). No Node built-in is used.
  */
 export { CanvasSink, type CanvasSinkOptions, type CursorPlacement, type SinkCanvas } from "./canvas-sink.ts";
 export { convertToRgba, type WordRect, wordsOf } from "./rgba.ts";
@@ -22,3 +22,5 @@ export {
   type TraceLayout,
 } from "./trace-layout.ts";
 export { TraceStepper } from "./trace-stepper.ts";
+export { WebGl2HostGl } from "./webgl2/webgl2-host-gl.ts";
+export { buildWebGl2Rutabaga, type WebGl2RutabagaOptions } from "./webgl2/webgl2-rutabaga.ts";

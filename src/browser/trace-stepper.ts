@@ -10,10 +10,11 @@ import {
   type TraceRecord,
   VirtioGpuDevice,
 } from "../virtio-gpu/index.ts";
+import type { ReplayOptions } from "../virtio-gpu/trace.ts";
 
 /**
- * A trace replayed step by step on the calling thread (a player's scrubber): requests run through a 2D device sized
- * as recorded, as `replayTrace` runs them, until a given number of flushes has reached `sink`.
+ * A trace replayed step by step on the calling thread (a player's scrubber): requests run through a device sized as
+ * recorded (2D, or on the library given), as `replayTrace` runs them, until a given number of flushes reached `sink`.
  */
 export class TraceStepper {
   readonly header: TraceHeader;
@@ -31,8 +32,14 @@ export class TraceStepper {
   /** Error responses since the start, by type. */
   errors = new Map<number, number>();
 
-  /** Decodes `trace` (throws `TraceError`) and readies a device whose display goes to `sink`. */
-  constructor(trace: Uint8Array, sink: DisplaySink) {
+  readonly #rutabaga: ReplayOptions["rutabaga"];
+
+  /**
+   * Decodes `trace` (throws `TraceError`) and readies a device whose display goes to `sink`, on the library
+   * `rutabaga` builds for each (re)start (a 3D trace needs a virgl one: `buildWebGl2Rutabaga`), else 2D.
+   */
+  constructor(trace: Uint8Array, sink: DisplaySink, rutabaga?: ReplayOptions["rutabaga"]) {
+    this.#rutabaga = rutabaga;
     const { header, records } = decodeTrace(trace);
     this.header = header;
     this.records = records;
@@ -62,8 +69,15 @@ export class TraceStepper {
 
   /** Back to before the first record, with a new device. */
   restart(): void {
+    // A library of the caller's holds host GL objects: the old device gives them back before the new one starts.
+    if (this.#rutabaga !== undefined) this.#device?.destroy();
     this.#memory = new SparseGuestMemory();
-    this.#device = new VirtioGpuDevice({ scanouts: this.header.scanouts, sink: this.#sink });
+    this.#device = new VirtioGpuDevice({
+      scanouts: this.header.scanouts,
+      sink: this.#sink,
+      ...(this.#rutabaga !== undefined ? { rutabaga: this.#rutabaga } : {}),
+      ...(this.header.features !== undefined ? { features: this.header.features } : {}),
+    });
     this.#at = 0;
     this.requestsDone = 0;
     this.flushesDone = 0;

@@ -388,6 +388,12 @@ export interface ReplayOptions {
    * into the new device, `onResumed` runs, and the requests from there on are replayed.
    */
   resume?: { state: Uint8Array; afterRequest: number; onResumed?: (device: VirtioGpuDevice) => void };
+  /**
+   * Replays anyway when this host's capsets do not cover the recorded ones (a GL 4.3 recording on a WebGL2 page):
+   * gets each capset's uncovered fields instead of the `TraceError`; commands the host cannot execute then fail as
+   * the trace plays (count them in `errors` and the component's refusals).
+   */
+  onCapsetShortfall?: (capsetId: number, fields: readonly string[]) => void;
 }
 
 /** Restores a device snapshot into the replay's device (destroying the device if it is refused). */
@@ -436,7 +442,9 @@ export function replayTrace(trace: Uint8Array, sink: DisplaySink, options: Repla
   });
   for (const c of header.capsets ?? []) {
     const short = device.rutabaga.capsetShortfall(c.capsetId, c.version, c.bytes);
-    if (short.length > 0) {
+    if (short.length > 0 && options.onCapsetShortfall !== undefined) {
+      options.onCapsetShortfall(c.capsetId, short);
+    } else if (short.length > 0) {
       device.destroy();
       const fields =
         short.length > 8 ? `${short.slice(0, 8).join(", ")} and ${short.length - 8} more` : short.join(", ");

@@ -4,13 +4,19 @@ import puppeteer, { type Browser, type Page } from "puppeteer-core";
 /** Debian's Chromium (scripts/deps.d/browser.sh); CHROMIUM_PATH names another. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-/** Starts headless Chromium (`--no-sandbox` when running as root, which Chromium's sandbox refuses). */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Starts headless Chromium (`--no-sandbox` when running as root, which Chromium's sandbox refuses) with `extraArgs`
+ * (WebGL2 needs {@link SWIFTSHADER_ARGS}).
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (bash scripts/setup.sh installs Debian's)`);
-  const args = ["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--mute-audio"];
+  const args = ["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--mute-audio", ...extraArgs];
   if (process.getuid?.() === 0) args.push("--no-sandbox");
   return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args, timeout: 30_000 });
 }
+
+/** WebGL2 on the CPU in headless Chromium: ANGLE on SwiftShader (docs/webgl2-gaps.md). */
+export const SWIFTSHADER_ARGS = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"] as const;
 
 /** A page whose errors (uncaught exceptions, console errors, failed requests) are collected in `problems`. */
 export async function watchedPage(browser: Browser): Promise<{ page: Page; problems: string[] }> {

@@ -1,6 +1,6 @@
 // examples/ against the package as npm ships it: the tarball `npm pack` makes from the tracked files (its `files`
 // and `exports` decide what is importable) installed into an empty project, the examples type-checked there under
-// strict settings, compiled, and run with plain node.
+// strict settings, compiled, and run with plain node; examples/browser/ type-checked with the DOM library.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import {
@@ -19,6 +19,8 @@ import { test } from "node:test";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const EXAMPLES = readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".ts"));
+/** Page scripts (examples/browser/): type-checked with the DOM library, not run (they need a browser). */
+const BROWSER_EXAMPLES = readdirSync(join(ROOT, "examples", "browser")).filter((f) => f.endsWith(".ts"));
 const EXPECTED: Record<string, RegExp> = {
   "embed-device.ts": /pixel \(10, 20\) B,G,R = 40,100,128/,
   "record-replay.ts": /requests replayed, 1 PNG in .*: 32x16/,
@@ -47,11 +49,8 @@ test("the examples type-check and run against the packed tarball", { timeout: 60
       copyFileSync(join(ROOT, file), join(stage, file));
     }
     symlinkSync(join(ROOT, "node_modules"), join(stage, "node_modules"));
-    execFileSync(process.execPath, [
-      join(ROOT, "node_modules/typescript/bin/tsc"),
-      "-p",
-      join(stage, "tsconfig.build.json"),
-    ]);
+    for (const build of ["tsconfig.build.json", "tsconfig.browser.build.json"])
+      execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(stage, build)]);
     const tarball = join(work, npm(["pack", "--ignore-scripts", "--silent", "--pack-destination", work], stage).trim());
 
     const app = join(work, "app");
@@ -82,6 +81,35 @@ test("the examples type-check and run against the packed tarball", { timeout: 60
       encoding: "utf8",
     });
     assert.equal(tsc.status, 0, `tsc:\n${tsc.stdout}${tsc.stderr}`);
+    mkdirSync(join(app, "browser"));
+    for (const f of BROWSER_EXAMPLES) copyFileSync(join(ROOT, "examples", "browser", f), join(app, "browser", f));
+    writeFileSync(
+      join(app, "browser", "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          lib: ["ES2022", "DOM", "DOM.Iterable"],
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: true,
+          verbatimModuleSyntax: true,
+          skipLibCheck: false,
+          types: [],
+          noEmit: true,
+        },
+        include: BROWSER_EXAMPLES,
+      }),
+    );
+    const pageTsc = spawnSync(
+      process.execPath,
+      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(app, "browser")],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.equal(pageTsc.status, 0, `tsc (browser examples):\n${pageTsc.stdout}${pageTsc.stderr}`);
     for (const f of EXAMPLES) {
       const js = join(app, "out", f.replace(/\.ts$/, ".js"));
       const r = spawnSync(process.execPath, [js], { cwd: app, encoding: "utf8", timeout: 120_000 });

@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { gunzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const WEB = fileURLToPath(new URL("..", import.meta.url));
@@ -13,6 +14,8 @@ const ROOT = resolve(WEB, "..");
 const ENTRIES = ["player", "emulator", "device-worker", "driver-worker"];
 /** Files served under fixtures/ (the recorded Linux session). */
 const FIXTURES = join(ROOT, "test", "browser", "fixtures");
+/** The kmscube guest's 3D session, served unpacked as fixtures/kmscube-virgl.trace (it plays on WebGL2). */
+const KMSCUBE = join(ROOT, "test", "fixtures", "virtio-gpu", "kmscube-virgl.trace.gz");
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -54,10 +57,12 @@ export async function startDemoServer(
   extra: ReadonlyMap<string, Uint8Array> = new Map(),
 ): Promise<DemoServer> {
   const bundles = await bundlePages();
+  const kmscube = new Uint8Array(gunzipSync(readFileSync(KMSCUBE)));
   const server: Server = createServer((req, res) => {
     const path =
       decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname).replace(/^\/+/, "") || "index.html";
-    let body: Uint8Array | undefined = bundles.get(path) ?? extra.get(path);
+    let body: Uint8Array | undefined =
+      bundles.get(path) ?? extra.get(path) ?? (path === "fixtures/kmscube-virgl.trace" ? kmscube : undefined);
     if (body === undefined) {
       const base = path.startsWith("fixtures/") ? FIXTURES : WEB;
       const file = normalize(join(base, path.replace(/^fixtures\//, "")));
@@ -103,4 +108,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     `  ${demo.url}emulator.html  a Linux guest session: device and driver in Web Workers over shared guest RAM`,
   );
   console.log(`  ${demo.url}player.html    the trace player (open, drop or ?trace=URL a trace file)`);
+  console.log(`  ${demo.url}player.html?trace=fixtures/kmscube-virgl.trace  a guest's 3D (kmscube) on WebGL2`);
 }

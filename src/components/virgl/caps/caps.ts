@@ -324,7 +324,7 @@ export function encodeVirglCaps(limits: HostGlLimits, capset: 1 | 2, capabilityB
   if (ext("GL_ARB_vertex_type_10f_11f_11f_rev") || ver >= 44) setMask(v, O.vertexBuffer, [124]);
   // struct virgl_caps_bool_set1, bit order as declared.
   const bset = [
-    true, // indep_blend_enable (GL 3.0 core)
+    ver >= 30, // indep_blend_enable (GL 3.0 core; not GLES 3.0, where glVersion is 0)
     ver >= 40, // indep_blend_func
     ver >= 40, // cube_map_array
     ext("GL_ARB_shader_stencil_export"),

@@ -13,7 +13,7 @@ import { VIRGL_FORMATS } from "../resources/formats.ts";
 import type { VirglResourceState } from "../resources/resource.ts";
 import { VirglShader } from "../state/shader.ts";
 import type { VirglSubContext } from "../state/sub-context.ts";
-import { producedVaryings, type ShaderKey, type TgsiShader } from "../tgsi/index.ts";
+import { type GlslTarget, inputQualifiers, producedVaryings, type ShaderKey, type TgsiShader } from "../tgsi/index.ts";
 import { colorTargetBlendBits } from "./color-target-formats.ts";
 import { launchGrid } from "./compute.ts";
 import { bindSubContextFramebuffer } from "./framebuffer.ts";
@@ -165,6 +165,8 @@ export class VirglRenderer {
     alphaTargets: 0,
     advancedBlend: false,
   };
+  /** GLSL ES 3.00 on a GLES/WebGL2 host (VS and FS only), GLSL 4.50 on desktop GL. */
+  readonly #glslTarget: GlslTarget;
   /** Draws skipped because a program could not be built, for statistics. */
   skippedDraws = 0;
   /** A draw or dispatch since the last {@link settleShaderWrites} bound buffers, images or counters shaders write. */
@@ -172,6 +174,7 @@ export class VirglRenderer {
 
   constructor(gl: HostGl, warn: (message: string) => void, bufferWrites: BufferWrites = new BufferWrites()) {
     this.#gl = gl;
+    this.#glslTarget = gl.glesVersion > 0 ? "glsl300es" : "glsl450";
     this.#bufferWrites = bufferWrites;
     this.#indexRanges = new IndexRanges(bufferWrites);
     const plain = constantsAsUniforms(uniformBlocksPerStage(gl.glVersion, (q) => gl.getInteger(q)));
@@ -334,7 +337,7 @@ export class VirglRenderer {
       else if (k === "uint") vsUint |= 1 << i;
     });
     const vsKey: ShaderKey = {
-      target: "glsl450",
+      target: this.#glslTarget,
       ...this.#constantsKey,
       ...(vsInt !== 0 ? { vsIntInputs: vsInt } : {}),
       ...(vsUint !== 0 ? { vsUintInputs: vsUint } : {}),
@@ -344,7 +347,7 @@ export class VirglRenderer {
     const stages: ProgramStage[] = [{ shader: d.vs, tgsi: vsTgsi, key: vsKey }];
     if (d.tcs !== undefined) {
       const tcsKey: ShaderKey = {
-        target: "glsl450",
+        target: this.#glslTarget,
         ...this.#constantsKey,
         ...this.#constantsKey,
         producer: "VERT",
@@ -355,7 +358,7 @@ export class VirglRenderer {
     }
     if (d.tes !== undefined) {
       const tesKey: ShaderKey = {
-        target: "glsl450",
+        target: this.#glslTarget,
         ...this.#constantsKey,
         ...this.#constantsKey,
         producer: d.tcs === undefined ? "VERT" : "TESS_CTRL",
@@ -367,7 +370,7 @@ export class VirglRenderer {
     }
     if (d.gs !== undefined) {
       const gsKey: ShaderKey = {
-        target: "glsl450",
+        target: this.#glslTarget,
         ...this.#constantsKey,
         ...this.#constantsKey,
         producer: d.tes === undefined ? "VERT" : "TESS_EVAL",
@@ -397,7 +400,7 @@ export class VirglRenderer {
       [rt0.rgbSrcFactor, rt0.rgbDstFactor, rt0.alphaSrcFactor, rt0.alphaDstFactor].some(isSrc1Factor);
     const alpha = d.dsa?.alphaEnabled === true && d.dsa.alphaFunc !== 7;
     const fsKey: ShaderKey = {
-      target: "glsl450",
+      target: this.#glslTarget,
       ...this.#constantsKey,
       ...(d.gs !== undefined
         ? { producer: "GEOM" as const }
@@ -419,6 +422,11 @@ export class VirglRenderer {
       ...shadowSwizzleKey(sub, fsTgsi),
     };
     stages.push({ shader: d.fs, tgsi: fsTgsi, key: fsKey });
+    // GLSL ES matches interpolation qualifiers across stages: the VS repeats the FS's (tgsi/README "GLSL ES 3.00").
+    if (this.#glslTarget === "glsl300es" && stages.length === 2) {
+      const vs = stages[0]!;
+      stages[0] = { ...vs, key: { ...vs.key, outputQualifiers: inputQualifiers(fsTgsi, fsKey) } };
+    }
     return stages;
   }
 

@@ -1,13 +1,9 @@
 import { VirglComponent } from "../../components/virgl/virgl-component.ts";
-import { RutabagaBuilder } from "../../rutabaga/builder.ts";
-import { RutabagaComponentType } from "../../rutabaga/constants.ts";
-import { RutabagaError } from "../../rutabaga/error.ts";
+import { buildVirglLibrary } from "../../components/virgl/virgl-library.ts";
+import type { ComponentInit } from "../../rutabaga/component.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import { WebGl2HostGl } from "./webgl2-host-gl.ts";
-
-/** Capsets VIRGL (1) and VIRGL2 (2). */
-const VIRGL_CAPSET_MASK = (1n << 1n) | (1n << 2n);
 
 /** How {@link buildWebGl2Rutabaga} builds. */
 export interface WebGl2RutabagaOptions {
@@ -27,26 +23,13 @@ export function buildWebGl2Rutabaga(
   fenceHandler: RutabagaFenceHandler,
   options: WebGl2RutabagaOptions = {},
 ): Rutabaga {
-  let failure: unknown;
-  const b = new RutabagaBuilder(VIRGL_CAPSET_MASK, fenceHandler)
-    .setComponentFactory(RutabagaComponentType.VirglRenderer, (init) => {
-      try {
-        const c = new VirglComponent(init, new WebGl2HostGl(gl));
-        if (options.warn !== undefined) c.warn = options.warn;
-        return c;
-      } catch (e) {
-        failure = e;
-        throw e;
-      }
-    })
-    .setConsoleOn2D(true)
-    .setWarningHandler(() => {});
-  if (options.hostMemoryLimit !== undefined) b.setHostMemoryLimit(options.hostMemoryLimit);
-  const rutabaga = b.build();
-  if (rutabaga.defaultComponent !== RutabagaComponentType.VirglRenderer) {
-    rutabaga.destroy();
-    const why = failure instanceof Error ? failure.message : "not available";
-    throw new RutabagaError("ComponentError", `the virgl component cannot start on WebGL2: ${why}`);
-  }
-  return rutabaga;
+  const factory = (init: ComponentInit) => {
+    const c = new VirglComponent(init, new WebGl2HostGl(gl));
+    if (options.warn !== undefined) c.warn = options.warn;
+    return c;
+  };
+  return buildVirglLibrary(fenceHandler, factory, {
+    ...(options.hostMemoryLimit === undefined ? {} : { hostMemoryLimit: options.hostMemoryLimit }),
+    where: " on WebGL2",
+  });
 }

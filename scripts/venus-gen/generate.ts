@@ -228,7 +228,14 @@ export function generate(xml: string): {
   const structData: StructRow[] = [];
   for (let i = 0; i < structOrder.length; i++) {
     const s = reg.structs.get(structOrder[i]!)!;
-    const lenTargets = new Set(s.members.map((m) => m.len?.split(",")[0] ?? "").filter(Boolean));
+    // A count of a fixed array is output only (Mesa's partial encoders skip it); a count of a pointer array is the
+    // capacity the guest gives.
+    const lenTargets = new Set(
+      s.members
+        .filter((m) => m.dims.length === 0)
+        .map((m) => m.len?.split(",")[0] ?? "")
+        .filter(Boolean),
+    );
     const fieldList = s.members.map((m): [string, string] => {
       const sp = spec(m);
       return [m.name, partialMode(m, sp, lenTargets) + sp];

@@ -292,9 +292,9 @@ export const STRUCTS: readonly StructRow[] = [
     null,
     [],
     [
-      ["memoryTypeCount", "=u32"],
+      ["memoryTypeCount", "-u32"],
       ["memoryTypes", "~[32]S163"],
-      ["memoryHeapCount", "=u32"],
+      ["memoryHeapCount", "-u32"],
       ["memoryHeaps", "~[16]S164"],
     ],
   ],
@@ -1029,7 +1029,7 @@ export const STRUCTS: readonly StructRow[] = [
     [
       ["sType", "=e"],
       ["pNext", "~pnext"],
-      ["physicalDeviceCount", "=u32"],
+      ["physicalDeviceCount", "-u32"],
       ["physicalDevices", "=[32]h"],
       ["subsetAllocation", "-u32"],
     ],
@@ -5141,7 +5141,7 @@ export const STRUCTS: readonly StructRow[] = [
     [
       ["sType", "=e"],
       ["pNext", "~pnext"],
-      ["priorityCount", "=u32"],
+      ["priorityCount", "-u32"],
       ["priorities", "-[16]e"],
     ],
   ],

@@ -1,27 +1,15 @@
 import { venusCommandType } from "./wire-codec.ts";
 import { COMMANDS, FEATURE_COMMANDS, VENUS_EXTENSIONS } from "./wire-tables.generated.ts";
 
-/** Vulkan object kinds the executor tracks per context (only the kinds its commands create or take). */
-export const VenusObjectKind = {
-  Instance: "VkInstance",
-  PhysicalDevice: "VkPhysicalDevice",
-  Device: "VkDevice",
-  Queue: "VkQueue",
-} as const;
-/** One of {@link VenusObjectKind}'s values. */
-export type VenusObjectKind = (typeof VenusObjectKind)[keyof typeof VenusObjectKind];
-
 /**
- * How the executor runs one command: the kind each handle parameter must name (checked before the host call), the
- * objects an output handle parameter creates (with the parameter naming their parent), the object a destroy removes.
- * The tables carry handles untyped (`h`), so this typing is the executor's own, per executed command.
+ * How the executor runs one command beyond what the tables say (handle types come from `HANDLE_TYPES`): the output
+ * handle parameter that creates objects and the parameter naming their parent, the parameter whose object a destroy
+ * removes.
  */
 export interface VenusExecutedCommand {
   readonly name: string;
-  /** Handle parameters read as inputs: parameter → kind. */
-  readonly takes: Readonly<Record<string, VenusObjectKind>>;
-  /** An output handle parameter (a pointer or an array) and what it creates, under the object `parent` names. */
-  readonly creates?: { readonly param: string; readonly kind: VenusObjectKind; readonly parent?: string };
+  /** An output handle parameter (a pointer or an array) and the parameter naming the new objects' parent. */
+  readonly creates?: { readonly param: string; readonly parent?: string };
   /** The parameter whose object (and its children) the command destroys. */
   readonly destroys?: string;
 }
@@ -40,56 +28,77 @@ export const VENUS_PROTOCOL_COMMANDS: readonly string[] = [
   "vkWaitRingSeqnoMESA",
 ];
 
-const I = VenusObjectKind.Instance;
-const P = VenusObjectKind.PhysicalDevice;
-const D = VenusObjectKind.Device;
-const Q = VenusObjectKind.Queue;
-const onPhysical = (name: string): VenusExecutedCommand => ({ name, takes: { physicalDevice: P } });
+const query = (name: string): VenusExecutedCommand => ({ name });
+/** `vkCreateX(device, pCreateInfo, pAllocator, pX)` and `vkDestroyX(device, x, pAllocator)`. */
+const createDestroy = (object: string, param: string, create = `vkCreate${object}`, destroy = `vkDestroy${object}`) => [
+  { name: create, creates: { param: `p${object}`, parent: "device" } },
+  { name: destroy, destroys: param },
+];
 
 /** Vulkan commands the executor makes on the host's Vulkan (instance, physical-device queries, devices, queues). */
 export const VENUS_HOST_COMMANDS: readonly VenusExecutedCommand[] = [
-  { name: "vkEnumerateInstanceVersion", takes: {} },
-  { name: "vkEnumerateInstanceExtensionProperties", takes: {} },
-  { name: "vkEnumerateInstanceLayerProperties", takes: {} },
-  { name: "vkCreateInstance", takes: {}, creates: { param: "pInstance", kind: I } },
-  { name: "vkDestroyInstance", takes: { instance: I }, destroys: "instance" },
-  {
-    name: "vkEnumeratePhysicalDevices",
-    takes: { instance: I },
-    creates: { param: "pPhysicalDevices", kind: P, parent: "instance" },
-  },
+  query("vkEnumerateInstanceVersion"),
+  query("vkEnumerateInstanceExtensionProperties"),
+  query("vkEnumerateInstanceLayerProperties"),
+  { name: "vkCreateInstance", creates: { param: "pInstance" } },
+  { name: "vkDestroyInstance", destroys: "instance" },
+  { name: "vkEnumeratePhysicalDevices", creates: { param: "pPhysicalDevices", parent: "instance" } },
   // The groups' physical devices come back as the ids vkEnumeratePhysicalDevices gave them.
-  { name: "vkEnumeratePhysicalDeviceGroups", takes: { instance: I } },
-  onPhysical("vkGetPhysicalDeviceProperties"),
-  onPhysical("vkGetPhysicalDeviceProperties2"),
-  onPhysical("vkGetPhysicalDeviceFeatures"),
-  onPhysical("vkGetPhysicalDeviceFeatures2"),
-  onPhysical("vkGetPhysicalDeviceFormatProperties"),
-  onPhysical("vkGetPhysicalDeviceFormatProperties2"),
-  onPhysical("vkGetPhysicalDeviceImageFormatProperties"),
-  onPhysical("vkGetPhysicalDeviceImageFormatProperties2"),
-  onPhysical("vkGetPhysicalDeviceQueueFamilyProperties"),
-  onPhysical("vkGetPhysicalDeviceQueueFamilyProperties2"),
-  onPhysical("vkGetPhysicalDeviceMemoryProperties"),
-  onPhysical("vkGetPhysicalDeviceMemoryProperties2"),
-  onPhysical("vkGetPhysicalDeviceSparseImageFormatProperties"),
-  onPhysical("vkGetPhysicalDeviceSparseImageFormatProperties2"),
-  onPhysical("vkGetPhysicalDeviceExternalBufferProperties"),
-  onPhysical("vkGetPhysicalDeviceExternalSemaphoreProperties"),
-  onPhysical("vkGetPhysicalDeviceExternalFenceProperties"),
-  onPhysical("vkEnumerateDeviceExtensionProperties"),
-  onPhysical("vkEnumerateDeviceLayerProperties"),
-  {
-    name: "vkCreateDevice",
-    takes: { physicalDevice: P },
-    creates: { param: "pDevice", kind: D, parent: "physicalDevice" },
-  },
-  { name: "vkDestroyDevice", takes: { device: D }, destroys: "device" },
-  { name: "vkGetDeviceQueue", takes: { device: D }, creates: { param: "pQueue", kind: Q, parent: "device" } },
-  { name: "vkGetDeviceQueue2", takes: { device: D }, creates: { param: "pQueue", kind: Q, parent: "device" } },
-  { name: "vkDeviceWaitIdle", takes: { device: D } },
-  { name: "vkQueueWaitIdle", takes: { queue: Q } },
+  query("vkEnumeratePhysicalDeviceGroups"),
+  query("vkGetPhysicalDeviceProperties"),
+  query("vkGetPhysicalDeviceProperties2"),
+  query("vkGetPhysicalDeviceFeatures"),
+  query("vkGetPhysicalDeviceFeatures2"),
+  query("vkGetPhysicalDeviceFormatProperties"),
+  query("vkGetPhysicalDeviceFormatProperties2"),
+  query("vkGetPhysicalDeviceImageFormatProperties"),
+  query("vkGetPhysicalDeviceImageFormatProperties2"),
+  query("vkGetPhysicalDeviceQueueFamilyProperties"),
+  query("vkGetPhysicalDeviceQueueFamilyProperties2"),
+  query("vkGetPhysicalDeviceMemoryProperties"),
+  query("vkGetPhysicalDeviceMemoryProperties2"),
+  query("vkGetPhysicalDeviceSparseImageFormatProperties"),
+  query("vkGetPhysicalDeviceSparseImageFormatProperties2"),
+  query("vkGetPhysicalDeviceExternalBufferProperties"),
+  query("vkGetPhysicalDeviceExternalSemaphoreProperties"),
+  query("vkGetPhysicalDeviceExternalFenceProperties"),
+  query("vkEnumerateDeviceExtensionProperties"),
+  query("vkEnumerateDeviceLayerProperties"),
+  { name: "vkCreateDevice", creates: { param: "pDevice", parent: "physicalDevice" } },
+  { name: "vkDestroyDevice", destroys: "device" },
+  { name: "vkGetDeviceQueue", creates: { param: "pQueue", parent: "device" } },
+  { name: "vkGetDeviceQueue2", creates: { param: "pQueue", parent: "device" } },
+  query("vkDeviceWaitIdle"),
+  query("vkQueueWaitIdle"),
+  ...createDestroy("CommandPool", "commandPool"),
+  ...createDestroy("Image", "image"),
+  ...createDestroy("Buffer", "buffer"),
+  ...createDestroy("Fence", "fence"),
+  ...createDestroy("Semaphore", "semaphore"),
+  ...createDestroy("Event", "event"),
+  query("vkGetImageMemoryRequirements"),
+  query("vkGetImageMemoryRequirements2"),
+  query("vkGetBufferMemoryRequirements"),
+  query("vkGetBufferMemoryRequirements2"),
+  query("vkGetDeviceBufferMemoryRequirements"),
+  query("vkGetDeviceImageMemoryRequirements"),
+  query("vkGetImageSubresourceLayout"),
 ];
+
+/** The command that destroys an object of a handle type (none: it goes with its parent). */
+export function venusDestroyCommand(handleType: string): string | undefined {
+  switch (handleType) {
+    case "VkPhysicalDevice":
+    case "VkQueue":
+    case "VkCommandBuffer":
+    case "VkDescriptorSet":
+      return undefined;
+    case "VkDeviceMemory":
+      return "vkFreeMemory";
+    default:
+      return `vkDestroy${handleType.slice(2)}`;
+  }
+}
 
 /** Every executed command's type number (protocol and host commands). */
 export const VENUS_EXECUTED_TYPES: ReadonlySet<number> = new Set(

@@ -1,11 +1,7 @@
-import {
-  VENUS_HOST_COMMANDS,
-  VenusObjectKind,
-  type VenusExecutedCommand,
-} from "../../components/venus/venus-executed.ts";
+import { VENUS_HOST_COMMANDS, type VenusExecutedCommand, venusDestroyCommand } from "../../components/venus/venus-executed.ts";
 import type { VenusCommand } from "../../components/venus/wire-codec.ts";
 import { Base, compileField, evalLen, type Field, Shape } from "../../components/venus/wire-schema.ts";
-import { COMMANDS, STRUCTS } from "../../components/venus/wire-tables.generated.ts";
+import { COMMANDS, HANDLE_TYPES, STRUCTS } from "../../components/venus/wire-tables.generated.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import { VulkanNativeArena } from "../vulkan/native-arena.ts";
 import { nativeLayout } from "../vulkan/native-layout.ts";
@@ -14,21 +10,34 @@ import { VenusObjectTable } from "./venus-objects.ts";
 
 const VK_SUCCESS = 0;
 const VK_INCOMPLETE = 5;
+const PHYSICAL_DEVICE_GROUP_PROPERTIES = 1000070000;
+/** Kinds whose objects the guest never destroys itself (they go with their parent). */
+const DISPATCHABLE_CHILDREN = new Set(["VkPhysicalDevice", "VkQueue"]);
 
 interface Compiled {
   readonly spec: VenusExecutedCommand;
   readonly ret: Field | null;
   readonly params: readonly Field[];
+  /** Each handle parameter's type, and whether it may be 0. */
+  readonly handleTypes: readonly ({ type: string; optional: boolean } | undefined)[];
+}
+
+function handleType(key: string): { type: string; optional: boolean } | undefined {
+  const t = HANDLE_TYPES[key];
+  if (t === undefined) return undefined;
+  return t.endsWith("?") ? { type: t.slice(0, -1), optional: true } : { type: t, optional: false };
 }
 
 const compiled = new Map<string, Compiled>();
 for (const spec of VENUS_HOST_COMMANDS) {
   const row = COMMANDS.find((c) => c[1] === spec.name);
   if (!row) throw new Error(`${spec.name} is not numbered`);
+  const params = row[3].map(([n, s]) => compileField(n, s, true));
   compiled.set(spec.name, {
     spec,
     ret: row[2] ? compileField("ret", `i${row[2]}`, true) : null,
-    params: row[3].map(([n, s]) => compileField(n, s, true)),
+    params,
+    handleTypes: params.map((p) => (p.base === Base.h ? handleType(`${spec.name}.${p.name}`) : undefined)),
   });
 }
 
@@ -46,33 +55,6 @@ function fieldsOf(i: number): readonly Field[] {
   return f;
 }
 
-/**
- * A NULL array whose count says elements follow would send the host driver reading through a null pointer: refused
- * (the decoder checks a non-NULL array's length against its count, not a NULL one).
- */
-function checkCounts(i: number, v: unknown, depth = 0): void {
-  if (v === null || typeof v !== "object" || depth > 24) return;
-  const o = v as Record<string, unknown>;
-  for (const f of fieldsOf(i)) {
-    const m = o[f.name];
-    if (f.base === Base.pnext) {
-      for (let e = m as Record<string, unknown> | null; e; e = e.pNext as Record<string, unknown> | null) {
-        const idx = nativeLayout(i).extenders.get(e.sType as number);
-        if (idx !== undefined) checkCounts(idx, e, depth + 1);
-      }
-      continue;
-    }
-    if (f.shape === Shape.array && (m === null || m === undefined) && f.len) {
-      const n = evalLen(f.len, o);
-      if (n !== undefined && n > 0) refuse(`${STRUCTS[i]![0]}.${f.name}: NULL with ${n} elements`);
-    }
-    if (f.base === Base.struct && m !== null && m !== undefined) {
-      if (Array.isArray(m)) for (const e of m) checkCounts(f.ref, e, depth + 1);
-      else checkCounts(f.ref, m, depth + 1);
-    }
-  }
-}
-
 /** What a context's executor has made on the host and destroyed again (for leak checks). */
 export interface VenusHostObjectCounts {
   created: number;
@@ -80,9 +62,10 @@ export interface VenusHostObjectCounts {
 }
 
 /**
- * Runs the host commands of {@link VENUS_HOST_COMMANDS} on the host's Vulkan for one context: every handle parameter
- * is looked up with its kind, every pointer marshalled into a bounded native arena from the generated tables, NULL
- * required pointers and NULL arrays with counts are refused before the call; output handles become the guest's ids.
+ * Runs the host commands of {@link VENUS_HOST_COMMANDS} on the host's Vulkan for one context. Before the call: every
+ * handle (parameters and struct members, with the type vk.xml gives it) is looked up as that type, NULL required
+ * pointers and NULL arrays whose count says elements follow are refused; then the arguments are marshalled into a
+ * bounded native arena from the generated tables. Output handles become the guest's ids.
  */
 export class VenusExecutor {
   readonly objects = new VenusObjectTable();
@@ -90,6 +73,11 @@ export class VenusExecutor {
   readonly #lib: VulkanLibrary;
   readonly #arena = new VulkanNativeArena(4 << 20);
   readonly #functions = new Map<string, VulkanFunction>();
+  readonly #mapChecked = (id: number) => {
+    const o = this.objects.find(id);
+    if (o === undefined) refuse(`object id ${id}`);
+    return o.handle;
+  };
 
   constructor(lib: VulkanLibrary) {
     this.#lib = lib;
@@ -111,10 +99,54 @@ export class VenusExecutor {
     return f;
   }
 
+  /** A handle value of type `type` (0 only when `optional`). */
+  #checkHandle(id: unknown, type: string, optional: boolean, where: string): void {
+    if (id === 0 && optional) return;
+    const o = typeof id === "number" ? this.objects.find(id) : undefined;
+    if (o === undefined) refuse(`${where}: object id ${String(id)} is not a ${type}`);
+    if (o.kind !== type) refuse(`${where}: object id ${String(id)} is a ${o.kind}, not a ${type}`);
+  }
+
+  /**
+   * Checks a decoded input struct before marshalling: handle members of their vk.xml type, and no NULL array whose
+   * count says elements follow (the decoder checks a non-NULL array's length against its count, not a NULL one).
+   */
+  #checkStruct(i: number, v: unknown, depth = 0): void {
+    if (v === null || typeof v !== "object" || depth > 24) return;
+    const o = v as Record<string, unknown>;
+    const structName = STRUCTS[i]![0];
+    for (const f of fieldsOf(i)) {
+      const m = o[f.name];
+      if (f.base === Base.pnext) {
+        for (let e = m as Record<string, unknown> | null; e; e = e.pNext as Record<string, unknown> | null) {
+          const idx = nativeLayout(i).extenders.get(e.sType as number);
+          if (idx !== undefined) this.#checkStruct(idx, e, depth + 1);
+        }
+        continue;
+      }
+      if (f.shape === Shape.array && (m === null || m === undefined) && f.len) {
+        const n = evalLen(f.len, o);
+        if (n !== undefined && n > 0) refuse(`${structName}.${f.name}: NULL with ${n} elements`);
+      }
+      if (m === null || m === undefined) continue;
+      if (f.base === Base.h) {
+        const t = handleType(`${structName}.${f.name}`);
+        if (t === undefined) refuse(`${structName}.${f.name}: an untyped handle`);
+        const where = `${structName}.${f.name}`;
+        if (Array.isArray(m)) for (const id of m) this.#checkHandle(id, t.type, t.optional, where);
+        else this.#checkHandle(m, t.type, t.optional, where);
+      } else if (f.base === Base.struct) {
+        if (Array.isArray(m)) for (const e of m) this.#checkStruct(f.ref, e, depth + 1);
+        else this.#checkStruct(f.ref, m, depth + 1);
+      }
+    }
+  }
+
   /** The instance a command runs under: the root of its first handle parameter (0n for global commands). */
   #instanceOf(c: Compiled, args: Record<string, unknown>): bigint {
-    for (const [param] of Object.entries(c.spec.takes)) {
-      const root = this.objects.root(args[param] as number);
+    for (const [k, p] of c.params.entries()) {
+      if (c.handleTypes[k] === undefined || p.shape !== Shape.value) continue;
+      const root = this.objects.root(args[p.name] as number);
       if (root !== undefined) return root.handle;
     }
     return 0n;
@@ -127,46 +159,56 @@ export class VenusExecutor {
     const args = cmd.args;
     const arena = this.#arena;
     arena.reset();
-    const spec = c.spec;
-    const creates = spec.creates;
-    const physical = (id: number) => this.objects.handle(id, VenusObjectKind.PhysicalDevice);
+    const creates = c.spec.creates;
     const callArgs: unknown[] = [];
     const addrs: bigint[] = [];
-    for (const p of c.params) {
+    for (const [k, p] of c.params.entries()) {
       const v = args[p.name];
+      const where = `${cmd.name}.${p.name}`;
       let value: unknown;
       let addr = 0n;
       if (p.base === Base.alloc) value = 0n;
-      else if (p.base === Base.h && p.shape === Shape.value) {
-        const kind = spec.takes[p.name];
-        if (kind === undefined) refuse(`${cmd.name}.${p.name}: an untyped handle`);
-        value = this.objects.handle(v, kind);
-      } else if (creates !== undefined && p.name === creates.param && !(p.shape === Shape.array && v === null)) {
-        if (v === null || v === undefined) refuse(`${cmd.name}.${p.name}: NULL`);
-        const n = p.shape === Shape.pointer ? 1 : (v as unknown[]).length;
-        addr = arena.take(8 * n);
+      else if (creates !== undefined && p.name === creates.param) {
+        if (v === null || v === undefined) {
+          if (p.shape !== Shape.array) refuse(`${where}: NULL`);
+        } else {
+          const n = p.shape === Shape.pointer ? 1 : (v as unknown[]).length;
+          addr = arena.take(8 * n);
+        }
         value = addr;
+      } else if (p.base === Base.h && p.shape === Shape.value) {
+        const t = c.handleTypes[k];
+        if (t === undefined) refuse(`${where}: an untyped handle`);
+        this.#checkHandle(v, t.type, t.optional, where);
+        value = v === 0 ? 0n : this.objects.find(v as number)!.handle;
       } else if (p.shape === Shape.value && p.base !== Base.str) {
         value = p.base === Base.sz ? BigInt(v as number) : v;
       } else if (cmd.name === "vkEnumeratePhysicalDeviceGroups" && p.name === "pPhysicalDeviceGroupProperties") {
         // Outputs only: the guest's partial structs carry no handle the host should read.
         const n = Array.isArray(v) ? v.length : 0;
-        addr = n === 0 ? 0n : arena.param(p, Array.from({ length: n }, () => ({ sType: 1000070000, pNext: null })), physical);
+        const empty = Array.from({ length: n }, () => ({ sType: PHYSICAL_DEVICE_GROUP_PROPERTIES, pNext: null }));
+        addr = n === 0 ? 0n : arena.param(p, empty, this.#mapChecked);
         value = addr;
       } else {
         if ((v === null || v === undefined) && p.shape === Shape.pointer && p.base !== Base.str)
-          refuse(`${cmd.name}.${p.name}: NULL`);
-        if (p.base === Base.struct && v !== null && v !== undefined) {
-          if (Array.isArray(v)) for (const e of v) checkCounts(p.ref, e);
-          else checkCounts(p.ref, v);
+          refuse(`${where}: NULL`);
+        if (p.dir === "i" && p.base === Base.h && Array.isArray(v)) {
+          const t = c.handleTypes[k];
+          if (t === undefined) refuse(`${where}: an untyped handle`);
+          for (const id of v) this.#checkHandle(id, t.type, t.optional, where);
         }
-        addr = arena.param(p, v, physical);
+        if (p.base === Base.struct && v !== null && v !== undefined && p.dir === "i") {
+          if (Array.isArray(v)) for (const e of v) this.#checkStruct(p.ref, e);
+          else this.#checkStruct(p.ref, v);
+        }
+        addr = arena.param(p, v, this.#mapChecked);
         value = addr;
       }
       callArgs.push(value);
       addrs.push(addr);
     }
     const instance = this.#instanceOf(c, args);
+    if (c.spec.destroys !== undefined) this.#destroyChildren(args[c.spec.destroys] as number);
     const ret = this.#fn(instance, cmd.name)(...callArgs) as unknown;
     const ok = c.ret === null || ret === VK_SUCCESS || ret === VK_INCOMPLETE;
     const values: Record<string, unknown> = {};
@@ -181,13 +223,13 @@ export class VenusExecutor {
         continue;
       }
       if (creates !== undefined && p.name === creates.param) {
-        values[p.name] = this.#created(c, args, p, v, addr, read, ok);
+        values[p.name] = this.#created(c, args, p, k, v, addr, read, ok);
         continue;
       }
       values[p.name] = this.#readOutput(p, v, addr, read);
       read[p.name] = values[p.name];
     }
-    if (spec.destroys !== undefined) this.#forget(args[spec.destroys] as number);
+    if (c.spec.destroys !== undefined) this.#forget(args[c.spec.destroys] as number);
     if (cmd.name === "vkEnumeratePhysicalDeviceGroups") this.#groupIds(values.pPhysicalDeviceGroupProperties);
     return values;
   }
@@ -196,7 +238,7 @@ export class VenusExecutor {
   #groupIds(groups: unknown): void {
     if (!Array.isArray(groups)) return;
     const ids = new Map<bigint, number>();
-    for (const o of this.objects.all(VenusObjectKind.PhysicalDevice)) ids.set(o.handle, o.id);
+    for (const o of this.objects.all("VkPhysicalDevice")) ids.set(o.handle, o.id);
     for (const g of groups as { physicalDevices: unknown[] }[]) {
       g.physicalDevices = g.physicalDevices.map((h) => (typeof h === "bigint" ? (ids.get(h) ?? 0) : 0));
     }
@@ -207,24 +249,28 @@ export class VenusExecutor {
     c: Compiled,
     args: Record<string, unknown>,
     p: Field,
+    k: number,
     v: unknown,
     addr: bigint,
     read: Record<string, unknown>,
     ok: boolean,
   ): unknown {
     const spec = c.spec.creates!;
+    const kind = c.handleTypes[k]?.type;
+    if (kind === undefined) refuse(`${c.spec.name}.${p.name}: an untyped handle`);
     const parent = spec.parent === undefined ? undefined : (args[spec.parent] as number);
+    const counted = !DISPATCHABLE_CHILDREN.has(kind);
     if (p.shape === Shape.pointer) {
       const h = this.#arena.u64(addr);
       if (ok && h !== 0n) {
-        this.objects.add(v, spec.kind, h, parent);
-        if (spec.kind === VenusObjectKind.Instance || spec.kind === VenusObjectKind.Device) this.counts.created++;
+        if (this.objects.find(v as number) === undefined && counted) this.counts.created++;
+        this.objects.add(v, kind, h, parent);
       }
       return v;
     }
     const ids = v as number[];
     const n = Math.min(ids.length, p.len ? (evalLen(p.len, read) ?? ids.length) : ids.length);
-    if (ok) for (let i = 0; i < n; i++) this.objects.add(ids[i], spec.kind, this.#arena.u64(addr + BigInt(8 * i)), parent);
+    if (ok) for (let i = 0; i < n; i++) this.objects.add(ids[i], kind, this.#arena.u64(addr + BigInt(8 * i)), parent);
     return ids.slice(0, n);
   }
 
@@ -261,20 +307,40 @@ export class VenusExecutor {
 
   /** Forgets a destroyed object and what was under it. */
   #forget(id: number): void {
-    for (const o of this.objects.remove(id))
-      if (o.kind === VenusObjectKind.Instance || o.kind === VenusObjectKind.Device) this.counts.destroyed++;
+    for (const o of this.objects.remove(id)) if (!DISPATCHABLE_CHILDREN.has(o.kind)) this.counts.destroyed++;
   }
 
-  /** Destroys every host object the guest left (devices after waiting for them, then instances). */
-  destroyAll(): void {
-    for (const root of this.objects.roots()) {
-      const inst = root.handle;
-      for (const o of this.objects.descendants(root.id)) {
-        if (o.kind !== VenusObjectKind.Device) continue;
+  /** The device an object lives under, if any. */
+  #deviceOf(o: { parent: number | undefined }) {
+    let p = o.parent === undefined ? undefined : this.objects.find(o.parent);
+    while (p !== undefined && p.kind !== "VkDevice") p = p.parent === undefined ? undefined : this.objects.find(p.parent);
+    return p;
+  }
+
+  /** Destroys on the host what lives under `id` (deepest first) and forgets it; a guest may leave children behind. */
+  #destroyChildren(id: number): void {
+    const root = this.objects.root(id);
+    if (root === undefined) return;
+    const inst = root.handle;
+    for (const o of this.objects.descendants(id)) {
+      const destroy = venusDestroyCommand(o.kind);
+      if (destroy === undefined) continue;
+      if (o.kind === "VkDevice") {
         this.#fn(inst, "vkDeviceWaitIdle")(o.handle);
         this.#fn(inst, "vkDestroyDevice")(o.handle, 0n);
+      } else {
+        const d = this.#deviceOf(o);
+        if (d !== undefined) this.#fn(inst, destroy)(d.handle, o.handle, 0n);
       }
-      if (root.kind === VenusObjectKind.Instance) this.#fn(inst, "vkDestroyInstance")(inst, 0n);
+      this.#forget(o.id);
+    }
+  }
+
+  /** Destroys every host object the guest left, children first (devices after waiting for them), then instances. */
+  destroyAll(): void {
+    for (const root of this.objects.roots()) {
+      this.#destroyChildren(root.id);
+      if (root.kind === "VkInstance") this.#fn(root.handle, "vkDestroyInstance")(root.handle, 0n);
       this.#forget(root.id);
     }
   }

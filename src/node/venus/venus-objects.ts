@@ -1,5 +1,7 @@
-import type { VenusObjectKind } from "../../components/venus/venus-executed.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
+
+/** A Vulkan handle type name (`VkDevice`, `VkImage`, ...). */
+export type VenusObjectKind = string;
 
 /** One guest object id's host object. */
 export interface VenusObject {
@@ -66,6 +68,11 @@ export class VenusObjectTable {
     if (o.parent !== undefined) this.#objects.get(o.parent)?.children.delete(id);
     out.push(o);
     return out;
+  }
+
+  /** The object `id` of any kind, if recorded. */
+  find(id: number): VenusObject | undefined {
+    return this.#objects.get(id);
   }
 
   /** Every object of `kind`. */

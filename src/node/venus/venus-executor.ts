@@ -1,7 +1,12 @@
-import { VENUS_HOST_COMMANDS, type VenusExecutedCommand, venusDestroyCommand } from "../../components/venus/venus-executed.ts";
+import {
+  VENUS_HOST_COMMANDS,
+  type VenusExecutedCommand,
+  venusDestroyCommand,
+  venusExecutedExtensions,
+} from "../../components/venus/venus-executed.ts";
 import type { VenusCommand } from "../../components/venus/wire-codec.ts";
 import { Base, compileField, evalLen, type Field, Shape } from "../../components/venus/wire-schema.ts";
-import { COMMANDS, HANDLE_TYPES, STRUCTS } from "../../components/venus/wire-tables.generated.ts";
+import { COMMANDS, HANDLE_TYPES, STRUCTS, VENUS_EXTENSIONS } from "../../components/venus/wire-tables.generated.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import { VulkanNativeArena } from "../vulkan/native-arena.ts";
 import { nativeLayout } from "../vulkan/native-layout.ts";
@@ -28,16 +33,25 @@ function handleType(key: string): { type: string; optional: boolean } | undefine
   return t.endsWith("?") ? { type: t.slice(0, -1), optional: true } : { type: t, optional: false };
 }
 
+/** Extensions a guest may see, with the spec version venus encodes. */
+const EXECUTED_EXTENSIONS = new Map<string, number>(
+  venusExecutedExtensions().map((n) => [n, VENUS_EXTENSIONS.find(([e]) => e === n)![2]]),
+);
+
 const compiled = new Map<string, Compiled>();
-for (const spec of VENUS_HOST_COMMANDS) {
-  const row = COMMANDS.find((c) => c[1] === spec.name);
+for (const spec of [
+  ...VENUS_HOST_COMMANDS,
+  // The host's own list, which the guest's vkEnumerateDeviceExtensionProperties filters.
+  { name: "vkEnumerateDeviceExtensionProperties#host" },
+]) {
+  const row = COMMANDS.find((c) => c[1] === spec.name.replace(/#host$/, ""));
   if (!row) throw new Error(`${spec.name} is not numbered`);
   const params = row[3].map(([n, s]) => compileField(n, s, true));
   compiled.set(spec.name, {
     spec,
     ret: row[2] ? compileField("ret", `i${row[2]}`, true) : null,
     params,
-    handleTypes: params.map((p) => (p.base === Base.h ? handleType(`${spec.name}.${p.name}`) : undefined)),
+    handleTypes: params.map((p) => (p.base === Base.h ? handleType(`${row[1]}.${p.name}`) : undefined)),
   });
 }
 
@@ -156,6 +170,7 @@ export class VenusExecutor {
   run(cmd: VenusCommand): Record<string, unknown> {
     const c = compiled.get(cmd.name);
     if (c === undefined) throw new RutabagaError("Unsupported", `${cmd.name} is not executed`);
+    if (cmd.name === "vkEnumerateDeviceExtensionProperties") return this.#deviceExtensions(cmd.args);
     const args = cmd.args;
     const arena = this.#arena;
     arena.reset();
@@ -209,7 +224,7 @@ export class VenusExecutor {
     }
     const instance = this.#instanceOf(c, args);
     if (c.spec.destroys !== undefined) this.#destroyChildren(args[c.spec.destroys] as number);
-    const ret = this.#fn(instance, cmd.name)(...callArgs) as unknown;
+    const ret = this.#fn(instance, c.spec.name.replace(/#host$/, ""))(...callArgs) as unknown;
     const ok = c.ret === null || ret === VK_SUCCESS || ret === VK_INCOMPLETE;
     const values: Record<string, unknown> = {};
     if (c.ret !== null) values.ret = ret;
@@ -232,6 +247,39 @@ export class VenusExecutor {
     if (c.spec.destroys !== undefined) this.#forget(args[c.spec.destroys] as number);
     if (cmd.name === "vkEnumeratePhysicalDeviceGroups") this.#groupIds(values.pPhysicalDeviceGroupProperties);
     return values;
+  }
+
+  /**
+   * The host's device extensions that venus encodes and this executor runs (see `venusExecutedExtensions`), at the
+   * lower of the two spec versions: a guest never sees an extension whose commands would be refused.
+   */
+  #deviceExtensions(args: Record<string, unknown>): Record<string, unknown> {
+    const all = this.run({
+      type: 0,
+      name: "vkEnumerateDeviceExtensionProperties#host",
+      flags: 0,
+      args: { physicalDevice: args.physicalDevice, pLayerName: args.pLayerName, pPropertyCount: 0, pProperties: null },
+    });
+    if (all.ret !== VK_SUCCESS) return { ret: all.ret, pPropertyCount: 0, pProperties: null };
+    const n = all.pPropertyCount as number;
+    if (n > 4096) refuse(`${n} device extensions`);
+    const listed = this.run({
+      type: 0,
+      name: "vkEnumerateDeviceExtensionProperties#host",
+      flags: 0,
+      args: { ...args, pPropertyCount: n, pProperties: Array.from({ length: n }, () => ({})) },
+    });
+    const offered = ((listed.pProperties ?? []) as { extensionName: string; specVersion: number }[])
+      .filter((e) => EXECUTED_EXTENSIONS.has(e.extensionName))
+      .map((e) => ({
+        extensionName: e.extensionName,
+        specVersion: Math.min(e.specVersion, EXECUTED_EXTENSIONS.get(e.extensionName)!),
+      }));
+    const want = args.pProperties;
+    if (want === null || want === undefined) return { ret: VK_SUCCESS, pPropertyCount: offered.length, pProperties: null };
+    const cap = Array.isArray(want) ? want.length : typeof want === "number" ? want : 0;
+    const out = offered.slice(0, cap);
+    return { ret: out.length < offered.length ? VK_INCOMPLETE : VK_SUCCESS, pPropertyCount: out.length, pProperties: out };
   }
 
   /** Host physical-device handles in group properties → the guest's ids for them (0 for one it never enumerated). */

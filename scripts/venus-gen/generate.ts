@@ -206,7 +206,8 @@ export function generate(xml: string): {
     }
     const lenTargets = new Set(cmd.params.map((p) => p.len?.split(",")[0] ?? "").filter(Boolean));
     for (const p of cmd.params)
-      if (reg.category.get(resolve(p.type)) === "handle") handleRows.push(`  "${name}.${p.name}": "${resolve(p.type)}${p.optional?.startsWith("true") ? "?" : ""}",`);
+      if (reg.category.get(resolve(p.type)) === "handle")
+        handleRows.push(`  "${name}.${p.name}": "${resolve(p.type)}${p.optional?.startsWith("true") ? "?" : ""}",`);
     const params = cmd.params.map((p) => {
       const sp = spec(p);
       const b = sp.replace(/^(\[\d*\]|\*)/, "").split(":")[0]!;
@@ -241,7 +242,8 @@ export function generate(xml: string): {
         .filter(Boolean),
     );
     for (const m of s.members)
-      if (reg.category.get(resolve(m.type)) === "handle") handleRows.push(`  "${s.name}.${m.name}": "${resolve(m.type)}${m.optional?.startsWith("true") ? "?" : ""}",`);
+      if (reg.category.get(resolve(m.type)) === "handle")
+        handleRows.push(`  "${s.name}.${m.name}": "${resolve(m.type)}${m.optional?.startsWith("true") ? "?" : ""}",`);
     const fieldList = s.members.map((m): [string, string] => {
       const sp = spec(m);
       return [m.name, partialMode(m, sp, lenTargets) + sp];

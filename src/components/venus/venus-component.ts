@@ -1,6 +1,11 @@
 import type { ComponentInit, RutabagaContext } from "../../rutabaga/component.ts";
 import { RutabagaComponentBase } from "../../rutabaga/component-base.ts";
-import { RutabagaBlobMem, RutabagaCapset, RutabagaComponentType, RutabagaFenceFlags } from "../../rutabaga/constants.ts";
+import {
+  RutabagaBlobMem,
+  RutabagaCapset,
+  RutabagaComponentType,
+  RutabagaFenceFlags,
+} from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { HostMemoryBudget } from "../../rutabaga/host-memory.ts";
 import type { IovecList } from "../../rutabaga/iovec-list.ts";

@@ -276,10 +276,15 @@ export class VenusExecutor {
         specVersion: Math.min(e.specVersion, EXECUTED_EXTENSIONS.get(e.extensionName)!),
       }));
     const want = args.pProperties;
-    if (want === null || want === undefined) return { ret: VK_SUCCESS, pPropertyCount: offered.length, pProperties: null };
+    if (want === null || want === undefined)
+      return { ret: VK_SUCCESS, pPropertyCount: offered.length, pProperties: null };
     const cap = Array.isArray(want) ? want.length : typeof want === "number" ? want : 0;
     const out = offered.slice(0, cap);
-    return { ret: out.length < offered.length ? VK_INCOMPLETE : VK_SUCCESS, pPropertyCount: out.length, pProperties: out };
+    return {
+      ret: out.length < offered.length ? VK_INCOMPLETE : VK_SUCCESS,
+      pPropertyCount: out.length,
+      pProperties: out,
+    };
   }
 
   /** Host physical-device handles in group properties → the guest's ids for them (0 for one it never enumerated). */
@@ -361,7 +366,8 @@ export class VenusExecutor {
   /** The device an object lives under, if any. */
   #deviceOf(o: { parent: number | undefined }) {
     let p = o.parent === undefined ? undefined : this.objects.find(o.parent);
-    while (p !== undefined && p.kind !== "VkDevice") p = p.parent === undefined ? undefined : this.objects.find(p.parent);
+    while (p !== undefined && p.kind !== "VkDevice")
+      p = p.parent === undefined ? undefined : this.objects.find(p.parent);
     return p;
   }
 

@@ -1,17 +1,13 @@
 import { MessageChannel, Worker } from "node:worker_threads";
-import type {
-  VenusHost,
-  VenusHostContext,
-  VenusHostShmem,
-} from "../../components/venus/venus-component.ts";
+import type { VenusHost, VenusHostContext, VenusHostShmem } from "../../components/venus/venus-component.ts";
 import { RutabagaHandleType } from "../../rutabaga/constants.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 import type { RutabagaHandle } from "../../rutabaga/types.ts";
 import { closeFd, dupFd } from "../os/fd.ts";
 import { createMemfd } from "../os/memfd.ts";
 import { MemoryMapping } from "../os/memory-mapping.ts";
-import { CONTROL_WORDS, Control, type FromWorker, type ToWorker } from "./venus-worker-protocol.ts";
 import { RingStatus } from "./venus-ring.ts";
+import { CONTROL_WORDS, Control, type FromWorker, type ToWorker } from "./venus-worker-protocol.ts";
 
 /** How the Node venus host runs. */
 export interface NodeVenusHostOptions {

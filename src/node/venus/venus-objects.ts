@@ -38,7 +38,8 @@ export class VenusObjectTable {
   get(id: unknown, kind: VenusObjectKind): VenusObject {
     const o = typeof id === "number" ? this.#objects.get(id) : undefined;
     if (o === undefined) throw new RutabagaError("InvalidCommandBuffer", `object id ${String(id)} is not a ${kind}`);
-    if (o.kind !== kind) throw new RutabagaError("InvalidCommandBuffer", `object id ${id} is a ${o.kind}, not a ${kind}`);
+    if (o.kind !== kind)
+      throw new RutabagaError("InvalidCommandBuffer", `object id ${id} is a ${o.kind}, not a ${kind}`);
     return o;
   }
 

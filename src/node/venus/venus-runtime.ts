@@ -2,7 +2,6 @@ import { VENUS_PROTOCOL_COMMANDS } from "../../components/venus/venus-executed.t
 import { decodeVenusCommand, type VenusCommand, venusReplyBytes } from "../../components/venus/wire-codec.ts";
 import { VenusWireReader } from "../../components/venus/wire-stream.ts";
 import { isRutabagaError, RutabagaError } from "../../rutabaga/error.ts";
-import type { VenusExecutor } from "./venus-executor.ts";
 import { type RingCreateInfo, RingStatus, VenusRing } from "./venus-ring.ts";
 
 /** VK_COMMAND_GENERATE_REPLY_BIT_EXT: the command's reply goes to the reply stream. */
@@ -12,6 +11,14 @@ const RING_MONITOR_INFO = 1000384006;
 /** Rings per context, and command streams one vkExecuteCommandStreamsMESA may name. */
 const MAX_RINGS = 64;
 const MAX_STREAMS = 256;
+
+/** What runs the host commands (a {@link VenusExecutor} on the host's Vulkan). */
+export interface VenusCommandRunner {
+  /** Runs a decoded host command; its reply values. Refusals are `RutabagaError`s. */
+  run(cmd: VenusCommand): Record<string, unknown>;
+  /** Destroys every host object left. */
+  destroyAll(): void;
+}
 
 /** What the runtime tells its owner (the worker's main loop, which forwards to the main thread). */
 export interface VenusRuntimeEvents {
@@ -38,11 +45,11 @@ const VIRTQUEUE: StreamSource = { ring: undefined };
 /**
  * One venus context's command processing, single-threaded (the worker runs it): the virtqueue (commands submitted
  * through vtest, in order, with fences between them), the rings in shared memory, the reply stream, and the host
- * commands through a {@link VenusExecutor}. A malformed or refused command is fatal for the context, as in
+ * commands through a {@link VenusCommandRunner}. A malformed or refused command is fatal for the context, as in
  * virglrenderer: every ring gets FATAL (the guest aborts) and nothing more runs.
  */
 export class VenusRuntime {
-  readonly #executor: VenusExecutor;
+  readonly #executor: VenusCommandRunner;
   readonly #events: VenusRuntimeEvents;
   readonly #blobs = new Map<number, Uint8Array>();
   readonly #rings = new Map<bigint, VenusRing>();
@@ -55,7 +62,7 @@ export class VenusRuntime {
   /** The command being run, for error messages. */
   #current: string | undefined;
 
-  constructor(executor: VenusExecutor, events: VenusRuntimeEvents) {
+  constructor(executor: VenusCommandRunner, events: VenusRuntimeEvents) {
     this.#executor = executor;
     this.#events = events;
   }

@@ -7,7 +7,7 @@ import { VulkanLibrary } from "../vulkan/vulkan-library.ts";
 import { VenusExecutor } from "./venus-executor.ts";
 import { RingStatus } from "./venus-ring.ts";
 import { VenusRuntime } from "./venus-runtime.ts";
-import { Control, type ToWorker, type FromWorker } from "./venus-worker-protocol.ts";
+import { Control, type FromWorker, type ToWorker } from "./venus-worker-protocol.ts";
 
 const { port, control, library } = workerData as { port: MessagePort; control: SharedArrayBuffer; library?: string };
 const ctl = new Int32Array(control);
@@ -116,7 +116,8 @@ while (running) {
     continue;
   }
   quiet++;
-  if (quiet > BUSY_TURNS) Atomics.wait(ctl, Control.Doorbell, bell, Math.min(MAX_SLEEP_MS, 0.01 * 2 ** (quiet - BUSY_TURNS)));
+  if (quiet > BUSY_TURNS)
+    Atomics.wait(ctl, Control.Doorbell, bell, Math.min(MAX_SLEEP_MS, 0.01 * 2 ** (quiet - BUSY_TURNS)));
 }
 
 let error: string | undefined;

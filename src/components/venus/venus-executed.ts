@@ -80,8 +80,6 @@ export const VENUS_HOST_COMMANDS: readonly VenusExecutedCommand[] = [
   query("vkGetImageMemoryRequirements2"),
   query("vkGetBufferMemoryRequirements"),
   query("vkGetBufferMemoryRequirements2"),
-  query("vkGetDeviceBufferMemoryRequirements"),
-  query("vkGetDeviceImageMemoryRequirements"),
   query("vkGetImageSubresourceLayout"),
 ];
 

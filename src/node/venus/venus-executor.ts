@@ -12,6 +12,7 @@ import { VulkanNativeArena } from "../vulkan/native-arena.ts";
 import { nativeLayout } from "../vulkan/native-layout.ts";
 import type { VulkanFunction, VulkanLibrary } from "../vulkan/vulkan-library.ts";
 import { VenusObjectTable } from "./venus-objects.ts";
+import { checkImageCreateInfo } from "./venus-valid-usage.ts";
 
 const VK_SUCCESS = 0;
 const VK_INCOMPLETE = 5;
@@ -113,6 +114,17 @@ export class VenusExecutor {
     return f;
   }
 
+  /**
+   * An id an output handle will take: unused, or (physical devices and queues, which a guest may fetch again) already
+   * naming an object of the same type.
+   */
+  #checkNewId(id: unknown, type: string, where: string): void {
+    if (typeof id !== "number" || id === 0) refuse(`${where}: object id ${String(id)}`);
+    const o = this.objects.find(id);
+    if (o === undefined) return;
+    if (!DISPATCHABLE_CHILDREN.has(type) || o.kind !== type) refuse(`${where}: object id ${id} is in use`);
+  }
+
   /** A handle value of type `type` (0 only when `optional`). */
   #checkHandle(id: unknown, type: string, optional: boolean, where: string): void {
     if (id === 0 && optional) return;
@@ -156,6 +168,41 @@ export class VenusExecutor {
     }
   }
 
+  /** vkCreateImage's create info against what lavapipe assumes valid (venus-valid-usage.ts). */
+  #checkImage(instance: bigint, args: Record<string, unknown>): void {
+    const device = this.objects.get(args.device, "VkDevice");
+    const physical = this.objects.find(device.parent ?? 0);
+    if (physical === undefined) refuse("vkCreateImage: the device has no physical device");
+    const queues = this.#queueFamilyCount(instance, physical.handle);
+    // The marshalled create info in the arena stays: the query below takes its own space after it.
+    checkImageCreateInfo(args.pCreateInfo as Record<string, unknown>, queues, (format, type, tiling, usage, flags) => {
+      const p = this.#arena.take(32, 8);
+      const r = this.#fn(instance, "vkGetPhysicalDeviceImageFormatProperties")(
+        physical.handle,
+        format,
+        type,
+        tiling,
+        usage,
+        flags,
+        p,
+      ) as number;
+      if (r !== VK_SUCCESS) return undefined;
+      const a = this.#arena;
+      return {
+        maxExtent: { width: a.u32(p), height: a.u32(p + 4n), depth: a.u32(p + 8n) },
+        maxMipLevels: a.u32(p + 12n),
+        maxArrayLayers: a.u32(p + 16n),
+        sampleCounts: a.u32(p + 20n),
+      };
+    });
+  }
+
+  #queueFamilyCount(instance: bigint, physical: bigint): number {
+    const p = this.#arena.take(4, 4);
+    this.#fn(instance, "vkGetPhysicalDeviceQueueFamilyProperties")(physical, p, 0n);
+    return this.#arena.u32(p);
+  }
+
   /** The instance a command runs under: the root of its first handle parameter (0n for global commands). */
   #instanceOf(c: Compiled, args: Record<string, unknown>): bigint {
     for (const [k, p] of c.params.entries()) {
@@ -187,8 +234,12 @@ export class VenusExecutor {
         if (v === null || v === undefined) {
           if (p.shape !== Shape.array) refuse(`${where}: NULL`);
         } else {
-          const n = p.shape === Shape.pointer ? 1 : (v as unknown[]).length;
-          addr = arena.take(8 * n);
+          // The ids are checked before the call: a host object made for an id that cannot be recorded would leak.
+          const t = c.handleTypes[k];
+          if (t === undefined) refuse(`${where}: an untyped handle`);
+          const ids = p.shape === Shape.pointer ? [v] : (v as unknown[]);
+          for (const id of ids) this.#checkNewId(id, t.type, where);
+          addr = arena.take(8 * ids.length);
         }
         value = addr;
       } else if (p.base === Base.h && p.shape === Shape.value) {
@@ -223,6 +274,7 @@ export class VenusExecutor {
       addrs.push(addr);
     }
     const instance = this.#instanceOf(c, args);
+    if (cmd.name === "vkCreateImage") this.#checkImage(instance, args);
     if (c.spec.destroys !== undefined) this.#destroyChildren(args[c.spec.destroys] as number);
     const ret = this.#fn(instance, c.spec.name.replace(/#host$/, ""))(...callArgs) as unknown;
     const ok = c.ret === null || ret === VK_SUCCESS || ret === VK_INCOMPLETE;

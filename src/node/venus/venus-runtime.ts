@@ -34,6 +34,13 @@ type QueueItem =
   | { readonly kind: "fence"; readonly ringIdx: number; readonly fenceId: bigint };
 
 const BLOCKED = 1;
+
+/** A pointer argument the command cannot do without. */
+function required(args: Record<string, unknown>, name: string): unknown {
+  const v = args[name];
+  if (v === null || v === undefined) throw new RutabagaError("InvalidCommandBuffer", `${name}: NULL`);
+  return v;
+}
 const PROTOCOL = new Set(VENUS_PROTOCOL_COMMANDS);
 
 /** Where a command stream is read from, for the commands that only make sense in one place. */
@@ -215,7 +222,7 @@ export class VenusRuntime {
     const a = cmd.args;
     switch (cmd.name) {
       case "vkSetReplyCommandStreamMESA": {
-        const s = a.pStream as { resourceId: number; offset: number; size: number };
+        const s = required(a, "pStream") as { resourceId: number; offset: number; size: number };
         const bytes = this.#blob(s.resourceId, s.offset, s.size, "reply stream");
         this.#reply = { bytes, offset: s.offset, size: s.size, pos: 0 };
         return undefined;
@@ -235,7 +242,7 @@ export class VenusRuntime {
         const id = a.ring as bigint;
         if (this.#rings.has(id)) throw new RutabagaError("InvalidCommandBuffer", `ring ${id} exists`);
         if (this.#rings.size >= MAX_RINGS) throw new RutabagaError("InvalidCommandBuffer", `over ${MAX_RINGS} rings`);
-        const info = a.pCreateInfo as RingCreateInfo & { pNext: Record<string, unknown> | null };
+        const info = required(a, "pCreateInfo") as RingCreateInfo & { pNext: Record<string, unknown> | null };
         const memory = this.#blob(info.resourceId, info.offset, info.size, "ring");
         const ring = new VenusRing(id, info, memory);
         ring.lastActive = performance.now();

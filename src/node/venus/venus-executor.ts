@@ -70,6 +70,25 @@ function fieldsOf(i: number): readonly Field[] {
   return f;
 }
 
+/** sTypes of VK_MESA_venus_protocol's own structs (extension 385): for the renderer, never for the host driver. */
+const MESA_PRIVATE_FIRST = 1000384000;
+const MESA_PRIVATE_LAST = 1000384999;
+
+/** `v` with the venus protocol's private structs taken out of its pNext chain (a copy when any is). */
+export function withoutPrivate(v: Record<string, unknown>): Record<string, unknown> {
+  const chain: Record<string, unknown>[] = [];
+  let dropped = false;
+  for (let e = v.pNext as Record<string, unknown> | null; e; e = e.pNext as Record<string, unknown> | null) {
+    const t = e.sType as number;
+    if (t >= MESA_PRIVATE_FIRST && t <= MESA_PRIVATE_LAST) dropped = true;
+    else chain.push(e);
+  }
+  if (!dropped) return v;
+  let next: Record<string, unknown> | null = null;
+  for (let i = chain.length - 1; i >= 0; i--) next = { ...chain[i]!, pNext: next };
+  return { ...v, pNext: next };
+}
+
 /** What a context's executor has made on the host and destroyed again (for leak checks). */
 export interface VenusHostObjectCounts {
   created: number;
@@ -265,9 +284,12 @@ export class VenusExecutor {
         }
         if (p.base === Base.struct && v !== null && v !== undefined && p.dir === "i") {
           if (Array.isArray(v)) for (const e of v) this.#checkStruct(p.ref, e);
-          else this.#checkStruct(p.ref, v);
+          else {
+            this.#checkStruct(p.ref, v);
+            args[p.name] = withoutPrivate(v as Record<string, unknown>);
+          }
         }
-        addr = arena.param(p, v, this.#mapChecked);
+        addr = arena.param(p, args[p.name], this.#mapChecked);
         value = addr;
       }
       callArgs.push(value);

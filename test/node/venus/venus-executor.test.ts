@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { VenusExecutor } from "../../../src/node/venus/venus-executor.ts";
+import { VenusExecutor, withoutPrivate } from "../../../src/node/venus/venus-executor.ts";
 import { command, createDeviceArgs, createInstanceArgs, hostVulkan } from "./venus-helpers.ts";
 
 const lib = hostVulkan();
@@ -106,4 +106,29 @@ test("a guest that destroys the instance first: its device and images are destro
   ex.run(command("vkDestroyInstance", { instance: 1, pAllocator: null }));
   assert.equal(ex.objects.size, 0);
   assert.deepEqual(ex.counts, { created: 3, destroyed: 3 });
+});
+
+test("the venus protocol's own structs never reach the host driver's pNext chains", { skip }, () => {
+  const ex = withDevice();
+  // VkDeviceQueueTimelineInfoMESA binds a queue to a ring index for the renderer; lavapipe has no business with it.
+  const q = ex.run(
+    command("vkGetDeviceQueue2", {
+      device: 3,
+      pQueueInfo: {
+        sType: 1000145003,
+        pNext: { sType: 1000384005, pNext: null, ringIdx: 1 },
+        flags: 0,
+        queueFamilyIndex: 0,
+        queueIndex: 0,
+      },
+      pQueue: 4,
+    }),
+  );
+  assert.equal(q.pQueue, 4);
+  assert.equal(ex.objects.find(4)?.kind, "VkQueue");
+  ex.destroyAll();
+  const a = { sType: 1, pNext: { sType: 1000384005, pNext: { sType: 7, pNext: null, x: 1 } } };
+  assert.deepEqual(withoutPrivate(a), { sType: 1, pNext: { sType: 7, pNext: null, x: 1 } });
+  const b = { sType: 1, pNext: { sType: 7, pNext: null } };
+  assert.equal(withoutPrivate(b), b);
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { writeSync } from "node:fs";
 import { test } from "node:test";
 import fc from "fast-check";
 import { VENUS_EXECUTED_TYPES } from "../../../src/components/venus/venus-executed.ts";
@@ -46,6 +47,7 @@ test("random bytes after a valid start: only typed refusals, no host object left
     fc.property(fc.uint8Array({ maxLength: 256 }), fc.constantFrom(...EXECUTED), (tail, type) => {
       const head = new Uint8Array(8);
       new DataView(head.buffer).setUint32(0, type, true);
+      if (process.env.VENUS_FUZZ_TRACE) writeSync(2, `bytes ${type} ${Buffer.from(tail).toString("hex")}\n`);
       feed([...PREFIX, Uint8Array.from([...head, ...tail])]);
     }),
     { numRuns: RUNS },
@@ -71,6 +73,8 @@ test("mutated executed commands, handles steered to live objects: only typed ref
           return;
         }
         for (const [at, v] of flips) if (bytes.length > 8) bytes[8 + (at % (bytes.length - 8))] = v;
+        // VENUS_FUZZ_TRACE=1: each case on stderr before it runs, so a host-driver crash names its command.
+        if (process.env.VENUS_FUZZ_TRACE) writeSync(2, `${type} ${seed} ${steer} ${JSON.stringify(flips)}\n`);
         feed([...PREFIX, bytes]);
       },
     ),

@@ -1,5 +1,13 @@
 export { Rutabaga2D } from "./components/2d/rutabaga-2d.ts";
 export * from "./components/cross-domain/index.ts";
+export { VENUS_CAPSET_WORDS, venusCapset, venusCapsetExtensions } from "./components/venus/venus-capset.ts";
+export {
+  VenusComponent,
+  type VenusHost,
+  type VenusHostContext,
+  type VenusHostShmem,
+} from "./components/venus/venus-component.ts";
+export { venusExecutedExtensions, venusExecutionCoverage } from "./components/venus/venus-executed.ts";
 export type * from "./components/virgl/host-gl/buffers.ts";
 export type * from "./components/virgl/host-gl/compute.ts";
 export type * from "./components/virgl/host-gl/draws.ts";

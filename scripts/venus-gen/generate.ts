@@ -183,6 +183,8 @@ export function generate(xml: string): {
 
   // Commands: canonical name → id; aliases from vk.xml.
   const commandRows: string[] = [];
+  /** "Command.param" and "Struct.member" → the Vulkan handle type it names. */
+  const handleRows: string[] = [];
   const commandData = new Map<string, { ret: string; params: [string, string][] }>();
   const commandRowData: CommandRow[] = [];
   const aliasRows: string[] = [];
@@ -203,6 +205,9 @@ export function generate(xml: string): {
       return;
     }
     const lenTargets = new Set(cmd.params.map((p) => p.len?.split(",")[0] ?? "").filter(Boolean));
+    for (const p of cmd.params)
+      if (reg.category.get(resolve(p.type)) === "handle")
+        handleRows.push(`  "${name}.${p.name}": "${resolve(p.type)}${p.optional?.startsWith("true") ? "?" : ""}",`);
     const params = cmd.params.map((p) => {
       const sp = spec(p);
       const b = sp.replace(/^(\[\d*\]|\*)/, "").split(":")[0]!;
@@ -228,7 +233,17 @@ export function generate(xml: string): {
   const structData: StructRow[] = [];
   for (let i = 0; i < structOrder.length; i++) {
     const s = reg.structs.get(structOrder[i]!)!;
-    const lenTargets = new Set(s.members.map((m) => m.len?.split(",")[0] ?? "").filter(Boolean));
+    // A count of a fixed array is output only (Mesa's partial encoders skip it); a count of a pointer array is the
+    // capacity the guest gives.
+    const lenTargets = new Set(
+      s.members
+        .filter((m) => m.dims.length === 0)
+        .map((m) => m.len?.split(",")[0] ?? "")
+        .filter(Boolean),
+    );
+    for (const m of s.members)
+      if (reg.category.get(resolve(m.type)) === "handle")
+        handleRows.push(`  "${s.name}.${m.name}": "${resolve(m.type)}${m.optional?.startsWith("true") ? "?" : ""}",`);
     const fieldList = s.members.map((m): [string, string] => {
       const sp = spec(m);
       return [m.name, partialMode(m, sp, lenTargets) + sp];
@@ -398,6 +413,11 @@ export function generate(xml: string): {
     "/** The commands each core version and venus extension requires (vk.xml names, aliases included). */",
     "export const FEATURE_COMMANDS: Readonly<Record<string, readonly string[]>> = {",
     ...featureRows,
+    "};",
+    "",
+    "/** The Vulkan handle type of each handle parameter (`command.param`) and member (`Struct.member`); `?`: may be 0. */",
+    "export const HANDLE_TYPES: Readonly<Record<string, string>> = {",
+    ...handleRows,
     "};",
     "",
     "/** vk.xml's aliases of numbered commands → their command type. */",

@@ -22,6 +22,12 @@ export {
   type VirglRutabagaOptions,
 } from "./gl/virgl-rutabaga.ts";
 export * from "./os/index.ts";
+export {
+  NodeVenusHost,
+  type NodeVenusHostOptions,
+  type VenusTeardown,
+} from "./venus/venus-host.ts";
+export { buildVenusRutabaga, VENUS_CAPSET_MASK, type VenusRutabagaOptions } from "./venus/venus-rutabaga.ts";
 export { VhostUserGpuBackend, type VhostUserGpuOptions } from "./vhost-user/backend.ts";
 export { serveVhostUserGpu, type VhostUserEndpoint } from "./vhost-user/server.ts";
 export {

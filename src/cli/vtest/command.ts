@@ -44,7 +44,7 @@ virgl_test_server's options:
                                EGL display, which picks one); an unknown PATH exits 2 listing the devices
       --use-glx                refused: the host GL is EGL, not GLX
       --use-gles               refused: the host GL is desktop GL (core profile), not GLES
-      --venus                  refused: there is no Venus (Vulkan) component
+      --venus                  serve venus (Vulkan, capset 4) contexts on the host's Vulkan
       --render-server          no-op: only Venus contexts run in virglrenderer's render server
   -h, --help                   show this help
 

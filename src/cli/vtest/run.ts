@@ -13,7 +13,6 @@ export const runVtest: CliRun<typeof vtestOptions> = async (values, positionals,
   }
   if (values["use-glx"]) throw new UsageError("--use-glx: the host GL is EGL, not GLX");
   if (values["use-gles"]) throw new UsageError("--use-gles: the host GL is desktop GL (core profile), not GLES");
-  if (values.venus) throw new UsageError("--venus: there is no Venus (Vulkan) component");
   const device =
     values.rendernode === undefined ? undefined : await renderNodeDevice("--rendernode", values.rendernode);
   const shm = values["max-shm-bytes"];
@@ -60,6 +59,7 @@ export const runVtest: CliRun<typeof vtestOptions> = async (values, positionals,
     server = new VtestServer(path, {
       limits,
       virgl: { ...virglHostOptionsFromEnv(process.env), ...(device !== undefined ? { device } : {}) },
+      venus: values.venus === true,
       log: values.verbose ? (m) => console.error(`${program}: ${m}`) : undefined,
       singleClient: single,
       onClientEnd: single ? () => finish!() : undefined,

@@ -86,24 +86,17 @@ function p5(r: VenusWireReader, d: number): unknown {
 /** VkPhysicalDeviceMemoryProperties, partial form. */
 function p6(r: VenusWireReader, d: number): unknown {
   if (d > 24) tooDeep();
-  const m_memoryTypeCount = r.u32();
   fixedCount(r, 32, "memoryTypes");
   room(r, 32, 0, "memoryTypes");
   const a_memoryTypes: unknown[] = new Array(32);
   for (let i = 0; i < 32; i++) a_memoryTypes[i] = p163(r, d + 1);
   const m_memoryTypes = a_memoryTypes;
-  const m_memoryHeapCount = r.u32();
   fixedCount(r, 16, "memoryHeaps");
   room(r, 16, 0, "memoryHeaps");
   const a_memoryHeaps: unknown[] = new Array(16);
   for (let i = 0; i < 16; i++) a_memoryHeaps[i] = p164(r, d + 1);
   const m_memoryHeaps = a_memoryHeaps;
-  return {
-    memoryTypeCount: m_memoryTypeCount,
-    memoryTypes: m_memoryTypes,
-    memoryHeapCount: m_memoryHeapCount,
-    memoryHeaps: m_memoryHeaps,
-  };
+  return { memoryTypes: m_memoryTypes, memoryHeaps: m_memoryHeaps };
 }
 /** VkDeviceCreateInfo. */
 function s7(r: VenusWireReader, d: number): unknown {
@@ -1161,15 +1154,9 @@ function p62(r: VenusWireReader, d: number): unknown {
   if (d > 24) tooDeep();
   const m_sType = expectSType(r, 1000070000, "VkPhysicalDeviceGroupProperties");
   const m_pNext = chain(r, d, y62, "VkPhysicalDeviceGroupProperties");
-  const m_physicalDeviceCount = r.u32();
   fixedCount(r, 32, "physicalDevices");
   const m_physicalDevices = ids(r, 32, "physicalDevices");
-  return {
-    sType: m_sType,
-    pNext: m_pNext,
-    physicalDeviceCount: m_physicalDeviceCount,
-    physicalDevices: m_physicalDevices,
-  };
+  return { sType: m_sType, pNext: m_pNext, physicalDevices: m_physicalDevices };
 }
 /** VkImageMemoryRequirementsInfo2. */
 function s63(r: VenusWireReader, d: number): unknown {
@@ -6440,8 +6427,7 @@ function q378(r: VenusWireReader, d: number, sType: number, pNext: unknown): unk
 /** VkQueueFamilyGlobalPriorityProperties as a pNext chain element, partial form. */
 function q379(r: VenusWireReader, d: number, sType: number, pNext: unknown): unknown {
   if (d > 24) tooDeep();
-  const m_priorityCount = r.u32();
-  return { sType, pNext, priorityCount: m_priorityCount };
+  return { sType, pNext };
 }
 /** VkPhysicalDeviceMemoryBudgetPropertiesEXT as a pNext chain element, partial form. */
 function q380(r: VenusWireReader, d: number, sType: number, pNext: unknown): unknown {
@@ -8721,7 +8707,7 @@ function c143(r: VenusWireReader): Record<string, unknown> {
   let m_pPhysicalDeviceGroupProperties: unknown = null;
   if (n_pPhysicalDeviceGroupProperties !== 0) {
     checkLen(n_pPhysicalDeviceGroupProperties, m_pPhysicalDeviceGroupCount, "pPhysicalDeviceGroupProperties");
-    room(r, n_pPhysicalDeviceGroupProperties, 280, "pPhysicalDeviceGroupProperties");
+    room(r, n_pPhysicalDeviceGroupProperties, 276, "pPhysicalDeviceGroupProperties");
     const a_pPhysicalDeviceGroupProperties: unknown[] = new Array(n_pPhysicalDeviceGroupProperties);
     for (let i = 0; i < n_pPhysicalDeviceGroupProperties; i++) a_pPhysicalDeviceGroupProperties[i] = p62(r, d + 1);
     m_pPhysicalDeviceGroupProperties = a_pPhysicalDeviceGroupProperties;

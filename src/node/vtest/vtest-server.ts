@@ -1,10 +1,13 @@
 import type { VirglComponent } from "../../components/virgl/virgl-component.ts";
+import { RutabagaCapset } from "../../rutabaga/constants.ts";
 import type { Rutabaga } from "../../rutabaga/rutabaga.ts";
 import type { RutabagaFenceHandler } from "../../rutabaga/types.ts";
 import type { VirglHostOptions } from "../gl/virgl-factory.ts";
 import { buildVirglRutabaga } from "../gl/virgl-rutabaga.ts";
 import { UnixListener } from "../os/unix-listener.ts";
 import type { UnixSocket } from "../os/unix-socket.ts";
+import type { NodeVenusHostOptions } from "../venus/venus-host.ts";
+import { buildVenusRutabaga } from "../venus/venus-rutabaga.ts";
 import { DEFAULT_VTEST_LIMITS, type VtestLimits } from "./protocol.ts";
 import type { VtestError } from "./vtest-error.ts";
 import { VtestReader } from "./vtest-reader.ts";
@@ -22,6 +25,11 @@ export interface VtestServerOptions {
   rutabaga?: (fenceHandler: RutabagaFenceHandler, hostMemoryLimit: number, capset: number) => Rutabaga;
   /** How the default library instance's virgl component opens the host GL. */
   virgl?: VirglHostOptions;
+  /**
+   * Serve venus (capset 4) contexts on the host's Vulkan: a client whose first context is venus gets a library
+   * instance of the venus component (`virgl_test_server --venus`). Off by default.
+   */
+  venus?: NodeVenusHostOptions | boolean;
   /** Stop listening after the first connection (the socket file goes): `virgl_test_server --no-loop-or-fork`. */
   singleClient?: boolean;
   /** Runs after a client has gone (disconnected or dropped) and its resources are released. */
@@ -104,7 +112,14 @@ export class VtestServer {
       {
         rutabaga:
           this.#options.rutabaga ??
-          ((fh, limit) => virglRutabaga(fh, limit, (c) => (component = c), this.#options.virgl)),
+          ((fh, limit, capset) => {
+            const venus = this.#options.venus;
+            if (capset === RutabagaCapset.Venus && venus) {
+              const opts = typeof venus === "object" ? venus : {};
+              return buildVenusRutabaga(fh, { log: (m) => this.#log(m), ...opts, hostMemoryLimit: limit });
+            }
+            return virglRutabaga(fh, limit, (c) => (component = c), this.#options.virgl);
+          }),
         limits,
         ...(trace !== undefined ? { trace } : {}),
       },

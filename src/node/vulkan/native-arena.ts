@@ -207,10 +207,12 @@ export class VulkanNativeArena {
     dv.setBigUint64(o, at, true);
   }
 
-  private structAt(o: number, i: number, v: Record<string, unknown>, handles: HandleMap): void {
+  private structAt(o: number, i: number, v: Record<string, unknown>, handles: HandleMap, chained = false): void {
     const l = nativeLayout(i);
     for (const m of l.members) {
       if (m.field.base === Base.pnext) {
+        // A chain element's successor is validated against the chain's first struct (its caller writes it).
+        if (chained) continue;
         this.view.setBigUint64(o + m.offset, this.chain(l, v?.pNext as Record<string, unknown> | null, handles), true);
         continue;
       }
@@ -230,7 +232,7 @@ export class VulkanNativeArena {
     const at = this.take(l.size, l.align);
     const o = this.off(at);
     this.view.setInt32(o, l.sType!, true);
-    this.structAt(o, i, head, handles);
+    this.structAt(o, i, head, handles, true);
     // The chain continues with the parent's extenders: venus validates every element against the first struct.
     this.view.setBigUint64(o + 8, this.chain(parent, head.pNext as Record<string, unknown> | null, handles), true);
     return at;

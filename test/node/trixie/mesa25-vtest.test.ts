@@ -45,7 +45,7 @@ test("Mesa 25's virpipe renders through our server and settles on protocol 2 (it
   assert.doesNotMatch(out, /dropped/);
 });
 
-test("Mesa 25's venus client gets through our protocol 3 handshake and stops at the venus capset we do not serve", {
+test("without --venus, Mesa 25's venus client gets through our protocol 3 handshake and stops at the venus capset", {
   skip: TRIXIE_SKIP,
   timeout: 180_000,
 }, async () => {

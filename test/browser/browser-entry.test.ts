@@ -26,7 +26,10 @@ test("src/browser bundles for the browser with no Node built-in, and the package
     inputs.join(", "),
   );
   for (const f of result.outputFiles) assert.doesNotMatch(f.text, /\bfrom\s+["']node:|require\(["']node:/, f.path);
-  const sources = readdirSync("src/browser").map((f) => readFileSync(`src/browser/${f}`, "utf8"));
+  const sources = readdirSync("src/browser", { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => readFileSync(`${e.parentPath}/${e.name}`, "utf8"));
+  assert.ok(sources.length > 10, "every file under src/browser, sub-folders included");
   assert.ok(sources.every((text) => !/from\s+["']node:/.test(text)));
   const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { exports: Record<string, { default: string }> };
   assert.equal(pkg.exports["./browser"]?.default, "./dist/browser/index.js");

@@ -49,7 +49,6 @@ test("usage errors of every command are one line 'rutabaga-ts <command>: …' an
     [["vtest", "--host-memory-limit", "lots"], /^rutabaga-ts vtest: --host-memory-limit lots: bytes\n$/],
     [["vtest", "--use-glx"], /^rutabaga-ts vtest: --use-glx: the host GL is EGL, not GLX\n$/],
     [["vtest", "--use-gles"], /^rutabaga-ts vtest: --use-gles: /],
-    [["vtest", "--venus"], /^rutabaga-ts vtest: --venus: there is no Venus/],
     [["vtest", "commands.bin"], /^rutabaga-ts vtest: commands.bin: replaying a vtest command file is not supported/],
     [
       ["vhost-user-gpu", "-s", "/tmp/x", "--trace", "/nonexistent-dir/t.trace"],

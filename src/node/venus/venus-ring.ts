@@ -1,22 +1,11 @@
+import type { VkRingCreateInfoMESA } from "../../components/venus/wire-types.generated.ts";
 import { RutabagaError } from "../../rutabaga/error.ts";
 
 /** VkRingStatusFlagBitsMESA. */
 export const RingStatus = { Idle: 0x1, Fatal: 0x2, Alive: 0x4 } as const;
 
 /** VkRingCreateInfoMESA's layout fields, as decoded (offsets relative to `offset` in the resource). */
-export interface RingCreateInfo {
-  readonly resourceId: number;
-  readonly offset: number;
-  readonly size: number;
-  readonly idleTimeout: bigint;
-  readonly headOffset: number;
-  readonly tailOffset: number;
-  readonly statusOffset: number;
-  readonly bufferOffset: number;
-  readonly bufferSize: number;
-  readonly extraOffset: number;
-  readonly extraSize: number;
-}
+export type RingCreateInfo = Omit<VkRingCreateInfoMESA, "sType" | "pNext" | "flags">;
 
 function bad(what: string): never {
   throw new RutabagaError("InvalidCommandBuffer", `vkCreateRingMESA: ${what}`);
